@@ -1,0 +1,116 @@
+"""What every command shares: the database, the console, JSON output, error handling."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from ips_jobdev.errors import IpsJobdevError
+from ips_jobdev.serialize import jsonable
+from ips_jobdev.store import Database, UnitOfWork
+
+__all__ = ["App", "JobdevGroup", "db_option", "json_option", "pass_app"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    """The command line's state: which database, debug or not, where to print."""
+
+    def __init__(self, db_url: str | None = None, debug: bool = False) -> None:
+        self.db_url = db_url
+        self.debug = debug
+        self._database: Database | None = None
+        self.console = Console(highlight=False, soft_wrap=False)
+        self.err_console = Console(stderr=True, highlight=False)
+
+    def database(self, *, check_schema: bool = True) -> Database:
+        """The database named by ``--db``, ``$IPS_JOBDEV_DB`` or the default file."""
+        if self._database is None:
+            self._database = Database(self.db_url, check_schema=check_schema)
+        return self._database
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on the database."""
+        return self.database().unit_of_work()
+
+    def print_json(self, document: Any) -> None:
+        """Print a JSON document (UTF-8, two-space indent, keys in their documented order)."""
+        click.echo(json.dumps(jsonable(document), indent=2, ensure_ascii=False))
+
+    def close(self) -> None:
+        """Close the database's connections."""
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
+
+pass_app = click.make_pass_decorator(App, ensure=True)
+
+
+def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(App).db_url = value
+
+
+def db_option(function: F) -> F:
+    """``--db URL`` on a command (the same as the top-level ``ips-jobdev --db URL``)."""
+    return click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        expose_value=False,
+        callback=_set_db,
+        is_eager=True,
+        help="Database URL or SQLite file (default: $IPS_JOBDEV_DB, else the user data file).",
+    )(function)
+
+
+def json_option(function: F) -> F:
+    """``--json``: print a stable JSON document instead of a table."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print a JSON document (a stable interface)."
+    )(function)
+
+
+class JobdevGroup(click.Group):
+    """A group whose commands print library errors as one line and exit 1 (``--debug``:
+    the traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IpsJobdevError as exc:
+            app = ctx.find_object(App)
+            if app is not None and app.debug:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        finally:
+            app = ctx.find_object(App)
+            if app is not None and ctx.parent is None:
+                app.close()
+
+
+def with_examples(*lines: str) -> Callable[[F], F]:
+    """Append an ``Examples:`` block to a command's help."""
+
+    def decorate(function: F) -> F:
+        block = "\n\n\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+        function.__doc__ = inspect.cleandoc(function.__doc__ or "") + block
+        return function
+
+    return decorate
+
+
+def command_error(message: str) -> click.ClickException:
+    """A usage-level error for the CLI (printed as one line, exit code 1)."""
+    return click.ClickException(message)
+
+

@@ -1,0 +1,58 @@
+"""``ips-jobdev db``: create or upgrade the database schema."""
+
+from __future__ import annotations
+
+import click
+
+from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.store import migrate
+
+__all__ = ["db_group"]
+
+
+@click.group("db")
+def db_group() -> None:
+    """Create, upgrade and inspect the database."""
+
+
+@db_group.command("upgrade")
+@db_option
+@json_option
+@pass_app
+@with_examples("ips-jobdev db upgrade", "ips-jobdev db upgrade --db postgresql+psycopg://ips@db/ips")
+def upgrade_command(app: App, as_json: bool) -> None:
+    """Create the schema, or bring an older database up to date without losing a row."""
+    database = app.database(check_schema=False)
+    before, after = database.upgrade()
+    if as_json:
+        app.print_json({"url": _safe_url(database.url), "before": before, "after": after})
+    elif before == after:
+        app.console.print(f"The database is up to date (schema {after}).")
+    else:
+        app.console.print(f"Upgraded the database from schema {before or 'none'} to {after}.")
+
+
+@db_group.command("status")
+@db_option
+@json_option
+@pass_app
+@with_examples("ips-jobdev db status")
+def status_command(app: App, as_json: bool) -> None:
+    """Show which database is used and its schema version."""
+    database = app.database(check_schema=False)
+    current = migrate.current_revision(database.engine)
+    head = migrate.head_revision()
+    if as_json:
+        app.print_json(
+            {"url": _safe_url(database.url), "schema": current, "latest": head,
+             "up_to_date": current == head}
+        )
+        return
+    app.console.print(f"Database: {_safe_url(database.url)}")
+    app.console.print(f"Schema: {current or 'none'} (this version needs {head})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
