@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import ips_jobdev
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "ips-jobdev"
 author = "ips-jobdev developers"
@@ -15,6 +20,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "cli_reference",
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]

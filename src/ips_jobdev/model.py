@@ -145,7 +145,9 @@ def _check_aware(instance: object, attribute: attrs.Attribute[Any], value: objec
     if value is None:
         return
     if not isinstance(value, dt.datetime):
-        raise ValidationError(_record_name(instance), attribute.name, f"{value!r} is not a datetime")
+        raise ValidationError(
+            _record_name(instance), attribute.name, f"{value!r} is not a datetime"
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValidationError(
             _record_name(instance),
@@ -164,7 +166,9 @@ def _check_latitude(instance: object, attribute: attrs.Attribute[Any], value: fl
         raise ValidationError(_record_name(instance), attribute.name, f"{value} is not a latitude")
 
 
-def _check_longitude(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def _check_longitude(
+    instance: object, attribute: attrs.Attribute[Any], value: float | None
+) -> None:
     if value is not None and not -180 <= value <= 180:
         raise ValidationError(_record_name(instance), attribute.name, f"{value} is not a longitude")
 
@@ -181,47 +185,137 @@ def _check_timezone(instance: object, attribute: attrs.Attribute[Any], value: st
 def _optional_float(value: object) -> float | None:
     if value is None or value == "":
         return None
-    return float(value)  # type: ignore[arg-type]
+    return float(str(value))
 
 
 def _optional_int(value: object) -> int | None:
     if value is None or value == "":
         return None
-    return int(value)  # type: ignore[call-overload,no-any-return]
+    if isinstance(value, int):
+        return value
+    number = float(str(value).strip())
+    if not number.is_integer():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(number)
 
 
-def _phone_converter(record: str, field: str) -> Any:
-    def convert(value: object) -> PhoneNumber | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        return parse_phone(value, record=record, field=field)  # type: ignore[arg-type]
-
-    return convert
-
-
-def _choice_converter(enum_type: Any, record: str, field: str, optional: bool = False) -> Any:
-    def convert(value: object) -> Any:
-        if optional and (value is None or value == ""):
-            return None
-        return parse_choice(enum_type, value, record=record, field=field)  # type: ignore[arg-type]
-
-    return convert
+def _phone(value: object, record: str, field: str) -> PhoneNumber | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str | PhoneNumber):
+        raise ValidationError(record, field, f"{value!r} is not a phone number")
+    return parse_phone(value, record=record, field=field)
 
 
-def _shifts_converter(record: str, field: str) -> Any:
-    def convert(value: object) -> list[str]:
-        return [
-            parse_choice(Shift, tag, record=record, field=field).value for tag in _tags(value)
-        ]
-
-    return convert
+def _shifts(value: object, record: str, field: str) -> list[str]:
+    return [parse_choice(Shift, tag, record=record, field=field).value for tag in _tags(value)]
 
 
-def _money_field(record: str, field: str) -> Any:
-    def convert(value: object) -> Decimal | None:
-        return parse_money(value, record=record, field=field)
+# Named converters (the attrs mypy plugin understands only named functions).
 
-    return attrs.field(default=None, converter=convert)
+
+def _person_phone(value: object) -> PhoneNumber | None:
+    return _phone(value, "EmployerPerson", "phone")
+
+
+def _employer_phone(value: object) -> PhoneNumber | None:
+    return _phone(value, "Employer", "phone")
+
+
+def _lower_text(value: object) -> str | None:
+    return (_text(value) or "").lower() or None
+
+
+def _upper_text(value: object) -> str | None:
+    return (_text(value) or "").upper() or None
+
+
+def _tag_tuple(value: object) -> tuple[str, ...]:
+    return tuple(_tags(value))
+
+
+def _decimal(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def _preferences_shifts(value: object) -> tuple[str, ...]:
+    return tuple(_shifts(value, "Preferences", "shifts"))
+
+
+def _employer_shifts(value: object) -> list[str]:
+    return _shifts(value, "Employer", "shifts")
+
+
+def _jobopening_shifts(value: object) -> list[str]:
+    return _shifts(value, "JobOpening", "shifts")
+
+
+def _employer_wage_min(value: object) -> Decimal | None:
+    return parse_money(value, record="Employer", field="wage_min")
+
+
+def _employer_wage_max(value: object) -> Decimal | None:
+    return parse_money(value, record="Employer", field="wage_max")
+
+
+def _preferences_wage_min(value: object) -> Decimal | None:
+    return parse_money(value, record="Preferences", field="wage_min")
+
+
+def _jobopening_wage(value: object) -> Decimal | None:
+    return parse_money(value, record="JobOpening", field="wage")
+
+
+def _jobstart_wage(value: object) -> Decimal | None:
+    return parse_money(value, record="JobStart", field="wage")
+
+
+def _preferences_transport(value: object) -> Transport | None:
+    return (
+        None
+        if value is None or value == ""
+        else parse_choice(Transport, value, record="Preferences", field="transport")
+    )
+
+
+def _preferences_disclosure(value: object) -> Disclosure:
+    return parse_choice(Disclosure, value, record="Preferences", field="disclosure")
+
+
+def _jobseeker_status(value: object) -> JobSeekerStatus:
+    return parse_choice(JobSeekerStatus, value, record="JobSeeker", field="status")
+
+
+def _visit_mode(value: object) -> ContactMode:
+    return parse_choice(ContactMode, value, record="Visit", field="mode")
+
+
+def _visit_purpose(value: object) -> VisitPurpose:
+    return parse_choice(VisitPurpose, value, record="Visit", field="purpose")
+
+
+def _visit_status(value: object) -> VisitStatus:
+    return parse_choice(VisitStatus, value, record="Visit", field="status")
+
+
+def _jobopening_status(value: object) -> OpeningStatus:
+    return parse_choice(OpeningStatus, value, record="JobOpening", field="status")
+
+
+def _jobfitnote_ratings(value: object) -> FitRating:
+    return parse_choice(FitRating, value, record="JobFitNote", field="ratings")
+
+
+def _jobfitnote_overall(value: object) -> FitRating:
+    return parse_choice(FitRating, value, record="JobFitNote", field="overall")
+
+
+def _jobstart_end_reason(value: object) -> JobEndReason | None:
+    return (
+        None
+        if value is None or value == ""
+        else parse_choice(JobEndReason, value, record="JobStart", field="end_reason")
+    )
 
 
 def _touch(instance: Any) -> None:
@@ -237,9 +331,7 @@ class EmployerPerson:
 
     name: str = attrs.field(validator=_require_name)
     title: str | None = attrs.field(default=None, converter=_text)
-    phone: PhoneNumber | None = attrs.field(
-        default=None, converter=_phone_converter("EmployerPerson", "phone")
-    )
+    phone: PhoneNumber | None = attrs.field(default=None, converter=_person_phone)
     email: str | None = attrs.field(default=None, converter=_text, validator=_check_email)
     makes_hiring_decisions: bool = False
     notes: str | None = attrs.field(default=None, converter=_text)
@@ -262,15 +354,11 @@ class Employer:
 
     name: str = attrs.field(validator=_require_name)
     external_id: str | None = attrs.field(default=None, converter=_text)
-    industry: str | None = attrs.field(
-        default=None, converter=lambda v: (_text(v) or "").lower() or None
-    )
+    industry: str | None = attrs.field(default=None, converter=_lower_text)
     job_types: list[str] = attrs.field(factory=list, converter=_tags)
     street: str | None = attrs.field(default=None, converter=_text)
     city: str | None = attrs.field(default=None, converter=_text)
-    state: str | None = attrs.field(
-        default=None, converter=lambda v: (_text(v) or "").upper() or None
-    )
+    state: str | None = attrs.field(default=None, converter=_upper_text)
     zip: str | None = attrs.field(default=None, converter=_text, validator=_check_zip)
     latitude: float | None = attrs.field(
         default=None, converter=_optional_float, validator=_check_latitude
@@ -278,17 +366,15 @@ class Employer:
     longitude: float | None = attrs.field(
         default=None, converter=_optional_float, validator=_check_longitude
     )
-    phone: PhoneNumber | None = attrs.field(
-        default=None, converter=_phone_converter("Employer", "phone")
-    )
+    phone: PhoneNumber | None = attrs.field(default=None, converter=_employer_phone)
     website: str | None = attrs.field(default=None, converter=_text)
     size: int | None = attrs.field(
         default=None, converter=_optional_int, validator=_check_non_negative
     )
-    shifts: list[str] = attrs.field(factory=list, converter=_shifts_converter("Employer", "shifts"))
+    shifts: list[str] = attrs.field(factory=list, converter=_employer_shifts)
     hours_note: str | None = attrs.field(default=None, converter=_text)
-    wage_min: Decimal | None = _money_field("Employer", "wage_min")
-    wage_max: Decimal | None = _money_field("Employer", "wage_max")
+    wage_min: Decimal | None = attrs.field(default=None, converter=_employer_wage_min)
+    wage_max: Decimal | None = attrs.field(default=None, converter=_employer_wage_max)
     bus_access: bool | None = None
     do_not_contact: bool = False
     notes: str | None = attrs.field(default=None, converter=_text)
@@ -300,7 +386,11 @@ class Employer:
 
     def __attrs_post_init__(self) -> None:
         self.name = " ".join(self.name.split())
-        if self.wage_min is not None and self.wage_max is not None and self.wage_max < self.wage_min:
+        if (
+            self.wage_min is not None
+            and self.wage_max is not None
+            and self.wage_max < self.wage_min
+        ):
             raise ValidationError(
                 "Employer", "wage_max", f"{self.wage_max} is below wage_min {self.wage_min}"
             )
@@ -371,35 +461,31 @@ class Preferences:
     does not want. ``disclosure`` is the person's own choice about telling employers.
     """
 
-    job_types: tuple[str, ...] = attrs.field(default=(), converter=lambda v: tuple(_tags(v)))
-    industries: tuple[str, ...] = attrs.field(default=(), converter=lambda v: tuple(_tags(v)))
-    avoid: tuple[str, ...] = attrs.field(default=(), converter=lambda v: tuple(_tags(v)))
+    job_types: tuple[str, ...] = attrs.field(default=(), converter=_tag_tuple)
+    industries: tuple[str, ...] = attrs.field(default=(), converter=_tag_tuple)
+    avoid: tuple[str, ...] = attrs.field(default=(), converter=_tag_tuple)
     hours_min: int | None = attrs.field(
         default=None, converter=_optional_int, validator=_check_non_negative
     )
     hours_max: int | None = attrs.field(
         default=None, converter=_optional_int, validator=_check_non_negative
     )
-    shifts: tuple[str, ...] = attrs.field(
-        default=(), converter=lambda v: tuple(_shifts_converter("Preferences", "shifts")(v))
-    )
+    shifts: tuple[str, ...] = attrs.field(default=(), converter=_preferences_shifts)
     home_zip: str | None = attrs.field(default=None, converter=_text, validator=_check_zip)
     max_miles: float | None = attrs.field(
         default=None, converter=_optional_float, validator=_check_non_negative
     )
-    transport: Transport | None = attrs.field(
-        default=None, converter=_choice_converter(Transport, "Preferences", "transport", True)
-    )
-    wage_min: Decimal | None = _money_field("Preferences", "wage_min")
+    transport: Transport | None = attrs.field(default=None, converter=_preferences_transport)
+    wage_min: Decimal | None = attrs.field(default=None, converter=_preferences_wage_min)
     work_setting: str | None = attrs.field(default=None, converter=_text)
     disclosure: Disclosure = attrs.field(
         default=Disclosure.UNDECIDED,
-        converter=_choice_converter(Disclosure, "Preferences", "disclosure"),
+        converter=_preferences_disclosure,
     )
     benefits_hours_cap: int | None = attrs.field(
         default=None, converter=_optional_int, validator=_check_non_negative
     )
-    strengths: tuple[str, ...] = attrs.field(default=(), converter=lambda v: tuple(_tags(v)))
+    strengths: tuple[str, ...] = attrs.field(default=(), converter=_tag_tuple)
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -460,7 +546,7 @@ class JobSeeker:
     name: str | None = attrs.field(default=None, converter=_text)
     status: JobSeekerStatus = attrs.field(
         default=JobSeekerStatus.SEARCHING,
-        converter=_choice_converter(JobSeekerStatus, "JobSeeker", "status"),
+        converter=_jobseeker_status,
     )
     preferences: Preferences = attrs.field(factory=Preferences)
     id: int | None = None
@@ -493,16 +579,12 @@ class Visit:
     employer_id: int
     specialist_id: int
     at: dt.datetime = attrs.field(validator=_check_aware)
-    mode: ContactMode = attrs.field(
-        default=ContactMode.IN_PERSON, converter=_choice_converter(ContactMode, "Visit", "mode")
-    )
+    mode: ContactMode = attrs.field(default=ContactMode.IN_PERSON, converter=_visit_mode)
     purpose: VisitPurpose = attrs.field(
         default=VisitPurpose.INTRODUCE,
-        converter=_choice_converter(VisitPurpose, "Visit", "purpose"),
+        converter=_visit_purpose,
     )
-    status: VisitStatus = attrs.field(
-        default=VisitStatus.DONE, converter=_choice_converter(VisitStatus, "Visit", "status")
-    )
+    status: VisitStatus = attrs.field(default=VisitStatus.DONE, converter=_visit_status)
     duration_minutes: int = attrs.field(default=30, validator=_check_non_negative)
     person_id: int | None = None
     seekers: list[JobSeeker] = attrs.field(factory=list)
@@ -557,20 +639,16 @@ class JobOpening:
 
     employer_id: int
     title: str = attrs.field(validator=_require_name)
-    job_type: str | None = attrs.field(
-        default=None, converter=lambda v: (_text(v) or "").lower() or None
-    )
+    job_type: str | None = attrs.field(default=None, converter=_lower_text)
     hours_per_week: float | None = attrs.field(
         default=None, converter=_optional_float, validator=_check_non_negative
     )
-    shifts: list[str] = attrs.field(
-        factory=list, converter=_shifts_converter("JobOpening", "shifts")
-    )
-    wage: Decimal | None = _money_field("JobOpening", "wage")
+    shifts: list[str] = attrs.field(factory=list, converter=_jobopening_shifts)
+    wage: Decimal | None = attrs.field(default=None, converter=_jobopening_wage)
     advertised: bool = True
     status: OpeningStatus = attrs.field(
         default=OpeningStatus.OPEN,
-        converter=_choice_converter(OpeningStatus, "JobOpening", "status"),
+        converter=_jobopening_status,
     )
     learned_on: dt.date | None = None
     notes: str | None = attrs.field(default=None, converter=_text)
@@ -584,7 +662,7 @@ class FitFactorRating:
 
     rating: FitRating = attrs.field(
         default=FitRating.UNKNOWN,
-        converter=_choice_converter(FitRating, "JobFitNote", "ratings"),
+        converter=_jobfitnote_ratings,
     )
     comment: str | None = attrs.field(default=None, converter=_text)
 
@@ -620,7 +698,7 @@ class JobFitNote:
     ratings: dict[str, FitFactorRating] = attrs.field(factory=dict, converter=_ratings_converter)
     overall: FitRating = attrs.field(
         default=FitRating.UNKNOWN,
-        converter=_choice_converter(FitRating, "JobFitNote", "overall"),
+        converter=_jobfitnote_overall,
     )
     text: str | None = attrs.field(default=None, converter=_text)
     written_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
@@ -636,19 +714,15 @@ class JobStart:
     employer_id: int
     title: str = attrs.field(validator=_require_name)
     start_date: dt.date = attrs.field()
-    job_type: str | None = attrs.field(
-        default=None, converter=lambda v: (_text(v) or "").lower() or None
-    )
+    job_type: str | None = attrs.field(default=None, converter=_lower_text)
     opening_id: int | None = None
     hours_per_week: float | None = attrs.field(
         default=None, converter=_optional_float, validator=_check_non_negative
     )
-    wage: Decimal | None = _money_field("JobStart", "wage")
+    wage: Decimal | None = attrs.field(default=None, converter=_jobstart_wage)
     competitive: bool = True
     end_date: dt.date | None = None
-    end_reason: JobEndReason | None = attrs.field(
-        default=None, converter=_choice_converter(JobEndReason, "JobStart", "end_reason", True)
-    )
+    end_reason: JobEndReason | None = attrs.field(default=None, converter=_jobstart_end_reason)
     id: int | None = None
     version: int = 1
 
@@ -684,7 +758,7 @@ class ProgramGoal:
     """
 
     metric: str = attrs.field(validator=_require_name)
-    target: Decimal = attrs.field(converter=lambda v: Decimal(str(v)))
+    target: Decimal = attrs.field(converter=_decimal)
     period_start: dt.date = attrs.field()
     period_end: dt.date = attrs.field()
     scope: str = "program"

@@ -157,7 +157,7 @@ def normalize_token(text: str) -> str:
     return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-def parse_choice(enum_type: type[E], value: str | E, *, record: str, field: str) -> E:
+def parse_choice(enum_type: type[E], value: object, *, record: str, field: str) -> E:
     """Read ``value`` as a member of ``enum_type``.
 
     Raises:

@@ -7,6 +7,20 @@ import click
 from ips_jobdev import __version__
 from ips_jobdev.cli._app import App, JobdevGroup, with_examples
 from ips_jobdev.cli.db import db_group
+from ips_jobdev.cli.demo import demo_command
+from ips_jobdev.cli.due import due_command
+from ips_jobdev.cli.employers import employers_group
+from ips_jobdev.cli.export import export_command
+from ips_jobdev.cli.fit import fit_group
+from ips_jobdev.cli.goals import goals_group
+from ips_jobdev.cli.jobs import jobs_group
+from ips_jobdev.cli.matching import match_command, targets_command
+from ips_jobdev.cli.plan import plan_group
+from ips_jobdev.cli.plugins import plugins_command
+from ips_jobdev.cli.report import report_group
+from ips_jobdev.cli.seekers import seekers_group
+from ips_jobdev.cli.specialists import specialists_group
+from ips_jobdev.cli.visits import visits_group
 
 __all__ = ["main"]
 
@@ -40,3 +54,18 @@ def main(ctx: click.Context, db_url: str | None, debug: bool) -> None:
 
 
 main.add_command(db_group)
+main.add_command(demo_command)
+main.add_command(specialists_group)
+main.add_command(export_command)
+main.add_command(plugins_command)
+main.add_command(employers_group)
+main.add_command(seekers_group)
+main.add_command(visits_group)
+main.add_command(due_command)
+main.add_command(plan_group)
+main.add_command(report_group)
+main.add_command(goals_group)
+main.add_command(match_command)
+main.add_command(targets_command)
+main.add_command(fit_group)
+main.add_command(jobs_group)

@@ -112,5 +112,3 @@ def with_examples(*lines: str) -> Callable[[F], F]:
 def command_error(message: str) -> click.ClickException:
     """A usage-level error for the CLI (printed as one line, exit code 1)."""
     return click.ClickException(message)
-
-

@@ -19,7 +19,9 @@ def db_group() -> None:
 @db_option
 @json_option
 @pass_app
-@with_examples("ips-jobdev db upgrade", "ips-jobdev db upgrade --db postgresql+psycopg://ips@db/ips")
+@with_examples(
+    "ips-jobdev db upgrade", "ips-jobdev db upgrade --db postgresql+psycopg://ips@db/ips"
+)
 def upgrade_command(app: App, as_json: bool) -> None:
     """Create the schema, or bring an older database up to date without losing a row."""
     database = app.database(check_schema=False)
@@ -44,11 +46,15 @@ def status_command(app: App, as_json: bool) -> None:
     head = migrate.head_revision()
     if as_json:
         app.print_json(
-            {"url": _safe_url(database.url), "schema": current, "latest": head,
-             "up_to_date": current == head}
+            {
+                "url": _safe_url(database.url),
+                "schema": current,
+                "latest": head,
+                "up_to_date": current == head,
+            }
         )
         return
-    app.console.print(f"Database: {_safe_url(database.url)}")
+    app.console.print(f"Database: {_safe_url(database.url)}", soft_wrap=True)
     app.console.print(f"Schema: {current or 'none'} (this version needs {head})")
 
 

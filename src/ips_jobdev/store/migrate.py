@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+from ips_jobdev.errors import SchemaOutOfDateError
+
 __all__ = ["alembic_config", "current_revision", "head_revision", "is_empty", "upgrade"]
 
 
@@ -20,7 +22,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", "ips_jobdev.store:migrations")
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # ConfigParser interpolates "%": URLs with escapes (options=-csearch_path%3D...) need "%%"
+        url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        config.set_main_option("sqlalchemy.url", url)
         config.attributes["engine"] = engine
     return config
 
@@ -49,8 +53,23 @@ def is_empty(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Migrate the database to ``revision``; returns (revision before, revision after)."""
+    """Migrate the database to ``revision``; returns (revision before, revision after).
+
+    Raises:
+        SchemaOutOfDateError: the database was made by a newer ips-jobdev, or holds other
+            tables and no ips-jobdev schema version; nothing is changed.
+    """
     before = current_revision(engine)
+    if before is not None and before not in known_revisions():
+        raise SchemaOutOfDateError(
+            f"the database is at schema {before}, newer than this ips-jobdev knows "
+            f"(latest {head_revision()}); update ips-jobdev"
+        )
+    if before is None and not is_empty(engine):
+        raise SchemaOutOfDateError(
+            "the database has tables but no ips-jobdev schema version; is it an ips-jobdev "
+            "database? Nothing was changed"
+        )
     command.upgrade(alembic_config(engine), revision)
     after = current_revision(engine)
     assert after is not None

@@ -243,3 +243,23 @@ program_goals = sa.Table(
     sa.Column("scope", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
 )
+
+sync_state = sa.Table(
+    "sync_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("adapter", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(500), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("local_id", sa.Integer, nullable=False),
+    sa.Column("remote_id", sa.String(500)),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint(
+        "adapter", "target", "record_kind", "local_id", name="uq_sync_state_record"
+    ),
+)
+"""Per adapter and target: each record's remote id, the fingerprint and sequence last sent,
+and whether it was deleted there (written by :mod:`ips_jobdev.sync`)."""

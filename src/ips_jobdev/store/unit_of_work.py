@@ -166,6 +166,10 @@ class _translated_errors:
     ) -> None:
         if exc is None:
             return
+        if isinstance(exc, sa.exc.StatementError) and isinstance(exc.orig, IpsJobdevError):
+            # a column type refused a value (a naive datetime): raise our error, not SQLAlchemy's
+            self.session.rollback()
+            raise exc.orig from exc
         if isinstance(exc, StaleDataError):
             self.session.rollback()
             raise ConcurrentUpdateError(

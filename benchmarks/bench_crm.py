@@ -1,0 +1,281 @@
+"""Benchmark: upsert 10,000 employers and 50,000 visits into each CRM's local fake server.
+
+For each CRM plugin installed (``ips-jobdev-salesforce``, ``ips-jobdev-hubspot``) it times,
+in the same process, against a fresh fake server each:
+
+- the *export*: ``ips_jobdev.sync.export`` of a fresh store copy (gather, redact, plan,
+  send, read each record's result, save the sync state), and the request count;
+- the *re-export*: the same export again, which must send nothing;
+- the *baseline*: the plugin's bare client upserting the same payloads, built beforehand
+  (only HTTP, JSON and the fake server's work: the floor any exporter pays).
+
+and reports the times, the request counts and the export/baseline ratio. With
+``--throttle-every N`` the fake answers every N-th request with its rate-limit error
+(``403 REQUEST_LIMIT_EXCEEDED`` or ``429``) and the waits are recorded, not slept.
+
+The data are fictional and deterministic: made-up businesses at numbered example
+streets in real Dane County ZIP codes, phones in the reserved 555-01xx range.
+
+Run (both plugins installed in the environment)::
+
+    python benchmarks/bench_crm.py
+    python benchmarks/bench_crm.py --employers 1000 --visits 5000 --throttle-every 50
+
+Figures are printed and written to ``benchmarks/results/crm.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+import zoneinfo
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ips_jobdev import Database, __version__, outgoing, sync
+from ips_jobdev.adapters import Audience, RecordKind
+from ips_jobdev.model import Employer, Specialist, Visit
+from ips_jobdev.vocab import VisitPurpose, VisitStatus
+
+RESULTS = Path(__file__).resolve().parent / "results" / "crm.json"
+SEED = 20261207
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+ZIPS = ["53703", "53704", "53705", "53711", "53713", "53714", "53590", "53562", "53593"]
+WORDS = ["Maple", "Cedar", "Prairie", "Lakeside", "Badger", "Harbor", "Willow", "Granite"]
+KINDS = ["Bakery", "Grocery", "Hardware", "Diner", "Warehouse", "Garden Center", "Laundry"]
+INDUSTRIES = ["food service", "retail", "warehouse and logistics", "hospitality", None]
+
+
+def build(url: str, employers: int, visits: int) -> None:
+    """A store with ``employers`` employers and ``visits`` visits (8 specialists)."""
+    rng = random.Random(SEED)
+    database = Database(url)
+    with database.unit_of_work() as uow:
+        specialists = [
+            uow.specialists.add(Specialist(code=f"s{i}", name=f"Specialist {i} Example"))
+            for i in range(8)
+        ]
+        uow.flush()
+        made: list[Employer] = []
+        for i in range(employers):
+            zip_code = rng.choice(ZIPS)
+            made.append(
+                Employer(
+                    name=f"{rng.choice(WORDS)} {rng.choice(KINDS)} {i}",
+                    industry=rng.choice(INDUSTRIES),
+                    street=f"{100 + i} Example St",
+                    city="Madison" if zip_code.startswith("537") else "Sun Prairie",
+                    state="WI",
+                    zip=zip_code,
+                    phone=f"608-555-01{i % 100:02d} x{i}",
+                    website=f"https://shop{i}.example.org",
+                )
+            )
+        uow.employers.add_all(made)
+        uow.flush()
+        start = dt.datetime(2026, 1, 5, 8, 30, tzinfo=CHICAGO)
+        for j in range(visits):
+            employer = made[rng.randrange(employers)]
+            assert employer.id is not None
+            specialist = specialists[j % len(specialists)]
+            assert specialist.id is not None
+            at = start + dt.timedelta(days=j // 40, minutes=30 * (j % 16))
+            uow.session.add(
+                Visit(
+                    employer_id=employer.id,
+                    specialist_id=specialist.id,
+                    at=at,
+                    purpose=rng.choice(list(VisitPurpose)),
+                    status=VisitStatus.DONE if at.year == 2026 else VisitStatus.PLANNED,
+                )
+            )
+            if j % 10_000 == 9_999:
+                uow.flush()
+        uow.commit()
+    database.dispose()
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    began = time.perf_counter()
+    result = function()
+    return time.perf_counter() - began, result
+
+
+def gathered(url: str) -> dict[RecordKind, dict[int, Any]]:
+    database = Database(url)
+    with database.unit_of_work() as uow:
+        kinds = {RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT}
+        records = outgoing.gather(uow, kinds, Audience.EMPLOYER_FACING)
+    database.dispose()
+    return records
+
+
+def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
+    from ips_jobdev_salesforce import SalesforceAdapter, fields
+    from ips_jobdev_salesforce._http import Secret
+    from ips_jobdev_salesforce.client import SalesforceClient
+    from ips_jobdev_salesforce.fake import FakeSalesforce
+
+    ext = "IPS_Jobdev_Id__c"
+    accounts = [
+        fields.account_fields(r, external_id_field=ext, key=r.key, industry_field="Industry")
+        for r in records[RecordKind.EMPLOYER].values()
+    ]
+    events = [
+        fields.event_fields(
+            r, external_id_field=ext, key=r.key, account_key=r.employer_key, contact_key=None
+        )
+        for r in records[RecordKind.VISIT].values()
+    ]
+
+    def baseline(fake: Any, waits: list[float]) -> int:
+        client = SalesforceClient(fake.url, Secret(fake.token), sleep=waits.append)
+        client.upsert("Account", ext, accounts)
+        client.upsert("Event", ext, events)
+        return client.requests
+
+    def make_fake() -> Any:
+        return FakeSalesforce(throttle_every=throttle)
+
+    def options(fake: Any) -> dict[str, Any]:
+        return {"instance_url": fake.url, "access_token": fake.token}
+
+    return {
+        "baseline": baseline,
+        "fake": make_fake,
+        "adapter": SalesforceAdapter,
+        "options": options,
+    }
+
+
+def hubspot_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
+    from ips_jobdev_hubspot import HubSpotAdapter
+    from ips_jobdev_hubspot import properties as props
+    from ips_jobdev_hubspot._http import Secret
+    from ips_jobdev_hubspot.client import HubSpotClient
+    from ips_jobdev_hubspot.fake import FakeHubSpot
+
+    companies = [
+        (r.key, props.company_properties(r, industry_property="ips_jobdev_industry"))
+        for r in records[RecordKind.EMPLOYER].values()
+    ]
+    meetings = [(r.key, props.meeting_properties(r)) for r in records[RecordKind.VISIT].values()]
+    parents = [r.employer_key for r in records[RecordKind.VISIT].values()]
+
+    def baseline(fake: Any, waits: list[float]) -> int:
+        client = HubSpotClient(Secret(fake.token), base_url=fake.url, sleep=waits.append)
+        made = {r.key: r.id for r in client.upsert("companies", "ips_jobdev_id", companies)}
+        done = client.upsert("meetings", "ips_jobdev_id", meetings)
+        pairs = [(str(m.id), str(made[p])) for m, p in zip(done, parents, strict=True)]
+        client.associate("meetings", "companies", pairs)
+        return client.requests
+
+    def make_fake() -> Any:
+        return FakeHubSpot(throttle_every=throttle)
+
+    def options(fake: Any) -> dict[str, Any]:
+        return {"base_url": fake.url, "access_token": fake.token}
+
+    return {"baseline": baseline, "fake": make_fake, "adapter": HubSpotAdapter, "options": options}
+
+
+def run_case(name: str, case: dict[str, Any], template: Path, folder: Path) -> dict[str, Any]:
+    waits: list[float] = []
+    with case["fake"]() as fake:
+        base_time, base_requests = timed(lambda: case["baseline"](fake, waits))
+    copy = folder / f"{name}.sqlite3"
+    shutil.copyfile(template, copy)
+    database = Database(f"sqlite:///{copy}")
+    adapter = case["adapter"](sleep=waits.append)
+    try:
+        with case["fake"]() as fake:
+
+            def export() -> sync.ExportReport:
+                with database.unit_of_work() as uow:
+                    return sync.export(uow, adapter, options=case["options"](fake), environ={})
+
+            first_time, first = timed(export)
+            first_requests = len(fake.requests)
+            again_time, again = timed(export)
+            again_requests = len(fake.requests) - first_requests
+    finally:
+        database.dispose()
+    assert first.ok, first.failures[:3]
+    assert again.sent == 0
+    return {
+        "records": len(first.items),
+        "export_seconds": round(first_time, 3),
+        "export_requests": first_requests,
+        "records_per_second": round(len(first.items) / first_time),
+        "reexport_seconds": round(again_time, 3),
+        "reexport_requests": again_requests,
+        "baseline_seconds": round(base_time, 3),
+        "baseline_requests": base_requests,
+        "ratio_to_baseline": round(first_time / base_time, 2),
+        "throttled_waits_recorded": len(waits),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employers", type=int, default=10_000)
+    parser.add_argument("--visits", type=int, default=50_000)
+    parser.add_argument("--throttle-every", type=int, default=0)
+    args = parser.parse_args(argv)
+    cases = {
+        name: module
+        for name, module in (
+            ("salesforce", "ips_jobdev_salesforce"),
+            ("hubspot", "ips_jobdev_hubspot"),
+        )
+        if importlib.util.find_spec(module) is not None
+    }
+    if not cases:
+        print("Install ips-jobdev-salesforce and/or ips-jobdev-hubspot first.", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        template = folder / "template.sqlite3"
+        build_time, _ = timed(lambda: build(f"sqlite:///{template}", args.employers, args.visits))
+        print(f"store: {args.employers} employers, {args.visits} visits in {build_time:.1f} s")
+        records = gathered(f"sqlite:///{template}")
+        results: dict[str, Any] = {}
+        for name in cases:
+            maker = salesforce_case if name == "salesforce" else hubspot_case
+            results[name] = run_case(name, maker(records, args.throttle_every), template, folder)
+            figures = results[name]
+            print(
+                f"{name}: {figures['records']} records in {figures['export_seconds']} s "
+                f"({figures['export_requests']} requests); re-export "
+                f"{figures['reexport_seconds']} s ({figures['reexport_requests']} requests); "
+                f"baseline {figures['baseline_seconds']} s ({figures['baseline_requests']} "
+                f"requests); ratio {figures['ratio_to_baseline']}"
+            )
+    document = {
+        "benchmark": "crm",
+        "ips_jobdev": __version__,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
+        "employers": args.employers,
+        "visits": args.visits,
+        "throttle_every": args.throttle_every,
+        "results": results,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

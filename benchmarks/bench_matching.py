@@ -1,0 +1,158 @@
+"""Benchmark: ranking the statewide employers for one job seeker, and caseload targets.
+
+For each job seeker measured it times, in the same process and interleaved:
+
+- the *baseline*: the SELECT ranking runs (same columns, same cursor path) over every
+  employer, without any filter, fetched to the last row: the floor any implementation
+  pays to look at every employer;
+- ``rank_employers(uow, seeker, limit=50)``: hard filters, scoring, visit history for the
+  candidates, the top 50 with their reasons.
+
+It reports the best of several runs of each and their ratio (goal: ratio <= 3 and ranking
+under 0.5 s), then ``targets_for_seekers`` for the 20 job seekers of one specialist (goal:
+under 3 s). Results go to benchmarks/results/matching.json.
+
+    python benchmarks/bench_matching.py [--seed 2026] [--scale 1.0] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from statewide import END, cached_statewide
+
+from ips_jobdev import Database, __version__
+from ips_jobdev.matching import caseload_targets, rank_employers, targets_for_seekers
+from ips_jobdev.matching.source import employer_statement, fetch_tuples
+
+RESULTS = Path(__file__).resolve().parent / "results" / "matching.json"
+
+
+def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    began = time.perf_counter()
+    result = function()
+    return time.perf_counter() - began, result
+
+
+def _pick_seekers(db: Database) -> dict[str, str]:
+    """Stable choices: the first job seeker of each kind, by code."""
+    picks: dict[str, str] = {}
+    with db.unit_of_work() as uow:
+        for seeker in uow.seekers.list(limit=400):
+            prefs = seeker.preferences
+            if prefs.is_empty:
+                picks.setdefault("no preferences", seeker.code)
+            elif prefs.max_miles is None:
+                picks.setdefault("no distance limit (every employer scored)", seeker.code)
+            else:
+                picks.setdefault(f"{prefs.max_miles:g}-mile limit", seeker.code)
+    return dict(sorted(picks.items()))
+
+
+def bench_seeker(db: Database, code: str, runs: int) -> dict[str, Any]:
+    """Best-of-``runs`` baseline and ranking times for one job seeker, interleaved."""
+    baseline_times: list[float] = []
+    ranking_times: list[float] = []
+    result = None
+    with db.unit_of_work() as uow:
+        statement = employer_statement()
+        rank_employers(uow, code, as_of=END)  # warm the page cache and the ZIP table
+        for _ in range(runs):
+            seconds, rows = _timed(lambda: fetch_tuples(uow.session, statement))
+            baseline_times.append(seconds)
+            seconds, result = _timed(lambda: rank_employers(uow, code, limit=50, as_of=END))
+            ranking_times.append(seconds)
+    assert result is not None
+    base, rank = min(baseline_times), min(ranking_times)
+    return {
+        "seeker": code,
+        "employers_read_by_baseline": len(rows),
+        "employers_scored": result.considered,
+        "filtered": result.filtered,
+        "baseline_seconds": round(base, 4),
+        "ranking_seconds": round(rank, 4),
+        "ratio": round(rank / base, 2),
+        "ranking_median_seconds": round(statistics.median(ranking_times), 4),
+        "baseline_median_seconds": round(statistics.median(baseline_times), 4),
+        "top": [(m.employer_name, m.score) for m in result.matches[:3]],
+    }
+
+
+def bench_targets(db: Database, specialist: str, runs: int) -> dict[str, Any]:
+    """Caseload targets for all 20 job seekers of ``specialist`` (any status)."""
+    with db.unit_of_work() as uow:
+        spec = uow.specialists.by_code(specialist)
+        assert spec.id is not None
+        seekers = [s.code for s in uow.seekers.list() if s.specialist_id == spec.id][:20]
+        times = []
+        targets: list[Any] = []
+        for _ in range(runs):
+            seconds, targets = _timed(
+                lambda: targets_for_seekers(uow, seekers, limit=50, as_of=END)
+            )
+            times.append(seconds)
+        caseload_seconds, caseload = _timed(lambda: caseload_targets(uow, spec, as_of=END))
+    return {
+        "specialist": specialist,
+        "seekers": len(seekers),
+        "seconds": round(min(times), 3),
+        "median_seconds": round(statistics.median(times), 3),
+        "targets": len(targets),
+        "best": (targets[0].employer_name, targets[0].seekers) if targets else None,
+        "caseload_targets_seconds": round(caseload_seconds, 3),
+        "caseload_active_seekers": len({c for t in caseload for c in t.seekers}),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write benchmarks/results/matching.json."""
+    parser = argparse.ArgumentParser(description="Matching benchmark on the statewide data set")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    info = cached_statewide(args.seed, args.scale)
+    db = Database(info.url)
+    seekers = _pick_seekers(db)
+    report: dict[str, Any] = {
+        "benchmark": "matching",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "ips_jobdev": __version__,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "data_set": {"seed": args.seed, "scale": args.scale, "counts": info.counts},
+        "goals": {"ratio_at_most": 3.0, "ranking_seconds_under": 0.5, "targets_seconds_under": 3.0},
+        "ranking": {},
+    }
+    for kind, code in seekers.items():
+        figures = bench_seeker(db, code, args.runs)
+        report["ranking"][kind] = figures
+        print(
+            f"{kind:45s} {code}: rank {figures['ranking_seconds']:.3f} s, baseline "
+            f"{figures['baseline_seconds']:.3f} s, ratio {figures['ratio']:.2f} "
+            f"({figures['employers_scored']:,} scored)"
+        )
+    report["caseload_targets"] = bench_targets(db, info.specialist_codes[0], max(1, args.runs // 2))
+    t = report["caseload_targets"]
+    print(f"caseload targets for {t['seekers']} job seekers: {t['seconds']:.3f} s")
+    db.dispose()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

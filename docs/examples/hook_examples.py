@@ -1,0 +1,135 @@
+"""One example implementation of every ips-jobdev hook (docs/reference/hooks.md shows them).
+
+tests/unit/test_hooks_documented.py registers this module as a plugin and runs each hook.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import urllib.request
+from typing import Any
+
+from ips_jobdev import hookimpl
+from ips_jobdev.adapters import (
+    Adapter,
+    AdapterOption,
+    Audience,
+    ExportBatch,
+    ExportResult,
+    RecordKind,
+    record_to_dict,
+)
+from ips_jobdev.cycles import CyclePolicy
+from ips_jobdev.matching import FactorScore
+from ips_jobdev.privacy import redact
+
+SENT: list[dict[str, Any]] = []
+"""What the event hooks below would post (the tests read it instead of a web server)."""
+
+
+class PrintAdapter(Adapter):
+    """Prints each changed employer: the smallest adapter there is."""
+
+    name = "print"
+    audience = Audience.EMPLOYER_FACING
+    record_kinds = frozenset({RecordKind.EMPLOYER})
+    options = (AdapterOption("prefix", "Text before each line.", default="employer:"),)
+
+    def open(self, options: Any, target: str) -> None:
+        self.prefix = options["prefix"]
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        for change in batch.changes:
+            print(self.prefix, change.kind.value, change.key)
+        return [change.created(change.key) for change in batch.changes]
+
+
+@hookimpl
+def register_adapters(register):
+    register(PrintAdapter)
+
+
+class NearTheOffice:
+    """Prefer employers in the office's own ZIP code (a program's house rule)."""
+
+    name = "near_office"
+    weight = 0.5
+
+    def score(self, context):
+        same = (context.employer.zip or "")[:5] == "53703"
+        reason = "in 53703, the office's ZIP" if same else "outside the office's ZIP"
+        return FactorScore(self.name, self.weight, 1.0 if same else 0.5, reason)
+
+
+@hookimpl
+def register_match_factors(register):
+    register(NearTheOffice())
+
+
+# cycle-policy-example-start
+RURAL = CyclePolicy.from_dict(
+    tomllib.loads(
+        """
+name = "rural"
+description = "Fewer, longer drives: three weeks between the first visits, then every 45 days."
+cold_after_days = 240
+
+[[stages]]
+title = "introduce"
+purpose = "introduce"
+also_completed_by = ["other"]
+next_visit_within_days = 21
+
+[[stages]]
+title = "learn the business"
+purpose = "learn-business"
+next_visit_within_days = 21
+
+[[stages]]
+title = "follow up and present"
+purpose = "follow-up"
+also_completed_by = ["present-job-seeker", "job-analysis", "support"]
+
+[keep_in_touch]
+interested_days = 45
+other_days = 120
+"""
+    )
+)
+
+
+@hookimpl
+def register_cycle_policies(register):
+    register("rural", RURAL)
+
+
+# cycle-policy-example-end
+
+
+def post(url: str, document: dict[str, Any], *, send: bool = False) -> None:
+    """Post JSON to a webhook (only when ``send``; the examples just collect it)."""
+    SENT.append(document)
+    if send:
+        request = urllib.request.Request(
+            url, json.dumps(document).encode(), {"Content-Type": "application/json"}
+        )
+        urllib.request.urlopen(request, timeout=5)
+
+
+@hookimpl
+def visit_planned(visit):
+    # the team's own chat: the team may see everything, but keep it short
+    post("https://chat.example.org/hooks/visits", {"text": f"Planned: {visit.title}"})
+
+
+@hookimpl
+def visit_completed(visit):
+    # a business-development board outside the team: narrow the visit first
+    shared = redact(visit, Audience.EMPLOYER_FACING)
+    post("https://board.example.org/api/visits", record_to_dict(shared))
+
+
+@hookimpl
+def visit_cancelled(visit):
+    post("https://chat.example.org/hooks/visits", {"text": f"Called off: {visit.title}"})

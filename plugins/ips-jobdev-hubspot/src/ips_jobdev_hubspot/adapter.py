@@ -1,0 +1,416 @@
+"""The ``hubspot`` adapter: employers, their people and visits as companies, contacts, meetings.
+
+Each batch is sent in order: companies, then contacts (each associated with its company),
+then meetings (associated with the company and the person met), 100 records a request,
+upserted by a custom property with unique values (``ips_jobdev_id`` unless chosen
+otherwise). A cancelled visit stays in HubSpot as a meeting whose outcome is
+``CANCELED``; a record removed from ips-jobdev is archived.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ips_jobdev.adapters import (
+    Adapter,
+    AdapterOption,
+    Audience,
+    CancelStyle,
+    Capabilities,
+    Change,
+    ChangeKind,
+    EmployerRecord,
+    ExportBatch,
+    ExportResult,
+    PersonRecord,
+    RecordKind,
+    VisitRecord,
+)
+from ips_jobdev.errors import ValidationError
+from ips_jobdev_hubspot import properties as props
+from ips_jobdev_hubspot._http import RetryPolicy, Secret, Sleep
+from ips_jobdev_hubspot.client import (
+    BATCH_SIZE,
+    DEFAULT_BASE_URL,
+    HubSpotClient,
+    HubSpotRequestError,
+    chunked,
+)
+
+__all__ = ["HubSpotAdapter", "Settings"]
+
+log = logging.getLogger("ips_jobdev_hubspot")
+
+_TYPES = {
+    RecordKind.EMPLOYER: "companies",
+    RecordKind.PERSON: "contacts",
+    RecordKind.VISIT: "meetings",
+}
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,20}$")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _check_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url.strip())
+    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+    if not (secure and parts.netloc) or parts.username or parts.password:
+        raise ValidationError(
+            "option", "base_url", f"{parts.scheme}://{parts.hostname} is not an https URL"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@attrs.frozen
+class Settings:
+    """The adapter's options, checked. The token is a :class:`Secret`."""
+
+    token: Secret | None = None
+    base_url: str = DEFAULT_BASE_URL
+    id_property: str = "ips_jobdev_id"
+    industry_property: str | None = "ips_jobdev_industry"
+    id_prefix: str = ""
+    account_id: str | None = None
+    max_tries: int = 5
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> Settings:
+        """Check the options of one export.
+
+        Raises:
+            ValidationError: names the option and what is wrong (never a token's value).
+        """
+        id_property = str(options.get("id_property") or "ips_jobdev_id")
+        if not _NAME_RE.match(id_property):
+            raise ValidationError(
+                "option", "id_property", f"{id_property!r} is not a property's internal name"
+            )
+        industry = options.get("industry_property")
+        industry = None if industry in (None, "", "none") else str(industry)
+        if industry is not None and not _NAME_RE.match(industry):
+            raise ValidationError(
+                "option", "industry_property", f"{industry!r} is not a property's internal name"
+            )
+        prefix = str(options.get("id_prefix") or "")
+        if not _PREFIX_RE.match(prefix):
+            raise ValidationError(
+                "option", "id_prefix", f"{prefix!r}: use up to 20 letters, digits, . _ : -"
+            )
+        account = options.get("account_id")
+        if account and not str(account).isdigit():
+            raise ValidationError("option", "account_id", f"{account!r} is not a Hub ID")
+        tries = int(options.get("max_tries") or 5)
+        if tries < 1:
+            raise ValidationError("option", "max_tries", f"{tries} is below 1")
+        token = options.get("access_token")
+        return cls(
+            token=Secret(str(token)) if token else None,
+            base_url=_check_url(str(options.get("base_url") or DEFAULT_BASE_URL)),
+            id_property=id_property,
+            industry_property=industry,
+            id_prefix=prefix,
+            account_id=str(account) if account else None,
+            max_tries=tries,
+        )
+
+    def key(self, local_key: str) -> str:
+        """The unique property's value for a record (``id_prefix`` + ``"employer-3"``)."""
+        return f"{self.id_prefix}{local_key}"
+
+
+@attrs.frozen
+class _Upsert:
+    change: Change
+    key: str
+    properties: dict[str, str]
+
+
+@attrs.define
+class _Plan:
+    upserts: dict[str, list[_Upsert]] = attrs.field(
+        factory=lambda: {name: [] for name in ("companies", "contacts", "meetings")}
+    )
+    archives: list[Change] = attrs.field(factory=list)
+    done: list[ExportResult] = attrs.field(factory=list)
+
+
+def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
+    plan = _Plan()
+    for change in batch.changes:
+        object_type = _TYPES.get(change.record_kind)
+        record = change.record
+        if object_type is None:
+            plan.done.append(change.failed(f"HubSpot takes no {change.record_kind.value}"))
+        elif change.kind is ChangeKind.UNCHANGED:
+            plan.done.append(change.unchanged())
+        elif change.kind is ChangeKind.DELETE or record is None:
+            plan.archives.append(change)
+        else:
+            if isinstance(record, EmployerRecord):
+                values = props.company_properties(
+                    record, industry_property=settings.industry_property
+                )
+            elif isinstance(record, PersonRecord):
+                values = props.contact_properties(record)
+            elif isinstance(record, VisitRecord):
+                values = props.meeting_properties(record)
+            else:
+                plan.done.append(change.failed("HubSpot takes no job-fit notes"))
+                continue
+            plan.upserts[object_type].append(_Upsert(change, settings.key(change.key), values))
+    return plan
+
+
+def _parents(change: Change, settings: Settings) -> dict[str, str]:
+    """The keys of the records a contact or meeting is associated with, by object type."""
+    record = change.record
+    if isinstance(record, PersonRecord):
+        return {"companies": settings.key(record.employer_key)}
+    if isinstance(record, VisitRecord):
+        parents = {"companies": settings.key(record.employer_key)}
+        if record.person_key is not None:
+            parents["contacts"] = settings.key(record.person_key)
+        return parents
+    return {}
+
+
+class _Sender:
+    """One batch's conversation with HubSpot: upserts, associations, archives."""
+
+    def __init__(self, client: HubSpotClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.results: list[ExportResult] = []
+        self.stopped: str | None = None
+        self.ids: dict[str, dict[str, str]] = {"companies": {}, "contacts": {}}
+
+    def fail(self, changes: Sequence[Change], exc: HubSpotRequestError) -> None:
+        self.results.extend(c.failed(f"HubSpot: {exc}") for c in changes)
+        if exc.fatal:
+            self.stopped = str(exc)
+
+    def upsert(self, object_type: str, items: Sequence[_Upsert]) -> None:
+        for chunk in chunked(items, BATCH_SIZE):
+            if self.stopped:
+                self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in chunk)
+                continue
+            try:
+                answers = self.client.upsert(
+                    object_type, self.settings.id_property, [(i.key, i.properties) for i in chunk]
+                )
+            except HubSpotRequestError as exc:
+                log.warning("upsert of %d %s failed: %s", len(chunk), object_type, exc)
+                self.fail([i.change for i in chunk], exc)
+                continue
+            stored = []
+            for item, answer in zip(chunk, answers, strict=True):
+                if not answer.success or answer.id is None:
+                    self.results.append(item.change.failed(f"HubSpot: {answer.error}"))
+                    continue
+                if object_type in self.ids:
+                    self.ids[object_type][item.key] = answer.id
+                stored.append((item, answer.id, bool(answer.created)))
+            self.link(object_type, stored)
+
+    def link(self, object_type: str, stored: Sequence[tuple[_Upsert, str, bool]]) -> None:
+        """Associate freshly upserted records with their parents, then report them."""
+        problems: dict[str, str] = {}
+        wanted = {item.key: _parents(item.change, self.settings) for item, _, _ in stored}
+        try:
+            self.resolve({p for parents in wanted.values() for p in parents.items()})
+            for to_type in ("companies", "contacts"):
+                pairs: list[tuple[str, str]] = []
+                owners: dict[tuple[str, str], str] = {}
+                for item, hs_id, _ in stored:
+                    parent = wanted[item.key].get(to_type)
+                    if parent is None:
+                        continue
+                    target = self.ids[to_type].get(parent)
+                    if target is None:
+                        problems[item.key] = f"its {to_type[:-1]} {parent} is not in HubSpot"
+                        continue
+                    pairs.append((hs_id, target))
+                    owners[(hs_id, target)] = item.key
+                if object_type == "meetings":
+                    self.drop_stale(to_type, stored, set(pairs))
+                for pair, reason in self.client.associate(object_type, to_type, pairs).items():
+                    problems[owners[pair]] = f"not associated with its {to_type[:-1]}: {reason}"
+        except HubSpotRequestError as exc:
+            self.fail([item.change for item, _, _ in stored], exc)
+            return
+        for item, hs_id, created in stored:
+            if item.key in problems:
+                self.results.append(item.change.failed(f"HubSpot: {problems[item.key]}"))
+            elif created:
+                self.results.append(item.change.created(hs_id))
+            else:
+                self.results.append(item.change.updated(hs_id))
+
+    def resolve(self, parents: set[tuple[str, str]]) -> None:
+        """Look up the HubSpot ids of parents exported before this batch."""
+        for to_type in ("companies", "contacts"):
+            missing = sorted(k for t, k in parents if t == to_type and k not in self.ids[to_type])
+            if missing:
+                found = self.client.read_ids(to_type, self.settings.id_property, missing)
+                self.ids[to_type].update(found)
+
+    def drop_stale(
+        self, to_type: str, stored: Sequence[tuple[_Upsert, str, bool]], pairs: set[tuple[str, str]]
+    ) -> None:
+        """Remove the associations an edited meeting no longer has (another person met)."""
+        edited = [hs_id for item, hs_id, created in stored if not created]
+        if not edited:
+            return
+        current = self.client.read_associations("meetings", to_type, edited)
+        stale = {
+            meeting: sorted(t for t in targets if (meeting, t) not in pairs)
+            for meeting, targets in current.items()
+        }
+        if any(stale.values()):
+            self.client.unassociate("meetings", to_type, stale)
+
+    def archive(self, changes: Sequence[Change]) -> None:
+        for object_type in ("meetings", "contacts", "companies"):
+            mine = [c for c in changes if _TYPES[c.record_kind] == object_type]
+            self.results.extend(c.deleted() for c in mine if not c.remote_id)
+            for chunk in chunked([c for c in mine if c.remote_id], BATCH_SIZE):
+                if self.stopped:
+                    self.results.extend(c.failed(f"not sent: {self.stopped}") for c in chunk)
+                    continue
+                try:
+                    self.client.archive(object_type, [str(c.remote_id) for c in chunk])
+                except HubSpotRequestError as exc:
+                    self.fail(chunk, exc)
+                    continue
+                self.results.extend(c.deleted() for c in chunk)
+
+
+class HubSpotAdapter(Adapter):
+    """Employers, their people and visits into HubSpot as companies, contacts and meetings."""
+
+    name = "hubspot"
+    audience = Audience.EMPLOYER_FACING
+    record_kinds = frozenset({RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT})
+    description = "Employers, people and visits to HubSpot companies, contacts and meetings"
+    capabilities = Capabilities(updates=True, deletes=True, cancel_style=CancelStyle.MARK)
+    batch_size = 2000
+    options = (
+        AdapterOption(
+            "access_token", "a private app's access token", secret=True, env="HUBSPOT_TOKEN"
+        ),
+        AdapterOption(
+            "id_property",
+            "internal name of the unique-value property on companies, contacts and meetings",
+            default="ips_jobdev_id",
+        ),
+        AdapterOption(
+            "industry_property",
+            "company text property for the employer's industry ('' to send none)",
+            default="ips_jobdev_industry",
+        ),
+        AdapterOption(
+            "account_id",
+            "the HubSpot account's Hub ID, to keep several accounts' sync state apart",
+        ),
+        AdapterOption(
+            "id_prefix",
+            "text before every id, when several programs share one HubSpot account",
+            default="",
+        ),
+        AdapterOption("base_url", "the API's address", default=DEFAULT_BASE_URL),
+        AdapterOption(
+            "max_tries", "tries of one request when HubSpot limits requests", type=int, default=5
+        ),
+    )
+
+    def __init__(self, *, sleep: Sleep = time.sleep) -> None:
+        self._sleep = sleep
+        self.settings: Settings | None = None
+        self.client: HubSpotClient | None = None
+
+    def __repr__(self) -> str:
+        return f"HubSpotAdapter(client={self.client!r})"
+
+    def target_for(self, options: Mapping[str, Any]) -> str:
+        """The API address, with the account when one is named."""
+        base = _check_url(str(options.get("base_url") or DEFAULT_BASE_URL))
+        account = options.get("account_id")
+        return f"{base}/accounts/{account}" if account else base
+
+    def open(self, options: Mapping[str, Any], target: str) -> None:
+        """Check the options and make the client (nothing is sent yet)."""
+        settings = Settings.from_options(options)
+        if not settings.token:
+            raise ValidationError("option", "access_token", "give it or set $HUBSPOT_TOKEN")
+        self.client = HubSpotClient(
+            settings.token,
+            base_url=settings.base_url,
+            retry=RetryPolicy(max_attempts=settings.max_tries),
+            sleep=self._sleep,
+        )
+        self.settings = settings
+
+    def close(self) -> None:
+        """Forget the client (and with it the token)."""
+        self.client = None
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        """Upsert, associate and archive the batch; one result per change."""
+        assert self.settings is not None, "open() first"
+        assert self.client is not None, "open() first"
+        plan = _plan(batch, self.settings)
+        sender = _Sender(self.client, self.settings)
+        for object_type, items in plan.upserts.items():
+            sender.upsert(object_type, items)
+        sender.archive(plan.archives)
+        return plan.done + sender.results
+
+    def preview(self, batch: ExportBatch, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The requests an export would send (associations by ips-jobdev key, since the
+        HubSpot ids are known only once sent); the token shows as asterisks."""
+        settings = Settings.from_options(options)
+        plan = _plan(batch, settings)
+        auth = {"base_url": settings.base_url, "authorization": "Bearer ********"}
+        out: list[dict[str, Any]] = []
+        for object_type, items in plan.upserts.items():
+            for chunk in chunked(items, BATCH_SIZE):
+                body = {
+                    "inputs": [
+                        {
+                            "idProperty": settings.id_property,
+                            "id": i.key,
+                            "objectWriteTraceId": i.key,
+                            "properties": i.properties,
+                        }
+                        for i in chunk
+                    ]
+                }
+                path = f"/crm/v3/objects/{object_type}/batch/upsert"
+                out.append({**auth, "method": "POST", "path": path, "body": body})
+            for to_type in ("companies", "contacts"):
+                pairs = [
+                    [i.key, parent]
+                    for i in items
+                    if (parent := _parents(i.change, settings).get(to_type)) is not None
+                ]
+                if pairs:
+                    path = f"/crm/v4/associations/{object_type}/{to_type}/batch/associate/default"
+                    out.append({**auth, "method": "POST", "path": path, "pairs_by_key": pairs})
+        for object_type in ("meetings", "contacts", "companies"):
+            ids = [
+                c.remote_id
+                for c in plan.archives
+                if c.remote_id and _TYPES[c.record_kind] == object_type
+            ]
+            if ids:
+                path = f"/crm/v3/objects/{object_type}/batch/archive"
+                body = {"inputs": [{"id": i} for i in ids]}
+                out.append({**auth, "method": "POST", "path": path, "body": body})
+        return out

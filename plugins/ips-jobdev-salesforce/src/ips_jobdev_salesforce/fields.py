@@ -1,0 +1,223 @@
+"""How ips-jobdev records become Salesforce Account, Contact and Event fields.
+
+The records arrive already redacted for the ``employer-facing`` audience. Each function
+returns the fields of one record by API name, with parents referenced by their external
+id (``"Account": {"IPS_Jobdev_Id__c": "employer-3"}``, and for Event's polymorphic
+``What``/``Who`` with the parent's type in ``attributes``), as the REST API takes them.
+:func:`csv_row` turns the same fields into a Bulk API 2.0 CSV row.
+
+Empty values are left out rather than sent as null: ips-jobdev fills fields but never
+blanks what someone else typed in Salesforce. ``WhoId`` is the exception: a visit with no
+person met clears the contact it had before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
+from ips_jobdev.phones import PhoneNumber
+
+__all__ = [
+    "CSV_COLUMNS",
+    "account_fields",
+    "contact_fields",
+    "csv_header",
+    "csv_row",
+    "event_fields",
+    "salesforce_datetime",
+    "salesforce_phone",
+    "split_name",
+]
+
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le", "st.", "bin"}
+)
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Account": (
+        "Name",
+        "Phone",
+        "Website",
+        "BillingStreet",
+        "BillingCity",
+        "BillingState",
+        "BillingPostalCode",
+        "Industry",
+    ),
+    "Contact": ("FirstName", "LastName", "Title", "Phone", "Email", "Account"),
+    "Event": ("Subject", "StartDateTime", "EndDateTime", "Location", "Description", "What", "Who"),
+}
+"""The columns of each object's CSV file, before the external id column (first)."""
+
+
+def salesforce_datetime(moment: dt.datetime) -> str:
+    """A dateTime as Salesforce writes it: UTC, milliseconds, ``Z``.
+
+    >>> chicago = dt.timezone(dt.timedelta(hours=-6))
+    >>> salesforce_datetime(dt.datetime(2025, 3, 4, 9, 30, tzinfo=chicago))
+    '2025-03-04T15:30:00.000Z'
+    """
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def salesforce_phone(stored: str | None) -> str | None:
+    """A phone for a Phone field: North American numbers as ``(608) 555-0101``, others E.164.
+
+    >>> salesforce_phone("+16085550142;ext=12")
+    '(608) 555-0142 ext. 12'
+    """
+    if not stored:
+        return None
+    number = PhoneNumber.from_storage(stored)
+    if number.e164.startswith("+1"):
+        return number.national
+    return number.e164 + (f" ext. {number.extension}" if number.extension else "")
+
+
+def split_name(name: str) -> tuple[str | None, str]:
+    """A person's name as (FirstName, LastName); LastName is never empty.
+
+    The last word is the last name, with the lower-case particles before it (``van``,
+    ``de``...) and a suffix after it (``Jr.``); ``"Lopez, Maria"`` is read last name first.
+
+    >>> split_name("Maria Lopez"), split_name("Anna van der Berg"), split_name("Cher")
+    (('Maria', 'Lopez'), ('Anna', 'van der Berg'), (None, 'Cher'))
+    """
+    text = " ".join(name.split())
+    if "," in text:
+        last, _, first = text.partition(",")
+        if last.strip() and first.strip():
+            return first.strip(), last.strip()
+        text = (last + first).strip()
+    words = text.split(" ")
+    end = len(words)
+    if end > 1 and words[-1].lower() in _SUFFIXES:
+        end -= 1
+    start = end - 1
+    while start > 1 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[:start]) or None, " ".join(words[start:])
+
+
+def _clip(text: str | None, size: int) -> str | None:
+    if not text:
+        return None
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _title_case(text: str | None) -> str | None:
+    if not text:
+        return None
+    return " ".join(word[:1].upper() + word[1:] for word in text.split())
+
+
+def _present(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def account_fields(
+    record: EmployerRecord, *, external_id_field: str, key: str, industry_field: str | None
+) -> dict[str, Any]:
+    """An employer as an Account."""
+    fields = {
+        external_id_field: key,
+        "Name": _clip(record.name, 255),
+        "Phone": salesforce_phone(record.phone),
+        "Website": _clip(record.website, 255),
+        "BillingStreet": _clip(record.street, 255),
+        "BillingCity": _clip(record.city, 40),
+        "BillingState": _clip(record.state, 80),
+        "BillingPostalCode": record.zip,
+    }
+    if industry_field:
+        fields[industry_field] = _clip(_title_case(record.industry), 255)
+    return _present(fields)
+
+
+def contact_fields(
+    record: PersonRecord, *, external_id_field: str, key: str, account_key: str
+) -> dict[str, Any]:
+    """A person at an employer as a Contact of that employer's Account."""
+    first, last = split_name(record.name)
+    return _present(
+        {
+            external_id_field: key,
+            "FirstName": _clip(first, 40),
+            "LastName": _clip(last, 80),
+            "Title": _clip(record.title, 128),
+            "Phone": salesforce_phone(record.phone),
+            "Email": record.email,
+            "Account": {external_id_field: account_key},
+        }
+    )
+
+
+def event_fields(
+    record: VisitRecord,
+    *,
+    external_id_field: str,
+    key: str,
+    account_key: str,
+    contact_key: str | None,
+) -> dict[str, Any]:
+    """A visit as an Event on the employer's Account, with the person met as ``Who``.
+
+    Cancelled visits never come here: Event has no status field, so the adapter deletes
+    the Event instead.
+    """
+    fields: dict[str, Any] = {
+        external_id_field: key,
+        "Subject": _clip(record.title, 255),
+        "StartDateTime": salesforce_datetime(record.start),
+        "EndDateTime": salesforce_datetime(record.end),
+        "Location": _clip(record.employer_address, 255),
+        "Description": _clip(record.description, 32000),
+        "What": {"attributes": {"type": "Account"}, external_id_field: account_key},
+    }
+    if contact_key is not None:
+        fields["Who"] = {"attributes": {"type": "Contact"}, external_id_field: contact_key}
+    fields = _present(fields)
+    if contact_key is None:
+        fields["WhoId"] = None
+    return fields
+
+
+def csv_header(sobject: str, external_id_field: str, industry_field: str | None) -> list[str]:
+    """The header row of one object's Bulk API 2.0 CSV file (API names, relationships)."""
+    header = [external_id_field]
+    for column in CSV_COLUMNS[sobject]:
+        if column == "Industry":
+            if industry_field:
+                header.append(industry_field)
+        elif column == "Account":
+            header.append(f"Account.{external_id_field}")
+        elif column == "What":
+            header.append(f"Account:What.{external_id_field}")
+        elif column == "Who":
+            header.append(f"Contact:Who.{external_id_field}")
+        else:
+            header.append(column)
+    return header
+
+
+def csv_row(fields: Mapping[str, Any], header: list[str]) -> list[str]:
+    """One CSV row for ``header`` from :func:`account_fields`-style fields.
+
+    A reference becomes the parent's external id under its relationship column; a value
+    left out becomes an empty cell (Bulk API 2.0 leaves the field as it is).
+    """
+    flat: dict[str, str] = {}
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            kind = (value.get("attributes") or {}).get("type")
+            for inner, ref in value.items():
+                if inner != "attributes":
+                    flat[f"{kind}:{name}.{inner}" if kind else f"{name}.{inner}"] = str(ref)
+        elif value is not None:
+            flat[name] = str(value)
+    return [flat.get(column, "") for column in header]

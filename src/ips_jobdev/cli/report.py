@@ -1,0 +1,344 @@
+"""``ips-jobdev report fidelity|outcomes``: the figures for a period, with their definitions.
+
+JSON documents (stable: keys are only ever added): ``report fidelity --json`` is
+:meth:`ips_jobdev.reports.FidelityReport.to_dict` (``report``, ``scale``, ``period``,
+``scope``, ``figures`` [{``key``, ``label``, ``value``, ``unit``, ``point``, ``anchor``,
+``detail``, ``definition``}], ``specialists``); ``report outcomes --json`` is
+:meth:`ips_jobdev.reports.OutcomesReport.to_dict` (``report``, ``period``, ``scope``,
+``figures``, ``job_endings``, ``goals``). ``--csv`` prints one row per figure (and per
+specialist): ``report,figure,label,specialist,value,unit,point,anchor``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.table import Table
+
+from ips_jobdev.cli._app import App, db_option, pass_app, with_examples
+from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
+from ips_jobdev.demo import DemoSummary
+from ips_jobdev.errors import ValidationError
+from ips_jobdev.reports import (
+    FidelityReport,
+    Figure,
+    OutcomesReport,
+    fidelity_report,
+    outcomes_report,
+)
+from ips_jobdev.serialize import jsonable
+from ips_jobdev.store import UnitOfWork
+
+__all__ = ["demo_fidelity", "demo_fidelity_json", "report_group"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+CSV_COLUMNS = ["report", "figure", "label", "specialist", "value", "unit", "point", "anchor"]
+
+
+@click.group("report")
+def report_group() -> None:
+    """Fidelity and outcome figures computed from the record."""
+
+
+def _common(function: F) -> F:
+    options: list[Callable[[Any], Any]] = [
+        click.option(
+            "--from",
+            "from_day",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="First day of the period (default: 13 weeks before --to).",
+        ),
+        click.option(
+            "--to",
+            "to_day",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="Last day of the period, included (default: today).",
+        ),
+        click.option("--specialist", "-s", metavar="CODE", help="One specialist."),
+        click.option("--team", metavar="CODE,CODE", help="Several specialists, comma-separated."),
+        click.option("--json", "as_json", is_flag=True, help="Print a JSON document."),
+        click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows, one per figure."),
+        click.option("--explain", is_flag=True, help="Say how each figure is computed."),
+        db_option,
+        pass_app,
+    ]
+    decorated: Any = function
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+def _period(
+    from_day: dt.datetime | None, to_day: dt.datetime | None, as_json: bool, as_csv: bool
+) -> tuple[dt.date, dt.date]:
+    if as_json and as_csv:
+        raise ValidationError("report", "format", "choose --json or --csv, not both")
+    end = to_day.date() if to_day else dt.date.today()
+    start = from_day.date() if from_day else end - dt.timedelta(days=90)
+    if end < start:
+        raise ValidationError("report", "to", f"{end} is before --from {start}")
+    return start, end
+
+
+def _value(figure: Figure) -> str:
+    if figure.value is None:
+        return "n/a"
+    unit = figure.unit
+    if unit == "%":
+        return f"{figure.value}%"
+    if unit == "$ an hour":
+        return f"${figure.value:.2f} an hour"
+    return f"{figure.value} {unit}".strip()
+
+
+def _figures_table(title: str, figures: list[Figure], scored: bool) -> Table:
+    table = Table("figure", "value", *(["point", "anchor"] if scored else []), "from")
+    table.title = title
+    table.title_justify = "left"
+    for figure in figures:
+        counts = ", ".join(
+            f"{k.replace('_', ' ')} {v}"
+            for k, v in figure.detail.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        )
+        cells = [figure.label, _value(figure)]
+        if scored:
+            cells += [str(figure.point) if figure.point is not None else "", figure.anchor or ""]
+        table.add_row(*cells, counts)
+    return table
+
+
+def _explain(app: App, figures: list[Figure]) -> None:
+    app.console.print("[bold]How each figure is computed[/]")
+    for figure in figures:
+        app.console.print(f"[bold]{figure.label}[/] ({figure.key}): {figure.definition}")
+
+
+def _csv(app: App, report: str, figures: list[Figure], extra: list[dict[str, Any]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for figure in figures:
+        writer.writerow(
+            {
+                "report": report,
+                "figure": figure.key,
+                "label": figure.label,
+                "specialist": "",
+                "value": "" if figure.value is None else figure.value,
+                "unit": figure.unit,
+                "point": "" if figure.point is None else figure.point,
+                "anchor": figure.anchor or "",
+            }
+        )
+    for row in extra:
+        writer.writerow({"report": report, **row})
+    click.echo(out.getvalue(), nl=False)
+
+
+def _fidelity_rows(report: FidelityReport) -> list[dict[str, Any]]:
+    rows = []
+    for s in report.specialists:
+        rows.append(
+            {
+                "figure": "frequent_employer_contact",
+                "label": "Face-to-face employer contacts per week",
+                "specialist": s.code,
+                "value": round(s.weekly_contacts, 2),
+                "unit": "contacts a week",
+                "point": s.contact_point if s.contact_point is not None else "",
+                "anchor": "new-caseload rule" if s.new_caseload_rule else "",
+            }
+        )
+        rows.append(
+            {
+                "figure": "caseload_size",
+                "label": "Caseload size",
+                "specialist": s.code,
+                "value": s.caseload,
+                "unit": "job seekers",
+                "point": s.caseload_point if s.caseload_point is not None else "",
+                "anchor": "",
+            }
+        )
+    return rows
+
+
+@report_group.command("fidelity")
+@click.option("--scale", metavar="FILE", help="A fidelity scale file (default: the US IPS-25).")
+@_common
+@with_examples(
+    "ips-jobdev report fidelity --from 2026-01-01 --to 2026-12-31",
+    "ips-jobdev report fidelity --specialist jd --explain",
+    "ips-jobdev report fidelity --team jd,kb --csv > fidelity.csv",
+)
+def fidelity_command(
+    app: App,
+    scale: str | None,
+    from_day: dt.datetime | None,
+    to_day: dt.datetime | None,
+    specialist: str | None,
+    team: str | None,
+    as_json: bool,
+    as_csv: bool,
+    explain: bool,
+) -> None:
+    """Fidelity figures with their IPS-25 scale points: employer contacts per week, rapid
+    job search, diversity of job types and employers, competitive jobs, multi-visit
+    relationships, caseload size."""
+    start, end = _period(from_day, to_day, as_json, as_csv)
+    with app.uow() as uow:
+        report = fidelity_report(
+            uow, start=start, end=end, specialist=specialist, team=team, scale=scale
+        )
+    if as_json:
+        app.print_json(report.to_dict())
+        return
+    if as_csv:
+        _csv(app, "fidelity", report.figures, _fidelity_rows(report))
+        return
+    app.console.print(f"[bold]{report.scale_name}[/], {report.scale_version}")
+    app.console.print(f"[dim]{report.scale_source}[/]", soft_wrap=True)
+    title = (
+        f"{report.scope.label}, {start:%d %b %Y} - {end:%d %b %Y} ({report.period.weeks:.1f} weeks)"
+    )
+    app.console.print(_figures_table(title, report.figures, scored=True))
+    if report.specialists:
+        table = Table("specialist", "contacts", "a week", "point", "caseload", "looking", "point")
+        table.title = "Each specialist"
+        table.title_justify = "left"
+        for s in report.specialists:
+            point = str(s.contact_point) if s.contact_point is not None else ""
+            if s.new_caseload_rule:
+                point += " (new caseload)"
+            table.add_row(
+                f"{s.code} {s.name}",
+                str(s.contacts),
+                f"{s.weekly_contacts:.2f}",
+                point,
+                str(s.caseload),
+                str(s.looking_for_work),
+                str(s.caseload_point) if s.caseload_point is not None else "",
+            )
+        app.console.print(table)
+    if explain:
+        _explain(app, report.figures)
+
+
+@report_group.command("outcomes")
+@_common
+@with_examples(
+    "ips-jobdev report outcomes --from 2026-07-01 --to 2026-09-30",
+    "ips-jobdev report outcomes --specialist jd --json",
+    "ips-jobdev report outcomes --explain",
+)
+def outcomes_command(
+    app: App,
+    from_day: dt.datetime | None,
+    to_day: dt.datetime | None,
+    specialist: str | None,
+    team: str | None,
+    as_json: bool,
+    as_csv: bool,
+    explain: bool,
+) -> None:
+    """Outcomes: caseload, the IPS employment rate, job starts, hours, wages, jobs held 90
+    days, job endings by reason, and progress against the program's goals."""
+    start, end = _period(from_day, to_day, as_json, as_csv)
+    with app.uow() as uow:
+        report = outcomes_report(uow, start=start, end=end, specialist=specialist, team=team)
+    if as_json:
+        app.print_json(report.to_dict())
+        return
+    if as_csv:
+        _csv(app, "outcomes", report.figures, _outcome_rows(report))
+        return
+    title = f"Outcomes, {report.scope.label}, {start:%d %b %Y} - {end:%d %b %Y}"
+    app.console.print(_figures_table(title, report.figures, scored=False))
+    if report.counts.endings:
+        table = Table("job ending", "jobs")
+        for reason, count in report.counts.endings.items():
+            mark = " (unsatisfactory)" if reason in ("quit-without-plans", "fired") else ""
+            table.add_row(reason + mark, str(count))
+        app.console.print(table)
+    if report.goals:
+        table = Table("goal", "scope", "period", "target", "achieved", "met")
+        table.title = "Program goals"
+        table.title_justify = "left"
+        for goal in report.goals:
+            table.add_row(
+                goal.metric,
+                goal.scope,
+                f"{goal.period_start} - {goal.period_end}",
+                str(jsonable(goal.target)),
+                "n/a" if goal.achieved is None else str(goal.achieved),
+                "yes" if goal.met else "[yellow]not yet[/]",
+            )
+        app.console.print(table)
+    if explain:
+        _explain(app, report.figures)
+        if report.goals:
+            from ips_jobdev.reports import DEFINITIONS
+
+            app.console.print(f"[bold]Program goals[/] (goals): {DEFINITIONS['goals']}")
+
+
+def _outcome_rows(report: OutcomesReport) -> list[dict[str, Any]]:
+    rows = []
+    for reason, count in report.counts.endings.items():
+        rows.append(
+            {
+                "figure": f"job_endings.{reason}",
+                "label": f"Job endings: {reason}",
+                "specialist": "",
+                "value": count,
+                "unit": "jobs",
+                "point": "",
+                "anchor": "",
+            }
+        )
+    for goal in report.goals:
+        rows.append(
+            {
+                "figure": f"goal.{goal.metric}",
+                "label": f"Goal {goal.period_start} - {goal.period_end}: target {goal.target}",
+                "specialist": "" if goal.scope == "program" else goal.scope,
+                "value": "" if goal.achieved is None else goal.achieved,
+                "unit": "met" if goal.met else "not met",
+                "point": "",
+                "anchor": "",
+            }
+        )
+    return rows
+
+
+# -- the demo -------------------------------------------------------------------------------
+
+DEMO_WEEKS = 13
+
+
+def _demo_report(uow: UnitOfWork, summary: DemoSummary) -> FidelityReport:
+    start = summary.today - dt.timedelta(days=DEMO_WEEKS * 7 - 1)
+    return fidelity_report(uow, start=start, end=summary.today)
+
+
+def demo_fidelity(app: App, uow: UnitOfWork, summary: DemoSummary) -> None:
+    """Demo section: the fidelity figures of the last 13 weeks."""
+    report = _demo_report(uow, summary)
+    title = f"Fidelity ({report.scale_name}, {report.scale_version}), last {DEMO_WEEKS} weeks"
+    app.console.print(_figures_table(title, report.figures, scored=True))
+    app.console.print("Next: ips-jobdev report fidelity --explain")
+
+
+def demo_fidelity_json(uow: UnitOfWork, summary: DemoSummary) -> dict[str, Any]:
+    """Demo JSON part: ``{"fidelity": ...}``."""
+    return {"fidelity": _demo_report(uow, summary).to_dict()}
+
+
+DEMO_SECTIONS.append(demo_fidelity)
+DEMO_JSON_PARTS.append(demo_fidelity_json)

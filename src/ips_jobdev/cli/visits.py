@@ -1,0 +1,337 @@
+"""``ips-jobdev visits``: log, complete, cancel, import and list employer contacts.
+
+Times are shown in the specialist's time zone; JSON carries ISO 8601 times in UTC.
+
+JSON documents (stable: keys are only ever added):
+
+- ``visits list --json``: ``{"visits": [VISIT, ...], "count": N}``
+- ``visits log|complete|cancel --json``: ``{"visit": VISIT}``
+- ``visits import --json``: the import report (docs/reference/csv-import.md)
+
+where VISIT is :func:`ips_jobdev.serialize.visit_to_dict`, with the employer's name and
+the specialist's code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from rich.markup import escape
+from rich.table import Table
+
+from ips_jobdev import model, plugins
+from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._import_command import make_import_command
+from ips_jobdev.errors import ValidationError
+from ips_jobdev.importing import import_visits
+from ips_jobdev.recording import cancel_visit, complete_visit, log_visit
+from ips_jobdev.serialize import visit_to_dict
+from ips_jobdev.store import tables
+from ips_jobdev.store.unit_of_work import UnitOfWork
+from ips_jobdev.vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
+
+__all__ = [
+    "employer_names",
+    "local_time",
+    "public_rows",
+    "visit_rows",
+    "visits_group",
+    "visits_table",
+]
+
+
+@click.group("visits")
+def visits_group() -> None:
+    """Employer contacts: log them, complete or cancel planned ones, import, list."""
+
+
+visits_group.add_command(make_import_command("visits", import_visits, "visits.csv"))
+
+
+def local_time(at: dt.datetime, zone: str | None, *, weekday: bool = True) -> str:
+    """``Mon 2026-03-02 10:00 CST``: a time in the specialist's zone (UTC without one)."""
+    tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
+    return at.astimezone(tz).strftime(("%a " if weekday else "") + "%Y-%m-%d %H:%M %Z")
+
+
+def employer_names(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, str]:
+    """Employers' names by id, a query per 500."""
+    wanted = sorted(set(employer_ids))
+    names: dict[int, str] = {}
+    c = tables.employers.c
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for record_id, name in uow.session.execute(sa.select(c.id, c.name).where(c.id.in_(chunk))):
+            names[record_id] = name
+    return names
+
+
+def visit_rows(uow: UnitOfWork, visits: Sequence[model.Visit]) -> list[dict[str, Any]]:
+    """Visits as JSON documents, with the employer's name and specialist's code (and zone)."""
+    specialists = {s.id: s for s in uow.specialists.list()}
+    names = employer_names(uow, {v.employer_id for v in visits})
+    rows = []
+    for visit in visits:
+        specialist = specialists.get(visit.specialist_id)
+        row = visit_to_dict(
+            visit,
+            employer_name=names.get(visit.employer_id),
+            specialist_code=specialist.code if specialist else None,
+        )
+        row["at"] = visit.at.astimezone(dt.UTC).isoformat()  # UTC, as when read back
+        row["_zone"] = specialist.timezone if specialist else None
+        rows.append(row)
+    return rows
+
+
+def public_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without their display-only keys (``_zone``): the JSON documents."""
+    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
+
+
+def visits_table(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> Table:
+    """A rich table of visit rows (from :func:`visit_rows`), times in each specialist's zone.
+
+    The contact column gives the purpose, then the mode when it was not in person and the
+    status when the visit is not done (``follow-up, phone, planned``).
+    """
+    table = Table(title=title)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("employer", ratio=3)
+    table.add_column("by", no_wrap=True)
+    table.add_column("contact", ratio=3, overflow="fold")
+    table.add_column("for", ratio=2)
+    for row in rows:
+        at = dt.datetime.fromisoformat(row["at"])
+        contact = [row["purpose"]]
+        if not row["face_to_face"]:
+            contact.append(row["mode"])
+        if row["status"] != "done":
+            contact.append(row["status"])
+        table.add_row(
+            str(row["id"]),
+            local_time(at, row.get("_zone"), weekday=False),
+            escape(row["employer"] or f"#{row['employer_id']}"),
+            escape(row["specialist"] or ""),
+            ", ".join(contact),
+            escape(", ".join(row["seekers"])) + (" (came)" if row["seeker_present"] else ""),
+        )
+    return table
+
+
+def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_json: bool) -> None:
+    row = visit_rows(uow, [visit])[0]
+    if as_json:
+        app.print_json({"visit": public_rows([row])[0]})
+        return
+    when = local_time(visit.at, row["_zone"])
+    app.console.print(
+        f"{verb} visit #{visit.id}: {row['purpose']} at {escape(row['employer'] or '')}, "
+        f"{when} ({row['mode']}, {row['status']})",
+        soft_wrap=True,
+    )
+
+
+def _notify(event: str, visit: model.Visit, uow: UnitOfWork, app: App) -> None:
+    notify = {
+        "planned": plugins.notify_visit_planned,
+        "completed": plugins.notify_visit_completed,
+        "cancelled": plugins.notify_visit_cancelled,
+    }[event]
+    for failure in notify(visit, uow):
+        app.err_console.print(
+            f"Warning: plugin {failure.plugin!r} failed: {escape(failure.error)}", soft_wrap=True
+        )
+
+
+@visits_group.command("log")
+@click.argument("employer", metavar="EMPLOYER")
+@click.option("--specialist", "-s", required=True, metavar="CODE", help="Who made the contact.")
+@click.option(
+    "--at",
+    metavar="ISO",
+    help="When (ISO 8601, e.g. 2026-03-02T10:00); without an offset, in the specialist's "
+    "time zone. Default: now.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in ContactMode]),
+    default=ContactMode.IN_PERSON.value,
+    show_default=True,
+    help="How the contact was made (only in-person counts as face-to-face).",
+)
+@click.option(
+    "--purpose",
+    default=VisitPurpose.INTRODUCE.value,
+    show_default=True,
+    metavar="PURPOSE",
+    help="introduce, learn-business, follow-up, present-job-seeker, job-analysis, support, other.",
+)
+@click.option(
+    "--seeker",
+    "seekers",
+    multiple=True,
+    metavar="CODE",
+    help="A job seeker the contact was for (repeat for several).",
+)
+@click.option("--seeker-present", is_flag=True, help="The job seeker came along.")
+@click.option("--outcome", help="What came of it.")
+@click.option("--next-step", help="What to do next.")
+@click.option("--planned", is_flag=True, help="Plan the visit instead of recording one made.")
+@click.option(
+    "--duration", type=click.IntRange(min=0), default=30, show_default=True, help="Minutes."
+)
+@db_option
+@json_option
+@pass_app
+@with_examples(
+    'ips-jobdev visits log "Example Bakery" --specialist ae --purpose introduce',
+    "ips-jobdev visits log EX-0042 -s ae --at 2026-03-02T10:00 --purpose learn-business "
+    "--seeker J-1001 --seeker-present",
+    'ips-jobdev visits log "#12" -s ae --at 2026-03-09T14:30 --purpose follow-up --planned',
+)
+def log_command(
+    app: App,
+    employer: str,
+    specialist: str,
+    at: str | None,
+    mode: str,
+    purpose: str,
+    seekers: tuple[str, ...],
+    seeker_present: bool,
+    outcome: str | None,
+    next_step: str | None,
+    planned: bool,
+    duration: int,
+    as_json: bool,
+) -> None:
+    """Record an employer contact made (or, with --planned, plan one).
+
+    EMPLOYER is an external id, a name, or #ID.
+    """
+    with app.uow() as uow:
+        visit = log_visit(
+            uow,
+            employer,
+            specialist,
+            at=at,
+            mode=mode,
+            purpose=purpose,
+            seekers=seekers,
+            seeker_present=seeker_present,
+            outcome=outcome,
+            next_step=next_step,
+            planned=planned,
+            duration_minutes=duration,
+        )
+        uow.commit()
+        _print_visit(app, uow, visit, "Planned" if planned else "Logged", as_json)
+        if planned:
+            _notify("planned", visit, uow, app)
+
+
+@visits_group.command("complete")
+@click.argument("visit_id", metavar="VISIT_ID")
+@click.option("--outcome", help="What came of it.")
+@click.option("--next-step", help="What to do next.")
+@db_option
+@json_option
+@pass_app
+@with_examples('ips-jobdev visits complete 42 --outcome "Met the owner; come back Tuesday"')
+def complete_command(
+    app: App, visit_id: str, outcome: str | None, next_step: str | None, as_json: bool
+) -> None:
+    """Mark a planned visit as made."""
+    with app.uow() as uow:
+        visit = complete_visit(uow, visit_id, outcome=outcome, next_step=next_step)
+        uow.commit()
+        _print_visit(app, uow, visit, "Completed", as_json)
+        _notify("completed", visit, uow, app)
+
+
+@visits_group.command("cancel")
+@click.argument("visit_id", metavar="VISIT_ID")
+@click.option("--reason", help="Why it was called off.")
+@db_option
+@json_option
+@pass_app
+@with_examples('ips-jobdev visits cancel 42 --reason "Owner away this week"')
+def cancel_command(app: App, visit_id: str, reason: str | None, as_json: bool) -> None:
+    """Call off a planned visit."""
+    with app.uow() as uow:
+        visit = cancel_visit(uow, visit_id, reason=reason)
+        uow.commit()
+        _print_visit(app, uow, visit, "Cancelled", as_json)
+        _notify("cancelled", visit, uow, app)
+
+
+def _day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+@visits_group.command("list")
+@click.option("--specialist", "-s", metavar="CODE", help="Only this specialist's visits.")
+@click.option("--employer", "-e", metavar="EMPLOYER", help="Only visits to this employer.")
+@click.option(
+    "--from", "from_day", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD)."
+)
+@click.option("--to", "to_day", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day, included.")
+@click.option(
+    "--status", type=click.Choice([s.value for s in VisitStatus]), help="planned, done, cancelled."
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many visits.")
+@db_option
+@json_option
+@pass_app
+@with_examples(
+    "ips-jobdev visits list --specialist ae --from 2026-03-01 --to 2026-03-31",
+    'ips-jobdev visits list --employer "Example Bakery" --json',
+    "ips-jobdev visits list --status planned",
+)
+def list_command(
+    app: App,
+    specialist: str | None,
+    employer: str | None,
+    from_day: dt.datetime | None,
+    to_day: dt.datetime | None,
+    status: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """List visits, oldest first. Days are read in the specialist's time zone (with
+    --specialist), else in this computer's."""
+    with app.uow() as uow:
+        found_specialist = uow.specialists.by_code(specialist) if specialist else None
+        found_employer = uow.employers.lookup(employer) if employer else None
+        zone: dt.tzinfo = (
+            found_specialist.zone if found_specialist else dt.datetime.now().astimezone().tzinfo
+        ) or dt.UTC
+        start = _day_start(from_day.date(), zone) if from_day else None
+        end = _day_start(to_day.date() + dt.timedelta(days=1), zone) if to_day else None
+        if start is not None and end is not None and end <= start:
+            raise ValidationError("visits list", "to", "--to is before --from")
+        visits = uow.visits.between(
+            start,
+            end,
+            specialist_id=found_specialist.id if found_specialist else None,
+            employer_id=found_employer.id if found_employer else None,
+            status=parse_choice(VisitStatus, status, record="visits", field="status")
+            if status
+            else None,
+            limit=limit,
+        )
+        rows = visit_rows(uow, visits)
+    if as_json:
+        app.print_json({"visits": public_rows(rows), "count": len(rows)})
+        return
+    if not rows:
+        app.console.print("No visits match.")
+        return
+    app.console.print(visits_table(rows))
+    app.console.print(f"{len(rows)} visit(s)")

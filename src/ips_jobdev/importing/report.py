@@ -1,0 +1,213 @@
+"""What an import did, row by row: the report, each row's result, and each rejection.
+
+The report's :meth:`ImportReport.to_dict` is the JSON document ``ips-jobdev ... import
+--json`` prints (a stable interface: keys are only ever added).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from ips_jobdev.errors import ValidationError
+
+__all__ = ["DuplicatePolicy", "ImportAction", "ImportReport", "Rejection", "RowResult"]
+
+
+class ImportAction(enum.StrEnum):
+    """What happened (or, in a dry run, would happen) to one row."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    REJECTED = "rejected"
+
+
+class DuplicatePolicy(enum.StrEnum):
+    """What to do with a row that duplicates a stored record (``--on-duplicate``).
+
+    Within one file the first occurrence always stands: a later duplicate is rejected
+    under ``reject`` and skipped otherwise.
+    """
+
+    REJECT = "reject"
+    SKIP = "skip"
+    UPDATE = "update"
+
+
+@attrs.frozen(slots=True)
+class Rejection:
+    """Why a row was refused: its line in the file, the column, and the reason.
+
+    ``record`` is the kind of record the row describes (``employer``, ``job seeker``,
+    ``visit``), as in :class:`~ips_jobdev.errors.ValidationError`; ``value`` is the cell's
+    text when one cell is at fault.
+    """
+
+    line: int
+    field: str
+    reason: str
+    record: str = "row"
+    value: str | None = None
+
+    @classmethod
+    def from_error(
+        cls,
+        line: int,
+        error: ValidationError | ValueError,
+        *,
+        record: str,
+        field: str,
+        value: str | None = None,
+    ) -> Rejection:
+        """A rejection for ``field`` carrying the error's reason."""
+        reason = error.reason if isinstance(error, ValidationError) else str(error)
+        return cls(line=line, field=field, reason=reason, record=record, value=value)
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: line, record, field, reason, value."""
+        return {
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+            "reason": self.reason,
+            "value": self.value,
+        }
+
+
+@attrs.frozen(slots=True)
+class RowResult:
+    """The result for one data row of the file.
+
+    ``label`` names the row for people (an employer's name, a job seeker's code);
+    ``record_id`` is the stored record it created, updated or matched; ``duplicate_of``
+    (``"employer #12"`` or ``"line 4"``) and ``match`` (the column that matched) are set for
+    duplicates.
+    """
+
+    line: int
+    action: ImportAction
+    label: str = ""
+    record_id: int | None = None
+    duplicate_of: str | None = None
+    match: str | None = None
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """All of the row's rejections on one line (what a rejects file's column holds)."""
+        return "; ".join(f"{r.field}: {r.reason}" for r in self.rejections)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: line, action, label, record_id, duplicate_of, match, reason."""
+        return {
+            "line": self.line,
+            "action": self.action.value,
+            "label": self.label,
+            "record_id": self.record_id,
+            "duplicate_of": self.duplicate_of,
+            "match": self.match,
+            "reason": self.reason or None,
+        }
+
+
+@attrs.define(slots=False, eq=False)
+class ImportReport:
+    """The outcome of importing one CSV file.
+
+    ``ok`` is true when no row was rejected. ``written`` is true when something was
+    saved (never in a dry run; never when rows were rejected and ``partial`` was off).
+    """
+
+    kind: str
+    source: str
+    rows: list[RowResult] = attrs.field(factory=list)
+    warnings: list[str] = attrs.field(factory=list)
+    dry_run: bool = False
+    partial: bool = False
+    on_duplicate: DuplicatePolicy = DuplicatePolicy.REJECT
+    written: bool = False
+    rejects_path: str | None = None
+    encoding: str | None = None
+
+    def count(self, action: ImportAction) -> int:
+        """How many rows got ``action``."""
+        return sum(1 for row in self.rows if row.action is action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows in the file and how many were created, updated, unchanged, skipped, rejected."""
+        out = {"rows": len(self.rows)}
+        out.update({action.value: 0 for action in ImportAction})
+        for row in self.rows:
+            out[row.action.value] += 1
+        return out
+
+    @property
+    def created(self) -> int:
+        """Rows that made a new record."""
+        return self.count(ImportAction.CREATED)
+
+    @property
+    def updated(self) -> int:
+        """Rows that changed a stored record (``on_duplicate="update"``)."""
+        return self.count(ImportAction.UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        """Rows equal to a stored record: nothing to do."""
+        return self.count(ImportAction.UNCHANGED)
+
+    @property
+    def skipped(self) -> int:
+        """Duplicates left alone (``on_duplicate="skip"``, or a repeat within the file)."""
+        return self.count(ImportAction.SKIPPED)
+
+    @property
+    def rejected(self) -> int:
+        """Rows refused, with their reasons in :attr:`rejections`."""
+        return self.count(ImportAction.REJECTED)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row was rejected."""
+        return not any(row.action is ImportAction.REJECTED for row in self.rows)
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """Every rejection, in file order."""
+        return [r for row in self.rows for r in row.rejections]
+
+    @property
+    def duplicates(self) -> list[RowResult]:
+        """Rows found to duplicate a stored record or an earlier row (and not unchanged)."""
+        return [row for row in self.rows if row.duplicate_of is not None]
+
+    def summary(self) -> str:
+        """One line: ``"3 created, 1 updated, 0 unchanged, 0 skipped, 2 rejected"``."""
+        counts = self.counts
+        return ", ".join(f"{counts[a.value]} {a.value}" for a in ImportAction)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of the report (see docs/reference/csv-import.md)."""
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "encoding": self.encoding,
+            "dry_run": self.dry_run,
+            "partial": self.partial,
+            "on_duplicate": self.on_duplicate.value,
+            "ok": self.ok,
+            "written": self.written,
+            "counts": self.counts,
+            "warnings": list(self.warnings),
+            "rejections": [r.to_dict() for r in self.rejections],
+            "duplicates": [row.to_dict() for row in self.duplicates],
+            "rejects_file": self.rejects_path,
+        }

@@ -1,0 +1,406 @@
+"""Audiences and redaction: what may leave the team, and to whom.
+
+Redaction happens here, in the core, before any adapter sees a record. It has two steps:
+
+1. The ``*_record`` functions turn store objects into records for the **team** audience
+   (:mod:`ips_jobdev.adapters.records`). Even these carry nothing about a job seeker's
+   preferences, benefits, treatment or diagnosis: only a program code, a name when one is
+   recorded, and the disclosure choice.
+2. :func:`redact` narrows a team record for another audience:
+
+   - ``personal-calendar``: a job seeker appears as their program code, or as initials or
+     a name when the specialist opts in (:class:`PrivacySettings`); the visit's reason is
+     kept with the job seekers' names replaced by their labels; outcome, next step and
+     everybody's notes are dropped; job-fit notes never go.
+   - ``employer-facing``: a job seeker whose disclosure choice is not ``disclose`` is never
+     named or coded at all; no free text the team wrote (reason, outcome, next step,
+     notes) and no disclosure choice goes; a visit that was about such a job seeker gets a
+     neutral wording; job-fit notes never go.
+   - ``team``: the record as it is.
+
+>>> from ips_jobdev.adapters.records import SeekerRef
+>>> seeker_label(SeekerRef(label="Maria Lopez", code="JS-7", name="Maria Lopez"),
+...              SeekerLabel.INITIALS)
+'ML'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from ips_jobdev import model
+from ips_jobdev.adapters.records import (
+    Audience,
+    EmployerRecord,
+    ExportRecord,
+    FitNoteRecord,
+    FitRatingRecord,
+    PersonRecord,
+    RecordKind,
+    SeekerRef,
+    VisitRecord,
+)
+from ips_jobdev.phones import PhoneNumber
+from ips_jobdev.vocab import Disclosure, VisitPurpose, VisitStatus
+
+__all__ = [
+    "Audience",
+    "PrivacySettings",
+    "SeekerLabel",
+    "allowed_kinds",
+    "employer_record",
+    "fit_note_record",
+    "person_record",
+    "redact",
+    "scrub_names",
+    "seeker_label",
+    "seeker_ref",
+    "visit_record",
+]
+
+PURPOSE_LABELS: dict[VisitPurpose, str] = {
+    VisitPurpose.INTRODUCE: "Introduce",
+    VisitPurpose.LEARN_BUSINESS: "Learn the business",
+    VisitPurpose.FOLLOW_UP: "Follow up",
+    VisitPurpose.PRESENT_JOB_SEEKER: "Present a job seeker",
+    VisitPurpose.JOB_ANALYSIS: "Job analysis",
+    VisitPurpose.SUPPORT: "Support an employed worker",
+    VisitPurpose.OTHER: "Employer visit",
+}
+"""How the team and a specialist's calendar name each purpose."""
+
+NEUTRAL_LABELS: dict[VisitPurpose, str] = {
+    VisitPurpose.INTRODUCE: "Introduction",
+    VisitPurpose.LEARN_BUSINESS: "Learning about the business",
+    VisitPurpose.FOLLOW_UP: "Follow-up visit",
+    VisitPurpose.PRESENT_JOB_SEEKER: "Candidate discussion",
+    VisitPurpose.JOB_ANALYSIS: "Job analysis",
+    VisitPurpose.SUPPORT: "Support visit",
+    VisitPurpose.OTHER: "Employer visit",
+}
+"""How an employer-facing audience sees each purpose."""
+
+PERSON_PURPOSES = frozenset(
+    {VisitPurpose.PRESENT_JOB_SEEKER, VisitPurpose.JOB_ANALYSIS, VisitPurpose.SUPPORT}
+)
+"""Purposes that are about one person; hidden (as ``other``) when that person is hidden."""
+
+
+class SeekerLabel(enum.StrEnum):
+    """How a specialist's calendar shows a job seeker (the specialist opts in past ``code``)."""
+
+    CODE = "code"
+    INITIALS = "initials"
+    NAME = "name"
+
+
+@attrs.frozen(slots=True)
+class PrivacySettings:
+    """Choices that loosen the defaults, for one export.
+
+    Attributes:
+        seeker_label: on a personal calendar, show job seekers by program code (the
+            default), initials or name. It changes nothing for other audiences.
+    """
+
+    seeker_label: SeekerLabel = attrs.field(default=SeekerLabel.CODE, converter=SeekerLabel)
+
+
+def allowed_kinds(audience: Audience) -> frozenset[RecordKind]:
+    """The kinds of record an audience may receive (job-fit notes only for the team)."""
+    if audience is Audience.TEAM:
+        return frozenset(RecordKind)
+    return frozenset(RecordKind) - {RecordKind.FIT_NOTE}
+
+
+# -- step 1: store objects to team records ---------------------------------------------------
+
+
+def _phone(phone: object) -> str | None:
+    return None if phone is None else phone.to_storage()  # type: ignore[attr-defined]
+
+
+def _national(phone: str) -> str:
+    """A stored phone (E.164, maybe ``;ext=``) as people write it: ``(608) 555-0101``."""
+    return PhoneNumber.from_storage(phone).national
+
+
+def _money(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def employer_record(employer: model.Employer) -> EmployerRecord:
+    """An employer as the team sees it."""
+    assert employer.id is not None, "save the employer before exporting it"
+    return EmployerRecord(
+        id=employer.id,
+        name=employer.name,
+        external_id=employer.external_id,
+        industry=employer.industry,
+        job_types=tuple(employer.job_types),
+        street=employer.street,
+        city=employer.city,
+        state=employer.state,
+        zip=employer.zip,
+        latitude=employer.latitude,
+        longitude=employer.longitude,
+        phone=_phone(employer.phone),
+        website=employer.website,
+        size=employer.size,
+        shifts=tuple(employer.shifts),
+        hours_note=employer.hours_note,
+        wage_min=_money(employer.wage_min),
+        wage_max=_money(employer.wage_max),
+        bus_access=employer.bus_access,
+        do_not_contact=employer.do_not_contact,
+        notes=employer.notes,
+    )
+
+
+def person_record(person: model.EmployerPerson, employer: model.Employer) -> PersonRecord:
+    """Someone at an employer, as the team sees them."""
+    assert person.id is not None, "save the person before exporting them"
+    assert employer.id is not None, "save the employer before exporting it"
+    return PersonRecord(
+        id=person.id,
+        employer_id=employer.id,
+        employer_name=employer.name,
+        name=person.name,
+        title=person.title,
+        phone=_phone(person.phone),
+        email=person.email,
+        makes_hiring_decisions=person.makes_hiring_decisions,
+        notes=person.notes,
+    )
+
+
+def seeker_ref(seeker: model.JobSeeker) -> SeekerRef:
+    """A job seeker as the team refers to them: code, name, disclosure choice."""
+    return SeekerRef(
+        label=seeker.display_name,
+        code=seeker.code,
+        name=seeker.name,
+        disclosure=seeker.preferences.disclosure,
+    )
+
+
+def visit_record(
+    visit: model.Visit,
+    *,
+    employer: model.Employer,
+    specialist: model.Specialist,
+    person: model.EmployerPerson | None = None,
+) -> VisitRecord:
+    """A visit as the team sees it, with the employer's and the person's details."""
+    assert visit.id is not None, "save the visit before exporting it"
+    seekers = tuple(seeker_ref(s) for s in visit.seekers)
+    draft = VisitRecord(
+        id=visit.id,
+        employer_id=visit.employer_id,
+        employer_name=employer.name,
+        specialist_code=specialist.code,
+        specialist_name=specialist.name,
+        specialist_email=specialist.email,
+        timezone=specialist.timezone,
+        start=visit.at.astimezone(dt.UTC),
+        end=visit.ends_at.astimezone(dt.UTC),
+        mode=visit.mode,
+        purpose=visit.purpose,
+        status=visit.status,
+        title="",
+        description="",
+        employer_address=employer.address or None,
+        employer_phone=_phone(employer.phone),
+        person_id=person.id if person is not None else None,
+        person_name=person.name if person is not None else None,
+        person_title=person.title if person is not None else None,
+        person_phone=_phone(person.phone) if person is not None else None,
+        seekers=seekers,
+        seeker_present=visit.seeker_present,
+        reason=visit.reason,
+        outcome=visit.outcome,
+        next_step=visit.next_step,
+    )
+    return _worded(draft, Audience.TEAM)
+
+
+def fit_note_record(
+    note: model.JobFitNote,
+    *,
+    seeker: model.JobSeeker,
+    employer: model.Employer,
+    author: model.Specialist,
+    opening: model.JobOpening | None = None,
+) -> FitNoteRecord:
+    """A job-fit note (team only)."""
+    assert note.id is not None, "save the note before exporting it"
+    return FitNoteRecord(
+        id=note.id,
+        seeker=seeker_ref(seeker),
+        employer_id=note.employer_id,
+        employer_name=employer.name,
+        author_code=author.code,
+        overall=note.overall,
+        written_at=note.written_at.astimezone(dt.UTC),
+        opening_id=note.opening_id,
+        opening_title=opening.title if opening is not None else None,
+        ratings=tuple(
+            FitRatingRecord(factor, rating.rating, rating.comment)
+            for factor, rating in sorted(note.ratings.items())
+        ),
+        text=note.text,
+    )
+
+
+# -- step 2: narrowing for an audience -------------------------------------------------------
+
+
+def _initials(name: str) -> str:
+    letters = [word[0] for word in re.split(r"[\s\-]+", name) if word and word[0].isalpha()]
+    return "".join(letters).upper()
+
+
+def seeker_label(seeker: SeekerRef, label: SeekerLabel) -> str:
+    """How a personal calendar shows this job seeker under the specialist's choice.
+
+    Falls back to the program code when no name is recorded (and to the team's label when
+    there is no code either).
+    """
+    if label is SeekerLabel.NAME:
+        return seeker.name or seeker.label
+    if label is SeekerLabel.INITIALS:
+        return _initials(seeker.name or "") or seeker.label
+    return seeker.code or seeker.label
+
+
+def scrub_names(text: str | None, replacements: Iterable[tuple[str, str]]) -> str | None:
+    """Replace each name (and each word of it, two letters or more) by its label.
+
+    Matching ignores case and respects word boundaries; longer names win, and a label is
+    never itself scanned again.
+
+    >>> scrub_names("Ask about Maria's hours; Maria Lopez likes mornings",
+    ...             [("Maria Lopez", "JS-7")])
+    "Ask about JS-7's hours; JS-7 likes mornings"
+    """
+    if text is None:
+        return None
+    pairs: dict[str, str] = {}
+    for name, label in replacements:
+        for part in (name.strip(), *re.split(r"[\s\-]+", name)):
+            if len(part) >= 2:
+                pairs.setdefault(part.casefold(), label)
+    if not pairs:
+        return text
+    names = sorted(pairs, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
+    )
+    return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
+
+
+def _for_calendar(seeker: SeekerRef, settings: PrivacySettings) -> SeekerRef:
+    label = seeker_label(seeker, settings.seeker_label)
+    show_name = settings.seeker_label is SeekerLabel.NAME
+    return SeekerRef(label=label, code=seeker.code, name=seeker.name if show_name else None)
+
+
+def _for_employer(seeker: SeekerRef) -> SeekerRef | None:
+    if seeker.disclosure is not Disclosure.DISCLOSE:
+        return None
+    return SeekerRef(
+        label=seeker.name or seeker.code or seeker.label, code=seeker.code, name=seeker.name
+    )
+
+
+def _redact_visit(visit: VisitRecord, audience: Audience, settings: PrivacySettings) -> VisitRecord:
+    if audience is Audience.PERSONAL_CALENDAR:
+        seekers = tuple(_for_calendar(s, settings) for s in visit.seekers)
+        names = [
+            (name, shown.label)
+            for original, shown in zip(visit.seekers, seekers, strict=True)
+            for name in (original.name, original.label)
+            if name and name != shown.label and name != shown.name
+        ]
+        draft = attrs.evolve(
+            visit,
+            seekers=seekers,
+            reason=scrub_names(visit.reason, names),
+            outcome=None,
+            next_step=None,
+        )
+        return _worded(draft, audience)
+    kept = tuple(s for s in (_for_employer(s) for s in visit.seekers) if s is not None)
+    hidden = len(kept) < len(visit.seekers)
+    purpose = visit.purpose
+    if hidden and not kept and purpose in PERSON_PURPOSES:
+        purpose = VisitPurpose.OTHER
+    draft = attrs.evolve(
+        visit,
+        seekers=kept,
+        purpose=purpose,
+        seeker_present=visit.seeker_present and bool(kept),
+        reason=None,
+        outcome=None,
+        next_step=None,
+    )
+    return _worded(draft, audience)
+
+
+def redact(
+    record: ExportRecord, audience: Audience, settings: PrivacySettings | None = None
+) -> ExportRecord | None:
+    """``record`` (a team record) narrowed for ``audience``; ``None`` if it may not go at all."""
+    settings = settings or PrivacySettings()
+    audience = Audience(audience)
+    if audience is Audience.TEAM:
+        return record
+    if isinstance(record, FitNoteRecord):
+        return None
+    if isinstance(record, EmployerRecord | PersonRecord):
+        return attrs.evolve(record, notes=None)
+    return _redact_visit(record, audience, settings)
+
+
+def _worded(visit: VisitRecord, audience: Audience) -> VisitRecord:
+    """Set the visit's title and description for ``audience`` from its (redacted) fields."""
+    labels = [s.label for s in visit.seekers]
+    who = f" ({', '.join(labels)})" if labels else ""
+    person = None
+    if visit.person_name:
+        person = visit.person_name + (f", {visit.person_title}" if visit.person_title else "")
+    if audience is Audience.EMPLOYER_FACING:
+        purpose = NEUTRAL_LABELS[visit.purpose]
+        title = f"{purpose}: {visit.employer_name}{who}"
+        lines = [f"{purpose} by {visit.specialist_name}."]
+        if person:
+            lines.append(f"Meeting with {person}.")
+        if labels:
+            lines.append(f"Candidates: {', '.join(labels)}.")
+    else:
+        purpose = PURPOSE_LABELS[visit.purpose]
+        title = f"{purpose}: {visit.employer_name}{who}"
+        lines = [f"Purpose: {purpose}"]
+        if visit.reason:
+            lines.append(f"Reason: {visit.reason}")
+        if person:
+            phone = f", {_national(visit.person_phone)}" if visit.person_phone else ""
+            lines.append(f"Meeting: {person}{phone}")
+        if visit.employer_phone:
+            lines.append(f"Employer phone: {_national(visit.employer_phone)}")
+        if labels:
+            came = " (coming along)" if visit.seeker_present else ""
+            lines.append(f"Job seekers: {', '.join(labels)}{came}")
+        lines.append(f"Contact: {visit.mode.value}")
+        if visit.outcome:
+            lines.append(f"Outcome: {visit.outcome}")
+        if visit.next_step:
+            lines.append(f"Next step: {visit.next_step}")
+    if visit.status is VisitStatus.CANCELLED:
+        title = f"Cancelled: {title}"
+    return attrs.evolve(visit, title=title, description="\n".join(lines))

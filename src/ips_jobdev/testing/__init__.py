@@ -1,0 +1,19 @@
+"""The adapter conformance kit for vendors (and for the built-in adapters).
+
+- :mod:`ips_jobdev.testing.conformance`: :class:`AdapterConformance`, the base class a
+  vendor's test class inherits, and :class:`RemoteItem`, what the vendor's ``remote``
+  fixture reads back.
+- :mod:`ips_jobdev.testing.records`: the standard records, with their edge cases.
+- :mod:`ips_jobdev.testing.pytest_plugin`: the fixtures, opted into with
+  ``pytest_plugins = ["ips_jobdev.testing.pytest_plugin"]``.
+
+Install with ``pip install "ips-jobdev[testing]"``. The docs' tutorial "Write an adapter"
+walks through a whole example.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+# the kit's checks are plain asserts: let pytest explain them when they fail
+pytest.register_assert_rewrite("ips_jobdev.testing.conformance")

@@ -1,0 +1,111 @@
+"""``ips-jobdev plugins`` and ``ips-jobdev export`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ips_jobdev import Database, plugins
+from ips_jobdev.cli import main
+from ips_jobdev.testing import records as std
+
+
+@pytest.fixture(autouse=True)
+def only_built_in_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh shared plugin manager with no third-party plugins for each test."""
+    monkeypatch.setenv("IPS_JOBDEV_LOAD_PLUGINS", "")
+    monkeypatch.setattr(plugins, "_shared", None)
+    yield
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    database = Database(url)
+    std.load_standard_records(database)
+    database.dispose()
+    yield url
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_plugins_lists_the_adapters_with_version_audience_and_options() -> None:
+    result = cli("plugins", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert [a["name"] for a in document["adapters"]] == ["csv", "ics", "json"]
+    ics = document["adapters"][1]
+    assert (ics["audience"], ics["record_kinds"]) == ("personal-calendar", ["visit"])
+    assert ics["options"][0] == {
+        "name": "out", "type": "Path", "help": "The .ics file to write (rewritten whole each time).",
+        "required": True, "secret": False, "env": None, "default": None, "choices": [],
+    }
+    assert document["problems"] == []
+    table = cli("plugins")
+    assert "personal-calendar" in table.output
+    assert "out*" in table.output
+
+
+def test_export_ics_writes_the_file_and_a_second_run_sends_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "ab.ics"
+    first = cli("--db", db_url, "export", "ics", "--specialist", "ab", "--out", str(out))
+    assert first.exit_code == 0, first.output
+    assert "Sent: 6 change(s). Records: 6 created." in first.output
+    assert out.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    second = cli("--db", db_url, "export", "ics", "--specialist", "ab", "--out", str(out))
+    assert "Sent: 0 change(s). Records: 6 unchanged." in second.output
+
+
+def test_a_dry_run_prints_what_would_be_sent_as_json_and_writes_nothing(
+    db_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "export"
+    result = cli("--db", db_url, "export", "csv", "-o", f"out={out}", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["dry_run"] is True
+    assert document["counts"] == {"create": 14}
+    assert document["options"] == {"out": str(out), "bom": True}
+    assert {item["record"]["kind"] for item in document["items"]} == {
+        "employer", "person", "visit", "fit-note"
+    }
+    assert not out.exists()
+
+
+def test_since_and_show_seekers_narrow_and_loosen_a_calendar(db_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "ab.ics"
+    result = cli(
+        "--db", db_url, "export", "ics", "-s", "ab", "--since", "2026-12-08", "--out", str(out),
+        "--show-seekers", "name", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["counts"] == {"created": 3}
+    everything = cli("--db", db_url, "export", "ics", "-s", "ab", "--out", str(out),
+                     "--show-seekers", "name")
+    assert "Maria Example" in everything.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "ics"], "Error: option.out: ics needs it; give --option out=VALUE"),
+        (["export", "nope"], "Error: no adapter 'nope (installed: csv, ics, json)'"),
+        (["export", "csv", "-o", "out"], "--option 'out': write it as name=value"),
+        (["export", "ics", "--out", "x.ics", "-s", "zz"], "Error: no specialist 'zz'"),
+        (["export", "ics", "--out", "x.ics", "--since", "soon"], "--since 'soon' is not a date"),
+    ],
+)
+def test_mistakes_are_one_line_errors_with_exit_code_1(
+    db_url: str, args: list[str], message: str
+) -> None:
+    result = cli("--db", db_url, *args)
+    assert result.exit_code == 1
+    assert message in result.output

@@ -1,0 +1,454 @@
+"""Migrations: a database made by the first revision keeps every row through every upgrade;
+an out-of-date or foreign database is refused with a message that says what to do; and the
+migrated schema is exactly ``store.tables.metadata``.
+
+The rows are written with Core statements on tables *reflected from the first revision's
+database* (not the current metadata), so the test keeps meaning something as revisions are
+added: whatever 0002, 0003... do, the rows written at 0001 must read back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from ips_jobdev import Database, SchemaOutOfDateError
+from ips_jobdev.store import migrate, tables
+from ips_jobdev.store.database import make_engine
+from ips_jobdev.vocab import JobEndReason, VisitStatus
+
+FIRST = "0001"
+T0 = dt.datetime(2026, 3, 2, 14, 30, 5, 250000, tzinfo=dt.UTC)
+T1 = dt.datetime(2026, 3, 9, 16, 0, tzinfo=dt.UTC)
+
+# Rows for every table the first revision made, in the shape the first revision stored.
+FIRST_REVISION_ROWS: dict[str, list[dict[str, Any]]] = {
+    "specialists": [
+        {
+            "id": 1,
+            "code": "ae",
+            "name": "Alex Example",
+            "email": "alex@example.org",
+            "office_zip": "53704",
+            "timezone": "America/Chicago",
+            "weekly_contact_target": 6,
+            "work_days": "mon,tue,wed,thu,fri",
+            "work_start": dt.time(8, 30),
+            "work_end": dt.time(17, 0),
+            "active": True,
+            "version": 2,
+        },
+        {
+            "id": 2,
+            "code": "bx",
+            "name": "Blair Example",
+            "email": None,
+            "office_zip": None,
+            "timezone": "America/Chicago",
+            "weekly_contact_target": 5,
+            "work_days": "mon,tue",
+            "work_start": dt.time(9, 0),
+            "work_end": dt.time(15, 0),
+            "active": False,
+            "version": 1,
+        },
+    ],
+    "employers": [
+        {
+            "id": 1,
+            "external_id": "EMP-1",
+            "name": "Example Bakery, Inc.",
+            "name_key": "example bakery",
+            "industry": "food service",
+            "job_types": ["baker", "counter"],
+            "street": "100 Example St",
+            "city": "Madison",
+            "state": "WI",
+            "zip": "53703-1234",
+            "latitude": 43.0747,
+            "longitude": -89.3841,
+            "phone": "+16085550142;ext=12",
+            "website": "https://bakery.example.org",
+            "size": 25,
+            "shifts": ["day", "weekend"],
+            "hours_note": "opens at 5",
+            "wage_min": 1537,
+            "wage_max": 1800,
+            "bus_access": True,
+            "do_not_contact": False,
+            "notes": "Ask for Pat.\nMornings are best.",
+            "version": 3,
+            "created_at": T0,
+            "updated_at": T1,
+        },
+        {
+            "id": 2,
+            "external_id": None,
+            "name": "Example Hardware",
+            "name_key": "example hardware",
+            "industry": None,
+            "job_types": [],
+            "street": None,
+            "city": None,
+            "state": None,
+            "zip": None,
+            "latitude": None,
+            "longitude": None,
+            "phone": None,
+            "website": None,
+            "size": None,
+            "shifts": [],
+            "hours_note": None,
+            "wage_min": None,
+            "wage_max": None,
+            "bus_access": None,
+            "do_not_contact": True,
+            "notes": None,
+            "version": 1,
+            "created_at": T0,
+            "updated_at": T0,
+        },
+    ],
+    "employer_people": [
+        {
+            "id": 1,
+            "employer_id": 1,
+            "name": "Pat Example",
+            "title": "Owner",
+            "phone": "+16085550143",
+            "email": "pat@example.org",
+            "makes_hiring_decisions": True,
+            "notes": "prefers email",
+            "version": 1,
+        },
+    ],
+    "job_seekers": [
+        {
+            "id": 1,
+            "code": "J-1001",
+            "name": "Robin Example",
+            "specialist_id": 1,
+            "ips_start": dt.date(2026, 2, 16),
+            "status": "searching",
+            "preferences": {
+                "job_types": ["warehouse"],
+                "industries": ["grocery"],
+                "avoid": ["food service"],
+                "hours_min": 10,
+                "hours_max": 25,
+                "shifts": ["day"],
+                "home_zip": "53713",
+                "max_miles": 6.5,
+                "transport": "bus",
+                "wage_min": "14.25",
+                "work_setting": None,
+                "disclosure": "not-disclose",
+                "benefits_hours_cap": 20,
+                "strengths": ["punctual"],
+            },
+            "version": 1,
+            "created_at": T0,
+            "updated_at": T0,
+        },
+        {
+            "id": 2,
+            "code": "J-1002",
+            "name": None,
+            "specialist_id": None,
+            "ips_start": None,
+            "status": "closed",
+            "preferences": {},
+            "version": 4,
+            "created_at": T0,
+            "updated_at": T1,
+        },
+    ],
+    "visits": [
+        {
+            "id": 1,
+            "employer_id": 1,
+            "specialist_id": 1,
+            "person_id": 1,
+            "at": T0,
+            "duration_minutes": 20,
+            "mode": "in-person",
+            "purpose": "learn-business",
+            "status": "done",
+            "seeker_present": True,
+            "outcome": "met the owner",
+            "next_step": "thank-you note",
+            "reason": None,
+            "version": 2,
+            "created_at": T0,
+            "updated_at": T1,
+        },
+        {
+            "id": 2,
+            "employer_id": 2,
+            "specialist_id": 2,
+            "person_id": None,
+            "at": T1,
+            "duration_minutes": 30,
+            "mode": "phone",
+            "purpose": "introduce",
+            "status": "planned",
+            "seeker_present": False,
+            "outcome": None,
+            "next_step": None,
+            "reason": "first employer contact for J-1001",
+            "version": 1,
+            "created_at": T0,
+            "updated_at": T0,
+        },
+    ],
+    "visit_seekers": [{"visit_id": 1, "seeker_id": 1}, {"visit_id": 1, "seeker_id": 2}],
+    "job_openings": [
+        {
+            "id": 1,
+            "employer_id": 1,
+            "title": "Counter help",
+            "job_type": "counter",
+            "hours_per_week": 22.5,
+            "shifts": ["day"],
+            "wage": 1510,
+            "advertised": False,
+            "status": "open",
+            "learned_on": dt.date(2026, 3, 2),
+            "notes": "not posted",
+            "version": 1,
+        },
+    ],
+    "job_fit_notes": [
+        {
+            "id": 1,
+            "seeker_id": 1,
+            "employer_id": 1,
+            "opening_id": 1,
+            "author_id": 1,
+            "ratings": {"job_type": {"rating": "good", "comment": "on the list"}},
+            "overall": "good",
+            "text": "liked the pace",
+            "written_at": T1,
+            "version": 1,
+        },
+    ],
+    "job_starts": [
+        {
+            "id": 1,
+            "seeker_id": 1,
+            "employer_id": 1,
+            "opening_id": 1,
+            "title": "Counter help",
+            "job_type": "counter",
+            "start_date": dt.date(2026, 3, 16),
+            "hours_per_week": 20.0,
+            "wage": 1510,
+            "competitive": True,
+            "end_date": dt.date(2026, 6, 1),
+            "end_reason": "quit-with-job",
+            "version": 2,
+        },
+    ],
+    "program_goals": [
+        {
+            "id": 1,
+            "metric": "hourly_wage",
+            "target": 1675,
+            "period_start": dt.date(2026, 1, 1),
+            "period_end": dt.date(2026, 12, 31),
+            "scope": "program",
+            "version": 1,
+        },
+    ],
+}
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    """An engine on an empty database (SQLite or PostgreSQL)."""
+    made = make_engine(db_url)
+    yield made
+    made.dispose()
+
+
+def _reflect(engine: sa.Engine) -> sa.MetaData:
+    reflected = sa.MetaData()
+    reflected.reflect(engine)
+    return reflected
+
+
+def _dump(engine: sa.Engine, schema: sa.MetaData) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table in ``schema`` (as reflected), ordered by primary key."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as connection:
+        for table in schema.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            order = list(table.primary_key.columns) or list(table.columns)
+            rows = connection.execute(sa.select(table).order_by(*order)).mappings()
+            out[table.name] = [dict(row) for row in rows]
+    return out
+
+
+def _fill_first_revision(engine: sa.Engine) -> sa.MetaData:
+    migrate.upgrade(engine, FIRST)
+    assert migrate.current_revision(engine) == FIRST
+    schema = _reflect(engine)
+    made_by_first = {t for t in schema.tables if t != "alembic_version"}
+    assert made_by_first == set(FIRST_REVISION_ROWS), "rows for every table of the first revision"
+    with engine.begin() as connection:
+        for table in schema.sorted_tables:
+            if table.name in FIRST_REVISION_ROWS:
+                connection.execute(sa.insert(table), FIRST_REVISION_ROWS[table.name])
+    return schema
+
+
+def test_every_row_of_the_first_revision_survives_the_upgrade_to_head(engine: sa.Engine) -> None:
+    first_schema = _fill_first_revision(engine)
+    before = _dump(engine, first_schema)
+    assert {name: len(rows) for name, rows in before.items()} == {
+        name: len(rows) for name, rows in FIRST_REVISION_ROWS.items()
+    }
+
+    previous, now = migrate.upgrade(engine)
+    assert (previous, now) == (FIRST, migrate.head_revision())
+
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert name in after, f"table {name} was dropped"
+        new_rows = after[name]
+        assert len(new_rows) == len(old_rows), name
+        for old, new in zip(old_rows, new_rows, strict=True):
+            assert {column: new[column] for column in old} == old, name
+
+
+def test_rows_of_the_first_revision_read_back_through_the_current_record(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        _fill_first_revision(engine)
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    with Database(db_url) as database, database.unit_of_work() as uow:
+        bakery = uow.employers.get(1)
+        assert bakery.name == "Example Bakery, Inc."
+        assert bakery.phone is not None
+        assert (bakery.phone.e164, bakery.phone.extension) == ("+16085550142", "12")
+        assert bakery.wage_min == Decimal("15.37")
+        assert bakery.job_types == ["baker", "counter"]
+        assert bakery.created_at == T0
+        assert bakery.version == 3
+        assert [p.name for p in bakery.people] == ["Pat Example"]
+        seeker = uow.seekers.by_code("J-1001")
+        assert seeker.preferences.wage_min == Decimal("14.25")
+        assert seeker.preferences.job_types == ("warehouse",)
+        visit = uow.visits.get(1)
+        assert [s.code for s in visit.seekers] == ["J-1001", "J-1002"]
+        assert uow.visits.get(2).status is VisitStatus.PLANNED
+        assert uow.job_starts.get(1).end_reason is JobEndReason.QUIT_WITH_JOB
+        assert uow.fit_notes.get(1).ratings["job_type"].comment == "on the list"
+        assert uow.goals.get(1).target == Decimal("16.75")
+        assert uow.specialists.count() == 2
+
+
+@pytest.fixture
+def older_revision(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A revision older than the head this ips-jobdev needs.
+
+    That is the first revision once a second one exists; while the first is still the only
+    one, this ips-jobdev is made to need a newer revision than the first.
+    """
+    if migrate.head_revision() == FIRST:
+        newer = "0002_needed_by_this_version"
+        monkeypatch.setattr(migrate, "head_revision", lambda: newer)
+        monkeypatch.setattr(migrate, "known_revisions", lambda: {FIRST, newer})
+    return FIRST
+
+
+def test_opening_an_older_database_says_to_run_db_upgrade(
+    engine: sa.Engine, db_url: str, older_revision: str
+) -> None:
+    migrate.upgrade(engine, older_revision)
+    with pytest.raises(SchemaOutOfDateError) as caught:
+        Database(db_url)
+    message = str(caught.value)
+    assert "run `ips-jobdev db upgrade`" in message
+    assert f"at schema {older_revision}" in message
+    assert f"needs {migrate.head_revision()}" in message
+    assert migrate.current_revision(engine) == older_revision, "opening changed nothing"
+
+
+def test_opening_a_database_from_a_newer_version_says_to_update_ips_jobdev(
+    engine: sa.Engine, db_url: str
+) -> None:
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(SchemaOutOfDateError) as caught:
+        Database(db_url)
+    assert "9999_future" in str(caught.value)
+    assert "newer than this ips-jobdev knows" in str(caught.value)
+    assert "update ips-jobdev" in str(caught.value)
+
+
+def test_a_database_with_foreign_tables_and_no_version_is_refused_and_left_alone(
+    engine: sa.Engine, db_url: str
+) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE other_app_orders (id INTEGER PRIMARY KEY)"))
+        connection.execute(sa.text("INSERT INTO other_app_orders (id) VALUES (7)"))
+    with pytest.raises(SchemaOutOfDateError, match="has tables but no ips-jobdev schema version"):
+        Database(db_url)
+    assert sa.inspect(engine).get_table_names() == ["other_app_orders"]
+    assert migrate.current_revision(engine) is None
+
+
+def test_an_empty_database_gets_the_schema_on_first_open(engine: sa.Engine, db_url: str) -> None:
+    assert migrate.is_empty(engine)
+    Database(db_url).dispose()
+    assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_upgrade_of_a_current_database_changes_nothing(engine: sa.Engine) -> None:
+    migrate.upgrade(engine)
+    head = migrate.head_revision()
+    assert migrate.upgrade(engine) == (head, head)
+
+
+def _schema_differences(engine: sa.Engine, metadata: sa.MetaData) -> list[Any]:
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        return not (type_ == "table" and name == "alembic_version")
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": include_name,
+            },
+        )
+        return list(compare_metadata(context, metadata))
+
+
+def test_migrated_schema_matches_the_tables_module(engine: sa.Engine) -> None:
+    migrate.upgrade(engine)
+    assert _schema_differences(engine, tables.metadata) == []
+
+
+def test_the_schema_comparison_does_notice_a_difference(engine: sa.Engine) -> None:
+    """Guards the test above: a column the migrations lack is reported."""
+    migrate.upgrade(engine)
+    drifted = sa.MetaData(naming_convention=tables.metadata.naming_convention)
+    for table in tables.metadata.sorted_tables:
+        table.to_metadata(drifted)
+    sa.Table("employers", drifted, sa.Column("fax", sa.String(40)), extend_existing=True)
+    differences = _schema_differences(engine, drifted)
+    assert [(d[0], d[3].name) for d in differences] == [("add_column", "fax")]

@@ -1,0 +1,303 @@
+"""Repeatable exports on SQLite and PostgreSQL: the sync state, changes, failures, dry runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import pytest
+import sqlalchemy as sa
+
+from ips_jobdev import Database
+from ips_jobdev.adapters import (
+    Adapter,
+    AdapterOption,
+    Audience,
+    Capabilities,
+    ChangeKind,
+    ExportBatch,
+    ExportResult,
+    Outcome,
+    RecordKind,
+)
+from ips_jobdev.errors import AdapterError, ValidationError
+from ips_jobdev.store import tables
+from ips_jobdev.sync import export, sync_rows
+from ips_jobdev.testing import records as std
+
+
+class Recorder(Adapter):
+    """Keeps what arrived in a dict; can refuse keys or raise, as a remote end might."""
+
+    name = "recorder"
+    audience = Audience.EMPLOYER_FACING
+    record_kinds = frozenset({RecordKind.EMPLOYER, RecordKind.VISIT})
+    capabilities = Capabilities(deletes=True)
+    options = (
+        AdapterOption("token", "An API token.", secret=True, env="RECORDER_TOKEN", required=True),
+        AdapterOption("region", "Where.", default="us"),
+    )
+    store: ClassVar[dict[str, Any]]
+
+    def __init__(self) -> None:
+        self.remote: dict[str, Any] = {}
+        self.batches: list[ExportBatch] = []
+        self.refuse: set[str] = set()
+        self.explode = False
+        self.opened_with: dict[str, Any] = {}
+
+    def open(self, options: Any, target: str) -> None:
+        self.opened_with = dict(options)
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.batches.append(batch)
+        if self.explode:
+            raise RuntimeError(f"connection reset (token {self.opened_with['token']})")
+        results = []
+        for change in batch.changes:
+            if change.key in self.refuse:
+                results.append(change.failed("refused by the remote end"))
+                continue
+            if change.kind in (ChangeKind.CANCEL, ChangeKind.DELETE):
+                self.remote.pop(change.key, None)
+                results.append(change.deleted())
+            else:
+                self.remote[change.key] = change.record
+                remote_id = f"R{change.local_id}"
+                results.append(
+                    change.created(remote_id)
+                    if change.kind is ChangeKind.CREATE
+                    else change.updated(remote_id)
+                )
+        return results
+
+
+@pytest.fixture
+def loaded(db: Database) -> std.StandardRecords:
+    return std.load_standard_records(db)
+
+
+def run(db: Database, adapter: Adapter, **kwargs: Any) -> Any:
+    kwargs.setdefault("options", {"token": "tok-123"})
+    kwargs.setdefault("environ", {})
+    with db.unit_of_work() as uow:
+        return export(uow, adapter, target="crm", **kwargs)
+
+
+def test_a_second_export_sends_nothing(db: Database, loaded: std.StandardRecords) -> None:
+    adapter = Recorder()
+    first = run(db, adapter)
+    assert first.counts == {"created": 4 + 7}
+    assert first.ok
+    second = run(db, adapter)
+    assert second.sent == 0
+    assert second.items == ()
+    assert len(adapter.batches) == 1, "the adapter is not called with an empty batch"
+
+
+def test_an_edited_visit_is_one_update_with_the_next_sequence(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    run(db, adapter)
+    std.edit_visit(db, loaded)
+    report = run(db, adapter)
+    [item] = report.items
+    key = f"visit-{loaded.visit_ids['to_edit']}"
+    assert (item.key, item.change, item.outcome, item.remote_id) == (
+        key,
+        ChangeKind.UPDATE,
+        Outcome.UPDATED,
+        f"R{loaded.visit_ids['to_edit']}",
+    )
+    [change] = adapter.batches[-1].changes
+    assert change.sequence == 1
+    assert change.remote_id == f"R{loaded.visit_ids['to_edit']}"
+    std.edit_visit(db, loaded)
+    run(db, adapter)
+    assert adapter.batches[-1].changes[0].sequence == 2
+
+
+def test_a_renamed_employer_updates_it_and_the_visits_that_show_its_name(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    run(db, adapter)
+    std.rename_employer(db, loaded)
+    report = run(db, adapter)
+    plain = loaded.employer_ids["plain"]
+    assert {i.key for i in report.items} == {
+        f"employer-{plain}",
+        f"visit-{loaded.visit_ids['planned']}",
+        f"visit-{loaded.visit_ids['to_cancel']}",
+    }
+    assert {i.change for i in report.items} == {ChangeKind.UPDATE}
+
+
+def test_a_cancelled_visit_is_sent_once_as_a_cancellation(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    run(db, adapter)
+    key = f"visit-{loaded.visit_ids['to_cancel']}"
+    assert key in adapter.remote
+    std.cancel_visit(db, loaded)
+    report = run(db, adapter)
+    assert [(i.key, i.change, i.outcome) for i in report.items] == [
+        (key, ChangeKind.CANCEL, Outcome.DELETED)
+    ]
+    assert key not in adapter.remote
+    assert run(db, adapter).sent == 0
+    with db.unit_of_work() as uow:
+        row = sync_rows(uow, "recorder", "crm")[(RecordKind.VISIT, loaded.visit_ids["to_cancel"])]
+    assert row.deleted
+    assert row.sequence == 1
+
+
+def test_a_failed_record_is_reported_not_saved_and_sent_again_next_time(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    key = f"visit-{loaded.visit_ids['private']}"
+    adapter.refuse.add(key)
+    first = run(db, adapter)
+    assert [(i.key, i.reason) for i in first.failures] == [(key, "refused by the remote end")]
+    assert first.counts == {"created": 10, "failed": 1}
+    with db.unit_of_work() as uow:
+        assert (RecordKind.VISIT, loaded.visit_ids["private"]) not in sync_rows(
+            uow, "recorder", "crm"
+        )
+    adapter.refuse.clear()
+    second = run(db, adapter)
+    assert [(i.key, i.change, i.outcome) for i in second.items] == [
+        (key, ChangeKind.CREATE, Outcome.CREATED)
+    ]
+
+
+def test_an_adapter_that_raises_fails_its_batch_hides_the_token_and_corrupts_nothing(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    adapter.explode = True
+    broken = run(db, adapter)
+    assert {i.outcome for i in broken.items} == {Outcome.FAILED}
+    assert all("connection reset" in (i.reason or "") for i in broken.items)
+    assert all("tok-123" not in (i.reason or "") for i in broken.items)
+    with db.unit_of_work() as uow:
+        assert uow.session.scalar(sa.select(sa.func.count()).select_from(tables.sync_state)) == 0
+    adapter.explode = False
+    assert run(db, adapter).counts == {"created": 11}
+
+
+def test_a_missing_result_counts_as_a_failure(db: Database, loaded: std.StandardRecords) -> None:
+    class Forgetful(Recorder):
+        def export(self, batch: ExportBatch) -> list[ExportResult]:
+            return super().export(batch)[1:]
+
+    report = run(db, Forgetful())
+    [failure] = report.failures
+    assert failure.reason == "the adapter returned no result for this record"
+    assert run(db, Recorder()).sent == 1
+
+
+def test_batches_follow_the_adapter_batch_size_and_one_bad_batch_spares_the_others(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    class Small(Recorder):
+        batch_size = 4
+
+        def export(self, batch: ExportBatch) -> list[ExportResult]:
+            if len(self.batches) == 1:
+                self.batches.append(batch)
+                raise ConnectionError("timed out")
+            return super().export(batch)
+
+    adapter = Small()
+    report = run(db, adapter)
+    assert [len(b) for b in adapter.batches] == [4, 4, 3]
+    assert report.counts == {"created": 7, "failed": 4}
+    assert run(db, Recorder()).counts == {"created": 4}
+
+
+def test_a_record_removed_from_the_store_is_deleted_remotely(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    run(db, adapter)
+    std.delete_visit(db, loaded)
+    report = run(db, adapter)
+    key = f"visit-{loaded.visit_ids['long_reason']}"
+    assert [(i.key, i.change, i.outcome) for i in report.items] == [
+        (key, ChangeKind.DELETE, Outcome.DELETED)
+    ]
+    [change] = adapter.batches[-1].changes
+    assert change.record is None
+    assert change.remote_id == f"R{loaded.visit_ids['long_reason']}"
+
+
+def test_a_specialist_and_since_narrow_visits_without_deleting_the_others(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    run(db, adapter)
+    report = run(db, adapter, specialist="cd", since=dt.date(2026, 12, 2))
+    assert report.sent == 0
+    with db.unit_of_work() as uow:
+        narrow = export(
+            uow,
+            Recorder(),
+            target="other",
+            specialist="ab",
+            since=dt.date(2026, 12, 8),
+            options={"token": "t"},
+            environ={},
+        )
+    visit_keys = {i.key for i in narrow.items if i.record_kind is RecordKind.VISIT}
+    assert visit_keys == {
+        f"visit-{loaded.visit_ids[name]}" for name in ("to_edit", "to_cancel", "long_reason")
+    }
+
+
+def test_a_dry_run_shows_the_records_hides_secrets_and_saves_nothing(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Recorder()
+    report = run(db, adapter, dry_run=True, options={}, environ={"RECORDER_TOKEN": "tok-env"})
+    assert report.dry_run
+    assert report.options == {"token": "********", "region": "us"}
+    assert "tok-env" not in repr(report.to_dict())
+    assert adapter.batches == []
+    assert report.counts == {"create": 11}
+    visit = next(i for i in report.items if i.key == f"visit-{loaded.visit_ids['private']}")
+    assert visit.record is not None
+    assert visit.record["seekers"] == []
+    assert run(db, adapter).counts == {"created": 11}
+
+
+def test_options_are_checked_before_anything_happens(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    with pytest.raises(ValidationError, match="needs it; give --option token=VALUE or set"):
+        run(db, Recorder(), options={})
+    with pytest.raises(ValidationError, match="recorder has no such option"):
+        run(db, Recorder(), options={"token": "x", "colour": "red"})
+
+
+def test_an_adapter_that_cannot_open_stops_the_export_cleanly(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    class Closed(Recorder):
+        def open(self, options: Any, target: str) -> None:
+            raise PermissionError(f"login refused for {options['token']}")
+
+    with pytest.raises(AdapterError, match="could not open crm") as caught:
+        run(db, Closed())
+    assert "tok-123" not in str(caught.value)
+    assert run(db, Recorder()).counts == {"created": 11}
+
+
+def test_targets_keep_separate_sync_states(db: Database, loaded: std.StandardRecords) -> None:
+    run(db, Recorder())
+    with db.unit_of_work() as uow:
+        other = export(uow, Recorder(), target="second", options={"token": "t"}, environ={})
+    assert other.counts == {"created": 11}
