@@ -222,9 +222,13 @@ class _Generator:
         return self.near_cache[key]
 
     def employer_near(self, rng: random.Random, centre: str) -> int:
-        zips = self.near_zips(centre)
-        z = rng.choice(zips)
-        return rng.choice(self.employers_by_zip.get(z) or self.employers_by_zip[zips[0]])
+        zips = [z for z in self.near_zips(centre) if z in self.employers_by_zip]
+        if not zips:  # tiny scales: no employer within 30 miles, take the nearest ones
+            here = self.centroids[centre]
+            zips = sorted(
+                self.employers_by_zip, key=lambda z: (miles_between(here, self.centroids[z]), z)
+            )[:3]
+        return rng.choice(self.employers_by_zip[rng.choice(zips)])
 
     # -- tables ----------------------------------------------------------------------------
 

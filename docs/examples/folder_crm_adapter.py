@@ -35,10 +35,15 @@ class FolderCrmAdapter(Adapter):
     capabilities = Capabilities(updates=True, deletes=True, cancel_style=CancelStyle.DELETE)
     batch_size = 100
     options = (
-        AdapterOption("folder", "Where the records go.", type=Path, required=True,
-                      env="FOLDER_CRM_FOLDER"),
-        AdapterOption("api_key", "Sent with every request; never printed.", secret=True,
-                      env="FOLDER_CRM_API_KEY"),
+        AdapterOption(
+            "folder", "Where the records go.", type=Path, required=True, env="FOLDER_CRM_FOLDER"
+        ),
+        AdapterOption(
+            "api_key",
+            "Sent with every request; never printed.",
+            secret=True,
+            env="FOLDER_CRM_API_KEY",
+        ),
     )
 
     def target_for(self, options: Any) -> str:

@@ -30,6 +30,7 @@ from ips_jobdev.errors import (
     SchemaOutOfDateError,
     ValidationError,
 )
+from ips_jobdev.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
 from ips_jobdev.hookspecs import hookimpl
 from ips_jobdev.importing import (
     ImportReport,
@@ -38,6 +39,17 @@ from ips_jobdev.importing import (
     import_employers,
     import_seekers,
     import_visits,
+)
+from ips_jobdev.jobs import JobStartResult, end_job, record_job_start
+from ips_jobdev.matching import (
+    EmployerMatch,
+    FactorScore,
+    MatchConfig,
+    MatchList,
+    TargetEmployer,
+    caseload_targets,
+    rank_employers,
+    register_factor,
 )
 from ips_jobdev.model import (
     Employer,
@@ -54,6 +66,7 @@ from ips_jobdev.model import (
 )
 from ips_jobdev.phones import PhoneNumber, parse_phone
 from ips_jobdev.planning import WeekPlan, plan_week, save_plan
+from ips_jobdev.privacy import Audience, PrivacySettings, SeekerLabel
 from ips_jobdev.reports import (
     FidelityReport,
     FidelityScale,
@@ -62,6 +75,7 @@ from ips_jobdev.reports import (
     outcomes_report,
 )
 from ips_jobdev.store import Database, UnitOfWork, open_store
+from ips_jobdev.sync import ExportReport, export
 from ips_jobdev.vocab import (
     ContactMode,
     Disclosure,
@@ -75,10 +89,11 @@ from ips_jobdev.vocab import (
     VisitStatus,
 )
 
-open = open_store  # noqa: A001  (``jobdev.open(url)`` reads naturally; shadows only here)
+open = open_store
 
 __all__ = [
     "AdapterError",
+    "Audience",
     "Caseload",
     "ConcurrentUpdateError",
     "ContactMode",
@@ -88,7 +103,10 @@ __all__ = [
     "Disclosure",
     "DueList",
     "Employer",
+    "EmployerMatch",
     "EmployerPerson",
+    "ExportReport",
+    "FactorScore",
     "FidelityReport",
     "FidelityScale",
     "FitFactorRating",
@@ -101,18 +119,24 @@ __all__ = [
     "JobSeeker",
     "JobSeekerStatus",
     "JobStart",
+    "JobStartResult",
+    "MatchConfig",
+    "MatchList",
     "NotFoundError",
     "OpeningStatus",
     "OutcomesReport",
     "PhoneNumber",
     "Preferences",
+    "PrivacySettings",
     "ProgramGoal",
     "Reassignment",
     "Rejection",
     "RowResult",
     "SchemaOutOfDateError",
+    "SeekerLabel",
     "Shift",
     "Specialist",
+    "TargetEmployer",
     "Transport",
     "UnitOfWork",
     "ValidationError",
@@ -121,9 +145,14 @@ __all__ = [
     "VisitStatus",
     "WeekPlan",
     "__version__",
+    "add_fit_note",
     "add_specialist",
     "build_demo",
+    "caseload_targets",
+    "end_job",
+    "export",
     "fidelity_report",
+    "fit_notes_for",
     "hookimpl",
     "import_employers",
     "import_seekers",
@@ -134,7 +163,11 @@ __all__ = [
     "outcomes_report",
     "parse_phone",
     "plan_week",
+    "prefill_fit_note",
+    "rank_employers",
     "reassign_caseload",
+    "record_job_start",
+    "register_factor",
     "save_plan",
     "specialist_caseload",
 ]

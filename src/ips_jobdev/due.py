@@ -281,12 +281,14 @@ def relationship_states(
     policy: CyclePolicy,
     pool: Sequence[model.JobSeeker] = (),
     infos: dict[int, EmployerInfo] | None = None,
+    planned_from: dt.date | None = None,
 ) -> dict[int, EmployerCycleState]:
     """The cycle state on day ``on`` of every employer in ``ids`` (a list or a SELECT).
 
     Reads the visits made before the end of ``on`` and folds them with
     :func:`ips_jobdev.cycles.summarize`; ``pool`` is the job seekers whose interest sets
-    the keep-in-touch interval (see :func:`_interest`).
+    the keep-in-touch interval (see :func:`_interest`). A state's ``planned`` is the first
+    visit planned there from ``planned_from`` (default: ``on``) on.
     """
     end = day_start(on + dt.timedelta(days=1), zone)
     infos = infos if infos is not None else employer_infos(uow, ids)
@@ -310,7 +312,7 @@ def relationship_states(
         .where(
             _in(_v.employer_id, ids),
             _v.status == VisitStatus.PLANNED,
-            _v.at >= day_start(on, zone),
+            _v.at >= day_start(planned_from or on, zone),
         )
         .group_by(_v.employer_id)
     )

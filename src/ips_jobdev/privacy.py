@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Iterable
 
@@ -125,6 +126,7 @@ def _phone(phone: object) -> str | None:
     return None if phone is None else phone.to_storage()  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=4096)
 def _national(phone: str) -> str:
     """A stored phone (E.164, maybe ``;ext=``) as people write it: ``(608) 555-0101``."""
     return PhoneNumber.from_storage(phone).national

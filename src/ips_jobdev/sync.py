@@ -190,35 +190,44 @@ def _save_rows(
     known: Mapping[tuple[RecordKind, int], SyncRow],
     now: dt.datetime,
 ) -> None:
+    """Write the sync state of the records that arrived (two executemany statements)."""
     table = tables.sync_state
     c = table.c
+    inserts: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for change, result in updates:
-        fingerprint = change.record.fingerprint if change.record is not None else ""
         values = {
             "remote_id": result.remote_id,
-            "fingerprint": fingerprint,
+            "fingerprint": change.record.fingerprint if change.record is not None else "",
             "sequence": change.sequence,
             "deleted": result.outcome is Outcome.DELETED,
             "sent_at": now,
         }
-        where = (
-            (c.adapter == adapter)
-            & (c.target == target)
-            & (c.record_kind == change.record_kind.value)
-            & (c.local_id == change.local_id)
-        )
+        key = {"record_kind": change.record_kind.value, "local_id": change.local_id}
         if (change.record_kind, change.local_id) in known:
-            uow.session.execute(sa.update(table).where(where).values(**values))
+            changes.append({**{f"b_{k}": v for k, v in key.items()}, **values})
         else:
-            uow.session.execute(
-                sa.insert(table).values(
-                    adapter=adapter,
-                    target=target,
-                    record_kind=change.record_kind.value,
-                    local_id=change.local_id,
-                    **values,
-                )
+            inserts.append({"adapter": adapter, "target": target, **key, **values})
+    if inserts:
+        uow.session.execute(sa.insert(table), inserts)
+    if changes:
+        statement = (
+            sa.update(table)
+            .where(
+                c.adapter == adapter,
+                c.target == target,
+                c.record_kind == sa.bindparam("b_record_kind"),
+                c.local_id == sa.bindparam("b_local_id"),
             )
+            .values(
+                remote_id=sa.bindparam("remote_id"),
+                fingerprint=sa.bindparam("fingerprint"),
+                sequence=sa.bindparam("sequence"),
+                deleted=sa.bindparam("deleted"),
+                sent_at=sa.bindparam("sent_at"),
+            )
+        )
+        uow.session.connection().execute(statement, changes)
 
 
 # -- planning changes ------------------------------------------------------------------------

@@ -94,7 +94,9 @@ def test_an_event_carries_uid_stamp_zone_location_description_categories_and_sta
         "Contact: in-person",
     ]
     assert [str(c) for c in event["CATEGORIES"].cats] == [
-        "IPS job development", "Learn the business", "Face to face"
+        "IPS job development",
+        "Learn the business",
+        "Face to face",
     ]
     assert "Maria" not in ics.read_text(encoding="utf-8")
 
@@ -152,14 +154,19 @@ def test_each_specialist_zone_gets_its_vtimezone_and_local_times(
         uow.flush()
         assert denver.id is not None
         uow.visits.add(
-            Visit(employer_id=standard_records.employer_ids["plain"], specialist_id=denver.id,
-                  status="planned", at=dt.datetime(2026, 12, 9, 17, tzinfo=dt.UTC))
+            Visit(
+                employer_id=standard_records.employer_ids["plain"],
+                specialist_id=denver.id,
+                status="planned",
+                at=dt.datetime(2026, 12, 9, 17, tzinfo=dt.UTC),
+            )
         )
         uow.commit()
     run(jobdev_database, ics)
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())
     assert sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")) == [
-        "America/Chicago", "America/Denver"
+        "America/Chicago",
+        "America/Denver",
     ]
     assert "DTSTART;TZID=America/Denver:20261209T100000" in ics.read_text(encoding="utf-8")
     IcsCalendarStream.calendar_from_ics(ics.read_text(encoding="utf-8"))

@@ -70,7 +70,9 @@ def test_csv_files_have_their_header_rows_and_neutralised_formulas(
     assert formula["phone"] == "(608) 555-0104"
     plain = by_key[f"employer-{standard_records.employer_ids['plain']}"]
     assert (plain["job_types"], plain["wage_min"], plain["bus_access"]) == (
-        "stocking; cashier", "15.50", "yes"
+        "stocking; cashier",
+        "15.50",
+        "yes",
     )
     assert by_key[f"employer-{standard_records.employer_ids['unicode']}"]["name"] == (
         std.UNICODE_EMPLOYER
@@ -112,7 +114,10 @@ def test_the_json_document_follows_the_versioned_schema_and_is_stable(
     ]  # fmt: skip
     assert (document["schema"], document["schema_version"]) == ("ips-jobdev-export", "1.0")
     assert [len(document[k]) for k in ("employers", "people", "visits", "fit_notes")] == [
-        4, 2, 7, 1
+        4,
+        2,
+        7,
+        1,
     ]
     note = document["fit_notes"][0]
     assert note["seeker"]["disclosure"] == "not-disclose"
@@ -134,7 +139,7 @@ def _fields(cls: type) -> set[str]:
 
 def test_the_schema_page_documents_every_key_and_the_current_version() -> None:
     page = DOCS.read_text(encoding="utf-8")
-    assert f"`schema_version`: `\"{JSON_SCHEMA_VERSION}\"`" in page
+    assert f'`schema_version`: `"{JSON_SCHEMA_VERSION}"`' in page
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", page, re.MULTILINE))
     expected = {"kind", "key", "revision"}
     for cls in (EmployerRecord, PersonRecord, VisitRecord, FitNoteRecord, SeekerRef):

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from ips_jobdev import Database, plugins
+from ips_jobdev import plugins
 from ips_jobdev.cli import main
 from ips_jobdev.testing import records as std
 
 
 @pytest.fixture(autouse=True)
-def only_built_in_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def only_built_in_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh shared plugin manager with no third-party plugins for each test."""
     monkeypatch.setenv("IPS_JOBDEV_LOAD_PLUGINS", "")
     monkeypatch.setattr(plugins, "_shared", None)
-    yield
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    database = Database(url)
-    std.load_standard_records(database)
+def cli_db(tmp_path: Path) -> str:
+    """A SQLite file holding the standard records."""
+    database, _ = std.standard_database(tmp_path)
     database.dispose()
-    yield url
+    return database.url
 
 
 def cli(*args: str) -> Result:
@@ -43,8 +40,14 @@ def test_plugins_lists_the_adapters_with_version_audience_and_options() -> None:
     ics = document["adapters"][1]
     assert (ics["audience"], ics["record_kinds"]) == ("personal-calendar", ["visit"])
     assert ics["options"][0] == {
-        "name": "out", "type": "Path", "help": "The .ics file to write (rewritten whole each time).",
-        "required": True, "secret": False, "env": None, "default": None, "choices": [],
+        "name": "out",
+        "type": "Path",
+        "help": "The .ics file to write (rewritten whole each time).",
+        "required": True,
+        "secret": False,
+        "env": None,
+        "default": None,
+        "choices": [],
     }
     assert document["problems"] == []
     table = cli("plugins")
@@ -53,43 +56,47 @@ def test_plugins_lists_the_adapters_with_version_audience_and_options() -> None:
 
 
 def test_export_ics_writes_the_file_and_a_second_run_sends_nothing(
-    db_url: str, tmp_path: Path
+    cli_db: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "ab.ics"
-    first = cli("--db", db_url, "export", "ics", "--specialist", "ab", "--out", str(out))
+    first = cli("--db", cli_db, "export", "ics", "--specialist", "ab", "--out", str(out))
     assert first.exit_code == 0, first.output
     assert "Sent: 6 change(s). Records: 6 created." in first.output
     assert out.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
-    second = cli("--db", db_url, "export", "ics", "--specialist", "ab", "--out", str(out))
+    second = cli("--db", cli_db, "export", "ics", "--specialist", "ab", "--out", str(out))
     assert "Sent: 0 change(s). Records: 6 unchanged." in second.output
 
 
 def test_a_dry_run_prints_what_would_be_sent_as_json_and_writes_nothing(
-    db_url: str, tmp_path: Path
+    cli_db: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "export"
-    result = cli("--db", db_url, "export", "csv", "-o", f"out={out}", "--dry-run", "--json")
+    result = cli("--db", cli_db, "export", "csv", "-o", f"out={out}", "--dry-run", "--json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["dry_run"] is True
     assert document["counts"] == {"create": 14}
     assert document["options"] == {"out": str(out), "bom": True}
     assert {item["record"]["kind"] for item in document["items"]} == {
-        "employer", "person", "visit", "fit-note"
+        "employer",
+        "person",
+        "visit",
+        "fit-note",
     }
     assert not out.exists()
 
 
-def test_since_and_show_seekers_narrow_and_loosen_a_calendar(db_url: str, tmp_path: Path) -> None:
+def test_since_and_show_seekers_narrow_and_loosen_a_calendar(cli_db: str, tmp_path: Path) -> None:
     out = tmp_path / "ab.ics"
     result = cli(
-        "--db", db_url, "export", "ics", "-s", "ab", "--since", "2026-12-08", "--out", str(out),
+        "--db", cli_db, "export", "ics", "-s", "ab", "--since", "2026-12-08", "--out", str(out),
         "--show-seekers", "name", "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["counts"] == {"created": 3}
-    everything = cli("--db", db_url, "export", "ics", "-s", "ab", "--out", str(out),
-                     "--show-seekers", "name")
+    everything = cli(
+        "--db", cli_db, "export", "ics", "-s", "ab", "--out", str(out), "--show-seekers", "name"
+    )
     assert "Maria Example" in everything.output
 
 
@@ -104,8 +111,8 @@ def test_since_and_show_seekers_narrow_and_loosen_a_calendar(db_url: str, tmp_pa
     ],
 )
 def test_mistakes_are_one_line_errors_with_exit_code_1(
-    db_url: str, args: list[str], message: str
+    cli_db: str, args: list[str], message: str
 ) -> None:
-    result = cli("--db", db_url, *args)
+    result = cli("--db", cli_db, *args)
     assert result.exit_code == 1
     assert message in result.output

@@ -70,6 +70,8 @@ class TestFolderCrm(AdapterConformance):
     @pytest.fixture
     def remote(self, tmp_path: Path) -> FolderRemote:
         return FolderRemote(tmp_path / "crm")
+
+
 # --8<-- [end:remote]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-VENDOR_TESTS = '''
+VENDOR_TESTS = """
 import pytest
 from ips_jobdev.adapters import (
     Adapter, Audience, CancelStyle, Capabilities, ChangeKind, RecordKind, record_to_dict,
@@ -71,7 +71,7 @@ class MemoryConformance(AdapterConformance):
     @pytest.fixture
     def remote(self, adapter):
         return Remote(adapter)
-'''
+"""
 
 FLAWS = {
     "Sound": (None, set()),

@@ -53,7 +53,12 @@ def _in_order(result: MatchList) -> bool:
     return keys == sorted(keys)
 
 
-def test_fast_ranking_equals_scoring_each_employer_one_by_one(small: Database) -> None:
+@pytest.mark.parametrize("read_all_history", [False, True])
+def test_fast_ranking_equals_scoring_each_employer_one_by_one(
+    small: Database, read_all_history: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if read_all_history:  # as for a statewide job seeker with many candidates
+        monkeypatch.setattr("ips_jobdev.matching.engine._ALL_HISTORY_MIN", 0)
     with small.unit_of_work() as uow:
         seekers = [s for s in uow.seekers.list() if s.preferences.home_zip][:3]
         employers = uow.employers.list()
@@ -134,6 +139,7 @@ def test_an_avoided_employer_never_appears(
         employers = uow.employers.list()
         industries = {e.id: e.industry for e in employers}
         target = employers[pick]
+        target_id = target.id
         avoided = target.name if by_name else (target.industry or target.name)
         seeker = JobSeeker(
             code="J-9002",
@@ -142,7 +148,7 @@ def test_an_avoided_employer_never_appears(
             ),
         )
         result = rank_employers(uow, seeker, limit=None, as_of=AS_OF)
-    assert target.id not in {m.employer_id for m in result.matches}
+    assert target_id not in {m.employer_id for m in result.matches}
     folded = normalize_employer_name(avoided)
     for match in result.matches:
         assert normalize_employer_name(match.employer_name) != folded

@@ -268,3 +268,24 @@ def test_a_week_that_is_over_or_malformed_is_refused(db: jobdev.Database) -> Non
             plan_week(uow, "jd", "week 49", today=MONDAY)
         with pytest.raises(jobdev.ValidationError, match="no such week"):
             plan_week(uow, "jd", "2026-W54", today=MONDAY)
+
+
+def test_a_visit_already_planned_before_the_week_covers_the_job_seeker(
+    db: jobdev.Database,
+) -> None:
+    ids = _build(db)
+    with db.unit_of_work() as uow:
+        uow.visits.add(
+            jobdev.Visit(
+                employer_id=ids["grill"],
+                specialist_id=uow.specialists.by_code("jd").id,  # type: ignore[arg-type]
+                at=_at(dt.date(2026, 11, 26)),
+                status="planned",
+                seekers=[uow.seekers.get(ids["J-1042"])],
+            )
+        )
+        uow.commit()
+        # planned on Tuesday 24 November for the next week: the visit of the 26th is for her
+        plan = plan_week(uow, "jd", WEEK, today=dt.date(2026, 11, 24))
+    assert "first-contact" not in {v.kind for v in plan.visits}
+    assert ids["grill"] not in {v.employer_id for v in plan.visits}

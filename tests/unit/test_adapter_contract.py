@@ -99,16 +99,30 @@ def test_change_helpers_make_results_keeping_the_remote_id() -> None:
 def _visit(status: str = "planned", hour: int = 16) -> VisitRecord:
     start = dt.datetime(2026, 12, 7, hour, tzinfo=dt.UTC)
     return VisitRecord(
-        id=5, employer_id=1, employer_name="Example Bakery", specialist_code="ab",
-        specialist_name="Alex Example", timezone="America/Chicago", start=start,
-        end=start + dt.timedelta(minutes=30), mode="in-person", purpose="introduce",  # type: ignore[arg-type]
-        status=status, title="t", description="d",  # type: ignore[arg-type]
+        id=5,
+        employer_id=1,
+        employer_name="Example Bakery",
+        specialist_code="ab",
+        specialist_name="Alex Example",
+        timezone="America/Chicago",
+        start=start,
+        end=start + dt.timedelta(minutes=30),
+        mode="in-person",
+        purpose="introduce",  # type: ignore[arg-type]
+        status=status,
+        title="t",
+        description="d",  # type: ignore[arg-type]
     )
 
 
 def _row(record: VisitRecord | None, *, deleted: bool = False, sequence: int = 0) -> SyncRow:
     return SyncRow(
-        RecordKind.VISIT, 5, "R5", record.fingerprint if record else "x", sequence, deleted,
+        RecordKind.VISIT,
+        5,
+        "R5",
+        record.fingerprint if record else "x",
+        sequence,
+        deleted,
         dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
     )
 
@@ -126,9 +140,9 @@ def test_planning_changes_covers_every_case_of_the_sync_state() -> None:
     assert kinds(plan_changes(records, {key: _row(planned)}, snapshot=True)) == [
         (ChangeKind.UNCHANGED, 0)
     ]
-    assert kinds(plan_changes({RecordKind.VISIT: {5: moved}}, {key: _row(planned, sequence=2)})) == [
-        (ChangeKind.UPDATE, 3)
-    ]
+    assert kinds(
+        plan_changes({RecordKind.VISIT: {5: moved}}, {key: _row(planned, sequence=2)})
+    ) == [(ChangeKind.UPDATE, 3)]
     assert kinds(plan_changes({RecordKind.VISIT: {5: cancelled}}, {key: _row(planned)})) == [
         (ChangeKind.CANCEL, 1)
     ]

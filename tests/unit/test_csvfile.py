@@ -287,7 +287,8 @@ def _outcome(parser: Callable[[str], PhoneNumber], text: str) -> PhoneNumber | s
         return exc.reason
 
 
-def test_quick_phone_parsing_handles_other_countries_through_parse_phone() -> None:
+def test_quick_phone_parsing_leaves_other_countries_to_parse_phone() -> None:
     assert parse_phone_quickly("+44 20 7946 0958").e164 == "+442079460958"
+    assert parse_phone_quickly("(416) 555-0199") == parse_phone("416-555-0199")  # Canada
     with pytest.raises(ValidationError, match="'608-555-01' is not a valid phone number"):
         parse_phone_quickly("608-555-01")

@@ -108,12 +108,11 @@ def test_the_examples_on_the_page_run_as_a_plugin(
         visit.complete(outcome="TEAM-OUTCOME owner will call back")
         assert notify_visit_completed(visit, uow, manager=pm) == []
     planned, completed = examples.SENT
-    assert planned == {"text": "Planned: Present a job seeker: " + std.UNICODE_EMPLOYER
-                       + " (Quinn Private)"}
+    assert planned == {
+        "text": "Planned: Present a job seeker: " + std.UNICODE_EMPLOYER + " (Quinn Private)"
+    }
     assert completed["seekers"] == []
     assert "Quinn" not in str(completed)
     assert "TEAM-OUTCOME" not in str(completed)
     assert completed["start"] == dt.datetime(2026, 12, 7, 20, tzinfo=dt.UTC).isoformat()
     database.dispose()
-
-

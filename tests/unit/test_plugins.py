@@ -54,12 +54,17 @@ def test_the_built_in_adapters_are_registered_like_any_plugin() -> None:
     assert list(adapters) == ["csv", "ics", "json"]
     ics = adapters["ics"]
     assert (ics.plugin, ics.version, ics.audience) == (
-        "ips_jobdev.adapters.ics", ips_jobdev.__version__, Audience.PERSONAL_CALENDAR
+        "ips_jobdev.adapters.ics",
+        ips_jobdev.__version__,
+        Audience.PERSONAL_CALENDAR,
     )
     assert [o.name for o in ics.options] == ["out", "uid_domain", "calendar_name"]
     assert adapters["json"].record_kinds == tuple(RecordKind)
     assert ics.to_dict()["capabilities"] == {
-        "updates": True, "deletes": True, "cancel_style": "mark", "snapshot": True
+        "updates": True,
+        "deletes": True,
+        "cancel_style": "mark",
+        "snapshot": True,
     }
 
 
@@ -109,7 +114,9 @@ def test_a_plugin_whose_hook_raises_does_not_stop_the_others() -> None:
     def broken(register: Any) -> None:
         raise ImportError("no module named vendor_sdk")
 
-    pm = manager(plugin(register_adapters=broken), plugin(register_adapters=lambda register: register(Good)))
+    pm = manager(
+        plugin(register_adapters=broken), plugin(register_adapters=lambda register: register(Good))
+    )
     assert "good" in get_adapters(pm)
     assert any("no module named vendor_sdk" in p for p in plugin_problems(pm))
 
@@ -175,10 +182,19 @@ def test_tracing_prints_hook_calls_to_standard_error(capsys: pytest.CaptureFixtu
 def _visit() -> VisitRecord:
     start = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)
     return VisitRecord(
-        id=1, employer_id=1, employer_name="Example Bakery", specialist_code="ab",
-        specialist_name="Alex Example", timezone="America/Chicago", start=start,
-        end=start + dt.timedelta(minutes=30), mode="in-person", purpose="introduce",
-        status="planned", title="Introduce: Example Bakery", description="Purpose: Introduce",
+        id=1,
+        employer_id=1,
+        employer_name="Example Bakery",
+        specialist_code="ab",
+        specialist_name="Alex Example",
+        timezone="America/Chicago",
+        start=start,
+        end=start + dt.timedelta(minutes=30),
+        mode="in-person",
+        purpose="introduce",
+        status="planned",
+        title="Introduce: Example Bakery",
+        description="Purpose: Introduce",
     )  # type: ignore[arg-type]
 
 
@@ -236,7 +252,9 @@ def test_match_factors_go_to_the_matching_registry_once(monkeypatch: pytest.Monk
     fake = types.ModuleType("ips_jobdev.matching")
     fake.register_factor = register_factor  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ips_jobdev.matching", fake)
-    pm = manager(plugin(register_match_factors=lambda register: [register("near"), register("taken")]))
+    pm = manager(
+        plugin(register_match_factors=lambda register: [register("near"), register("taken")])
+    )
     assert load_match_factors(pm) == ["near"]
     assert load_match_factors(pm) == []
     assert handed == ["near"]

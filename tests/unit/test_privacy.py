@@ -109,7 +109,7 @@ def _name_words(seeker: SeekerRef) -> list[str]:
     return seeker.name.split() if seeker.name else []
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(team_visits())
 def test_employer_facing_never_names_or_codes_a_job_seeker_who_did_not_disclose(
     visit: VisitRecord,
@@ -126,7 +126,7 @@ def test_employer_facing_never_names_or_codes_a_job_seeker_who_did_not_disclose(
             assert not _appears(word, text), (word, text)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(team_visits())
 def test_employer_facing_gets_no_free_text_no_disclosure_and_a_neutral_purpose(
     visit: VisitRecord,
@@ -145,7 +145,7 @@ def test_employer_facing_gets_no_free_text_no_disclosure_and_a_neutral_purpose(
         assert word.lower() not in (out.title + out.description).lower()
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(team_visits())
 def test_a_personal_calendar_shows_job_seekers_by_code_and_never_their_names(
     visit: VisitRecord,
@@ -248,22 +248,36 @@ def test_seeker_labels_fall_back_to_the_code_without_a_name() -> None:
 
 def test_a_stored_visit_becomes_a_team_record_with_worded_title_and_description() -> None:
     employer = model.Employer(
-        name="Fictional Foods Co-op", street="12 Example St", city="Madison", state="WI",
-        zip="53703", phone="608-555-0101", id=4,
+        name="Fictional Foods Co-op",
+        street="12 Example St",
+        city="Madison",
+        state="WI",
+        zip="53703",
+        phone="608-555-0101",
+        id=4,
     )
     person = employer.add_person(
-        model.EmployerPerson(name="Dana Manager", title="Hiring manager",
-                             phone="608-555-0111 x7", id=9)
+        model.EmployerPerson(
+            name="Dana Manager", title="Hiring manager", phone="608-555-0111 x7", id=9
+        )
     )
     specialist = model.Specialist(code="ab", name="Alex Example", id=2)
     seeker = model.JobSeeker(
-        code="JS-001", name="Maria Example",
+        code="JS-001",
+        name="Maria Example",
         preferences=model.Preferences(disclosure="not-disclose", benefits_hours_cap=19),
     )
     visit = model.Visit(
-        employer_id=4, specialist_id=2, person_id=9, id=11, status="planned",
-        purpose="present-job-seeker", seekers=[seeker], reason="Present Maria Example",
-        at=dt.datetime(2026, 12, 7, 10, tzinfo=specialist.zone), duration_minutes=45,
+        employer_id=4,
+        specialist_id=2,
+        person_id=9,
+        id=11,
+        status="planned",
+        purpose="present-job-seeker",
+        seekers=[seeker],
+        reason="Present Maria Example",
+        at=dt.datetime(2026, 12, 7, 10, tzinfo=specialist.zone),
+        duration_minutes=45,
     )
     team = visit_record(visit, employer=employer, specialist=specialist, person=person)
     assert team.start == dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)

@@ -9,6 +9,7 @@ import caldav
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from ips_jobdev_caldav import CalDavAdapter
 
 from ips_jobdev import Database
 from ips_jobdev.cli import main
@@ -17,7 +18,6 @@ from ips_jobdev.plugins import get_adapters, make_plugin_manager
 from ips_jobdev.store import tables
 from ips_jobdev.sync import export
 from ips_jobdev.testing.records import StandardRecords
-from ips_jobdev_caldav import CalDavAdapter
 
 SECRET = "S3cret-pw-for-tests"
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import caldav
 import pytest
+from ips_jobdev_caldav import CalDavAdapter, CalDavError
 
 from ips_jobdev.adapters import RecordKind
 from ips_jobdev.testing.conformance import AdapterConformance, RemoteItem
-from ips_jobdev_caldav import CalDavAdapter, CalDavError
 
 CALENDAR = "Visits under test"
 
@@ -83,4 +83,3 @@ class TestCalDavConformance(AdapterConformance):
     @pytest.fixture
     def remote(self, radicale: Any, caldav_user: str, adapter: CalDavAdapter) -> RadicaleRemote:
         return RadicaleRemote(radicale.url, caldav_user, adapter)
-

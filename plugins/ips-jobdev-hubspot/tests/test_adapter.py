@@ -317,3 +317,25 @@ def test_another_id_property_and_a_prefix(
         assert all(
             "ips_jobdev_industry" not in c["properties"] for c in fake.records["companies"].values()
         )
+
+
+def test_records_of_a_refused_company_wait_for_it_and_go_with_it_next_time(
+    run: Run, hub: FakeHubSpot, standard_records: std.StandardRecords
+) -> None:
+    plain = f"employer-{standard_records.employer_ids['plain']}"
+    hub.fail_next(plain, "Companies need an owner")
+    first = run()
+    failed = {i.key: i.reason for i in first.items if i.outcome is Outcome.FAILED}
+    manager = f"person-{standard_records.person_ids['manager']}"
+    planned = f"visit-{standard_records.visit_ids['planned']}"
+    assert failed[plain] == "HubSpot: VALIDATION_ERROR: Companies need an owner"
+    assert failed[manager] == f"not sent: {plain} failed"
+    assert failed[planned] == f"not sent: {plain} failed"
+    sent = {i["id"] for r in hub.requests for i in (r.body or {}).get("inputs", []) if "id" in i}
+    assert manager not in sent
+    assert planned not in sent
+    second = run()
+    assert second.ok
+    assert {i.key for i in second.items} == set(failed)
+    company = hub.find("companies", plain)["id"]
+    assert hub.associated("meetings", hub.find("meetings", planned)["id"], "companies") == {company}

@@ -7,7 +7,6 @@ comes from ``$HUBSPOT_TOKEN`` and must never appear in what the command prints.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 from ips_jobdev_hubspot import HubSpotAdapter, __version__
@@ -15,12 +14,13 @@ from ips_jobdev_hubspot.fake import FakeHubSpot
 
 from ips_jobdev.cli import main
 from ips_jobdev.plugins import get_adapter, make_plugin_manager
+from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 
-def db_url(tmp_path: Path) -> str:
-    """The URL of the kit's ``jobdev_database`` in this test's folder."""
-    return f"sqlite:///{tmp_path / 'conformance.sqlite3'}"
+def db_url(database: Database) -> str:
+    """The URL of the kit's ``jobdev_database``, for ``--db``."""
+    return str(database.url)
 
 
 def test_the_entry_point_registers_the_adapter() -> None:
@@ -34,9 +34,17 @@ def test_the_entry_point_registers_the_adapter() -> None:
 
 
 def test_dry_run_shows_what_would_be_sent_with_the_token_hidden(
-    tmp_path: Path, standard_records: std.StandardRecords, hub: FakeHubSpot
+    jobdev_database: Database, standard_records: std.StandardRecords, hub: FakeHubSpot
 ) -> None:
-    args = ["--db", db_url(tmp_path), "export", "hubspot", "--dry-run", "-o", f"base_url={hub.url}"]
+    args = [
+        "--db",
+        db_url(jobdev_database),
+        "export",
+        "hubspot",
+        "--dry-run",
+        "-o",
+        f"base_url={hub.url}",
+    ]
     env = {"HUBSPOT_TOKEN": hub.token}
     result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 0, result.output
@@ -54,9 +62,10 @@ def test_dry_run_shows_what_would_be_sent_with_the_token_hidden(
 
 
 def test_export_then_export_again_sends_nothing(
-    tmp_path: Path, standard_records: std.StandardRecords, hub: FakeHubSpot
+    jobdev_database: Database, standard_records: std.StandardRecords, hub: FakeHubSpot
 ) -> None:
-    args = ["--db", db_url(tmp_path), "export", "hubspot", "-o", f"base_url={hub.url}"]
+    url = db_url(jobdev_database)
+    args = ["--db", url, "export", "hubspot", "-o", f"base_url={hub.url}"]
     env = {"HUBSPOT_TOKEN": hub.token}
     first = CliRunner().invoke(main, args, env=env)
     assert first.exit_code == 0, first.output
@@ -69,9 +78,10 @@ def test_export_then_export_again_sends_nothing(
 
 
 def test_a_refused_token_exits_1_and_never_prints_it(
-    tmp_path: Path, standard_records: std.StandardRecords, hub: FakeHubSpot
+    jobdev_database: Database, standard_records: std.StandardRecords, hub: FakeHubSpot
 ) -> None:
-    args = ["--db", db_url(tmp_path), "export", "hubspot", "-o", f"base_url={hub.url}"]
+    url = db_url(jobdev_database)
+    args = ["--db", url, "export", "hubspot", "-o", f"base_url={hub.url}"]
     result = CliRunner().invoke(main, args, env={"HUBSPOT_TOKEN": "pat-na1-wrong-one"})
     assert result.exit_code == 1
     assert "INVALID_AUTHENTICATION" in result.output

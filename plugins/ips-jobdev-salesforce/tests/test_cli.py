@@ -7,7 +7,6 @@ comes from ``$SALESFORCE_ACCESS_TOKEN`` and must never appear in what the comman
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 from ips_jobdev_salesforce import SalesforceAdapter, __version__
@@ -15,12 +14,13 @@ from ips_jobdev_salesforce.fake import FakeSalesforce
 
 from ips_jobdev.cli import main
 from ips_jobdev.plugins import get_adapter, make_plugin_manager
+from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 
-def db_url(tmp_path: Path) -> str:
-    """The URL of the kit's ``jobdev_database`` in this test's folder."""
-    return f"sqlite:///{tmp_path / 'conformance.sqlite3'}"
+def db_url(database: Database) -> str:
+    """The URL of the kit's ``jobdev_database``, for ``--db``."""
+    return str(database.url)
 
 
 def test_the_entry_point_registers_the_adapter() -> None:
@@ -34,10 +34,11 @@ def test_the_entry_point_registers_the_adapter() -> None:
 
 
 def test_dry_run_shows_what_would_be_sent_with_the_token_hidden(
-    tmp_path: Path, standard_records: std.StandardRecords, org: FakeSalesforce
+    jobdev_database: Database, standard_records: std.StandardRecords, org: FakeSalesforce
 ) -> None:
     env = {"SALESFORCE_ACCESS_TOKEN": org.token, "SALESFORCE_INSTANCE_URL": org.url}
-    args = ["--db", db_url(tmp_path), "export", "salesforce", "--dry-run"]
+    url = db_url(jobdev_database)
+    args = ["--db", url, "export", "salesforce", "--dry-run"]
     result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 0, result.output
     assert org.token not in result.output
@@ -54,9 +55,16 @@ def test_dry_run_shows_what_would_be_sent_with_the_token_hidden(
 
 
 def test_export_then_export_again_sends_nothing(
-    tmp_path: Path, standard_records: std.StandardRecords, org: FakeSalesforce
+    jobdev_database: Database, standard_records: std.StandardRecords, org: FakeSalesforce
 ) -> None:
-    args = ["--db", db_url(tmp_path), "export", "salesforce", "-o", f"instance_url={org.url}"]
+    args = [
+        "--db",
+        db_url(jobdev_database),
+        "export",
+        "salesforce",
+        "-o",
+        f"instance_url={org.url}",
+    ]
     env = {"SALESFORCE_ACCESS_TOKEN": org.token}
     first = CliRunner().invoke(main, args, env=env)
     assert first.exit_code == 0, first.output
@@ -69,9 +77,16 @@ def test_export_then_export_again_sends_nothing(
 
 
 def test_a_refused_token_exits_1_and_never_prints_it(
-    tmp_path: Path, standard_records: std.StandardRecords, org: FakeSalesforce
+    jobdev_database: Database, standard_records: std.StandardRecords, org: FakeSalesforce
 ) -> None:
-    args = ["--db", db_url(tmp_path), "export", "salesforce", "-o", f"instance_url={org.url}"]
+    args = [
+        "--db",
+        db_url(jobdev_database),
+        "export",
+        "salesforce",
+        "-o",
+        f"instance_url={org.url}",
+    ]
     result = CliRunner().invoke(main, args, env={"SALESFORCE_ACCESS_TOKEN": "00DX!wrong-one"})
     assert result.exit_code == 1
     assert "INVALID_SESSION_ID" in result.output

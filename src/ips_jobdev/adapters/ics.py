@@ -144,7 +144,7 @@ class IcsAdapter(Adapter):
         """Rewrite the file with every visit in the batch; report each one."""
         if self.path is None:
             raise RuntimeError("the ics adapter was not opened")
-        previous = _read_events(self.path)
+        previous: dict[str, Any] | None = None  # read only if an event fails
         events: list[icalendar.Event] = []
         results: list[ExportResult] = []
         for change in batch.changes:
@@ -159,6 +159,8 @@ class IcsAdapter(Adapter):
                 event = self.build_event(change, stamp)
             except Exception as exc:
                 results.append(change.failed(f"{type(exc).__name__}: {exc}"))
+                if previous is None:
+                    previous = _read_events(self.path)
                 if uid in previous:
                     events.append(previous[uid])
                 continue

@@ -291,7 +291,7 @@ class _FileAdapter(Adapter):
         """Rebuild the files from the batch; report each record."""
         if self.path is None:
             raise RuntimeError(f"the {self.name} adapter was not opened")
-        previous = self.read_previous()
+        previous: dict[str, dict[str, Any]] | None = None  # read only if a record fails
         rows: dict[RecordKind, list[dict[str, Any]]] = {kind: [] for kind in RecordKind}
         results: list[ExportResult] = []
         for change in batch.changes:
@@ -302,6 +302,8 @@ class _FileAdapter(Adapter):
                 row = self.row_for(change)
             except Exception as exc:
                 results.append(change.failed(f"{type(exc).__name__}: {exc}"))
+                if previous is None:
+                    previous = self.read_previous()
                 if change.key in previous:
                     rows[change.record_kind].append(previous[change.key])
                 continue
@@ -334,7 +336,7 @@ class CsvAdapter(_FileAdapter):
     )
 
     def row_for(self, change: Change) -> dict[str, Any]:
-        """One record as CSV cells (lists joined with ``; ``, formulas neutralised)."""
+        """One record as CSV cells: lists joined by semicolons, formulas neutralised."""
         assert change.record is not None
         values = {
             "key": change.key,

@@ -104,7 +104,7 @@ def _purposes(value: object) -> tuple[VisitPurpose, ...]:
 class CycleStage:
     """One planned visit of the cycle.
 
-    Attributes:
+    Fields:
         title: what the visit is for, in the words a plan shows ("learn the business").
         purpose: the purpose a planned visit of this stage gets.
         next_visit_within_days: the longest gap, in days, from a visit of this stage to the
@@ -131,7 +131,7 @@ class CycleStage:
 class CyclePolicy:
     """How a program paces its employer relationships; see docs/reference/cycle-policy-file.md.
 
-    Attributes:
+    Fields:
         name: the name the policy is registered and chosen by.
         stages: the visits of the cycle, in order (stage 1 first).
         keep_in_touch_interested_days: the longest gap between keep-in-touch visits while a

@@ -49,7 +49,7 @@ class Contact:
 class RelationshipSummary:
     """What an employer's visit history says about the relationship now.
 
-    Attributes:
+    Fields:
         stage: the highest stage completed since the relationship (re)started; 0 when no
             counted visit was ever made.
         started: the date of the first counted visit of the current relationship.

@@ -53,6 +53,7 @@ __all__ = [
 
 _EPSILON = 1e-4  # scores are shown to four places; anything closer may tie once rounded
 _ALL_HISTORY_SHARE = 3  # above 1/3 of the rows as candidates, read all visit history at once
+_ALL_HISTORY_MIN = 5000  # ... when there are at least this many candidates
 
 
 @attrs.frozen(slots=True)
@@ -424,7 +425,7 @@ class SeekerScoring:
         if not len(table) or k <= 0:
             return []
         rows = self.candidates(sums, k)
-        many = len(rows) * _ALL_HISTORY_SHARE > len(table) and len(rows) > 5000
+        many = len(rows) * _ALL_HISTORY_SHARE > len(table) and len(rows) > _ALL_HISTORY_MIN
         if many and any(a.deferred and a.weight for a in self.factors):
             self.load_all_history()
         exact = self.exact_sums(table, miles, sums, rows)

@@ -17,6 +17,7 @@ from ips_jobdev.store import UnitOfWork, tables
 from ips_jobdev.vocab import ContactMode, VisitStatus
 
 __all__ = [
+    "CONFLICT_DAYS",
     "existing_visits",
     "last_contacts",
     "other_specialists_visits",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+CONFLICT_DAYS = 30
+"""Another specialist's visit this many days back (or planned ahead) earns a warning."""
+
 _v = tables.visits.c
 _sp = tables.specialists.c
 

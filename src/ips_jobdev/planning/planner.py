@@ -32,7 +32,6 @@ import sqlalchemy as sa
 from ips_jobdev import model
 from ips_jobdev.cycles import (
     CyclePolicy,
-    EmployerCycleState,
     EmployerStatus,
     RapidSearchState,
     RapidSearchStatus,
@@ -49,24 +48,18 @@ from ips_jobdev.due import (
     specialist_employer_ids,
 )
 from ips_jobdev.errors import ValidationError
+from ips_jobdev.planning.layout import Candidate, assemble
 from ips_jobdev.planning.lookups import (
+    CONFLICT_DAYS,
     existing_visits,
-    last_contacts,
     other_specialists_visits,
     seekers_with_planned_visits,
     work_windows,
 )
 from ips_jobdev.planning.schedule import (
-    Interval,
     ScheduleSettings,
-    Stop,
-    WorkWindow,
-    schedule_week,
 )
 from ips_jobdev.planning.week import (
-    ExistingVisit,
-    PlanDay,
-    ProposedVisit,
     Unplanned,
     WeekPlan,
     parse_week,
@@ -79,14 +72,13 @@ __all__ = ["PlanSettings", "plan_week", "save_plan"]
 
 _v = tables.visits.c
 _sp = tables.specialists.c
-CONFLICT_DAYS = 30
 
 
 @attrs.frozen
 class PlanSettings:
     """What the planner may vary besides the policy.
 
-    Attributes:
+    Fields:
         schedule: travel speed, per-stop allowance, visits per day, area radius.
         match_limit: how many ranked employers to consider for an at-risk job seeker.
         target_limit: how long a caseload target list to ask for.
@@ -95,17 +87,6 @@ class PlanSettings:
     schedule: ScheduleSettings = attrs.field(factory=ScheduleSettings)
     match_limit: int = 10
     target_limit: int = 50
-
-
-@attrs.define
-class _Candidate:
-    employer: EmployerInfo
-    kind: str
-    reason: str
-    priority: int
-    latest: dt.date | None
-    seekers: list[model.JobSeeker] = attrs.field(factory=list)
-    state: EmployerCycleState | None = None
 
 
 def _rank(
@@ -220,16 +201,23 @@ def plan_week(
     own_ids = specialist_employer_ids(who.id, on=reference, zone=zone, policy=chosen_policy)
     infos = employer_infos(uow, own_ids)
     states = relationship_states(
-        uow, own_ids, on=reference, zone=zone, policy=chosen_policy, pool=caseload, infos=infos
+        uow,
+        own_ids,
+        on=reference,
+        zone=zone,
+        policy=chosen_policy,
+        pool=caseload,
+        infos=infos,
+        planned_from=today,
     )
-    candidates: dict[int, _Candidate] = {}
+    candidates: dict[int, Candidate] = {}
     order = 0
 
     # 1. job seekers at risk of the 30-day rule
     rapid = seeker_states(uow, searching, on=reference, zone=zone, policy=chosen_policy)
     by_id = {s.id: s for s in searching}
     covered = seekers_with_planned_visits(
-        uow, [s.id for s in searching if s.id is not None], day_start(reference, zone)
+        uow, [s.id for s in searching if s.id is not None], day_start(today, zone)
     )
     for state in _at_risk(rapid, last_day, chosen_policy):
         seeker = by_id[state.seeker_id]
@@ -257,7 +245,7 @@ def plan_week(
             candidates[employer_id].latest = min(dates) if dates else None
         else:
             order += 1
-            candidates[employer_id] = _Candidate(
+            candidates[employer_id] = Candidate(
                 infos[employer_id], "first-contact", reason, order, latest, [seeker]
             )
 
@@ -305,7 +293,7 @@ def plan_week(
         latest = follow.due if follow.due >= first_day else None
         order += 1
         picked += 1
-        candidates[follow.employer_id] = _Candidate(
+        candidates[follow.employer_id] = Candidate(
             infos[follow.employer_id], kind, follow.reason, order, latest, [], follow
         )
 
@@ -322,7 +310,7 @@ def plan_week(
             chosen_policy,
             caseload,
             settings,
-            unplanned,
+            today,
         )
 
     # states for employers outside the specialist's own list (matches, targets)
@@ -330,13 +318,19 @@ def plan_week(
     if missing:
         states.update(
             relationship_states(
-                uow, missing, on=reference, zone=zone, policy=chosen_policy, pool=caseload
+                uow,
+                missing,
+                on=reference,
+                zone=zone,
+                policy=chosen_policy,
+                pool=caseload,
+                planned_from=today,
             )
         )
     for employer_id, candidate in candidates.items():
         candidate.state = candidate.state or states[employer_id]
 
-    return _assemble(
+    return assemble(
         uow,
         who,
         chosen_policy,
@@ -350,7 +344,7 @@ def plan_week(
         counted,
         unplanned,
         warnings,
-        settings,
+        settings.schedule,
         reference,
     )
 
@@ -378,7 +372,7 @@ def _best_match(
 def _add_targets(
     uow: UnitOfWork,
     who: model.Specialist,
-    candidates: dict[int, _Candidate],
+    candidates: dict[int, Candidate],
     wanted: int,
     order: int,
     reference: dt.date,
@@ -386,8 +380,10 @@ def _add_targets(
     policy: CyclePolicy,
     caseload: Sequence[model.JobSeeker],
     settings: PlanSettings,
-    unplanned: list[Unplanned],
+    today: dt.date,
 ) -> int:
+    """Add new employers (never visited, or gone cold) from the caseload target list, up
+    to ``wanted``; employers another specialist is working with are left out."""
     assert who.id is not None
     targets = [
         t for t in _targets(uow, who, settings.target_limit, reference) if t[0] not in candidates
@@ -397,7 +393,14 @@ def _add_targets(
     ids = {t[0] for t in targets}
     infos = employer_infos(uow, ids)
     states = relationship_states(
-        uow, ids, on=reference, zone=zone, policy=policy, pool=caseload, infos=infos
+        uow,
+        ids,
+        on=reference,
+        zone=zone,
+        policy=policy,
+        pool=caseload,
+        infos=infos,
+        planned_from=today,
     )
     since = day_start(reference - dt.timedelta(days=CONFLICT_DAYS), zone)
     others = other_specialists_visits(uow, who.id, ids, since, zone)
@@ -422,147 +425,8 @@ def _add_targets(
         reason = f"{opening}: fits {who_fits} (score {score:.2f}), stage 1: {policy.title(1)}"
         order += 1
         added += 1
-        candidates[employer_id] = _Candidate(info, "new", reason, order, None, [], state)
+        candidates[employer_id] = Candidate(info, "new", reason, order, None, [], state)
     return order
-
-
-def _area(infos: Sequence[EmployerInfo]) -> str:
-    places: dict[str, int] = {}
-    for info in infos:
-        label = info.city or info.zip or ""
-        if label:
-            places[label] = places.get(label, 0) + 1
-    return ", ".join(sorted(places, key=lambda p: (-places[p], p))[:3])
-
-
-def _assemble(
-    uow: UnitOfWork,
-    who: model.Specialist,
-    policy: CyclePolicy,
-    monday: dt.date,
-    today: dt.date,
-    windows: list[WorkWindow],
-    existing: list[ExistingVisit],
-    busy: Sequence[tuple[dt.datetime, dt.datetime]],
-    candidates: dict[int, _Candidate],
-    goal: int,
-    counted: int,
-    unplanned: list[Unplanned],
-    warnings: list[str],
-    settings: PlanSettings,
-    reference: dt.date,
-) -> WeekPlan:
-    from ips_jobdev.geo import zip_centroid
-
-    assert who.id is not None
-    zone = who.timezone
-    office = zip_centroid(who.office_zip)
-    if office is None:
-        warnings.append("no office ZIP known: each day's route starts at its first visit")
-    listed = list(candidates.values())
-    for candidate in listed:
-        if candidate.employer.location is None:
-            warnings.append(
-                f"{candidate.employer.name}: no address position known; travel not estimated"
-            )
-    stops = [
-        Stop(
-            key=index,
-            location=c.employer.location,
-            minutes=policy.minutes(c.state.next_stage if c.state else 1),
-            latest=c.latest,
-            priority=c.priority,
-        )
-        for index, c in enumerate(listed)
-    ]
-    taken = [Interval(v.start, v.end, "visit") for v in existing]
-    taken += [Interval(start, end) for start, end in busy]
-    days, left = schedule_week(stops, windows, taken, office, settings.schedule)
-    for key in left:
-        c = listed[key]
-        unplanned.append(
-            Unplanned(
-                c.kind,
-                c.reason,
-                "no time left in working hours",
-                c.employer.id,
-                c.employer.name,
-                tuple(s.code for s in c.seekers),
-            )
-        )
-        if c.kind == "first-contact":
-            warnings.append(f"{c.employer.name}: no time left for {c.reason.split(';')[0]}")
-    placed_ids = {listed[t.key].employer.id for d in days for t in d.stops}
-    since = day_start(reference - dt.timedelta(days=CONFLICT_DAYS), zone)
-    others = other_specialists_visits(uow, who.id, placed_ids, since, zone)
-    lasts = last_contacts(uow, placed_ids, day_start(reference + dt.timedelta(days=1), zone), zone)
-    by_day = {d.day: d for d in days}
-    plan_days = []
-    for window in windows:
-        schedule = by_day.get(window.day)
-        visits = []
-        for timed in schedule.stops if schedule else []:
-            c = listed[timed.key]
-            state = c.state
-            assert state is not None
-            notes = tuple(others.get(c.employer.id, []))
-            for note in notes:
-                warnings.append(f"{c.employer.name}: {note}")
-            if c.latest is not None and window.day > c.latest:
-                notes += (f"planned after its last day, {short_date(c.latest)}",)
-            visits.append(
-                ProposedVisit(
-                    employer_id=c.employer.id,
-                    employer_name=c.employer.name,
-                    address=c.employer.address,
-                    start=timed.start,
-                    minutes=int((timed.end - timed.start).total_seconds() // 60),
-                    purpose=state.next_purpose,
-                    stage=state.next_stage,
-                    stage_title=state.next_title,
-                    kind=c.kind,
-                    reason=c.reason,
-                    seekers=tuple(s.code for s in c.seekers),
-                    seeker_ids=tuple(s.id for s in c.seekers if s.id is not None),
-                    travel_minutes=timed.travel_minutes,
-                    miles=timed.miles,
-                    last_contact=lasts.get(c.employer.id),
-                    warnings=notes,
-                )
-            )
-        plan_days.append(
-            PlanDay(
-                date=window.day,
-                visits=visits,
-                existing=[v for v in existing if v.start.date() == window.day],
-                area=_area([listed[t.key].employer for t in schedule.stops]) if schedule else "",
-                miles=schedule.miles if schedule else 0.0,
-                travel_minutes=schedule.travel_minutes if schedule else 0,
-                back_at_office=schedule.back_at_office if schedule else None,
-            )
-        )
-    plan = WeekPlan(
-        specialist=who.code,
-        specialist_name=who.name,
-        specialist_id=who.id,
-        week=week_label(monday),
-        start=monday,
-        end=monday + dt.timedelta(days=6),
-        today=today,
-        timezone=zone,
-        policy=policy.name,
-        target=goal,
-        counted_existing=counted,
-        days=plan_days,
-        unplanned=unplanned,
-        warnings=warnings,
-    )
-    if not plan.target_met:
-        warnings.append(
-            f"the plan reaches {plan.face_to_face_total} of the {goal} face-to-face visits "
-            "wanted this week"
-        )
-    return plan
 
 
 def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:

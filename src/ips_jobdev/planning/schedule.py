@@ -38,7 +38,7 @@ __all__ = [
 class ScheduleSettings:
     """How the planner lays out a day.
 
-    Attributes:
+    Fields:
         speed_mph: average travel speed over straight-line distance.
         stop_minutes: added to every trip for parking and walking in.
         max_visits_per_day: at most this many proposed visits a day, so a day keeps time

@@ -56,7 +56,7 @@ class Anchor:
 class ScaleItem:
     """One item of the scale.
 
-    Attributes:
+    Fields:
         key: the item's name in files and reports (``"rapid_job_search"``).
         title: as the scale names it.
         measures: what the item measures.

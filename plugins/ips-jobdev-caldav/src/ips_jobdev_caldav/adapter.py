@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-import caldav
 import icalendar
+from caldav.davclient import DAVClient
 from caldav.lib import error as caldav_error
 
 from ips_jobdev.adapters import (
@@ -101,7 +101,7 @@ class CalDavAdapter(Adapter):
     def open(self, options: Mapping[str, Any], target: str) -> None:
         """Log in, find the calendar by name (or create it when asked)."""
         self.events.uid_domain = str(options.get("uid_domain") or "ips-jobdev")
-        self.client = caldav.DAVClient(
+        self.client = DAVClient(
             url=str(options["url"]),
             username=options.get("username"),
             password=options.get("password"),

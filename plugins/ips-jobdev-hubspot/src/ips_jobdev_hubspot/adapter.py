@@ -181,23 +181,41 @@ def _parents(change: Change, settings: Settings) -> dict[str, str]:
     return {}
 
 
+@attrs.define
+class _Memory:
+    """What one export learns across its batches: HubSpot ids by key, and failed keys."""
+
+    ids: dict[str, dict[str, str]] = attrs.field(factory=lambda: {"companies": {}, "contacts": {}})
+    failed: set[str] = attrs.field(factory=set)
+
+
 class _Sender:
     """One batch's conversation with HubSpot: upserts, associations, archives."""
 
-    def __init__(self, client: HubSpotClient, settings: Settings) -> None:
+    def __init__(self, client: HubSpotClient, settings: Settings, memory: _Memory) -> None:
         self.client = client
         self.settings = settings
         self.results: list[ExportResult] = []
         self.stopped: str | None = None
-        self.ids: dict[str, dict[str, str]] = {"companies": {}, "contacts": {}}
+        self.ids = memory.ids
+        self.failed = memory.failed
 
     def fail(self, changes: Sequence[Change], exc: HubSpotRequestError) -> None:
+        self.failed.update(self.settings.key(c.key) for c in changes)
         self.results.extend(c.failed(f"HubSpot: {exc}") for c in changes)
         if exc.fatal:
             self.stopped = str(exc)
 
     def upsert(self, object_type: str, items: Sequence[_Upsert]) -> None:
-        for chunk in chunked(items, BATCH_SIZE):
+        ready = []
+        for item in items:
+            gone = [p for p in _parents(item.change, self.settings).values() if p in self.failed]
+            if gone and not self.stopped:
+                self.failed.add(item.key)
+                self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
+            else:
+                ready.append(item)
+        for chunk in chunked(ready, BATCH_SIZE):
             if self.stopped:
                 self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in chunk)
                 continue
@@ -212,6 +230,7 @@ class _Sender:
             stored = []
             for item, answer in zip(chunk, answers, strict=True):
                 if not answer.success or answer.id is None:
+                    self.failed.add(item.key)
                     self.results.append(item.change.failed(f"HubSpot: {answer.error}"))
                     continue
                 if object_type in self.ids:
@@ -247,6 +266,7 @@ class _Sender:
             return
         for item, hs_id, created in stored:
             if item.key in problems:
+                self.failed.add(item.key)
                 self.results.append(item.change.failed(f"HubSpot: {problems[item.key]}"))
             elif created:
                 self.results.append(item.change.created(hs_id))
@@ -334,6 +354,7 @@ class HubSpotAdapter(Adapter):
         self._sleep = sleep
         self.settings: Settings | None = None
         self.client: HubSpotClient | None = None
+        self._memory = _Memory()
 
     def __repr__(self) -> str:
         return f"HubSpotAdapter(client={self.client!r})"
@@ -356,17 +377,19 @@ class HubSpotAdapter(Adapter):
             sleep=self._sleep,
         )
         self.settings = settings
+        self._memory = _Memory()
 
     def close(self) -> None:
-        """Forget the client (and with it the token)."""
+        """Forget the client (and with it the token) and the HubSpot ids learned."""
         self.client = None
+        self._memory = _Memory()
 
     def export(self, batch: ExportBatch) -> list[ExportResult]:
         """Upsert, associate and archive the batch; one result per change."""
         assert self.settings is not None, "open() first"
         assert self.client is not None, "open() first"
         plan = _plan(batch, self.settings)
-        sender = _Sender(self.client, self.settings)
+        sender = _Sender(self.client, self.settings, self._memory)
         for object_type, items in plan.upserts.items():
             sender.upsert(object_type, items)
         sender.archive(plan.archives)
