@@ -404,112 +404,164 @@ def export(
         ValidationError: a bad option or an unknown specialist.
         AdapterError: an unknown adapter, or the adapter could not open the target.
     """
-    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    run = _prepare(adapter, manager, options, environ, target)
+    batch, rows = _plan(uow, run, specialist, since, privacy_settings)
+    if dry_run:
+        return _dry_run(run, batch)
+    if not batch.changes and not run.adapter.capabilities.snapshot:
+        # nothing to send: do not even connect (a snapshot adapter still writes its file)
+        return run.report((), ())
+    return _send(uow, run, batch, rows)
+
+
+@attrs.frozen
+class _Run:
+    """One export's adapter instance, checked options and target."""
+
+    adapter: Adapter
+    values: dict[str, Any]
+    masked: dict[str, Any]
+    secrets: list[str]
+    target: str
+    started: dt.datetime
+
+    def hide(self, text: str) -> str:
+        return _hide(text, self.secrets)
+
+    def report(
+        self,
+        items: tuple[ExportItem, ...],
+        notes: tuple[str, ...],
+        *,
+        dry_run: bool = False,
+        preview: tuple[dict[str, Any], ...] = (),
+    ) -> ExportReport:
+        return ExportReport(
+            self.adapter.name,
+            self.target,
+            self.adapter.audience,
+            dry_run,
+            self.masked,
+            items,
+            self.started,
+            dt.datetime.now(dt.UTC),
+            preview,
+            notes,
+        )
+
+
+def _prepare(
+    adapter: str | Adapter | type[Adapter],
+    manager: Any,
+    options: Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None,
+    target: str | None,
+) -> _Run:
     instance = _instance(adapter, manager)
-    name = instance.name
     values = resolve_options(
         instance.options,
         dict(options or {}),
         environ=environ if environ is not None else os.environ,
-        adapter=name,
+        adapter=instance.name,
     )
     masked = {
         key: str(value) if isinstance(value, Path) else value
         for key, value in mask_options(instance.options, values).items()
     }
     secrets = [str(values[o.name]) for o in instance.options if o.secret and values.get(o.name)]
-    target = target or instance.target_for(values)
+    return _Run(
+        instance,
+        values,
+        masked,
+        secrets,
+        target or instance.target_for(values),
+        dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
 
-    chosen = specialist
-    if isinstance(specialist, str):
-        chosen = uow.specialists.by_code(specialist)
-    assert chosen is None or isinstance(chosen, model.Specialist)
+
+def _plan(
+    uow: UnitOfWork,
+    run: _Run,
+    specialist: str | model.Specialist | None,
+    since: dt.date | dt.datetime | None,
+    privacy_settings: privacy.PrivacySettings | None,
+) -> tuple[ExportBatch, dict[tuple[RecordKind, int], SyncRow]]:
+    chosen = uow.specialists.by_code(specialist) if isinstance(specialist, str) else specialist
     since_at = None
     if since is not None:
         since_at = outgoing.start_of(since, chosen.timezone if chosen is not None else None)
-    selection = outgoing.Selection(specialist=chosen, since=since_at)
-
+    adapter = run.adapter
     records = outgoing.gather(
         uow,
-        instance.record_kinds,
-        instance.audience,
-        selection=selection,
+        adapter.record_kinds,
+        adapter.audience,
+        selection=outgoing.Selection(specialist=chosen, since=since_at),
         settings=privacy_settings,
     )
-    rows = sync_rows(uow, name, target)
+    rows = sync_rows(uow, adapter.name, run.target)
     gone: dict[RecordKind, set[int]] = {}
-    for kind in instance.record_kinds:
+    for kind in adapter.record_kinds:
         missing = {i for (k, i) in rows if k is kind and i not in records[kind]}
         gone[kind] = missing - outgoing.existing_ids(uow, kind, missing)
-    changes = plan_changes(records, rows, gone=gone, snapshot=instance.capabilities.snapshot)
-    batch = ExportBatch(name, target, instance.audience, tuple(changes), started)
+    changes = plan_changes(records, rows, gone=gone, snapshot=adapter.capabilities.snapshot)
+    batch = ExportBatch(adapter.name, run.target, adapter.audience, tuple(changes), run.started)
+    return batch, rows
 
-    if dry_run:
-        items = tuple(
-            ExportItem(
-                c.record_kind,
-                c.local_id,
-                c.key,
-                c.kind,
-                _summary(c),
-                remote_id=c.remote_id,
-                record=record_to_dict(c.record) if c.record is not None else None,
-            )
-            for c in changes
-        )
-        notes: list[str] = []
-        try:
-            preview = tuple(instance.preview(batch, values))
-        except Exception as exc:
-            preview = ()
-            notes.append(
-                _hide(f"the adapter's preview failed: {type(exc).__name__}: {exc}", secrets)
-            )
-        return ExportReport(
-            name,
-            target,
-            instance.audience,
-            True,
-            masked,
-            items,
-            started,
-            dt.datetime.now(dt.UTC),
-            preview,
-            tuple(notes),
-        )
 
-    if not changes and not instance.capabilities.snapshot:
-        # nothing to send: do not even connect (a snapshot adapter still writes its file)
-        return ExportReport(
-            name, target, instance.audience, False, masked, (), started, dt.datetime.now(dt.UTC)
+def _dry_run(run: _Run, batch: ExportBatch) -> ExportReport:
+    items = tuple(
+        ExportItem(
+            c.record_kind,
+            c.local_id,
+            c.key,
+            c.kind,
+            _summary(c),
+            remote_id=c.remote_id,
+            record=record_to_dict(c.record) if c.record is not None else None,
         )
+        for c in batch.changes
+    )
+    notes: tuple[str, ...] = ()
     try:
-        instance.open(values, target)
+        preview = tuple(run.adapter.preview(batch, run.values))
+    except Exception as exc:
+        preview = ()
+        notes = (run.hide(f"the adapter's preview failed: {type(exc).__name__}: {exc}"),)
+    return run.report(items, notes, dry_run=True, preview=preview)
+
+
+def _send(
+    uow: UnitOfWork,
+    run: _Run,
+    batch: ExportBatch,
+    rows: Mapping[tuple[RecordKind, int], SyncRow],
+) -> ExportReport:
+    adapter = run.adapter
+    try:
+        adapter.open(run.values, run.target)
     except Exception as exc:
         raise AdapterError(
-            _hide(f"{name}: could not open {target}: {type(exc).__name__}: {exc}", secrets)
+            run.hide(f"{adapter.name}: could not open {run.target}: {type(exc).__name__}: {exc}")
         ) from None
     all_pairs: list[tuple[Change, ExportResult]] = []
-    notes = []
+    notes: list[str] = []
     try:
-        for part in _batches(instance, batch):
-            pairs, batch_notes = _run_batch(instance, part, secrets)
+        for part in _batches(adapter, batch):
+            pairs, batch_notes = _run_batch(adapter, part, run.secrets)
             notes.extend(batch_notes)
             succeeded = [
                 (c, r)
                 for c, r in pairs
                 if r.ok and not (c.kind is ChangeKind.UNCHANGED and r.outcome is Outcome.UNCHANGED)
             ]
-            _save_rows(uow, name, target, succeeded, rows, batch.generated_at)
+            _save_rows(uow, adapter.name, run.target, succeeded, rows, batch.generated_at)
             uow.commit()
             all_pairs.extend(pairs)
     finally:
         try:
-            instance.close()
+            adapter.close()
         except Exception as exc:
-            notes.append(
-                _hide(f"the adapter failed to close: {type(exc).__name__}: {exc}", secrets)
-            )
+            notes.append(run.hide(f"the adapter failed to close: {type(exc).__name__}: {exc}"))
     items = tuple(
         ExportItem(
             c.record_kind, c.local_id, c.key, c.kind, _summary(c), r.outcome, r.remote_id, r.reason
@@ -518,16 +570,5 @@ def export(
     )
     for item in items:
         if item.outcome is Outcome.FAILED:
-            log.warning("%s: %s failed: %s", name, item.key, item.reason)
-    return ExportReport(
-        name,
-        target,
-        instance.audience,
-        False,
-        masked,
-        items,
-        started,
-        dt.datetime.now(dt.UTC),
-        (),
-        tuple(notes),
-    )
+            log.warning("%s: %s failed: %s", adapter.name, item.key, item.reason)
+    return run.report(items, tuple(notes))

@@ -89,13 +89,13 @@ def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: int)
 
 
 def _purpose(value: object) -> VisitPurpose:
-    return parse_choice(VisitPurpose, value, record=_RECORD, field="purpose")  # type: ignore[arg-type]
+    return parse_choice(VisitPurpose, value, record=_RECORD, field="purpose")
 
 
 def _purposes(value: object) -> tuple[VisitPurpose, ...]:
     items: Iterable[object] = [value] if isinstance(value, str) else value  # type: ignore[assignment]
     return tuple(
-        parse_choice(VisitPurpose, item, record=_RECORD, field="also_completed_by")  # type: ignore[arg-type]
+        parse_choice(VisitPurpose, item, record=_RECORD, field="also_completed_by")
         for item in items
     )
 
@@ -105,13 +105,14 @@ class CycleStage:
     """One planned visit of the cycle.
 
     Fields:
-        title: what the visit is for, in the words a plan shows ("learn the business").
-        purpose: the purpose a planned visit of this stage gets.
-        next_visit_within_days: the longest gap, in days, from a visit of this stage to the
-            next visit. ``None`` on the last stage: the keep-in-touch interval applies.
-        also_completed_by: other visit purposes that complete this stage.
-        minutes: how long the planner books for the visit.
-        note: guidance shown with the stage.
+
+    - ``title``: what the visit is for, in the words a plan shows ("learn the business").
+    - ``purpose``: the purpose a planned visit of this stage gets.
+    - ``next_visit_within_days``: the longest gap, in days, from a visit of this stage to the
+      next visit. ``None`` on the last stage: the keep-in-touch interval applies.
+    - ``also_completed_by``: other visit purposes that complete this stage.
+    - ``minutes``: how long the planner books for the visit.
+    - ``note``: guidance shown with the stage.
     """
 
     title: str
@@ -132,18 +133,19 @@ class CyclePolicy:
     """How a program paces its employer relationships; see docs/reference/cycle-policy-file.md.
 
     Fields:
-        name: the name the policy is registered and chosen by.
-        stages: the visits of the cycle, in order (stage 1 first).
-        keep_in_touch_interested_days: the longest gap between keep-in-touch visits while a
-            job seeker is interested in the employer or its job types.
-        keep_in_touch_days: the longest gap otherwise.
-        cold_after_days: days without a counted visit after which the relationship is cold.
-        face_to_face_only: only in-person visits move a relationship on (the default).
-        rapid_search_days: the rapid job search rule: first face-to-face employer contact
-            within this many days of IPS start.
-        at_risk_days_left: a job seeker with no contact yet and this many days left or
-            fewer is at risk.
-        due_soon_days: "due" means due within this many days, today included.
+
+    - ``name``: the name the policy is registered and chosen by.
+    - ``stages``: the visits of the cycle, in order (stage 1 first).
+    - ``keep_in_touch_interested_days``: the longest gap between keep-in-touch visits while a
+      job seeker is interested in the employer or its job types.
+    - ``keep_in_touch_days``: the longest gap otherwise.
+    - ``cold_after_days``: days without a counted visit after which the relationship is cold.
+    - ``face_to_face_only``: only in-person visits move a relationship on (the default).
+    - ``rapid_search_days``: the rapid job search rule: first face-to-face employer contact
+      within this many days of IPS start.
+    - ``at_risk_days_left``: a job seeker with no contact yet and this many days left or
+      fewer is at risk.
+    - ``due_soon_days``: "due" means due within this many days, today included.
     """
 
     name: str

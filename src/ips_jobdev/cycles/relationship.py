@@ -50,15 +50,16 @@ class RelationshipSummary:
     """What an employer's visit history says about the relationship now.
 
     Fields:
-        stage: the highest stage completed since the relationship (re)started; 0 when no
-            counted visit was ever made.
-        started: the date of the first counted visit of the current relationship.
-        last_counted: the date of the last counted visit (the one the next gap runs from).
-        counted_visits: counted visits made since the relationship (re)started.
-        last_face_to_face: the date of the last face-to-face visit made, counted or not.
-        last_contact: the date of the last contact of any kind made.
-        restarted: True when an earlier relationship went cold and a later visit began it
-            again.
+
+    - ``stage``: the highest stage completed since the relationship (re)started; 0 when no
+      counted visit was ever made.
+    - ``started``: the date of the first counted visit of the current relationship.
+    - ``last_counted``: the date of the last counted visit (the one the next gap runs from).
+    - ``counted_visits``: counted visits made since the relationship (re)started.
+    - ``last_face_to_face``: the date of the last face-to-face visit made, counted or not.
+    - ``last_contact``: the date of the last contact of any kind made.
+    - ``restarted``: True when an earlier relationship went cold and a later visit began it
+      again.
     """
 
     stage: int = 0
@@ -195,8 +196,10 @@ class EmployerCycleState:
 
     @property
     def reason(self) -> str:
-        """Why the next visit is wanted: ``"follow-up due 25 Nov, stage 2: learn the
-        business"``."""
+        """Why the next visit is wanted, as plans and due lists say it.
+
+        For example ``follow-up due 25 Nov, stage 2: learn the business``.
+        """
         stage = f"stage {self.next_stage}: {self.next_title}"
         if self.status is EmployerStatus.NEW:
             return f"not yet introduced, {stage}"

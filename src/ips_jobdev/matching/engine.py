@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from sqlalchemy.orm import Session
 
-from ips_jobdev.geo import EARTH_RADIUS_MILES, zip_centroid
+from ips_jobdev.geo import zip_centroid
 from ips_jobdev.matching.config import MatchConfig
 from ips_jobdev.matching.context import (
     EmployerFacts,
@@ -174,40 +174,9 @@ class SeekerScoring:
 
     def miles(self, table: EmployerColumns) -> list[float | None]:
         """Miles from home to each employer, in tenths (``None`` where unknown)."""
-        home = self.view.home
-        if home is None:
-            return [None] * len(table)
-        lat0, lon0 = math.radians(home[0]), math.radians(home[1])
-        cos0 = math.cos(lat0)
-        rad, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
-        diameter = 2 * EARTH_RADIUS_MILES
+        return table.miles_from(self.view.home)
 
-        def own(lat: float, lon: float) -> float:
-            lat1 = rad(lat)
-            h = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos(lat1) * sin((rad(lon) - lon0) / 2) ** 2
-            return round(diameter * asin(min(1.0, sqrt(h))), 1)
-
-        by_zip: dict[str | None, float | None] = {}
-        for z in set(table.zip):
-            centre = zip_centroid(z)
-            by_zip[z] = None if centre is None else own(centre[0], centre[1])
-        miles = list(map(by_zip.__getitem__, table.zip))
-        own_rows, lats, lons = table.own_positions()
-        # the employer's own position beats its ZIP's (inline haversine: no call per row)
-        values = [
-            round(diameter * asin(min(1.0, sqrt(h))), 1)
-            for h in [
-                sin((lat - lat0) / 2) ** 2 + cos0 * cos(lat) * sin((lon - lon0) / 2) ** 2
-                for lat, lon in zip(lats, lons, strict=True)
-            ]
-        ]
-        for i, value in zip(own_rows, values, strict=True):
-            miles[i] = value
-        return miles
-
-    def keep(
-        self, table: EmployerColumns, miles: list[float | None], filtered: dict[str, int]
-    ) -> list[int] | None:
+    def keep(self, table: EmployerColumns, filtered: dict[str, int]) -> list[int] | None:
         """Indexes of the rows the hard filters keep (``None``: all), counting removals.
 
         Applies what SQL could not (or, for caseload targets, did not): avoided employer
@@ -235,6 +204,7 @@ class SeekerScoring:
             index = table.index_of("industry")
             mark((i for v, rows in index.items() if v and label(v) in avoid for i in rows), 2)
         if limit is not None:
+            miles = self.miles(table)
             mark((i for i, m in enumerate(miles) if m is not None and m > limit), 3)
         if avoid:
             index = table.index_of("job_types")
@@ -254,11 +224,9 @@ class SeekerScoring:
 
     # -- scoring ------------------------------------------------------------------------
 
-    def _key_column(
-        self, fact: str, table: EmployerColumns, miles: list[float | None]
-    ) -> list[Any]:
+    def _key_column(self, fact: str, table: EmployerColumns) -> list[Any]:
         if fact == "distance":
-            return miles
+            return self.miles(table)
         if fact == "spread":
             get = self.spread.get
             return [get(i, 0) for i in table.ids]
@@ -268,32 +236,28 @@ class SeekerScoring:
         column: list[Any] = getattr(table, fact)
         return column
 
-    def _weighted(
-        self, active: ActiveFactor, table: EmployerColumns, miles: list[float | None]
-    ) -> Iterable[float]:
+    def _weighted(self, active: ActiveFactor, table: EmployerColumns) -> Iterable[float]:
         """``weight * part`` for every row, in order (neutral 0.5 for an unknown part)."""
         assert active.facts is not None
         weight = active.weight
         bulk = getattr(active.factor, "part_column", None)
         if bulk is not None:
-            columns = [self._key_column(f, table, miles) for f in active.facts]
+            columns = [self._key_column(f, table) for f in active.facts]
             parts = bulk(self.view, self.config, *columns)
             weighted = {p: weight * (0.5 if p is None else p) for p in set(parts)}
             return map(weighted.__getitem__, parts)
         keys: list[Any]
         if len(active.facts) == 1:
-            keys = self._key_column(active.facts[0], table, miles)
+            keys = self._key_column(active.facts[0], table)
         else:
-            keys = list(
-                zip(*(self._key_column(f, table, miles) for f in active.facts), strict=True)
-            )
+            keys = list(zip(*(self._key_column(f, table) for f in active.facts), strict=True))
         contribution: dict[Any, float] = {}
         if active.function is None:
             first: dict[Any, int] = {}
             for index, key in enumerate(keys):
                 first.setdefault(key, index)
             for key, index in first.items():
-                part = active.factor.score(self.context(table, miles, index)).score
+                part = active.factor.score(self.context(table, index)).score
                 contribution[key] = weight * (0.5 if part is None else part)
         else:
             function = active.function
@@ -311,7 +275,6 @@ class SeekerScoring:
     def prune(
         self,
         table: EmployerColumns,
-        miles: list[float | None],
         *,
         need: float | None = None,
         k: int | None = None,
@@ -334,8 +297,7 @@ class SeekerScoring:
         partial: list[float] | None = None
         for active in heavy:
             sub = table if rows is None else table.take(rows)
-            sub_miles = miles if rows is None else [miles[i] for i in rows]
-            column = self._weighted(active, sub, sub_miles)
+            column = self._weighted(active, sub)
             partial = list(column) if partial is None else list(map(add, partial, column))
             rest -= active.weight
             target = -math.inf if need is None else need
@@ -348,7 +310,7 @@ class SeekerScoring:
                 partial = [partial[j] for j in survivors]
         return rows
 
-    def row_sums(self, table: EmployerColumns, miles: list[float | None]) -> list[float]:
+    def row_sums(self, table: EmployerColumns) -> list[float]:
         """Each row's weighted sum over the factors that need no visit history."""
         sums: list[float] | None = None
         constant = 0.0
@@ -358,7 +320,7 @@ class SeekerScoring:
             if active.unknown:
                 constant += active.weight * 0.5
                 continue
-            column = self._weighted(active, table, miles)
+            column = self._weighted(active, table)
             sums = list(column) if sums is None else list(map(add, sums, column))
         if sums is None:
             return [constant] * len(table)
@@ -389,7 +351,7 @@ class SeekerScoring:
             )
 
     def exact_sums(
-        self, table: EmployerColumns, miles: list[float | None], sums: list[float], rows: list[int]
+        self, table: EmployerColumns, sums: list[float], rows: list[int]
     ) -> dict[int, float]:
         """Row sums plus the deferred factors' parts, for the rows at ``rows``."""
         deferred = [a for a in self.factors if a.deferred and a.weight]
@@ -397,14 +359,13 @@ class SeekerScoring:
             return {i: sums[i] for i in rows}
         whole = len(rows) == len(table)
         sub = table if whole else table.take(rows)
-        sub_miles = miles if whole else [miles[i] for i in rows]
         totals = [sums[i] for i in rows]
         for active in deferred:
             if active.facts is not None:
-                column = list(self._weighted(active, sub, sub_miles))
+                column = list(self._weighted(active, sub))
             else:
                 column = [
-                    active.weight * active.factor.score(self.context(sub, sub_miles, j)).counted
+                    active.weight * active.factor.score(self.context(sub, j)).counted
                     for j in range(len(sub))
                 ]
             totals = [t + c for t, c in zip(totals, column, strict=True)]
@@ -419,7 +380,7 @@ class SeekerScoring:
         return [i for i, s in enumerate(sums) if s >= threshold]
 
     def top(
-        self, table: EmployerColumns, miles: list[float | None], sums: list[float], k: int
+        self, table: EmployerColumns, sums: list[float], k: int
     ) -> list[tuple[int, float, str]]:
         """The best ``k`` rows as ``(index, score, name)``, by score, then name, then id."""
         if not len(table) or k <= 0:
@@ -428,7 +389,7 @@ class SeekerScoring:
         many = len(rows) * _ALL_HISTORY_SHARE > len(table) and len(rows) > _ALL_HISTORY_MIN
         if many and any(a.deferred and a.weight for a in self.factors):
             self.load_all_history()
-        exact = self.exact_sums(table, miles, sums, rows)
+        exact = self.exact_sums(table, sums, rows)
         weight = self.total_weight
         # rounding keeps order, so the rounded top k lie within a rounding step of the
         # raw k-th best: only those are rounded and ordered
@@ -451,11 +412,7 @@ class SeekerScoring:
         return [(by_id[e], scores[by_id[e]], names[e]) for e in order[:k]]
 
     def scores_at_least(
-        self,
-        table: EmployerColumns,
-        miles: list[float | None],
-        sums: list[float],
-        threshold: float,
+        self, table: EmployerColumns, sums: list[float], threshold: float
     ) -> dict[int, float]:
         """``{row index: score}`` for every row whose score reaches ``threshold``.
 
@@ -470,7 +427,7 @@ class SeekerScoring:
         rows = [i for i, s in enumerate(sums) if s >= need]
         if rows and any(a.deferred and a.weight for a in self.factors):
             self.load_all_history()
-        exact = self.exact_sums(table, miles, sums, rows)
+        exact = self.exact_sums(table, sums, rows)
         scores = {i: round(s / weight, 4) for i, s in exact.items()}
         return {i: v for i, v in scores.items() if v >= threshold}
 
@@ -494,9 +451,7 @@ class SeekerScoring:
             location=location or zip_centroid(zip_code),
         )
 
-    def context(
-        self, table: EmployerColumns, miles: list[float | None], index: int, name: str = ""
-    ) -> MatchContext:
+    def context(self, table: EmployerColumns, index: int, name: str = "") -> MatchContext:
         """A full context for one row (visit history read for it when not yet known)."""
         employer_id = table.ids[index]
         visits, last = self.relationship_for([employer_id]).get(employer_id, (0, None))
@@ -504,27 +459,20 @@ class SeekerScoring:
             view=self.view,
             employer=self.facts(table, index, name),
             config=self.config,
-            miles=miles[index],
+            miles=table.miles_at(self.view.home, index),
             relationship=RelationshipFacts(visits, last, self.config.relationship_days),
             spread=SpreadFacts(self.spread.get(employer_id, 0)),
         )
 
-    def match(
-        self,
-        table: EmployerColumns,
-        miles: list[float | None],
-        index: int,
-        score: float,
-        name: str,
-    ) -> EmployerMatch:
+    def match(self, table: EmployerColumns, index: int, score: float, name: str) -> EmployerMatch:
         """The :class:`EmployerMatch` of one row, with every part's reason."""
-        context = self.context(table, miles, index, name)
+        context = self.context(table, index, name)
         return EmployerMatch(
             employer_id=table.ids[index],
             employer_name=name,
             score=score,
             parts=[self.part(a, context) for a in self.factors],
-            miles=miles[index],
+            miles=context.miles,
         )
 
     @staticmethod

@@ -11,17 +11,17 @@ function for both.
 
 The facts a factor can declare, and the value its ``part_function`` receives for each:
 
-============== ==============================================================
-``job_types``  the employer's job types, a tuple of lower-case labels
-``industry``   the employer's industry label, or ``None``
-``shifts``     the shifts the employer offers, a tuple of labels
-``wage_min``   the lowest hourly wage in cents, or ``None``
-``wage_max``   the highest hourly wage in cents, or ``None``
-``bus_access`` ``True``, ``False`` or ``None`` (not recorded)
-``distance``   miles from the job seeker's home, in tenths, or ``None``
-``spread``     how many jobs the team's job seekers started there
-``relationship`` ``(face-to-face visits in the window, date of the last)``
-============== ==============================================================
+================== ==========================================================
+``job_types``      the employer's job types, a tuple of lower-case labels
+``industry``       the employer's industry label, or ``None``
+``shifts``         the shifts the employer offers, a tuple of labels
+``wage_min``       the lowest hourly wage in cents, or ``None``
+``wage_max``       the highest hourly wage in cents, or ``None``
+``bus_access``     ``True``, ``False`` or ``None`` (not recorded)
+``distance``       miles from the job seeker's home, in tenths, or ``None``
+``spread``         how many jobs the team's job seekers started there
+``relationship``   ``(face-to-face visits in the window, date of the last)``
+================== ==========================================================
 """
 
 from __future__ import annotations

@@ -144,17 +144,15 @@ def rank_employers(
     table = read_employers(session, removed, with_name_key=False)
     filtered = count_removed(session, removed, len(table))
     scoring = SeekerScoring(session, view, cfg, active_factors(view, cfg), spread_facts(session))
-    miles = scoring.miles(table)
-    keep = scoring.keep(table, miles, filtered)
+    keep = scoring.keep(table, filtered)
     if keep is not None:
-        table, miles = table.take(keep), [miles[i] for i in keep]
+        table = table.take(keep)
     considered = len(table)
     k = len(table) if limit is None else min(limit, len(table))
-    survivors = scoring.prune(table, miles, k=k)
+    survivors = scoring.prune(table, k=k)
     if survivors is not None:
-        table, miles = table.take(survivors), [miles[i] for i in survivors]
-    sums = scoring.row_sums(table, miles)
-    best = scoring.top(table, miles, sums, k)
+        table = table.take(survivors)
+    best = scoring.top(table, scoring.row_sums(table), k)
     scoring.relationship_for([table.ids[i] for i, _, _ in best])
     notes = _notes(view, max_miles)
     if not considered:
@@ -162,7 +160,7 @@ def rank_employers(
     return MatchList(
         seeker_code=record.code,
         seeker_name=view.who,
-        matches=[scoring.match(table, miles, i, score, name) for i, score, name in best],
+        matches=[scoring.match(table, i, score, name) for i, score, name in best],
         notes=notes,
         filtered=filtered,
         considered=considered,

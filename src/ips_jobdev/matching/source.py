@@ -18,7 +18,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ips_jobdev.geo import bounding_box, miles_between, zip_centroid
+from ips_jobdev.geo import EARTH_RADIUS_MILES, LatLon, bounding_box, miles_between, zip_centroid
 from ips_jobdev.matching.context import SeekerView, label
 from ips_jobdev.store import tables
 from ips_jobdev.vocab import ContactMode, VisitStatus
@@ -95,6 +95,7 @@ class EmployerColumns:
         self._columns: dict[int, list[Any]] = {}
         self._own: tuple[list[int], list[float], list[float]] | None = None
         self._indexes: dict[str, dict[Any, list[int]]] = {}
+        self._miles: dict[LatLon, list[float | None]] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -189,10 +190,78 @@ class EmployerColumns:
             )
         return found
 
+    def miles_from(self, home: LatLon | None) -> list[float | None]:
+        """Great-circle miles (in tenths) from ``home`` to each employer, computed once.
+
+        An employer's own position counts when recorded, else its ZIP's centroid;
+        ``None`` where neither is known (or there is no home).
+        """
+        if home is None:
+            return [None] * len(self.rows)
+        found = self._miles.get(home)
+        if found is None:
+            to = _MilesFrom(home)
+            by_zip = {z: to.zip(z) for z in set(self.zip)}
+            found = list(map(by_zip.__getitem__, self.zip))
+            rows, lats, lons = self.own_positions()
+            for i, value in zip(rows, to.points(lats, lons), strict=True):
+                found[i] = value
+            self._miles[home] = found
+        return found
+
+    def miles_at(self, home: LatLon | None, index: int) -> float | None:
+        """Miles from ``home`` to the employer at row ``index`` (as :meth:`miles_from`)."""
+        if home is None:
+            return None
+        cached = self._miles.get(home)
+        if cached is not None:
+            return cached[index]
+        row = self.rows[index]
+        lat, lon = row[_LAT], row[_LON]
+        to = _MilesFrom(home)
+        if lat is not None and lon is not None:
+            return to.points([math.radians(lat)], [math.radians(lon)])[0]
+        return to.zip(row[_ZIP])
+
     def take(self, keep: Sequence[int]) -> EmployerColumns:
-        """Only the rows at the indexes in ``keep``, in that order."""
+        """Only the rows at the indexes in ``keep``, in that order (distances carried)."""
         rows = self.rows
-        return EmployerColumns([rows[i] for i in keep])
+        subset = EmployerColumns([rows[i] for i in keep])
+        for home, miles in self._miles.items():
+            subset._miles[home] = [miles[i] for i in keep]
+        return subset
+
+
+class _MilesFrom:
+    """Haversine distances from one home, vectorised for many employers.
+
+    The same arithmetic as :func:`ips_jobdev.geo.miles_between` (home first), rounded to
+    tenths, so every path gives the same figure for the same employer.
+    """
+
+    def __init__(self, home: LatLon) -> None:
+        self.lat0, self.lon0 = math.radians(home[0]), math.radians(home[1])
+        self.cos0 = math.cos(self.lat0)
+
+    def points(self, lats: Sequence[float], lons: Sequence[float]) -> list[float | None]:
+        """Miles to points given in radians."""
+        lat0, lon0, cos0 = self.lat0, self.lon0, self.cos0
+        sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
+        diameter = 2 * EARTH_RADIUS_MILES
+        return [
+            round(diameter * asin(min(1.0, sqrt(h))), 1)
+            for h in [
+                sin((lat - lat0) / 2) ** 2 + cos0 * cos(lat) * sin((lon - lon0) / 2) ** 2
+                for lat, lon in zip(lats, lons, strict=True)
+            ]
+        ]
+
+    def zip(self, zip_code: str | None) -> float | None:
+        """Miles to a ZIP's centroid (``None`` for a missing or unknown ZIP)."""
+        centre = zip_centroid(zip_code)
+        if centre is None:
+            return None
+        return self.points([math.radians(centre[0])], [math.radians(centre[1])])[0]
 
 
 def fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
@@ -348,15 +417,17 @@ def relationship_facts(
     ]
     out: dict[int, tuple[int, dt.date | None]] = {}
     connection = session.connection()
+    # the newest visit, undecoded: only its UTC date is wanted (SQLite stores UTC text)
+    last_at = sa.type_coerce(sa.func.max(v.at), sa.String)
     if employer_ids is None:
         # grouping on an expression keeps SQLite from walking the (employer, at) index for
         # every employer: one pass over the table is far quicker for all of them
         group = (v.employer_id + 0).label("employer")
-        statement = sa.select(group, sa.func.count(), sa.func.max(v.at)).where(*conditions)
+        statement = sa.select(group, sa.func.count(), last_at).where(*conditions)
         batches: Iterable[Any] = [connection.execute(statement.group_by(group))]
     else:
         statement = (
-            sa.select(v.employer_id, sa.func.count(), sa.func.max(v.at))
+            sa.select(v.employer_id, sa.func.count(), last_at)
             .where(*conditions, v.employer_id.in_(sa.bindparam("ids", expanding=True)))
             .group_by(v.employer_id)
         )
@@ -365,8 +436,17 @@ def relationship_facts(
         )
     for result in batches:
         for employer_id, visits, last in result.all():
-            out[int(employer_id)] = (int(visits), last.date() if last is not None else None)
+            out[int(employer_id)] = (int(visits), _utc_date(last))
     return out
+
+
+def _utc_date(value: object) -> dt.date | None:
+    """The UTC date of a stored moment: UTC text on SQLite, an aware datetime elsewhere."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def spread_facts(session: Session) -> dict[int, int]:

@@ -89,22 +89,14 @@ def targets_for_seekers(
         view = SeekerView.build(record, cfg, as_of=as_of)
         factors = active_factors(view, cfg)
         scoring = SeekerScoring(session, view, cfg, factors, spread, history)
-        miles = scoring.miles(table)
-        keep = scoring.keep(table, miles, empty_filter_counts())
-        sub, sub_miles = (
-            (table, miles)
-            if keep is None
-            else (
-                table.take(keep),
-                [miles[i] for i in keep],
-            )
-        )
-        survivors = scoring.prune(sub, sub_miles, need=threshold * scoring.total_weight)
+        keep = scoring.keep(table, empty_filter_counts())
+        sub = table if keep is None else table.take(keep)
+        survivors = scoring.prune(sub, need=threshold * scoring.total_weight)
         if survivors is not None:
-            sub, sub_miles = sub.take(survivors), [sub_miles[i] for i in survivors]
-        sums = scoring.row_sums(sub, sub_miles)
+            sub = sub.take(survivors)
+        sums = scoring.row_sums(sub)
         ids = sub.ids
-        for index, score in scoring.scores_at_least(sub, sub_miles, sums, threshold).items():
+        for index, score in scoring.scores_at_least(sub, sums, threshold).items():
             fits.setdefault(ids[index], {})[record.code] = score
         history = scoring.history  # read at most once, shared by every job seeker
     return _ranked(uow, fits, limit)

@@ -79,9 +79,10 @@ class PlanSettings:
     """What the planner may vary besides the policy.
 
     Fields:
-        schedule: travel speed, per-stop allowance, visits per day, area radius.
-        match_limit: how many ranked employers to consider for an at-risk job seeker.
-        target_limit: how long a caseload target list to ask for.
+
+    - ``schedule``: travel speed, per-stop allowance, visits per day, area radius.
+    - ``match_limit``: how many ranked employers to consider for an at-risk job seeker.
+    - ``target_limit``: how long a caseload target list to ask for.
     """
 
     schedule: ScheduleSettings = attrs.field(factory=ScheduleSettings)

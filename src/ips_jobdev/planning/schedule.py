@@ -39,12 +39,13 @@ class ScheduleSettings:
     """How the planner lays out a day.
 
     Fields:
-        speed_mph: average travel speed over straight-line distance.
-        stop_minutes: added to every trip for parking and walking in.
-        max_visits_per_day: at most this many proposed visits a day, so a day keeps time
-            for job seekers and follow-along support.
-        area_miles: visits within this distance of a day's first visit count as one area.
-        slot_minutes: visit start times are rounded up to a multiple of this.
+
+    - ``speed_mph``: average travel speed over straight-line distance.
+    - ``stop_minutes``: added to every trip for parking and walking in.
+    - ``max_visits_per_day``: at most this many proposed visits a day, so a day keeps time
+      for job seekers and follow-along support.
+    - ``area_miles``: visits within this distance of a day's first visit count as one area.
+    - ``slot_minutes``: visit start times are rounded up to a multiple of this.
     """
 
     speed_mph: float = attrs.field(default=DEFAULT_SPEED_MPH)

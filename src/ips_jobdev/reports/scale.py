@@ -57,16 +57,17 @@ class ScaleItem:
     """One item of the scale.
 
     Fields:
-        key: the item's name in files and reports (``"rapid_job_search"``).
-        title: as the scale names it.
-        measures: what the item measures.
-        unit: the unit of the item's figure.
-        decimals: a figure is rounded to this many decimals before it is placed.
-        combine: ``"pooled"`` (rate the program's figure) or ``"each"`` (rate each
-            specialist, average the points, take the closest point).
-        computed: whether ips-jobdev computes it from the record.
-        anchors: the scale points, 1 to 5.
-        options: item-specific rules (``excluded_purposes``, ``new_caseload``).
+
+    - ``key``: the item's name in files and reports (``"rapid_job_search"``).
+    - ``title``: as the scale names it.
+    - ``measures``: what the item measures.
+    - ``unit``: the unit of the item's figure.
+    - ``decimals``: a figure is rounded to this many decimals before it is placed.
+    - ``combine``: ``"pooled"`` (rate the program's figure) or ``"each"`` (rate each
+      specialist, average the points, take the closest point).
+    - ``computed``: whether ips-jobdev computes it from the record.
+    - ``anchors``: the scale points, 1 to 5.
+    - ``options``: item-specific rules (``excluded_purposes``, ``new_caseload``).
     """
 
     key: str

@@ -176,9 +176,7 @@ job_openings = sa.Table(
     "job_openings",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True
-    ),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("job_type", sa.String(100)),
     sa.Column("hours_per_week", sa.Float),
@@ -195,12 +193,8 @@ job_fit_notes = sa.Table(
     "job_fit_notes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True
-    ),
-    sa.Column(
-        "employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True
-    ),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
     sa.Column("opening_id", sa.Integer, sa.ForeignKey("job_openings.id")),
     sa.Column("author_id", sa.Integer, sa.ForeignKey("specialists.id"), nullable=False),
     sa.Column("ratings", RatingsType, nullable=False),
@@ -214,12 +208,8 @@ job_starts = sa.Table(
     "job_starts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True
-    ),
-    sa.Column(
-        "employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True
-    ),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
     sa.Column("opening_id", sa.Integer, sa.ForeignKey("job_openings.id")),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("job_type", sa.String(100)),

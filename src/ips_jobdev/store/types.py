@@ -30,7 +30,9 @@ class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValidationError(
-                "database", "datetime", f"{value.isoformat()} has no time zone; refusing to store it"
+                "database",
+                "datetime",
+                f"{value.isoformat()} has no time zone; refusing to store it",
             )
         utc = value.astimezone(dt.UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
