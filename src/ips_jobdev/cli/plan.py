@@ -8,7 +8,7 @@ JSON document (stable: keys are only ever added): :meth:`ips_jobdev.planning.Wee
 ``purpose``, ``stage``, ``stage_title``, ``kind``, ``reason``, ``seekers``,
 ``travel_minutes``, ``miles``, ``last_contact``, ``warnings``}], ``existing``}],
 ``unplanned``, ``warnings``), plus ``saved`` (the ids of the visits stored) with
-``--save``.
+``--save``. Times are ISO 8601 in the specialist's time zone, with its UTC offset.
 """
 
 from __future__ import annotations

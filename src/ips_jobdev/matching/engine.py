@@ -14,8 +14,7 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from itertools import compress
-from operator import add, not_
+from operator import add
 from typing import Any
 
 import attrs
@@ -190,37 +189,36 @@ class SeekerScoring:
         if not (avoid or use_names or limit is not None):
             return None
         size = len(table)
-        removed = bytearray(size)  # 0: kept; else the 1-based number of the filter
-
-        def mark(rows: Iterable[int], code: int) -> None:
-            for i in rows:
-                if not removed[i]:
-                    removed[i] = code
-
+        early: set[int] = set()  # rows removed by name or industry (few)
         if use_names:
-            index = table.index_of("name_key")
-            mark((i for n in view.avoid_names for i in index.get(n, ())), 1)
+            names, avoided = table.name_key, view.avoid_names
+            assert names is not None
+            early.update([i for i, n in enumerate(names) if n in avoided])
+            filtered["avoided_employer"] += len(early)
         if avoid:
-            index = table.index_of("industry")
-            mark((i for v, rows in index.items() if v and label(v) in avoid for i in rows), 2)
+            industries = table.industry
+            avoided_industries = {v for v in set(industries) if v and label(v) in avoid}
+            rows: set[int] = set()
+            if avoided_industries:
+                rows = {i for i, v in enumerate(industries) if v in avoided_industries}
+            filtered["avoided_industry"] += len(rows - early)
+            early |= rows
+        kept: Sequence[int] = range(size)
         if limit is not None:
             miles = self.miles(table)
-            mark((i for i, m in enumerate(miles) if m is not None and m > limit), 3)
+            kept = [i for i, m in enumerate(miles) if m is None or m <= limit]
+            far_early = sum(1 for i in early if (m := miles[i]) is not None and m > limit)
+            filtered["distance_limit"] += size - len(kept) - far_early
+        if early:
+            kept = [i for i in kept if i not in early]
         if avoid:
-            index = table.index_of("job_types")
-            bad = [
-                rows
-                for raw, rows in index.items()
-                if (types := [label(t) for t in decode_tags(raw)])
-                and all(t in avoid for t in types)
-            ]
-            mark((i for rows in bad for i in rows), 4)
-        names = ("avoided_employer", "avoided_industry", "distance_limit", "avoided_job_types")
-        for code, count in enumerate(removed.count(c) for c in range(1, 5)):
-            filtered[names[code]] += count
-        if not any(removed):
-            return None
-        return list(compress(range(size), map(not_, removed)))
+            job_types = table.job_types
+            all_avoided = {raw for raw in set(job_types) if _all_avoided(raw, avoid)}
+            if all_avoided:
+                before = len(kept)
+                kept = [i for i in kept if job_types[i] not in all_avoided]
+                filtered["avoided_job_types"] += before - len(kept)
+        return None if len(kept) == size else list(kept)
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -296,7 +294,7 @@ class SeekerScoring:
         rows: list[int] | None = None
         partial: list[float] | None = None
         for active in heavy:
-            sub = table if rows is None else table.take(rows)
+            sub = table if rows is None else table.take_for(self.view.home, rows)
             column = self._weighted(active, sub)
             partial = list(column) if partial is None else list(map(add, partial, column))
             rest -= active.weight
@@ -358,7 +356,7 @@ class SeekerScoring:
         if not deferred:
             return {i: sums[i] for i in rows}
         whole = len(rows) == len(table)
-        sub = table if whole else table.take(rows)
+        sub = table if whole else table.take_for(self.view.home, rows)
         totals = [sums[i] for i in rows]
         for active in deferred:
             if active.facts is not None:

@@ -146,12 +146,12 @@ def rank_employers(
     scoring = SeekerScoring(session, view, cfg, active_factors(view, cfg), spread_facts(session))
     keep = scoring.keep(table, filtered)
     if keep is not None:
-        table = table.take(keep)
+        table = table.take_for(view.home, keep)
     considered = len(table)
     k = len(table) if limit is None else min(limit, len(table))
     survivors = scoring.prune(table, k=k)
     if survivors is not None:
-        table = table.take(survivors)
+        table = table.take_for(view.home, survivors)
     best = scoring.top(table, scoring.row_sums(table), k)
     scoring.relationship_for([table.ids[i] for i, _, _ in best])
     notes = _notes(view, max_miles)

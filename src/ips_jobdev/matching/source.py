@@ -9,6 +9,7 @@ distance limit (a latitude/longitude box, plus the ZIPs whose centroid is in ran
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Collection, Iterable, Sequence
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ips_jobdev.geo import EARTH_RADIUS_MILES, LatLon, bounding_box, miles_between, zip_centroid
-from ips_jobdev.matching.context import SeekerView, label
+from ips_jobdev.matching.context import SeekerView
 from ips_jobdev.store import tables
 from ips_jobdev.vocab import ContactMode, VisitStatus
 
@@ -68,9 +69,15 @@ def decode_tags(raw: object) -> tuple[str, ...]:
     """A stored label list (JSON text on SQLite, a list on PostgreSQL) as a tuple."""
     if raw is None:
         return ()
-    if isinstance(raw, str):
-        raw = json.loads(raw) if raw else []
-    return tuple(str(item) for item in raw)  # type: ignore[attr-defined]
+    if isinstance(raw, list):
+        raw = tuple(raw)
+    return _decode(raw)
+
+
+@functools.lru_cache(maxsize=8192)
+def _decode(raw: str | tuple[object, ...]) -> tuple[str, ...]:
+    items = (json.loads(raw) if raw else []) if isinstance(raw, str) else raw
+    return tuple(str(item) for item in items)
 
 
 def hashable(raw: object) -> object:
@@ -94,7 +101,6 @@ class EmployerColumns:
         self.rows = rows
         self._columns: dict[int, list[Any]] = {}
         self._own: tuple[list[int], list[float], list[float]] | None = None
-        self._indexes: dict[str, dict[Any, list[int]]] = {}
         self._miles: dict[LatLon, list[float | None]] = {}
 
     def __len__(self) -> int:
@@ -167,16 +173,6 @@ class EmployerColumns:
             return None
         return self.column(_NAME_KEY)
 
-    def index_of(self, name: str) -> dict[Any, list[int]]:
-        """``{value: row indexes}`` of one column (``industry``, ``job_types``, ``name_key``)."""
-        found = self._indexes.get(name)
-        if found is None:
-            found = {}
-            for i, value in enumerate(getattr(self, name)):
-                found.setdefault(value, []).append(i)
-            self._indexes[name] = found
-        return found
-
     def own_positions(self) -> tuple[list[int], list[float], list[float]]:
         """Rows with their own coordinates: indexes, latitudes and longitudes in radians."""
         found = self._own
@@ -224,10 +220,15 @@ class EmployerColumns:
         return to.zip(row[_ZIP])
 
     def take(self, keep: Sequence[int]) -> EmployerColumns:
-        """Only the rows at the indexes in ``keep``, in that order (distances carried)."""
+        """Only the rows at the indexes in ``keep``, in that order."""
         rows = self.rows
-        subset = EmployerColumns([rows[i] for i in keep])
-        for home, miles in self._miles.items():
+        return EmployerColumns([rows[i] for i in keep])
+
+    def take_for(self, home: LatLon | None, keep: Sequence[int]) -> EmployerColumns:
+        """:meth:`take`, carrying the distances from ``home`` when already computed."""
+        subset = self.take(keep)
+        miles = self._miles.get(home) if home is not None else None
+        if home is not None and miles is not None:
             subset._miles[home] = [miles[i] for i in keep]
         return subset
 
@@ -471,8 +472,3 @@ def employer_names(
     for chunk in _chunks(sorted(ids)):
         out.update((int(i), n) for i, n in connection.execute(statement, {"ids": chunk}))
     return out
-
-
-def industry_label(raw: str | None) -> str | None:
-    """The folded industry label (for comparisons with avoided labels)."""
-    return label(raw) if raw else None

@@ -90,10 +90,10 @@ def targets_for_seekers(
         factors = active_factors(view, cfg)
         scoring = SeekerScoring(session, view, cfg, factors, spread, history)
         keep = scoring.keep(table, empty_filter_counts())
-        sub = table if keep is None else table.take(keep)
+        sub = table if keep is None else table.take_for(view.home, keep)
         survivors = scoring.prune(sub, need=threshold * scoring.total_weight)
         if survivors is not None:
-            sub = sub.take(survivors)
+            sub = sub.take_for(view.home, survivors)
         sums = scoring.row_sums(sub)
         ids = sub.ids
         for index, score in scoring.scores_at_least(sub, sums, threshold).items():
