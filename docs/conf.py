@@ -32,5 +32,7 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 napoleon_google_docstring = True
+# "Attributes:" sections as :ivar: fields, not attribute entries that clash with autodoc's
+napoleon_use_ivar = True
 nitpicky = False
 suppress_warnings = ["myst.xref_missing"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -62,9 +62,19 @@ def _by_ids(uow: UnitOfWork, cls: type[Any], table: sa.Table, ids: Iterable[int]
     return found
 
 
-def visit_records(uow: UnitOfWork, visits: Sequence[model.Visit]) -> list[VisitRecord]:
-    """Team records of these (saved) visits, in the same order."""
-    employers = _by_ids(uow, model.Employer, tables.employers, (v.employer_id for v in visits))
+def visit_records(
+    uow: UnitOfWork,
+    visits: Sequence[model.Visit],
+    *,
+    employers: Mapping[int, model.Employer] | None = None,
+) -> list[VisitRecord]:
+    """Team records of these (saved) visits, in the same order.
+
+    ``employers`` may hold employers already loaded, by id; the others are read.
+    """
+    known = dict(employers or {})
+    missing = {v.employer_id for v in visits} - known.keys()
+    employers = {**known, **_by_ids(uow, model.Employer, tables.employers, missing)}
     specialists = _by_ids(
         uow, model.Specialist, tables.specialists, (v.specialist_id for v in visits)
     )
@@ -134,8 +144,11 @@ def gather(
     selection = selection or Selection()
     wanted = set(kinds) & privacy.allowed_kinds(audience)
     team: dict[RecordKind, list[ExportRecord]] = {kind: [] for kind in RecordKind}
+    loaded: dict[int, model.Employer] = {}
     if wanted & {RecordKind.EMPLOYER, RecordKind.PERSON}:
         for employer in _employers(uow):
+            assert employer.id is not None
+            loaded[employer.id] = employer
             if RecordKind.EMPLOYER in wanted:
                 team[RecordKind.EMPLOYER].append(privacy.employer_record(employer))
             if RecordKind.PERSON in wanted:
@@ -143,7 +156,8 @@ def gather(
                     privacy.person_record(person, employer) for person in employer.people
                 )
     if RecordKind.VISIT in wanted:
-        team[RecordKind.VISIT].extend(visit_records(uow, _visits(uow, selection)))
+        visits = _visits(uow, selection)
+        team[RecordKind.VISIT].extend(visit_records(uow, visits, employers=loaded))
     if RecordKind.FIT_NOTE in wanted:
         team[RecordKind.FIT_NOTE].extend(_fit_notes(uow, selection))
     out: dict[RecordKind, dict[int, ExportRecord]] = {kind: {} for kind in RecordKind}

@@ -76,6 +76,14 @@ def test_a_bad_secret_is_never_quoted_in_the_error(secret: str) -> None:
     assert SECRET_MASK in str(caught.value)
 
 
+def test_choices_may_be_any_iterable_of_words_and_are_kept_as_a_tuple() -> None:
+    option = AdapterOption("mode", "Mode.", choices=["rest", "bulk"])
+    assert option.choices == ("rest", "bulk")
+    assert option.parse("bulk") == "bulk"
+    with pytest.raises(ValidationError, match="'soap' is not one of: rest, bulk"):
+        option.parse("soap")
+
+
 def test_a_failed_result_needs_a_reason() -> None:
     with pytest.raises(ValidationError, match="a failed record needs a reason"):
         ExportResult(RecordKind.VISIT, 3, Outcome.FAILED)

@@ -122,6 +122,11 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(f"{text!r} is not yes or no")
 
 
+def _choices_tuple(choices: Iterable[str]) -> tuple[str, ...]:
+    """A named, typed converter: ``converter=tuple`` is generic and fails mypy for callers."""
+    return tuple(choices)
+
+
 @attrs.frozen(slots=True)
 class AdapterOption:
     """One option an adapter takes (``--option name=value`` on the command line).
@@ -144,7 +149,7 @@ class AdapterOption:
     required: bool = False
     secret: bool = False
     env: str | None = None
-    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[str, ...] = attrs.field(default=(), converter=_choices_tuple)
 
     def parse(self, value: Any) -> Any:
         """Convert ``value`` (often text) to the option's type.

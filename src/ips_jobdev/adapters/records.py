@@ -286,16 +286,30 @@ ExportRecord: TypeAlias = EmployerRecord | PersonRecord | VisitRecord | FitNoteR
 """Any record an adapter can receive."""
 
 
+_SCALARS = frozenset({type(None), bool, int, float, str})
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls))
+    return names
+
+
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    cls = type(value)
+    if cls in _SCALARS:  # the common case first: fingerprints run over every record
+        return value
+    if isinstance(value, bool | int | float | str):
         return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
-    if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
-    raise TypeError(f"cannot turn {type(value).__name__} into a plain value")
+    if attrs.has(cls):
+        return {name: _plain(getattr(value, name)) for name in _field_names(cls)}
+    raise TypeError(f"cannot turn {cls.__name__} into a plain value")
 
 
 def record_to_dict(record: ExportRecord | SeekerRef | FitRatingRecord) -> dict[str, Any]:

@@ -143,6 +143,19 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_FACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "job_types": ("job_types",),
+    "industry": ("industry",),
+    "shifts": ("shifts",),
+    "wage_min": ("wage_min",),
+    "wage_max": ("wage_max",),
+    "bus_access": ("bus_access",),
+    "distance": ("zip", "latitude", "longitude"),
+    "spread": (),
+    "relationship": (),
+}
+
+
 def _money(cents: int | None) -> Decimal | None:
     return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
@@ -163,6 +176,22 @@ class SeekerScoring:
     history: dict[int, tuple[int, dt.date | None]] | None = None
     _loaded: set[int] = attrs.field(factory=set)
     _partial: dict[int, tuple[int, dt.date | None]] = attrs.field(factory=dict)
+
+    def columns_needed(self) -> set[str] | None:
+        """The employer columns this job seeker's factors and filters read (``None``: all)."""
+        needed: set[str] = set()
+        for active in self.factors:
+            if not active.weight or active.unknown:
+                continue
+            if active.facts is None:
+                return None
+            for fact in active.facts:
+                needed.update(_FACT_COLUMNS[fact])
+        if self.view.avoid:
+            needed |= {"industry", "job_types"}
+        if self.view.limit is not None and self.view.home is not None:
+            needed.update(_FACT_COLUMNS["distance"])
+        return needed
 
     @property
     def total_weight(self) -> float:
@@ -431,9 +460,8 @@ class SeekerScoring:
 
     # -- reasons ------------------------------------------------------------------------
 
-    def facts(self, table: EmployerColumns, index: int, name: str = "") -> EmployerFacts:
-        """The employer facts of one row."""
-        row = table.rows[index]
+    def facts(self, row: Sequence[Any], name: str = "") -> EmployerFacts:
+        """The employer facts of one fetched row."""
         employer_id, industry, job_types, shifts, low, high, bus, zip_code, lat, lon = row[:10]
         location = (lat, lon) if lat is not None and lon is not None else None
         return EmployerFacts(
@@ -449,22 +477,43 @@ class SeekerScoring:
             location=location or zip_centroid(zip_code),
         )
 
-    def context(self, table: EmployerColumns, index: int, name: str = "") -> MatchContext:
-        """A full context for one row (visit history read for it when not yet known)."""
+    def context(
+        self,
+        table: EmployerColumns,
+        index: int,
+        name: str = "",
+        row: Sequence[Any] | None = None,
+    ) -> MatchContext:
+        """A full context for one row (visit history read for it when not yet known).
+
+        ``row``, when given, is the employer's full row (the table may hold placeholders
+        for columns this job seeker's factors do not read).
+        """
         employer_id = table.ids[index]
         visits, last = self.relationship_for([employer_id]).get(employer_id, (0, None))
+        if row is None:
+            row, miles = table.rows[index], table.miles_at(self.view.home, index)
+        else:
+            miles = EmployerColumns([tuple(row)]).miles_at(self.view.home, 0)
         return MatchContext(
             view=self.view,
-            employer=self.facts(table, index, name),
+            employer=self.facts(row, name),
             config=self.config,
-            miles=table.miles_at(self.view.home, index),
+            miles=miles,
             relationship=RelationshipFacts(visits, last, self.config.relationship_days),
             spread=SpreadFacts(self.spread.get(employer_id, 0)),
         )
 
-    def match(self, table: EmployerColumns, index: int, score: float, name: str) -> EmployerMatch:
+    def match(
+        self,
+        table: EmployerColumns,
+        index: int,
+        score: float,
+        name: str,
+        row: Sequence[Any] | None = None,
+    ) -> EmployerMatch:
         """The :class:`EmployerMatch` of one row, with every part's reason."""
-        context = self.context(table, index, name)
+        context = self.context(table, index, name, row)
         return EmployerMatch(
             employer_id=table.ids[index],
             employer_name=name,

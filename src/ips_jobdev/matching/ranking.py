@@ -31,6 +31,7 @@ from ips_jobdev.matching.context import (
 from ips_jobdev.matching.engine import EmployerMatch, SeekerScoring, active_factors, combine
 from ips_jobdev.matching.source import (
     count_removed,
+    employer_rows,
     hard_filters,
     read_employers,
     relationship_facts,
@@ -141,9 +142,9 @@ def rank_employers(
     view = SeekerView.build(record, cfg, max_miles=max_miles, as_of=as_of)
     session = uow.session
     removed = hard_filters(session, view)
-    table = read_employers(session, removed, with_name_key=False)
-    filtered = count_removed(session, removed, len(table))
     scoring = SeekerScoring(session, view, cfg, active_factors(view, cfg), spread_facts(session))
+    table = read_employers(session, removed, columns=scoring.columns_needed())
+    filtered = count_removed(session, removed, len(table))
     keep = scoring.keep(table, filtered)
     if keep is not None:
         table = table.take_for(view.home, keep)
@@ -153,14 +154,18 @@ def rank_employers(
     if survivors is not None:
         table = table.take_for(view.home, survivors)
     best = scoring.top(table, scoring.row_sums(table), k)
-    scoring.relationship_for([table.ids[i] for i, _, _ in best])
+    shown = [table.ids[i] for i, _, _ in best]
+    scoring.relationship_for(shown)
+    rows = employer_rows(session, shown)
     notes = _notes(view, max_miles)
     if not considered:
         notes.append("no employer is left after the hard filters")
     return MatchList(
         seeker_code=record.code,
         seeker_name=view.who,
-        matches=[scoring.match(table, i, score, name) for i, score, name in best],
+        matches=[
+            scoring.match(table, i, score, name, rows[table.ids[i]]) for i, score, name in best
+        ],
         notes=notes,
         filtered=filtered,
         considered=considered,

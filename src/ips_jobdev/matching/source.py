@@ -25,12 +25,14 @@ from ips_jobdev.store import tables
 from ips_jobdev.vocab import ContactMode, VisitStatus
 
 __all__ = [
+    "COLUMN_NAMES",
     "FILTER_NAMES",
     "EmployerColumns",
     "count_removed",
     "decode_tags",
     "do_not_contact_filter",
     "employer_names",
+    "employer_rows",
     "employer_statement",
     "fetch_tuples",
     "hard_filters",
@@ -343,25 +345,65 @@ def hard_filters(session: Session, view: SeekerView) -> list[tuple[str, sa.Colum
     return removed
 
 
+#: The names of the read columns, in order (``name_key`` follows when asked for).
+COLUMN_NAMES: tuple[str, ...] = (
+    "id",
+    "industry",
+    "job_types",
+    "shifts",
+    "wage_min",
+    "wage_max",
+    "bus_access",
+    "zip",
+    "latitude",
+    "longitude",
+)
+
+
 def read_employers(
     session: Session,
     removed: Sequence[tuple[str, sa.ColumnElement[bool]]] = (),
     *,
     with_name_key: bool = False,
+    columns: Collection[str] | None = None,
 ) -> EmployerColumns:
-    """Employers that no ``removed`` condition removes, as columns, in id order."""
-    return EmployerColumns(fetch_tuples(session, employer_statement(removed, with_name_key)))
+    """Employers that no ``removed`` condition removes, as columns, in id order.
+
+    ``columns`` names the columns to read (of :data:`COLUMN_NAMES`; ``None``: all); the
+    others come back as ``None`` in every row, so positions never change.
+    """
+    statement = employer_statement(removed, with_name_key, columns)
+    return EmployerColumns(fetch_tuples(session, statement))
 
 
 def employer_statement(
-    removed: Sequence[tuple[str, sa.ColumnElement[bool]]] = (), with_name_key: bool = False
+    removed: Sequence[tuple[str, sa.ColumnElement[bool]]] = (),
+    with_name_key: bool = False,
+    columns: Collection[str] | None = None,
 ) -> sa.Select[Any]:
     """The SELECT :func:`read_employers` runs (benchmarks time it without filters)."""
-    columns = list(_COLUMNS) + ([_e.name_key] if with_name_key else [])
-    statement = sa.select(*columns).order_by(_e.id)
+    chosen = [
+        column if columns is None or name == "id" or name in columns else sa.null().label(name)
+        for name, column in zip(COLUMN_NAMES, _COLUMNS, strict=True)
+    ]
+    statement = sa.select(*chosen, *([_e.name_key] if with_name_key else [])).order_by(_e.id)
     for _, condition in removed:
         statement = statement.where(sa.not_(condition))
     return statement
+
+
+def employer_rows(session: Session, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
+    """Full rows (every column of :data:`COLUMN_NAMES`) of some employers, by id."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for row in fetch_tuples(session, sa.select(*_COLUMNS).where(_e.id.in_(chunk))):
+            out[int(row[0])] = hashable_row(row)
+    return out
+
+
+def hashable_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A fetched row with PostgreSQL's JSON lists made tuples (as columns hold them)."""
+    return tuple(hashable(v) for v in row)
 
 
 def count_removed(
