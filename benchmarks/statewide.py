@@ -55,7 +55,7 @@ __all__ = [
 #: The last day of the five years of history (the data set's "today").
 END = dt.date(2026, 11, 20)
 #: Bumped whenever the generator's output changes, so stale cached files are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHUNK = 10_000
 
@@ -400,9 +400,9 @@ class _Generator:
     ) -> Iterator[tuple[dict[str, Any], list[int]]]:
         """Visits in relationship cycles: introduce, learn the business, follow up..."""
         rng = self.rng
-        caseload: dict[int, list[int]] = {}
+        caseload: dict[int, list[tuple[dt.date, int]]] = {}
         for s in seekers:
-            caseload.setdefault(s["specialist_id"], []).append(s["id"])
+            caseload.setdefault(s["specialist_id"], []).append((s["ips_start"], s["id"]))
         per_specialist = self.n_visits // len(specialists)
         extra = self.n_visits - per_specialist * len(specialists)
         days = (END - self.start).days
@@ -426,7 +426,11 @@ class _Generator:
                     status = "cancelled" if rng.random() < 0.02 else "done"
                     for_seekers: list[int] = []
                     if purpose == "present-job-seeker" or (step_no > 1 and rng.random() < 0.3):
-                        for_seekers = rng.sample(caseload[spec["id"]], rng.choice((1, 1, 1, 2)))
+                        # only job seekers already in IPS on that day can be named on a contact
+                        enrolled = [i for start, i in caseload[spec["id"]] if start <= day]
+                        if enrolled:
+                            wanted = min(len(enrolled), rng.choice((1, 1, 1, 2)))
+                            for_seekers = rng.sample(enrolled, wanted)
                     at = _utc(day, rng.randrange(8 * 60 + 30, 16 * 60, 15))
                     yield (
                         {
