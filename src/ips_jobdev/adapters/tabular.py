@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -275,17 +276,17 @@ class _FileAdapter(Adapter):
         self.path = Path(target)
         self.bom = bool(options.get("bom", True))
 
+    @abstractmethod
     def row_for(self, change: Change) -> dict[str, Any]:
         """One record as a row (a dict): ``key``, ``id``, its fields, ``revision``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read_previous(self) -> dict[str, dict[str, Any]]:
         """The rows of the files as they are, by key (to keep a failed record's old row)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, rows: dict[RecordKind, list[dict[str, Any]]], batch: ExportBatch) -> None:
         """Write every row."""
-        raise NotImplementedError
 
     def export(self, batch: ExportBatch) -> list[ExportResult]:
         """Rebuild the files from the batch; report each record."""
