@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from ips_jobdev_hubspot._http import RetryPolicy, Secret
 from ips_jobdev_hubspot.client import HubSpotClient, HubSpotRequestError
 from ips_jobdev_hubspot.fake import FakeHubSpot
+
+from ips_jobdev.adapters.http import RetryPolicy, Secret
 
 ID = "ips_jobdev_id"
 

@@ -24,9 +24,10 @@ import logging
 import pickle
 
 import pytest
-from ips_jobdev_salesforce._http import HttpError, JsonHttp, RetryPolicy, Secret
 from ips_jobdev_salesforce.client import SalesforceClient, SalesforceRequestError
 from ips_jobdev_salesforce.fake import FakeSalesforce
+
+from ips_jobdev.adapters.http import HttpError, JsonHttpClient, RetryPolicy, Secret
 
 EXT = "IPS_Jobdev_Id__c"
 
@@ -203,7 +204,7 @@ def test_the_api_version_and_url_are_checked() -> None:
     with pytest.raises(ValueError, match="not an API version"):
         SalesforceClient("https://example.my.salesforce.com", Secret("t"), api_version="62")
     with pytest.raises(ValueError, match="not an http"):
-        JsonHttp(
+        JsonHttpClient(
             "ftp://example.org",
             Secret("t"),
             throttled=bool,

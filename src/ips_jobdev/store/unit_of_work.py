@@ -98,7 +98,9 @@ class UnitOfWork:
     """One transaction over the record, with a repository per kind of record.
 
     Nothing is written until :meth:`commit`; leaving the ``with`` block without committing
-    rolls everything back, so a failure half-way leaves the database as it was.
+    rolls everything back, so a failure half-way leaves the database as it was. Records
+    loaded in the block can still be read after it (detached, with the values they had);
+    load related records inside the block.
     """
 
     def __init__(self, session: Session, owner: Database | None) -> None:
@@ -123,7 +125,10 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            self.session.rollback()
+            if exc is not None:
+                self.session.rollback()
+            # close() ends the transaction (rolling back anything uncommitted) without
+            # expiring loaded records, so they stay readable after the block
             self.session.close()
         finally:
             if self._owner is not None:

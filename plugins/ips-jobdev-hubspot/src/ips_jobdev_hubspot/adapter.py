@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,9 +32,9 @@ from ips_jobdev.adapters import (
     RecordKind,
     VisitRecord,
 )
+from ips_jobdev.adapters.http import RetryPolicy, Secret, Sleep, check_base_url
 from ips_jobdev.errors import ValidationError
 from ips_jobdev_hubspot import properties as props
-from ips_jobdev_hubspot._http import RetryPolicy, Secret, Sleep
 from ips_jobdev_hubspot.client import (
     BATCH_SIZE,
     DEFAULT_BASE_URL,
@@ -55,17 +54,13 @@ _TYPES = {
 }
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,20}$")
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _check_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url.strip())
-    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
-    if not (secure and parts.netloc) or parts.username or parts.password:
-        raise ValidationError(
-            "option", "base_url", f"{parts.scheme}://{parts.hostname} is not an https URL"
-        )
-    return f"{parts.scheme}://{parts.netloc}"
+    try:
+        return check_base_url(url)
+    except ValueError as exc:
+        raise ValidationError("option", "base_url", str(exc)) from None
 
 
 @attrs.frozen

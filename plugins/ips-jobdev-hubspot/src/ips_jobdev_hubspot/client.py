@@ -20,6 +20,7 @@ retried with a bounded back-off; any other request-level failure raises
 
 from __future__ import annotations
 
+import logging
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,7 +28,14 @@ from typing import Any
 
 import attrs
 
-from ips_jobdev_hubspot._http import HttpError, JsonHttp, Response, RetryPolicy, Secret, Sleep
+from ips_jobdev.adapters.http import (
+    HttpError,
+    JsonHttpClient,
+    Response,
+    RetryPolicy,
+    Secret,
+    Sleep,
+)
 
 __all__ = [
     "BATCH_SIZE",
@@ -113,13 +121,14 @@ class HubSpotClient:
         retry: RetryPolicy | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
-        self.http = JsonHttp(
+        self.http = JsonHttpClient(
             base_url,
             token,
             throttled=is_throttled,
             retry=retry or RetryPolicy(),
             sleep=sleep,
             user_agent="ips-jobdev-hubspot",
+            logger=logging.getLogger("ips_jobdev_hubspot"),
         )
 
     def __repr__(self) -> str:

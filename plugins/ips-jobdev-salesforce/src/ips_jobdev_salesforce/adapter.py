@@ -42,9 +42,9 @@ from ips_jobdev.adapters import (
     RecordKind,
     VisitRecord,
 )
+from ips_jobdev.adapters.http import RetryPolicy, Secret, Sleep, check_base_url
 from ips_jobdev.errors import ValidationError
 from ips_jobdev_salesforce import fields
-from ips_jobdev_salesforce._http import RetryPolicy, Secret, Sleep
 from ips_jobdev_salesforce.client import (
     BATCH_SIZE,
     DEFAULT_API_VERSION,
@@ -60,7 +60,6 @@ log = logging.getLogger("ips_jobdev_salesforce")
 _OBJECTS = {RecordKind.EMPLOYER: "Account", RecordKind.PERSON: "Contact", RecordKind.VISIT: "Event"}
 _API_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,20}$")
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"}
 TRANSPORTS = ("rest", "bulk-csv")
 
@@ -134,13 +133,10 @@ class Settings:
 
 
 def _check_url(url: str) -> str:
-    parts = urllib.parse.urlsplit(url.strip())
-    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
-    if not (secure and parts.netloc) or parts.username or parts.password:
-        raise ValidationError(
-            "option", "instance_url", f"{parts.scheme}://{parts.hostname} is not an https URL"
-        )
-    return f"{parts.scheme}://{parts.netloc}"
+    try:
+        return check_base_url(url)
+    except ValueError as exc:
+        raise ValidationError("option", "instance_url", str(exc)) from None
 
 
 @attrs.frozen

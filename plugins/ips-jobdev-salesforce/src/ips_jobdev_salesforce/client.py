@@ -14,6 +14,7 @@ any other request-level failure raises :class:`SalesforceRequestError`.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import urllib.parse
@@ -22,7 +23,14 @@ from typing import Any
 
 import attrs
 
-from ips_jobdev_salesforce._http import HttpError, JsonHttp, Response, RetryPolicy, Secret, Sleep
+from ips_jobdev.adapters.http import (
+    HttpError,
+    JsonHttpClient,
+    Response,
+    RetryPolicy,
+    Secret,
+    Sleep,
+)
 
 __all__ = [
     "BATCH_SIZE",
@@ -153,13 +161,14 @@ class SalesforceClient:
         if not _VERSION_RE.match(api_version):
             raise ValueError(f"{api_version!r} is not an API version such as 'v62.0'")
         self.api_version = api_version
-        self.http = JsonHttp(
+        self.http = JsonHttpClient(
             instance_url,
             token,
             throttled=is_throttled,
             retry=retry or RetryPolicy(),
             sleep=sleep,
             user_agent="ips-jobdev-salesforce",
+            logger=logging.getLogger("ips_jobdev_salesforce"),
         )
 
     def __repr__(self) -> str:

@@ -1,9 +1,31 @@
-"""JSON over HTTPS with the standard library: bounded retries, and a token that never shows.
+"""JSON over HTTPS with the standard library, for adapters that talk to a web API.
 
-The access token lives in a :class:`Secret`, whose ``repr`` and ``str`` are ``'***'``; it is
-put in the ``Authorization`` header of each request and nowhere else: not in URLs, log
-records, exception messages or dry-run output. Redirects are not followed, so the header
-is never replayed to another host.
+An adapter for a CRM or a scheduling service needs the same small client each time; this
+module is that client, so a vendor writes only the calls of its own API::
+
+    from ips_jobdev.adapters.http import JsonHttpClient, RetryPolicy, Secret, check_base_url
+
+    client = JsonHttpClient(
+        check_base_url("https://crm.example.org"),
+        Secret(token),
+        throttled=lambda response: response.status in (429, 503),
+        retry=RetryPolicy(max_attempts=5),
+        sleep=time.sleep,
+    )
+    response = client.send("POST", "/api/v1/records", {"name": "Hilltop Bakery"})
+
+What it guarantees:
+
+- The access token lives in a :class:`Secret`, whose ``repr`` and ``str`` are ``'***'``;
+  it is put in the ``Authorization`` header of each request and nowhere else: not in
+  URLs, log records, exception messages or dry-run output.
+- Plain ``http`` is refused except to the local machine (``127.0.0.1``, ``localhost``,
+  ``::1``, where test servers run), so a token never crosses a network in clear text.
+- Redirects are not followed, so the header is never replayed to another host.
+- Which answers mean "slow down, then try again" is the vendor's rule, passed as
+  ``throttled``; the number of tries and the waits are bounded by a :class:`RetryPolicy`,
+  and a ``Retry-After`` header is honoured. The waiting function is injected, so tests
+  record the delays instead of sleeping.
 """
 
 from __future__ import annotations
@@ -20,11 +42,51 @@ from typing import Any
 
 import attrs
 
-__all__ = ["HttpError", "JsonHttp", "Response", "RetryPolicy", "Secret"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "HttpError",
+    "JsonHttpClient",
+    "Response",
+    "RetryPolicy",
+    "Secret",
+    "Sleep",
+    "check_base_url",
+]
 
-log = logging.getLogger(__name__.rpartition(".")[0])
+log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], None]
+"""A waiting function such as :func:`time.sleep`, given the seconds to wait."""
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+"""The hosts plain ``http`` may be used with (the local machine only)."""
+
+
+def check_base_url(url: str) -> str:
+    """The scheme and host of ``url`` when it is safe to send a token to, else an error.
+
+    Safe means ``https``, or ``http`` to one of :data:`LOOPBACK_HOSTS`, and no user name
+    or password in the URL. The path, query and fragment are dropped.
+
+    >>> check_base_url(" https://crm.example.org/api/v1 ")
+    'https://crm.example.org'
+    >>> check_base_url("http://127.0.0.1:8080")
+    'http://127.0.0.1:8080'
+    >>> check_base_url("http://crm.example.org")
+    Traceback (most recent call last):
+    ...
+    ValueError: http://crm.example.org is not an https URL
+
+    Raises:
+        ValueError: the URL is not safe; the message shows the scheme and host only.
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    secure = parts.scheme == "https" or (
+        parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    )
+    if not (secure and parts.netloc) or parts.username or parts.password:
+        raise ValueError(f"{parts.scheme}://{parts.hostname} is not an https URL")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Secret:
@@ -69,6 +131,9 @@ class RetryPolicy:
     ``max_attempts`` bounds the tries of one request (the first one included). The wait
     before try *n + 1* is the service's ``Retry-After`` when it sends one, otherwise
     ``base_delay * 2 ** (n - 1)``; never more than ``max_delay`` seconds.
+
+    >>> RetryPolicy().delay(3, None), RetryPolicy().delay(1, 7.5), RetryPolicy().delay(1, 600)
+    (4.0, 7.5, 60.0)
     """
 
     max_attempts: int = 5
@@ -119,7 +184,8 @@ class Response:
 class HttpError(Exception):
     """A request failed: the status (0 when the service could not be reached) and why.
 
-    The message comes from the service's answer; it never holds the token.
+    The message comes from the service's answer; it never holds the token. Adapters
+    subclass it for their service's request errors.
     """
 
     def __init__(self, status: int, message: str) -> None:
@@ -133,16 +199,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class JsonHttp:
+class JsonHttpClient:
     """Send JSON requests to one service, retrying answers that ``throttled`` accepts.
 
+    A redirect is returned as it is (a ``3xx`` :class:`Response`), never followed.
+
     Args:
-        base_url: scheme and host (``https://api.hubapi.com``).
+        base_url: scheme and host (``https://crm.example.org``), checked with
+            :func:`check_base_url`.
         token: the bearer token.
-        throttled: says whether a response means "slow down, then try again".
+        throttled: says whether a response means "slow down, then try again" (the
+            vendor's rule: which statuses, which error codes).
         retry: the bound on tries and waits.
         sleep: how to wait (``time.sleep``; tests pass a function that records the delays).
         timeout: seconds to wait for one answer.
+        user_agent: the ``User-Agent`` header (the plugin's distribution name).
+        logger: where retries are logged (the plugin's logger; this module's by default).
+
+    Raises:
+        ValueError: ``base_url`` is not safe to send a token to.
     """
 
     def __init__(
@@ -155,26 +230,34 @@ class JsonHttp:
         sleep: Sleep,
         timeout: float = 120.0,
         user_agent: str = "ips-jobdev",
+        logger: logging.Logger | None = None,
     ) -> None:
-        parsed = urllib.parse.urlsplit(base_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"{base_url!r} is not an http(s) URL")
-        self.base_url = f"{parsed.scheme}://{parsed.netloc}"
+        self.base_url = check_base_url(base_url)
         self._token = token
         self._throttled = throttled
         self.retry = retry
         self._sleep = sleep
         self._timeout = timeout
         self._user_agent = user_agent
+        self._log = logger or log
         self._opener = urllib.request.build_opener(_NoRedirect)
         self.requests = 0
+        """HTTP requests sent so far (retries included)."""
         self.retries = 0
+        """Waits made after throttled answers so far."""
 
     def __repr__(self) -> str:
-        return f"JsonHttp({self.base_url!r}, token=Secret('***'))"
+        return f"JsonHttpClient({self.base_url!r}, token=Secret('***'))"
 
     def send(self, method: str, path: str, body: Any = None) -> Response:
-        """Send one request (retrying while throttled) and return the last response."""
+        """Send one request (retrying while throttled) and return the last response.
+
+        ``path`` starts with ``/`` and may hold a query; ``body`` (when not ``None``) is
+        sent as UTF-8 JSON. Any answer, an error status included, is returned.
+
+        Raises:
+            HttpError: the service could not be reached (status 0).
+        """
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         attempt = 1
         while True:
@@ -182,7 +265,7 @@ class JsonHttp:
             if not self._throttled(response) or attempt >= self.retry.max_attempts:
                 return response
             wait = self.retry.delay(attempt, response.retry_after)
-            log.info(
+            self._log.info(
                 "%s %s answered %s; try %d of %d in %.1f s",
                 method,
                 path.partition("?")[0],
