@@ -122,7 +122,7 @@ def gathered(url: str) -> dict[RecordKind, dict[int, Any]]:
 
 def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
     from ips_jobdev_salesforce import SalesforceAdapter, fields
-    from ips_jobdev_salesforce._http import Secret
+    from ips_jobdev.adapters.http import Secret
     from ips_jobdev_salesforce.client import SalesforceClient
     from ips_jobdev_salesforce.fake import FakeSalesforce
 
@@ -161,7 +161,7 @@ def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) ->
 def hubspot_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
     from ips_jobdev_hubspot import HubSpotAdapter
     from ips_jobdev_hubspot import properties as props
-    from ips_jobdev_hubspot._http import Secret
+    from ips_jobdev.adapters.http import Secret
     from ips_jobdev_hubspot.client import HubSpotClient
     from ips_jobdev_hubspot.fake import FakeHubSpot
 
