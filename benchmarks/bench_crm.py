@@ -122,9 +122,10 @@ def gathered(url: str) -> dict[RecordKind, dict[int, Any]]:
 
 def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
     from ips_jobdev_salesforce import SalesforceAdapter, fields
-    from ips_jobdev.adapters.http import Secret
     from ips_jobdev_salesforce.client import SalesforceClient
     from ips_jobdev_salesforce.fake import FakeSalesforce
+
+    from ips_jobdev.adapters.http import Secret
 
     ext = "IPS_Jobdev_Id__c"
     accounts = [
@@ -161,9 +162,10 @@ def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) ->
 def hubspot_case(records: dict[RecordKind, dict[int, Any]], throttle: int) -> dict[str, Any]:
     from ips_jobdev_hubspot import HubSpotAdapter
     from ips_jobdev_hubspot import properties as props
-    from ips_jobdev.adapters.http import Secret
     from ips_jobdev_hubspot.client import HubSpotClient
     from ips_jobdev_hubspot.fake import FakeHubSpot
+
+    from ips_jobdev.adapters.http import Secret
 
     companies = [
         (r.key, props.company_properties(r, industry_property="ips_jobdev_industry"))
