@@ -3,7 +3,7 @@
 For each CRM plugin installed (``ips-jobdev-salesforce``, ``ips-jobdev-hubspot``) it times,
 in the same process, against a fresh fake server each:
 
-- the *export*: ``ips_jobdev.sync.export`` of a fresh store copy (gather, redact, plan,
+- the *export*: ``ips_jobdev._sync.export.export`` of a fresh store copy (gather, redact, plan,
   send, read each record's result, save the sync state), and the request count;
 - the *re-export*: the same export again, which must send nothing;
 - the *baseline*: the plugin's bare client upserting the same payloads, built beforehand
@@ -42,10 +42,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ips_jobdev import Database, __version__, outgoing, sync
+from ips_jobdev import Database
+from ips_jobdev._model import Employer, Specialist, Visit
+from ips_jobdev._sync import export as sync
+from ips_jobdev._sync import gather as outgoing
+from ips_jobdev._version import __version__
+from ips_jobdev._vocab import VisitPurpose, VisitStatus
 from ips_jobdev.adapters import Audience, RecordKind
-from ips_jobdev.model import Employer, Specialist, Visit
-from ips_jobdev.vocab import VisitPurpose, VisitStatus
 
 RESULTS = Path(__file__).resolve().parent / "results" / "crm.json"
 SEED = 20261207

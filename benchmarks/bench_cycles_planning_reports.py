@@ -46,15 +46,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from statewide import END, copy_statewide
 
 import ips_jobdev as jobdev
-from ips_jobdev import __version__
+from ips_jobdev._planning import parse_week, plan_week
+from ips_jobdev._planning import planner as planner_module
+from ips_jobdev._reports import fidelity_report
+from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._version import __version__
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cycles import DEFAULT_POLICY
-from ips_jobdev.due import day_start, list_due, specialist_employer_ids
-from ips_jobdev.matching.source import employer_statement, fetch_tuples
-from ips_jobdev.planning import parse_week, plan_week
-from ips_jobdev.planning import planner as planner_module
-from ips_jobdev.reports import fidelity_report
-from ips_jobdev.store import UnitOfWork, tables
-from ips_jobdev.vocab import VisitStatus
+from ips_jobdev.cycles._due import day_start, list_due, specialist_employer_ids
+from ips_jobdev.matching._source import employer_statement, fetch_tuples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cycles.json"
 ZONE = "America/Chicago"

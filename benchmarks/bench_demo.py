@@ -1,6 +1,6 @@
 """Benchmark: build the demo county (``build_demo``) in a fresh database.
 
-Reports the time of :func:`ips_jobdev.build_demo` (generation, ORM and bulk inserts, the
+Reports the time of :func:`ips_jobdev.demo.build_demo` (generation, ORM and bulk inserts, the
 summary, the commit) and its ratio to a baseline measured in the same process: copying the
 very rows the demo wrote into another fresh database with bare SQLAlchemy Core
 ``executemany`` INSERTs, table by table (the floor any way of writing them pays). Also the
@@ -30,7 +30,8 @@ from typing import Any
 import sqlalchemy as sa
 
 import ips_jobdev
-from ips_jobdev.store import tables
+from ips_jobdev._store import tables
+from ips_jobdev.demo import build_demo
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -49,7 +50,7 @@ def _build(url: str) -> float:
     database = ips_jobdev.Database(url)
     started = time.perf_counter()
     with database.unit_of_work() as uow:
-        ips_jobdev.build_demo(uow, seed=2026, today=TODAY)
+        build_demo(uow, seed=2026, today=TODAY)
         uow.commit()
     elapsed = time.perf_counter() - started
     database.dispose()

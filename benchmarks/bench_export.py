@@ -3,7 +3,7 @@
 Builds a SQLite database of made-up employers (each with a contact person), specialists
 and job seekers, and 10,000 visits, then measures in the same process:
 
-- ``export``: ``ips_jobdev.sync.export(uow, "ics", ...)`` the first time (every visit is
+- ``export``: ``ips_jobdev._sync.export.export(uow, "ics", ...)`` the first time (every visit is
   created: read, redact, fingerprint, build, write the file, save the sync state);
 - ``re-export``: the same again with nothing changed (the file is rewritten whole with the
   same UIDs and SEQUENCEs; nothing is sent);
@@ -40,7 +40,7 @@ import icalendar
 import sqlalchemy as sa
 
 import ips_jobdev
-from ips_jobdev.sync import export
+from ips_jobdev._sync.export import export
 
 RESULTS = Path(__file__).parent / "results" / "export.json"
 SEED = 20261207
@@ -101,7 +101,7 @@ def build_database(path: Path, visits: int) -> ips_jobdev.Database:
 
 def read_rows(database: ips_jobdev.Database) -> list[Any]:
     """The rows an ics exporter needs, with one SQL join (for the baseline)."""
-    from ips_jobdev.store import tables as t
+    from ips_jobdev._store import tables as t
 
     statement = (
         sa.select(
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             with database.unit_of_work() as uow:
                 return export(uow, "ics", options={"out": str(out)}, environ={})
 
-        from ips_jobdev.store import tables
+        from ips_jobdev._store import tables
 
         firsts, agains, updates, baselines, reads = [], [], [], [], []
         for attempt in range(args.repeat):

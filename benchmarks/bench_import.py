@@ -36,7 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import ips_jobdev
-from ips_jobdev.importing import EMPLOYER_COLUMNS
+from ips_jobdev._importing import EMPLOYER_COLUMNS
 
 RESULTS = Path(__file__).parent / "results" / "import.json"
 SEED = 20261123

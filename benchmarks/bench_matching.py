@@ -35,9 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from statewide import END, cached_statewide
 
-from ips_jobdev import Database, __version__
+from ips_jobdev import Database
+from ips_jobdev._version import __version__
 from ips_jobdev.matching import caseload_targets, rank_employers, targets_for_seekers
-from ips_jobdev.matching.source import employer_statement, fetch_tuples
+from ips_jobdev.matching._source import employer_statement, fetch_tuples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "matching.json"
 

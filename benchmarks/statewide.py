@@ -36,10 +36,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from ips_jobdev import Database
-from ips_jobdev.geo import miles_between, wisconsin_zips, zip_place
-from ips_jobdev.model import FitFactorRating, Preferences, normalize_employer_name
-from ips_jobdev.phones import PhoneNumber, parse_phone
-from ips_jobdev.store import tables
+from ips_jobdev._geo import miles_between, wisconsin_zips, zip_place
+from ips_jobdev._model import FitFactorRating, Preferences, normalize_employer_name
+from ips_jobdev._phones import PhoneNumber, parse_phone
+from ips_jobdev._store import tables
 
 __all__ = [
     "END",

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import ips_jobdev as jobdev
-from ips_jobdev.vocab import VisitStatus
+from ips_jobdev._vocab import VisitStatus
+from ips_jobdev.demo import build_demo
 
 TODAY = dt.date(2026, 11, 24)
 QUARTER = (dt.date(2026, 8, 26), TODAY)
@@ -40,7 +41,7 @@ def connect(url: str) -> jobdev.Database:
 def build_demo_county(db: jobdev.Database) -> bool:
     """Fill an empty database with the demo county; True when it was built now."""
     with db.unit_of_work() as uow:
-        summary = jobdev.build_demo(uow, today=TODAY)
+        summary = build_demo(uow, today=TODAY)
         uow.commit()
     return summary.created
 

@@ -16,7 +16,7 @@ from ips_jobdev.matching import rank_employers
 
 
 def main(url: str) -> int:
-    with jobdev.open(url) as uow:
+    with jobdev.open_store(url) as uow:
         result = rank_employers(
             uow,
             "J-1001",

@@ -12,7 +12,7 @@ import ips_jobdev as jobdev
 
 def main(database_url: str, csv_path: str) -> int:
     """Print what the import would do; import only when no row is rejected."""
-    with jobdev.open(database_url) as uow:
+    with jobdev.open_store(database_url) as uow:
         preview = jobdev.import_employers(uow, csv_path, dry_run=True)
         print("Dry run:", preview.summary())
         for rejection in preview.rejections:

@@ -12,11 +12,11 @@ import datetime as dt
 import sys
 
 import ips_jobdev as jobdev
-from ips_jobdev.planning import plan_week, save_plan
+from ips_jobdev._planning import plan_week, save_plan
 
 
 def main(url: str) -> int:
-    with jobdev.open(url) as uow:
+    with jobdev.open_store(url) as uow:
         plan = plan_week(uow, "av", "2026-W49", today=dt.date(2026, 11, 24))
         for day in plan.days:
             for visit in day.visits:

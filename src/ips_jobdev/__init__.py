@@ -1,38 +1,41 @@
 """ips-jobdev: systematic job development for IPS supported employment.
 
 The record (employers, job seekers and their preferences, specialists, visits, openings,
-job-fit notes, job starts), its storage on SQLite or PostgreSQL, and the tools built on it.
+job-fit notes, job starts), its storage on SQLite or PostgreSQL, and the use cases built on
+it. Everything a county or tribal program's own tools need is exported here; the modules
+behind it are private (their names start with ``_``) and may change between releases.
+Vendors writing adapters use :mod:`ips_jobdev.adapters`, :mod:`ips_jobdev.hookspecs`,
+:mod:`ips_jobdev.privacy` and :mod:`ips_jobdev.testing`.
 
 >>> import ips_jobdev as jobdev
->>> with jobdev.open("sqlite:///county.sqlite3") as uow:            # doctest: +SKIP
-...     uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703"))
+>>> db = jobdev.Database("sqlite:///county.sqlite3")                  # doctest: +SKIP
+>>> with db.unit_of_work() as uow:                                     # doctest: +SKIP
+...     jobdev.log_visit(uow, "Example Bakery", "ab", purpose="learn-business")
 ...     uow.commit()
 """
 
 from __future__ import annotations
 
-from ips_jobdev._version import __version__
-from ips_jobdev.caseload import (
+import typing
+
+from ips_jobdev import _deprecated
+from ips_jobdev._casework.caseload import (
     Caseload,
     Reassignment,
     add_specialist,
     reassign_caseload,
     specialist_caseload,
 )
-from ips_jobdev.cycles import CyclePolicy
-from ips_jobdev.demo import DemoSummary, build_demo
-from ips_jobdev.due import DueList, list_due
-from ips_jobdev.errors import (
-    AdapterError,
-    ConcurrentUpdateError,
-    IpsJobdevError,
-    NotFoundError,
-    SchemaOutOfDateError,
-    ValidationError,
+from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
+from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.visits import (
+    cancel_visit,
+    complete_visit,
+    last_contacts,
+    log_visit,
+    recent_visits,
 )
-from ips_jobdev.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
-from ips_jobdev.hookspecs import hookimpl
-from ips_jobdev.importing import (
+from ips_jobdev._importing import (
     ImportReport,
     Rejection,
     RowResult,
@@ -40,18 +43,7 @@ from ips_jobdev.importing import (
     import_seekers,
     import_visits,
 )
-from ips_jobdev.jobs import JobStartResult, end_job, record_job_start
-from ips_jobdev.matching import (
-    EmployerMatch,
-    FactorScore,
-    MatchConfig,
-    MatchList,
-    TargetEmployer,
-    caseload_targets,
-    rank_employers,
-    register_factor,
-)
-from ips_jobdev.model import (
+from ips_jobdev._model import (
     Employer,
     EmployerPerson,
     FitFactorRating,
@@ -64,19 +56,21 @@ from ips_jobdev.model import (
     Specialist,
     Visit,
 )
-from ips_jobdev.phones import PhoneNumber, parse_phone
-from ips_jobdev.planning import WeekPlan, plan_week, save_plan
-from ips_jobdev.privacy import Audience, PrivacySettings, SeekerLabel
-from ips_jobdev.reports import (
+from ips_jobdev._phones import PhoneNumber, parse_phone
+from ips_jobdev._planning import WeekPlan, plan_week, save_plan
+from ips_jobdev._reports import (
     FidelityReport,
     FidelityScale,
     OutcomesReport,
     fidelity_report,
+    goal_progress,
     outcomes_report,
+    set_goal,
 )
-from ips_jobdev.store import Database, UnitOfWork, open_store
-from ips_jobdev.sync import ExportReport, export
-from ips_jobdev.vocab import (
+from ips_jobdev._store import Database, UnitOfWork, open_store
+from ips_jobdev._sync.export import ExportReport, export
+from ips_jobdev._version import __version__
+from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
     FitRating,
@@ -88,8 +82,57 @@ from ips_jobdev.vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev.cycles import CyclePolicy
+from ips_jobdev.cycles._due import DueList, list_due
+from ips_jobdev.errors import (
+    AdapterError,
+    ConcurrentUpdateError,
+    IpsJobdevError,
+    NotFoundError,
+    SchemaOutOfDateError,
+    ValidationError,
+)
+from ips_jobdev.hookspecs import hookimpl
+from ips_jobdev.matching import (
+    EmployerMatch,
+    FactorScore,
+    MatchConfig,
+    MatchList,
+    TargetEmployer,
+    caseload_targets,
+    rank_employers,
+    register_factor,
+)
+from ips_jobdev.privacy import Audience, PrivacySettings, SeekerLabel
 
-open = open_store
+_deprecated.install()
+
+_DEPRECATED_NAMES = {
+    "open": ("ips_jobdev._store", "open_store", "ips_jobdev.open_store"),
+    "build_demo": ("ips_jobdev.demo", "build_demo", "ips_jobdev.demo.build_demo"),
+    "DemoSummary": ("ips_jobdev.demo", "DemoSummary", "ips_jobdev.demo.DemoSummary"),
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    """Old names, with a :class:`DeprecationWarning`: ``open`` (it shadowed the builtin on
+    ``import *``; use :func:`open_store`), the demo builder (now in :mod:`ips_jobdev.demo`)
+    and the modules that moved in 0.2."""
+    import importlib
+    import warnings
+
+    if name in _DEPRECATED_NAMES:
+        module, attribute, instead = _DEPRECATED_NAMES[name]
+        warnings.warn(
+            f"ips_jobdev.{name} is deprecated and will be removed in 1.0: use {instead}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(module), attribute)
+    if f"ips_jobdev.{name}" in _deprecated.MOVED_MODULES:
+        return importlib.import_module(f"ips_jobdev.{name}")
+    raise AttributeError(f"module 'ips_jobdev' has no attribute {name!r}")
+
 
 __all__ = [
     "AdapterError",
@@ -99,7 +142,6 @@ __all__ = [
     "ContactMode",
     "CyclePolicy",
     "Database",
-    "DemoSummary",
     "Disclosure",
     "DueList",
     "Employer",
@@ -147,18 +189,22 @@ __all__ = [
     "__version__",
     "add_fit_note",
     "add_specialist",
-    "build_demo",
+    "cancel_visit",
     "caseload_targets",
+    "complete_visit",
     "end_job",
     "export",
     "fidelity_report",
     "fit_notes_for",
+    "goal_progress",
     "hookimpl",
     "import_employers",
     "import_seekers",
     "import_visits",
+    "job_starts_for",
+    "last_contacts",
     "list_due",
-    "open",
+    "log_visit",
     "open_store",
     "outcomes_report",
     "parse_phone",
@@ -166,8 +212,10 @@ __all__ = [
     "prefill_fit_note",
     "rank_employers",
     "reassign_caseload",
+    "recent_visits",
     "record_job_start",
     "register_factor",
     "save_plan",
+    "set_goal",
     "specialist_caseload",
 ]

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
-    from ips_jobdev.adapters.base import Adapter
-    from ips_jobdev.adapters.records import VisitRecord
+    from ips_jobdev._records import VisitRecord
+    from ips_jobdev.adapters._base import Adapter
     from ips_jobdev.cycles import CyclePolicy
     from ips_jobdev.matching import MatchFactor
 

@@ -3,7 +3,7 @@
 Redaction happens here, in the core, before any adapter sees a record. It has two steps:
 
 1. The ``*_record`` functions turn store objects into records for the **team** audience
-   (:mod:`ips_jobdev.adapters.records`). Even these carry nothing about a job seeker's
+   (:mod:`ips_jobdev._records`). Even these carry nothing about a job seeker's
    preferences, benefits, treatment or diagnosis: only a program code, a name when one is
    recorded, and the disclosure choice.
 2. :func:`redact` narrows a team record for another audience:
@@ -18,7 +18,7 @@ Redaction happens here, in the core, before any adapter sees a record. It has tw
      neutral wording; job-fit notes never go.
    - ``team``: the record as it is.
 
->>> from ips_jobdev.adapters.records import SeekerRef
+>>> from ips_jobdev._records import SeekerRef
 >>> seeker_label(SeekerRef(label="Maria Lopez", code="JS-7", name="Maria Lopez"),
 ...              SeekerLabel.INITIALS)
 'ML'
@@ -34,8 +34,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from ips_jobdev import model
-from ips_jobdev.adapters.records import (
+from ips_jobdev import _model as model
+from ips_jobdev._phones import PhoneNumber
+from ips_jobdev._records import (
     Audience,
     EmployerRecord,
     ExportRecord,
@@ -46,8 +47,7 @@ from ips_jobdev.adapters.records import (
     SeekerRef,
     VisitRecord,
 )
-from ips_jobdev.phones import PhoneNumber
-from ips_jobdev.vocab import Disclosure, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
 
 __all__ = [
     "Audience",

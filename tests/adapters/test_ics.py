@@ -13,9 +13,9 @@ from ical.calendar_stream import IcsCalendarStream
 from ical.event import EventStatus
 
 from ips_jobdev import Database, Specialist, Visit
+from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev.adapters import Outcome
 from ips_jobdev.adapters.ics import IcsAdapter
-from ips_jobdev.sync import ExportReport, export
 from ips_jobdev.testing import records as std
 
 pytest_plugins = ["ips_jobdev.testing.pytest_plugin"]

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ips_jobdev import Database
+from ips_jobdev._records import RecordKind, SeekerRef
+from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev.adapters import EmployerRecord, FitNoteRecord, PersonRecord, VisitRecord
-from ips_jobdev.adapters.records import RecordKind, SeekerRef
 from ips_jobdev.adapters.tabular import (
     CSV_COLUMNS,
     CSV_FILES,
@@ -24,7 +25,6 @@ from ips_jobdev.adapters.tabular import (
     JsonAdapter,
     neutralize_cell,
 )
-from ips_jobdev.sync import ExportReport, export
 from ips_jobdev.testing import records as std
 
 pytest_plugins = ["ips_jobdev.testing.pytest_plugin"]

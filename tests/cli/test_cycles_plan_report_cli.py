@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import ips_jobdev as jobdev
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cli import main
-from ips_jobdev.vocab import VisitStatus
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 MONDAY = dt.date(2026, 11, 30)

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from ips_jobdev import SchemaOutOfDateError
+from ips_jobdev._store import migrate
+from ips_jobdev._store.database import make_engine
 from ips_jobdev.cli import main
-from ips_jobdev.store import migrate
-from ips_jobdev.store.database import make_engine
 
 FIRST = "0001"
 

@@ -16,11 +16,11 @@ from click.testing import CliRunner, Result
 
 import ips_jobdev
 from ips_jobdev import Employer, Specialist
+from ips_jobdev._store import tables
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose, VisitStatus
 from ips_jobdev.cli import demo as demo_cli
 from ips_jobdev.cli import main
 from ips_jobdev.demo import DemoError, build_demo, demo_present
-from ips_jobdev.store import tables
-from ips_jobdev.vocab import ContactMode, JobSeekerStatus, VisitPurpose, VisitStatus
 
 TODAY = "2026-11-24"
 DAY = dt.date(2026, 11, 24)
@@ -94,7 +94,7 @@ def test_demo_records_are_fictional_and_on_real_dane_county_zip_codes(
     county: tuple[str, dict[str, Any]],
 ) -> None:
     url, _ = county
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         employers = uow.employers.list()
         assert {e.zip for e in employers} == DANE_ZIPS
         assert all(e.state == "WI" for e in employers)
@@ -124,7 +124,7 @@ def test_demo_records_are_fictional_and_on_real_dane_county_zip_codes(
 
 def test_demo_job_seekers_have_varied_preferences(county: tuple[str, dict[str, Any]]) -> None:
     url, _ = county
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         seekers = uow.seekers.list()
         assert [s.code for s in seekers] == [f"J-{n}" for n in range(1001, 1041)]
         named = [s for s in seekers if s.name]
@@ -147,7 +147,7 @@ def test_demo_job_seekers_have_varied_preferences(county: tuple[str, dict[str, A
 
 def test_demo_visits_follow_the_ips_cycle(county: tuple[str, dict[str, Any]]) -> None:
     url, _ = county
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         visits = sorted(uow.visits.list(), key=lambda v: (v.at, v.id))
         first: dict[tuple[int, int], Any] = {}
         for visit in visits:
@@ -184,7 +184,7 @@ def test_demo_job_starts_are_competitive_and_some_ended_with_reasons(
     county: tuple[str, dict[str, Any]],
 ) -> None:
     url, _ = county
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         jobs = uow.job_starts.list()
         assert all(j.competitive for j in jobs)
         ended = [j for j in jobs if j.end_date]
@@ -213,7 +213,7 @@ def test_demo_job_starts_are_competitive_and_some_ended_with_reasons(
 
 def test_summary_figures_match_the_records(county: tuple[str, dict[str, Any]]) -> None:
     url, document = county
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         employers = uow.employers.list()
         seekers = uow.seekers.list()
         visits = uow.visits.list()
@@ -332,7 +332,7 @@ def test_running_the_demo_twice_adds_nothing_and_says_so(tmp_path: Path) -> None
 
 def test_demo_refuses_a_database_with_other_records_and_writes_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'real.sqlite3'}"
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         uow.specialists.add(Specialist(code="ae", name="Alex Example"))
         uow.employers.add(Employer(name="Example Bakery"))
         uow.commit()
@@ -346,7 +346,7 @@ def test_demo_refuses_a_database_with_other_records_and_writes_nothing(tmp_path:
 
 
 def test_build_demo_api_refuses_and_recognises(db_url: str) -> None:
-    with ips_jobdev.open(db_url) as uow:
+    with ips_jobdev.open_store(db_url) as uow:
         assert not demo_present(uow)
         summary = build_demo(uow, seed=3, today=DAY)
         uow.commit()
@@ -355,14 +355,14 @@ def test_build_demo_api_refuses_and_recognises(db_url: str) -> None:
         again = build_demo(uow, seed=3, today=DAY)
         assert not again.created
         assert again.counts == summary.counts
-    with ips_jobdev.open(db_url) as uow:
+    with ips_jobdev.open_store(db_url) as uow:
         uow.employers.add(Employer(name="Example Bakery"))
         uow.commit()
         assert not build_demo(uow, today=DAY).created, "a demo database stays a demo database"
 
 
 def test_build_demo_api_refuses_a_database_with_other_records(db_url: str) -> None:
-    with ips_jobdev.open(db_url) as uow:
+    with ips_jobdev.open_store(db_url) as uow:
         uow.specialists.add(Specialist(code="ae", name="Alex Example"))
         uow.commit()
         with pytest.raises(DemoError, match=r"already holds records \(1 specialists\)"):

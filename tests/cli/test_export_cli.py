@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ips_jobdev import plugins
+from ips_jobdev import _plugins as plugins
 from ips_jobdev.cli import main
 from ips_jobdev.testing import records as std
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 import ips_jobdev
 from ips_jobdev import Employer, JobSeeker, Visit
-from ips_jobdev.caseload import reassign_caseload
+from ips_jobdev._casework.caseload import reassign_caseload
 from ips_jobdev.cli import main
 from ips_jobdev.errors import ValidationError
 
@@ -33,7 +33,7 @@ def _add(url: str, code: str, name: str, *options: str) -> Result:
 
 
 def _seekers(url: str, specialist: str, codes: list[str], **fields: Any) -> None:
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         owner = uow.specialists.by_code(specialist)
         for code in codes:
             uow.seekers.add(
@@ -172,7 +172,7 @@ def test_show_unknown_specialist_is_one_line_and_exit_1(sqlite_url: str) -> None
 
 
 def _specialist_of(url: str, code: str) -> str | None:
-    with ips_jobdev.open(url) as uow:
+    with ips_jobdev.open_store(url) as uow:
         seeker = uow.seekers.by_code(code)
         if seeker.specialist_id is None:
             return None
@@ -186,7 +186,7 @@ def test_reassign_moves_the_whole_caseload_and_keeps_employer_history(db_url: st
     _seekers(db_url, "ae", ["J-9"], status="closed")
     _seekers(db_url, "bx", ["J-5"])
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
-    with ips_jobdev.open(db_url) as uow:
+    with ips_jobdev.open_store(db_url) as uow:
         ae = uow.specialists.by_code("ae")
         employer = uow.employers.add(Employer(name="Example Bakery"))
         uow.flush()
@@ -212,7 +212,7 @@ def test_reassign_moves_the_whole_caseload_and_keeps_employer_history(db_url: st
         s["code"]: s["caseload"] for s in _json(db_url, "specialists", "list")["specialists"]
     }
     assert caseloads == {"ae": 0, "bx": 4}
-    with ips_jobdev.open(db_url) as uow:
+    with ips_jobdev.open_store(db_url) as uow:
         ae_id = uow.specialists.by_code("ae").id
         assert [v.specialist_id for v in uow.visits.list()] == [ae_id, ae_id]
 
@@ -272,7 +272,7 @@ def test_reassign_refuses_an_inactive_specialist(sqlite_url: str) -> None:
     _add(sqlite_url, "ae", "Alex Example")
     _add(sqlite_url, "bx", "Blair Example")
     _seekers(sqlite_url, "ae", ["J-1"])
-    with ips_jobdev.open(sqlite_url) as uow:
+    with ips_jobdev.open_store(sqlite_url) as uow:
         uow.specialists.by_code("bx").active = False
         uow.commit()
         with pytest.raises(ValidationError, match="'bx' is not an active specialist"):

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from ips_jobdev import ConcurrentUpdateError, Database
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cli import main as cli_main
-from ips_jobdev.vocab import VisitStatus
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLE = DOCS / "examples" / "county_program.py"

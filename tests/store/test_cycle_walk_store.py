@@ -11,7 +11,7 @@ from types import ModuleType
 
 import ips_jobdev as jobdev
 from ips_jobdev.cycles import DEFAULT_POLICY
-from ips_jobdev.due import relationship_states
+from ips_jobdev.cycles._due import relationship_states
 
 WALK = Path(__file__).resolve().parents[1] / "unit" / "test_cycles_walk.py"
 

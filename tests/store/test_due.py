@@ -10,7 +10,7 @@ import pytest
 
 import ips_jobdev as jobdev
 from ips_jobdev.cycles import DEFAULT_POLICY, summarize
-from ips_jobdev.due import list_due, relationship_states
+from ips_jobdev.cycles._due import list_due, relationship_states
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 TODAY = dt.date(2026, 11, 25)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 import ips_jobdev as jobdev
-from ips_jobdev.reports import fidelity_report
+from ips_jobdev._reports import fidelity_report
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 START = dt.date(2026, 2, 2)  # a Monday

@@ -20,8 +20,13 @@ from ips_jobdev import (
     Specialist,
     ValidationError,
 )
-from ips_jobdev.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note, rating_for_score
-from ips_jobdev.jobs import end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.fitnotes import (
+    add_fit_note,
+    fit_notes_for,
+    prefill_fit_note,
+    rating_for_score,
+)
+from ips_jobdev._casework.jobs import end_job, job_starts_for, record_job_start
 
 AS_OF = dt.date(2026, 11, 20)
 

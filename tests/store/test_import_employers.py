@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database, Employer, EmployerPerson, ValidationError, import_employers
-from ips_jobdev.importing import ImportAction, ImportReport
-from ips_jobdev.importing.employers import EmployerImporter
-from ips_jobdev.store import tables
+from ips_jobdev._importing import ImportAction, ImportReport
+from ips_jobdev._importing.employers import EmployerImporter
+from ips_jobdev._store import tables
 
 HEADER = "name,external_id,industry,job_types,street,city,state,zip,phone,shifts,wage_min,wage_max,bus_access,do_not_contact,contact_name,contact_title,contact_phone,contact_email,notes"  # noqa: E501
 BAKERY = "Example Bakery,EX-1,Food Service,baker; Cashier,1 Example St,Madison,wi,53703,(608) 555-0101,day;Evenings,15,18.50,yes,no,Pat Example,Owner,608-555-0102 x7,pat@example.org,Ask for Pat"  # noqa: E501

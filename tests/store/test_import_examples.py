@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ips_jobdev import Database, Specialist, import_employers, import_seekers, import_visits
-from ips_jobdev.importing import EMPLOYER_COLUMNS, SEEKER_COLUMNS, VISIT_COLUMNS
+from ips_jobdev._importing import EMPLOYER_COLUMNS, SEEKER_COLUMNS, VISIT_COLUMNS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLES = DOCS / "examples"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database, Employer, EmployerPerson
-from ips_jobdev.store import tables
+from ips_jobdev._store import tables
 
 ROWS = 40_000
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from ips_jobdev import Database, JobSeeker, Preferences, Specialist, import_seekers
-from ips_jobdev.importing import ImportAction, ImportReport
-from ips_jobdev.vocab import Disclosure, JobSeekerStatus, Transport
+from ips_jobdev._importing import ImportAction, ImportReport
+from ips_jobdev._vocab import Disclosure, JobSeekerStatus, Transport
 
 HEADER = "Code,Specialist,Enrolled On,Job Types,Industries,Avoid,Hours Min,Hours Max,Shifts,Home ZIP,Max Miles,Transport,Wage Min,Disclosure,Name"  # noqa: E501
 MARIA = "J-1001,ab,2026-01-05,warehouse;stock,retail,night shifts;Example Casino,20,30,day;weekend,53704,10,bus,15.00,not-disclose,Maria Example"  # noqa: E501

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ips_jobdev import Database, Employer, JobSeeker, Specialist, Visit, import_visits
-from ips_jobdev.importing import ImportAction, ImportReport
-from ips_jobdev.vocab import ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev._importing import ImportAction, ImportReport
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 
 HEADER = "Employer,Specialist,At,Mode,Purpose,Seekers,Seeker Present,Outcome,Next Step"
 INTRO = "EX-1,ab,2026-03-02T10:00:00-06:00,in-person,introduce,,,Met the owner,Come back"

@@ -34,8 +34,8 @@ from typing import Any
 import pytest
 
 from ips_jobdev import Database, Employer, JobSeeker, JobStart, Preferences, Specialist, Visit
+from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.matching import caseload_targets, explain_match, rank_employers
-from ips_jobdev.vocab import JobSeekerStatus
 
 AS_OF = dt.date(2026, 11, 20)
 MADISON = (43.0775, -89.3831)  # the centroid of ZIP 53703

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ips_jobdev import Database, JobSeeker, Preferences
+from ips_jobdev._model import normalize_employer_name
 from ips_jobdev.matching import MatchList, explain_match, rank_employers
-from ips_jobdev.model import normalize_employer_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def test_fast_ranking_equals_scoring_each_employer_one_by_one(
     small: Database, read_all_history: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if read_all_history:  # as for a statewide job seeker with many candidates
-        monkeypatch.setattr("ips_jobdev.matching.engine._ALL_HISTORY_MIN", 0)
+        monkeypatch.setattr("ips_jobdev.matching._engine._ALL_HISTORY_MIN", 0)
     with small.unit_of_work() as uow:
         seekers = [s for s in uow.seekers.list() if s.preferences.home_zip][:3]
         employers = uow.employers.list()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 import ips_jobdev as jobdev
-from ips_jobdev.reports import goal_progress, list_goals, outcomes_report, set_goal
+from ips_jobdev._reports import goal_progress, list_goals, outcomes_report, set_goal
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 6, 30)  # the first half of 2026
 

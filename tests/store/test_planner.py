@@ -9,8 +9,8 @@ import zoneinfo
 import pytest
 
 import ips_jobdev as jobdev
-from ips_jobdev.planning import plan_week, save_plan
-from ips_jobdev.vocab import VisitPurpose, VisitStatus
+from ips_jobdev._planning import plan_week, save_plan
+from ips_jobdev._vocab import VisitPurpose, VisitStatus
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 MONDAY = dt.date(2026, 11, 30)  # ISO week 2026-W49

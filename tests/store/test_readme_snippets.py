@@ -36,7 +36,7 @@ def test_readme_api_tour_runs_against_the_demo_county(
     namespace: dict[str, object] = {}
     exec(compile(source.replace(url, db_url), "README.md", "exec"), namespace)
 
-    with jobdev.open(db_url) as uow:
+    with jobdev.open_store(db_url) as uow:
         bakery = uow.employers.find_by_name("Example Bakery", "53703")
         assert len(bakery) == 1
         visits = uow.visits.between(employer_id=bakery[0].id)

@@ -10,8 +10,8 @@ from types import ModuleType
 import sqlalchemy as sa
 
 from ips_jobdev import Database
-from ips_jobdev.geo import wisconsin_zips
-from ips_jobdev.store import tables
+from ips_jobdev._geo import wisconsin_zips
+from ips_jobdev._store import tables
 
 ROOT = Path(__file__).resolve().parents[2]
 

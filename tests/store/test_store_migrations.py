@@ -20,9 +20,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from ips_jobdev import Database, SchemaOutOfDateError
-from ips_jobdev.store import migrate, tables
-from ips_jobdev.store.database import make_engine
-from ips_jobdev.vocab import JobEndReason, VisitStatus
+from ips_jobdev._store import migrate, tables
+from ips_jobdev._store.database import make_engine
+from ips_jobdev._vocab import JobEndReason, VisitStatus
 
 FIRST = "0001"
 T0 = dt.datetime(2026, 3, 2, 14, 30, 5, 250000, tzinfo=dt.UTC)

@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from ips_jobdev import Database, Employer
-from ips_jobdev.cli import main
-from ips_jobdev.store.database import (
+from ips_jobdev._store.database import (
     DATABASE_ENV,
     default_database_path,
     resolve_database_url,
 )
+from ips_jobdev.cli import main
 
 
 def _mode(path: Path) -> int:

@@ -24,8 +24,8 @@ from ips_jobdev import (
     Specialist,
     Visit,
 )
-from ips_jobdev.store import tables
-from ips_jobdev.vocab import (
+from ips_jobdev._store import tables
+from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
     FitRating,

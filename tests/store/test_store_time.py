@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database, Employer, JobSeeker, Specialist, ValidationError, Visit
-from ips_jobdev.store import tables
+from ips_jobdev._store import tables
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 NAIVE = dt.datetime(2026, 11, 24, 10, 0)

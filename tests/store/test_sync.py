@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database
+from ips_jobdev._store import tables
+from ips_jobdev._sync.export import export, sync_rows
 from ips_jobdev.adapters import (
     Adapter,
     AdapterOption,
@@ -21,8 +23,6 @@ from ips_jobdev.adapters import (
     RecordKind,
 )
 from ips_jobdev.errors import AdapterError, ValidationError
-from ips_jobdev.store import tables
-from ips_jobdev.sync import export, sync_rows
 from ips_jobdev.testing import records as std
 
 

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ips_jobdev._records import VisitRecord
+from ips_jobdev._sync.export import SyncRow, plan_changes
 from ips_jobdev.adapters import (
     SECRET_MASK,
     AdapterOption,
@@ -21,9 +23,7 @@ from ips_jobdev.adapters import (
     mask_options,
     resolve_options,
 )
-from ips_jobdev.adapters.records import VisitRecord
 from ips_jobdev.errors import ValidationError
-from ips_jobdev.sync import SyncRow, plan_changes
 
 OPTIONS = (
     AdapterOption("url", "Server.", required=True, env="X_URL"),

@@ -14,14 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ips_jobdev.errors import ValidationError
-from ips_jobdev.importing.csvfile import (
+from ips_jobdev._importing.csvfile import (
     decode_bytes,
     normalize_header,
     read_table,
     write_rejects,
 )
-from ips_jobdev.importing.values import (
+from ips_jobdev._importing.values import (
     NO_WORDS,
     YES_WORDS,
     parse_aware_datetime,
@@ -32,7 +31,8 @@ from ips_jobdev.importing.values import (
     parse_yes_no,
     split_list,
 )
-from ips_jobdev.phones import PhoneNumber, parse_phone
+from ips_jobdev._phones import PhoneNumber, parse_phone
+from ips_jobdev.errors import ValidationError
 
 KNOWN = ("name", "job_types", "zip", "do_not_contact", "contact_email")
 TEXT = "Name,Job Types,ZIP\nCafé Olé,barista;cashier,53703\nExample Hardware,stock,53704\n"

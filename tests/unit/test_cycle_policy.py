@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ips_jobdev import NotFoundError, ValidationError
+from ips_jobdev._vocab import VisitPurpose
 from ips_jobdev.cycles import (
     DEFAULT_POLICY,
     CyclePolicy,
@@ -18,8 +19,7 @@ from ips_jobdev.cycles import (
     registered_policies,
     resolve_policy,
 )
-from ips_jobdev.cycles import policy as policy_module
-from ips_jobdev.vocab import VisitPurpose
+from ips_jobdev.cycles import _policy as policy_module
 
 MINIMAL = """\
 name = "county"

@@ -38,6 +38,7 @@ import zoneinfo
 
 import pytest
 
+from ips_jobdev._vocab import VisitPurpose, VisitStatus
 from ips_jobdev.cycles import (
     DEFAULT_POLICY,
     Contact,
@@ -48,7 +49,6 @@ from ips_jobdev.cycles import (
     rapid_search_state,
     summarize,
 )
-from ips_jobdev.vocab import VisitPurpose, VisitStatus
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 DAY0 = dt.date(2026, 3, 2)

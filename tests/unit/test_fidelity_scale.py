@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ips_jobdev import ValidationError
-from ips_jobdev.reports import FidelityScale, default_scale
+from ips_jobdev._reports import FidelityScale, default_scale
 
 # The anchors of the US IPS-25 as the project's domain brief gives them, point 1 to 5.
 PUBLISHED = {

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ips_jobdev import Employer
-from ips_jobdev.geo import (
+from ips_jobdev._geo import (
     bounding_box,
     employer_location,
     miles_between,

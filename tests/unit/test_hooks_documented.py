@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from ips_jobdev import hookspecs
-from ips_jobdev.adapters import Audience
-from ips_jobdev.plugins import (
+from ips_jobdev._plugins import (
     get_adapters,
     load_cycle_policies,
     load_match_factors,
@@ -22,7 +21,8 @@ from ips_jobdev.plugins import (
     notify_visit_completed,
     notify_visit_planned,
 )
-from ips_jobdev.sync import export
+from ips_jobdev._sync.export import export
+from ips_jobdev.adapters import Audience
 from ips_jobdev.testing import records as std
 
 DOCS = Path(__file__).parents[2] / "docs"

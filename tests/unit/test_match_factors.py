@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ips_jobdev import JobSeeker, Preferences, ValidationError
-from ips_jobdev.geo import zip_centroid
+from ips_jobdev._geo import zip_centroid
 from ips_jobdev.matching import (
     FACTOR_NAMES,
     BusFactor,

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ips_jobdev.errors import IpsJobdevError, ValidationError
-from ips_jobdev.model import (
+from ips_jobdev._model import (
     Employer,
     EmployerPerson,
     JobFitNote,
@@ -24,7 +23,7 @@ from ips_jobdev.model import (
     normalize_employer_name,
     parse_money,
 )
-from ips_jobdev.vocab import (
+from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
     FitRating,
@@ -34,6 +33,7 @@ from ips_jobdev.vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev.errors import IpsJobdevError, ValidationError
 
 CHICAGO = dt.timezone(dt.timedelta(hours=-6))
 AT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=CHICAGO)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev.errors import ValidationError
-from ips_jobdev.phones import PhoneNumber, parse_phone
 
 
 @pytest.mark.parametrize(

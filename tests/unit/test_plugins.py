@@ -13,10 +13,7 @@ import pytest
 
 import ips_jobdev
 from ips_jobdev import Database, hookimpl
-from ips_jobdev.adapters import Adapter, AdapterOption, Audience, ExportBatch, RecordKind
-from ips_jobdev.adapters.records import VisitRecord
-from ips_jobdev.errors import NotFoundError
-from ips_jobdev.plugins import (
+from ips_jobdev._plugins import (
     get_adapter,
     get_adapters,
     load_cycle_policies,
@@ -27,6 +24,9 @@ from ips_jobdev.plugins import (
     notify_visit_planned,
     plugin_problems,
 )
+from ips_jobdev._records import VisitRecord
+from ips_jobdev.adapters import Adapter, AdapterOption, Audience, ExportBatch, RecordKind
+from ips_jobdev.errors import NotFoundError
 from ips_jobdev.testing import records as std
 
 
@@ -145,7 +145,7 @@ def entry_points(monkeypatch: pytest.MonkeyPatch) -> list[FakeEntryPoint]:
         FakeEntryPoint("good", plugin(register_adapters=lambda register: register(Good))),
     ]
     monkeypatch.setattr(
-        "ips_jobdev.plugins.importlib.metadata.entry_points",
+        "ips_jobdev._plugins.importlib.metadata.entry_points",
         lambda group: points if group == "ips_jobdev" else [],
     )
     return points
@@ -154,7 +154,7 @@ def entry_points(monkeypatch: pytest.MonkeyPatch) -> list[FakeEntryPoint]:
 def test_entry_points_load_one_at_a_time_and_a_failing_import_is_logged_and_skipped(
     entry_points: list[FakeEntryPoint], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="ips_jobdev.plugins"):
+    with caplog.at_level(logging.WARNING, logger="ips_jobdev._plugins"):
         pm = make_plugin_manager(environ={})
     adapters = get_adapters(pm)
     assert adapters["good"].version == "2.3.4"

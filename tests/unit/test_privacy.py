@@ -15,8 +15,8 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ips_jobdev import model
-from ips_jobdev.adapters.records import (
+from ips_jobdev import _model as model
+from ips_jobdev._records import (
     Audience,
     EmployerRecord,
     FitNoteRecord,
@@ -25,6 +25,7 @@ from ips_jobdev.adapters.records import (
     VisitRecord,
     record_to_dict,
 )
+from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitPurpose, VisitStatus
 from ips_jobdev.privacy import (
     PERSON_PURPOSES,
     PrivacySettings,
@@ -35,7 +36,6 @@ from ips_jobdev.privacy import (
     seeker_label,
     visit_record,
 )
-from ips_jobdev.vocab import ContactMode, Disclosure, FitRating, VisitPurpose, VisitStatus
 
 NAME_LETTERS = "QXZKVWqxzkvwy"
 OTHER_LETTERS = "abcdefghilmnoprtu"

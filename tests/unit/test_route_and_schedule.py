@@ -9,9 +9,9 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ips_jobdev.geo import miles_between
-from ips_jobdev.planning import nearest_neighbour, plan_route, tour_miles, travel_minutes, two_opt
-from ips_jobdev.planning.schedule import (
+from ips_jobdev._geo import miles_between
+from ips_jobdev._planning import nearest_neighbour, plan_route, tour_miles, travel_minutes, two_opt
+from ips_jobdev._planning.schedule import (
     Interval,
     ScheduleSettings,
     Stop,

@@ -40,9 +40,9 @@ import caldav
 from ips_jobdev_caldav import CalDavAdapter
 
 import ips_jobdev
+from ips_jobdev._sync.export import export
+from ips_jobdev._sync.gather import visit_records
 from ips_jobdev.adapters import Change, ChangeKind
-from ips_jobdev.outgoing import visit_records
-from ips_jobdev.sync import export
 
 RESULTS = Path(__file__).parent / "results" / "sync.json"
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from ips_jobdev_caldav import CalDavAdapter
 
 from ips_jobdev import Database
+from ips_jobdev._plugins import get_adapters, make_plugin_manager
+from ips_jobdev._store import tables
+from ips_jobdev._sync.export import export
 from ips_jobdev.cli import main
 from ips_jobdev.errors import AdapterError
-from ips_jobdev.plugins import get_adapters, make_plugin_manager
-from ips_jobdev.store import tables
-from ips_jobdev.sync import export
 from ips_jobdev.testing.records import StandardRecords
 
 SECRET = "S3cret-pw-for-tests"

@@ -13,9 +13,9 @@ import pytest
 from ips_jobdev_hubspot import HubSpotAdapter
 from ips_jobdev_hubspot.fake import FakeHubSpot
 
-from ips_jobdev import sync
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import RecordKind
-from ips_jobdev.store import Database
 from ips_jobdev.testing.conformance import RemoteItem
 from ips_jobdev.testing.records import StandardRecords
 

@@ -1,4 +1,4 @@
-"""The adapter end to end through ips_jobdev.sync.export, checked on what reaches HubSpot.
+"""The adapter end to end through ips_jobdev._sync.export.export, checked on what reaches HubSpot.
 
 Request bodies are compared field by field with HubSpot's API reference for batch upsert,
 batch read, batch archive and v4 associations (see test_client.py for the pages) and the
@@ -16,11 +16,11 @@ import pytest
 from ips_jobdev_hubspot import HubSpotAdapter
 from ips_jobdev_hubspot.fake import FakeHubSpot
 
-from ips_jobdev import sync
+from ips_jobdev._model import EmployerPerson
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome
 from ips_jobdev.errors import AdapterError
-from ips_jobdev.model import EmployerPerson
-from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 ID = "ips_jobdev_id"

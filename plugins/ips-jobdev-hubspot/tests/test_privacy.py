@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from ips_jobdev_hubspot import HubSpotAdapter
 from ips_jobdev_hubspot.fake import FakeHubSpot
 
-from ips_jobdev import sync
-from ips_jobdev.model import Employer, EmployerPerson, JobSeeker, Preferences, Specialist, Visit
-from ips_jobdev.store import Database
-from ips_jobdev.vocab import Disclosure, VisitPurpose, VisitStatus
+from ips_jobdev._model import Employer, EmployerPerson, JobSeeker, Preferences, Specialist, Visit
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
+from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
 
 FIRST = ("Quorra", "Zephyrine", "Ottoline", "Benedikt", "Ysolde")
 LAST = ("Quillfeather", "Brightwater", "Oakhollow", "Stormcrest", "Larkspur")

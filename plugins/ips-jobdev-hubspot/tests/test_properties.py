@@ -21,8 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ips_jobdev_hubspot import properties as props
 
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
-from ips_jobdev.vocab import ContactMode, VisitPurpose, VisitStatus
 
 UTC = dt.UTC
 

@@ -11,9 +11,9 @@ import pytest
 from ips_jobdev_salesforce import SalesforceAdapter
 from ips_jobdev_salesforce.fake import FakeSalesforce
 
-from ips_jobdev import sync
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import RecordKind
-from ips_jobdev.store import Database
 from ips_jobdev.testing.conformance import RemoteItem
 from ips_jobdev.testing.records import StandardRecords
 

@@ -1,4 +1,4 @@
-"""The adapter end to end through ips_jobdev.sync.export, checked on what reaches the org.
+"""The adapter end to end through ips_jobdev._sync.export.export, checked on what reaches the org.
 
 Request bodies are compared field by field with what the REST API Developer Guide
 documents for sObject Collections upsert and delete (see test_client.py for the pages) and
@@ -17,10 +17,10 @@ import pytest
 from ips_jobdev_salesforce import SalesforceAdapter
 from ips_jobdev_salesforce.fake import FakeSalesforce
 
-from ips_jobdev import sync
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome, RecordKind
 from ips_jobdev.errors import AdapterError
-from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 EXT = "IPS_Jobdev_Id__c"

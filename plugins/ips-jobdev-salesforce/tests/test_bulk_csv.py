@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from ips_jobdev_salesforce import SalesforceAdapter
 
-from ips_jobdev import sync
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome
-from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 EXT = "IPS_Jobdev_Id__c"

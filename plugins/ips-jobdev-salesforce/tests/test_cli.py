@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from ips_jobdev_salesforce import SalesforceAdapter, __version__
 from ips_jobdev_salesforce.fake import FakeSalesforce
 
+from ips_jobdev._plugins import get_adapter, make_plugin_manager
+from ips_jobdev._store import Database
 from ips_jobdev.cli import main
-from ips_jobdev.plugins import get_adapter, make_plugin_manager
-from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 

@@ -25,8 +25,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ips_jobdev_salesforce import fields
 
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
-from ips_jobdev.vocab import ContactMode, VisitPurpose, VisitStatus
 
 EXT = "IPS_Jobdev_Id__c"
 UTC = dt.UTC

@@ -11,7 +11,19 @@ same hook as any third-party adapter.
 
 from __future__ import annotations
 
-from ips_jobdev.adapters.base import (
+from ips_jobdev._records import (
+    Audience,
+    EmployerRecord,
+    ExportRecord,
+    FitNoteRecord,
+    FitRatingRecord,
+    PersonRecord,
+    RecordKind,
+    SeekerRef,
+    VisitRecord,
+    record_to_dict,
+)
+from ips_jobdev.adapters._base import (
     SECRET_MASK,
     Adapter,
     AdapterOption,
@@ -25,18 +37,6 @@ from ips_jobdev.adapters.base import (
     mask_options,
     resolve_options,
     validate_adapter_class,
-)
-from ips_jobdev.adapters.records import (
-    Audience,
-    EmployerRecord,
-    ExportRecord,
-    FitNoteRecord,
-    FitRatingRecord,
-    PersonRecord,
-    RecordKind,
-    SeekerRef,
-    VisitRecord,
-    record_to_dict,
 )
 
 __all__ = [

@@ -30,8 +30,10 @@ from typing import Any
 
 import icalendar
 
-from ips_jobdev import __version__
-from ips_jobdev.adapters.base import (
+from ips_jobdev._records import Audience, RecordKind, VisitRecord
+from ips_jobdev._version import __version__
+from ips_jobdev._vocab import ContactMode
+from ips_jobdev.adapters._base import (
     Adapter,
     AdapterOption,
     CancelStyle,
@@ -41,10 +43,8 @@ from ips_jobdev.adapters.base import (
     ExportBatch,
     ExportResult,
 )
-from ips_jobdev.adapters.records import Audience, RecordKind, VisitRecord
 from ips_jobdev.hookspecs import hookimpl
 from ips_jobdev.privacy import PURPOSE_LABELS
-from ips_jobdev.vocab import ContactMode
 
 __all__ = ["IcsAdapter", "register_adapters"]
 

@@ -24,7 +24,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ips_jobdev.adapters.base import (
+from ips_jobdev._phones import PhoneNumber
+from ips_jobdev._records import (
+    Audience,
+    EmployerRecord,
+    FitNoteRecord,
+    PersonRecord,
+    RecordKind,
+    VisitRecord,
+    record_to_dict,
+)
+from ips_jobdev.adapters._base import (
     Adapter,
     AdapterOption,
     CancelStyle,
@@ -35,17 +45,7 @@ from ips_jobdev.adapters.base import (
     ExportResult,
 )
 from ips_jobdev.adapters.ics import write_atomically
-from ips_jobdev.adapters.records import (
-    Audience,
-    EmployerRecord,
-    FitNoteRecord,
-    PersonRecord,
-    RecordKind,
-    VisitRecord,
-    record_to_dict,
-)
 from ips_jobdev.hookspecs import hookimpl
-from ips_jobdev.phones import PhoneNumber
 
 __all__ = [
     "CSV_COLUMNS",

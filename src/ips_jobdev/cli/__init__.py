@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ips_jobdev import __version__
+from ips_jobdev._version import __version__
 from ips_jobdev.cli._app import App, JobdevGroup, with_examples
 from ips_jobdev.cli.db import db_group
 from ips_jobdev.cli.demo import demo_command

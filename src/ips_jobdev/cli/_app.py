@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from ips_jobdev._store import Database, UnitOfWork
+from ips_jobdev.cli._serialize import jsonable
 from ips_jobdev.errors import IpsJobdevError
-from ips_jobdev.serialize import jsonable
-from ips_jobdev.store import Database, UnitOfWork
 
 __all__ = ["App", "JobdevGroup", "db_option", "json_option", "pass_app"]
 

@@ -18,8 +18,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ips_jobdev._importing import DuplicatePolicy, ImportReport
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.importing import DuplicatePolicy, ImportReport
 
 __all__ = ["make_import_command"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ips_jobdev._store import migrate
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.store import migrate
 
 __all__ = ["db_group"]
 

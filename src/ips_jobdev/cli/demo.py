@@ -17,11 +17,11 @@ import click
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
+from ips_jobdev._store import UnitOfWork
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.demo import DEFAULT_SEED, DemoSummary, build_demo
 from ips_jobdev.demo.county import ZONE
 from ips_jobdev.demo.summary import RAPID_JOB_SEARCH_DAYS
-from ips_jobdev.store import UnitOfWork
 
 __all__ = ["DEMO_JSON_PARTS", "DEMO_SECTIONS", "DemoJsonPart", "DemoSection", "demo_command"]
 

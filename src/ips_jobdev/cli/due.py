@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from ips_jobdev import plugins
+from ips_jobdev import _plugins as plugins
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cycles import CyclePolicy, get_policy, resolve_policy, short_date
-from ips_jobdev.due import list_due
+from ips_jobdev.cycles._due import list_due
 from ips_jobdev.errors import NotFoundError
 
 __all__ = ["due_command", "policy_option", "resolve_cli_policy"]

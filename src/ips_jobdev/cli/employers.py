@@ -8,8 +8,8 @@ JSON documents (stable: keys are only ever added):
   "last_contact": VISIT or null, "recent_visits": [VISIT, ...]}`` (newest first)
 - ``employers import --json``: the import report (docs/reference/csv-import.md)
 
-where EMPLOYER is :func:`ips_jobdev.serialize.employer_to_dict` and VISIT
-:func:`ips_jobdev.serialize.visit_to_dict`.
+where EMPLOYER is :func:`ips_jobdev.cli._serialize.employer_to_dict` and VISIT
+:func:`ips_jobdev.cli._serialize.visit_to_dict`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._casework.visits import last_contacts, recent_visits
+from ips_jobdev._importing import import_employers
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli._import_command import make_import_command
+from ips_jobdev.cli._serialize import employer_to_dict, jsonable
 from ips_jobdev.cli.visits import local_time, public_rows, visit_rows, visits_table
-from ips_jobdev.importing import import_employers
-from ips_jobdev.recording import last_contacts, recent_visits
-from ips_jobdev.serialize import employer_to_dict, jsonable
 
 __all__ = ["employers_group"]
 

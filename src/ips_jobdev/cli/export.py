@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ips_jobdev.adapters.base import ChangeKind, Outcome
+from ips_jobdev._sync.export import ExportReport, export
+from ips_jobdev.adapters._base import ChangeKind, Outcome
 from ips_jobdev.cli._app import App, command_error, db_option, json_option, pass_app, with_examples
 from ips_jobdev.privacy import PrivacySettings, SeekerLabel
-from ips_jobdev.sync import ExportReport, export
 
 __all__ = ["export_command"]
 

@@ -18,12 +18,12 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._casework.fitnotes import add_fit_note, fit_factor_names, fit_notes_for
+from ips_jobdev._model import JobFitNote
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._vocab import FitRating
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.errors import ValidationError
-from ips_jobdev.fitnotes import add_fit_note, fit_factor_names, fit_notes_for
-from ips_jobdev.model import JobFitNote
-from ips_jobdev.store import UnitOfWork
-from ips_jobdev.vocab import FitRating
 
 __all__ = ["fit_group", "note_rows", "notes_table"]
 

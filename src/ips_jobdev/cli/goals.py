@@ -13,9 +13,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev import model
+from ips_jobdev import _model as model
+from ips_jobdev._reports import METRICS, GoalProgress, goal_progress, list_goals, set_goal
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.reports import METRICS, GoalProgress, goal_progress, list_goals, set_goal
 
 __all__ = ["goals_group"]
 

@@ -18,12 +18,12 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._casework.jobs import end_job, job_starts_for, record_job_start
+from ips_jobdev._model import JobStart
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._vocab import JobEndReason
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli.fit import note_rows, notes_table
-from ips_jobdev.jobs import end_job, job_starts_for, record_job_start
-from ips_jobdev.model import JobStart
-from ips_jobdev.store import UnitOfWork
-from ips_jobdev.vocab import JobEndReason
 
 __all__ = ["job_rows", "jobs_group"]
 

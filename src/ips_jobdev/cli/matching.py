@@ -27,6 +27,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
 from ips_jobdev.demo import DemoSummary
@@ -38,8 +40,6 @@ from ips_jobdev.matching import (
     caseload_targets,
     rank_employers,
 )
-from ips_jobdev.store import UnitOfWork
-from ips_jobdev.vocab import JobSeekerStatus
 
 __all__ = ["demo_matches", "demo_matches_json", "match_command", "parse_weights", "targets_command"]
 

@@ -1,6 +1,6 @@
 """``ips-jobdev plan week``: a specialist's week of employer visits, day by day.
 
-JSON document (stable: keys are only ever added): :meth:`ips_jobdev.planning.WeekPlan.to_dict`
+JSON document (stable: keys are only ever added): :meth:`ips_jobdev._planning.WeekPlan.to_dict`
 (``specialist``, ``week``, ``start``, ``end``, ``timezone``, ``policy``, ``target``,
 ``already_planned_or_made``, ``proposed``, ``face_to_face_total``, ``target_met``,
 ``days`` [{``date``, ``area``, ``miles``, ``travel_minutes``, ``back_at_office``,
@@ -21,14 +21,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev import plugins
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
-from ips_jobdev.cli.due import policy_option, resolve_cli_policy
-from ips_jobdev.demo import DemoSummary
-from ips_jobdev.due import resolve_specialist
-from ips_jobdev.errors import ValidationError
-from ips_jobdev.planning import (
+from ips_jobdev import _plugins as plugins
+from ips_jobdev._planning import (
     ExistingVisit,
     PlanSettings,
     ProposedVisit,
@@ -38,7 +32,13 @@ from ips_jobdev.planning import (
     save_plan,
     week_label,
 )
-from ips_jobdev.store import UnitOfWork
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
+from ips_jobdev.cli.due import policy_option, resolve_cli_policy
+from ips_jobdev.cycles._due import resolve_specialist
+from ips_jobdev.demo import DemoSummary
+from ips_jobdev.errors import ValidationError
 
 __all__ = ["demo_week_plan", "demo_week_plan_json", "plan_group"]
 

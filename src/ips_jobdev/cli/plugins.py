@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
+from ips_jobdev._plugins import DEFAULT_PLUGINS, get_adapters, get_plugin_manager, plugin_problems
 from ips_jobdev.cli._app import App, json_option, pass_app, with_examples
-from ips_jobdev.plugins import DEFAULT_PLUGINS, get_adapters, get_plugin_manager, plugin_problems
 
 __all__ = ["plugins_command"]
 

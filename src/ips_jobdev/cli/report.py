@@ -1,10 +1,10 @@
 """``ips-jobdev report fidelity|outcomes``: the figures for a period, with their definitions.
 
 JSON documents (stable: keys are only ever added): ``report fidelity --json`` is
-:meth:`ips_jobdev.reports.FidelityReport.to_dict` (``report``, ``scale``, ``period``,
+:meth:`ips_jobdev._reports.FidelityReport.to_dict` (``report``, ``scale``, ``period``,
 ``scope``, ``figures`` [{``key``, ``label``, ``value``, ``unit``, ``point``, ``anchor``,
 ``detail``, ``definition``}], ``specialists``); ``report outcomes --json`` is
-:meth:`ips_jobdev.reports.OutcomesReport.to_dict` (``report``, ``period``, ``scope``,
+:meth:`ips_jobdev._reports.OutcomesReport.to_dict` (``report``, ``period``, ``scope``,
 ``figures``, ``job_endings``, ``goals``). ``--csv`` prints one row per figure (and per
 specialist): ``report,figure,label,specialist,value,unit,point,anchor``.
 """
@@ -20,19 +20,19 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from ips_jobdev.cli._app import App, db_option, pass_app, with_examples
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
-from ips_jobdev.demo import DemoSummary
-from ips_jobdev.errors import ValidationError
-from ips_jobdev.reports import (
+from ips_jobdev._reports import (
     FidelityReport,
     Figure,
     OutcomesReport,
     fidelity_report,
     outcomes_report,
 )
-from ips_jobdev.serialize import jsonable
-from ips_jobdev.store import UnitOfWork
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev.cli._app import App, db_option, pass_app, with_examples
+from ips_jobdev.cli._serialize import jsonable
+from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
+from ips_jobdev.demo import DemoSummary
+from ips_jobdev.errors import ValidationError
 
 __all__ = ["demo_fidelity", "demo_fidelity_json", "report_group"]
 
@@ -283,7 +283,7 @@ def outcomes_command(
     if explain:
         _explain(app, report.figures)
         if report.goals:
-            from ips_jobdev.reports import DEFINITIONS
+            from ips_jobdev._reports import DEFINITIONS
 
             app.console.print(f"[bold]Program goals[/] (goals): {DEFINITIONS['goals']}")
 

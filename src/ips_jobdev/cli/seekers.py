@@ -7,8 +7,8 @@ JSON documents (stable: keys are only ever added):
   (newest first)
 - ``seekers import --json``: the import report (docs/reference/csv-import.md)
 
-where SEEKER is :func:`ips_jobdev.serialize.seeker_to_dict` (team use only: it holds the
-disclosure choice) and VISIT :func:`ips_jobdev.serialize.visit_to_dict`.
+where SEEKER is :func:`ips_jobdev.cli._serialize.seeker_to_dict` (team use only: it holds the
+disclosure choice) and VISIT :func:`ips_jobdev.cli._serialize.visit_to_dict`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._casework.visits import recent_visits
+from ips_jobdev._importing import import_seekers
+from ips_jobdev._vocab import JobSeekerStatus, parse_choice
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli._import_command import make_import_command
+from ips_jobdev.cli._serialize import seeker_to_dict
 from ips_jobdev.cli.visits import public_rows, visit_rows, visits_table
-from ips_jobdev.importing import import_seekers
-from ips_jobdev.recording import recent_visits
-from ips_jobdev.serialize import seeker_to_dict
-from ips_jobdev.vocab import JobSeekerStatus, parse_choice
 
 __all__ = ["seekers_group"]
 

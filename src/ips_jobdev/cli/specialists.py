@@ -8,7 +8,7 @@ JSON documents (stable: keys are only ever added):
 - ``specialists reassign ... --json``: ``{"from": CODE, "to": CODE, "moved": [CODE, ...],
   "planned_visits_left": N}``
 
-where SPECIALIST is :func:`ips_jobdev.serialize.specialist_to_dict`.
+where SPECIALIST is :func:`ips_jobdev.cli._serialize.specialist_to_dict`.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev.caseload import (
+from ips_jobdev._casework.caseload import (
     FULL_FIDELITY_CASELOAD,
     add_specialist,
     caseload_sizes,
     reassign_caseload,
     specialist_caseload,
 )
+from ips_jobdev._model import JobSeeker
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.model import JobSeeker
-from ips_jobdev.serialize import jsonable, specialist_to_dict
+from ips_jobdev.cli._serialize import jsonable, specialist_to_dict
 
 __all__ = ["specialists_group"]
 

@@ -8,7 +8,7 @@ JSON documents (stable: keys are only ever added):
 - ``visits log|complete|cancel --json``: ``{"visit": VISIT}``
 - ``visits import --json``: the import report (docs/reference/csv-import.md)
 
-where VISIT is :func:`ips_jobdev.serialize.visit_to_dict`, with the employer's name and
+where VISIT is :func:`ips_jobdev.cli._serialize.visit_to_dict`, with the employer's name and
 the specialist's code.
 """
 
@@ -24,16 +24,17 @@ import sqlalchemy as sa
 from rich.markup import escape
 from rich.table import Table
 
-from ips_jobdev import model, plugins
+from ips_jobdev import _model as model
+from ips_jobdev import _plugins as plugins
+from ips_jobdev._casework.visits import cancel_visit, complete_visit, log_visit
+from ips_jobdev._importing import import_visits
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli._import_command import make_import_command
+from ips_jobdev.cli._serialize import visit_to_dict
 from ips_jobdev.errors import ValidationError
-from ips_jobdev.importing import import_visits
-from ips_jobdev.recording import cancel_visit, complete_visit, log_visit
-from ips_jobdev.serialize import visit_to_dict
-from ips_jobdev.store import tables
-from ips_jobdev.store.unit_of_work import UnitOfWork
-from ips_jobdev.vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 
 __all__ = [
     "employer_names",

@@ -11,7 +11,7 @@ without a face-to-face visit and the relationship is cold.
 Nothing here is stored: :func:`summarize` folds an employer's visit history and
 :func:`employer_state` turns it into the current stage, the next visit's purpose and due
 date, and the overdue and cold flags. :func:`rapid_search_state` does the same for a job
-seeker and the 30-day rapid job search rule. :mod:`ips_jobdev.due` reads the history from
+seeker and the 30-day rapid job search rule. :mod:`ips_jobdev.cycles._due` reads the history from
 the store; the functions here take plain values, so they are easy to check by hand.
 
 >>> import datetime as dt
@@ -24,7 +24,7 @@ the store; the functions here take plain values, so they are easy to check by ha
 'due'
 """
 
-from ips_jobdev.cycles.policy import (
+from ips_jobdev.cycles._policy import (
     DEFAULT_POLICY,
     DEFAULT_POLICY_NAME,
     ContactLike,
@@ -37,8 +37,8 @@ from ips_jobdev.cycles.policy import (
     resolve_policy,
     short_date,
 )
-from ips_jobdev.cycles.rapid_search import RapidSearchState, RapidSearchStatus, rapid_search_state
-from ips_jobdev.cycles.relationship import (
+from ips_jobdev.cycles._rapid_search import RapidSearchState, RapidSearchStatus, rapid_search_state
+from ips_jobdev.cycles._relationship import (
     Contact,
     EmployerCycleState,
     EmployerStatus,

@@ -15,7 +15,7 @@ with ``created`` False. A database that holds other records is refused with
 
 >>> import datetime as dt, ips_jobdev as jobdev
 >>> from ips_jobdev.demo import build_demo
->>> with jobdev.open("sqlite:///demo.sqlite3") as uow:                  # doctest: +SKIP
+>>> with jobdev.open_store("sqlite:///demo.sqlite3") as uow:                  # doctest: +SKIP
 ...     summary = build_demo(uow, seed=2026, today=dt.date(2026, 11, 24))
 ...     uow.commit()
 >>> summary.counts["employers"]                                          # doctest: +SKIP
@@ -29,10 +29,10 @@ import random
 
 import sqlalchemy as sa
 
+from ips_jobdev._store import UnitOfWork, tables
 from ips_jobdev.demo.county import DEMO_EXTERNAL_ID_PREFIX, build_county
 from ips_jobdev.demo.summary import DemoSummary, RecentEmployer, WaitingSeeker, summarize
 from ips_jobdev.errors import IpsJobdevError
-from ips_jobdev.store import UnitOfWork, tables
 
 __all__ = [
     "DEFAULT_SEED",

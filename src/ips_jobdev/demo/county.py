@@ -17,8 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ips_jobdev.demo import fiction
-from ips_jobdev.model import (
+from ips_jobdev._model import (
     Employer,
     EmployerPerson,
     JobFitNote,
@@ -28,8 +27,8 @@ from ips_jobdev.model import (
     Preferences,
     Specialist,
 )
-from ips_jobdev.store import UnitOfWork, tables
-from ips_jobdev.vocab import (
+from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
     JobEndReason,
@@ -39,6 +38,7 @@ from ips_jobdev.vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev.demo import fiction
 
 __all__ = ["DEMO_EXTERNAL_ID_PREFIX", "DEMO_SPECIALISTS", "build_county"]
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import attrs
 
-from ips_jobdev.vocab import VisitPurpose
+from ips_jobdev._vocab import VisitPurpose
 
 __all__ = [
     "FIRST_NAMES",

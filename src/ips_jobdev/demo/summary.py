@@ -13,9 +13,9 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from ips_jobdev.serialize import jsonable
-from ips_jobdev.store import UnitOfWork, tables
-from ips_jobdev.vocab import ContactMode, JobSeekerStatus, OpeningStatus, VisitPurpose, VisitStatus
+from ips_jobdev._jsonable import jsonable
+from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus, OpeningStatus, VisitPurpose, VisitStatus
 
 __all__ = [
     "RAPID_JOB_SEARCH_DAYS",

@@ -12,14 +12,14 @@ See docs/explanation/matching-factors.md for every factor, its weight and the co
 
 from __future__ import annotations
 
-from ips_jobdev.matching.config import (
+from ips_jobdev.matching._config import (
     CONFIG_ENV,
     DEFAULT_USUAL_MILES,
     DEFAULT_WEIGHTS,
     FACTOR_NAMES,
     MatchConfig,
 )
-from ips_jobdev.matching.context import (
+from ips_jobdev.matching._context import (
     EmployerFacts,
     FactorScore,
     MatchContext,
@@ -28,8 +28,8 @@ from ips_jobdev.matching.context import (
     SeekerView,
     SpreadFacts,
 )
-from ips_jobdev.matching.engine import EmployerMatch
-from ips_jobdev.matching.factors import (
+from ips_jobdev.matching._engine import EmployerMatch
+from ips_jobdev.matching._factors import (
     FACTS,
     BusFactor,
     ColumnFactor,
@@ -43,10 +43,10 @@ from ips_jobdev.matching.factors import (
     WageFactor,
     builtin_factors,
 )
-from ips_jobdev.matching.ranking import MatchList, explain_match, rank_employers
-from ips_jobdev.matching.registry import register_factor, registered_factors, unregister_factor
-from ips_jobdev.matching.source import FILTER_NAMES
-from ips_jobdev.matching.targets import (
+from ips_jobdev.matching._ranking import MatchList, explain_match, rank_employers
+from ips_jobdev.matching._registry import register_factor, registered_factors, unregister_factor
+from ips_jobdev.matching._source import FILTER_NAMES
+from ips_jobdev.matching._targets import (
     ACTIVE_STATUSES,
     TargetEmployer,
     caseload_targets,

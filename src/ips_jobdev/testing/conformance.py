@@ -21,7 +21,7 @@ Usage, in the vendor's ``tests/test_conformance.py``::
             return MyCrmRemote(crm_server)   # .items() reads back what arrived
 
 The suite exports the standard records (:mod:`ips_jobdev.testing.records`) through
-:func:`ips_jobdev.sync.export`, exactly as ``ips-jobdev export`` does, and checks the
+:func:`ips_jobdev._sync.export.export`, exactly as ``ips-jobdev export`` does, and checks the
 contract: every record arrives once; a second export sends nothing and changes nothing; an
 edited visit or employer is one update at the same remote id; a cancelled visit is
 cancelled or deleted remotely, once; a record gone from the store is deleted (when the
@@ -47,8 +47,11 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 import pytest
 
-from ips_jobdev import outgoing, sync
-from ips_jobdev.adapters.base import (
+from ips_jobdev._records import Audience, RecordKind
+from ips_jobdev._store import Database
+from ips_jobdev._sync import export as sync
+from ips_jobdev._sync import gather as outgoing
+from ips_jobdev.adapters._base import (
     Adapter,
     CancelStyle,
     ChangeKind,
@@ -57,9 +60,7 @@ from ips_jobdev.adapters.base import (
     Outcome,
     validate_adapter_class,
 )
-from ips_jobdev.adapters.records import Audience, RecordKind
 from ips_jobdev.privacy import PrivacySettings
-from ips_jobdev.store import Database
 from ips_jobdev.testing import records as std
 
 __all__ = ["AdapterConformance", "FailingRemote", "Remote", "RemoteItem"]

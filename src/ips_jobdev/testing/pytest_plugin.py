@@ -21,7 +21,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from ips_jobdev.store import Database
+from ips_jobdev._store import Database
 from ips_jobdev.testing.records import StandardRecords, standard_database
 
 __all__ = ["jobdev_database", "jobdev_plugin_manager", "standard_records"]
@@ -49,6 +49,6 @@ def standard_records(_jobdev_standard: tuple[Database, StandardRecords]) -> Stan
 @pytest.fixture
 def jobdev_plugin_manager() -> pluggy.PluginManager:
     """A fresh plugin manager, so a test's registrations never leak into another's."""
-    from ips_jobdev.plugins import make_plugin_manager
+    from ips_jobdev._plugins import make_plugin_manager
 
     return make_plugin_manager()

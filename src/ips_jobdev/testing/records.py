@@ -24,7 +24,7 @@ from pathlib import Path
 
 import attrs
 
-from ips_jobdev.model import (
+from ips_jobdev._model import (
     Employer,
     EmployerPerson,
     FitFactorRating,
@@ -34,8 +34,8 @@ from ips_jobdev.model import (
     Specialist,
     Visit,
 )
-from ips_jobdev.store import Database
-from ips_jobdev.vocab import ContactMode, Disclosure, FitRating, VisitPurpose, VisitStatus
+from ips_jobdev._store import Database
+from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitPurpose, VisitStatus
 
 __all__ = [
     "LONG_TEXT",

@@ -12,9 +12,9 @@ import datetime as dt
 import html
 import urllib.parse
 
+from ips_jobdev._phones import PhoneNumber
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
-from ips_jobdev.phones import PhoneNumber
-from ips_jobdev.vocab import VisitStatus
 
 __all__ = [
     "company_properties",

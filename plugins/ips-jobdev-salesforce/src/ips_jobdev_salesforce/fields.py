@@ -17,8 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
-from ips_jobdev.phones import PhoneNumber
 
 __all__ = [
     "CSV_COLUMNS",

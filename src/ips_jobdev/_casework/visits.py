@@ -1,0 +1,223 @@
+"""Recording employer contacts by hand: log a visit, complete a planned one, cancel one.
+
+These functions stage the change in the unit of work and return the visit; the caller
+commits (so several changes can share one transaction)::
+
+    with ips_jobdev.open_store() as uow:
+        visit = log_visit(uow, "Example Bakery", "ab", purpose="learn-business")
+        uow.commit()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+
+from ips_jobdev import _model as model
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
+from ips_jobdev.errors import NotFoundError, ValidationError
+
+__all__ = [
+    "cancel_visit",
+    "complete_visit",
+    "last_contacts",
+    "log_visit",
+    "parse_visit_time",
+    "recent_visits",
+]
+
+FUTURE_SLACK = dt.timedelta(minutes=5)
+"""How far ahead of the clock a visit may be and still count as made (clock drift)."""
+
+
+def parse_visit_time(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """Read an ISO 8601 time; one without a UTC offset is taken in ``zone``.
+
+    >>> import zoneinfo
+    >>> parse_visit_time("2026-03-02T10:00", zoneinfo.ZoneInfo("America/Chicago")).isoformat()
+    '2026-03-02T10:00:00-06:00'
+
+    Raises:
+        ValidationError: not an ISO 8601 date and time.
+    """
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            "Visit", "at", f"{text!r} is not an ISO 8601 time such as 2026-03-02T10:00"
+        ) from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def _employer(uow: UnitOfWork, employer: model.Employer | int | str) -> model.Employer:
+    if isinstance(employer, model.Employer):
+        return employer
+    if isinstance(employer, int):
+        return uow.employers.get(employer)
+    return uow.employers.lookup(employer)
+
+
+def _specialist(uow: UnitOfWork, specialist: model.Specialist | str) -> model.Specialist:
+    if isinstance(specialist, model.Specialist):
+        return specialist
+    return uow.specialists.by_code(specialist)
+
+
+def log_visit(
+    uow: UnitOfWork,
+    employer: model.Employer | int | str,
+    specialist: model.Specialist | str,
+    *,
+    at: dt.datetime | str | None = None,
+    mode: ContactMode | str = ContactMode.IN_PERSON,
+    purpose: VisitPurpose | str = VisitPurpose.INTRODUCE,
+    seekers: Sequence[str] = (),
+    seeker_present: bool = False,
+    outcome: str | None = None,
+    next_step: str | None = None,
+    planned: bool = False,
+    duration_minutes: int = 30,
+    now: dt.datetime | None = None,
+) -> model.Visit:
+    """Record one employer contact, made (the default) or ``planned``.
+
+    Args:
+        uow: the unit of work; the visit is added and flushed (it gets its id), not committed.
+        employer: an Employer, its id, or a reference (``#12``, external id, or name).
+        specialist: a Specialist or their code.
+        at: when; a string without a UTC offset is read in the specialist's time zone;
+            ``None`` means now.
+        mode: ``in-person``, ``phone``, ``email`` or ``video``.
+        purpose: ``introduce``, ``learn-business``, ``follow-up``, ``present-job-seeker``,
+            ``job-analysis``, ``support`` or ``other``.
+        seekers: the job seekers' codes the contact was for (none: a generic contact).
+        seeker_present: a named job seeker came along.
+        outcome: what came of it.
+        next_step: what to do next.
+        planned: the visit is not made yet.
+        duration_minutes: how long it takes.
+        now: the current time (for tests); default the clock.
+
+    Raises:
+        NotFoundError: no such employer, specialist or job seeker.
+        ValidationError: a value is refused, or a visit in the future is not ``planned``.
+    """
+    current = now or model.utc_now()
+    found_employer = _employer(uow, employer)
+    found_specialist = _specialist(uow, specialist)
+    if at is None:
+        when = current
+    elif isinstance(at, str):
+        when = parse_visit_time(at, found_specialist.zone)
+    else:
+        when = at
+    status = VisitStatus.PLANNED if planned else VisitStatus.DONE
+    if not planned and when > current + FUTURE_SLACK:
+        raise ValidationError(
+            "Visit",
+            "at",
+            f"{when.isoformat()} is in the future; a visit not made yet is planned (--planned)",
+        )
+    job_seekers = [uow.seekers.by_code(code) for code in dict.fromkeys(seekers)]
+    if found_employer.id is None or found_specialist.id is None:
+        uow.flush()
+    visit = model.Visit(
+        employer_id=found_employer.id,  # type: ignore[arg-type]
+        specialist_id=found_specialist.id,  # type: ignore[arg-type]
+        at=when,
+        mode=parse_choice(ContactMode, mode, record="Visit", field="mode"),
+        purpose=parse_choice(VisitPurpose, purpose, record="Visit", field="purpose"),
+        status=status,
+        duration_minutes=duration_minutes,
+        seekers=job_seekers,
+        seeker_present=seeker_present,
+        outcome=outcome,
+        next_step=next_step,
+    )
+    uow.visits.add(visit)
+    uow.flush()
+    return visit
+
+
+def _visit(uow: UnitOfWork, visit_id: int | str) -> model.Visit:
+    text = str(visit_id).strip().lstrip("#")
+    if not text.isdigit():
+        raise NotFoundError("visit", visit_id)
+    return uow.visits.get(int(text))
+
+
+def complete_visit(
+    uow: UnitOfWork,
+    visit_id: int | str,
+    *,
+    outcome: str | None = None,
+    next_step: str | None = None,
+) -> model.Visit:
+    """Mark a planned visit as made, with what came of it (not committed).
+
+    Raises:
+        NotFoundError: no visit with this id.
+        ValidationError: the visit was cancelled.
+    """
+    visit = _visit(uow, visit_id)
+    visit.complete(outcome=outcome, next_step=next_step)
+    uow.flush()
+    return visit
+
+
+def cancel_visit(uow: UnitOfWork, visit_id: int | str, *, reason: str | None = None) -> model.Visit:
+    """Call off a planned visit, with an optional reason (not committed).
+
+    Raises:
+        NotFoundError: no visit with this id.
+        ValidationError: the visit was already made.
+    """
+    visit = _visit(uow, visit_id)
+    visit.cancel()
+    if reason:
+        visit.reason = reason
+    uow.flush()
+    return visit
+
+
+def last_contacts(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """When each employer was last contacted (visits made; planned or cancelled ones do not
+    count), in a query per 500 employers. Employers never contacted are left out."""
+    c = tables.visits.c
+    wanted = sorted(set(employer_ids))
+    out: dict[int, dt.datetime] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        statement = (
+            sa.select(c.employer_id, sa.func.max(c.at))
+            .where(c.employer_id.in_(chunk), c.status == VisitStatus.DONE)
+            .group_by(c.employer_id)
+        )
+        # max() keeps the column's type, so the times come back timezone-aware (UTC)
+        for employer_id, at in uow.session.execute(statement):
+            out[employer_id] = at
+    return out
+
+
+def recent_visits(
+    uow: UnitOfWork,
+    *,
+    employer_id: int | None = None,
+    seeker_id: int | None = None,
+    limit: int = 10,
+) -> list[model.Visit]:
+    """The latest visits (made, planned or cancelled) to an employer or for a job seeker,
+    newest first."""
+    if seeker_id is not None:
+        visits = list(uow.visits.for_seeker(seeker_id))
+        if employer_id is not None:
+            visits = [v for v in visits if v.employer_id == employer_id]
+    else:
+        visits = list(uow.visits.between(employer_id=employer_id))
+    return visits[::-1][:limit]

@@ -1,0 +1,371 @@
+"""Importing an employer list: one row per employer, with one contact person.
+
+Duplicates are found by the same ``external_id``, the same normalized name and ZIP
+(``"The Bakery, Inc."`` in 53703 is ``"Bakery"`` in 53703), or the same phone number.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ips_jobdev import _model as model
+from ips_jobdev._importing.csvfile import Source
+from ips_jobdev._importing.report import DuplicatePolicy, ImportReport, Rejection
+from ips_jobdev._importing.run import (
+    Candidate,
+    FileKey,
+    Importer,
+    Progress,
+    StoredMatch,
+    chunked,
+    run_import,
+)
+from ips_jobdev._importing.values import (
+    CellParser,
+    chain,
+    column_width,
+    model_field,
+    parse_phone_quickly,
+    parse_yes_no,
+)
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev.errors import ConcurrentUpdateError
+
+__all__ = ["EMPLOYER_COLUMNS", "EmployerImporter", "import_employers"]
+
+_E = tables.employers.c
+_P = tables.employer_people.c
+
+CONTACT_COLUMNS = {
+    "contact_name": "name",
+    "contact_title": "title",
+    "contact_phone": "phone",
+    "contact_email": "email",
+}
+
+EMPLOYER_COLUMNS = (
+    "name",
+    "external_id",
+    "industry",
+    "job_types",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "website",
+    "shifts",
+    "wage_min",
+    "wage_max",
+    "bus_access",
+    "do_not_contact",
+    *CONTACT_COLUMNS,
+    "notes",
+)
+"""The columns of an employers file, in the documented order."""
+
+_LOOKUP_CHUNK = 500
+
+
+def _two_letters(value: str | None) -> str | None:
+    if value is not None and not (len(value) == 2 and value.isalpha()):
+        raise ValueError(f"{value!r} is not a 2-letter state code such as WI")
+    return value
+
+
+def _employer_field(name: str) -> CellParser:
+    return model_field(model.Employer, name, width=column_width(_E[name]))
+
+
+def _person_field(name: str) -> CellParser:
+    return model_field(model.EmployerPerson, name, width=column_width(_P[name]))
+
+
+class EmployerImporter(Importer):
+    """Reads an employers file (see docs/reference/csv-import.md for its columns)."""
+
+    kind = "employers"
+    record = "employer"
+    required = ("name",)
+    label_column = "name"
+
+    def parsers(self) -> Mapping[str, CellParser]:
+        """Each column's parser: the model's own rules, and the database's widths."""
+        plain = ["name", "external_id", "industry", "job_types", "street", "city", "zip"]
+        plain += ["website", "shifts", "wage_min", "wage_max", "notes"]
+        parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
+        parsers["state"] = chain(_employer_field("state"), _two_letters)
+        parsers["phone"] = parse_phone_quickly
+        parsers["contact_phone"] = parse_phone_quickly
+        parsers["bus_access"] = parse_yes_no
+        parsers["do_not_contact"] = parse_yes_no
+        for column, field in CONTACT_COLUMNS.items():
+            parsers.setdefault(column, _person_field(field))
+        return {column: parsers[column] for column in EMPLOYER_COLUMNS}
+
+    def load(self) -> None:
+        """The keys of every stored employer, in one query."""
+        self.by_external: dict[str, int] = {}
+        self.by_name_zip: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        self.by_phone: dict[str, list[int]] = defaultdict(list)
+        statement = sa.select(_E.id, _E.external_id, _E.name_key, _E.zip, _E.phone)
+        for record_id, external_id, name_key, zip_code, phone in self.session.execute(statement):
+            if external_id is not None:
+                self.by_external[external_id] = record_id
+            self.by_name_zip[(name_key, zip_code[:5] if zip_code else None)].append(record_id)
+            if phone is not None:
+                self.by_phone[phone.to_storage()].append(record_id)
+
+    def complete(self, candidate: Candidate) -> list[Rejection]:
+        """Check the contact and the wage range; derive the duplicate keys."""
+        values = candidate.values
+        problems: list[Rejection] = []
+        given = [c for c in CONTACT_COLUMNS if c in values and c != "contact_name"]
+        if given and "contact_name" not in values:
+            problems.append(
+                self.reject(
+                    candidate.line, "contact_name", f"is needed when {', '.join(given)} is given"
+                )
+            )
+        problems += self._check_wages(
+            candidate.line, values.get("wage_min"), values.get("wage_max")
+        )
+        name = values["name"]
+        zip_code = values.get("zip")
+        phone = values.get("phone")
+        candidate.derived["name_key"] = model.normalize_employer_name(name)
+        candidate.derived["zip5"] = zip_code[:5] if zip_code else None
+        candidate.derived["phone_key"] = phone.to_storage() if phone is not None else None
+        return problems
+
+    def _check_wages(self, line: int, low: Any, high: Any) -> list[Rejection]:
+        if low is not None and high is not None and high < low:
+            return [self.reject(line, "wage_max", f"{high} is below wage_min {low}")]
+        return []
+
+    def file_keys(self, candidate: Candidate) -> list[FileKey]:
+        """External id, normalized name with ZIP, and phone."""
+        derived = candidate.derived
+        keys = []
+        external_id = candidate.values.get("external_id")
+        if external_id is not None:
+            keys.append(FileKey("external_id", "same external_id", ("id", external_id)))
+        keys.append(
+            FileKey("name", "same name and ZIP", ("name", derived["name_key"], derived["zip5"]))
+        )
+        if derived["phone_key"] is not None:
+            keys.append(FileKey("phone", "same phone", ("phone", derived["phone_key"])))
+        return keys
+
+    def stored_matches(self, candidate: Candidate) -> tuple[int | None, list[StoredMatch]]:
+        """The employer with this external id (the identity), and every key match."""
+        derived = candidate.derived
+        found: list[StoredMatch] = []
+        identity = None
+        external_id = candidate.values.get("external_id")
+        if external_id is not None and external_id in self.by_external:
+            identity = self.by_external[external_id]
+            found.append(StoredMatch("external_id", "same external_id", identity))
+        for record_id in self.by_name_zip.get((derived["name_key"], derived["zip5"]), ()):
+            found.append(StoredMatch("name", "same name and ZIP", record_id))
+        if derived["phone_key"] is not None:
+            for record_id in self.by_phone.get(derived["phone_key"], ()):
+                found.append(StoredMatch("phone", "same phone", record_id))
+        return identity, found
+
+    def snapshots(self, record_ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]:
+        """Stored employers and their people, a few hundred per query."""
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in chunked(record_ids, _LOOKUP_CHUNK):
+            rows = self.session.execute(sa.select(tables.employers).where(_E.id.in_(chunk)))
+            for row in rows.mappings():
+                out[row["id"]] = {**row, "people": []}
+            people = sa.select(tables.employer_people).where(_P.employer_id.in_(chunk))
+            for person in self.session.execute(people.order_by(_P.id)).mappings():
+                out[person["employer_id"]]["people"].append(dict(person))
+        return out
+
+    def changes(self, candidate: Candidate, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Columns whose non-blank cells differ from the stored employer (and its contact)."""
+        changed = {
+            column: value
+            for column, value in candidate.values.items()
+            if column not in CONTACT_COLUMNS and stored[column] != value
+        }
+        contact = self._contact(candidate)
+        if contact:
+            person = next(
+                (p for p in stored["people"] if p["name"].casefold() == contact["name"].casefold()),
+                None,
+            )
+            if person is None:
+                changed["contact"] = {"id": None, **contact}
+            else:
+                differs = {k: v for k, v in contact.items() if k != "name" and person[k] != v}
+                if differs:
+                    changed["contact"] = {"id": person["id"], **differs}
+        return changed
+
+    def check_update(
+        self, candidate: Candidate, stored: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> list[Rejection]:
+        """The wage range must still hold with the stored values the row leaves alone."""
+        low = changes.get("wage_min", stored["wage_min"])
+        high = changes.get("wage_max", stored["wage_max"])
+        return self._check_wages(candidate.line, low, high)
+
+    def describe(self, record_id: int, stored: Mapping[str, Any]) -> str:
+        """``employer #12 'Example Bakery'``."""
+        return f"employer #{record_id} {stored['name']!r}"
+
+    @staticmethod
+    def _contact(candidate: Candidate) -> dict[str, Any]:
+        return {
+            field: candidate.values[column]
+            for column, field in CONTACT_COLUMNS.items()
+            if column in candidate.values
+        }
+
+    def insert(self, candidates: Sequence[Candidate]) -> list[int]:
+        """One multi-row INSERT for the employers, one for their contacts."""
+        now = model.utc_now()
+        rows = []
+        for candidate in candidates:
+            row: dict[str, Any] = dict(_NEW_EMPLOYER, created_at=now, updated_at=now)
+            row.update(
+                (column, value)
+                for column, value in candidate.values.items()
+                if column not in CONTACT_COLUMNS
+            )
+            row["name_key"] = candidate.derived["name_key"]
+            rows.append(row)
+        # RETURNING rows may come back in any order; within one file the created rows'
+        # names and ZIPs are unique (duplicates were set aside), so they map ids back
+        statement = sa.insert(tables.employers).returning(_E.id, _E.name_key, _E.zip)
+        returned = {
+            (key, zip_code): i for i, key, zip_code in self.session.execute(statement, rows)
+        }
+        ids = [returned[(row["name_key"], row["zip"])] for row in rows]
+        people = []
+        for candidate, record_id in zip(candidates, ids, strict=True):
+            contact = self._contact(candidate)
+            if contact:
+                people.append(dict(_NEW_PERSON, employer_id=record_id, **contact))
+        if people:
+            self.session.execute(sa.insert(tables.employer_people), people)
+        return ids
+
+    def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
+        """Load the employers to change and change them (their versions go up)."""
+        by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
+        statement = sa.select(model.Employer).where(_E.id.in_(list(by_id)))
+        for employer in self.session.scalars(statement):
+            changes, stored = by_id[employer.id]  # type: ignore[index]
+            if employer.version != stored["version"]:
+                raise ConcurrentUpdateError(
+                    f"employer #{employer.id} was changed by someone else during the import; "
+                    "nothing was written. Import again."
+                )
+            for column, value in changes.items():
+                if column != "contact":
+                    setattr(employer, column, value)
+            contact = changes.get("contact")
+            if contact is not None:
+                _apply_contact(employer, contact)
+        self.uow.flush()
+
+
+_NEW_EMPLOYER: dict[str, Any] = {
+    "external_id": None,
+    "industry": None,
+    "job_types": [],
+    "street": None,
+    "city": None,
+    "state": None,
+    "zip": None,
+    "latitude": None,
+    "longitude": None,
+    "phone": None,
+    "website": None,
+    "size": None,
+    "shifts": [],
+    "hours_note": None,
+    "wage_min": None,
+    "wage_max": None,
+    "bus_access": None,
+    "do_not_contact": False,
+    "notes": None,
+    "version": 1,
+}
+
+_NEW_PERSON: dict[str, Any] = {
+    "title": None,
+    "phone": None,
+    "email": None,
+    "makes_hiring_decisions": False,
+    "notes": None,
+    "version": 1,
+}
+
+
+def _apply_contact(employer: model.Employer, contact: Mapping[str, Any]) -> None:
+    fields = {k: v for k, v in contact.items() if k != "id"}
+    if contact["id"] is None:
+        employer.add_person(model.EmployerPerson(**fields))
+        return
+    person = next(p for p in employer.people if p.id == contact["id"])
+    for field, value in fields.items():
+        setattr(person, field, value)
+
+
+def import_employers(
+    uow: UnitOfWork,
+    source: Source,
+    *,
+    partial: bool = False,
+    dry_run: bool = False,
+    on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
+    rejects_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import an employers CSV file in one transaction, and commit it.
+
+    Args:
+        uow: the unit of work to write through (it is committed unless nothing is written).
+        source: a path, or a binary file object.
+        partial: write the good rows even when others are rejected (default: all or
+            nothing).
+        dry_run: check and report, write nothing.
+        on_duplicate: ``"reject"`` (default), ``"skip"`` or ``"update"`` a row that
+            duplicates a stored employer (same external id, normalized name and ZIP, or
+            phone). A row equal to its stored employer is "unchanged", never a duplicate.
+        rejects_path: where to write the rejected rows with a ``reason`` column.
+        progress: called as ``progress(done, total)`` while the file is checked and written.
+
+    Returns:
+        The report: a result for every row, the rejections, the warnings.
+
+    Raises:
+        ValidationError: the file cannot be read as a whole (encoding, no ``name`` column).
+
+    Example:
+        >>> with ips_jobdev.open_store("sqlite:///county.sqlite3") as uow:       # doctest: +SKIP
+        ...     report = import_employers(uow, "employers.csv", dry_run=True)
+        >>> report.summary()                                             # doctest: +SKIP
+        '12 created, 0 updated, 0 unchanged, 0 skipped, 0 rejected'
+    """
+    return run_import(
+        EmployerImporter(uow),
+        source,
+        partial=partial,
+        dry_run=dry_run,
+        on_duplicate=on_duplicate,
+        rejects_path=rejects_path,
+        progress=progress,
+    )

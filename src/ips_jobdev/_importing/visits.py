@@ -1,0 +1,338 @@
+"""Importing employer contacts (visits) made or planned.
+
+A visit is identified by its employer, specialist and time: a row with the same three
+as a stored visit is that visit (unchanged when every other value is the same too). The
+employer is named by external id, ``#id`` or name; the specialist and job seekers by
+their codes, and each must already be in the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ips_jobdev import _model as model
+from ips_jobdev._importing.csvfile import Source
+from ips_jobdev._importing.report import DuplicatePolicy, ImportReport, Rejection
+from ips_jobdev._importing.run import (
+    Candidate,
+    FileKey,
+    Importer,
+    Progress,
+    StoredMatch,
+    chunked,
+    run_import,
+)
+from ips_jobdev._importing.values import (
+    CellParser,
+    column_width,
+    model_field,
+    parse_aware_datetime,
+    parse_whole_number,
+    parse_yes_no,
+    split_list,
+    text_up_to,
+)
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev.errors import ConcurrentUpdateError
+
+__all__ = ["VISIT_COLUMNS", "VisitImporter", "import_visits"]
+
+_V = tables.visits.c
+_VS = tables.visit_seekers.c
+_E = tables.employers.c
+
+VISIT_COLUMNS = (
+    "employer",
+    "specialist",
+    "at",
+    "mode",
+    "purpose",
+    "seekers",
+    "seeker_present",
+    "outcome",
+    "next_step",
+    "status",
+    "duration_minutes",
+)
+"""The columns of a visits file, in the documented order."""
+
+_COMPARED = (
+    "mode",
+    "purpose",
+    "status",
+    "duration_minutes",
+    "seeker_present",
+    "outcome",
+    "next_step",
+)
+_LOOKUP_CHUNK = 500
+
+
+class VisitImporter(Importer):
+    """Reads a visits file (see docs/reference/csv-import.md for its columns)."""
+
+    kind = "visits"
+    record = "visit"
+    required = ("employer", "specialist", "at")
+    aliases = {"job_seekers": "seekers"}
+    label_column = "employer"
+
+    def parsers(self) -> Mapping[str, CellParser]:
+        """Each column's parser: the model's own vocabularies for mode, purpose, status."""
+        return {
+            "employer": text_up_to(column_width(_E.name)),
+            "specialist": text_up_to(column_width(tables.specialists.c.code)),
+            "at": parse_aware_datetime,
+            "mode": model_field(model.Visit, "mode"),
+            "purpose": model_field(model.Visit, "purpose"),
+            "seekers": split_list,
+            "seeker_present": parse_yes_no,
+            "outcome": model_field(model.Visit, "outcome"),
+            "next_step": model_field(model.Visit, "next_step"),
+            "status": model_field(model.Visit, "status"),
+            "duration_minutes": parse_whole_number,
+        }
+
+    def load(self) -> None:
+        """Employers' references, specialists' and job seekers' codes: one query each."""
+        self.employer_by_external: dict[str, int] = {}
+        self.employer_ids: set[int] = set()
+        self.employers_by_name: dict[str, list[int]] = defaultdict(list)
+        for record_id, external_id, name_key in self.session.execute(
+            sa.select(_E.id, _E.external_id, _E.name_key)
+        ):
+            self.employer_ids.add(record_id)
+            if external_id is not None:
+                self.employer_by_external[external_id] = record_id
+            self.employers_by_name[name_key].append(record_id)
+        specialists = tables.specialists.c
+        self.specialists = {
+            code.lower(): record_id
+            for record_id, code in self.session.execute(sa.select(specialists.id, specialists.code))
+        }
+        seekers = tables.job_seekers.c
+        self.seekers = {
+            code.lower(): record_id
+            for record_id, code in self.session.execute(sa.select(seekers.id, seekers.code))
+        }
+        self.now = model.utc_now()
+
+    def _employer(self, reference: str) -> tuple[int | None, str | None]:
+        if reference.startswith("#") and reference[1:].isdigit():
+            record_id = int(reference[1:])
+            if record_id in self.employer_ids:
+                return record_id, None
+            return None, f"no employer {reference}"
+        if reference in self.employer_by_external:
+            return self.employer_by_external[reference], None
+        named = self.employers_by_name.get(model.normalize_employer_name(reference), [])
+        if len(named) == 1:
+            return named[0], None
+        if not named:
+            return None, f"no employer with external id or name {reference!r}"
+        ids = ", ".join(f"#{i}" for i in named[:5])
+        return None, f"{reference!r} names {len(named)} employers ({ids}); use the external id"
+
+    def complete(self, candidate: Candidate) -> list[Rejection]:
+        """Resolve employer, specialist and job seekers; default the status from the time."""
+        values = candidate.values
+        line = candidate.line
+        problems: list[Rejection] = []
+        employer_id, why = self._employer(values["employer"])
+        if why is not None:
+            problems.append(self.reject(line, "employer", why, values["employer"]))
+        specialist_id = self.specialists.get(values["specialist"].lower())
+        if specialist_id is None:
+            reason = (
+                f"no specialist {values['specialist']!r}; add them first with "
+                "'ips-jobdev specialists add'"
+            )
+            problems.append(self.reject(line, "specialist", reason, values["specialist"]))
+        seeker_ids: list[int] = []
+        for code in values.get("seekers", []):
+            seeker_id = self.seekers.get(code.lower())
+            if seeker_id is None:
+                problems.append(self.reject(line, "seekers", f"no job seeker {code!r}", code))
+            elif seeker_id not in seeker_ids:
+                seeker_ids.append(seeker_id)
+        if values.get("seeker_present") and not values.get("seekers"):
+            problems.append(
+                self.reject(line, "seeker_present", "no job seeker is named in 'seekers'")
+            )
+        at: dt.datetime = values["at"]
+        values.setdefault("status", VisitStatus.PLANNED if at > self.now else VisitStatus.DONE)
+        candidate.derived.update(
+            employer_id=employer_id,
+            specialist_id=specialist_id,
+            seeker_ids=seeker_ids,
+            key=(employer_id, specialist_id, at.astimezone(dt.UTC)),
+        )
+        candidate.label = f"{values['employer']} at {at.isoformat()}"
+        return problems
+
+    def prepare_matching(self, candidates: Sequence[Candidate]) -> None:
+        """Load the keys of stored visits within the file's time span, in one query."""
+        self.by_key: dict[tuple[int, int, dt.datetime], int] = {}
+        if not candidates:
+            return
+        times = [c.derived["key"][2] for c in candidates]
+        statement = sa.select(_V.id, _V.employer_id, _V.specialist_id, _V.at).where(
+            _V.at >= min(times), _V.at <= max(times)
+        )
+        for record_id, employer_id, specialist_id, at in self.session.execute(statement):
+            self.by_key[(employer_id, specialist_id, at)] = record_id
+
+    def file_keys(self, candidate: Candidate) -> list[FileKey]:
+        """Employer, specialist and time."""
+        return [FileKey("at", "same employer, specialist and time", candidate.derived["key"])]
+
+    def stored_matches(self, candidate: Candidate) -> tuple[int | None, list[StoredMatch]]:
+        """The stored visit with the same employer, specialist and time."""
+        record_id = self.by_key.get(candidate.derived["key"])
+        if record_id is None:
+            return None, []
+        return record_id, [StoredMatch("at", "same employer, specialist and time", record_id)]
+
+    def snapshots(self, record_ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]:
+        """Stored visits with their job seekers' ids, a few hundred per query."""
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in chunked(record_ids, _LOOKUP_CHUNK):
+            for row in self.session.execute(
+                sa.select(tables.visits).where(_V.id.in_(chunk))
+            ).mappings():
+                out[row["id"]] = {**row, "seeker_ids": set()}
+            links = sa.select(_VS.visit_id, _VS.seeker_id).where(_VS.visit_id.in_(chunk))
+            for visit_id, seeker_id in self.session.execute(links):
+                out[visit_id]["seeker_ids"].add(seeker_id)
+        return out
+
+    def changes(self, candidate: Candidate, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Non-blank cells that differ from the stored visit."""
+        values = candidate.values
+        changed = {c: values[c] for c in _COMPARED if c in values and stored[c] != values[c]}
+        if "seekers" in values and set(candidate.derived["seeker_ids"]) != stored["seeker_ids"]:
+            changed["seeker_ids"] = candidate.derived["seeker_ids"]
+        return changed
+
+    def check_update(
+        self, candidate: Candidate, stored: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> list[Rejection]:
+        """A visit with the job seeker present must still name a job seeker."""
+        present = changes.get("seeker_present", stored["seeker_present"])
+        seekers = changes.get("seeker_ids", stored["seeker_ids"])
+        if present and not seekers:
+            reason = "no job seeker is named in 'seekers'"
+            return [self.reject(candidate.line, "seeker_present", reason)]
+        return []
+
+    def describe(self, record_id: int, stored: Mapping[str, Any]) -> str:
+        """``visit #40 (2026-03-02T16:00:00+00:00)``."""
+        return f"visit #{record_id} ({stored['at'].isoformat()})"
+
+    def insert(self, candidates: Sequence[Candidate]) -> list[int]:
+        """One multi-row INSERT for the visits, one for their job seekers."""
+        now = model.utc_now()
+        rows = []
+        for c in candidates:
+            values = c.values
+            rows.append(
+                {
+                    "employer_id": c.derived["employer_id"],
+                    "specialist_id": c.derived["specialist_id"],
+                    "person_id": None,
+                    "at": values["at"],
+                    "duration_minutes": values.get("duration_minutes", 30),
+                    "mode": values.get("mode", ContactMode.IN_PERSON),
+                    "purpose": values.get("purpose", VisitPurpose.INTRODUCE),
+                    "status": values["status"],
+                    "seeker_present": values.get("seeker_present", False),
+                    "outcome": values.get("outcome"),
+                    "next_step": values.get("next_step"),
+                    "reason": None,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        # RETURNING rows may come back in any order; within one file the created visits'
+        # employer, specialist and time are unique, so they map the ids back
+        statement = sa.insert(tables.visits).returning(
+            _V.id, _V.employer_id, _V.specialist_id, _V.at
+        )
+        returned = {
+            (employer_id, specialist_id, at): i
+            for i, employer_id, specialist_id, at in self.session.execute(statement, rows)
+        }
+        ids = [returned[c.derived["key"]] for c in candidates]
+        links = [
+            {"visit_id": visit_id, "seeker_id": seeker_id}
+            for c, visit_id in zip(candidates, ids, strict=True)
+            for seeker_id in c.derived["seeker_ids"]
+        ]
+        if links:
+            self.session.execute(sa.insert(tables.visit_seekers), links)
+        return ids
+
+    def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
+        """Load the visits to change and change them (their versions go up)."""
+        by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
+        wanted = {s for changes, _ in by_id.values() for s in changes.get("seeker_ids", ())}
+        seekers = {
+            s.id: s
+            for s in self.session.scalars(
+                sa.select(model.JobSeeker).where(tables.job_seekers.c.id.in_(list(wanted)))
+            )
+        }
+        statement = sa.select(model.Visit).where(_V.id.in_(list(by_id)))
+        for visit in self.session.scalars(statement):
+            changes, stored = by_id[visit.id]  # type: ignore[index]
+            if visit.version != stored["version"]:
+                raise ConcurrentUpdateError(
+                    f"visit #{visit.id} was changed by someone else during the import; "
+                    "nothing was written. Import again."
+                )
+            for column, value in changes.items():
+                if column == "seeker_ids":
+                    visit.seekers = [seekers[i] for i in value]
+                else:
+                    setattr(visit, column, value)
+        self.uow.flush()
+
+
+def import_visits(
+    uow: UnitOfWork,
+    source: Source,
+    *,
+    partial: bool = False,
+    dry_run: bool = False,
+    on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
+    rejects_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a visits CSV file in one transaction, and commit it.
+
+    The arguments are those of :func:`~ips_jobdev._importing.import_employers`. ``at`` must
+    carry a UTC offset (``2026-03-02T10:00-06:00``); a time without one is rejected. A
+    visit without a ``status`` is ``planned`` when it lies in the future, else ``done``.
+
+    Raises:
+        ValidationError: the file cannot be read as a whole (encoding, a required column
+            missing).
+    """
+    return run_import(
+        VisitImporter(uow),
+        source,
+        partial=partial,
+        dry_run=dry_run,
+        on_duplicate=on_duplicate,
+        rejects_path=rejects_path,
+        progress=progress,
+    )

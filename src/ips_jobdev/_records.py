@@ -1,0 +1,331 @@
+"""The records adapters receive: redacted, read-only, with a fingerprint of their content.
+
+Adapters never see the store's model objects. :mod:`ips_jobdev.privacy` builds these frozen
+records from the store and removes what the adapter's :class:`Audience` may not see, before
+any adapter code runs. Every record has:
+
+- ``id``: the local id in the store (an int), and ``key``: a stable text key such as
+  ``"visit-42"`` that a vendor can use as an external id;
+- ``fingerprint``: a hash of everything in the record; the sync state keeps the
+  fingerprint last sent, so a record whose fingerprint is unchanged is not sent again.
+
+Times are timezone-aware and in UTC; ``VisitRecord.timezone`` names the specialist's zone
+for display. Phone numbers are E.164 strings with an RFC 3966 ``;ext=`` suffix when there is
+an extension. Money is a string with two decimals (``"15.50"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from typing import Any, TypeAlias
+
+import attrs
+
+from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitPurpose, VisitStatus
+
+__all__ = [
+    "Audience",
+    "EmployerRecord",
+    "ExportRecord",
+    "FitNoteRecord",
+    "FitRatingRecord",
+    "PersonRecord",
+    "RecordKind",
+    "SeekerRef",
+    "VisitRecord",
+    "record_to_dict",
+]
+
+
+class Audience(enum.StrEnum):
+    """Who will read what an adapter sends; decides what :mod:`ips_jobdev.privacy` removes.
+
+    - ``team``: the IPS team's own tools (spreadsheets, county systems): everything the
+      team records about employers, visits and job-fit notes.
+    - ``personal-calendar``: a specialist's calendar, which may sync to a phone or a cloud
+      service: job seekers appear by program code unless the specialist opts in.
+    - ``employer-facing``: a CRM shared with business-development staff or employers:
+      nothing about treatment, diagnosis, benefits, preferences or job fit, no free text
+      the team wrote, and a job seeker who did not choose to disclose never appears.
+    """
+
+    TEAM = "team"
+    PERSONAL_CALENDAR = "personal-calendar"
+    EMPLOYER_FACING = "employer-facing"
+
+
+class RecordKind(enum.StrEnum):
+    """The kinds of record an adapter can take."""
+
+    EMPLOYER = "employer"
+    PERSON = "person"
+    VISIT = "visit"
+    FIT_NOTE = "fit-note"
+
+
+def _optional_disclosure(value: Any) -> Disclosure | None:
+    return None if value is None else Disclosure(value)
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value or ())
+
+
+@attrs.frozen(slots=True)
+class SeekerRef:
+    """A job seeker as one audience may see them.
+
+    Attributes:
+        label: how to show the job seeker (a program code, initials or a name, as privacy
+            allows); never empty.
+        code: the program code, or ``None`` when the audience may not have it.
+        name: the name, or ``None`` when the audience may not have it (or none is recorded).
+        disclosure: the job seeker's disclosure choice (team audience only, else ``None``).
+    """
+
+    label: str
+    code: str | None = None
+    name: str | None = None
+    disclosure: Disclosure | None = attrs.field(default=None, converter=_optional_disclosure)
+
+
+@attrs.frozen(slots=True)
+class EmployerRecord:
+    """An employer as an adapter receives it. ``notes`` is ``None`` outside the team."""
+
+    id: int
+    name: str
+    external_id: str | None = None
+    industry: str | None = None
+    job_types: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    website: str | None = None
+    size: int | None = None
+    shifts: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    hours_note: str | None = None
+    wage_min: str | None = None
+    wage_max: str | None = None
+    bus_access: bool | None = None
+    do_not_contact: bool = False
+    notes: str | None = None
+
+    kind = RecordKind.EMPLOYER
+
+    @property
+    def key(self) -> str:
+        """The stable text key, ``"employer-<id>"``."""
+        return f"employer-{self.id}"
+
+    @property
+    def address(self) -> str:
+        """The postal address on one line (empty when nothing is recorded)."""
+        parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the record's content (changes when anything an adapter sees changes)."""
+        return _fingerprint(self)
+
+
+@attrs.frozen(slots=True)
+class PersonRecord:
+    """Someone at an employer. ``notes`` is ``None`` outside the team."""
+
+    id: int
+    employer_id: int
+    employer_name: str
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    makes_hiring_decisions: bool = False
+    notes: str | None = None
+
+    kind = RecordKind.PERSON
+
+    @property
+    def key(self) -> str:
+        """The stable text key, ``"person-<id>"``."""
+        return f"person-{self.id}"
+
+    @property
+    def employer_key(self) -> str:
+        """The key of the employer this person works at."""
+        return f"employer-{self.employer_id}"
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the record's content."""
+        return _fingerprint(self)
+
+
+@attrs.frozen(slots=True)
+class VisitRecord:
+    """An employer contact (planned, made or cancelled) with what a calendar or CRM needs.
+
+    ``title`` and ``description`` are wording prepared by privacy for the audience: use
+    them rather than composing text from job seekers' data. ``reason``, ``outcome`` and
+    ``next_step`` are the team's free text: all three for the team; for a personal calendar
+    only ``reason``, with job seekers' names replaced by their labels; nothing for an
+    employer-facing audience.
+    """
+
+    id: int
+    employer_id: int
+    employer_name: str
+    specialist_code: str
+    specialist_name: str
+    timezone: str
+    start: dt.datetime
+    end: dt.datetime
+    mode: ContactMode = attrs.field(converter=ContactMode)
+    purpose: VisitPurpose = attrs.field(converter=VisitPurpose)
+    status: VisitStatus = attrs.field(converter=VisitStatus)
+    title: str
+    description: str
+    employer_address: str | None = None
+    employer_phone: str | None = None
+    person_id: int | None = None
+    person_name: str | None = None
+    person_title: str | None = None
+    person_phone: str | None = None
+    specialist_email: str | None = None
+    seekers: tuple[SeekerRef, ...] = attrs.field(default=(), converter=_tuple)
+    seeker_present: bool = False
+    reason: str | None = None
+    outcome: str | None = None
+    next_step: str | None = None
+
+    kind = RecordKind.VISIT
+
+    @property
+    def key(self) -> str:
+        """The stable text key, ``"visit-<id>"``."""
+        return f"visit-{self.id}"
+
+    @property
+    def employer_key(self) -> str:
+        """The key of the employer visited."""
+        return f"employer-{self.employer_id}"
+
+    @property
+    def person_key(self) -> str | None:
+        """The key of the person met, when one is named."""
+        return None if self.person_id is None else f"person-{self.person_id}"
+
+    @property
+    def duration_minutes(self) -> int:
+        """The planned length in minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the visit was called off."""
+        return self.status is VisitStatus.CANCELLED
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the record's content."""
+        return _fingerprint(self)
+
+
+@attrs.frozen(slots=True)
+class FitRatingRecord:
+    """One factor of a job-fit note: the factor name, its rating and a comment."""
+
+    factor: str
+    rating: FitRating = attrs.field(converter=FitRating)
+    comment: str | None = None
+
+
+@attrs.frozen(slots=True)
+class FitNoteRecord:
+    """A job-fit note. Only ever given to adapters whose audience is ``team``."""
+
+    id: int
+    seeker: SeekerRef
+    employer_id: int
+    employer_name: str
+    author_code: str
+    overall: FitRating = attrs.field(converter=FitRating)
+    written_at: dt.datetime
+    opening_id: int | None = None
+    opening_title: str | None = None
+    ratings: tuple[FitRatingRecord, ...] = attrs.field(default=(), converter=_tuple)
+    text: str | None = None
+
+    kind = RecordKind.FIT_NOTE
+
+    @property
+    def key(self) -> str:
+        """The stable text key, ``"fit-note-<id>"``."""
+        return f"fit-note-{self.id}"
+
+    @property
+    def employer_key(self) -> str:
+        """The key of the employer the note is about."""
+        return f"employer-{self.employer_id}"
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the record's content."""
+        return _fingerprint(self)
+
+
+ExportRecord: TypeAlias = EmployerRecord | PersonRecord | VisitRecord | FitNoteRecord
+"""Any record an adapter can receive."""
+
+
+_SCALARS = frozenset({type(None), bool, int, float, str})
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls))
+    return names
+
+
+def _plain(value: Any) -> Any:
+    cls = type(value)
+    if cls in _SCALARS:  # the common case first: fingerprints run over every record
+        return value
+    if isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if attrs.has(cls):
+        return {name: _plain(getattr(value, name)) for name in _field_names(cls)}
+    raise TypeError(f"cannot turn {cls.__name__} into a plain value")
+
+
+def record_to_dict(record: ExportRecord | SeekerRef | FitRatingRecord) -> dict[str, Any]:
+    """The record as plain JSON values (times in UTC ISO 8601, enums as their value).
+
+    Records also carry ``kind`` and ``key``:
+
+    >>> record_to_dict(EmployerRecord(id=3, name="Example Bakery"))["key"]
+    'employer-3'
+    """
+    out: dict[str, Any] = _plain(record)
+    if not isinstance(record, SeekerRef | FitRatingRecord):
+        out = {"kind": record.kind.value, "key": record.key, **out}
+    return out
+
+
+def _fingerprint(record: ExportRecord) -> str:
+    text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()

@@ -1,0 +1,90 @@
+"""Imperative mapping of the model's attrs classes onto the tables.
+
+:func:`start_mappers` runs once per process; every mapped class gets optimistic locking
+through its ``version`` column.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import registry, relationship
+
+from ips_jobdev import _model as model
+from ips_jobdev._store import tables
+
+__all__ = ["mapper_registry", "start_mappers"]
+
+mapper_registry = registry(metadata=tables.metadata)
+_lock = threading.Lock()
+_started = False
+
+
+def _stamp_name_key(mapper: Any, connection: Any, target: model.Employer) -> None:
+    target.name_key = model.normalize_employer_name(target.name)  # type: ignore[attr-defined]
+
+
+def _touch(mapper: Any, connection: Any, target: Any) -> None:
+    target.updated_at = model.utc_now()
+
+
+def start_mappers() -> None:
+    """Map the model classes (idempotent; safe to call from several threads)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        m = mapper_registry.map_imperatively
+        m(
+            model.Specialist,
+            tables.specialists,
+            version_id_col=tables.specialists.c.version,
+        )
+        m(
+            model.EmployerPerson,
+            tables.employer_people,
+            version_id_col=tables.employer_people.c.version,
+        )
+        m(
+            model.Employer,
+            tables.employers,
+            version_id_col=tables.employers.c.version,
+            properties={
+                "people": relationship(
+                    model.EmployerPerson,
+                    cascade="all, delete-orphan",
+                    order_by=tables.employer_people.c.id,
+                    lazy="selectin",
+                ),
+            },
+        )
+        m(
+            model.JobSeeker,
+            tables.job_seekers,
+            version_id_col=tables.job_seekers.c.version,
+        )
+        m(
+            model.Visit,
+            tables.visits,
+            version_id_col=tables.visits.c.version,
+            properties={
+                "seekers": relationship(
+                    model.JobSeeker,
+                    secondary=tables.visit_seekers,
+                    order_by=tables.job_seekers.c.code,
+                    lazy="selectin",
+                ),
+            },
+        )
+        m(model.JobOpening, tables.job_openings, version_id_col=tables.job_openings.c.version)
+        m(model.JobFitNote, tables.job_fit_notes, version_id_col=tables.job_fit_notes.c.version)
+        m(model.JobStart, tables.job_starts, version_id_col=tables.job_starts.c.version)
+        m(model.ProgramGoal, tables.program_goals, version_id_col=tables.program_goals.c.version)
+
+        event.listen(model.Employer, "before_insert", _stamp_name_key)
+        event.listen(model.Employer, "before_update", _stamp_name_key)
+        for cls in (model.Employer, model.JobSeeker, model.Visit):
+            event.listen(cls, "before_update", _touch)
+        _started = True

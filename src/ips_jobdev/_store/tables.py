@@ -1,0 +1,255 @@
+"""The database tables. Migrations in ``store/migrations`` create exactly these.
+
+A test compares this metadata with the migrated schema, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+
+from ips_jobdev._store.types import (
+    Money,
+    PhoneType,
+    PreferencesType,
+    RatingsType,
+    TagList,
+    UTCDateTime,
+)
+from ips_jobdev._vocab import (
+    ContactMode,
+    FitRating,
+    JobEndReason,
+    JobSeekerStatus,
+    OpeningStatus,
+    VisitPurpose,
+    VisitStatus,
+)
+
+__all__ = ["metadata"]
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _choice(enum_type: type[enum.StrEnum]) -> sa.Enum:
+    """A string column holding an enum's values (no native enum type: easy to extend)."""
+    return sa.Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=30,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+specialists = sa.Table(
+    "specialists",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(200)),
+    sa.Column("office_zip", sa.String(10)),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("weekly_contact_target", sa.Integer, nullable=False),
+    sa.Column("work_days", sa.String(40), nullable=False),
+    sa.Column("work_start", sa.Time, nullable=False),
+    sa.Column("work_end", sa.Time, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+employers = sa.Table(
+    "employers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("external_id", sa.String(100), unique=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("name_key", sa.String(300), nullable=False, index=True),
+    sa.Column("industry", sa.String(100), index=True),
+    sa.Column("job_types", TagList, nullable=False),
+    sa.Column("street", sa.String(300)),
+    sa.Column("city", sa.String(100)),
+    sa.Column("state", sa.String(2)),
+    sa.Column("zip", sa.String(10), index=True),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("phone", PhoneType, index=True),
+    sa.Column("website", sa.String(300)),
+    sa.Column("size", sa.Integer),
+    sa.Column("shifts", TagList, nullable=False),
+    sa.Column("hours_note", sa.String(300)),
+    sa.Column("wage_min", Money),
+    sa.Column("wage_max", Money),
+    sa.Column("bus_access", sa.Boolean),
+    sa.Column("do_not_contact", sa.Boolean, nullable=False),
+    sa.Column("notes", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+employer_people = sa.Table(
+    "employer_people",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "employer_id",
+        sa.Integer,
+        sa.ForeignKey("employers.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(200)),
+    sa.Column("phone", PhoneType),
+    sa.Column("email", sa.String(200)),
+    sa.Column("makes_hiring_decisions", sa.Boolean, nullable=False),
+    sa.Column("notes", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+job_seekers = sa.Table(
+    "job_seekers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200)),
+    sa.Column("specialist_id", sa.Integer, sa.ForeignKey("specialists.id"), index=True),
+    sa.Column("ips_start", sa.Date),
+    sa.Column("status", _choice(JobSeekerStatus), nullable=False),
+    sa.Column("preferences", PreferencesType, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+visits = sa.Table(
+    "visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False),
+    sa.Column("specialist_id", sa.Integer, sa.ForeignKey("specialists.id"), nullable=False),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("employer_people.id", ondelete="SET NULL")),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("mode", _choice(ContactMode), nullable=False),
+    sa.Column("purpose", _choice(VisitPurpose), nullable=False),
+    sa.Column("status", _choice(VisitStatus), nullable=False),
+    sa.Column("seeker_present", sa.Boolean, nullable=False),
+    sa.Column("outcome", sa.Text),
+    sa.Column("next_step", sa.Text),
+    sa.Column("reason", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Index("ix_visits_employer_at", "employer_id", "at"),
+    sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
+)
+
+visit_seekers = sa.Table(
+    "visit_seekers",
+    metadata,
+    sa.Column(
+        "visit_id", sa.Integer, sa.ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+job_openings = sa.Table(
+    "job_openings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("job_type", sa.String(100)),
+    sa.Column("hours_per_week", sa.Float),
+    sa.Column("shifts", TagList, nullable=False),
+    sa.Column("wage", Money),
+    sa.Column("advertised", sa.Boolean, nullable=False),
+    sa.Column("status", _choice(OpeningStatus), nullable=False),
+    sa.Column("learned_on", sa.Date),
+    sa.Column("notes", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+job_fit_notes = sa.Table(
+    "job_fit_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
+    sa.Column("opening_id", sa.Integer, sa.ForeignKey("job_openings.id")),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("specialists.id"), nullable=False),
+    sa.Column("ratings", RatingsType, nullable=False),
+    sa.Column("overall", _choice(FitRating), nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("written_at", UTCDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+job_starts = sa.Table(
+    "job_starts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("job_seekers.id"), nullable=False, index=True),
+    sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False, index=True),
+    sa.Column("opening_id", sa.Integer, sa.ForeignKey("job_openings.id")),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("job_type", sa.String(100)),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("hours_per_week", sa.Float),
+    sa.Column("wage", Money),
+    sa.Column("competitive", sa.Boolean, nullable=False),
+    sa.Column("end_date", sa.Date),
+    sa.Column("end_reason", _choice(JobEndReason)),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+program_goals = sa.Table(
+    "program_goals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("metric", sa.String(40), nullable=False),
+    sa.Column("target", Money, nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("scope", sa.String(40), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+sync_state = sa.Table(
+    "sync_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("adapter", sa.String(40), nullable=False),
+    sa.Column("target", sa.String(500), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("local_id", sa.Integer, nullable=False),
+    sa.Column("remote_id", sa.String(500)),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("sequence", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint(
+        "adapter", "target", "record_kind", "local_id", name="uq_sync_state_record"
+    ),
+)
+"""Per adapter and target: each record's remote id, the fingerprint and sequence last sent,
+and whether it was deleted there (written by :mod:`ips_jobdev._sync.export`)."""

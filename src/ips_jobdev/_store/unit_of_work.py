@@ -1,0 +1,207 @@
+"""The unit of work: one transaction, the repositories, and the commit that checks versions.
+
+>>> import ips_jobdev as jobdev
+>>> with jobdev.open_store("sqlite://") as uow:          # doctest: +SKIP
+...     uow.specialists.add(jobdev.Specialist(code="jd", name="Jo Doe"))
+...     uow.commit()
+"""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Self
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from ips_jobdev._store import database, migrate
+from ips_jobdev._store.mapping import start_mappers
+from ips_jobdev._store.repositories import (
+    EmployerRepository,
+    FitNoteRepository,
+    GoalRepository,
+    JobSeekerRepository,
+    JobStartRepository,
+    OpeningRepository,
+    SpecialistRepository,
+    VisitRepository,
+)
+from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
+
+__all__ = ["Database", "UnitOfWork", "open_store"]
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL) that hands out units of work.
+
+    Make one per process and reuse it (it holds the connection pool); ``url`` defaults to
+    ``$IPS_JOBDEV_DB`` or the embedded SQLite file. An empty database gets the schema on
+    first use; an out-of-date one raises
+    :class:`~ips_jobdev.errors.SchemaOutOfDateError` until ``ips-jobdev db upgrade`` is run.
+
+    Example:
+        >>> db = Database("sqlite://")                  # doctest: +SKIP
+        >>> with db.unit_of_work() as uow: ...          # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        url: str | os.PathLike[str] | None = None,
+        *,
+        check_schema: bool = True,
+        **engine_options: object,
+    ) -> None:
+        start_mappers()
+        self.url = database.resolve_database_url(url)
+        self.engine = database.make_engine(self.url, **engine_options)
+        if self.url in ("sqlite://", "sqlite:///:memory:"):
+            # an in-memory database lives in one connection; keep it for the whole object
+            self.engine.dispose()
+            self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._schema_checked = False
+        if check_schema:
+            self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Create the schema in an empty database; refuse one at another version."""
+        if not self._schema_checked:
+            database.check_schema(self.engine)
+            self._schema_checked = True
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Bring the schema up to date; returns the revisions before and after."""
+        result = migrate.upgrade(self.engine)
+        self._schema_checked = True
+        return result
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work (use it in a ``with`` block)."""
+        self.ensure_schema()
+        return UnitOfWork(self._sessions(), owner=None)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+
+class UnitOfWork:
+    """One transaction over the record, with a repository per kind of record.
+
+    Nothing is written until :meth:`commit`; leaving the ``with`` block without committing
+    rolls everything back, so a failure half-way leaves the database as it was. Records
+    loaded in the block can still be read after it (detached, with the values they had);
+    load related records inside the block.
+    """
+
+    def __init__(self, session: Session, owner: Database | None) -> None:
+        self.session = session
+        self._owner = owner
+        self.specialists = SpecialistRepository(session)
+        self.employers = EmployerRepository(session)
+        self.seekers = JobSeekerRepository(session)
+        self.visits = VisitRepository(session)
+        self.openings = OpeningRepository(session)
+        self.fit_notes = FitNoteRepository(session)
+        self.job_starts = JobStartRepository(session)
+        self.goals = GoalRepository(session)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc is not None:
+                self.session.rollback()
+            # close() ends the transaction (rolling back anything uncommitted) without
+            # expiring loaded records, so they stay readable after the block
+            self.session.close()
+        finally:
+            if self._owner is not None:
+                self._owner.dispose()
+
+    def flush(self) -> None:
+        """Send pending changes (assigning ids) without committing."""
+        with _translated_errors(self.session):
+            self.session.flush()
+
+    def commit(self) -> None:
+        """Write everything in one transaction.
+
+        Raises:
+            ConcurrentUpdateError: someone saved one of these records since it was loaded.
+            ValidationError: a uniqueness or reference rule of the database was broken.
+        """
+        with _translated_errors(self.session):
+            self.session.commit()
+
+    def rollback(self) -> None:
+        """Forget every change since the last commit."""
+        self.session.rollback()
+
+
+class _translated_errors:
+    """Turn SQLAlchemy's failures into the library's own errors (and roll back)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            return
+        if isinstance(exc, sa.exc.StatementError) and isinstance(exc.orig, IpsJobdevError):
+            # a column type refused a value (a naive datetime): raise our error, not SQLAlchemy's
+            self.session.rollback()
+            raise exc.orig from exc
+        if isinstance(exc, StaleDataError):
+            self.session.rollback()
+            raise ConcurrentUpdateError(
+                "someone else saved this record since you loaded it; nothing was written. "
+                f"Reload and try again. ({exc})"
+            ) from exc
+        if isinstance(exc, IntegrityError):
+            self.session.rollback()
+            raise ValidationError("database", "constraint", str(exc.orig).splitlines()[0]) from exc
+        if isinstance(exc, sa.exc.OperationalError):
+            self.session.rollback()
+            raise IpsJobdevError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+
+
+def open_store(
+    url: str | os.PathLike[str] | None = None, *, check_schema: bool = True
+) -> UnitOfWork:
+    """Open the database and start one unit of work; the engine closes when it ends.
+
+    The short form for scripts::
+
+        with ips_jobdev.open_store("sqlite:///county.sqlite3") as uow:
+            uow.employers.add(Employer(name="Example Bakery", zip="53703"))
+            uow.commit()
+
+    Long-running programs should keep a :class:`Database` and call
+    :meth:`Database.unit_of_work` instead.
+    """
+    db = Database(url, check_schema=check_schema)
+    return UnitOfWork(db._sessions(), owner=db)

@@ -1,0 +1,579 @@
+"""What is due: employer visits due or overdue, and job seekers at risk of the 30-day rule.
+
+:func:`list_due` is the use case behind ``ips-jobdev due``. It reads each employer's visit
+history from the store and derives the relationship's state with
+:mod:`ips_jobdev.cycles` (nothing derived is stored), and the first face-to-face employer
+contact of each job seeker on the caseload. The week planner uses the same readers.
+
+>>> import ips_jobdev as jobdev                                    # doctest: +SKIP
+>>> with jobdev.open_store(url) as uow:                                  # doctest: +SKIP
+...     for item in list_due(uow, specialist="jd").items:
+...         print(item.due, item.name, item.reason)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import zoneinfo
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ips_jobdev import _model as model
+from ips_jobdev._geo import employer_location
+from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._vocab import ContactMode, FitRating, JobSeekerStatus, VisitStatus
+from ips_jobdev.cycles import (
+    Contact,
+    CyclePolicy,
+    EmployerCycleState,
+    EmployerStatus,
+    RapidSearchState,
+    RapidSearchStatus,
+    employer_state,
+    local_date,
+    rapid_search_state,
+    resolve_policy,
+    summarize,
+)
+
+__all__ = [
+    "DEFAULT_ZONE",
+    "DueItem",
+    "DueList",
+    "EmployerInfo",
+    "day_start",
+    "employer_infos",
+    "first_contacts",
+    "list_due",
+    "relationship_states",
+    "resolve_specialist",
+    "seeker_states",
+    "specialist_employer_ids",
+]
+
+DEFAULT_ZONE = "America/Chicago"
+"""The time zone used when no specialist is named (the model's default)."""
+
+_v = tables.visits.c
+_vs = tables.visit_seekers.c
+_js = tables.job_seekers.c
+_emp = tables.employers.c
+IdSource = sa.Select[Any] | Collection[int]
+
+
+def day_start(day: dt.date, zone: str | zoneinfo.ZoneInfo) -> dt.datetime:
+    """Local midnight at the start of ``day`` in ``zone``, as an aware datetime."""
+    tz = zone if isinstance(zone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(zone)
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
+
+
+def resolve_specialist(uow: UnitOfWork, specialist: model.Specialist | str) -> model.Specialist:
+    """A specialist given as a record or a code (:class:`~ips_jobdev.NotFoundError` if
+    unknown)."""
+    if isinstance(specialist, model.Specialist):
+        return specialist
+    return uow.specialists.by_code(specialist)
+
+
+def _counted_modes(policy: CyclePolicy) -> list[ContactMode]:
+    return [ContactMode.IN_PERSON] if policy.face_to_face_only else list(ContactMode)
+
+
+def _in(column: sa.ColumnElement[Any], ids: IdSource) -> sa.ColumnElement[bool]:
+    if isinstance(ids, sa.Select):
+        return column.in_(ids)
+    return column.in_(sorted(ids))
+
+
+# -- employers ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class EmployerInfo:
+    """The few facts about an employer that due lists and plans show."""
+
+    id: int
+    name: str
+    street: str | None
+    city: str | None
+    zip: str | None
+    latitude: float | None
+    longitude: float | None
+    job_types: tuple[str, ...]
+    do_not_contact: bool
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        """Its coordinates, else its ZIP centroid, else ``None``."""
+        return employer_location(self)
+
+    @property
+    def address(self) -> str:
+        """Street, city and ZIP on one line."""
+        return ", ".join(p for p in (self.street, self.city, self.zip) if p)
+
+
+def employer_infos(uow: UnitOfWork, ids: IdSource) -> dict[int, EmployerInfo]:
+    """:class:`EmployerInfo` by id for the employers in ``ids`` (a list or a SELECT)."""
+    statement = sa.select(
+        _emp.id,
+        _emp.name,
+        _emp.street,
+        _emp.city,
+        _emp.zip,
+        _emp.latitude,
+        _emp.longitude,
+        _emp.job_types,
+        _emp.do_not_contact,
+    ).where(_in(_emp.id, ids))
+    return {
+        row.id: EmployerInfo(
+            id=row.id,
+            name=row.name,
+            street=row.street,
+            city=row.city,
+            zip=row.zip,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            job_types=tuple(row.job_types),
+            do_not_contact=row.do_not_contact,
+        )
+        for row in uow.session.execute(statement)
+    }
+
+
+def specialist_employer_ids(
+    specialist_id: int | None,
+    *,
+    on: dt.date,
+    zone: str,
+    policy: CyclePolicy,
+    include_cold: bool = False,
+) -> sa.Select[Any]:
+    """A SELECT of the employers on a specialist's list on day ``on``.
+
+    An employer is on the list when the specialist made a counted visit there, or a counted
+    visit there was made for a job seeker now on their caseload (so a reassigned caseload
+    brings its employers along), within the last ``cold_after_days`` (ever, with
+    ``include_cold``); or when the specialist has a visit planned there from ``on``.
+    With no specialist: every employer with such a visit.
+    """
+    end = day_start(on + dt.timedelta(days=1), zone)
+    start = day_start(on, zone)
+    made = [_v.status == VisitStatus.DONE, _v.mode.in_(_counted_modes(policy)), _v.at < end]
+    if not include_cold:
+        made.append(_v.at >= _cold_line(on, zone, policy))
+    planned = [_v.status == VisitStatus.PLANNED, _v.at >= start]
+    if specialist_id is None:
+        return (
+            sa.union(
+                sa.select(_v.employer_id).where(*made), sa.select(_v.employer_id).where(*planned)
+            )
+            .subquery()
+            .select()
+        )
+    caseload = sa.select(_js.id).where(
+        _js.specialist_id == specialist_id, _js.status != JobSeekerStatus.CLOSED
+    )
+    own = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *made)
+    for_caseload = (
+        sa.select(_v.employer_id)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(_vs.seeker_id.in_(caseload), *made)
+    )
+    own_planned = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *planned)
+    return sa.union(own, for_caseload, own_planned).subquery().select()
+
+
+def _cold_line(on: dt.date, zone: str, policy: CyclePolicy) -> dt.datetime:
+    """Counted visits before this moment are ``cold_after_days`` or more days old on
+    ``on`` (a relationship whose last one is older has gone cold)."""
+    return day_start(on - dt.timedelta(days=policy.cold_after_days - 1), zone)
+
+
+def _count_cold(
+    uow: UnitOfWork, specialist_id: int | None, *, on: dt.date, zone: str, policy: CyclePolicy
+) -> int:
+    """How many employers on the specialist's list (ever) have gone cold by ``on``."""
+    ever = specialist_employer_ids(
+        specialist_id, on=on, zone=zone, policy=policy, include_cold=True
+    )
+    end = day_start(on + dt.timedelta(days=1), zone)
+    last = (
+        sa.select(_v.employer_id)
+        .join(tables.employers, _emp.id == _v.employer_id)
+        .where(
+            _v.employer_id.in_(ever),
+            _v.status == VisitStatus.DONE,
+            _v.mode.in_(_counted_modes(policy)),
+            _v.at < end,
+            _emp.do_not_contact.is_(False),
+        )
+        .group_by(_v.employer_id)
+        .having(sa.func.max(_v.at) < _cold_line(on, zone, policy))
+        .subquery()
+    )
+    return int(uow.session.scalar(sa.select(sa.func.count()).select_from(last)) or 0)
+
+
+def _interest(
+    uow: UnitOfWork,
+    ids: IdSource,
+    infos: dict[int, EmployerInfo],
+    pool: Sequence[model.JobSeeker],
+    *,
+    since: dt.datetime,
+) -> dict[int, list[str]]:
+    """The job seekers in ``pool`` interested in each employer, by program code.
+
+    Interested: a visit to the employer was made or planned for them since ``since``, or a
+    job-fit note for them there is not rated poor, or they want one of its job types.
+    """
+    searching = {s.id: s for s in pool if s.status is JobSeekerStatus.SEARCHING}
+    found: dict[int, set[str]] = {}
+    if not searching:
+        return {}
+    pool_ids = sorted(i for i in searching if i is not None)
+    visits = (
+        sa.select(_v.employer_id, _vs.seeker_id)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(
+            _in(_v.employer_id, ids),
+            _vs.seeker_id.in_(pool_ids),
+            _v.status != VisitStatus.CANCELLED,
+            _v.at >= since,
+        )
+        .distinct()
+    )
+    fn = tables.job_fit_notes.c
+    notes = (
+        sa.select(fn.employer_id, fn.seeker_id)
+        .where(_in(fn.employer_id, ids), fn.seeker_id.in_(pool_ids), fn.overall != FitRating.POOR)
+        .distinct()
+    )
+    for statement in (visits, notes):
+        for employer_id, seeker_id in uow.session.execute(statement):
+            found.setdefault(employer_id, set()).add(searching[seeker_id].code)
+    by_type: dict[str, set[str]] = {}
+    for seeker in searching.values():
+        avoid = set(seeker.preferences.avoid)
+        for job_type in seeker.preferences.job_types:
+            if job_type not in avoid:
+                by_type.setdefault(job_type, set()).add(seeker.code)
+    if by_type:
+        for employer_id, info in infos.items():
+            for job_type in info.job_types:
+                if job_type in by_type:
+                    found.setdefault(employer_id, set()).update(by_type[job_type])
+    return {employer_id: sorted(codes) for employer_id, codes in found.items()}
+
+
+def relationship_states(
+    uow: UnitOfWork,
+    ids: IdSource,
+    *,
+    on: dt.date,
+    zone: str,
+    policy: CyclePolicy,
+    pool: Sequence[model.JobSeeker] = (),
+    infos: dict[int, EmployerInfo] | None = None,
+    planned_from: dt.date | None = None,
+) -> dict[int, EmployerCycleState]:
+    """The cycle state on day ``on`` of every employer in ``ids`` (a list or a SELECT).
+
+    Reads the visits made before the end of ``on`` and folds them with
+    :func:`ips_jobdev.cycles.summarize`; ``pool`` is the job seekers whose interest sets
+    the keep-in-touch interval (see :func:`_interest`). A state's ``planned`` is the first
+    visit planned there from ``planned_from`` (default: ``on``) on.
+    """
+    end = day_start(on + dt.timedelta(days=1), zone)
+    infos = infos if infos is not None else employer_infos(uow, ids)
+    history = (
+        sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
+        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < end)
+        .order_by(_v.employer_id, _v.at)
+    )
+    summaries = {
+        employer_id: summarize(
+            (Contact(row.at, row.purpose, row.mode.face_to_face) for row in rows),
+            policy,
+            zone=zone,
+        )
+        for employer_id, rows in itertools.groupby(
+            uow.session.execute(history), key=lambda row: row.employer_id
+        )
+    }
+    planned_rows = (
+        sa.select(_v.employer_id, sa.func.min(_v.at))
+        .where(
+            _in(_v.employer_id, ids),
+            _v.status == VisitStatus.PLANNED,
+            _v.at >= day_start(planned_from or on, zone),
+        )
+        .group_by(_v.employer_id)
+    )
+    planned = {
+        employer_id: local_date(at, zone) for employer_id, at in uow.session.execute(planned_rows)
+    }
+    since = day_start(on - dt.timedelta(days=policy.cold_after_days), zone)
+    interest = _interest(uow, ids, infos, pool, since=since)
+    states: dict[int, EmployerCycleState] = {}
+    for employer_id, info in infos.items():
+        states[employer_id] = employer_state(
+            summaries.get(employer_id) or summarize((), policy),
+            policy,
+            on=on,
+            interested=interest.get(employer_id, []),
+            planned=planned.get(employer_id),
+            employer_id=employer_id,
+            employer_name=info.name,
+        )
+    return states
+
+
+# -- job seekers ----------------------------------------------------------------------------
+
+
+def first_contacts(
+    uow: UnitOfWork, seeker_ids: Iterable[int], *, before: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When the first face-to-face employer contact was made for each job seeker (visits
+    made before ``before`` that name them, whether or not they came along)."""
+    ids = sorted(seeker_ids)
+    if not ids:
+        return {}
+    statement = (
+        sa.select(_vs.seeker_id, sa.func.min(_v.at))
+        .join(tables.visits, _v.id == _vs.visit_id)
+        .where(
+            _vs.seeker_id.in_(ids),
+            _v.status == VisitStatus.DONE,
+            _v.mode == ContactMode.IN_PERSON,
+            _v.at < before,
+        )
+        .group_by(_vs.seeker_id)
+    )
+    return {row[0]: row[1] for row in uow.session.execute(statement)}
+
+
+def seeker_states(
+    uow: UnitOfWork,
+    seekers: Sequence[model.JobSeeker],
+    *,
+    on: dt.date,
+    zone: str,
+    policy: CyclePolicy,
+) -> list[RapidSearchState]:
+    """The rapid job search state of each job seeker on day ``on``, in the given order."""
+    end = day_start(on + dt.timedelta(days=1), zone)
+    firsts = first_contacts(uow, (s.id for s in seekers if s.id is not None), before=end)
+    states = []
+    for seeker in seekers:
+        first = firsts.get(seeker.id) if seeker.id is not None else None
+        states.append(
+            rapid_search_state(
+                seeker.ips_start,
+                local_date(first, zone) if first else None,
+                on=on,
+                policy=policy,
+                seeker_id=seeker.id,
+                seeker_code=seeker.code,
+            )
+        )
+    return states
+
+
+def _planned_for_seekers(
+    uow: UnitOfWork, seeker_ids: Sequence[int], *, start: dt.datetime, zone: str
+) -> dict[int, dt.date]:
+    if not seeker_ids:
+        return {}
+    statement = (
+        sa.select(_vs.seeker_id, sa.func.min(_v.at))
+        .join(tables.visits, _v.id == _vs.visit_id)
+        .where(
+            _vs.seeker_id.in_(sorted(seeker_ids)),
+            _v.status == VisitStatus.PLANNED,
+            _v.mode == ContactMode.IN_PERSON,
+            _v.at >= start,
+        )
+        .group_by(_vs.seeker_id)
+    )
+    return {sid: local_date(at, zone) for sid, at in uow.session.execute(statement)}
+
+
+# -- the use case ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DueItem:
+    """One thing on the due list: an employer visit or a job seeker's first contact.
+
+    ``kind`` is ``"employer"`` or ``"job-seeker"``; ``due`` is the employer's due date or
+    the job seeker's 30-day mark; ``planned`` the date of a visit already planned for it.
+    """
+
+    kind: str
+    id: int
+    name: str
+    due: dt.date | None
+    status: str
+    reason: str
+    planned: dt.date | None = None
+    employer: EmployerCycleState | None = None
+    seeker: RapidSearchState | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``ips-jobdev due --json`` (docs/reference/cli.md)."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "id": self.id,
+            "name": self.name,
+            "due": self.due,
+            "status": self.status,
+            "reason": self.reason,
+            "planned": self.planned,
+        }
+        if self.employer is not None:
+            e = self.employer
+            out.update(
+                stage=e.stage,
+                stage_title=e.stage_title,
+                next_stage=e.next_stage,
+                next_title=e.next_title,
+                next_purpose=e.next_purpose,
+                days_overdue=e.days_overdue,
+                last_face_to_face=e.last_face_to_face,
+                interested_seekers=list(e.interested_seekers),
+            )
+        if self.seeker is not None:
+            s = self.seeker
+            out.update(
+                ips_start=s.ips_start,
+                days_since_start=s.days_since_start,
+                days_left=s.days_left,
+                first_contact=s.first_contact,
+            )
+        return out
+
+
+@attrs.frozen
+class DueList:
+    """What :func:`list_due` found, most urgent first."""
+
+    on: dt.date
+    specialist: str | None
+    policy: str
+    items: list[DueItem]
+    cold: int
+    """How many of the listed relationships have gone cold (listed only on request)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``ips-jobdev due --json``."""
+        return {
+            "on": self.on,
+            "specialist": self.specialist,
+            "policy": self.policy,
+            "cold": self.cold,
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+def list_due(
+    uow: UnitOfWork,
+    *,
+    specialist: model.Specialist | str | None = None,
+    on: dt.date | None = None,
+    policy: CyclePolicy | str | None = None,
+    include_cold: bool = False,
+) -> DueList:
+    """Employers whose next visit is overdue or due within the policy's window (7 days,
+    ``on`` included), and job seekers at risk of missing (or past) the 30-day mark with no
+    employer contact yet; most urgent first (earliest date first, job seekers before
+    employers on the same day).
+
+    Args:
+        uow: the unit of work to read from.
+        specialist: one specialist's list (a code or record); ``None`` for everyone.
+        on: the day to judge (default: today in the specialist's time zone).
+        policy: the cycle policy, a registered name or a TOML path (default: the default).
+        include_cold: also list relationships that have gone cold (after the rest).
+    """
+    chosen = resolve_policy(policy)
+    who = resolve_specialist(uow, specialist) if specialist is not None else None
+    zone = who.timezone if who is not None else DEFAULT_ZONE
+    day = on or dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+    caseload = list(uow.seekers.on_caseload(who.id if who is not None else None))
+    ids = specialist_employer_ids(
+        who.id if who is not None else None,
+        on=day,
+        zone=zone,
+        policy=chosen,
+        include_cold=include_cold,
+    )
+    infos = employer_infos(uow, ids)
+    states = relationship_states(
+        uow, ids, on=day, zone=zone, policy=chosen, pool=caseload, infos=infos
+    )
+    items: list[DueItem] = []
+    cold_items: list[DueItem] = []
+    for employer_id, state in states.items():
+        if infos[employer_id].do_not_contact:
+            continue
+        if state.status is EmployerStatus.COLD:
+            cold_items.append(_employer_item(state, infos[employer_id]))
+        elif state.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE):
+            items.append(_employer_item(state, infos[employer_id]))
+    searching = [s for s in caseload if s.status is JobSeekerStatus.SEARCHING]
+    planned = _planned_for_seekers(
+        uow, [s.id for s in searching if s.id is not None], start=day_start(day, zone), zone=zone
+    )
+    for rapid in seeker_states(uow, searching, on=day, zone=zone, policy=chosen):
+        waiting = rapid.first_contact is None and rapid.status in (
+            RapidSearchStatus.AT_RISK,
+            RapidSearchStatus.MISSED,
+        )
+        if waiting and rapid.seeker_id is not None:
+            items.append(
+                DueItem(
+                    kind="job-seeker",
+                    id=rapid.seeker_id,
+                    name=rapid.seeker_code or "",
+                    due=rapid.deadline,
+                    status=rapid.status.value,
+                    reason=rapid.reason,
+                    planned=planned.get(rapid.seeker_id),
+                    seeker=rapid,
+                )
+            )
+    items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
+    cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
+    cold = (
+        len(cold_items)
+        if include_cold
+        else _count_cold(uow, who.id if who else None, on=day, zone=zone, policy=chosen)
+    )
+    return DueList(
+        on=day,
+        specialist=who.code if who is not None else None,
+        policy=chosen.name,
+        items=items + cold_items,
+        cold=cold,
+    )
+
+
+def _employer_item(state: EmployerCycleState, info: EmployerInfo) -> DueItem:
+    return DueItem(
+        kind="employer",
+        id=info.id,
+        name=info.name,
+        due=state.due,
+        status=state.status.value,
+        reason=state.reason,
+        planned=state.planned,
+        employer=state,
+    )

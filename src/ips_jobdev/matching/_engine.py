@@ -1,0 +1,560 @@
+"""Ranking employers for a job seeker: hard filters, part scores, totals, best first.
+
+The total is the weighted mean of the parts (an unknown part counts 0.5), rounded to four
+places; ties go by employer name, then id. Scoring runs column by column: each factor
+scores every distinct combination of the facts it declares once, and visit history is
+read only for the employers that could still reach the list (their best case, with full
+marks for the relationship part, beats the worst case of the list's last place).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from operator import add
+from typing import Any
+
+import attrs
+from sqlalchemy.orm import Session
+
+from ips_jobdev._geo import zip_centroid
+from ips_jobdev.matching._config import MatchConfig
+from ips_jobdev.matching._context import (
+    EmployerFacts,
+    FactorScore,
+    MatchContext,
+    RelationshipFacts,
+    SeekerView,
+    SpreadFacts,
+    label,
+)
+from ips_jobdev.matching._factors import MatchFactor, builtin_factors
+from ips_jobdev.matching._registry import registered_factors
+from ips_jobdev.matching._source import (
+    FILTER_NAMES,
+    EmployerColumns,
+    decode_tags,
+    employer_names,
+    relationship_facts,
+)
+
+__all__ = [
+    "ActiveFactor",
+    "EmployerMatch",
+    "SeekerScoring",
+    "active_factors",
+    "combine",
+    "empty_filter_counts",
+]
+
+_EPSILON = 1e-4  # scores are shown to four places; anything closer may tie once rounded
+_ALL_HISTORY_SHARE = 3  # above 1/3 of the rows as candidates, read all visit history at once
+_ALL_HISTORY_MIN = 5000  # ... when there are at least this many candidates
+
+
+@attrs.frozen(slots=True)
+class EmployerMatch:
+    """One employer in a ranking: its total score and every factor's part with a reason.
+
+    ``filtered_by`` is set only by :func:`~ips_jobdev.matching.explain_match` when a hard
+    filter would keep the employer off the job seeker's list.
+    """
+
+    employer_id: int
+    employer_name: str
+    score: float
+    parts: list[FactorScore]
+    miles: float | None = None
+    filtered_by: str | None = None
+
+    def part(self, name: str) -> FactorScore | None:
+        """The part of factor ``name`` (``None`` when no such factor ran)."""
+        return next((p for p in self.parts if p.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: id, name, score, miles and each factor's part and reason."""
+        out: dict[str, Any] = {
+            "id": self.employer_id,
+            "name": self.employer_name,
+            "score": self.score,
+            "miles": self.miles,
+            "factors": {
+                p.name: {"score": p.score, "weight": p.weight, "reason": p.reason}
+                for p in self.parts
+            },
+        }
+        if self.filtered_by is not None:
+            out["filtered_by"] = self.filtered_by
+        return out
+
+
+@attrs.frozen(slots=True)
+class ActiveFactor:
+    """A factor as it runs for one job seeker: its weight here and how it is computed.
+
+    ``unknown`` marks a factor whose part is unknown for every employer for this job
+    seeker: it counts its neutral 0.5 without any employer being looked at.
+    """
+
+    factor: MatchFactor
+    weight: float
+    facts: tuple[str, ...] | None
+    function: Callable[..., float | None] | None
+    deferred: bool
+    unknown: bool = False
+
+
+def active_factors(view: SeekerView, config: MatchConfig) -> list[ActiveFactor]:
+    """Built-in then registered factors, weighted for ``view`` (0 where one does not apply)."""
+    out: list[ActiveFactor] = []
+    for factor in [*builtin_factors(config), *registered_factors()]:
+        weight = float(config.weight(factor.name, factor.weight))
+        applies = getattr(factor, "applies", None)
+        if applies is not None and not applies(view):
+            weight = 0.0
+        declared = getattr(factor, "facts", None)
+        facts = tuple(declared) if declared is not None else None
+        maker = getattr(factor, "part_function", None)
+        function = maker(view, config) if facts is not None and maker is not None else None
+        deferred = facts is None or "relationship" in facts
+        always_unknown = getattr(factor, "always_unknown", None)
+        unknown = facts is not None and always_unknown is not None and bool(always_unknown(view))
+        out.append(ActiveFactor(factor, weight, facts, function, deferred, unknown))
+    return out
+
+
+def _all_avoided(raw: object, avoid: frozenset[str]) -> bool:
+    """True when an employer has job types and every one of them is avoided."""
+    types = [label(t) for t in decode_tags(raw)]
+    return bool(types) and all(t in avoid for t in types)
+
+
+def _decode_bus(raw: object) -> bool | None:
+    return None if raw is None else bool(raw)
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "job_types": decode_tags,
+    "shifts": decode_tags,
+    "bus_access": _decode_bus,
+}
+
+
+_FACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "job_types": ("job_types",),
+    "industry": ("industry",),
+    "shifts": ("shifts",),
+    "wage_min": ("wage_min",),
+    "wage_max": ("wage_max",),
+    "bus_access": ("bus_access",),
+    "distance": ("zip", "latitude", "longitude"),
+    "spread": (),
+    "relationship": (),
+}
+
+
+def _money(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+@attrs.define
+class SeekerScoring:
+    """Scores employer columns for one job seeker (used by ranking and caseload targets).
+
+    ``history`` holds visit facts already read for every employer (caseload targets read
+    them once for all job seekers); otherwise they are read for candidates as needed.
+    """
+
+    session: Session
+    view: SeekerView
+    config: MatchConfig
+    factors: list[ActiveFactor]
+    spread: dict[int, int]
+    history: dict[int, tuple[int, dt.date | None]] | None = None
+    _loaded: set[int] = attrs.field(factory=set)
+    _partial: dict[int, tuple[int, dt.date | None]] = attrs.field(factory=dict)
+
+    def columns_needed(self) -> set[str] | None:
+        """The employer columns this job seeker's factors and filters read (``None``: all)."""
+        needed: set[str] = set()
+        for active in self.factors:
+            if not active.weight or active.unknown:
+                continue
+            if active.facts is None:
+                return None
+            for fact in active.facts:
+                needed.update(_FACT_COLUMNS[fact])
+        if self.view.avoid:
+            needed |= {"industry", "job_types"}
+        if self.view.limit is not None and self.view.home is not None:
+            needed.update(_FACT_COLUMNS["distance"])
+        return needed
+
+    @property
+    def total_weight(self) -> float:
+        """The sum of the weights that count for this job seeker."""
+        return sum(a.weight for a in self.factors)
+
+    # -- hard filters done in Python, and distances -------------------------------------
+
+    def miles(self, table: EmployerColumns) -> list[float | None]:
+        """Miles from home to each employer, in tenths (``None`` where unknown)."""
+        return table.miles_from(self.view.home)
+
+    def keep(self, table: EmployerColumns, filtered: dict[str, int]) -> list[int] | None:
+        """Indexes of the rows the hard filters keep (``None``: all), counting removals.
+
+        Applies what SQL could not (or, for caseload targets, did not): avoided employer
+        names, industries, the exact distance limit, and employers whose known job types
+        are all avoided.
+        """
+        view = self.view
+        avoid = view.avoid
+        use_names = bool(view.avoid_names) and table.name_key is not None
+        limit = view.limit if view.home is not None else None
+        if not (avoid or use_names or limit is not None):
+            return None
+        size = len(table)
+        early: set[int] = set()  # rows removed by name or industry (few)
+        if use_names:
+            names, avoided = table.name_key, view.avoid_names
+            assert names is not None
+            early.update([i for i, n in enumerate(names) if n in avoided])
+            filtered["avoided_employer"] += len(early)
+        if avoid:
+            industries = table.industry
+            avoided_industries = {v for v in set(industries) if v and label(v) in avoid}
+            rows: set[int] = set()
+            if avoided_industries:
+                rows = {i for i, v in enumerate(industries) if v in avoided_industries}
+            filtered["avoided_industry"] += len(rows - early)
+            early |= rows
+        kept: Sequence[int] = range(size)
+        if limit is not None:
+            miles = self.miles(table)
+            kept = [i for i, m in enumerate(miles) if m is None or m <= limit]
+            far_early = sum(1 for i in early if (m := miles[i]) is not None and m > limit)
+            filtered["distance_limit"] += size - len(kept) - far_early
+        if early:
+            kept = [i for i in kept if i not in early]
+        if avoid:
+            job_types = table.job_types
+            all_avoided = {raw for raw in set(job_types) if _all_avoided(raw, avoid)}
+            if all_avoided:
+                before = len(kept)
+                kept = [i for i in kept if job_types[i] not in all_avoided]
+                filtered["avoided_job_types"] += before - len(kept)
+        return None if len(kept) == size else list(kept)
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def _key_column(self, fact: str, table: EmployerColumns) -> list[Any]:
+        if fact == "distance":
+            return self.miles(table)
+        if fact == "spread":
+            get = self.spread.get
+            return [get(i, 0) for i in table.ids]
+        if fact == "relationship":
+            facts = self.relationship_for(table.ids)
+            return [facts.get(i, (0, None)) for i in table.ids]
+        column: list[Any] = getattr(table, fact)
+        return column
+
+    def _weighted(self, active: ActiveFactor, table: EmployerColumns) -> Iterable[float]:
+        """``weight * part`` for every row, in order (neutral 0.5 for an unknown part)."""
+        assert active.facts is not None
+        weight = active.weight
+        bulk = getattr(active.factor, "part_column", None)
+        if bulk is not None:
+            columns = [self._key_column(f, table) for f in active.facts]
+            parts = bulk(self.view, self.config, *columns)
+            weighted = {p: weight * (0.5 if p is None else p) for p in set(parts)}
+            return map(weighted.__getitem__, parts)
+        keys: list[Any]
+        if len(active.facts) == 1:
+            keys = self._key_column(active.facts[0], table)
+        else:
+            keys = list(zip(*(self._key_column(f, table) for f in active.facts), strict=True))
+        contribution: dict[Any, float] = {}
+        if active.function is None:
+            first: dict[Any, int] = {}
+            for index, key in enumerate(keys):
+                first.setdefault(key, index)
+            for key, index in first.items():
+                part = active.factor.score(self.context(table, index)).score
+                contribution[key] = weight * (0.5 if part is None else part)
+        else:
+            function = active.function
+            decoders = [_DECODERS.get(f) for f in active.facts]
+            for key in set(keys):
+                if len(decoders) == 1:
+                    decode = decoders[0]
+                    part = function(key if decode is None else decode(key))
+                else:
+                    values = [v if d is None else d(v) for d, v in zip(decoders, key, strict=True)]
+                    part = function(*values)
+                contribution[key] = weight * (0.5 if part is None else part)
+        return map(contribution.__getitem__, keys)
+
+    def prune(
+        self,
+        table: EmployerColumns,
+        *,
+        need: float | None = None,
+        k: int | None = None,
+    ) -> list[int] | None:
+        """Rows that may still reach a weighted sum of ``need``, or the top ``k``.
+
+        Scores the heaviest factors first; after each, a row whose best case (full marks
+        on everything not yet scored) stays below the target is dropped. The target is
+        ``need``, or the ``k``-th best worst case so far. Returns ``None`` when nothing
+        was dropped. Exact: only rows that cannot qualify are dropped.
+        """
+        known = [a for a in self.factors if not a.deferred and a.weight and not a.unknown]
+        heavy = sorted(known, key=lambda a: -a.weight)[:-1]  # the last is scored anyway
+        if not heavy:
+            return None
+        margin = 2 * _EPSILON * self.total_weight
+        floor = sum(0.5 * a.weight for a in self.factors if a.unknown and not a.deferred)
+        rest = sum(a.weight for a in known) + sum(a.weight for a in self.factors if a.deferred)
+        rows: list[int] | None = None
+        partial: list[float] | None = None
+        for active in heavy:
+            sub = table if rows is None else table.take_for(self.view.home, rows)
+            column = self._weighted(active, sub)
+            partial = list(column) if partial is None else list(map(add, partial, column))
+            rest -= active.weight
+            target = -math.inf if need is None else need
+            if k is not None and 0 < k < len(partial):
+                target = max(target, heapq.nlargest(k, partial)[-1] + floor)
+            cut = target - floor - rest - margin
+            survivors = [j for j, p in enumerate(partial) if p >= cut]
+            if len(survivors) < len(partial):
+                rows = survivors if rows is None else [rows[j] for j in survivors]
+                partial = [partial[j] for j in survivors]
+        return rows
+
+    def row_sums(self, table: EmployerColumns) -> list[float]:
+        """Each row's weighted sum over the factors that need no visit history."""
+        sums: list[float] | None = None
+        constant = 0.0
+        for active in self.factors:
+            if active.deferred or not active.weight:
+                continue
+            if active.unknown:
+                constant += active.weight * 0.5
+                continue
+            column = self._weighted(active, table)
+            sums = list(column) if sums is None else list(map(add, sums, column))
+        if sums is None:
+            return [constant] * len(table)
+        return sums if not constant else [s + constant for s in sums]
+
+    def relationship_for(self, ids: Sequence[int]) -> dict[int, tuple[int, dt.date | None]]:
+        """Visit facts for ``ids`` (read once; ``history`` when it was given)."""
+        if self.history is not None:
+            return self.history
+        missing = [i for i in ids if i not in self._loaded]
+        if missing:
+            self._partial.update(
+                relationship_facts(
+                    self.session,
+                    as_of=self.view.as_of,
+                    window_days=self.config.relationship_days,
+                    employer_ids=missing,
+                )
+            )
+            self._loaded.update(missing)
+        return self._partial
+
+    def load_all_history(self) -> None:
+        """Read visit facts for every employer at once (cheaper than many candidates)."""
+        if self.history is None:
+            self.history = relationship_facts(
+                self.session, as_of=self.view.as_of, window_days=self.config.relationship_days
+            )
+
+    def exact_sums(
+        self, table: EmployerColumns, sums: list[float], rows: list[int]
+    ) -> dict[int, float]:
+        """Row sums plus the deferred factors' parts, for the rows at ``rows``."""
+        deferred = [a for a in self.factors if a.deferred and a.weight]
+        if not deferred:
+            return {i: sums[i] for i in rows}
+        whole = len(rows) == len(table)
+        sub = table if whole else table.take_for(self.view.home, rows)
+        totals = [sums[i] for i in rows]
+        for active in deferred:
+            if active.facts is not None:
+                column = list(self._weighted(active, sub))
+            else:
+                column = [
+                    active.weight * active.factor.score(self.context(sub, j)).counted
+                    for j in range(len(sub))
+                ]
+            totals = [t + c for t, c in zip(totals, column, strict=True)]
+        return dict(zip(rows, totals, strict=True))
+
+    def candidates(self, sums: list[float], k: int) -> list[int]:
+        """Rows that may still be in the top ``k`` once deferred parts are known."""
+        if k >= len(sums):
+            return list(range(len(sums)))
+        spare = sum(a.weight for a in self.factors if a.deferred)
+        threshold = heapq.nlargest(k, sums)[-1] - spare - _EPSILON * self.total_weight
+        return [i for i, s in enumerate(sums) if s >= threshold]
+
+    def top(
+        self, table: EmployerColumns, sums: list[float], k: int
+    ) -> list[tuple[int, float, str]]:
+        """The best ``k`` rows as ``(index, score, name)``, by score, then name, then id."""
+        if not len(table) or k <= 0:
+            return []
+        rows = self.candidates(sums, k)
+        many = len(rows) * _ALL_HISTORY_SHARE > len(table) and len(rows) > _ALL_HISTORY_MIN
+        if many and any(a.deferred and a.weight for a in self.factors):
+            self.load_all_history()
+        exact = self.exact_sums(table, sums, rows)
+        weight = self.total_weight
+        # rounding keeps order, so the rounded top k lie within a rounding step of the
+        # raw k-th best: only those are rounded and ordered
+        raw_cut = heapq.nlargest(min(k, len(exact)), exact.values())[-1]
+        margin = _EPSILON * weight
+        scores = {
+            i: (round(s / weight, 4) if weight else 0.0)
+            for i, s in exact.items()
+            if s >= raw_cut - margin
+        }
+        cut = heapq.nlargest(min(k, len(scores)), scores.values())[-1]
+        ids = table.ids
+        finalists = [ids[i] for i, s in scores.items() if s >= cut]
+        by_id = {ids[i]: i for i in scores}
+        names = employer_names(self.session, finalists, all_rows=len(finalists) > 20_000)
+        order = sorted(
+            finalists,
+            key=lambda e: (-scores[by_id[e]], names[e].casefold(), names[e], e),
+        )
+        return [(by_id[e], scores[by_id[e]], names[e]) for e in order[:k]]
+
+    def scores_at_least(
+        self, table: EmployerColumns, sums: list[float], threshold: float
+    ) -> dict[int, float]:
+        """``{row index: score}`` for every row whose score reaches ``threshold``.
+
+        Rows whose best case (full marks on the deferred factors) stays below it are
+        never finished; visit history is read for all employers when it is needed.
+        """
+        weight = self.total_weight
+        if not weight:
+            return dict.fromkeys(range(len(table)), 0.0) if threshold <= 0 else {}
+        spare = sum(a.weight for a in self.factors if a.deferred)
+        need = threshold * weight - spare - _EPSILON * weight
+        rows = [i for i, s in enumerate(sums) if s >= need]
+        if rows and any(a.deferred and a.weight for a in self.factors):
+            self.load_all_history()
+        exact = self.exact_sums(table, sums, rows)
+        scores = {i: round(s / weight, 4) for i, s in exact.items()}
+        return {i: v for i, v in scores.items() if v >= threshold}
+
+    # -- reasons ------------------------------------------------------------------------
+
+    def facts(self, row: Sequence[Any], name: str = "") -> EmployerFacts:
+        """The employer facts of one fetched row."""
+        employer_id, industry, job_types, shifts, low, high, bus, zip_code, lat, lon = row[:10]
+        location = (lat, lon) if lat is not None and lon is not None else None
+        return EmployerFacts(
+            id=employer_id,
+            name=name,
+            industry=industry,
+            job_types=decode_tags(job_types),
+            shifts=decode_tags(shifts),
+            wage_min=_money(low),
+            wage_max=_money(high),
+            bus_access=_decode_bus(bus),
+            zip=zip_code,
+            location=location or zip_centroid(zip_code),
+        )
+
+    def context(
+        self,
+        table: EmployerColumns,
+        index: int,
+        name: str = "",
+        row: Sequence[Any] | None = None,
+    ) -> MatchContext:
+        """A full context for one row (visit history read for it when not yet known).
+
+        ``row``, when given, is the employer's full row (the table may hold placeholders
+        for columns this job seeker's factors do not read).
+        """
+        employer_id = table.ids[index]
+        visits, last = self.relationship_for([employer_id]).get(employer_id, (0, None))
+        if row is None:
+            row, miles = table.rows[index], table.miles_at(self.view.home, index)
+        else:
+            miles = EmployerColumns([tuple(row)]).miles_at(self.view.home, 0)
+        return MatchContext(
+            view=self.view,
+            employer=self.facts(row, name),
+            config=self.config,
+            miles=miles,
+            relationship=RelationshipFacts(visits, last, self.config.relationship_days),
+            spread=SpreadFacts(self.spread.get(employer_id, 0)),
+        )
+
+    def match(
+        self,
+        table: EmployerColumns,
+        index: int,
+        score: float,
+        name: str,
+        row: Sequence[Any] | None = None,
+    ) -> EmployerMatch:
+        """The :class:`EmployerMatch` of one row, with every part's reason."""
+        context = self.context(table, index, name, row)
+        return EmployerMatch(
+            employer_id=table.ids[index],
+            employer_name=name,
+            score=score,
+            parts=[self.part(a, context) for a in self.factors],
+            miles=context.miles,
+        )
+
+    @staticmethod
+    def part(active: ActiveFactor, context: MatchContext) -> FactorScore:
+        """One factor's part for ``context``, carrying the weight it counted with."""
+        result = active.factor.score(context)
+        if result.weight != active.weight:
+            result = attrs.evolve(result, weight=active.weight)
+        return result
+
+
+def combine(factors: Sequence[ActiveFactor], parts: Sequence[FactorScore]) -> float:
+    """The weighted sum of one employer's parts, added in the order ranking adds them.
+
+    Parts that need no visit history come first (factors unknown for every employer as
+    one constant after them), then the deferred ones: floating-point sums depend on order,
+    and :func:`explain_match` must give exactly the score a ranking gives.
+    """
+    sums: float | None = None
+    constant = 0.0
+    for active, part in zip(factors, parts, strict=True):
+        if active.deferred or not active.weight:
+            continue
+        if active.unknown:
+            constant += active.weight * 0.5
+            continue
+        value = active.weight * part.counted
+        sums = value if sums is None else sums + value
+    total = constant if sums is None else (sums + constant if constant else sums)
+    for active, part in zip(factors, parts, strict=True):
+        if active.deferred and active.weight:
+            total = total + active.weight * part.counted
+    return total
+
+
+def empty_filter_counts() -> dict[str, int]:
+    """Every hard filter's name with a count of 0."""
+    return dict.fromkeys(FILTER_NAMES, 0)
