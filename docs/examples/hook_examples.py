@@ -133,3 +133,12 @@ def visit_completed(visit):
 @hookimpl
 def visit_cancelled(visit):
     post("https://chat.example.org/hooks/visits", {"text": f"Called off: {visit.title}"})
+
+
+CHANGED: list[tuple[str, int, str]] = []
+
+
+@hookimpl
+def record_changed(change):
+    # remember what to send at the next export; the change holds ids only, no content
+    CHANGED.append((change.kind, change.record_id, change.action.value))

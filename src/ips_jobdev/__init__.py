@@ -35,6 +35,14 @@ from ips_jobdev._casework.visits import (
     log_visit,
     recent_visits,
 )
+from ips_jobdev._events import (
+    ChangeAction,
+    Event,
+    RecordChanged,
+    VisitCancelled,
+    VisitCompleted,
+    VisitPlanned,
+)
 from ips_jobdev._importing import (
     ImportReport,
     Rejection,
@@ -68,6 +76,7 @@ from ips_jobdev._reports import (
     set_goal,
 )
 from ips_jobdev._store import Database, UnitOfWork, open_store
+from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import (
@@ -107,6 +116,16 @@ from ips_jobdev.privacy import Audience, PrivacySettings, SeekerLabel
 
 _deprecated.install()
 
+
+def _publish_to_plugins(uow: UnitOfWork, events: typing.Sequence[Event]) -> None:
+    # imported on first use: scripts that never commit an event never load pluggy's side
+    from ips_jobdev._plugins import default_publisher
+
+    default_publisher(uow, events)
+
+
+_unit_of_work.set_default_publisher(_publish_to_plugins)
+
 _DEPRECATED_NAMES = {
     "open": ("ips_jobdev._store", "open_store", "ips_jobdev.open_store"),
     "build_demo": ("ips_jobdev.demo", "build_demo", "ips_jobdev.demo.build_demo"),
@@ -138,6 +157,7 @@ __all__ = [
     "AdapterError",
     "Audience",
     "Caseload",
+    "ChangeAction",
     "ConcurrentUpdateError",
     "ContactMode",
     "CyclePolicy",
@@ -147,6 +167,7 @@ __all__ = [
     "Employer",
     "EmployerMatch",
     "EmployerPerson",
+    "Event",
     "ExportReport",
     "FactorScore",
     "FidelityReport",
@@ -172,6 +193,7 @@ __all__ = [
     "PrivacySettings",
     "ProgramGoal",
     "Reassignment",
+    "RecordChanged",
     "Rejection",
     "RowResult",
     "SchemaOutOfDateError",
@@ -183,6 +205,9 @@ __all__ = [
     "UnitOfWork",
     "ValidationError",
     "Visit",
+    "VisitCancelled",
+    "VisitCompleted",
+    "VisitPlanned",
     "VisitPurpose",
     "VisitStatus",
     "WeekPlan",

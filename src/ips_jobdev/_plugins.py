@@ -30,6 +30,14 @@ import attrs
 import pluggy
 
 from ips_jobdev import hookspecs
+from ips_jobdev._events import (
+    Event,
+    RecordChanged,
+    VisitCancelled,
+    VisitCompleted,
+    VisitEvent,
+    VisitPlanned,
+)
 from ips_jobdev._records import Audience, RecordKind, VisitRecord
 from ips_jobdev._version import __version__
 from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, validate_adapter_class
@@ -40,6 +48,8 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "AdapterInfo",
     "HookFailure",
+    "default_publisher",
+    "event_publisher",
     "get_adapter",
     "get_adapters",
     "get_plugin_manager",
@@ -50,6 +60,7 @@ __all__ = [
     "notify_visit_completed",
     "notify_visit_planned",
     "plugin_problems",
+    "publish_events",
 ]
 
 log = logging.getLogger(__name__)
@@ -354,6 +365,84 @@ def load_cycle_policies(manager: pluggy.PluginManager | None = None) -> list[str
 
 # -- events -----------------------------------------------------------------------------------
 
+_VISIT_HOOKS: dict[type[Event], str] = {
+    VisitPlanned: "visit_planned",
+    VisitCompleted: "visit_completed",
+    VisitCancelled: "visit_cancelled",
+}
+
+
+def publish_events(
+    uow: Any, events: Sequence[Event], *, manager: pluggy.PluginManager | None = None
+) -> list[HookFailure]:
+    """Tell plugins of committed events, in order, one implementation at a time.
+
+    Visit events go to ``visit_planned``/``visit_completed``/``visit_cancelled`` with the
+    visit described for the team audience (read in one batch); every
+    :class:`~ips_jobdev._events.RecordChanged` goes to ``record_changed``. Failures are
+    logged, kept on ``uow.hook_failures`` and returned; they never undo the change.
+    """
+    manager = manager or get_plugin_manager()
+    wanted = [e for e in events if _hook_for(e) and _implemented(manager, _hook_for(e))]
+    if not wanted:
+        return []
+    visit_ids = [e.visit_id for e in wanted if isinstance(e, VisitEvent)]
+    records: dict[int, VisitRecord] = {}
+    if visit_ids:
+        from ips_jobdev._sync import gather
+
+        visits = [uow.visits.get(visit_id) for visit_id in dict.fromkeys(visit_ids)]
+        records = {r.id: r for r in gather.visit_records(uow, visits)}
+    failures: list[HookFailure] = []
+    for event in wanted:
+        hook_name = _hook_for(event)
+        if isinstance(event, VisitEvent):
+            failures += _call_event_hook(manager, hook_name, records[event.visit_id])
+        else:
+            failures += _call_event_hook(manager, hook_name, event)
+    uow.hook_failures.extend(failures)
+    return failures
+
+
+def event_publisher(manager: pluggy.PluginManager) -> Callable[[Any, Sequence[Event]], None]:
+    """A publisher for :class:`~ips_jobdev.Database` that tells this manager's plugins
+    (tests and embedding programs use it; the default is the shared manager)."""
+
+    def publish(uow: Any, events: Sequence[Event]) -> None:
+        publish_events(uow, events, manager=manager)
+
+    return publish
+
+
+def default_publisher(uow: Any, events: Sequence[Event]) -> None:
+    """The publisher every database uses unless it names another: the shared manager."""
+    publish_events(uow, events)
+
+
+def _hook_for(event: Event) -> str:
+    if isinstance(event, RecordChanged):
+        return "record_changed"
+    return _VISIT_HOOKS.get(type(event), "")
+
+
+def _implemented(manager: pluggy.PluginManager, hook_name: str) -> bool:
+    return bool(getattr(manager.hook, hook_name).get_hookimpls())
+
+
+def _call_event_hook(
+    manager: pluggy.PluginManager, hook_name: str, argument: object
+) -> list[HookFailure]:
+    failures: list[HookFailure] = []
+    for impl in reversed(getattr(manager.hook, hook_name).get_hookimpls()):
+        plugin = _plugin_name(manager, impl)
+        try:
+            impl.function(**dict.fromkeys(impl.argnames, argument))
+        except Exception as exc:
+            failure = HookFailure(plugin, hook_name, f"{type(exc).__name__}: {exc}")
+            log.warning("plugin %r: %s raised %s", plugin, hook_name, failure.error)
+            failures.append(failure)
+    return failures
+
 
 def _notify(
     hook_name: str, visit: Any, uow: Any, manager: pluggy.PluginManager | None
@@ -370,16 +459,7 @@ def _notify(
         from ips_jobdev._sync import gather as outgoing
 
         record = outgoing.visit_records(uow, [visit])[0]
-    failures: list[HookFailure] = []
-    for impl in reversed(impls):
-        plugin = _plugin_name(manager, impl)
-        try:
-            impl.function(**dict.fromkeys(impl.argnames, record))
-        except Exception as exc:
-            failure = HookFailure(plugin, hook_name, f"{type(exc).__name__}: {exc}")
-            log.warning("plugin %r: %s raised %s", plugin, hook_name, failure.error)
-            failures.append(failure)
-    return failures
+    return _call_event_hook(manager, hook_name, record)
 
 
 def notify_visit_planned(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
+    from ips_jobdev._events import RecordChanged
     from ips_jobdev._records import VisitRecord
     from ips_jobdev.adapters._base import Adapter
     from ips_jobdev.cycles import CyclePolicy
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "hookimpl",
     "hookspec",
+    "record_changed",
     "register_adapters",
     "register_cycle_policies",
     "register_match_factors",
@@ -113,7 +115,7 @@ def visit_planned(visit: VisitRecord) -> None:
 
 @hookspec
 def visit_completed(visit: VisitRecord) -> None:
-    """Be told that a planned visit was made (its status became ``done``).
+    """Be told that a visit was made: a planned one completed, or one recorded as made.
 
     Called like :func:`visit_planned`, one implementation at a time, with the visit
     redacted for the team audience (``outcome`` and ``next_step`` included).
@@ -131,4 +133,21 @@ def visit_cancelled(visit: VisitRecord) -> None:
     cancels or deletes the visit at every target it was sent to.
 
     :param visit: the cancelled visit, as a :class:`~ips_jobdev.adapters.VisitRecord`.
+    """
+
+
+@hookspec
+def record_changed(change: RecordChanged) -> None:
+    """Be told that a record was added, changed or removed: an imported row, an edit, a
+    merge, a caseload moved to another specialist.
+
+    Called once per record after the change is committed, whoever made it (the command
+    line, the web app, a program's own script), one implementation at a time like
+    :func:`visit_planned`. The change names the kind of record (``employer``, ``person``,
+    ``job-seeker``, ``specialist``, ``visit``, ``opening``, ``fit-note``, ``job-start``,
+    ``goal``), its id and the action (``created``, ``updated`` or ``deleted``), and none of
+    its content: to send records anywhere, run an export, which applies the adapter's
+    audience. Visits also raise the three visit hooks above.
+
+    :param change: what changed, as a :class:`~ips_jobdev.RecordChanged`.
     """

@@ -48,7 +48,7 @@ def _section(name: str) -> str:
 def test_there_are_hooks_to_document() -> None:
     assert {name for name, _ in _hooks()} == {
         "register_adapters", "register_match_factors", "register_cycle_policies",
-        "visit_planned", "visit_completed", "visit_cancelled",
+        "visit_planned", "visit_completed", "visit_cancelled", "record_changed",
     }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
+from ips_jobdev._events import VisitCancelled, VisitCompleted, VisitPlanned
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
@@ -142,6 +143,8 @@ def log_visit(
     )
     uow.visits.add(visit)
     uow.flush()
+    assert visit.id is not None
+    uow.record_event(VisitPlanned(visit.id) if planned else VisitCompleted(visit.id))
     return visit
 
 
@@ -168,6 +171,7 @@ def complete_visit(
     visit = _visit(uow, visit_id)
     visit.complete(outcome=outcome, next_step=next_step)
     uow.flush()
+    uow.record_event(VisitCompleted(visit.id))  # type: ignore[arg-type]
     return visit
 
 
@@ -183,6 +187,7 @@ def cancel_visit(uow: UnitOfWork, visit_id: int | str, *, reason: str | None = N
     if reason:
         visit.reason = reason
     uow.flush()
+    uow.record_event(VisitCancelled(visit.id))  # type: ignore[arg-type]
     return visit
 
 

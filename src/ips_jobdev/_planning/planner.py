@@ -30,6 +30,7 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
+from ips_jobdev._events import VisitPlanned
 from ips_jobdev._planning.layout import Candidate, assemble
 from ips_jobdev._planning.lookups import (
     CONFLICT_DAYS,
@@ -435,8 +436,7 @@ def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
 
     A visit already stored for the same specialist, employer and time is not added again,
     so saving the same plan twice stores it once. Nothing is committed: call
-    ``uow.commit()`` (then tell plugins with
-    :func:`ips_jobdev._plugins.notify_visit_planned`).
+    ``uow.commit()``; plugins hear of each visit (``visit_planned``) after the commit.
 
     Returns:
         The visits added.
@@ -470,4 +470,6 @@ def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
         uow.visits.add(visit)
         added.append(visit)
     uow.flush()
+    for visit in added:
+        uow.record_event(VisitPlanned(visit.id))  # type: ignore[arg-type]
     return added

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -17,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, migrate
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
@@ -31,7 +34,18 @@ from ips_jobdev._store.repositories import (
 )
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
-__all__ = ["Database", "UnitOfWork", "open_store"]
+__all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
+
+log = logging.getLogger(__name__)
+
+_default_publisher: Publisher | None = None
+
+
+def set_default_publisher(publisher: Publisher | None) -> None:
+    """The publisher units of work use when their database names none (the package sets
+    the plugin hooks' one when it is imported)."""
+    global _default_publisher
+    _default_publisher = publisher
 
 
 class Database:
@@ -52,9 +66,11 @@ class Database:
         url: str | os.PathLike[str] | None = None,
         *,
         check_schema: bool = True,
+        publisher: Publisher | None = None,
         **engine_options: object,
     ) -> None:
         start_mappers()
+        self.publisher = publisher
         self.url = database.resolve_database_url(url)
         self.engine = database.make_engine(self.url, **engine_options)
         if self.url in ("sqlite://", "sqlite:///:memory:"):
@@ -81,7 +97,7 @@ class Database:
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
         self.ensure_schema()
-        return UnitOfWork(self._sessions(), owner=None)
+        return UnitOfWork(self._sessions(), owner=None, publisher=self.publisher)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -101,11 +117,21 @@ class UnitOfWork:
     rolls everything back, so a failure half-way leaves the database as it was. Records
     loaded in the block can still be read after it (detached, with the values they had);
     load related records inside the block.
+
+    Use cases record what they changed with :meth:`record_event`; the events go to the
+    publisher (the plugin hooks) after a successful :meth:`commit`, never before, and are
+    dropped on a rollback.
     """
 
-    def __init__(self, session: Session, owner: Database | None) -> None:
+    def __init__(
+        self, session: Session, owner: Database | None, publisher: Publisher | None = None
+    ) -> None:
         self.session = session
         self._owner = owner
+        self._publisher = publisher
+        self._events: list[Event] = []
+        self.hook_failures: list[object] = []
+        """What went wrong telling plugins of committed changes (each also logged)."""
         self.specialists = SpecialistRepository(session)
         self.employers = EmployerRepository(session)
         self.seekers = JobSeekerRepository(session)
@@ -125,6 +151,7 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            self._events.clear()
             if exc is not None:
                 self.session.rollback()
             # close() ends the transaction (rolling back anything uncommitted) without
@@ -146,19 +173,43 @@ class UnitOfWork:
             ConcurrentUpdateError: someone saved one of these records since it was loaded.
             ValidationError: a uniqueness or reference rule of the database was broken.
         """
-        with _translated_errors(self.session):
+        with _translated_errors(self.session, self._events):
             self.session.commit()
+        events, self._events = self._events, []
+        if events:
+            self._publish(events)
 
     def rollback(self) -> None:
-        """Forget every change since the last commit."""
+        """Forget every change since the last commit (and the events they recorded)."""
+        self._events.clear()
         self.session.rollback()
+
+    def record_event(self, event: Event) -> None:
+        """Remember that ``event`` happened; it is published after the next commit."""
+        self._events.append(event)
+
+    @property
+    def pending_events(self) -> Sequence[Event]:
+        """Events recorded since the last commit (published when it succeeds)."""
+        return tuple(self._events)
+
+    def _publish(self, events: Sequence[Event]) -> None:
+        publisher = self._publisher or _default_publisher
+        if publisher is None:
+            return
+        try:
+            publisher(self, events)
+        except Exception as exc:  # a publisher must never undo a committed change
+            log.warning("telling plugins of %d change(s) failed: %s", len(events), exc)
+            self.hook_failures.append(exc)
 
 
 class _translated_errors:
     """Turn SQLAlchemy's failures into the library's own errors (and roll back)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, events: list[Event] | None = None) -> None:
         self.session = session
+        self.events = events
 
     def __enter__(self) -> None:
         return None
@@ -171,6 +222,8 @@ class _translated_errors:
     ) -> None:
         if exc is None:
             return
+        if self.events is not None:
+            self.events.clear()
         if isinstance(exc, sa.exc.StatementError) and isinstance(exc.orig, IpsJobdevError):
             # a column type refused a value (a naive datetime): raise our error, not SQLAlchemy's
             self.session.rollback()
@@ -204,4 +257,4 @@ def open_store(
     :meth:`Database.unit_of_work` instead.
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._sessions(), owner=db)
+    return UnitOfWork(db._sessions(), owner=db, publisher=db.publisher)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from ips_jobdev._store import Database, UnitOfWork
 from ips_jobdev.cli._serialize import jsonable
@@ -112,3 +113,11 @@ def with_examples(*lines: str) -> Callable[[F], F]:
 def command_error(message: str) -> click.ClickException:
     """A usage-level error for the CLI (printed as one line, exit code 1)."""
     return click.ClickException(message)
+
+
+def warn_hook_failures(app: App, uow: UnitOfWork) -> None:
+    """Print a warning for each plugin that failed to hear of a committed change."""
+    for failure in uow.hook_failures:
+        plugin = getattr(failure, "plugin", "a plugin")
+        error = getattr(failure, "error", str(failure))
+        app.err_console.print(f"Warning: plugin {plugin!r} failed: {escape(error)}", soft_wrap=True)

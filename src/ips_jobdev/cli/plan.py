@@ -21,7 +21,6 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev import _plugins as plugins
 from ips_jobdev._planning import (
     ExistingVisit,
     PlanSettings,
@@ -33,7 +32,14 @@ from ips_jobdev._planning import (
     week_label,
 )
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
 from ips_jobdev.cli.due import policy_option, resolve_cli_policy
 from ips_jobdev.cycles._due import resolve_specialist
@@ -164,11 +170,7 @@ def week_command(
             visits = save_plan(uow, plan)
             uow.commit()
             saved = [v.id for v in visits]
-            for visit in visits:
-                for failure in plugins.notify_visit_planned(visit, uow):
-                    app.err_console.print(
-                        f"Warning: plugin {failure.plugin!r} failed: {failure.error}"
-                    )
+            warn_hook_failures(app, uow)
     if as_json:
         document = plan.to_dict()
         if save:

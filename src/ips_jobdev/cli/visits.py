@@ -25,13 +25,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev import _model as model
-from ips_jobdev import _plugins as plugins
 from ips_jobdev._casework.visits import cancel_visit, complete_visit, log_visit
 from ips_jobdev._importing import import_visits
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import visit_to_dict
 from ips_jobdev.errors import ValidationError
@@ -139,18 +145,6 @@ def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_js
     )
 
 
-def _notify(event: str, visit: model.Visit, uow: UnitOfWork, app: App) -> None:
-    notify = {
-        "planned": plugins.notify_visit_planned,
-        "completed": plugins.notify_visit_completed,
-        "cancelled": plugins.notify_visit_cancelled,
-    }[event]
-    for failure in notify(visit, uow):
-        app.err_console.print(
-            f"Warning: plugin {failure.plugin!r} failed: {escape(failure.error)}", soft_wrap=True
-        )
-
-
 @visits_group.command("log")
 @click.argument("employer", metavar="EMPLOYER")
 @click.option("--specialist", "-s", required=True, metavar="CODE", help="Who made the contact.")
@@ -233,8 +227,7 @@ def log_command(
         )
         uow.commit()
         _print_visit(app, uow, visit, "Planned" if planned else "Logged", as_json)
-        if planned:
-            _notify("planned", visit, uow, app)
+        warn_hook_failures(app, uow)
 
 
 @visits_group.command("complete")
@@ -253,7 +246,7 @@ def complete_command(
         visit = complete_visit(uow, visit_id, outcome=outcome, next_step=next_step)
         uow.commit()
         _print_visit(app, uow, visit, "Completed", as_json)
-        _notify("completed", visit, uow, app)
+        warn_hook_failures(app, uow)
 
 
 @visits_group.command("cancel")
@@ -269,7 +262,7 @@ def cancel_command(app: App, visit_id: str, reason: str | None, as_json: bool) -
         visit = cancel_visit(uow, visit_id, reason=reason)
         uow.commit()
         _print_visit(app, uow, visit, "Cancelled", as_json)
-        _notify("cancelled", visit, uow, app)
+        warn_hook_failures(app, uow)
 
 
 def _day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:

@@ -1,0 +1,145 @@
+"""Plugins hear of changes made through the Python API, after the commit and only then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from typing import Any
+
+import pytest
+
+import ips_jobdev as jobdev
+from ips_jobdev import hookimpl
+from ips_jobdev._plugins import event_publisher, make_plugin_manager
+
+NOW = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)
+
+
+class Ear:
+    """A plugin that writes down every event hook call."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, Any]] = []
+
+    @hookimpl
+    def visit_planned(self, visit: Any) -> None:
+        self.heard.append(("planned", visit.id))
+
+    @hookimpl
+    def visit_completed(self, visit: Any) -> None:
+        self.heard.append(("completed", visit.id))
+
+    @hookimpl
+    def visit_cancelled(self, visit: Any) -> None:
+        self.heard.append(("cancelled", visit.id))
+
+    @hookimpl
+    def record_changed(self, change: Any) -> None:
+        self.heard.append((f"{change.kind} {change.action.value}", change.record_id))
+
+
+@pytest.fixture
+def ear_db(db_url: str) -> Any:
+    ear = Ear()
+    manager = make_plugin_manager(load_entry_points=False, plugins=[ear], environ={})
+    database = jobdev.Database(db_url, publisher=event_publisher(manager))
+    with database.unit_of_work() as uow:
+        alex = jobdev.add_specialist(uow, "ab", "Alex Example", office_zip="53703")
+        uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703", job_types=["baker"]))
+        uow.seekers.add(
+            jobdev.JobSeeker(
+                code="J-2001",
+                ips_start=dt.date(2026, 11, 6),
+                specialist_id=alex.id,
+                preferences=jobdev.Preferences(job_types=["baker"], home_zip="53703"),
+            )
+        )
+        uow.commit()
+    yield types.SimpleNamespace(db=database, ear=ear)
+    database.dispose()
+
+
+def test_logging_a_visit_from_python_tells_plugins_after_the_commit(ear_db: Any) -> None:
+    with ear_db.db.unit_of_work() as uow:
+        planned = jobdev.log_visit(
+            uow, "Example Bakery", "ab", at=NOW + dt.timedelta(days=2), planned=True, now=NOW
+        )
+        made = jobdev.log_visit(uow, "Example Bakery", "ab", at=NOW, now=NOW)
+        assert ear_db.ear.heard == [], "nothing is told before the commit"
+        uow.commit()
+    assert ear_db.ear.heard == [("planned", planned.id), ("completed", made.id)]
+
+
+def test_completing_and_cancelling_tell_plugins(ear_db: Any) -> None:
+    with ear_db.db.unit_of_work() as uow:
+        first = jobdev.log_visit(uow, "#1", "ab", at=NOW + dt.timedelta(days=1), planned=True)
+        second = jobdev.log_visit(uow, "#1", "ab", at=NOW + dt.timedelta(days=2), planned=True)
+        uow.commit()
+    ear_db.ear.heard.clear()
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.cancel_visit(uow, second.id, reason="owner away")
+        uow.commit()
+    assert ear_db.ear.heard == [("cancelled", second.id)]
+    assert first.id != second.id
+
+
+def test_a_change_rolled_back_is_never_told(ear_db: Any) -> None:
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.log_visit(uow, "Example Bakery", "ab", at=NOW, now=NOW)
+        uow.rollback()
+        uow.commit()
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.log_visit(uow, "Example Bakery", "ab", at=NOW, now=NOW)
+        # the block ends without a commit
+    assert ear_db.ear.heard == []
+
+
+def test_saving_a_week_plan_from_python_tells_plugins_of_each_visit(ear_db: Any) -> None:
+    with ear_db.db.unit_of_work() as uow:
+        plan = jobdev.plan_week(uow, "ab", "2026-W49", today=dt.date(2026, 11, 27))
+        saved = jobdev.save_plan(uow, plan)
+        uow.commit()
+    assert saved, "the plan proposes the bakery"
+    assert ear_db.ear.heard == [("planned", visit.id) for visit in saved]
+
+
+def test_a_failing_plugin_keeps_the_change_and_is_listed(db_url: str) -> None:
+    ear = Ear()
+
+    class Broken:
+        @hookimpl
+        def visit_completed(self, visit: Any) -> None:
+            raise RuntimeError("webhook down")
+
+    manager = make_plugin_manager(load_entry_points=False, plugins=[Broken(), ear], environ={})
+    database = jobdev.Database(db_url, publisher=event_publisher(manager))
+    with database.unit_of_work() as uow:
+        jobdev.add_specialist(uow, "ab", "Alex Example")
+        cafe = uow.employers.add(jobdev.Employer(name="Example Cafe"))
+        visit = jobdev.log_visit(uow, cafe, "ab", now=NOW, at=NOW)
+        uow.commit()
+        assert [(f.hook, f.error) for f in uow.hook_failures] == [
+            ("visit_completed", "RuntimeError: webhook down")
+        ]
+    assert ear.heard == [("completed", visit.id)]
+    with database.unit_of_work() as uow:
+        assert uow.visits.get(visit.id).status is jobdev.VisitStatus.DONE
+    database.dispose()
+
+
+def test_the_default_publisher_tells_the_shared_plugin_manager(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ips_jobdev import _plugins
+
+    ear = Ear()
+    shared = make_plugin_manager(load_entry_points=False, plugins=[ear], environ={})
+    monkeypatch.setattr(_plugins, "_shared", shared)
+    database = jobdev.Database(db_url)
+    with database.unit_of_work() as uow:
+        jobdev.add_specialist(uow, "ab", "Alex Example")
+        cafe = uow.employers.add(jobdev.Employer(name="Example Cafe"))
+        visit = jobdev.log_visit(uow, cafe, "ab", now=NOW, at=NOW)
+        uow.commit()
+    assert ear.heard == [("completed", visit.id)]
+    database.dispose()
