@@ -55,6 +55,7 @@ def ear_db(db_url: str) -> Any:
             )
         )
         uow.commit()
+    ear.heard.clear()
     yield types.SimpleNamespace(db=database, ear=ear)
     database.dispose()
 
@@ -118,6 +119,7 @@ def test_a_failing_plugin_keeps_the_change_and_is_listed(db_url: str) -> None:
         cafe = uow.employers.add(jobdev.Employer(name="Example Cafe"))
         visit = jobdev.log_visit(uow, cafe, "ab", now=NOW, at=NOW)
         uow.commit()
+        ear.heard.remove(("specialist created", 1))
         assert [(f.hook, f.error) for f in uow.hook_failures] == [
             ("visit_completed", "RuntimeError: webhook down")
         ]
@@ -141,5 +143,45 @@ def test_the_default_publisher_tells_the_shared_plugin_manager(
         cafe = uow.employers.add(jobdev.Employer(name="Example Cafe"))
         visit = jobdev.log_visit(uow, cafe, "ab", now=NOW, at=NOW)
         uow.commit()
-    assert ear.heard == [("completed", visit.id)]
+    assert ear.heard == [("specialist created", 1), ("completed", visit.id)]
     database.dispose()
+
+
+def test_casework_changes_tell_plugins_which_records_changed(ear_db: Any) -> None:
+    with ear_db.db.unit_of_work() as uow:
+        kim = jobdev.add_specialist(uow, "kb", "Kim Baker")
+        assert ear_db.ear.heard == []
+        uow.commit()
+    assert ear_db.ear.heard == [("specialist created", kim.id)]
+    ear_db.ear.heard.clear()
+
+    with ear_db.db.unit_of_work() as uow:
+        moved = jobdev.reassign_caseload(uow, "ab", "kb", now=NOW)
+        uow.commit()
+    assert ear_db.ear.heard == [("job-seeker updated", s.id) for s in moved.moved]
+    ear_db.ear.heard.clear()
+
+    with ear_db.db.unit_of_work() as uow:
+        note = jobdev.add_fit_note(
+            uow, "J-2001", "Example Bakery", author="kb", text="Early shifts fit"
+        )
+        result = jobdev.record_job_start(
+            uow, "J-2001", "Example Bakery", title="Baker", start_date=dt.date(2026, 11, 30)
+        )
+        uow.commit()
+    job = result.job_start
+    seeker_id = result.job_start.seeker_id
+    assert ear_db.ear.heard == [
+        ("fit-note created", note.id),
+        ("job-seeker updated", seeker_id),
+        ("job-start created", job.id),
+    ]
+    ear_db.ear.heard.clear()
+
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.end_job(uow, job.id, on=dt.date(2026, 12, 3), reason="laid-off")
+        uow.commit()
+    assert ear_db.ear.heard == [
+        ("job-seeker updated", seeker_id),
+        ("job-start updated", job.id),
+    ]

@@ -18,11 +18,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 import attrs
-import sqlalchemy as sa
 
+from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._model import JobSeeker, Specialist
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import casework as queries
+from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
@@ -113,6 +114,8 @@ def add_specialist(
         )
     uow.specialists.add(specialist)
     uow.flush()
+    assert specialist.id is not None
+    uow.record_event(RecordChanged("specialist", specialist.id, ChangeAction.CREATED))
     return specialist
 
 
@@ -128,14 +131,8 @@ def specialist_caseload(uow: UnitOfWork, code: str) -> Caseload:
 
 
 def caseload_sizes(uow: UnitOfWork) -> dict[int, int]:
-    """Job seekers on the caseload (not closed) per specialist id, counted in SQL."""
-    c = tables.job_seekers.c
-    rows = uow.session.execute(
-        sa.select(c.specialist_id, sa.func.count())
-        .where(c.specialist_id.is_not(None), c.status != JobSeekerStatus.CLOSED)
-        .group_by(c.specialist_id)
-    )
-    return {int(specialist_id): int(count) for specialist_id, count in rows}
+    """Job seekers on the caseload (not closed) per specialist id."""
+    return queries.caseload_sizes(uow)
 
 
 def reassign_caseload(
@@ -167,6 +164,9 @@ def reassign_caseload(
     for seeker in chosen:
         seeker.specialist_id = target.id
     uow.flush()
+    for seeker in chosen:
+        assert seeker.id is not None
+        uow.record_event(RecordChanged("job-seeker", seeker.id, ChangeAction.UPDATED))
     return Reassignment(
         from_specialist=source,
         to_specialist=target,
@@ -191,8 +191,5 @@ def _chosen_seekers(
 
 
 def _planned_visits(uow: UnitOfWork, specialist: Specialist, now: dt.datetime) -> int:
-    c = tables.visits.c
-    statement = sa.select(sa.func.count()).where(
-        c.specialist_id == specialist.id, c.status == VisitStatus.PLANNED, c.at >= now
-    )
-    return int(uow.session.scalar(statement) or 0)
+    assert specialist.id is not None
+    return queries.planned_visit_count(uow, specialist.id, from_=now)

@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
+from ips_jobdev import _lookup as lookup
+from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._model import (
     Employer,
     FitFactorRating,
@@ -25,7 +25,6 @@ from ips_jobdev._model import (
     Specialist,
     utc_now,
 )
-from ips_jobdev._store import tables
 from ips_jobdev._vocab import FitRating, normalize_token, parse_choice
 from ips_jobdev.errors import ValidationError
 from ips_jobdev.matching import FACTOR_NAMES, MatchConfig, explain_match, registered_factors
@@ -43,7 +42,6 @@ __all__ = [
     "fit_notes_for",
     "prefill_fit_note",
     "rating_for_score",
-    "resolve_employer",
 ]
 
 #: A part score at or above this pre-fills ``good``.
@@ -73,23 +71,6 @@ def rating_for_score(score: float | None) -> FitRating:
 def fit_factor_names() -> list[str]:
     """The factor names a note may rate: the built-in ones, then registered plugin ones."""
     return [*FACTOR_NAMES, *(f.name for f in registered_factors())]
-
-
-def resolve_employer(uow: UnitOfWork, employer: Employer | int | str) -> Employer:
-    """The employer itself, by id, or by reference (``#12``, external id or name)."""
-    if isinstance(employer, Employer):
-        return employer
-    if isinstance(employer, int):
-        return uow.employers.get(employer)
-    return uow.employers.lookup(employer)
-
-
-def _seeker(uow: UnitOfWork, seeker: JobSeeker | str) -> JobSeeker:
-    return seeker if isinstance(seeker, JobSeeker) else uow.seekers.by_code(seeker)
-
-
-def _author(uow: UnitOfWork, author: Specialist | str) -> Specialist:
-    return author if isinstance(author, Specialist) else uow.specialists.by_code(author)
 
 
 def _opening(uow: UnitOfWork, employer: Employer, opening_id: int | None) -> JobOpening | None:
@@ -149,9 +130,9 @@ def prefill_fit_note(
     out. Correct what the specialist knows better, then save it with :func:`add_fit_note`
     or ``uow.fit_notes.add``.
     """
-    person = _seeker(uow, seeker)
-    place = resolve_employer(uow, employer)
-    writer = _author(uow, author)
+    person = lookup.seeker(uow, seeker)
+    place = lookup.employer(uow, employer)
+    writer = lookup.specialist(uow, author)
     opening = _opening(uow, place, opening_id)
     match = explain_match(uow, person, place, opening=opening, config=config, as_of=as_of)
     assert person.id is not None
@@ -192,9 +173,9 @@ def add_fit_note(
         ValidationError: an unknown factor or rating, or an opening at another employer.
         NotFoundError: no such job seeker, employer, specialist or opening.
     """
-    person = _seeker(uow, seeker)
-    place = resolve_employer(uow, employer)
-    writer = _author(uow, author)
+    person = lookup.seeker(uow, seeker)
+    place = lookup.employer(uow, employer)
+    writer = lookup.specialist(uow, author)
     given = {_check_factor(name): _rating(name, value) for name, value in (ratings or {}).items()}
     if prefill:
         note = prefill_fit_note(
@@ -221,6 +202,8 @@ def add_fit_note(
         raise ValidationError("JobFitNote", "written_at", "has no time zone")
     uow.fit_notes.add(note)
     uow.flush()
+    assert note.id is not None
+    uow.record_event(RecordChanged("fit-note", note.id, ChangeAction.CREATED))
     return note
 
 
@@ -235,12 +218,10 @@ def fit_notes_for(
 
     ``before`` keeps only notes written before that moment.
     """
-    c = tables.job_fit_notes.c
-    statement = sa.select(JobFitNote)
-    if seeker is not None:
-        statement = statement.where(c.seeker_id == _seeker(uow, seeker).id)
-    if employer is not None:
-        statement = statement.where(c.employer_id == resolve_employer(uow, employer).id)
-    if before is not None:
-        statement = statement.where(c.written_at < before)
-    return list(uow.session.scalars(statement.order_by(c.written_at, c.id)))
+    return list(
+        uow.fit_notes.matching(
+            seeker_id=lookup.seeker(uow, seeker).id if seeker is not None else None,
+            employer_id=lookup.employer(uow, employer).id if employer is not None else None,
+            before=before,
+        )
+    )

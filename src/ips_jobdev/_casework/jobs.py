@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
-import sqlalchemy as sa
 
-from ips_jobdev._casework.fitnotes import fit_notes_for, resolve_employer
+from ips_jobdev import _lookup as lookup
+from ips_jobdev._casework.fitnotes import fit_notes_for
+from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._model import Employer, JobFitNote, JobSeeker, JobStart, parse_money
-from ips_jobdev._store import tables
 from ips_jobdev._vocab import JobEndReason, JobSeekerStatus, OpeningStatus
 from ips_jobdev.errors import ValidationError
 
@@ -35,10 +35,6 @@ class JobStartResult:
     fit_notes: list[JobFitNote]
     seeker_code: str
     employer_name: str
-
-
-def _seeker(uow: UnitOfWork, seeker: JobSeeker | str) -> JobSeeker:
-    return seeker if isinstance(seeker, JobSeeker) else uow.seekers.by_code(seeker)
 
 
 def record_job_start(
@@ -64,8 +60,8 @@ def record_job_start(
         ValidationError: a bad title, wage or hours, or an opening at another employer.
         NotFoundError: no such job seeker, employer or opening.
     """
-    person = _seeker(uow, seeker)
-    place = resolve_employer(uow, employer)
+    person = lookup.seeker(uow, seeker)
+    place = lookup.employer(uow, employer)
     assert person.id is not None
     assert place.id is not None
     if opening_id is not None:
@@ -76,6 +72,7 @@ def record_job_start(
             )
         opening.status = OpeningStatus.FILLED
         job_type = job_type or opening.job_type
+        uow.record_event(RecordChanged("opening", opening_id, ChangeAction.UPDATED))
     amount = parse_money(wage, record="JobStart", field="wage") if wage is not None else None
     job = JobStart(
         seeker_id=person.id,
@@ -91,7 +88,10 @@ def record_job_start(
     uow.job_starts.add(job)
     if person.status is JobSeekerStatus.SEARCHING:
         person.status = JobSeekerStatus.WORKING
+        uow.record_event(RecordChanged("job-seeker", person.id, ChangeAction.UPDATED))
     uow.flush()
+    assert job.id is not None
+    uow.record_event(RecordChanged("job-start", job.id, ChangeAction.CREATED))
     before = dt.datetime.combine(start_date + dt.timedelta(days=1), dt.time(), dt.UTC)
     notes = fit_notes_for(uow, person, employer=place, before=before)
     return JobStartResult(job, notes, person.code, place.name)
@@ -121,15 +121,16 @@ def end_job(
         j.active_on(on + dt.timedelta(days=1)) for j in others
     ):
         person.status = JobSeekerStatus.SEARCHING
+        uow.record_event(RecordChanged("job-seeker", job.seeker_id, ChangeAction.UPDATED))
     uow.flush()
+    uow.record_event(RecordChanged("job-start", job_start_id, ChangeAction.UPDATED))
     return job
 
 
 def job_starts_for(uow: UnitOfWork, seeker: JobSeeker | str | None = None) -> list[JobStart]:
     """Job starts, by start date: of one job seeker, or of everyone."""
     if seeker is not None:
-        person = _seeker(uow, seeker)
+        person = lookup.seeker(uow, seeker)
         assert person.id is not None
         return list(uow.job_starts.for_seeker(person.id))
-    c = tables.job_starts.c
-    return list(uow.session.scalars(sa.select(JobStart).order_by(c.start_date, c.id)))
+    return list(uow.job_starts.in_start_order())

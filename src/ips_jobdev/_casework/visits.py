@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-import sqlalchemy as sa
-
+from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev._events import VisitCancelled, VisitCompleted, VisitPlanned
-from ips_jobdev._store import tables
+from ips_jobdev._store.queries import casework as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
-from ips_jobdev.errors import NotFoundError, ValidationError
+from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "cancel_visit",
@@ -54,20 +53,6 @@ def parse_visit_time(text: str, zone: dt.tzinfo) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=zone)
     return value
-
-
-def _employer(uow: UnitOfWork, employer: model.Employer | int | str) -> model.Employer:
-    if isinstance(employer, model.Employer):
-        return employer
-    if isinstance(employer, int):
-        return uow.employers.get(employer)
-    return uow.employers.lookup(employer)
-
-
-def _specialist(uow: UnitOfWork, specialist: model.Specialist | str) -> model.Specialist:
-    if isinstance(specialist, model.Specialist):
-        return specialist
-    return uow.specialists.by_code(specialist)
 
 
 def log_visit(
@@ -110,8 +95,8 @@ def log_visit(
         ValidationError: a value is refused, or a visit in the future is not ``planned``.
     """
     current = now or model.utc_now()
-    found_employer = _employer(uow, employer)
-    found_specialist = _specialist(uow, specialist)
+    found_employer = lookup.employer(uow, employer)
+    found_specialist = lookup.specialist(uow, specialist)
     if at is None:
         when = current
     elif isinstance(at, str):
@@ -148,13 +133,6 @@ def log_visit(
     return visit
 
 
-def _visit(uow: UnitOfWork, visit_id: int | str) -> model.Visit:
-    text = str(visit_id).strip().lstrip("#")
-    if not text.isdigit():
-        raise NotFoundError("visit", visit_id)
-    return uow.visits.get(int(text))
-
-
 def complete_visit(
     uow: UnitOfWork,
     visit_id: int | str,
@@ -168,7 +146,7 @@ def complete_visit(
         NotFoundError: no visit with this id.
         ValidationError: the visit was cancelled.
     """
-    visit = _visit(uow, visit_id)
+    visit = lookup.visit(uow, visit_id)
     visit.complete(outcome=outcome, next_step=next_step)
     uow.flush()
     uow.record_event(VisitCompleted(visit.id))  # type: ignore[arg-type]
@@ -182,7 +160,7 @@ def cancel_visit(uow: UnitOfWork, visit_id: int | str, *, reason: str | None = N
         NotFoundError: no visit with this id.
         ValidationError: the visit was already made.
     """
-    visit = _visit(uow, visit_id)
+    visit = lookup.visit(uow, visit_id)
     visit.cancel()
     if reason:
         visit.reason = reason
@@ -194,20 +172,7 @@ def cancel_visit(uow: UnitOfWork, visit_id: int | str, *, reason: str | None = N
 def last_contacts(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, dt.datetime]:
     """When each employer was last contacted (visits made; planned or cancelled ones do not
     count), in a query per 500 employers. Employers never contacted are left out."""
-    c = tables.visits.c
-    wanted = sorted(set(employer_ids))
-    out: dict[int, dt.datetime] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        statement = (
-            sa.select(c.employer_id, sa.func.max(c.at))
-            .where(c.employer_id.in_(chunk), c.status == VisitStatus.DONE)
-            .group_by(c.employer_id)
-        )
-        # max() keeps the column's type, so the times come back timezone-aware (UTC)
-        for employer_id, at in uow.session.execute(statement):
-            out[employer_id] = at
-    return out
+    return queries.last_contacts(uow, employer_ids)
 
 
 def recent_visits(

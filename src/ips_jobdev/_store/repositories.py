@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ips_jobdev import _model as model
 from ips_jobdev._store import tables
+from ips_jobdev._store.batching import chunks
 from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
 from ips_jobdev.errors import NotFoundError, ValidationError
 
@@ -25,6 +26,7 @@ __all__ = [
     "JobSeekerRepository",
     "JobStartRepository",
     "OpeningRepository",
+    "PersonRepository",
     "Repository",
     "SpecialistRepository",
     "VisitRepository",
@@ -69,6 +71,25 @@ class Repository(Generic[T]):
             statement = statement.limit(limit)
         return self.session.scalars(statement).all()
 
+    def by_ids(self, ids: Iterable[int]) -> dict[int, T]:
+        """The records with these ids, by id (a query per 500 ids; unknown ids left out)."""
+        found: dict[int, T] = {}
+        id_column = self._id_column()
+        for chunk in chunks(ids):
+            for record in self.session.scalars(
+                sa.select(self.model_class).where(id_column.in_(chunk))
+            ):
+                found[record.id] = record  # type: ignore[attr-defined]
+        return found
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` are still stored (to tell a deleted record from a filtered one)."""
+        found: set[int] = set()
+        id_column = self._id_column()
+        for chunk in chunks(ids):
+            found.update(self.session.scalars(sa.select(id_column).where(id_column.in_(chunk))))
+        return found
+
     def count(self) -> int:
         """How many records there are."""
         return self.session.scalar(sa.select(sa.func.count()).select_from(self.model_class)) or 0
@@ -107,6 +128,13 @@ class SpecialistRepository(Repository[model.Specialist]):
         if limit is not None:
             statement = statement.limit(limit)
         return self.session.scalars(statement).all()
+
+
+class PersonRepository(Repository[model.EmployerPerson]):
+    """The people at employers (hiring managers, owners...)."""
+
+    model_class = model.EmployerPerson
+    record_name = "person"
 
 
 class EmployerRepository(Repository[model.Employer]):
@@ -302,6 +330,37 @@ class FitNoteRepository(Repository[model.JobFitNote]):
             statement = statement.where(c.employer_id == employer_id)
         return self.session.scalars(statement.order_by(c.written_at, c.id)).all()
 
+    def matching(
+        self,
+        *,
+        seeker_id: int | None = None,
+        employer_id: int | None = None,
+        before: dt.datetime | None = None,
+    ) -> Sequence[model.JobFitNote]:
+        """Notes of one job seeker and/or at one employer (written before ``before``),
+        oldest first."""
+        c = tables.job_fit_notes.c
+        statement = sa.select(model.JobFitNote)
+        if seeker_id is not None:
+            statement = statement.where(c.seeker_id == seeker_id)
+        if employer_id is not None:
+            statement = statement.where(c.employer_id == employer_id)
+        if before is not None:
+            statement = statement.where(c.written_at < before)
+        return self.session.scalars(statement.order_by(c.written_at, c.id)).all()
+
+    def written(
+        self, *, author_id: int | None = None, since: dt.datetime | None = None
+    ) -> Sequence[model.JobFitNote]:
+        """Notes (by one author, written at or after ``since``, when given), in id order."""
+        c = tables.job_fit_notes.c
+        statement = sa.select(model.JobFitNote).order_by(c.id)
+        if author_id is not None:
+            statement = statement.where(c.author_id == author_id)
+        if since is not None:
+            statement = statement.where(c.written_at >= since)
+        return self.session.scalars(statement).all()
+
 
 class JobStartRepository(Repository[model.JobStart]):
     """Jobs job seekers got, and how they ended."""
@@ -316,6 +375,11 @@ class JobStartRepository(Repository[model.JobStart]):
             sa.select(model.JobStart).where(c.seeker_id == seeker_id).order_by(c.start_date, c.id)
         )
         return self.session.scalars(statement).all()
+
+    def in_start_order(self) -> Sequence[model.JobStart]:
+        """Every job start, by start date."""
+        c = tables.job_starts.c
+        return self.session.scalars(sa.select(model.JobStart).order_by(c.start_date, c.id)).all()
 
 
 class GoalRepository(Repository[model.ProgramGoal]):

@@ -29,9 +29,11 @@ from ips_jobdev._store.repositories import (
     JobSeekerRepository,
     JobStartRepository,
     OpeningRepository,
+    PersonRepository,
     SpecialistRepository,
     VisitRepository,
 )
+from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
@@ -94,6 +96,20 @@ class Database:
         self._schema_checked = True
         return result
 
+    @property
+    def display_url(self) -> str:
+        """The URL with its password hidden (for messages and ``--json``)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def schema_revision(self) -> str | None:
+        """The schema version the database is at (``None``: no schema yet)."""
+        return migrate.current_revision(self.engine)
+
+    @staticmethod
+    def latest_schema_revision() -> str:
+        """The schema version this version of ips-jobdev needs."""
+        return migrate.head_revision()
+
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
         self.ensure_schema()
@@ -134,12 +150,14 @@ class UnitOfWork:
         """What went wrong telling plugins of committed changes (each also logged)."""
         self.specialists = SpecialistRepository(session)
         self.employers = EmployerRepository(session)
+        self.people = PersonRepository(session)
         self.seekers = JobSeekerRepository(session)
         self.visits = VisitRepository(session)
         self.openings = OpeningRepository(session)
         self.fit_notes = FitNoteRepository(session)
         self.job_starts = JobStartRepository(session)
         self.goals = GoalRepository(session)
+        self.sync_state = SyncStateRepository(session)
 
     def __enter__(self) -> Self:
         return self

@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
 from ips_jobdev import _model as model
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, ExportRecord, RecordKind, record_to_dict
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.sync_state import SyncRow
 from ips_jobdev._sync import gather as outgoing
 from ips_jobdev.adapters._base import (
     Adapter,
@@ -56,19 +56,6 @@ __all__ = ["ExportItem", "ExportReport", "SyncRow", "export", "plan_changes", "s
 log = logging.getLogger(__name__)
 
 _KIND_ORDER = [RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT, RecordKind.FIT_NOTE]
-
-
-@attrs.frozen(slots=True)
-class SyncRow:
-    """What the store remembers about one record at one adapter and target."""
-
-    record_kind: RecordKind
-    local_id: int
-    remote_id: str | None
-    fingerprint: str
-    sequence: int
-    deleted: bool
-    sent_at: dt.datetime
 
 
 @attrs.frozen(slots=True)
@@ -164,72 +151,32 @@ class ExportReport:
 
 def sync_rows(uow: UnitOfWork, adapter: str, target: str) -> dict[tuple[RecordKind, int], SyncRow]:
     """The sync state of one adapter and target, by (record kind, local id)."""
-    c = tables.sync_state.c
-    statement = sa.select(tables.sync_state).where(c.adapter == adapter, c.target == target)
-    rows: dict[tuple[RecordKind, int], SyncRow] = {}
-    for row in uow.session.execute(statement).mappings():
-        try:
-            kind = RecordKind(row["record_kind"])
-        except ValueError:
-            continue
-        rows[(kind, row["local_id"])] = SyncRow(
-            kind,
-            row["local_id"],
-            row["remote_id"],
-            row["fingerprint"],
-            row["sequence"],
-            row["deleted"],
-            row["sent_at"],
-        )
-    return rows
+    return uow.sync_state.rows(adapter, target)
 
 
 def _save_rows(
     uow: UnitOfWork,
-    adapter: str,
-    target: str,
+    target: tuple[str, str],
     updates: Sequence[tuple[Change, ExportResult]],
     known: Mapping[tuple[RecordKind, int], SyncRow],
     now: dt.datetime,
 ) -> None:
-    """Write the sync state of the records that arrived (two executemany statements)."""
-    table = tables.sync_state
-    c = table.c
-    inserts: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
+    """Write the sync state of the records that arrived at (adapter, target)."""
+    new: list[SyncRow] = []
+    changed: list[SyncRow] = []
     for change, result in updates:
-        values = {
-            "remote_id": result.remote_id,
-            "fingerprint": change.record.fingerprint if change.record is not None else "",
-            "sequence": change.sequence,
-            "deleted": result.outcome is Outcome.DELETED,
-            "sent_at": now,
-        }
-        key = {"record_kind": change.record_kind.value, "local_id": change.local_id}
-        if (change.record_kind, change.local_id) in known:
-            changes.append({**{f"b_{k}": v for k, v in key.items()}, **values})
-        else:
-            inserts.append({"adapter": adapter, "target": target, **key, **values})
-    if inserts:
-        uow.session.execute(sa.insert(table), inserts)
-    if changes:
-        statement = (
-            sa.update(table)
-            .where(
-                c.adapter == adapter,
-                c.target == target,
-                c.record_kind == sa.bindparam("b_record_kind"),
-                c.local_id == sa.bindparam("b_local_id"),
-            )
-            .values(
-                remote_id=sa.bindparam("remote_id"),
-                fingerprint=sa.bindparam("fingerprint"),
-                sequence=sa.bindparam("sequence"),
-                deleted=sa.bindparam("deleted"),
-                sent_at=sa.bindparam("sent_at"),
-            )
+        row = SyncRow(
+            record_kind=change.record_kind,
+            local_id=change.local_id,
+            remote_id=result.remote_id,
+            fingerprint=change.record.fingerprint if change.record is not None else "",
+            sequence=change.sequence,
+            deleted=result.outcome is Outcome.DELETED,
+            sent_at=now,
         )
-        uow.session.connection().execute(statement, changes)
+        (changed if row.key in known else new).append(row)
+    adapter, target_name = target
+    uow.sync_state.save(adapter, target_name, new=new, changed=changed)
 
 
 # -- planning changes ------------------------------------------------------------------------
@@ -556,7 +503,7 @@ def _send(
                 for c, r in pairs
                 if r.ok and not (c.kind is ChangeKind.UNCHANGED and r.outcome is Outcome.UNCHANGED)
             ]
-            _save_rows(uow, adapter.name, run.target, succeeded, rows, batch.generated_at)
+            _save_rows(uow, (adapter.name, run.target), succeeded, rows, batch.generated_at)
             uow.commit()
             all_pairs.extend(pairs)
     finally:

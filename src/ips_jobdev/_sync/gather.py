@@ -13,16 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
 from ips_jobdev import _model as model
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, ExportRecord, RecordKind, VisitRecord
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.repositories import Repository
 
 __all__ = ["Selection", "gather", "start_of", "visit_records"]
-
-_CHUNK = 500
 
 
 @attrs.frozen(slots=True)
@@ -53,16 +51,6 @@ def start_of(day: dt.date | dt.datetime, zone: str | None = None) -> dt.datetime
     return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
 
 
-def _by_ids(uow: UnitOfWork, cls: type[Any], table: sa.Table, ids: Iterable[int]) -> dict[int, Any]:
-    wanted = sorted(set(ids))
-    found: dict[int, Any] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        for obj in uow.session.scalars(sa.select(cls).where(table.c.id.in_(chunk))):
-            found[obj.id] = obj
-    return found
-
-
 def visit_records(
     uow: UnitOfWork,
     visits: Sequence[model.Visit],
@@ -75,10 +63,8 @@ def visit_records(
     """
     known = dict(employers or {})
     missing = {v.employer_id for v in visits} - known.keys()
-    employers = {**known, **_by_ids(uow, model.Employer, tables.employers, missing)}
-    specialists = _by_ids(
-        uow, model.Specialist, tables.specialists, (v.specialist_id for v in visits)
-    )
+    employers = {**known, **uow.employers.by_ids(missing)}
+    specialists = uow.specialists.by_ids(v.specialist_id for v in visits)
     out: list[VisitRecord] = []
     for visit in visits:
         employer = employers[visit.employer_id]
@@ -91,33 +77,18 @@ def visit_records(
     return out
 
 
-def _employers(uow: UnitOfWork) -> list[model.Employer]:
-    statement = sa.select(model.Employer).order_by(tables.employers.c.id)
-    return list(uow.session.scalars(statement))
-
-
 def _visits(uow: UnitOfWork, selection: Selection) -> list[model.Visit]:
     specialist_id = selection.specialist.id if selection.specialist is not None else None
     return list(uow.visits.between(start=selection.since, specialist_id=specialist_id))
 
 
 def _fit_notes(uow: UnitOfWork, selection: Selection) -> list[ExportRecord]:
-    c = tables.job_fit_notes.c
-    statement = sa.select(model.JobFitNote).order_by(c.id)
-    if selection.specialist is not None:
-        statement = statement.where(c.author_id == selection.specialist.id)
-    if selection.since is not None:
-        statement = statement.where(c.written_at >= selection.since)
-    notes = list(uow.session.scalars(statement))
-    seekers = _by_ids(uow, model.JobSeeker, tables.job_seekers, (n.seeker_id for n in notes))
-    employers = _by_ids(uow, model.Employer, tables.employers, (n.employer_id for n in notes))
-    authors = _by_ids(uow, model.Specialist, tables.specialists, (n.author_id for n in notes))
-    openings = _by_ids(
-        uow,
-        model.JobOpening,
-        tables.job_openings,
-        (n.opening_id for n in notes if n.opening_id is not None),
-    )
+    author_id = selection.specialist.id if selection.specialist is not None else None
+    notes = uow.fit_notes.written(author_id=author_id, since=selection.since)
+    seekers = uow.seekers.by_ids(n.seeker_id for n in notes)
+    employers = uow.employers.by_ids(n.employer_id for n in notes)
+    authors = uow.specialists.by_ids(n.author_id for n in notes)
+    openings = uow.openings.by_ids(n.opening_id for n in notes if n.opening_id is not None)
     return [
         privacy.fit_note_record(
             note,
@@ -147,7 +118,7 @@ def gather(
     team: dict[RecordKind, list[ExportRecord]] = {kind: [] for kind in RecordKind}
     loaded: dict[int, model.Employer] = {}
     if wanted & {RecordKind.EMPLOYER, RecordKind.PERSON}:
-        for employer in _employers(uow):
+        for employer in uow.employers.list():
             assert employer.id is not None
             loaded[employer.id] = employer
             if RecordKind.EMPLOYER in wanted:
@@ -172,15 +143,11 @@ def gather(
 
 def existing_ids(uow: UnitOfWork, kind: RecordKind, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` are still in the store (to tell a deleted record from a filtered one)."""
-    table = {
-        RecordKind.EMPLOYER: tables.employers,
-        RecordKind.PERSON: tables.employer_people,
-        RecordKind.VISIT: tables.visits,
-        RecordKind.FIT_NOTE: tables.job_fit_notes,
-    }[kind]
-    wanted = sorted(set(ids))
-    found: set[int] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        found.update(uow.session.scalars(sa.select(table.c.id).where(table.c.id.in_(chunk))))
-    return found
+    repositories: dict[RecordKind, Repository[Any]] = {
+        RecordKind.EMPLOYER: uow.employers,
+        RecordKind.PERSON: uow.people,
+        RecordKind.VISIT: uow.visits,
+        RecordKind.FIT_NOTE: uow.fit_notes,
+    }
+    repository = repositories[kind]
+    return repository.existing_ids(ids)

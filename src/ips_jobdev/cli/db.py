@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ips_jobdev._store import migrate
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 
 __all__ = ["db_group"]
@@ -27,7 +26,7 @@ def upgrade_command(app: App, as_json: bool) -> None:
     database = app.database(check_schema=False)
     before, after = database.upgrade()
     if as_json:
-        app.print_json({"url": _safe_url(database.url), "before": before, "after": after})
+        app.print_json({"url": database.display_url, "before": before, "after": after})
     elif before == after:
         app.console.print(f"The database is up to date (schema {after}).")
     else:
@@ -42,23 +41,17 @@ def upgrade_command(app: App, as_json: bool) -> None:
 def status_command(app: App, as_json: bool) -> None:
     """Show which database is used and its schema version."""
     database = app.database(check_schema=False)
-    current = migrate.current_revision(database.engine)
-    head = migrate.head_revision()
+    current = database.schema_revision()
+    head = database.latest_schema_revision()
     if as_json:
         app.print_json(
             {
-                "url": _safe_url(database.url),
+                "url": database.display_url,
                 "schema": current,
                 "latest": head,
                 "up_to_date": current == head,
             }
         )
         return
-    app.console.print(f"Database: {_safe_url(database.url)}", soft_wrap=True)
+    app.console.print(f"Database: {database.display_url}", soft_wrap=True)
     app.console.print(f"Schema: {current or 'none'} (this version needs {head})")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

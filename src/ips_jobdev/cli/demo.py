@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
@@ -31,7 +30,7 @@ DemoJsonPart = Callable[[UnitOfWork, DemoSummary], dict[str, Any]]
 
 def _database(app: App) -> str:
     """The database URL without its password."""
-    return make_url(app.database().url).render_as_string(hide_password=True)
+    return app.database().display_url
 
 
 def _local(moment: dt.datetime | None) -> str:

@@ -20,14 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import click
-import sqlalchemy as sa
 from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev import _model as model
 from ips_jobdev._casework.visits import cancel_visit, complete_visit, log_visit
 from ips_jobdev._importing import import_visits
-from ips_jobdev._store import tables
+from ips_jobdev._store.queries import casework as casework_queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.cli._app import (
@@ -43,7 +42,6 @@ from ips_jobdev.cli._serialize import visit_to_dict
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
-    "employer_names",
     "local_time",
     "public_rows",
     "visit_rows",
@@ -66,22 +64,10 @@ def local_time(at: dt.datetime, zone: str | None, *, weekday: bool = True) -> st
     return at.astimezone(tz).strftime(("%a " if weekday else "") + "%Y-%m-%d %H:%M %Z")
 
 
-def employer_names(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, str]:
-    """Employers' names by id, a query per 500."""
-    wanted = sorted(set(employer_ids))
-    names: dict[int, str] = {}
-    c = tables.employers.c
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for record_id, name in uow.session.execute(sa.select(c.id, c.name).where(c.id.in_(chunk))):
-            names[record_id] = name
-    return names
-
-
 def visit_rows(uow: UnitOfWork, visits: Sequence[model.Visit]) -> list[dict[str, Any]]:
     """Visits as JSON documents, with the employer's name and specialist's code (and zone)."""
     specialists = {s.id: s for s in uow.specialists.list()}
-    names = employer_names(uow, {v.employer_id for v in visits})
+    names = casework_queries.employer_names(uow, {v.employer_id for v in visits})
     rows = []
     for visit in visits:
         specialist = specialists.get(visit.specialist_id)
