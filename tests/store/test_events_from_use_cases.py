@@ -185,3 +185,40 @@ def test_casework_changes_tell_plugins_which_records_changed(ear_db: Any) -> Non
         ("job-seeker updated", seeker_id),
         ("job-start updated", job.id),
     ]
+
+
+EMPLOYERS_CSV = (
+    b"name,zip,contact_name\nExample Print Shop,53703,Dana Example\nSample Garden Center,53704,\n"
+)
+
+
+def test_an_import_tells_plugins_of_each_record_it_wrote(ear_db: Any) -> None:
+    import io
+
+    with ear_db.db.unit_of_work() as uow:
+        report = jobdev.import_employers(uow, io.BytesIO(EMPLOYERS_CSV))
+    created = sorted(r.record_id for r in report.rows)
+    heard = sorted(ear_db.ear.heard)
+    assert [h for h in heard if h[0] == "employer created"] == [
+        ("employer created", i) for i in created
+    ]
+    assert len([h for h in heard if h[0] == "person created"]) == 1
+    ear_db.ear.heard.clear()
+
+    changed = EMPLOYERS_CSV.replace(b"53704,", b"53704,Lee Example")
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.import_employers(uow, io.BytesIO(changed), on_duplicate="update")
+    assert ("employer updated", created[1]) in ear_db.ear.heard
+    assert all(h[0] != "employer created" for h in ear_db.ear.heard)
+
+
+def test_a_dry_run_or_a_refused_file_tells_plugins_nothing(ear_db: Any) -> None:
+    import io
+
+    with ear_db.db.unit_of_work() as uow:
+        jobdev.import_employers(uow, io.BytesIO(EMPLOYERS_CSV), dry_run=True)
+    bad = EMPLOYERS_CSV + b"Bad Zip Bakery,5370,\n"
+    with ear_db.db.unit_of_work() as uow:
+        report = jobdev.import_employers(uow, io.BytesIO(bad))
+    assert not report.written
+    assert ear_db.ear.heard == []

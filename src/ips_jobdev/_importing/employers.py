@@ -11,9 +11,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlalchemy as sa
-
 from ips_jobdev import _model as model
+from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._importing.csvfile import Source
 from ips_jobdev._importing.report import DuplicatePolicy, ImportReport, Rejection
 from ips_jobdev._importing.run import (
@@ -22,25 +21,21 @@ from ips_jobdev._importing.run import (
     Importer,
     Progress,
     StoredMatch,
-    chunked,
     run_import,
 )
 from ips_jobdev._importing.values import (
     CellParser,
     chain,
-    column_width,
     model_field,
     parse_phone_quickly,
     parse_yes_no,
 )
-from ips_jobdev._store import tables
+from ips_jobdev._store import bulk
+from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev.errors import ConcurrentUpdateError
 
 __all__ = ["EMPLOYER_COLUMNS", "EmployerImporter", "import_employers"]
-
-_E = tables.employers.c
-_P = tables.employer_people.c
 
 CONTACT_COLUMNS = {
     "contact_name": "name",
@@ -70,8 +65,6 @@ EMPLOYER_COLUMNS = (
 )
 """The columns of an employers file, in the documented order."""
 
-_LOOKUP_CHUNK = 500
-
 
 def _two_letters(value: str | None) -> str | None:
     if value is not None and not (len(value) == 2 and value.isalpha()):
@@ -80,11 +73,13 @@ def _two_letters(value: str | None) -> str | None:
 
 
 def _employer_field(name: str) -> CellParser:
-    return model_field(model.Employer, name, width=column_width(_E[name]))
+    return model_field(model.Employer, name, width=queries.column_width("employers", name))
 
 
 def _person_field(name: str) -> CellParser:
-    return model_field(model.EmployerPerson, name, width=column_width(_P[name]))
+    return model_field(
+        model.EmployerPerson, name, width=queries.column_width("employer_people", name)
+    )
 
 
 class EmployerImporter(Importer):
@@ -94,6 +89,7 @@ class EmployerImporter(Importer):
     record = "employer"
     required = ("name",)
     label_column = "name"
+    event_kind = "employer"
 
     def parsers(self) -> Mapping[str, CellParser]:
         """Each column's parser: the model's own rules, and the database's widths."""
@@ -114,8 +110,7 @@ class EmployerImporter(Importer):
         self.by_external: dict[str, int] = {}
         self.by_name_zip: dict[tuple[str, str | None], list[int]] = defaultdict(list)
         self.by_phone: dict[str, list[int]] = defaultdict(list)
-        statement = sa.select(_E.id, _E.external_id, _E.name_key, _E.zip, _E.phone)
-        for record_id, external_id, name_key, zip_code, phone in self.session.execute(statement):
+        for record_id, external_id, name_key, zip_code, phone in queries.employer_keys(self.uow):
             if external_id is not None:
                 self.by_external[external_id] = record_id
             self.by_name_zip[(name_key, zip_code[:5] if zip_code else None)].append(record_id)
@@ -181,15 +176,7 @@ class EmployerImporter(Importer):
 
     def snapshots(self, record_ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]:
         """Stored employers and their people, a few hundred per query."""
-        out: dict[int, dict[str, Any]] = {}
-        for chunk in chunked(record_ids, _LOOKUP_CHUNK):
-            rows = self.session.execute(sa.select(tables.employers).where(_E.id.in_(chunk)))
-            for row in rows.mappings():
-                out[row["id"]] = {**row, "people": []}
-            people = sa.select(tables.employer_people).where(_P.employer_id.in_(chunk))
-            for person in self.session.execute(people.order_by(_P.id)).mappings():
-                out[person["employer_id"]]["people"].append(dict(person))
-        return out
+        return queries.employer_snapshots(self.uow, record_ids)
 
     def changes(self, candidate: Candidate, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Columns whose non-blank cells differ from the stored employer (and its contact)."""
@@ -234,38 +221,26 @@ class EmployerImporter(Importer):
 
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
         """One multi-row INSERT for the employers, one for their contacts."""
-        now = model.utc_now()
-        rows = []
-        for candidate in candidates:
-            row: dict[str, Any] = dict(_NEW_EMPLOYER, created_at=now, updated_at=now)
-            row.update(
-                (column, value)
-                for column, value in candidate.values.items()
-                if column not in CONTACT_COLUMNS
-            )
-            row["name_key"] = candidate.derived["name_key"]
-            rows.append(row)
-        # RETURNING rows may come back in any order; within one file the created rows'
-        # names and ZIPs are unique (duplicates were set aside), so they map ids back
-        statement = sa.insert(tables.employers).returning(_E.id, _E.name_key, _E.zip)
-        returned = {
-            (key, zip_code): i for i, key, zip_code in self.session.execute(statement, rows)
-        }
-        ids = [returned[(row["name_key"], row["zip"])] for row in rows]
-        people = []
-        for candidate, record_id in zip(candidates, ids, strict=True):
-            contact = self._contact(candidate)
-            if contact:
-                people.append(dict(_NEW_PERSON, employer_id=record_id, **contact))
-        if people:
-            self.session.execute(sa.insert(tables.employer_people), people)
+        ids = bulk.insert_employers(
+            self.uow,
+            [
+                {c: v for c, v in candidate.values.items() if c not in CONTACT_COLUMNS}
+                for candidate in candidates
+            ],
+        )
+        people = [
+            {"employer_id": record_id, **contact}
+            for candidate, record_id in zip(candidates, ids, strict=True)
+            if (contact := self._contact(candidate))
+        ]
+        for person_id in bulk.insert_people(self.uow, people):
+            self.other_changes.append(RecordChanged("person", person_id, ChangeAction.CREATED))
         return ids
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the employers to change and change them (their versions go up)."""
         by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
-        statement = sa.select(model.Employer).where(_E.id.in_(list(by_id)))
-        for employer in self.session.scalars(statement):
+        for employer in self.uow.employers.by_ids(by_id).values():
             changes, stored = by_id[employer.id]  # type: ignore[index]
             if employer.version != stored["version"]:
                 raise ConcurrentUpdateError(
@@ -279,39 +254,6 @@ class EmployerImporter(Importer):
             if contact is not None:
                 _apply_contact(employer, contact)
         self.uow.flush()
-
-
-_NEW_EMPLOYER: dict[str, Any] = {
-    "external_id": None,
-    "industry": None,
-    "job_types": [],
-    "street": None,
-    "city": None,
-    "state": None,
-    "zip": None,
-    "latitude": None,
-    "longitude": None,
-    "phone": None,
-    "website": None,
-    "size": None,
-    "shifts": [],
-    "hours_note": None,
-    "wage_min": None,
-    "wage_max": None,
-    "bus_access": None,
-    "do_not_contact": False,
-    "notes": None,
-    "version": 1,
-}
-
-_NEW_PERSON: dict[str, Any] = {
-    "title": None,
-    "phone": None,
-    "email": None,
-    "makes_hiring_decisions": False,
-    "notes": None,
-    "version": 1,
-}
 
 
 def _apply_contact(employer: model.Employer, contact: Mapping[str, Any]) -> None:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import attrs
-import sqlalchemy as sa
 
+from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._importing.csvfile import CsvTable, Source, read_table, write_rejects
 from ips_jobdev._importing.report import (
     DuplicatePolicy,
@@ -43,7 +43,6 @@ __all__ = [
     "Importer",
     "Progress",
     "StoredMatch",
-    "chunked",
     "run_import",
 ]
 
@@ -53,8 +52,8 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 
-def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``items`` in consecutive slices of at most ``size``."""
+def _slices(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``, in order."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -106,12 +105,15 @@ class Importer(abc.ABC):
     """Other header spellings (already normalized) accepted for a column."""
     label_column: ClassVar[str]
     """The column that names a row for people in the report."""
+    event_kind: ClassVar[str]
+    """The kind of record plugins are told changed (``"employer"``, ``"job-seeker"``)."""
     batch_size: ClassVar[int] = 2000
     """Rows per INSERT batch."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.session = uow.session
+        self.other_changes: list[RecordChanged] = []
+        """Changes to other records than the file's own (an employer's contact person)."""
 
     @abc.abstractmethod
     def parsers(self) -> Mapping[str, CellParser]:
@@ -467,6 +469,20 @@ def _pending_update(
     return candidate, target, changes, stored
 
 
+def _record_changes(importer: Importer, results: Sequence[RowResult | None]) -> None:
+    """Tell plugins (after the commit) of every record the file created or updated."""
+    actions = {
+        ImportAction.CREATED: ChangeAction.CREATED,
+        ImportAction.UPDATED: ChangeAction.UPDATED,
+    }
+    for result in results:
+        if result is not None and result.action in actions and result.record_id is not None:
+            change = RecordChanged(importer.event_kind, result.record_id, actions[result.action])
+            importer.uow.record_event(change)
+    for change in importer.other_changes:
+        importer.uow.record_event(change)
+
+
 def _write(
     importer: Importer,
     results: list[RowResult | None],
@@ -483,21 +499,23 @@ def _write(
         return False
     uow = importer.uow
     try:
-        for batch in chunked(creating, importer.batch_size):
+        for batch in _slices(creating, importer.batch_size):
             ids = importer.insert([candidate for _, candidate in batch])
             for (index, candidate), record_id in zip(batch, ids, strict=True):
                 results[index] = RowResult(
                     candidate.line, ImportAction.CREATED, candidate.label, record_id=record_id
                 )
             ticker.step(len(batch))
-        for batch_of_updates in chunked(updates, importer.batch_size):
+        for batch_of_updates in _slices(updates, importer.batch_size):
             importer.update(batch_of_updates)
             ticker.step(len(batch_of_updates))
+        _record_changes(importer, results)
         uow.commit()
-    except sa.exc.IntegrityError as exc:
+    except ValidationError as exc:
         uow.rollback()
-        message = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        raise ValidationError(importer.record, "database", message) from exc
+        if exc.record == "database":  # the commit refused a row: name the file's record
+            raise ValidationError(importer.record, "database", exc.reason) from exc
+        raise
     except BaseException:
         uow.rollback()
         raise

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
 from ips_jobdev import _model as model
 from ips_jobdev._importing.csvfile import Source
@@ -22,27 +21,24 @@ from ips_jobdev._importing.run import (
     Importer,
     Progress,
     StoredMatch,
-    chunked,
     run_import,
 )
 from ips_jobdev._importing.values import (
     CellParser,
     chain,
-    column_width,
     model_field,
     parse_date,
     parse_number,
     parse_whole_number,
     text_up_to,
 )
-from ips_jobdev._store import tables
+from ips_jobdev._store import bulk
+from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
 __all__ = ["PREFERENCE_COLUMNS", "SEEKER_COLUMNS", "SeekerImporter", "import_seekers"]
 
-_S = tables.job_seekers.c
 
 PREFERENCE_COLUMNS = (
     "job_types",
@@ -63,7 +59,6 @@ SEEKER_COLUMNS = ("code", "specialist", "enrolled_on", *PREFERENCE_COLUMNS, "nam
 """The columns of a job seekers file, in the documented order."""
 
 _ALIASES = {"ips_start": "enrolled_on", "specialist_code": "specialist"}
-_LOOKUP_CHUNK = 500
 
 
 def _preference(name: str) -> CellParser:
@@ -78,14 +73,17 @@ class SeekerImporter(Importer):
     required = ("code",)
     aliases = _ALIASES
     label_column = "code"
+    event_kind = "job-seeker"
 
     def parsers(self) -> Mapping[str, CellParser]:
         """Each column's parser: the model's own rules for codes and preferences."""
         parsers: dict[str, CellParser] = {
             "code": model_field(model.JobSeeker, "code"),
-            "specialist": text_up_to(column_width(tables.specialists.c.code)),
+            "specialist": text_up_to(queries.column_width("specialists", "code")),
             "enrolled_on": parse_date,
-            "name": model_field(model.JobSeeker, "name", width=column_width(_S.name)),
+            "name": model_field(
+                model.JobSeeker, "name", width=queries.column_width("job_seekers", "name")
+            ),
             "status": model_field(model.JobSeeker, "status"),
             "hours_min": chain(parse_whole_number, _preference("hours_min")),
             "hours_max": chain(parse_whole_number, _preference("hours_max")),
@@ -97,16 +95,8 @@ class SeekerImporter(Importer):
 
     def load(self) -> None:
         """Specialists' and job seekers' codes, one query each."""
-        self.specialists = {
-            code.lower(): record_id
-            for record_id, code in self.session.execute(
-                sa.select(tables.specialists.c.id, tables.specialists.c.code)
-            )
-        }
-        self.by_code = {
-            code.lower(): record_id
-            for record_id, code in self.session.execute(sa.select(_S.id, _S.code))
-        }
+        self.specialists = queries.specialist_codes(self.uow)
+        self.by_code = queries.seeker_codes(self.uow)
 
     def complete(self, candidate: Candidate) -> list[Rejection]:
         """Resolve the specialist; check the preferences together (hours range)."""
@@ -146,12 +136,7 @@ class SeekerImporter(Importer):
 
     def snapshots(self, record_ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]:
         """Stored job seekers, a few hundred per query."""
-        out: dict[int, Mapping[str, Any]] = {}
-        for chunk in chunked(record_ids, _LOOKUP_CHUNK):
-            rows = self.session.execute(sa.select(tables.job_seekers).where(_S.id.in_(chunk)))
-            for row in rows.mappings():
-                out[row["id"]] = dict(row)
-        return out
+        return queries.seeker_snapshots(self.uow, record_ids)
 
     def changes(self, candidate: Candidate, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Non-blank cells that differ from the stored job seeker and their preferences."""
@@ -189,32 +174,25 @@ class SeekerImporter(Importer):
         return f"job seeker #{record_id} {stored['code']!r}"
 
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
-        """One multi-row INSERT."""
-        now = model.utc_now()
-        rows = [
-            {
+        """One multi-row INSERT (the model's defaults fill what a row leaves out)."""
+        rows = []
+        for c in candidates:
+            row = {
                 "code": c.values["code"],
                 "name": c.values.get("name"),
                 "specialist_id": c.derived.get("specialist_id"),
                 "ips_start": c.values.get("enrolled_on"),
-                "status": c.values.get("status", JobSeekerStatus.SEARCHING),
                 "preferences": model.Preferences(**c.derived["preferences"]),
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
             }
-            for c in candidates
-        ]
-        # RETURNING rows may come back in any order: codes map the ids back
-        statement = sa.insert(tables.job_seekers).returning(_S.id, _S.code)
-        returned = {code: i for i, code in self.session.execute(statement, rows)}
-        return [returned[row["code"]] for row in rows]
+            if "status" in c.values:
+                row["status"] = c.values["status"]
+            rows.append(row)
+        return bulk.insert_seekers(self.uow, rows)
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the job seekers to change and change them (their versions go up)."""
         by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
-        statement = sa.select(model.JobSeeker).where(_S.id.in_(list(by_id)))
-        for seeker in self.session.scalars(statement):
+        for seeker in self.uow.seekers.by_ids(by_id).values():
             changes, stored = by_id[seeker.id]  # type: ignore[index]
             if seeker.version != stored["version"]:
                 raise ConcurrentUpdateError(

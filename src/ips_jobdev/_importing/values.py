@@ -20,7 +20,6 @@ from typing import Any, cast
 
 import attrs
 import phonenumbers
-import sqlalchemy as sa
 
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev.errors import ValidationError
@@ -30,7 +29,6 @@ __all__ = [
     "YES_WORDS",
     "CellParser",
     "chain",
-    "column_width",
     "model_field",
     "parse_aware_datetime",
     "parse_date",
@@ -143,11 +141,6 @@ def text_up_to(limit: int | None) -> CellParser:
         return value
 
     return parse
-
-
-def column_width(column: sa.Column[Any]) -> int | None:
-    """The declared length of a string column (``None`` for unlimited text)."""
-    return getattr(column.type, "length", None)
 
 
 def model_field(record_class: type, name: str, *, width: int | None = None) -> CellParser:

@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlalchemy as sa
-
 from ips_jobdev import _model as model
 from ips_jobdev._importing.csvfile import Source
 from ips_jobdev._importing.report import DuplicatePolicy, ImportReport, Rejection
@@ -25,12 +23,10 @@ from ips_jobdev._importing.run import (
     Importer,
     Progress,
     StoredMatch,
-    chunked,
     run_import,
 )
 from ips_jobdev._importing.values import (
     CellParser,
-    column_width,
     model_field,
     parse_aware_datetime,
     parse_whole_number,
@@ -38,16 +34,14 @@ from ips_jobdev._importing.values import (
     split_list,
     text_up_to,
 )
-from ips_jobdev._store import tables
+from ips_jobdev._store import bulk
+from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.errors import ConcurrentUpdateError
 
 __all__ = ["VISIT_COLUMNS", "VisitImporter", "import_visits"]
 
-_V = tables.visits.c
-_VS = tables.visit_seekers.c
-_E = tables.employers.c
 
 VISIT_COLUMNS = (
     "employer",
@@ -73,7 +67,9 @@ _COMPARED = (
     "outcome",
     "next_step",
 )
-_LOOKUP_CHUNK = 500
+
+_OPTIONAL = ("duration_minutes", "mode", "purpose", "seeker_present", "outcome", "next_step")
+"""Columns a visit row may leave blank: the model's defaults then apply."""
 
 
 class VisitImporter(Importer):
@@ -84,12 +80,13 @@ class VisitImporter(Importer):
     required = ("employer", "specialist", "at")
     aliases = {"job_seekers": "seekers"}
     label_column = "employer"
+    event_kind = "visit"
 
     def parsers(self) -> Mapping[str, CellParser]:
         """Each column's parser: the model's own vocabularies for mode, purpose, status."""
         return {
-            "employer": text_up_to(column_width(_E.name)),
-            "specialist": text_up_to(column_width(tables.specialists.c.code)),
+            "employer": text_up_to(queries.column_width("employers", "name")),
+            "specialist": text_up_to(queries.column_width("specialists", "code")),
             "at": parse_aware_datetime,
             "mode": model_field(model.Visit, "mode"),
             "purpose": model_field(model.Visit, "purpose"),
@@ -106,23 +103,13 @@ class VisitImporter(Importer):
         self.employer_by_external: dict[str, int] = {}
         self.employer_ids: set[int] = set()
         self.employers_by_name: dict[str, list[int]] = defaultdict(list)
-        for record_id, external_id, name_key in self.session.execute(
-            sa.select(_E.id, _E.external_id, _E.name_key)
-        ):
+        for record_id, external_id, name_key, _zip, _phone in queries.employer_keys(self.uow):
             self.employer_ids.add(record_id)
             if external_id is not None:
                 self.employer_by_external[external_id] = record_id
             self.employers_by_name[name_key].append(record_id)
-        specialists = tables.specialists.c
-        self.specialists = {
-            code.lower(): record_id
-            for record_id, code in self.session.execute(sa.select(specialists.id, specialists.code))
-        }
-        seekers = tables.job_seekers.c
-        self.seekers = {
-            code.lower(): record_id
-            for record_id, code in self.session.execute(sa.select(seekers.id, seekers.code))
-        }
+        self.specialists = queries.specialist_codes(self.uow)
+        self.seekers = queries.seeker_codes(self.uow)
         self.now = model.utc_now()
 
     def _employer(self, reference: str) -> tuple[int | None, str | None]:
@@ -184,11 +171,7 @@ class VisitImporter(Importer):
         if not candidates:
             return
         times = [c.derived["key"][2] for c in candidates]
-        statement = sa.select(_V.id, _V.employer_id, _V.specialist_id, _V.at).where(
-            _V.at >= min(times), _V.at <= max(times)
-        )
-        for record_id, employer_id, specialist_id, at in self.session.execute(statement):
-            self.by_key[(employer_id, specialist_id, at)] = record_id
+        self.by_key = queries.visit_keys_between(self.uow, min(times), max(times))
 
     def file_keys(self, candidate: Candidate) -> list[FileKey]:
         """Employer, specialist and time."""
@@ -203,16 +186,7 @@ class VisitImporter(Importer):
 
     def snapshots(self, record_ids: Sequence[int]) -> Mapping[int, Mapping[str, Any]]:
         """Stored visits with their job seekers' ids, a few hundred per query."""
-        out: dict[int, dict[str, Any]] = {}
-        for chunk in chunked(record_ids, _LOOKUP_CHUNK):
-            for row in self.session.execute(
-                sa.select(tables.visits).where(_V.id.in_(chunk))
-            ).mappings():
-                out[row["id"]] = {**row, "seeker_ids": set()}
-            links = sa.select(_VS.visit_id, _VS.seeker_id).where(_VS.visit_id.in_(chunk))
-            for visit_id, seeker_id in self.session.execute(links):
-                out[visit_id]["seeker_ids"].add(seeker_id)
-        return out
+        return queries.visit_snapshots(self.uow, record_ids)
 
     def changes(self, candidate: Candidate, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Non-blank cells that differ from the stored visit."""
@@ -238,61 +212,26 @@ class VisitImporter(Importer):
         return f"visit #{record_id} ({stored['at'].isoformat()})"
 
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
-        """One multi-row INSERT for the visits, one for their job seekers."""
-        now = model.utc_now()
+        """One multi-row INSERT for the visits, one for their job seekers (the model's
+        defaults fill what a row leaves out)."""
         rows = []
         for c in candidates:
-            values = c.values
-            rows.append(
-                {
-                    "employer_id": c.derived["employer_id"],
-                    "specialist_id": c.derived["specialist_id"],
-                    "person_id": None,
-                    "at": values["at"],
-                    "duration_minutes": values.get("duration_minutes", 30),
-                    "mode": values.get("mode", ContactMode.IN_PERSON),
-                    "purpose": values.get("purpose", VisitPurpose.INTRODUCE),
-                    "status": values["status"],
-                    "seeker_present": values.get("seeker_present", False),
-                    "outcome": values.get("outcome"),
-                    "next_step": values.get("next_step"),
-                    "reason": None,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        # RETURNING rows may come back in any order; within one file the created visits'
-        # employer, specialist and time are unique, so they map the ids back
-        statement = sa.insert(tables.visits).returning(
-            _V.id, _V.employer_id, _V.specialist_id, _V.at
-        )
-        returned = {
-            (employer_id, specialist_id, at): i
-            for i, employer_id, specialist_id, at in self.session.execute(statement, rows)
-        }
-        ids = [returned[c.derived["key"]] for c in candidates]
-        links = [
-            {"visit_id": visit_id, "seeker_id": seeker_id}
-            for c, visit_id in zip(candidates, ids, strict=True)
-            for seeker_id in c.derived["seeker_ids"]
-        ]
-        if links:
-            self.session.execute(sa.insert(tables.visit_seekers), links)
-        return ids
+            row = {
+                "employer_id": c.derived["employer_id"],
+                "specialist_id": c.derived["specialist_id"],
+                "at": c.values["at"],
+                "status": c.values["status"],
+            }
+            row.update((k, c.values[k]) for k in _OPTIONAL if k in c.values)
+            rows.append(row)
+        return bulk.insert_visits(self.uow, rows, [c.derived["seeker_ids"] for c in candidates])
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the visits to change and change them (their versions go up)."""
         by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
         wanted = {s for changes, _ in by_id.values() for s in changes.get("seeker_ids", ())}
-        seekers = {
-            s.id: s
-            for s in self.session.scalars(
-                sa.select(model.JobSeeker).where(tables.job_seekers.c.id.in_(list(wanted)))
-            )
-        }
-        statement = sa.select(model.Visit).where(_V.id.in_(list(by_id)))
-        for visit in self.session.scalars(statement):
+        seekers = self.uow.seekers.by_ids(wanted)
+        for visit in self.uow.visits.by_ids(by_id).values():
             changes, stored = by_id[visit.id]  # type: ignore[index]
             if visit.version != stored["version"]:
                 raise ConcurrentUpdateError(

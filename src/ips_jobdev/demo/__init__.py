@@ -27,9 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import sqlalchemy as sa
-
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import demo as queries
 from ips_jobdev.demo.county import DEMO_EXTERNAL_ID_PREFIX, build_county
 from ips_jobdev.demo.summary import DemoSummary, RecentEmployer, WaitingSeeker, summarize
 from ips_jobdev.errors import IpsJobdevError
@@ -53,9 +52,7 @@ class DemoError(IpsJobdevError):
 
 def demo_present(uow: UnitOfWork) -> bool:
     """True when the demo county is already in the database."""
-    e = tables.employers.c
-    statement = sa.select(e.id).where(e.external_id.startswith(DEMO_EXTERNAL_ID_PREFIX)).limit(1)
-    return uow.session.scalar(statement) is not None
+    return queries.employer_with_external_id_prefix(uow, DEMO_EXTERNAL_ID_PREFIX)
 
 
 def build_demo(
@@ -77,16 +74,7 @@ def build_demo(
     day = today or dt.date.today()
     if demo_present(uow):
         return summarize(uow, today=day, created=False, seed=None)
-    held = {
-        "specialists": tables.specialists,
-        "job seekers": tables.job_seekers,
-        "employers": tables.employers,
-        "visits": tables.visits,
-    }
-    counts = {
-        name: int(uow.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
-        for name, table in held.items()
-    }
+    counts = queries.held_counts(uow)
     if any(counts.values()):
         found = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
         raise DemoError(

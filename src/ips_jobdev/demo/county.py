@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-
 from ips_jobdev._model import (
     Employer,
     EmployerPerson,
@@ -27,7 +25,7 @@ from ips_jobdev._model import (
     Preferences,
     Specialist,
 )
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store import UnitOfWork, bulk
 from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
@@ -351,7 +349,6 @@ class _CountyBuilder:
                 "outcome": outcome[0] if outcome else None,
                 "next_step": outcome[1] if outcome else None,
                 "reason": reason,
-                "version": 1,
                 "created_at": created,
                 "updated_at": created,
             }
@@ -550,17 +547,7 @@ class _CountyBuilder:
         order = sorted(range(len(self.visits)), key=lambda i: (self.visits[i]["at"], i))
         visits = [self.visits[i] for i in order]
         seekers = [self.visit_seekers[i] for i in order]
-        statement = sa.insert(tables.visits).returning(
-            tables.visits.c.id, sort_by_parameter_order=True
-        )
-        ids = self.uow.session.execute(statement, visits).scalars().all()
-        links = [
-            {"visit_id": visit_id, "seeker_id": seeker_id}
-            for visit_id, seeker_ids in zip(ids, seekers, strict=True)
-            for seeker_id in seeker_ids
-        ]
-        if links:
-            self.uow.session.execute(sa.insert(tables.visit_seekers), links)
+        bulk.insert_visits(self.uow, visits, seekers, unique_times=False)
         planned = sum(1 for v in visits if v["status"] is VisitStatus.PLANNED)
         self.counts["visits_done"] = len(visits) - planned
         self.counts["visits_planned"] = planned

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
 from ips_jobdev._jsonable import jsonable
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, OpeningStatus, VisitPurpose, VisitStatus
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import demo as queries
+from ips_jobdev._vocab import ContactMode, VisitPurpose
 
 __all__ = [
     "RAPID_JOB_SEARCH_DAYS",
@@ -134,75 +134,26 @@ def summarize(
     )
 
 
-def _count(uow: UnitOfWork, table: sa.Table, *where: Any) -> int:
-    return int(uow.session.scalar(sa.select(sa.func.count()).select_from(table).where(*where)) or 0)
-
-
 def _counts(uow: UnitOfWork) -> dict[str, int]:
-    e, js, v = tables.employers.c, tables.job_seekers.c, tables.visits.c
-    done = v.status == VisitStatus.DONE
-    zips = uow.session.scalar(sa.select(sa.func.count(sa.distinct(e.zip))))
-    return {
-        "specialists": _count(uow, tables.specialists),
-        "job_seekers": _count(uow, tables.job_seekers),
-        "on_caseload": _count(uow, tables.job_seekers, js.status != JobSeekerStatus.CLOSED),
-        "working": _count(uow, tables.job_seekers, js.status == JobSeekerStatus.WORKING),
-        "employers": _count(uow, tables.employers),
-        "zip_codes": int(zips or 0),
-        "do_not_contact": _count(uow, tables.employers, e.do_not_contact.is_(True)),
-        "employer_people": _count(uow, tables.employer_people),
-        "visits_done": _count(uow, tables.visits, done),
-        "face_to_face_done": _count(uow, tables.visits, done, v.mode == ContactMode.IN_PERSON),
-        "visits_planned": _count(uow, tables.visits, v.status == VisitStatus.PLANNED),
-        "openings_open": _count(
-            uow, tables.job_openings, tables.job_openings.c.status == OpeningStatus.OPEN
-        ),
-        "job_starts": _count(uow, tables.job_starts),
-        "jobs_ended": _count(uow, tables.job_starts, tables.job_starts.c.end_date.is_not(None)),
-        "fit_notes": _count(uow, tables.job_fit_notes),
-    }
+    return queries.record_counts(uow)
 
 
 def _caseloads(uow: UnitOfWork) -> tuple[tuple[str, str, int], ...]:
-    s, js = tables.specialists.c, tables.job_seekers.c
-    on_caseload = sa.func.count(js.id).filter(js.status != JobSeekerStatus.CLOSED)
-    rows = uow.session.execute(
-        sa.select(s.code, s.name, on_caseload)
-        .select_from(tables.specialists.outerjoin(tables.job_seekers, js.specialist_id == s.id))
-        .group_by(s.id, s.code, s.name)
-        .order_by(s.code)
-    )
-    return tuple((code, name, int(count)) for code, name, count in rows)
+    return tuple(queries.caseload_rows(uow))
 
 
 def _recently_visited(uow: UnitOfWork, limit: int) -> tuple[RecentEmployer, ...]:
-    v, e = tables.visits.c, tables.employers.c
-    last = sa.func.max(v.at).label("last")
-    employer_ids = (
-        uow.session.execute(
-            sa.select(v.employer_id, last)
-            .where(v.status == VisitStatus.DONE)
-            .group_by(v.employer_id)
-            .order_by(last.desc(), v.employer_id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
-    specialists = tables.specialists.c
-    codes = dict(uow.session.execute(sa.select(specialists.id, specialists.code)).all())
+    codes = {s.id: s.code for s in uow.specialists.list()}
     found = []
-    for employer_id in employer_ids:
+    for employer_id in queries.last_visited_employer_ids(uow, limit):
         visit = uow.visits.last_contact(employer_id)
-        name, zip_code = uow.session.execute(
-            sa.select(e.name, e.zip).where(e.id == employer_id)
-        ).one()
+        employer = uow.employers.get(employer_id)
         assert visit is not None
         found.append(
             RecentEmployer(
                 employer_id=employer_id,
-                name=name,
-                zip=zip_code,
+                name=employer.name,
+                zip=employer.zip,
                 last_contact=visit.at,
                 specialist=codes[visit.specialist_id],
                 purpose=visit.purpose,
@@ -213,34 +164,7 @@ def _recently_visited(uow: UnitOfWork, limit: int) -> tuple[RecentEmployer, ...]
 
 
 def _waiting(uow: UnitOfWork, today: dt.date) -> tuple[WaitingSeeker, ...]:
-    v, vs, js, s = (
-        tables.visits.c,
-        tables.visit_seekers.c,
-        tables.job_seekers.c,
-        tables.specialists.c,
-    )
-    contacted = (
-        sa.select(vs.seeker_id)
-        .join(tables.visits, v.id == vs.visit_id)
-        .where(v.status == VisitStatus.DONE, v.mode == ContactMode.IN_PERSON)
-    )
-    planned = (
-        sa.select(vs.seeker_id, sa.func.min(v.at).label("next_at"))
-        .join(tables.visits, v.id == vs.visit_id)
-        .where(v.status == VisitStatus.PLANNED)
-        .group_by(vs.seeker_id)
-        .subquery()
-    )
-    rows = uow.session.execute(
-        sa.select(js.code, s.code, js.ips_start, planned.c.next_at)
-        .select_from(
-            tables.job_seekers.outerjoin(tables.specialists, s.id == js.specialist_id).outerjoin(
-                planned, planned.c.seeker_id == js.id
-            )
-        )
-        .where(js.status != JobSeekerStatus.CLOSED, js.id.not_in(contacted))
-        .order_by(js.ips_start, js.code)
-    )
+    rows = queries.waiting_rows(uow)
     return tuple(
         WaitingSeeker(
             code=code,
