@@ -39,6 +39,7 @@ from ips_jobdev._events import (
     VisitPlanned,
 )
 from ips_jobdev._records import Audience, RecordKind, VisitRecord
+from ips_jobdev._sync.gather import visit_records
 from ips_jobdev._version import __version__
 from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, validate_adapter_class
 from ips_jobdev.errors import AdapterError, NotFoundError
@@ -389,10 +390,8 @@ def publish_events(
     visit_ids = [e.visit_id for e in wanted if isinstance(e, VisitEvent)]
     records: dict[int, VisitRecord] = {}
     if visit_ids:
-        from ips_jobdev._sync import gather
-
         visits = [uow.visits.get(visit_id) for visit_id in dict.fromkeys(visit_ids)]
-        records = {r.id: r for r in gather.visit_records(uow, visits)}
+        records = {r.id: r for r in visit_records(uow, visits)}
     failures: list[HookFailure] = []
     for event in wanted:
         hook_name = _hook_for(event)
@@ -456,9 +455,7 @@ def _notify(
     else:
         if uow is None:
             raise TypeError(f"{hook_name}: give the unit of work to describe a stored visit")
-        from ips_jobdev._sync import gather as outgoing
-
-        record = outgoing.visit_records(uow, [visit])[0]
+        record = visit_records(uow, [visit])[0]
     return _call_event_hook(manager, hook_name, record)
 
 

@@ -1,7 +1,8 @@
 """Repeatable exports: send each adapter only what changed, and remember what arrived.
 
 The store keeps, per adapter and target, each record's remote id, the fingerprint and
-sequence last sent, and whether it was deleted there (table ``sync_state``). An export:
+sequence last sent, and whether it was deleted there (:mod:`ips_jobdev._sync.state`).
+An export:
 
 1. gathers the records the adapter takes, redacted for its audience
    (:mod:`ips_jobdev._sync.gather`, :mod:`ips_jobdev.privacy`);
@@ -33,12 +34,21 @@ from typing import Any
 
 import attrs
 
+from ips_jobdev import _lookup as lookup
+from ips_jobdev import _plugins as plugins
 from ips_jobdev import _model as model
 from ips_jobdev import privacy
-from ips_jobdev._records import Audience, ExportRecord, RecordKind, record_to_dict
+from ips_jobdev._records import Audience, RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store.sync_state import SyncRow
-from ips_jobdev._sync import gather as outgoing
+from ips_jobdev._sync.gather import Selection, gather, start_of
+from ips_jobdev._sync.state import (
+    SyncKey,
+    SyncRow,
+    gone_ids,
+    plan_changes,
+    save_arrivals,
+    sync_rows,
+)
 from ips_jobdev.adapters._base import (
     Adapter,
     Change,
@@ -54,8 +64,6 @@ from ips_jobdev.errors import AdapterError
 __all__ = ["ExportItem", "ExportReport", "SyncRow", "export", "plan_changes", "sync_rows"]
 
 log = logging.getLogger(__name__)
-
-_KIND_ORDER = [RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT, RecordKind.FIT_NOTE]
 
 
 @attrs.frozen(slots=True)
@@ -146,102 +154,6 @@ class ExportReport:
         }
 
 
-# -- the sync state ----------------------------------------------------------------------------
-
-
-def sync_rows(uow: UnitOfWork, adapter: str, target: str) -> dict[tuple[RecordKind, int], SyncRow]:
-    """The sync state of one adapter and target, by (record kind, local id)."""
-    return uow.sync_state.rows(adapter, target)
-
-
-def _save_rows(
-    uow: UnitOfWork,
-    target: tuple[str, str],
-    updates: Sequence[tuple[Change, ExportResult]],
-    known: Mapping[tuple[RecordKind, int], SyncRow],
-    now: dt.datetime,
-) -> None:
-    """Write the sync state of the records that arrived at (adapter, target)."""
-    new: list[SyncRow] = []
-    changed: list[SyncRow] = []
-    for change, result in updates:
-        row = SyncRow(
-            record_kind=change.record_kind,
-            local_id=change.local_id,
-            remote_id=result.remote_id,
-            fingerprint=change.record.fingerprint if change.record is not None else "",
-            sequence=change.sequence,
-            deleted=result.outcome is Outcome.DELETED,
-            sent_at=now,
-        )
-        (changed if row.key in known else new).append(row)
-    adapter, target_name = target
-    uow.sync_state.save(adapter, target_name, new=new, changed=changed)
-
-
-# -- planning changes ------------------------------------------------------------------------
-
-
-def _is_cancelled(record: ExportRecord) -> bool:
-    return record.kind is RecordKind.VISIT and record.cancelled  # type: ignore[union-attr]
-
-
-def plan_changes(
-    records: Mapping[RecordKind, Mapping[int, ExportRecord]],
-    rows: Mapping[tuple[RecordKind, int], SyncRow],
-    *,
-    gone: Mapping[RecordKind, set[int]] | None = None,
-    snapshot: bool = False,
-) -> list[Change]:
-    """The changes that bring the remote end from ``rows`` to ``records``.
-
-    ``gone`` names, per kind, the local ids in ``rows`` that are no longer in the store
-    (they become ``delete`` changes). With ``snapshot``, unchanged records are listed too.
-    """
-    gone = gone or {}
-    changes: list[Change] = []
-    for kind in _KIND_ORDER:
-        for local_id in sorted(records.get(kind, {})):
-            record = records[kind][local_id]
-            row = rows.get((kind, local_id))
-            cancelled = _is_cancelled(record)
-            if row is None:
-                if not cancelled:
-                    changes.append(Change(ChangeKind.CREATE, record))
-                continue
-            common: dict[str, Any] = {"remote_id": row.remote_id, "last_sent_at": row.sent_at}
-            if row.deleted:
-                if not cancelled:
-                    changes.append(
-                        Change(ChangeKind.CREATE, record, sequence=row.sequence + 1, **common)
-                    )
-                continue
-            if record.fingerprint == row.fingerprint:
-                if snapshot:
-                    changes.append(
-                        Change(ChangeKind.UNCHANGED, record, sequence=row.sequence, **common)
-                    )
-                continue
-            kind_of_change = ChangeKind.CANCEL if cancelled else ChangeKind.UPDATE
-            changes.append(Change(kind_of_change, record, sequence=row.sequence + 1, **common))
-    for kind in reversed(_KIND_ORDER):
-        for local_id in sorted(gone.get(kind, set())):
-            row = rows[(kind, local_id)]
-            if not row.deleted:
-                changes.append(
-                    Change(
-                        ChangeKind.DELETE,
-                        None,
-                        record_kind=kind,
-                        local_id=local_id,
-                        remote_id=row.remote_id,
-                        sequence=row.sequence + 1,
-                        last_sent_at=row.sent_at,
-                    )
-                )
-    return changes
-
-
 # -- running an export --------------------------------------------------------------------------
 
 
@@ -268,8 +180,6 @@ def _instance(adapter: str | Adapter | type[Adapter], manager: Any) -> Adapter:
         return adapter
     if isinstance(adapter, type) and issubclass(adapter, Adapter):
         return adapter()
-    from ips_jobdev import _plugins as plugins
-
     return plugins.get_adapter(str(adapter), manager=manager).adapter_class()
 
 
@@ -293,7 +203,7 @@ def _run_batch(
         reason = _hide(f"the adapter raised {type(exc).__name__}: {exc}", secrets)
         log.warning("%s: export of %d records failed: %s", batch.adapter, len(batch), reason)
         return [(c, c.failed(reason)) for c in batch.changes], [reason]
-    found: dict[tuple[RecordKind, int], ExportResult] = {}
+    found: dict[SyncKey, ExportResult] = {}
     for result in returned or []:
         if not isinstance(result, ExportResult):
             notes.append(f"ignored a result that is not an ExportResult: {result!r}"[:200])
@@ -354,7 +264,7 @@ def export(
         AdapterError: an unknown adapter, or the adapter could not open the target.
     """
     run = _prepare(adapter, manager, options, environ, target)
-    batch, rows = _plan(uow, run, specialist, since, privacy_settings)
+    batch, rows = _plan(uow, run, _selection(uow, specialist, since), privacy_settings)
     if dry_run:
         return _dry_run(run, batch)
     if not batch.changes and not run.adapter.capabilities.snapshot:
@@ -386,16 +296,16 @@ class _Run:
         preview: tuple[dict[str, Any], ...] = (),
     ) -> ExportReport:
         return ExportReport(
-            self.adapter.name,
-            self.target,
-            self.adapter.audience,
-            dry_run,
-            self.masked,
-            items,
-            self.started,
-            dt.datetime.now(dt.UTC),
-            preview,
-            notes,
+            adapter=self.adapter.name,
+            target=self.target,
+            audience=self.adapter.audience,
+            dry_run=dry_run,
+            options=self.masked,
+            items=items,
+            started_at=self.started,
+            finished_at=dt.datetime.now(dt.UTC),
+            preview=preview,
+            notes=notes,
         )
 
 
@@ -419,39 +329,43 @@ def _prepare(
     }
     secrets = [str(values[o.name]) for o in instance.options if o.secret and values.get(o.name)]
     return _Run(
-        instance,
-        values,
-        masked,
-        secrets,
-        target or instance.target_for(values),
-        dt.datetime.now(dt.UTC).replace(microsecond=0),
+        adapter=instance,
+        values=values,
+        masked=masked,
+        secrets=secrets,
+        target=target or instance.target_for(values),
+        started=dt.datetime.now(dt.UTC).replace(microsecond=0),
     )
+
+
+def _selection(
+    uow: UnitOfWork,
+    specialist: str | model.Specialist | None,
+    since: dt.date | dt.datetime | None,
+) -> Selection:
+    chosen = lookup.specialist(uow, specialist) if specialist is not None else None
+    since_at = None
+    if since is not None:
+        since_at = start_of(since, chosen.timezone if chosen is not None else None)
+    return Selection(specialist=chosen, since=since_at)
 
 
 def _plan(
     uow: UnitOfWork,
     run: _Run,
-    specialist: str | model.Specialist | None,
-    since: dt.date | dt.datetime | None,
+    selection: Selection,
     privacy_settings: privacy.PrivacySettings | None,
-) -> tuple[ExportBatch, dict[tuple[RecordKind, int], SyncRow]]:
-    chosen = uow.specialists.by_code(specialist) if isinstance(specialist, str) else specialist
-    since_at = None
-    if since is not None:
-        since_at = outgoing.start_of(since, chosen.timezone if chosen is not None else None)
+) -> tuple[ExportBatch, dict[SyncKey, SyncRow]]:
     adapter = run.adapter
-    records = outgoing.gather(
+    records = gather(
         uow,
         adapter.record_kinds,
         adapter.audience,
-        selection=outgoing.Selection(specialist=chosen, since=since_at),
+        selection=selection,
         settings=privacy_settings,
     )
     rows = sync_rows(uow, adapter.name, run.target)
-    gone: dict[RecordKind, set[int]] = {}
-    for kind in adapter.record_kinds:
-        missing = {i for (k, i) in rows if k is kind and i not in records[kind]}
-        gone[kind] = missing - outgoing.existing_ids(uow, kind, missing)
+    gone = gone_ids(uow, adapter.record_kinds, rows, records)
     changes = plan_changes(records, rows, gone=gone, snapshot=adapter.capabilities.snapshot)
     batch = ExportBatch(adapter.name, run.target, adapter.audience, tuple(changes), run.started)
     return batch, rows
@@ -460,11 +374,11 @@ def _plan(
 def _dry_run(run: _Run, batch: ExportBatch) -> ExportReport:
     items = tuple(
         ExportItem(
-            c.record_kind,
-            c.local_id,
-            c.key,
-            c.kind,
-            _summary(c),
+            record_kind=c.record_kind,
+            local_id=c.local_id,
+            key=c.key,
+            change=c.kind,
+            summary=_summary(c),
             remote_id=c.remote_id,
             record=record_to_dict(c.record) if c.record is not None else None,
         )
@@ -479,11 +393,34 @@ def _dry_run(run: _Run, batch: ExportBatch) -> ExportReport:
     return run.report(items, notes, dry_run=True, preview=preview)
 
 
+def _arrived(pairs: Sequence[tuple[Change, ExportResult]]) -> list[tuple[Change, ExportResult]]:
+    """The records whose sync state advances: those that succeeded, except an unchanged
+    record the adapter reported unchanged (its row already says so)."""
+    return [
+        (c, r)
+        for c, r in pairs
+        if r.ok and not (c.kind is ChangeKind.UNCHANGED and r.outcome is Outcome.UNCHANGED)
+    ]
+
+
+def _item(change: Change, result: ExportResult) -> ExportItem:
+    return ExportItem(
+        record_kind=change.record_kind,
+        local_id=change.local_id,
+        key=change.key,
+        change=change.kind,
+        summary=_summary(change),
+        outcome=result.outcome,
+        remote_id=result.remote_id,
+        reason=result.reason,
+    )
+
+
 def _send(
     uow: UnitOfWork,
     run: _Run,
     batch: ExportBatch,
-    rows: Mapping[tuple[RecordKind, int], SyncRow],
+    rows: Mapping[SyncKey, SyncRow],
 ) -> ExportReport:
     adapter = run.adapter
     try:
@@ -498,12 +435,14 @@ def _send(
         for part in _batches(adapter, batch):
             pairs, batch_notes = _run_batch(adapter, part, run.secrets)
             notes.extend(batch_notes)
-            succeeded = [
-                (c, r)
-                for c, r in pairs
-                if r.ok and not (c.kind is ChangeKind.UNCHANGED and r.outcome is Outcome.UNCHANGED)
-            ]
-            _save_rows(uow, (adapter.name, run.target), succeeded, rows, batch.generated_at)
+            save_arrivals(
+                uow,
+                (adapter.name, run.target),
+                _arrived(pairs),
+                known=rows,
+                sent_at=batch.generated_at,
+            )
+            # the remote end has these records: their sync state must survive what follows
             uow.commit()
             all_pairs.extend(pairs)
     finally:
@@ -511,12 +450,7 @@ def _send(
             adapter.close()
         except Exception as exc:
             notes.append(run.hide(f"the adapter failed to close: {type(exc).__name__}: {exc}"))
-    items = tuple(
-        ExportItem(
-            c.record_kind, c.local_id, c.key, c.kind, _summary(c), r.outcome, r.remote_id, r.reason
-        )
-        for c, r in all_pairs
-    )
+    items = tuple(_item(c, r) for c, r in all_pairs)
     for item in items:
         if item.outcome is Outcome.FAILED:
             log.warning("%s: %s failed: %s", adapter.name, item.key, item.reason)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -18,7 +17,6 @@ from ips_jobdev import _model as model
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, ExportRecord, RecordKind, VisitRecord
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store.repositories import Repository
 
 __all__ = ["Selection", "gather", "start_of", "visit_records"]
 
@@ -139,15 +137,3 @@ def gather(
             if redacted is not None:
                 out[kind][redacted.id] = redacted
     return out
-
-
-def existing_ids(uow: UnitOfWork, kind: RecordKind, ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` are still in the store (to tell a deleted record from a filtered one)."""
-    repositories: dict[RecordKind, Repository[Any]] = {
-        RecordKind.EMPLOYER: uow.employers,
-        RecordKind.PERSON: uow.people,
-        RecordKind.VISIT: uow.visits,
-        RecordKind.FIT_NOTE: uow.fit_notes,
-    }
-    repository = repositories[kind]
-    return repository.existing_ids(ids)
