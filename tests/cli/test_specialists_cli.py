@@ -286,3 +286,30 @@ def test_every_specialists_command_has_help_with_an_example(command: str) -> Non
     assert "Examples:" in result.stdout
     assert f"ips-jobdev specialists {command}" in result.stdout
     assert "--db URL" in result.stdout
+
+
+def test_a_plugin_that_fails_to_hear_of_a_change_is_a_warning_and_the_change_stays(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ips_jobdev import _plugins, hookimpl
+
+    class Broken:
+        @hookimpl
+        def record_changed(self, change: Any) -> None:
+            raise RuntimeError(f"webhook down for {change.kind}")
+
+    manager = _plugins.make_plugin_manager(
+        load_entry_points=False, plugins=[Broken()], environ={}
+    )
+    monkeypatch.setattr(_plugins, "_shared", manager)
+    added = _add(db_url, "ae", "Alex Example")
+    assert added.stdout.strip() == "Added specialist ae (Alex Example)."
+    assert added.stderr.startswith("Warning: plugin ")
+    assert "failed: RuntimeError: webhook down for specialist" in added.stderr
+    _add(db_url, "bx", "Blair Example")
+    _seekers(db_url, "ae", ["J-1001"])
+    moved = _run(db_url, "specialists", "reassign", "ae", "bx", "--json")
+    assert moved.exit_code == 0, moved.output
+    assert json.loads(moved.stdout)["moved"] == ["J-1001"]
+    assert "webhook down for job-seeker" in moved.stderr
+    assert [s["code"] for s in _json(db_url, "specialists", "list")["specialists"]] == ["ae", "bx"]

@@ -222,3 +222,108 @@ def test_a_dry_run_or_a_refused_file_tells_plugins_nothing(ear_db: Any) -> None:
         report = jobdev.import_employers(uow, io.BytesIO(bad))
     assert not report.written
     assert ear_db.ear.heard == []
+
+
+# -- every casework change, one at a time: told after its commit, never without one -----------
+
+Heard = list[tuple[str, Any]]
+
+
+def _add_kim(uow: Any) -> None:
+    jobdev.add_specialist(uow, "kb", "Kim Baker")
+
+
+def _add_opening(uow: Any) -> None:
+    bakery = uow.employers.lookup("Example Bakery")
+    uow.openings.add(jobdev.JobOpening(employer_id=bakery.id, title="Baker", job_type="baker"))
+
+
+def _start_job(uow: Any) -> None:
+    jobdev.record_job_start(
+        uow, "J-2001", "Example Bakery", title="Baker", start_date=dt.date(2026, 11, 30)
+    )
+
+
+def _nothing(uow: Any) -> None:
+    pass
+
+
+def _specialist_added(uow: Any) -> Heard:
+    kim = jobdev.add_specialist(uow, "kb", "Kim Baker", office_zip="53704")
+    return [("specialist created", kim.id)]
+
+
+def _caseload_moved(uow: Any) -> Heard:
+    moved = jobdev.reassign_caseload(uow, "ab", "kb", now=NOW)
+    assert moved.moved_codes == ["J-2001"]
+    return [("job-seeker updated", moved.moved[0].id)]
+
+
+def _fit_note_written(uow: Any) -> Heard:
+    note = jobdev.add_fit_note(uow, "J-2001", "Example Bakery", text="Likes early shifts")
+    return [("fit-note created", note.id)]
+
+
+def _job_started_in_an_opening(uow: Any) -> Heard:
+    opening = uow.openings.list()[0]
+    result = jobdev.record_job_start(
+        uow,
+        "J-2001",
+        "Example Bakery",
+        title="Baker",
+        start_date=dt.date(2026, 11, 30),
+        opening_id=opening.id,
+    )
+    job = result.job_start
+    return [
+        ("opening updated", opening.id),
+        ("job-seeker updated", job.seeker_id),
+        ("job-start created", job.id),
+    ]
+
+
+def _job_ended(uow: Any) -> Heard:
+    job = uow.job_starts.in_start_order()[0]
+    jobdev.end_job(uow, job.id, on=dt.date(2026, 12, 3), reason="laid-off")
+    return [("job-seeker updated", job.seeker_id), ("job-start updated", job.id)]
+
+
+CASEWORK_CHANGES = {
+    "add_specialist": (_nothing, _specialist_added),
+    "reassign_caseload": (_add_kim, _caseload_moved),
+    "add_fit_note": (_nothing, _fit_note_written),
+    "record_job_start": (_add_opening, _job_started_in_an_opening),
+    "end_job": (_start_job, _job_ended),
+}
+
+
+def _prepared(ear_db: Any, name: str) -> Any:
+    setup, change = CASEWORK_CHANGES[name]
+    with ear_db.db.unit_of_work() as uow:
+        setup(uow)
+        uow.commit()
+    ear_db.ear.heard.clear()
+    return change
+
+
+@pytest.mark.parametrize("name", sorted(CASEWORK_CHANGES))
+def test_each_casework_change_is_told_after_its_commit(ear_db: Any, name: str) -> None:
+    change = _prepared(ear_db, name)
+    with ear_db.db.unit_of_work() as uow:
+        expected = change(uow)
+        assert ear_db.ear.heard == [], "nothing is told before the commit"
+        uow.commit()
+    assert ear_db.ear.heard == expected
+
+
+@pytest.mark.parametrize("name", sorted(CASEWORK_CHANGES))
+def test_a_casework_change_never_committed_is_never_told(ear_db: Any, name: str) -> None:
+    change = _prepared(ear_db, name)
+    with ear_db.db.unit_of_work() as uow:
+        change(uow)
+        uow.rollback()
+        uow.commit()
+    with ear_db.db.unit_of_work() as uow:
+        change(uow)
+        # the block ends without a commit
+    assert ear_db.ear.heard == []

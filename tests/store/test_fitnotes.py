@@ -196,6 +196,18 @@ def test_unknown_people_and_places_are_not_found(team: Database) -> None:
             add_fit_note(uow, "J-1001", "Example Bakery", author="zz")
 
 
+def test_a_note_without_an_author_is_written_by_the_job_seekers_specialist(
+    team: Database,
+) -> None:
+    with team.unit_of_work() as uow:
+        note = add_fit_note(uow, "J-1001", "Example Hardware")
+        assert note.author_id == uow.specialists.by_code("ae").id
+        uow.seekers.add(JobSeeker(code="J-1002"))
+        uow.flush()
+        with pytest.raises(ValidationError, match="J-1002 has no specialist; name the author"):
+            add_fit_note(uow, "J-1002", "Example Hardware")
+
+
 def test_fit_notes_for_filters_by_seeker_employer_and_time(team: Database) -> None:
     early = dt.datetime(2026, 9, 1, 15, tzinfo=dt.UTC)
     late = dt.datetime(2026, 11, 1, 15, tzinfo=dt.UTC)

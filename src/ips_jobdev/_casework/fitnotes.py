@@ -84,6 +84,16 @@ def _opening(uow: UnitOfWork, employer: Employer, opening_id: int | None) -> Job
     return opening
 
 
+def _note_author(uow: UnitOfWork, seeker: JobSeeker, author: Specialist | str | None) -> Specialist:
+    """The specialist writing a note: the one named, else the job seeker's own."""
+    if author is not None:
+        return lookup.specialist(uow, author)
+    if seeker.specialist_id is None:
+        reason = f"{seeker.code} has no specialist; name the author (--author CODE)"
+        raise ValidationError("JobFitNote", "author", reason)
+    return uow.specialists.get(seeker.specialist_id)
+
+
 def _rating(name: str, value: RatingInput) -> FitFactorRating:
     if isinstance(value, FitFactorRating):
         return value
@@ -153,7 +163,7 @@ def add_fit_note(
     seeker: JobSeeker | str,
     employer: Employer | int | str,
     *,
-    author: Specialist | str,
+    author: Specialist | str | None = None,
     ratings: Mapping[str, RatingInput] | None = None,
     overall: FitRating | str | None = None,
     text: str | None = None,
@@ -165,17 +175,19 @@ def add_fit_note(
 ) -> JobFitNote:
     """Write a job-fit note (staged in ``uow``; call ``uow.commit()`` to save it).
 
+    ``author`` is the specialist writing it; without one, the job seeker's specialist.
     ``ratings`` maps factor names to ratings (``"good"``, ``FitRating.POOR``, or
     ``("partial", "comment")``); with ``prefill=True`` they correct the matcher's
     pre-filled ratings, and ``overall`` (when given) replaces its overall judgment.
 
     Raises:
-        ValidationError: an unknown factor or rating, or an opening at another employer.
+        ValidationError: an unknown factor or rating, an opening at another employer, or
+            no author given for a job seeker without a specialist.
         NotFoundError: no such job seeker, employer, specialist or opening.
     """
     person = lookup.seeker(uow, seeker)
+    writer = _note_author(uow, person, author)
     place = lookup.employer(uow, employer)
-    writer = lookup.specialist(uow, author)
     given = {_check_factor(name): _rating(name, value) for name, value in (ratings or {}).items()}
     if prefill:
         note = prefill_fit_note(

@@ -16,14 +16,15 @@ from collections.abc import Iterable, Sequence
 from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev._events import VisitCancelled, VisitCompleted, VisitPlanned
+from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as queries
-from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "cancel_visit",
     "complete_visit",
+    "employer_names",
     "last_contacts",
     "log_visit",
     "parse_visit_time",
@@ -173,6 +174,11 @@ def last_contacts(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, dt.
     """When each employer was last contacted (visits made; planned or cancelled ones do not
     count), in a query per 500 employers. Employers never contacted are left out."""
     return queries.last_contacts(uow, employer_ids)
+
+
+def employer_names(uow: UnitOfWork, employer_ids: Iterable[int]) -> dict[int, str]:
+    """The names of these employers, by id (to show visits without loading each employer)."""
+    return queries.employer_names(uow, employer_ids)
 
 
 def recent_visits(

@@ -19,10 +19,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev._casework.fitnotes import add_fit_note, fit_factor_names, fit_notes_for
+from ips_jobdev._casework.visits import employer_names
 from ips_jobdev._model import JobFitNote
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import FitRating
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 from ips_jobdev.errors import ValidationError
 
 __all__ = ["fit_group", "note_rows", "notes_table"]
@@ -34,15 +42,15 @@ def note_rows(uow: UnitOfWork, notes: list[JobFitNote]) -> list[dict[str, Any]]:
     """JSON-ready rows of notes, with codes and employer names resolved."""
     seekers = {s.id: s.code for s in uow.seekers.list()}
     authors = {s.id: s.code for s in uow.specialists.list()}
+    names = employer_names(uow, {note.employer_id for note in notes})
     rows = []
     for note in notes:
-        employer = uow.employers.get(note.employer_id)
         rows.append(
             {
                 "id": note.id,
                 "seeker": seekers.get(note.seeker_id),
                 "employer_id": note.employer_id,
-                "employer": employer.name,
+                "employer": names[note.employer_id],
                 "opening_id": note.opening_id,
                 "author": authors.get(note.author_id),
                 "written_at": note.written_at,
@@ -136,18 +144,11 @@ def add_command(
     good, >= 0.4 partial, else poor; unknown facts unknown) and --rating corrects it.
     """
     with app.uow() as uow:
-        seeker = uow.seekers.by_code(seeker_code)
-        if author is None:
-            if seeker.specialist_id is None:
-                raise ValidationError("JobFitNote", "author", "give --author CODE")
-            writer = uow.specialists.get(seeker.specialist_id)
-        else:
-            writer = uow.specialists.by_code(author)
         note = add_fit_note(
             uow,
-            seeker,
+            seeker_code,
             employer,
-            author=writer,
+            author=author,
             ratings=_parse_ratings(rating_pairs),
             overall=overall,
             text=text,
@@ -155,6 +156,7 @@ def add_command(
             prefill=prefill,
         )
         uow.commit()
+        warn_hook_failures(app, uow)
         row = note_rows(uow, [note])[0]
     if as_json:
         app.print_json(row)

@@ -19,10 +19,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev._casework.jobs import end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.visits import employer_names
 from ips_jobdev._model import JobStart
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import JobEndReason
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 from ips_jobdev.cli.fit import note_rows, notes_table
 
 __all__ = ["job_rows", "jobs_group"]
@@ -33,12 +41,13 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 def job_rows(uow: UnitOfWork, jobs: list[JobStart]) -> list[dict[str, Any]]:
     """JSON-ready rows of job starts, with the job seeker's code and employer's name."""
     codes = {s.id: s.code for s in uow.seekers.list()}
+    names = employer_names(uow, {job.employer_id for job in jobs})
     return [
         {
             "id": job.id,
             "seeker": codes.get(job.seeker_id),
             "employer_id": job.employer_id,
-            "employer": uow.employers.get(job.employer_id).name,
+            "employer": names[job.employer_id],
             "title": job.title,
             "job_type": job.job_type,
             "start_date": job.start_date,
@@ -108,6 +117,7 @@ def start_command(
             opening_id=opening_id,
         )
         uow.commit()
+        warn_hook_failures(app, uow)
         job = job_rows(uow, [result.job_start])[0]
         notes = note_rows(uow, result.fit_notes)
     if as_json:
@@ -141,6 +151,7 @@ def end_command(app: App, job_id: int, on: dt.datetime, reason: str, as_json: bo
     with app.uow() as uow:
         job = end_job(uow, job_id, on=on.date(), reason=reason)
         uow.commit()
+        warn_hook_failures(app, uow)
         row = job_rows(uow, [job])[0]
     if as_json:
         app.print_json({"job": row})

@@ -26,7 +26,14 @@ from ips_jobdev._casework.caseload import (
     specialist_caseload,
 )
 from ips_jobdev._model import JobSeeker
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 from ips_jobdev.cli._serialize import jsonable, specialist_to_dict
 
 __all__ = ["specialists_group"]
@@ -83,6 +90,7 @@ def add_command(
             weekly_contact_target=weekly_target,
         )
         uow.commit()
+        warn_hook_failures(app, uow)
         app.console.print(f"Added specialist {specialist.code} ({specialist.name}).")
 
 
@@ -205,6 +213,7 @@ def reassign_command(
     with app.uow() as uow:
         result = reassign_caseload(uow, from_code, to_code, seeker_codes=seeker_codes)
         uow.commit()
+        warn_hook_failures(app, uow)
         source, target = result.from_specialist.code, result.to_specialist.code
         moved = result.moved_codes
     if as_json:

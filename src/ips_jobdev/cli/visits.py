@@ -24,10 +24,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev import _model as model
-from ips_jobdev._casework.visits import cancel_visit, complete_visit, log_visit
+from ips_jobdev._casework.visits import cancel_visit, complete_visit, employer_names, log_visit
 from ips_jobdev._importing import import_visits
-from ips_jobdev._store.queries import casework as casework_queries
-from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.cli._app import (
     App,
@@ -67,7 +66,7 @@ def local_time(at: dt.datetime, zone: str | None, *, weekday: bool = True) -> st
 def visit_rows(uow: UnitOfWork, visits: Sequence[model.Visit]) -> list[dict[str, Any]]:
     """Visits as JSON documents, with the employer's name and specialist's code (and zone)."""
     specialists = {s.id: s for s in uow.specialists.list()}
-    names = casework_queries.employer_names(uow, {v.employer_id for v in visits})
+    names = employer_names(uow, {v.employer_id for v in visits})
     rows = []
     for visit in visits:
         specialist = specialists.get(visit.specialist_id)
