@@ -45,7 +45,7 @@ from typing import Any
 from ips_jobdev import Database
 from ips_jobdev._model import Employer, Specialist, Visit
 from ips_jobdev._sync import export as sync
-from ips_jobdev._sync import gather as outgoing
+from ips_jobdev._sync.gather import gather
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import VisitPurpose, VisitStatus
 from ips_jobdev.adapters import Audience, RecordKind
@@ -118,7 +118,7 @@ def gathered(url: str) -> dict[RecordKind, dict[int, Any]]:
     database = Database(url)
     with database.unit_of_work() as uow:
         kinds = {RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT}
-        records = outgoing.gather(uow, kinds, Audience.EMPLOYER_FACING)
+        records = gather(uow, kinds, Audience.EMPLOYER_FACING)
     database.dispose()
     return records
 
