@@ -298,9 +298,7 @@ def test_a_plugin_that_fails_to_hear_of_a_change_is_a_warning_and_the_change_sta
         def record_changed(self, change: Any) -> None:
             raise RuntimeError(f"webhook down for {change.kind}")
 
-    manager = _plugins.make_plugin_manager(
-        load_entry_points=False, plugins=[Broken()], environ={}
-    )
+    manager = _plugins.make_plugin_manager(load_entry_points=False, plugins=[Broken()], environ={})
     monkeypatch.setattr(_plugins, "_shared", manager)
     added = _add(db_url, "ae", "Alex Example")
     assert added.stdout.strip() == "Added specialist ae (Alex Example)."

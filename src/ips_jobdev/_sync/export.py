@@ -35,8 +35,8 @@ from typing import Any
 import attrs
 
 from ips_jobdev import _lookup as lookup
-from ips_jobdev import _plugins as plugins
 from ips_jobdev import _model as model
+from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
