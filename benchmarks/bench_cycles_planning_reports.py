@@ -50,11 +50,11 @@ from ips_jobdev._planning import parse_week, plan_week
 from ips_jobdev._planning import planner as planner_module
 from ips_jobdev._reports import fidelity_report
 from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store.queries.matching import all_employer_rows
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cycles import DEFAULT_POLICY
 from ips_jobdev.cycles._due import day_start, list_due, specialist_employer_ids
-from ips_jobdev.matching._source import employer_statement, fetch_tuples
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cycles.json"
 ZONE = "America/Chicago"
@@ -177,7 +177,6 @@ def bench_specialist(db: jobdev.Database, code: str, runs: int, week: str) -> di
             calls.update(rank=0, targets=0)
             plan = plan_week(uow, code, week, today=END)
             rankings = calls["rank"] + calls["targets"]
-            statement = employer_statement()
             monday = parse_week(week)
 
             def plan_baseline() -> int:
@@ -190,7 +189,7 @@ def bench_specialist(db: jobdev.Database, code: str, runs: int, week: str) -> di
                     )
                 )
                 for _ in range(rankings):
-                    count += len(fetch_tuples(uow.session, statement))
+                    count += len(all_employer_rows(uow))
                 return count
 
             planned = _best(runs, lambda: plan_week(uow, code, week, today=END), plan_baseline)

@@ -15,12 +15,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from operator import add
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import zip_centroid
+from ips_jobdev._store.queries import matching as queries
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import (
     EmployerFacts,
@@ -33,13 +33,10 @@ from ips_jobdev.matching._context import (
 )
 from ips_jobdev.matching._factors import MatchFactor, builtin_factors
 from ips_jobdev.matching._registry import registered_factors
-from ips_jobdev.matching._source import (
-    FILTER_NAMES,
-    EmployerColumns,
-    decode_tags,
-    employer_names,
-    relationship_facts,
-)
+from ips_jobdev.matching._source import FILTER_NAMES, EmployerColumns, decode_tags
+
+if TYPE_CHECKING:
+    from ips_jobdev._store import UnitOfWork
 
 __all__ = [
     "ActiveFactor",
@@ -168,7 +165,7 @@ class SeekerScoring:
     them once for all job seekers); otherwise they are read for candidates as needed.
     """
 
-    session: Session
+    uow: UnitOfWork
     view: SeekerView
     config: MatchConfig
     factors: list[ActiveFactor]
@@ -360,8 +357,8 @@ class SeekerScoring:
         missing = [i for i in ids if i not in self._loaded]
         if missing:
             self._partial.update(
-                relationship_facts(
-                    self.session,
+                queries.relationship_facts(
+                    self.uow,
                     as_of=self.view.as_of,
                     window_days=self.config.relationship_days,
                     employer_ids=missing,
@@ -373,8 +370,8 @@ class SeekerScoring:
     def load_all_history(self) -> None:
         """Read visit facts for every employer at once (cheaper than many candidates)."""
         if self.history is None:
-            self.history = relationship_facts(
-                self.session, as_of=self.view.as_of, window_days=self.config.relationship_days
+            self.history = queries.relationship_facts(
+                self.uow, as_of=self.view.as_of, window_days=self.config.relationship_days
             )
 
     def exact_sums(
@@ -431,7 +428,7 @@ class SeekerScoring:
         ids = table.ids
         finalists = [ids[i] for i, s in scores.items() if s >= cut]
         by_id = {ids[i]: i for i in scores}
-        names = employer_names(self.session, finalists, all_rows=len(finalists) > 20_000)
+        names = queries.employer_names(self.uow, finalists, all_rows=len(finalists) > 20_000)
         order = sorted(
             finalists,
             key=lambda e: (-scores[by_id[e]], names[e].casefold(), names[e], e),
