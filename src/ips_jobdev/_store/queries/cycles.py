@@ -182,7 +182,7 @@ def visits_made(
         .where(_in(_v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
         .order_by(_v.employer_id, _v.at)
     )
-    return list(uow.session.execute(statement).tuples())
+    return list(uow.session.execute(statement).all())
 
 
 def first_planned(
@@ -195,7 +195,7 @@ def first_planned(
         .where(_in(_v.employer_id, ids), _v.status == VisitStatus.PLANNED, _v.at >= since)
         .group_by(_v.employer_id)
     )
-    return dict(uow.session.execute(statement).tuples().all())
+    return dict(uow.session.execute(statement).all())
 
 
 def interest_pairs(
@@ -224,7 +224,7 @@ def interest_pairs(
     )
     pairs: list[tuple[int, int]] = []
     for statement in (visits, notes):
-        pairs.extend(uow.session.execute(statement).tuples())
+        pairs.extend(uow.session.execute(statement).all())
     return pairs
 
 
@@ -247,7 +247,7 @@ def first_face_to_face(
         )
         .group_by(_vs.seeker_id)
     )
-    return dict(uow.session.execute(statement).tuples().all())
+    return dict(uow.session.execute(statement).all())
 
 
 def first_planned_for_seekers(
@@ -268,4 +268,4 @@ def first_planned_for_seekers(
         )
         .group_by(_vs.seeker_id)
     )
-    return dict(uow.session.execute(statement).tuples().all())
+    return dict(uow.session.execute(statement).all())
