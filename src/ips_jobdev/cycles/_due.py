@@ -350,18 +350,37 @@ def list_due(
     who = _lookup.specialist(uow, specialist) if specialist is not None else None
     zone = who.timezone if who is not None else DEFAULT_ZONE
     day = on or dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
-    caseload = list(uow.seekers.on_caseload(who.id if who is not None else None))
+    specialist_id = who.id if who is not None else None
+    caseload = list(uow.seekers.on_caseload(specialist_id))
     ids = specialist_employers(
-        who.id if who is not None else None,
-        on=day,
-        zone=zone,
-        policy=chosen,
-        include_cold=include_cold,
+        specialist_id, on=day, zone=zone, policy=chosen, include_cold=include_cold
     )
     infos = employer_infos(uow, ids)
     states = relationship_states(
         uow, ids, on=day, zone=zone, policy=chosen, pool=caseload, infos=infos
     )
+    items, cold_items = _employer_items(states, infos)
+    items += _seeker_items(uow, caseload, on=day, zone=zone, policy=chosen)
+    items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
+    cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
+    cold = (
+        len(cold_items)
+        if include_cold
+        else _count_cold(uow, specialist_id, on=day, zone=zone, policy=chosen)
+    )
+    return DueList(
+        on=day,
+        specialist=who.code if who is not None else None,
+        policy=chosen.name,
+        items=items + cold_items,
+        cold=cold,
+    )
+
+
+def _employer_items(
+    states: dict[int, EmployerCycleState], infos: dict[int, EmployerInfo]
+) -> tuple[list[DueItem], list[DueItem]]:
+    """The employers overdue or due, and those gone cold (do-not-contact ones left out)."""
     items: list[DueItem] = []
     cold_items: list[DueItem] = []
     for employer_id, state in states.items():
@@ -371,11 +390,25 @@ def list_due(
             cold_items.append(_employer_item(state, infos[employer_id]))
         elif state.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE):
             items.append(_employer_item(state, infos[employer_id]))
+    return items, cold_items
+
+
+def _seeker_items(
+    uow: UnitOfWork,
+    caseload: Sequence[model.JobSeeker],
+    *,
+    on: dt.date,
+    zone: str,
+    policy: CyclePolicy,
+) -> list[DueItem]:
+    """Job seekers looking for work with no employer contact yet, at risk of missing (or
+    past) the 30-day mark."""
     searching = [s for s in caseload if s.status is JobSeekerStatus.SEARCHING]
     planned = _planned_for_seekers(
-        uow, [s.id for s in searching if s.id is not None], start=day_start(day, zone), zone=zone
+        uow, [s.id for s in searching if s.id is not None], start=day_start(on, zone), zone=zone
     )
-    for rapid in seeker_states(uow, searching, on=day, zone=zone, policy=chosen):
+    items: list[DueItem] = []
+    for rapid in seeker_states(uow, searching, on=on, zone=zone, policy=policy):
         waiting = rapid.first_contact is None and rapid.status in (
             RapidSearchStatus.AT_RISK,
             RapidSearchStatus.MISSED,
@@ -393,20 +426,7 @@ def list_due(
                     seeker=rapid,
                 )
             )
-    items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
-    cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
-    cold = (
-        len(cold_items)
-        if include_cold
-        else _count_cold(uow, who.id if who else None, on=day, zone=zone, policy=chosen)
-    )
-    return DueList(
-        on=day,
-        specialist=who.code if who is not None else None,
-        policy=chosen.name,
-        items=items + cold_items,
-        cold=cold,
-    )
+    return items
 
 
 def _employer_item(state: EmployerCycleState, info: EmployerInfo) -> DueItem:
