@@ -19,7 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ips_jobdev._importing import DuplicatePolicy, ImportReport
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 
 __all__ = ["make_import_command"]
 
@@ -133,6 +140,7 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
             )
+        warn_hook_failures(app, uow)
         if as_json:
             app.print_json(report.to_dict())
         else:
