@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from ips_jobdev import _model as model
 from ips_jobdev._store import tables
+from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
 
 __all__ = [
@@ -29,17 +30,6 @@ __all__ = [
     "insert_visits",
     "new_row",
 ]
-
-_TABLES: dict[type, sa.Table] = {
-    model.Specialist: tables.specialists,
-    model.Employer: tables.employers,
-    model.EmployerPerson: tables.employer_people,
-    model.JobSeeker: tables.job_seekers,
-    model.Visit: tables.visits,
-    model.JobOpening: tables.job_openings,
-    model.JobFitNote: tables.job_fit_notes,
-    model.JobStart: tables.job_starts,
-}
 
 
 def _employer_name_key(row: Mapping[str, Any]) -> str:
@@ -51,6 +41,7 @@ _DERIVED: dict[type, dict[str, Callable[[Mapping[str, Any]], Any]]] = {
     model.Employer: {"name_key": _employer_name_key},
 }
 """Columns computed from a row's other values, never given by callers."""
+
 
 @attrs.frozen
 class _Template:
@@ -64,7 +55,8 @@ class _Template:
 
 @functools.cache
 def _template(record_class: type) -> _Template:
-    table = _TABLES[record_class]
+    start_mappers()
+    table: sa.FromClause = sa.inspect(record_class).local_table
     defaults: dict[str, Any] = {}
     factories: list[tuple[str, Callable[[], Any]]] = []
     for field in attrs.fields(record_class):
