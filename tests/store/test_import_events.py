@@ -12,7 +12,12 @@ import pytest
 
 import ips_jobdev as jobdev
 from ips_jobdev import hookimpl
-from ips_jobdev._plugins import event_publisher, make_plugin_manager
+from ips_jobdev._notify import (
+    event_publisher,
+)
+from ips_jobdev._plugins import (
+    make_plugin_manager,
+)
 
 EMPLOYERS = (
     "name,zip,external_id,contact_name,contact_title\n"
