@@ -79,6 +79,7 @@ from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev._version import __version__
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
@@ -210,6 +211,7 @@ __all__ = [
     "VisitPlanned",
     "VisitPurpose",
     "VisitStatus",
+    "VisitingWindows",
     "WeekPlan",
     "__version__",
     "add_fit_note",
