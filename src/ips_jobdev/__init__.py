@@ -43,6 +43,7 @@ from ips_jobdev._events import (
     VisitCompleted,
     VisitPlanned,
 )
+from ips_jobdev._geocoding import EmployerAddress, Geocoder, Position
 from ips_jobdev._importing import (
     ImportReport,
     Rejection,
@@ -78,6 +79,7 @@ from ips_jobdev._reports import (
 from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
+from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes
 from ips_jobdev._version import __version__
 from ips_jobdev._windows import VisitingWindows
 from ips_jobdev._vocab import (
@@ -166,6 +168,7 @@ __all__ = [
     "Disclosure",
     "DueList",
     "Employer",
+    "EmployerAddress",
     "EmployerMatch",
     "EmployerPerson",
     "Event",
@@ -175,6 +178,7 @@ __all__ = [
     "FidelityScale",
     "FitFactorRating",
     "FitRating",
+    "Geocoder",
     "ImportReport",
     "IpsJobdevError",
     "JobEndReason",
@@ -190,6 +194,7 @@ __all__ = [
     "OpeningStatus",
     "OutcomesReport",
     "PhoneNumber",
+    "Position",
     "Preferences",
     "PrivacySettings",
     "ProgramGoal",
@@ -201,8 +206,11 @@ __all__ = [
     "SeekerLabel",
     "Shift",
     "Specialist",
+    "StraightLineTravel",
     "TargetEmployer",
     "Transport",
+    "TravelMatrix",
+    "TravelTimes",
     "UnitOfWork",
     "ValidationError",
     "Visit",
