@@ -9,9 +9,8 @@ fine for grouping a day, rough for ordering stops in a dense downtown). Every
 :class:`Position` says where it came from, and the plan shows it.
 
 >>> address = EmployerAddress(1, "100 Example St", "Madison", "WI", "53703")
->>> found = locate([address], [])
->>> found.positions[1].source
-'zip-centroid'
+>>> BUILTIN_GEOCODER.locate([address])
+[(43.0775, -89.3831)]
 """
 
 from __future__ import annotations

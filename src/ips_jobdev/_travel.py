@@ -10,7 +10,7 @@ OSRM server, a licensed routing service) through the ``register_travel_times`` h
 >>> madison, stoughton = (43.0747, -89.3841), (42.9169, -89.2179)
 >>> matrix = StraightLineTravel().matrix([madison, stoughton])
 >>> round(matrix.miles[0][1], 1), round(matrix.minutes[0][1])
-(17.3, 32)
+(17.9, 33)
 """
 
 from __future__ import annotations
