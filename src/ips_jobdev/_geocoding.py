@@ -86,7 +86,10 @@ class Geocoder(Protocol):
     the next geocoder. Cache answers yourself if your service is slow or charged per call.
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The lower-case name it is known by."""
+        ...
 
     def locate(self, addresses: Sequence[EmployerAddress]) -> Sequence[LatLon | None]:
         """Positions for ``addresses``, in the same order (``None``: not found)."""
@@ -183,7 +186,7 @@ def _ask(
 ) -> list[object]:
     """The geocoder's answers, one per address (all ``None`` when it fails)."""
     try:
-        answers = list(geocoder.locate(addresses))
+        answers: list[object] = list(geocoder.locate(addresses))
     except Exception as exc:
         message = f"geocoder {geocoder.name!r} failed ({type(exc).__name__}: {exc})"
         log.warning("%s", message)

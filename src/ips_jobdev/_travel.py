@@ -68,7 +68,10 @@ class TravelTimes(Protocol):
     may raise: the planner then warns and falls back to straight-line estimates.
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The lower-case name it is known by."""
+        ...
 
     def matrix(self, points: Sequence[LatLon]) -> TravelMatrix:
         """Miles and minutes between every pair of ``points``."""
