@@ -82,7 +82,7 @@ _TIME_RE = re.compile(
 )
 _NOTE_RE = re.compile(r"(?:^|;|\n)\s*notes?\s*:", re.IGNORECASE)
 _DAY_SEPARATORS = re.compile(r"\s*(?:,|/|&|\band\b|\s)\s*", re.IGNORECASE)
-_DAY_RANGE_RE = re.compile(r"^([a-z]+)\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b)\s*([a-z]+)$")
+_DAY_RANGE_RE = re.compile(r"^([a-z]+)-([a-z]+)$")
 
 
 def format_minutes(minutes: int) -> str:
@@ -143,6 +143,9 @@ class Opening:
     start: int
     end: int
     window: str
+    in_working_hours: bool = True
+    """False when the opening lies outside the specialist's working days or hours (the
+    employer has no time inside them)."""
 
     def describe(self) -> str:
         """``"Tue 8 Dec 14:00-16:00"``."""
@@ -157,6 +160,7 @@ class Opening:
             "start": format_minutes(self.start),
             "end": format_minutes(self.end),
             "window": self.window,
+            "in_working_hours": self.in_working_hours,
         }
 
 
@@ -388,7 +392,7 @@ def parse_weekdays(text: str) -> frozenset[int]:
     if lowered in _DAY_GROUPS:
         return _DAY_GROUPS[lowered]
     days: set[int] = set()
-    compact = re.sub(r"\s*(-|–|—)\s*", "-", lowered)
+    compact = re.sub(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b)\s*", "-", lowered)
     for token in _DAY_SEPARATORS.split(compact):
         if not token:
             continue

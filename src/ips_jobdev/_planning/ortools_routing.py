@@ -20,7 +20,7 @@ from ips_jobdev._planning.sequence import DayProblem
 
 __all__ = ["SEARCH_ALONE_MILLISECONDS", "SEARCH_MILLISECONDS", "available", "solve"]
 
-SEARCH_MILLISECONDS = 100
+SEARCH_MILLISECONDS = 50
 """How long the guided local search may improve a first solution (the built-in
 heuristic's order): days of up to a dozen visits come out optimal or within a fraction of
 a percent (benchmarks/bench_routing.py)."""
