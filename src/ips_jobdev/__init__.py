@@ -81,7 +81,6 @@ from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes
 from ips_jobdev._version import __version__
-from ips_jobdev._windows import VisitingWindows
 from ips_jobdev._vocab import (
     ContactMode,
     Disclosure,
@@ -94,6 +93,7 @@ from ips_jobdev._vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev.cycles import CyclePolicy
 from ips_jobdev.cycles._due import DueList, list_due
 from ips_jobdev.errors import (

@@ -181,9 +181,7 @@ def locate(employers: Sequence[_Addressed], geocoders: Sequence[Geocoder]) -> Lo
     return Located(positions, warnings)
 
 
-def _ask(
-    geocoder: Geocoder, addresses: list[EmployerAddress], warnings: list[str]
-) -> list[object]:
+def _ask(geocoder: Geocoder, addresses: list[EmployerAddress], warnings: list[str]) -> list[object]:
     """The geocoder's answers, one per address (all ``None`` when it fails)."""
     try:
         answers: list[object] = list(geocoder.locate(addresses))

@@ -31,6 +31,7 @@ advice to the planner: a visit logged at another time is still recorded.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -71,9 +72,11 @@ _DAY_GROUPS = {
     "every day": _ALL_DAYS,
     "everyday": _ALL_DAYS,
 }
+_DASHES = "-\u2013\u2014"  # hyphen, en dash, em dash: people type all three
 _TIME = r"(?:noon|midnight|\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?)"
 _RANGE_RE = re.compile(
-    rf"(?P<start>{_TIME})\s*(?:-|–|—|\bto\b|\buntil\b)\s*(?P<end>{_TIME})", re.IGNORECASE
+    rf"(?P<start>{_TIME})\s*(?:[{_DASHES}]|\bto\b|\buntil\b)\s*(?P<end>{_TIME})",
+    re.IGNORECASE,
 )
 _TIME_RE = re.compile(
     r"^(?:(?P<word>noon|midnight)|(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*"
@@ -367,7 +370,7 @@ def _parse_entry(entry: str) -> tuple[bool, list[WeeklySpan]]:
         days = parse_weekdays(entry)
         return negated, [WeeklySpan(days, 0, 24 * 60)]
     day_text = entry[: ranges[0].start()].strip().rstrip(",").strip()
-    for before, after in zip(ranges, ranges[1:], strict=False):
+    for before, after in itertools.pairwise(ranges):
         between = entry[before.end() : after.start()].strip(" ,").lower()
         if between not in ("", "and", "&"):
             raise ValueError(f"{between!r} between two times is not understood")
@@ -392,7 +395,7 @@ def parse_weekdays(text: str) -> frozenset[int]:
     if lowered in _DAY_GROUPS:
         return _DAY_GROUPS[lowered]
     days: set[int] = set()
-    compact = re.sub(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b)\s*", "-", lowered)
+    compact = re.sub(rf"\s*(?:[{_DASHES}]|\bto\b|\bthrough\b|\bthru\b)\s*", "-", lowered)
     for token in _DAY_SEPARATORS.split(compact):
         if not token:
             continue
@@ -442,10 +445,9 @@ def _clock(text: str) -> tuple[int, str | None]:
 def _span_minutes(start_text: str, end_text: str) -> tuple[int, int]:
     start, start_half = _clock(start_text)
     end, end_half = _clock(end_text)
-    if start_half is None and end_half == "p" and start < 12 * 60:
-        # "2-4pm" is 14:00-16:00; "11-1pm" stays 11:00-13:00
-        if start + 12 * 60 < end:
-            start += 12 * 60
+    # "2-4pm" is 14:00-16:00; "11-1pm" stays 11:00-13:00
+    if start_half is None and end_half == "p" and start < 12 * 60 and start + 12 * 60 < end:
+        start += 12 * 60
     if end == 0 and start > 0:
         end = 24 * 60
     if end <= start:

@@ -60,7 +60,10 @@ def _day(
 def _random_day(rng: random.Random, n: int, windows: int) -> DayProblem:
     points = [(rng.uniform(0, 20), rng.uniform(0, 20)) for _ in range(n + 1)]
     trips = [
-        [0 if a == b else round(abs(pa[0] - pb[0]) + abs(pa[1] - pb[1])) + 5 for b, pb in enumerate(points)]
+        [
+            0 if a == b else round(abs(pa[0] - pb[0]) + abs(pa[1] - pb[1])) + 5
+            for b, pb in enumerate(points)
+        ]
         for a, pa in enumerate(points)
     ]
     allowed = {}
@@ -195,7 +198,12 @@ window_texts = st.sampled_from(
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.floats(42.95, 43.2), st.floats(-89.6, -89.2), st.sampled_from([15, 20, 30]), window_texts),
+        st.tuples(
+            st.floats(42.95, 43.2),
+            st.floats(-89.6, -89.2),
+            st.sampled_from([15, 20, 30]),
+            window_texts,
+        ),
         max_size=12,
     ),
     st.integers(1, 4),
@@ -204,17 +212,26 @@ def test_every_visit_placed_keeps_its_window_and_working_hours(
     raw: list[tuple[float, float, int, str | None]], per_day: int
 ) -> None:
     stops = [
-        Stop(i, (lat, lon), minutes, priority=i, windows=VisitingWindows.parse(text) if text else None)
+        Stop(
+            i,
+            (lat, lon),
+            minutes,
+            priority=i,
+            windows=VisitingWindows.parse(text) if text else None,
+        )
         for i, (lat, lon, minutes, text) in enumerate(raw)
     ]
     busy = [Interval(WEEK[1].start, WEEK[1].start + dt.timedelta(hours=2))]
-    days, left = schedule_week(stops, WEEK, busy, OFFICE, ScheduleSettings(max_visits_per_day=per_day))
+    days, left = schedule_week(
+        stops, WEEK, busy, OFFICE, ScheduleSettings(max_visits_per_day=per_day)
+    )
     placed = [t for d in days for t in d.stops]
     assert sorted([t.key for t in placed] + left) == list(range(len(stops)))
     by_day = {w.day: w for w in WEEK}
     for day in days:
         assert len(day.stops) <= per_day
-        assert day.back_at_office is not None and day.back_at_office <= by_day[day.day].end
+        assert day.back_at_office is not None
+        assert day.back_at_office <= by_day[day.day].end
         for timed in day.stops:
             stop = stops[timed.key]
             assert timed.start >= by_day[day.day].start

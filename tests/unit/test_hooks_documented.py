@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from ips_jobdev import hookspecs
+from ips_jobdev._geocoding import EmployerAddress
 from ips_jobdev._notify import (
     notify_visit_completed,
     notify_visit_planned,
 )
-from ips_jobdev._geocoding import EmployerAddress
 from ips_jobdev._plugins import (
     get_adapters,
     get_geocoders,

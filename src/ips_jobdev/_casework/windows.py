@@ -82,7 +82,9 @@ def set_visiting_windows(
     target.visiting_windows = wanted
     uow.flush()
     kind, record_id = (
-        ("person", target.id) if isinstance(target, model.EmployerPerson) else ("employer", found.id)
+        ("person", target.id)
+        if isinstance(target, model.EmployerPerson)
+        else ("employer", found.id)
     )
     assert record_id is not None
     uow.record_event(RecordChanged(kind, record_id, ChangeAction.UPDATED))

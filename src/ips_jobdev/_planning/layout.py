@@ -20,7 +20,6 @@ from ips_jobdev._planning.schedule import (
     open_days,
     schedule_week,
 )
-from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes, check_matrix
 from ips_jobdev._planning.week import (
     LastContact,
     PlanDay,
@@ -29,6 +28,7 @@ from ips_jobdev._planning.week import (
     WeekPlan,
     week_label,
 )
+from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes, check_matrix
 from ips_jobdev.cycles import short_date
 from ips_jobdev.cycles._due import EmployerInfo, day_start
 

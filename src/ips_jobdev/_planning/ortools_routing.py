@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 from typing import Any
 
 from ips_jobdev._planning.sequence import DayProblem
@@ -100,7 +101,7 @@ def solve(
             return None
         cumul = time.CumulVar(manager.NodeToIndex(node))
         cumul.SetRange(ranges[0][0], ranges[-1][1])
-        for (_, high), (low, _) in zip(ranges, ranges[1:], strict=False):
+        for (_, high), (low, _) in itertools.pairwise(ranges):
             if high + 1 <= low - 1:
                 cumul.RemoveInterval(high + 1, low - 1)
     parameters: Any = pywrapcp.DefaultRoutingSearchParameters()

@@ -26,6 +26,7 @@ just in time).
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator, Sequence
 
@@ -196,7 +197,9 @@ def _cheapest_insertion(trips: tuple[tuple[int, ...], ...], n: int) -> list[int]
     for node in sorted(range(1, n + 1), key=lambda i: -(trips[0][i] + trips[i][0])):
         best = min(
             range(len(path) - 1),
-            key=lambda k: trips[path[k]][node] + trips[node][path[k + 1]] - trips[path[k]][path[k + 1]],
+            key=lambda k: (
+                trips[path[k]][node] + trips[node][path[k + 1]] - trips[path[k]][path[k + 1]]
+            ),
         )
         path.insert(best + 1, node)
     return path[1:-1]
@@ -206,7 +209,9 @@ Accept = Callable[[list[int]], bool] | None
 """Says whether a shorter path (office, visits..., office) may be taken (``None``: any)."""
 
 
-def _improve(trips: tuple[tuple[int, ...], ...], order: list[int], accept: Accept = None) -> list[int]:
+def _improve(
+    trips: tuple[tuple[int, ...], ...], order: list[int], accept: Accept = None
+) -> list[int]:
     """2-opt and Or-opt (segments of 1-3 visits, either way round) until neither shortens
     the closed tour office -> order -> office (each delta is O(1)); with ``accept``, only
     moves to paths it accepts are made."""
@@ -219,7 +224,7 @@ def _improve(trips: tuple[tuple[int, ...], ...], order: list[int], accept: Accep
 
 def _prefixes(trips: tuple[tuple[int, ...], ...], path: list[int]) -> tuple[list[int], list[int]]:
     forward, backward = [0], [0]
-    for a, b in zip(path, path[1:], strict=False):
+    for a, b in itertools.pairwise(path):
         forward.append(forward[-1] + trips[a][b])
         backward.append(backward[-1] + trips[b][a])
     return forward, backward
@@ -264,8 +269,8 @@ def _move_segment(
     first, last = path[i], path[j]
     before, after = path[i - 1], path[j + 1]
     segment = path[i : j + 1]
-    forward = sum(trips[x][y] for x, y in zip(segment, segment[1:], strict=False))
-    backward = sum(trips[y][x] for x, y in zip(segment, segment[1:], strict=False))
+    forward = sum(trips[x][y] for x, y in itertools.pairwise(segment))
+    backward = sum(trips[y][x] for x, y in itertools.pairwise(segment))
     removed = trips[before][first] + trips[last][after] - trips[before][after] + forward
     rest = path[:i] + path[j + 1 :]
     options: list[tuple[int, int, bool]] = []
@@ -436,7 +441,7 @@ def _route(p: DayProblem, order: Sequence[int], solver: str) -> DayRoute | None:
         return None
     starts, back = timed
     path = [0, *order, 0]
-    legs = list(zip(path, path[1:], strict=False))
+    legs = list(itertools.pairwise(path))
     trips = tuple(p.trips[a][b] for a, b in legs[:-1])
     return DayRoute(
         order=tuple(order),

@@ -136,7 +136,9 @@ class WindowsType(sa.types.TypeDecorator[VisitingWindows]):
     impl = sa.Text
     cache_ok = True
 
-    def process_bind_param(self, value: VisitingWindows | str | None, dialect: Dialect) -> str | None:
+    def process_bind_param(
+        self, value: VisitingWindows | str | None, dialect: Dialect
+    ) -> str | None:
         if isinstance(value, str):
             value = VisitingWindows.parse(value)
         return str(value) if value else None

@@ -90,8 +90,10 @@ def windows_command(
         if as_json:
             app.print_json(_document(change.employer, change.changed))
             return
-        who = f"{change.person.name} at {change.employer.name}" if change.person else (
-            change.employer.name
+        who = (
+            f"{change.person.name} at {change.employer.name}"
+            if change.person
+            else (change.employer.name)
         )
         text = str(change.after) or "none recorded (any time)"
         verb = "now" if change.changed else "unchanged"

@@ -112,7 +112,7 @@ class EmployerInfo:
     job_types: tuple[str, ...]
     do_not_contact: bool
     state: str | None = None
-    visiting_windows: VisitingWindows = VisitingWindows()
+    visiting_windows: VisitingWindows = attrs.field(factory=VisitingWindows)
     """When to visit: the employer's windows, with those of the person the specialist
     sees there (see :func:`employer_infos`)."""
 
