@@ -211,7 +211,8 @@ class _PgSchemas:
 
 
 @pytest.fixture(scope="session")
-def _pg_schemas() -> Iterator[_PgSchemas]:
+def pg_schemas() -> Iterator[_PgSchemas]:
+    """The session's migrated PostgreSQL schemas (all dropped at the end of the session)."""
     _require_postgres()
     schemas = _PgSchemas()
     yield schemas
@@ -219,19 +220,19 @@ def _pg_schemas() -> Iterator[_PgSchemas]:
 
 
 @pytest.fixture
-def pg_url(_pg_schemas: _PgSchemas) -> Iterator[str]:
+def pg_url(pg_schemas: _PgSchemas) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a schema of its own, at the newest schema."""
-    schema = _pg_schemas.take()
-    yield _pg_schemas.url(schema)
-    _pg_schemas.give_back(schema)
+    schema = pg_schemas.take()
+    yield pg_schemas.url(schema)
+    pg_schemas.give_back(schema)
 
 
 @pytest.fixture
-def unmigrated_pg_url(_pg_schemas: _PgSchemas) -> Iterator[str]:
+def unmigrated_pg_url(pg_schemas: _PgSchemas) -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh, empty schema (no tables)."""
-    schema = _pg_schemas.new_schema()
-    yield _pg_schemas.url(schema)
-    _pg_schemas.drop(schema)
+    schema = pg_schemas.new_schema()
+    yield pg_schemas.url(schema)
+    pg_schemas.drop(schema)
 
 
 # -- both ---------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def db(db_url: str) -> Iterator[object]:
     database.dispose()
 
 
-_PG_FIXTURES = {"pg_url", "unmigrated_pg_url", "_pg_schemas"}
+_PG_FIXTURES = {"pg_url", "unmigrated_pg_url", "pg_schemas"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -48,23 +48,23 @@ def test_an_unmigrated_database_has_no_tables(unmigrated_db_url: str) -> None:
 
 
 def test_a_postgresql_schema_is_handed_on_emptied_and_dropped_when_a_test_changed_it(
-    _pg_schemas: Any,
+    pg_schemas: Any,
 ) -> None:
-    schema = _pg_schemas.take()
-    url = _pg_schemas.url(schema)
+    schema = pg_schemas.take()
+    url = pg_schemas.url(schema)
     assert _add_specialist(url, "ab") == 1
     assert _add_specialist(url, "cd") == 2
-    _pg_schemas.give_back(schema)
-    assert _pg_schemas.take() == schema, "an intact schema is used again"
+    pg_schemas.give_back(schema)
+    assert pg_schemas.take() == schema, "an intact schema is used again"
     assert _add_specialist(url, "ab") == 1, "emptied, and its sequences restarted"
 
     admin = sa.create_engine(url)
     with admin.begin() as connection:
         connection.execute(sa.text("ALTER TABLE specialists ADD COLUMN fax VARCHAR(40)"))
     admin.dispose()
-    _pg_schemas.give_back(schema)
-    assert schema not in _pg_schemas.free, "a schema a test changed is not used again"
-    with _pg_schemas.admin.connect() as connection:
+    pg_schemas.give_back(schema)
+    assert schema not in pg_schemas.free, "a schema a test changed is not used again"
+    with pg_schemas.admin.connect() as connection:
         found = connection.execute(
             sa.text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"), {"s": schema}
         ).scalar()

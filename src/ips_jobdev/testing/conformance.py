@@ -58,6 +58,7 @@ from ips_jobdev._records import Audience, RecordKind, SeekerRef
 from ips_jobdev._store import Database
 from ips_jobdev._sync import export as sync
 from ips_jobdev._sync import gather as outgoing
+from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
 from ips_jobdev.adapters._base import (
     Adapter,
     CancelStyle,
@@ -67,7 +68,6 @@ from ips_jobdev.adapters._base import (
     Outcome,
     validate_adapter_class,
 )
-from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
 from ips_jobdev.privacy import PrivacySettings, SeekerLabel, seeker_label
 from ips_jobdev.testing import records as std
 
@@ -145,9 +145,7 @@ def _shown_as(seeker: std.CaseSeeker, audience: Audience, settings: PrivacySetti
     return label
 
 
-def _never_shown(
-    case: std.PrivacyCase, audience: Audience, settings: PrivacySettings
-) -> list[str]:
+def _never_shown(case: std.PrivacyCase, audience: Audience, settings: PrivacySettings) -> list[str]:
     """The texts of ``case`` that must not reach ``audience``."""
     forbidden = [text for seeker in case.seekers for text in seeker.preference_texts]
     if audience is Audience.TEAM:

@@ -161,9 +161,16 @@ class FakeServer:
         raise NotImplementedError(f"{type(self).__name__} must answer requests in handle()")
 
     def answer(self, request: Request) -> Reply:
-        """Answer ``request`` with :meth:`handle` and record it in :attr:`requests`."""
+        """Answer ``request`` with :meth:`handle` and record it in :attr:`requests`.
+
+        An exception in :meth:`handle` (a bug in the fake) is answered with ``500`` and
+        ``{"error": "ExceptionName: message"}``, so the test fails with it in view.
+        """
         with self._lock:
-            reply = self.handle(request)
+            try:
+                reply = self.handle(request)
+            except Exception as exc:
+                reply = Reply(500, {"error": f"{type(exc).__name__}: {exc}"})
             self.requests.append(
                 RecordedRequest(
                     request.method,
