@@ -85,14 +85,19 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
+def _copy_template(template: bytes, folder: Path) -> str:
+    """A URL for a new owner-only SQLite file in ``folder`` holding ``template``."""
+    path = folder / "ips-jobdev.sqlite3"
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as copy:
+        copy.write(template)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path, _sqlite_template: bytes) -> str:
     """A URL for a new SQLite file in the test's temporary folder, at the newest schema."""
-    path = tmp_path / "ips-jobdev.sqlite3"
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as copy:
-        copy.write(_sqlite_template)
-    return f"sqlite:///{path}"
+    return _copy_template(_sqlite_template, tmp_path)
 
 
 @pytest.fixture
@@ -137,7 +142,7 @@ class _PgSchemas:
     """Migrated schemas for the session's PostgreSQL tests, each used by one test at a time."""
 
     def __init__(self) -> None:
-        self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         self.free: list[str] = []
         self.made: set[str] = set()
         self.shape: str | None = None
@@ -174,7 +179,8 @@ class _PgSchemas:
         finally:
             engine.dispose()
         if self.shape is None:
-            self.shape = self._shape(schema)
+            with self.admin.connect() as connection:
+                self.shape = self._shape(connection, schema)
             names = [t.name for t in reversed(tables.metadata.sorted_tables)]
             self.empty = "".join(f'DELETE FROM "{{schema}}"."{name}";' for name in names)
         return schema
@@ -184,25 +190,30 @@ class _PgSchemas:
         from ips_jobdev._store import migrate
 
         with self.admin.connect() as connection:
-            versions = connection.execute(
-                sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
-            ).all()
-        intact = versions == [(migrate.head_revision(),)] and self._shape(schema) == self.shape
-        if not intact:
-            self.drop(schema)
-            return
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(
-                "BEGIN;" + self.empty.format(schema=schema) + "COMMIT;"
-                "SELECT setval(s.oid, 1, false) FROM pg_class s "
-                "JOIN pg_namespace n ON n.oid = s.relnamespace "
-                f"WHERE s.relkind = 'S' AND n.nspname = '{schema}'"
-            )
-        self.free.append(schema)
+            try:
+                versions = connection.execute(
+                    sa.text(f'SELECT version_num FROM "{schema}".alembic_version')
+                ).all()
+            except sa.exc.ProgrammingError:  # the test dropped the table
+                versions = []
+            intact = versions == [(migrate.head_revision(),)]
+            if intact and self._shape(connection, schema) == self.shape:
+                self._empty(connection, schema)
+                self.free.append(schema)
+                return
+        self.drop(schema)
 
-    def _shape(self, schema: str) -> str:
-        with self.admin.connect() as connection:
-            return str(connection.execute(sa.text(_SHAPE), {"schema": schema}).scalar_one())
+    def _empty(self, connection: sa.Connection, schema: str) -> None:
+        connection.exec_driver_sql(
+            "BEGIN;" + self.empty.format(schema=schema) + "COMMIT;"
+            "SELECT setval(s.oid, 1, false) FROM pg_class s "
+            "JOIN pg_namespace n ON n.oid = s.relnamespace "
+            f"WHERE s.relkind = 'S' AND n.nspname = '{schema}'"
+        )
+
+    @staticmethod
+    def _shape(connection: sa.Connection, schema: str) -> str:
+        return str(connection.execute(sa.text(_SHAPE), {"schema": schema}).scalar_one())
 
     def close(self) -> None:
         for schema in sorted(self.made):
@@ -255,6 +266,23 @@ def unmigrated_db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("unmigrated_sqlite_url"))
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    _sqlite_template: bytes,
+) -> Iterator[str]:
+    """Like ``db_url``, but one database for all the tests of a module: for a module whose
+    fixture writes once (and at length) what its tests only read."""
+    if request.param == "sqlite":
+        yield _copy_template(_sqlite_template, tmp_path_factory.mktemp("module"))
+        return
+    schemas: _PgSchemas = request.getfixturevalue("pg_schemas")
+    schema = schemas.take()
+    yield schemas.url(schema)
+    schemas.give_back(schema)
+
+
 @pytest.fixture
 def db(db_url: str) -> Iterator[object]:
     """A :class:`~ips_jobdev.Database` on ``db_url``."""
@@ -266,13 +294,14 @@ def db(db_url: str) -> Iterator[object]:
 
 
 _PG_FIXTURES = {"pg_url", "unmigrated_pg_url", "pg_schemas"}
+_PARAMETRISED = ("db_url", "unmigrated_db_url", "module_db_url")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec is not None else {}
-        if "postgresql" in (params.get("db_url"), params.get("unmigrated_db_url")):
+        if "postgresql" in {params.get(name) for name in _PARAMETRISED}:
             item.add_marker(pytest.mark.postgres)
         if _PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
