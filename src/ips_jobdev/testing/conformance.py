@@ -166,7 +166,13 @@ class AdapterConformance:
     Optional fixtures: ``adapter_options`` (a dict, default empty), ``export_target``
     (default: what the adapter derives from its options) and ``privacy_settings``.
     The adapter instance is opened and closed once per export and must open again.
+
+    Attributes:
+        privacy_examples: how many generated cases the privacy property check exports
+            (each one export; raise it for a longer search, as a nightly run might).
     """
+
+    privacy_examples: int = 15
 
     @pytest.fixture
     def _standard(self, tmp_path: Path) -> Iterator[tuple[Database, std.StandardRecords]]:
@@ -526,7 +532,7 @@ class AdapterConformance:
         self.require_kind(adapter, RecordKind.VISIT)
         audience = adapter.audience
 
-        @settings(max_examples=15, deadline=None)
+        @settings(max_examples=self.privacy_examples, deadline=None)
         @given(
             seekers=_case_seekers,
             purpose=st.sampled_from(list(VisitPurpose)),
