@@ -173,12 +173,12 @@ class FakeServer:
                 reply = Reply(500, {"error": f"{type(exc).__name__}: {exc}"})
             self.requests.append(
                 RecordedRequest(
-                    request.method,
-                    request.path,
-                    request.query,
-                    request.headers,
-                    request.body,
-                    reply.status,
+                    method=request.method,
+                    path=request.path,
+                    query=request.query,
+                    headers=request.headers,
+                    body=request.body,
+                    status=reply.status,
                 )
             )
         return reply

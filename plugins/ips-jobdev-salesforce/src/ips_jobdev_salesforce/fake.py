@@ -240,17 +240,7 @@ class FakeSalesforce(FakeServer):
             if size == -1:
                 values[_ID_FIELD[name]] = self._reference(name, value)
             elif size > 0 and value is not None:
-                if not isinstance(value, str):
-                    raise _Error(
-                        "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name}: not a string", (name,)
-                    )
-                if len(value) > size:
-                    message = f"{name}: data value too large: {value[:40]}... (max length={size})"
-                    raise _Error("STRING_TOO_LONG", message, (name,))
-                if name == "Email" and not _EMAIL_RE.match(value):
-                    message = f"Email: invalid email address: {value}"
-                    raise _Error("INVALID_EMAIL_ADDRESS", message, (name,))
-                values[name] = value
+                values[name] = _checked_text(name, value, size)
             else:
                 values[name] = value
         if not record.get(field):
@@ -343,3 +333,16 @@ def _request_error(code: str, message: str) -> dict[str, Any]:
 
 def _parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _checked_text(name: str, value: object, size: int) -> str:
+    """A text field's value as Salesforce checks it: a string, not too long, an email shaped."""
+    if not isinstance(value, str):
+        raise _Error("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name}: not a string", (name,))
+    if len(value) > size:
+        message = f"{name}: data value too large: {value[:40]}... (max length={size})"
+        raise _Error("STRING_TOO_LONG", message, (name,))
+    if name == "Email" and not _EMAIL_RE.match(value):
+        message = f"Email: invalid email address: {value}"
+        raise _Error("INVALID_EMAIL_ADDRESS", message, (name,))
+    return value
