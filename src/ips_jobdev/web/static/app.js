@@ -10,7 +10,8 @@
   const PAGES_CACHE = "ips-jobdev-pages";
   const DB_NAME = "ips-jobdev";
   const STORE = "queue";
-  const RETRY_MS = 20000;
+  const RETRY_MS = 8000;
+  const WATCH_MS = 2000;
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -338,6 +339,12 @@
     cacheForOffline();
     window.addEventListener("online", flush);
     window.addEventListener("offline", () => showQueue(""));
+    /* some browsers miss the "online" event: watch the flag too, and retry now and then */
+    let wasOnline = navigator.onLine;
+    setInterval(() => {
+      if (navigator.onLine && !wasOnline) flush();
+      wasOnline = navigator.onLine;
+    }, WATCH_MS);
     setInterval(() => {
       if (navigator.onLine) flush();
     }, RETRY_MS);
