@@ -249,12 +249,12 @@ def complete_planned_visit(
     _check_version(uow, visit, expected_version, yours, who.zone)
     if visit.status is not VisitStatus.PLANNED:
         name = lookup.employer(uow, visit.employer_id).name
-        raise ChangedElsewhere(
-            visit_id, visit.version, _describe(visit, name, who.zone), yours
-        )
+        raise ChangedElsewhere(visit_id, visit.version, _describe(visit, name, who.zone), yours)
     if when > current + FUTURE_SLACK:
         raise ValidationError(
-            "Visit", "at", f"{when.isoformat()} is in the future; a visit not made yet stays planned"
+            "Visit",
+            "at",
+            f"{when.isoformat()} is in the future; a visit not made yet stays planned",
         )
     if place is not None:
         assert place.id is not None
@@ -304,7 +304,9 @@ def move_visit(
     _check_version(uow, visit, expected_version, yours, who.zone)
     if visit.status is not VisitStatus.PLANNED:
         raise ValidationError(
-            "Visit", "status", f"visit #{visit_id} is {visit.status.value}; only a planned one moves"
+            "Visit",
+            "status",
+            f"visit #{visit_id} is {visit.status.value}; only a planned one moves",
         )
     visit.at = when
     uow.flush()

@@ -116,7 +116,8 @@ def fits_phone(page: Any, width: int = 360) -> None:
     culprits = page.evaluate(
         "(w) => Array.from(document.querySelectorAll('*'))"
         ".filter(e => e.getBoundingClientRect().right > w + 1 || e.scrollWidth > w + 1).slice(0, 6)"
-        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + '/' + e.scrollWidth + ': ' + (e.textContent || '').trim().slice(0, 40))",
+        ".map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + ': '"
+        " + (e.textContent || '').trim().slice(0, 40))",
         width,
     )
     assert scroll <= width, f"{page.url} is {scroll} px wide at a {width} px screen: {culprits}"

@@ -16,7 +16,7 @@ from ips_jobdev.demo import build_demo
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from records import build_small_record  # noqa: E402
+from records import build_small_record
 
 DEMO_TODAY = dt.date(2026, 12, 4)
 """The demo county's history ends on Friday 4 December; its planned visits start on

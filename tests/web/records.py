@@ -82,7 +82,14 @@ def build_small_record(database: jobdev.Database) -> dict[str, int]:
             uow, bakery, "ab", at=at(-20, 10), purpose="introduce", now=NOW, outcome="met the owner"
         )
         planned = jobdev.log_visit(
-            uow, cafe, "ab", at=at(0, 10), purpose="introduce", seekers=["J-1"], planned=True, now=NOW
+            uow,
+            cafe,
+            "ab",
+            at=at(0, 10),
+            purpose="introduce",
+            seekers=["J-1"],
+            planned=True,
+            now=NOW,
         )
         tomorrow = jobdev.log_visit(
             uow, bakery, "ab", at=at(1, 15), purpose="learn-business", planned=True, now=NOW

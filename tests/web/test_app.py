@@ -10,12 +10,12 @@ from collections.abc import Iterator
 
 import icalendar
 import pytest
+from records import ZONE
 from starlette.testclient import TestClient
 
 import ips_jobdev as jobdev
 from ips_jobdev._feeds import feed_url, issue_feed_token, revoke_feeds
 from ips_jobdev.web import LocalTokenAuth, create_app
-from records import ZONE
 
 NOW = dt.datetime(2026, 12, 7, 16, 0, tzinfo=ZONE)
 BASE = "http://localhost"
@@ -69,9 +69,11 @@ def test_without_the_token_every_page_is_refused_and_the_token_works_once(
             "error": "not signed in"
         }
         first = anonymous.get(link, follow_redirects=False)
-        assert first.status_code == 303 and first.headers["location"] == "/today"
+        assert first.status_code == 303
+        assert first.headers["location"] == "/today"
         cookie = first.headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=lax" in cookie
+        assert "httponly" in cookie
+        assert "samesite=lax" in cookie
         assert anonymous.get("/today").status_code == 200
     with TestClient(app, base_url=BASE) as other:  # type: ignore[arg-type]
         again = other.get(link)
@@ -85,14 +87,17 @@ def test_security_headers_on_every_answer(client: TestClient) -> None:
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp
-        assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+        assert "script-src 'self';" in csp
+        assert "unsafe-inline" not in csp
         assert headers["x-frame-options"] == "DENY"
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
         assert re.fullmatch(r"app;dur=[0-9.]+", headers["server-timing"])
     assert client.get("/today").headers["cache-control"] == "no-store"
     page = client.get("/today").text
-    assert "<script>" not in page and " style=" not in page and "onclick" not in page
+    assert "<script>" not in page
+    assert " style=" not in page
+    assert "onclick" not in page
 
 
 def test_another_host_name_is_refused(
@@ -139,7 +144,8 @@ def test_the_employer_and_chart_pages(client: TestClient, demo_db: jobdev.Databa
     for chart in ["weekly", "points"]:
         answer = client.get(f"/reports/charts/{chart}.svg")
         assert answer.headers["content-type"] == "image/svg+xml"
-        assert answer.content.startswith(b"<?xml") and b"<script" not in answer.content
+        assert answer.content.startswith(b"<?xml")
+        assert b"<script" not in answer.content
     assert client.get("/employers/999999").status_code == 404
     assert client.get("/seekers/NOBODY").status_code == 404
     assert client.get("/reports/no_such_figure").status_code == 404
@@ -195,13 +201,15 @@ def test_logging_a_planned_visit_from_today_and_sending_it_twice(
         "outcome": "Met the owner",
     }
     saved = client.post("/visits", data=data, follow_redirects=False)
-    assert saved.status_code == 303 and saved.headers["location"] == "/today?saved=visit"
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/today?saved=visit"
     replay = client.post("/visits", data=data, headers={"accept": "application/json"})
     assert replay.json()["status"] == "already-saved"
     assert replay.json()["visit_id"] == visit.id
     with demo_db.unit_of_work() as uow:
         stored = uow.visits.get(visit.id)
-        assert stored.status.value == "done" and stored.outcome == "Met the owner"
+        assert stored.status.value == "done"
+        assert stored.outcome == "Met the owner"
     assert "Visit saved" in client.get("/today?saved=visit").text
 
 
@@ -246,7 +254,8 @@ def test_a_visit_changed_by_someone_else_shows_both_versions(
     answer = client.post("/visits", data=data)
     assert answer.status_code == 409
     assert "Changed by someone else" in answer.text
-    assert "cancelled" in answer.text and "Mine" in answer.text
+    assert "cancelled" in answer.text
+    assert "Mine" in answer.text
     assert "Log mine as a separate visit" in answer.text
 
 
@@ -257,7 +266,11 @@ def test_the_week_is_saved_and_a_planned_visit_moved(
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page)[1]  # type: ignore[index]
     keeps = re.findall(r'name="keep-(\d+)" value="keep"', page)
     assert keeps
-    data: dict[str, str] = {"csrf_token": csrf(page), "week": "2026-W51", "fingerprint": fingerprint}
+    data: dict[str, str] = {
+        "csrf_token": csrf(page),
+        "week": "2026-W51",
+        "fingerprint": fingerprint,
+    }
     for employer_id in keeps:
         data[f"keep-{employer_id}"] = "keep"
     data[f"day-{keeps[0]}"] = "2026-12-18"
@@ -267,27 +280,39 @@ def test_the_week_is_saved_and_a_planned_visit_moved(
     assert saved.headers["location"] == f"/week?week=2026-W51&saved={len(keeps) - 1}"
     with demo_db.unit_of_work() as uow:
         moved = [
-            v
-            for v in uow.visits.between(employer_id=int(keeps[0]))
-            if v.status.value == "planned"
+            v for v in uow.visits.between(employer_id=int(keeps[0])) if v.status.value == "planned"
         ]
         assert [v.at.astimezone(ZONE).date() for v in moved] == [dt.date(2026, 12, 18)]
     again = client.post("/week", data={**data, "action": "save"})
-    assert again.status_code == 409 and "The plan changed since you opened it" in again.text
+    assert again.status_code == 409
+    assert "The plan changed since you opened it" in again.text
     week = client.get("/week?week=2026-W51").text
     visit_id = moved[0].id
     version = re.search(rf'id="move-{visit_id}">.*?name="version" value="(\d+)"', week)[1]  # type: ignore[index]
     move = client.post(
         f"/visits/{visit_id}/move",
-        data={"csrf_token": csrf(week), "date": "2026-12-17", "time": "13:30", "version": version, "week": "2026-W51"},
+        data={
+            "csrf_token": csrf(week),
+            "date": "2026-12-17",
+            "time": "13:30",
+            "version": version,
+            "week": "2026-W51",
+        },
         follow_redirects=False,
     )
     assert move.status_code == 303
     stale = client.post(
         f"/visits/{visit_id}/move",
-        data={"csrf_token": csrf(week), "date": "2026-12-16", "time": "13:30", "version": version, "week": "2026-W51"},
+        data={
+            "csrf_token": csrf(week),
+            "date": "2026-12-16",
+            "time": "13:30",
+            "version": version,
+            "week": "2026-W51",
+        },
     )
-    assert stale.status_code == 409 and "Changed by someone else" in stale.text
+    assert stale.status_code == 409
+    assert "Changed by someone else" in stale.text
     with demo_db.unit_of_work() as uow:
         assert uow.visits.get(visit_id).at.astimezone(ZONE) == dt.datetime(
             2026, 12, 17, 13, 30, tzinfo=ZONE
@@ -308,18 +333,23 @@ def test_importing_a_file_with_errors(client: TestClient, demo_db: jobdev.Databa
         files={"file": ("employers.csv", content.encode(), "text/csv")},
     )
     assert checked.status_code == 200
-    assert "Line 3" in checked.text and "5-digit ZIP" in checked.text
-    upload = re.search(r'/import/([\w-]+)/commit', checked.text)[1]  # type: ignore[index]
+    assert "Line 3" in checked.text
+    assert "5-digit ZIP" in checked.text
+    upload = re.search(r"/import/([\w-]+)/commit", checked.text)[1]  # type: ignore[index]
     rejects = client.get(f"/import/{upload}/rejected.csv")
     assert rejects.status_code == 200
-    assert "reason" in rejects.text.splitlines()[0] and "Example Bad Zip" in rejects.text
+    assert "reason" in rejects.text.splitlines()[0]
+    assert "Example Bad Zip" in rejects.text
     done = client.post(f"/import/{upload}/commit", data={"csrf_token": csrf(checked.text)})
     notice = done.text[done.text.find("<h1>") :][:700]
     assert "Imported employers.csv: 2 created" in notice, notice
     with demo_db.unit_of_work() as uow:
         assert len(uow.employers.find_by_name("Example Kite Shop")) == 1
         assert uow.employers.find_by_name("Example Bad Zip") == []
-    assert client.post(f"/import/{upload}/commit", data={"csrf_token": csrf(checked.text)}).status_code == 404
+    assert (
+        client.post(f"/import/{upload}/commit", data={"csrf_token": csrf(checked.text)}).status_code
+        == 404
+    )
 
 
 def test_the_calendar_feed_over_http(client: TestClient, demo_db: jobdev.Database) -> None:

@@ -13,12 +13,20 @@ from typing import Any
 import httpx
 import icalendar
 import pytest
+from browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    axe_path,
+    check_accessibility,
+    fits_phone,
+    missing,
+)
+from records import ZONE
 
 import ips_jobdev as jobdev
-from browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, axe_path, check_accessibility, fits_phone, missing
 from ips_jobdev._feeds import feed_url, issue_feed_token, revoke_feeds
 from ips_jobdev.web import LocalTokenAuth, create_app
-from records import ZONE
 
 NOW = dt.datetime(2026, 12, 7, 16, 0, tzinfo=ZONE)
 PHONE = {"width": 360, "height": 780}
@@ -72,9 +80,9 @@ def page(browser: Browser, live: Live) -> Iterator[Page]:
     opened.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     opened.on(
         "console",
-        lambda message: problems.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     opened.goto(live.auth.sign_in_url(live.base))
     expect(opened.get_by_role("heading", name="Today", exact=True)).to_be_visible()
@@ -104,7 +112,8 @@ def test_sign_in_with_the_token_and_refused_without_it(browser: Browser, live: L
     context = _context(browser)
     anonymous = context.new_page()
     answer = anonymous.goto(live.url("/today"))
-    assert answer is not None and answer.status == 401
+    assert answer is not None
+    assert answer.status == 401
     expect(anonymous.get_by_text("You are not signed in.")).to_be_visible()
     visit(anonymous, "not signed in")
     anonymous.goto(live.auth.sign_in_url(live.base))
@@ -115,10 +124,14 @@ def test_sign_in_with_the_token_and_refused_without_it(browser: Browser, live: L
     expect(anonymous.get_by_role("link", name="Log a visit", exact=True)).to_be_visible()
     visit(anonymous, "Today")
     cookie = next(c for c in context.cookies() if c["name"] == "ips_jobdev_session")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Lax"
     other = _context(browser).new_page()
-    again = other.goto(live.auth.sign_in_url(live.base) if not live.auth.spent else live.url("/sign-in?token=x"))
-    assert again is not None and again.status == 403
+    again = other.goto(
+        live.auth.sign_in_url(live.base) if not live.auth.spent else live.url("/sign-in?token=x")
+    )
+    assert again is not None
+    assert again.status == 403
     visit(other, "used sign-in link")
     context.close()
 
@@ -210,7 +223,9 @@ def test_plan_and_save_a_week_then_move_a_visit(page: Page, live: Live) -> None:
             if v.status.value == "planned"
         ]
     assert [v.at.astimezone(ZONE).date() for v in moved] == [dt.date(2026, 12, 18)]
-    friday = page.locator("section.day", has=page.get_by_role("heading", name="Friday 18 December 2026"))
+    friday = page.locator(
+        "section.day", has=page.get_by_role("heading", name="Friday 18 December 2026")
+    )
     friday.locator("summary", has_text="Move").first.click()
     friday.get_by_label("New date").first.fill("2026-12-17")
     friday.get_by_role("button", name="Move visit").first.click()
@@ -272,7 +287,8 @@ def test_import_a_csv_with_errors(page: Page, live: Live, tmp_path: Path) -> Non
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the rejected rows").click()
     rejects = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert rejects.splitlines()[0].endswith("reason") and "Example Bad Zip" in rejects
+    assert rejects.splitlines()[0].endswith("reason")
+    assert "Example Bad Zip" in rejects
     page.get_by_role("button", name="Import 1 row without the errors").click()
     expect(page.get_by_text(re.compile("Imported employers.csv: 1 created"))).to_be_visible()
     with live.database.unit_of_work() as uow:
@@ -322,7 +338,8 @@ def test_log_a_visit_offline_and_see_it_arrive_once(page: Page, live: Live) -> N
         }""",
         queued[0],
     )
-    assert again["status"] == "already-saved" and again["visit_id"] == planned[0].id
+    assert again["status"] == "already-saved"
+    assert again["visit_id"] == planned[0].id
     with live.database.unit_of_work() as uow:
         assert uow.visits.count() == count
 

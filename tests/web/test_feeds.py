@@ -8,6 +8,7 @@ import datetime as dt
 import icalendar
 import pytest
 import sqlalchemy as sa
+from records import NOW
 
 import ips_jobdev as jobdev
 from ips_jobdev._feeds import (
@@ -20,7 +21,6 @@ from ips_jobdev._feeds import (
 )
 from ips_jobdev._store import tables
 from ips_jobdev.errors import NotFoundError, ValidationError
-from records import NOW
 
 Small = tuple[jobdev.Database, dict[str, int]]
 
@@ -40,16 +40,15 @@ def test_the_feed_serves_the_specialists_visits_for_a_personal_calendar(small: S
     assert answer.status is FeedStatus.OK
     calendar = icalendar.Calendar.from_ical(answer.body)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {
-        f"visit-{ids[k]}@ips-jobdev" for k in ("intro", "planned", "tomorrow")
-    }
+    assert set(events) == {f"visit-{ids[k]}@ips-jobdev" for k in ("intro", "planned", "tomorrow")}
     planned = events[f"visit-{ids['planned']}@ips-jobdev"]
     text = answer.body.decode()
     assert "J-1" in str(planned["DESCRIPTION"]) + str(planned["SUMMARY"])
     assert "Jordan Sample" not in text
     assert "met the owner" not in text
     assert planned.decoded("DTSTART").isoformat().startswith("2026-12-07T10:00:00")
-    assert answer.etag.startswith('"') and answer.last_modified is not None
+    assert answer.etag.startswith('"')
+    assert answer.last_modified is not None
 
 
 def test_an_unchanged_feed_answers_not_modified_and_a_change_gives_a_new_etag(
@@ -61,7 +60,8 @@ def test_an_unchanged_feed_answers_not_modified_and_a_change_gives_a_new_etag(
         first = feed_calendar(uow, token, now=NOW)
         same = feed_calendar(uow, token, if_none_match=first.etag, now=NOW)
         since = feed_calendar(uow, token, if_modified_since=first.last_modified, now=NOW)
-    assert same.status is FeedStatus.NOT_MODIFIED and same.body == b""
+    assert same.status is FeedStatus.NOT_MODIFIED
+    assert same.body == b""
     assert since.status is FeedStatus.NOT_MODIFIED
     with database.unit_of_work() as uow:
         jobdev.cancel_visit(uow, ids["tomorrow"])
@@ -87,7 +87,8 @@ def test_revoked_and_unknown_tokens_are_not_found_and_only_hashes_are_stored(
         assert feed_calendar(uow, "made-up-token", now=NOW).status is FeedStatus.NOT_FOUND
         assert feed_calendar(uow, kept, now=NOW).status is FeedStatus.OK
         stored = uow.session.execute(sa.select(tables.feed_tokens.c.token_hash)).scalars().all()
-    assert kept not in stored and dropped not in stored
+    assert kept not in stored
+    assert dropped not in stored
     assert all(len(h) == 64 for h in stored)
     with database.unit_of_work() as uow:
         assert revoke_feeds(uow, specialist="ab", now=NOW) == 1

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from records import NOW, TODAY, at
 
 import ips_jobdev as jobdev
 from ips_jobdev import _overview as overview
 from ips_jobdev._overview.routemap import RouteStop, route_map
 from ips_jobdev.errors import NotFoundError, ValidationError
-from records import NOW, TODAY, at
 
 Small = tuple[jobdev.Database, dict[str, int]]
 
@@ -73,13 +73,14 @@ def test_search_finds_by_part_of_the_name_and_lists_recent_employers_without_tex
     assert [r.name for r in found.rows] == ["Example Cafe"]
     assert [r.id for r in recent.rows] == [ids["bakery"]]
     assert recent.rows[0].last_contact == (TODAY - dt.timedelta(days=20))
-    assert len(many.rows) == 2 and many.more
+    assert len(many.rows) == 2
+    assert many.more
 
 
 def test_seeker_page_ranks_employers_with_reasons_and_runs_the_30_day_clock(
     small: Small,
 ) -> None:
-    database, ids = small
+    database, _ids = small
     with database.unit_of_work() as uow:
         page = overview.seeker_overview(uow, "j-1", "ab", now=NOW)
         caseload = overview.caseload_overview(uow, "ab", now=NOW)
@@ -112,20 +113,21 @@ def test_visit_form_prefills_a_planned_visit_and_suggests_the_next_purpose(
 
 
 def test_week_proposes_saves_once_and_refuses_a_changed_proposal(small: Small) -> None:
-    database, ids = small
+    database, _ids = small
     next_week = "2026-W51"
     with database.unit_of_work() as uow:
         shown = overview.week_overview(uow, "ab", next_week, now=NOW)
-    assert shown.plan is not None and shown.plan.visits
-    assert shown.previous_week == "2026-W50" and shown.next_week == "2026-W52"
+    assert shown.plan is not None
+    assert shown.plan.visits
+    assert shown.previous_week == "2026-W50"
+    assert shown.next_week == "2026-W52"
     first = shown.plan.visits[0]
     day = shown.routes[first.start.date()]
     assert day.numbers[("proposed", first.employer_id)] == 1
     with database.unit_of_work() as uow:
-        stale = overview.save_week(
-            uow, "ab", next_week, fingerprint="not-it", choices={}, now=NOW
-        )
-    assert stale.changed and stale.saved == []
+        stale = overview.save_week(uow, "ab", next_week, fingerprint="not-it", choices={}, now=NOW)
+    assert stale.changed
+    assert stale.saved == []
     with database.unit_of_work() as uow:
         saved = overview.save_week(
             uow, "ab", next_week, fingerprint=shown.fingerprint, choices={}, now=NOW
@@ -184,8 +186,12 @@ def test_a_week_that_is_over_gives_an_error_not_a_plan(small: Small) -> None:
     with database.unit_of_work() as uow:
         shown = overview.week_overview(uow, "ab", "2026-W40", now=NOW)
         nonsense = overview.week_overview(uow, "ab", "next tuesday", now=NOW)
-    assert shown.plan is None and shown.error and "is over" in shown.error
-    assert nonsense.plan is None and nonsense.error and "ISO week" in nonsense.error
+    assert shown.plan is None
+    assert shown.error
+    assert "is over" in shown.error
+    assert nonsense.plan is None
+    assert nonsense.error
+    assert "ISO week" in nonsense.error
 
 
 def test_route_map_numbers_stops_in_order_and_spreads_stops_on_one_spot() -> None:

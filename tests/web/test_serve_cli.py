@@ -38,7 +38,8 @@ def served(demo_db: jobdev.Database) -> Iterator[tuple[str, str]]:
                 first = line
                 break
         link = first.split()[-1]
-        assert link.startswith("http://127.0.0.1:") and "/sign-in?token=" in link
+        assert link.startswith("http://127.0.0.1:")
+        assert "/sign-in?token=" in link
         yield link, url
     finally:
         process.terminate()
@@ -52,7 +53,8 @@ def test_serve_prints_a_one_time_sign_in_link_on_loopback(served: tuple[str, str
         assert anonymous.get(f"{base}/today").status_code == 401
     with httpx.Client(follow_redirects=True) as browser:
         today = browser.get(link)
-        assert today.status_code == 200 and "<h1>Today</h1>" in today.text
+        assert today.status_code == 200
+        assert "<h1>Today</h1>" in today.text
         assert "Monday 7 December 2026" in today.text
     with httpx.Client() as late:
         assert late.get(link).status_code == 403
@@ -72,15 +74,20 @@ def test_feed_url_prints_a_working_url_and_revoke_ends_it(
     link, db_url = served
     base = link.split("/sign-in")[0]
     runner = CliRunner()
-    made = runner.invoke(main, ["--db", db_url, "feed", "url", "--specialist", "av", "--base-url", base])
+    made = runner.invoke(
+        main, ["--db", db_url, "feed", "url", "--specialist", "av", "--base-url", base]
+    )
     assert made.exit_code == 0, made.output
     url = made.output.strip()
-    assert url.startswith(f"{base}/feed/") and url.endswith(".ics")
+    assert url.startswith(f"{base}/feed/")
+    assert url.endswith(".ics")
     answer = httpx.get(url)
     assert answer.status_code == 200
     assert icalendar.Calendar.from_ical(answer.content).walk("VEVENT")
     gone = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--json"])
-    assert gone.exit_code == 0 and '"revoked": 1' in gone.output
+    assert gone.exit_code == 0
+    assert '"revoked": 1' in gone.output
     assert httpx.get(url).status_code == 404
     both = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--specialist", "av"])
-    assert both.exit_code == 1 and "one of them" in both.output
+    assert both.exit_code == 1
+    assert "one of them" in both.output

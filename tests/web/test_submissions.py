@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from records import NOW, TODAY
 
 import ips_jobdev as jobdev
 from ips_jobdev._submissions import (
@@ -16,7 +17,6 @@ from ips_jobdev._submissions import (
     submit_visit,
 )
 from ips_jobdev.errors import NotFoundError, ValidationError
-from records import NOW, TODAY
 
 Small = tuple[jobdev.Database, dict[str, int]]
 
@@ -31,10 +31,11 @@ def test_the_same_submission_sent_twice_is_stored_once(small: Small) -> None:
     before = _count(database)
     fields = VisitFields(at=f"{TODAY}T14:30", purpose="learn-business", seekers=["J-1"])
     with database.unit_of_work() as uow:
-        first = submit_visit(uow, "phone-1-abc", "#%d" % ids["bakery"], "ab", fields, now=NOW)
+        first = submit_visit(uow, "phone-1-abc", f"#{ids['bakery']}", "ab", fields, now=NOW)
     with database.unit_of_work() as uow:
-        second = submit_visit(uow, "phone-1-abc", "#%d" % ids["bakery"], "ab", fields, now=NOW)
-    assert first.created and not second.created
+        second = submit_visit(uow, "phone-1-abc", f"#{ids['bakery']}", "ab", fields, now=NOW)
+    assert first.created
+    assert not second.created
     assert first.visit.id == second.visit.id
     assert _count(database) == before + 1
     with database.unit_of_work() as uow:
@@ -44,7 +45,7 @@ def test_the_same_submission_sent_twice_is_stored_once(small: Small) -> None:
 
 
 def test_a_refused_submission_writes_nothing_and_can_be_sent_again(small: Small) -> None:
-    database, ids = small
+    database, _ids = small
     before = _count(database)
     future = VisitFields(at=f"{TODAY}T23:00")
     with database.unit_of_work() as uow, pytest.raises(ValidationError) as caught:
@@ -59,7 +60,7 @@ def test_a_refused_submission_writes_nothing_and_can_be_sent_again(small: Small)
 
 
 def test_the_same_submission_arriving_twice_at_once_is_stored_once(small: Small) -> None:
-    database, ids = small
+    database, _ids = small
     before = _count(database)
     results: list[object] = []
     barrier = threading.Barrier(2)
@@ -101,9 +102,11 @@ def test_a_planned_visit_is_logged_as_made_with_what_really_happened(small: Smal
         )
         visit = uow.visits.get(ids["planned"])
         assert visit.status.value == "done"
-        assert visit.outcome == "met the manager" and visit.seeker_present
+        assert visit.outcome == "met the manager"
+        assert visit.seeker_present
         assert visit.at.astimezone(NOW.tzinfo).time().isoformat() == "10:20:00"
-    assert result.created and not again.created
+    assert result.created
+    assert not again.created
 
 
 def test_a_planned_visit_changed_meanwhile_shows_both_versions(small: Small) -> None:
@@ -118,7 +121,8 @@ def test_a_planned_visit_changed_meanwhile_shows_both_versions(small: Small) -> 
     assert change.version == 2
     assert change.theirs["when"] == f"{TODAY} 11:00"
     assert change.yours["when"] == f"{TODAY} 10:05"
-    assert change.yours["outcome"] == "mine" and change.theirs["outcome"] == ""
+    assert change.yours["outcome"] == "mine"
+    assert change.theirs["outcome"] == ""
     with database.unit_of_work() as uow:
         assert uow.visits.get(ids["planned"]).status.value == "planned"
         done = complete_planned_visit(

@@ -102,13 +102,9 @@ def _excluded_purposes() -> list[VisitPurpose]:
     return [VisitPurpose(p) for p in options.get("excluded_purposes", [])]
 
 
-def _weekly(
-    uow: UnitOfWork, report: FidelityReport, specialists: int
-) -> list[WeekCount]:
+def _weekly(uow: UnitOfWork, report: FidelityReport, specialists: int) -> list[WeekCount]:
     period = report.period
-    times = queries.visit_times(
-        uow, _contact_filter(period, report.scope, _excluded_purposes())
-    )
+    times = queries.visit_times(uow, _contact_filter(period, report.scope, _excluded_purposes()))
     monday = period.start - dt.timedelta(days=period.start.weekday())
     weeks: dict[dt.date, int] = {}
     while monday <= period.end:
@@ -221,8 +217,8 @@ def _rows(
         total, employers = drilldown.employers_visited(
             uow, _contact_filter(period, scope, ()), limit=limit
         )
-        marks = ["two or more" if e.visits >= 2 else "one" for e in employers]
-        return "employers", total, employers, marks
+        counted = ["two or more" if e.visits >= 2 else "one" for e in employers]
+        return "employers", total, employers, counted
     if key in ("rapid_job_search", "rapid_job_search_share"):
         cohort = drilldown.SeekerFilter(specialist_ids=ids, started_from=start, started_to=end)
         total, seekers = drilldown.seekers(

@@ -16,7 +16,7 @@ from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as casework_queries
 from ips_jobdev.cycles import DEFAULT_POLICY, RapidSearchState
 from ips_jobdev.cycles._due import seeker_states
-from ips_jobdev.matching import MatchList, rank_employers
+from ips_jobdev.matching import MatchConfig, MatchList, rank_employers
 
 __all__ = [
     "CaseloadPage",
@@ -62,9 +62,7 @@ def caseload_overview(
     if crew.chosen is None:
         return CaseloadPage(crew, day, [])
     seekers = list(uow.seekers.on_caseload(crew.chosen.id))
-    states = seeker_states(
-        uow, seekers, on=day, zone=crew.chosen.timezone, policy=DEFAULT_POLICY
-    )
+    states = seeker_states(uow, seekers, on=day, zone=crew.chosen.timezone, policy=DEFAULT_POLICY)
     rows = [
         CaseloadRow(s.code, s.name, s.status.value, s.ips_start, state)
         for s, state in zip(seekers, states, strict=True)
@@ -88,9 +86,16 @@ class JobLine:
     competitive: bool
 
 
+NEARBY_FACTOR = 2.0
+"""With no distance limit of their own, a job seeker's page first ranks the employers within
+twice the usual distance for how they travel (50 miles by car); every employer, however
+far, on request."""
+
+
 @attrs.frozen
 class SeekerPage:
-    """Everything the job seeker page shows."""
+    """Everything the job seeker page shows. ``nearby_miles`` is set when the ranking was
+    kept to nearby employers because the person states no distance limit."""
 
     team: Team
     seeker: model.JobSeeker
@@ -101,6 +106,7 @@ class SeekerPage:
     jobs: list[JobLine]
     visits: list[VisitLine]
     on: dt.date
+    nearby_miles: float | None = None
 
 
 def seeker_overview(
@@ -111,9 +117,15 @@ def seeker_overview(
     now: dt.datetime | None = None,
     limit: int = 20,
     visits_limit: int = 10,
+    every_employer: bool = False,
 ) -> SeekerPage:
     """One job seeker's page: the ``limit`` best-matched employers with each factor's
     reason, the 30-day clock, fit notes, jobs and the latest visits made for them.
+
+    A person who states no distance limit gets the employers within twice the usual
+    distance for how they travel (:data:`NEARBY_FACTOR`; ranking every employer in a
+    state takes a second), and ``nearby_miles`` says so; ``every_employer`` ranks them
+    all.
 
     Raises:
         NotFoundError: no job seeker with this code, or no specialist with this code.
@@ -124,7 +136,11 @@ def seeker_overview(
     owner = uow.specialists.find(seeker.specialist_id) if seeker.specialist_id else None
     zone = owner.zone if owner is not None else crew.zone
     day = local_now(now, zone).date()
-    matches = rank_employers(uow, seeker, limit=limit, as_of=day)
+    nearby: float | None = None
+    prefs = seeker.preferences
+    if not every_employer and prefs.max_miles is None and prefs.home_zip:
+        nearby = NEARBY_FACTOR * MatchConfig().usual_miles_for(prefs.transport)
+    matches = rank_employers(uow, seeker, limit=limit, as_of=day, max_miles=nearby)
     rapid = seeker_states(uow, [seeker], on=day, zone=str(zone), policy=DEFAULT_POLICY)[0]
     notes = fit_note_lines(uow, list(uow.fit_notes.for_seeker(seeker.id)), zone)
     starts = list(uow.job_starts.for_seeker(seeker.id))
@@ -155,4 +171,5 @@ def seeker_overview(
         jobs=jobs,
         visits=visit_lines(uow, visits, zone, specialists=crew.everyone),
         on=day,
+        nearby_miles=nearby,
     )

@@ -83,10 +83,7 @@ def visit_form(
         employer = employer_label(line.employer_name, line.employer_id)
         purpose, mode, present = line.purpose, line.mode, line.seeker_present
         ticked = set(line.seekers)
-        if line.status is VisitStatus.PLANNED:
-            when = min(line.at, moment)
-        else:
-            when = line.at
+        when = min(line.at, moment) if line.status is VisitStatus.PLANNED else line.at
         caseload += [s for s in visit.seekers if s not in caseload]
     elif employer_id is not None:
         found = uow.employers.get(employer_id)
@@ -101,9 +98,7 @@ def visit_form(
         )[employer_id]
         purpose = state.next_purpose
     seekers = [
-        SeekerChoice(
-            s.code, f"{s.code} {s.name}" if s.name else s.code, s.code in ticked
-        )
+        SeekerChoice(s.code, f"{s.code} {s.name}" if s.name else s.code, s.code in ticked)
         for s in sorted(caseload, key=lambda s: s.code)
     ]
     local = when.astimezone(zone)

@@ -183,7 +183,8 @@ def _routes(
     uow: UnitOfWork, plan: WeekPlan, office_zip: str | None, changed: set[dt.date]
 ) -> tuple[dict[dt.date, DayRoute], list[PlanDay]]:
     """Each day's route map (and the days whose stops changed, with their miles again)."""
-    ids = {v.employer_id for d in plan.days for v in (*d.visits, *d.existing)}
+    ids = {v.employer_id for d in plan.days for v in d.visits}
+    ids |= {v.employer_id for d in plan.days for v in d.existing}
     employers = uow.employers.by_ids(ids)
     office = zip_centroid(office_zip)
     routes: dict[dt.date, DayRoute] = {}

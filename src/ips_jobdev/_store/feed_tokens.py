@@ -45,7 +45,7 @@ def revoke_tokens(
     token_hash: str | None = None,
 ) -> int:
     """Revoke the active tokens of a specialist, or the one with this hash; how many."""
-    conditions = [_t.revoked_at.is_(None)]
+    conditions: list[sa.ColumnElement[bool]] = [_t.revoked_at.is_(None)]
     if specialist_id is not None:
         conditions.append(_t.specialist_id == specialist_id)
     if token_hash is not None:

@@ -54,7 +54,9 @@ def url_command(app: App, specialist: str, base_url: str, as_json: bool) -> None
 
 @feed_group.command("revoke")
 @click.argument("url", required=False)
-@click.option("--specialist", "-s", metavar="CODE", help="Revoke every feed URL of this specialist.")
+@click.option(
+    "--specialist", "-s", metavar="CODE", help="Revoke every feed URL of this specialist."
+)
 @db_option
 @json_option
 @pass_app

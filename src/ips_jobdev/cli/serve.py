@@ -61,11 +61,28 @@ def _clock(today: dt.datetime | None, zone: str) -> object:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only).")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
-@click.option("--specialist", "-s", metavar="CODE", help="Whose day to show first (a selector switches).")
-@click.option("--no-browser", is_flag=True, help="Print the sign-in link without opening a browser.")
-@click.option("--today", "today_", type=click.DateTime(["%Y-%m-%d"]), help="Treat this day as today (to try the demo on a fixed day).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only)."
+)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free one).",
+)
+@click.option(
+    "--specialist", "-s", metavar="CODE", help="Whose day to show first (a selector switches)."
+)
+@click.option(
+    "--no-browser", is_flag=True, help="Print the sign-in link without opening a browser."
+)
+@click.option(
+    "--today",
+    "today_",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Treat this day as today (to try the demo on a fixed day).",
+)
 @db_option
 @pass_app
 @with_examples(

@@ -52,23 +52,6 @@ class AppInfo:
     mode: str
 
 
-class WebState:
-    """What every handler reaches through ``request.app.state``."""
-
-    def __init__(
-        self,
-        database: Database,
-        auth: Authenticator,
-        clock: Callable[[], dt.datetime],
-        upload_dir: Path,
-    ) -> None:
-        self.database = database
-        self.auth = auth
-        self.clock = clock
-        self.upload_dir = upload_dir
-        self.info = AppInfo(__version__, database.display_url, "local")
-
-
 def _routes() -> list[BaseRoute]:
     from ips_jobdev.web.pages import (
         employers,
@@ -135,7 +118,11 @@ def create_app(
     db = database if isinstance(database, Database) else Database(database)
     authenticator = auth or LocalTokenAuth()
     owned = upload_dir is None
-    uploads = Path(upload_dir) if upload_dir is not None else Path(tempfile.mkdtemp(prefix="ips-jobdev-web-"))
+    uploads = (
+        Path(upload_dir)
+        if upload_dir is not None
+        else Path(tempfile.mkdtemp(prefix="ips-jobdev-web-"))
+    )
     ticking = clock or (lambda: dt.datetime.now(dt.UTC))
 
     @contextlib.asynccontextmanager
@@ -149,7 +136,9 @@ def create_app(
     app = Starlette(
         routes=[*authenticator.routes(), *_routes()],
         middleware=[
-            Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts), www_redirect=False),
+            Middleware(
+                TrustedHostMiddleware, allowed_hosts=list(allowed_hosts), www_redirect=False
+            ),
             Middleware(Guard, auth=authenticator),
         ],
         exception_handlers={

@@ -180,9 +180,7 @@ class LocalTokenAuth:
         if not self._spend(request.query_params.get("token")):
             return render_refusal(request, used=self.spent)
         now = dt.datetime.now(dt.UTC)
-        session = self.sessions.create(
-            Principal("local user", specialist=self.specialist), now
-        )
+        session = self.sessions.create(Principal("local user", specialist=self.specialist), now)
         response = RedirectResponse("/today", status_code=303)
         set_session_cookie(response, session, secure=self.secure_cookies)
         return response

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 __all__ = ["points_chart", "weekly_chart"]
@@ -17,7 +17,7 @@ INK = "#1b2330"
 MUTED = "#566070"
 PRIMARY = "#1d5fc1"
 TARGET = "#9b1c1c"
-STYLE = {
+STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "ips-jobdev",
     "font.family": "sans-serif",
@@ -31,7 +31,7 @@ STYLE = {
 
 def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()
 
 
@@ -45,7 +45,9 @@ def weekly_chart(
         positions = list(range(len(weeks)))
         axes.bar(positions, contacts, color=PRIMARY, width=0.7, label="face-to-face contacts")
         if target:
-            axes.axhline(target, color=TARGET, linestyle="--", linewidth=1.5, label=f"target {target:g}")
+            axes.axhline(
+                target, color=TARGET, linestyle="--", linewidth=1.5, label=f"target {target:g}"
+            )
         step = max(1, len(weeks) // 7)
         axes.set_xticks(positions[::step], [weeks[i] for i in positions[::step]])
         axes.set_ylabel("contacts a week")

@@ -75,10 +75,17 @@ def _clock(value: dt.datetime | dt.time | None) -> str:
 
 def _number(value: float | int | Decimal | None, places: int = 1) -> str:
     if value is None:
-        return "–"
+        return "\u2013"  # an en dash: nothing to show
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
     return f"{float(value):,.{places}f}"
+
+
+def _sentence(text: object) -> str:
+    """The text with its first letter in capitals, the rest as it was (unlike Jinja's
+    ``capitalize``, which lowers the rest: program codes stay as they are)."""
+    value = str(text)
+    return value[:1].upper() + value[1:]
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -100,6 +107,7 @@ def environment() -> jinja2.Environment:
         clock=_clock,
         number=_number,
         plural=_plural,
+        sentence=_sentence,
         purpose=lambda v: PURPOSE_LABELS.get(_value(v), _value(v)),
         mode=lambda v: MODE_LABELS.get(_value(v), _value(v)),
         seeker_status=lambda v: STATUS_LABELS.get(_value(v), _value(v)),
@@ -128,8 +136,10 @@ def page(
     session = state.get("session")
     app_state = request.app.state
     csrf = app_state.auth.sessions.csrf_token(session) if session is not None else ""
-    html = _env().get_template(template).render(
-        request=request, session=session, csrf=csrf, app=app_state.info, **context
+    html = (
+        _env()
+        .get_template(template)
+        .render(request=request, session=session, csrf=csrf, app=app_state.info, **context)
     )
     return HTMLResponse(html, status_code=status_code)
 

@@ -71,7 +71,9 @@ def _seeker_codes(uow: UnitOfWork, visit_ids: Iterable[int]) -> dict[int, list[s
     return out
 
 
-def contacts(uow: UnitOfWork, selection: VisitFilter, *, limit: int) -> tuple[int, list[ContactRow]]:
+def contacts(
+    uow: UnitOfWork, selection: VisitFilter, *, limit: int
+) -> tuple[int, list[ContactRow]]:
     """The visits the filter selects: how many, and the latest ``limit`` of them."""
     conditions = selection.conditions()
     total = uow.session.scalar(sa.select(sa.func.count(_v.id)).where(*conditions)) or 0

@@ -63,9 +63,7 @@ class FeedFingerprint:
     specialist_version: int
 
 
-def feed_fingerprint(
-    uow: UnitOfWork, specialist_id: int, *, since: dt.datetime
-) -> FeedFingerprint:
+def feed_fingerprint(uow: UnitOfWork, specialist_id: int, *, since: dt.datetime) -> FeedFingerprint:
     """The fingerprint of a specialist's visits at or after ``since`` (and of the
     employers visited), for cheap ``ETag``/``Last-Modified`` answers."""
     in_feed = [_v.specialist_id == specialist_id, _v.at >= since]

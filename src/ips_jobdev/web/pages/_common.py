@@ -81,6 +81,7 @@ async def read_form(request: Request) -> FormData:
     auth = request.app.state.auth
     if not auth.sessions.check_csrf(session(request), token if isinstance(token, str) else None):
         raise HTTPException(
-            403, "the form's security token is missing or out of date; reload the page and try again"
+            403,
+            "the form's security token is missing or out of date; reload the page and try again",
         )
     return form

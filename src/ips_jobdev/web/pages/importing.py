@@ -58,7 +58,7 @@ async def import_page(request: Request) -> Response:
 
 
 def _paths(request: Request, upload_id: str) -> tuple[Path, Path, Path]:
-    if not upload_id.isalnum() and not all(c.isalnum() or c in "-_" for c in upload_id):
+    if not upload_id or not all(c.isalnum() or c in "-_" for c in upload_id):
         raise HTTPException(404, "no such upload")
     folder: Path = request.app.state.upload_dir
     return (
@@ -93,9 +93,7 @@ async def upload(request: Request) -> Response:
     if not isinstance(file, UploadFile) or not file.filename:
         errors["file"] = "Choose a CSV file to upload."
     if errors:
-        return _render(
-            request, errors=errors, chosen_kind=kind, chosen_duplicate=duplicate
-        )
+        return _render(request, errors=errors, chosen_kind=kind, chosen_duplicate=duplicate)
     assert isinstance(file, UploadFile)
     upload_id = secrets.token_urlsafe(16)
     source, rejects, meta_path = _paths(request, upload_id)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ips_jobdev._overview import ReportsPage, figure_detail, reports_overview
+from ips_jobdev._overview import figure_detail, reports_overview
 from ips_jobdev.web.charts import points_chart, weekly_chart
 from ips_jobdev.web.forms import parse_date
 from ips_jobdev.web.pages._common import call, chosen, now
@@ -24,13 +24,15 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'
 def _params(request: Request) -> dict[str, object]:
     query = request.query_params
     return {
-        "scope": query.get("scope", "mine") if query.get("scope") in ("mine", "program") else "mine",
+        "scope": query.get("scope", "mine")
+        if query.get("scope") in ("mine", "program")
+        else "mine",
         "start": parse_date(query.get("from", "")),
         "end": parse_date(query.get("to", "")),
     }
 
 
-def _query(report: ReportsPage | None, scope: str, start: dt.date, end: dt.date) -> str:
+def _query(scope: str, start: dt.date, end: dt.date) -> str:
     return urlencode({"scope": scope, "from": start.isoformat(), "to": end.isoformat()})
 
 
@@ -52,7 +54,7 @@ async def reports(request: Request) -> Response:
     """The Reports page."""
     params = _params(request)
     report = await call(request, reports_overview, chosen(request), now=now(request), **params)
-    query = _query(report, report.scope, report.start, report.end)
+    query = _query(report.scope, report.start, report.end)
     today = now(request).astimezone(report.team.zone).date()
     return page(
         request,
@@ -108,19 +110,25 @@ def _svg(body: bytes) -> Response:
 
 async def weekly_svg(request: Request) -> Response:
     """The chart of face-to-face contacts week by week."""
-    report = await call(request, reports_overview, chosen(request), now=now(request), **_params(request))
+    report = await call(
+        request, reports_overview, chosen(request), now=now(request), **_params(request)
+    )
     labels = [f"{w.monday:%b} {w.monday.day}" for w in report.weekly]
     title = (
         "Face-to-face employer contacts per week"
         if report.scope == "mine"
         else "Face-to-face employer contacts per specialist per week"
     )
-    return _svg(weekly_chart(labels, [w.contacts for w in report.weekly], report.target, title=title))
+    return _svg(
+        weekly_chart(labels, [w.contacts for w in report.weekly], report.target, title=title)
+    )
 
 
 async def points_svg(request: Request) -> Response:
     """The chart of the fidelity items' scale points."""
-    report = await call(request, reports_overview, chosen(request), now=now(request), **_params(request))
+    report = await call(
+        request, reports_overview, chosen(request), now=now(request), **_params(request)
+    )
     rated = [f for f in report.fidelity.figures if f.point is not None]
     return _svg(
         points_chart(

@@ -22,11 +22,14 @@ async def caseload(request: Request) -> Response:
 async def seeker(request: Request) -> Response:
     """One job seeker's page."""
     found = await call(
-        request, seeker_overview, request.path_params["code"], chosen(request), now=now(request)
+        request,
+        seeker_overview,
+        request.path_params["code"],
+        chosen(request),
+        now=now(request),
+        every_employer=request.query_params.get("all") == "1",
     )
-    return page(
-        request, "seeker.html", section="seekers", team=found.team, s=found.seeker, o=found
-    )
+    return page(request, "seeker.html", section="seekers", team=found.team, s=found.seeker, o=found)
 
 
 routes = [
