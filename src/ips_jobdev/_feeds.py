@@ -29,7 +29,6 @@ from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev._records import Audience, RecordKind, VisitRecord
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store import feed_tokens as store
 from ips_jobdev._store.queries import overview as queries
 from ips_jobdev._sync.gather import Selection, gather
 from ips_jobdev.adapters._base import Change, ChangeKind
@@ -71,7 +70,7 @@ def issue_feed_token(
         uow.flush()
     assert who.id is not None
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    store.add_token(uow, who.id, _hash(token), at=now or model.utc_now())
+    uow.feed_tokens.add(who.id, _hash(token), at=now or model.utc_now())
     return token
 
 
@@ -110,8 +109,7 @@ def revoke_feeds(
     if specialist is None and token is None:
         raise ValidationError("feed", "specialist", "name a specialist or a feed URL")
     specialist_id = lookup.specialist(uow, specialist).id if specialist is not None else None
-    return store.revoke_tokens(
-        uow,
+    return uow.feed_tokens.revoke(
         at=now or model.utc_now(),
         specialist_id=specialist_id,
         token_hash=_hash(token) if token is not None else None,
@@ -157,7 +155,7 @@ def feed_calendar(
     modified (the caller's ``ETag`` or date still holds), or the calendar of the
     specialist's visits from :data:`FEED_PAST_DAYS` days ago on, redacted for the
     personal-calendar audience (job seekers by program code; no outcomes or notes)."""
-    specialist_id = store.find_specialist(uow, _hash(token))
+    specialist_id = uow.feed_tokens.specialist_for(_hash(token))
     if specialist_id is None:
         return FeedAnswer(FeedStatus.NOT_FOUND)
     who = uow.specialists.get(specialist_id)

@@ -24,7 +24,6 @@ from ips_jobdev import _model as model
 from ips_jobdev._casework.visits import FUTURE_SLACK, complete_visit, log_visit, parse_visit_time
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store import submissions as store
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
@@ -91,7 +90,7 @@ def _check_id(submission_id: str) -> str:
 
 
 def _already(uow: UnitOfWork, submission_id: str) -> Submission | None:
-    found = store.visit_for(uow, submission_id)
+    found = uow.submissions.visit_for(submission_id)
     return Submission(uow.visits.get(found), created=False) if found is not None else None
 
 
@@ -99,15 +98,14 @@ def _claim_and_commit(
     uow: UnitOfWork, submission_id: str, visit: model.Visit, now: dt.datetime
 ) -> Submission:
     assert visit.id is not None
-    try:
-        store.claim(uow, submission_id, visit.id, at=now)
+    if uow.submissions.claim(submission_id, visit.id, at=now):
         uow.commit()
-    except store.SubmissionTaken:
+    else:
         # the same submission arrived twice at once and the other one was stored first
         uow.rollback()
         first = _already(uow, submission_id)
         if first is None:
-            raise
+            raise ConcurrentUpdateError(f"submission {submission_id!r} could not be stored")
         return first
     return Submission(visit, created=True)
 

@@ -63,12 +63,12 @@ class Team:
 def _brief(specialist: model.Specialist) -> SpecialistBrief:
     assert specialist.id is not None
     return SpecialistBrief(
-        specialist.id,
-        specialist.code,
-        specialist.name,
-        specialist.timezone,
-        specialist.active,
-        specialist.weekly_contact_target,
+        id=specialist.id,
+        code=specialist.code,
+        name=specialist.name,
+        timezone=specialist.timezone,
+        active=specialist.active,
+        weekly_target=specialist.weekly_contact_target,
     )
 
 

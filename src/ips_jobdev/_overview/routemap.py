@@ -120,7 +120,16 @@ def route_map(
     if office is not None:
         coords.append(office)
     if not coords:
-        return RouteMap(width, height, (), (), (), 1.0, 0.0, tuple(s.label for s in stops))
+        return RouteMap(
+            width=width,
+            height=height,
+            points=(),
+            path=(),
+            places=(),
+            scale_miles=1.0,
+            scale_px=0.0,
+            unplaced=tuple(s.label for s in stops),
+        )
     lats = [c[0] for c in coords if c is not None]
     lons = [c[1] for c in coords if c is not None]
     mid = (max(lats) + min(lats)) / 2
@@ -142,9 +151,11 @@ def route_map(
     points: list[MapPoint] = []
     if office is not None:
         ox, oy = project(office)
-        points.append(MapPoint(None, round(ox, 1), round(oy, 1), "Office"))
+        points.append(MapPoint(None, round(ox, 1), round(oy, 1), label="Office"))
     for (number, stop), (x, y) in zip(located, spread, strict=True):
-        points.append(MapPoint(number, round(x, 1), round(y, 1), stop.label, stop.existing))
+        points.append(
+            MapPoint(number, round(x, 1), round(y, 1), label=stop.label, existing=stop.existing)
+        )
     route = [(p.x, p.y) for p in points]
     if office is not None and len(points) > 1:
         route.append((points[0].x, points[0].y))

@@ -70,7 +70,18 @@ def today_overview(
     day = moment.date()
     who = crew.chosen
     if who is None:
-        return TodayOverview(crew, day, moment, [], [], [], [], [], [], 0)
+        return TodayOverview(
+            team=crew,
+            day=day,
+            now=moment,
+            planned=[],
+            made=[],
+            cancelled=[],
+            coming=[],
+            due=[],
+            at_risk=[],
+            cold=0,
+        )
     start, end = day_bounds(day, zone)
     todays = visit_lines(uow, uow.visits.between(start, end, specialist_id=who.id), zone)
     coming = visit_lines(

@@ -1,4 +1,5 @@
-"""Submissions from browsers, by the id each browser made for one submission.
+"""Submissions from browsers (``uow.submissions``), by the id each browser made for one
+submission.
 
 A visit queued offline may be sent twice (the connection dropped after the server saved
 it but before the phone heard back); the id makes the second send find the first visit
@@ -11,38 +12,36 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ips_jobdev._store import tables
-from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev.errors import IpsJobdevError
 
-__all__ = ["SubmissionTaken", "claim", "visit_for"]
+__all__ = ["SubmissionRepository"]
 
 _s = tables.client_submissions.c
 
 
-class SubmissionTaken(IpsJobdevError):
-    """Another transaction stored a submission with this id first."""
+class SubmissionRepository:
+    """Which visit each browser submission stored."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-def visit_for(uow: UnitOfWork, client_id: str) -> int | None:
-    """The visit a submission with this id stored, or ``None`` if none did."""
-    found = uow.session.scalar(sa.select(_s.visit_id).where(_s.client_id == client_id))
-    return int(found) if found is not None else None
+    def visit_for(self, client_id: str) -> int | None:
+        """The visit a submission with this id stored, or ``None`` if none did."""
+        found = self.session.scalar(sa.select(_s.visit_id).where(_s.client_id == client_id))
+        return int(found) if found is not None else None
 
-
-def claim(uow: UnitOfWork, client_id: str, visit_id: int, *, at: dt.datetime) -> None:
-    """Record that this submission stored ``visit_id``.
-
-    Raises:
-        SubmissionTaken: a concurrent transaction claimed the id first (the caller rolls
-            back and reads :func:`visit_for` again).
-    """
-    try:
-        uow.session.execute(
-            sa.insert(tables.client_submissions).values(
-                client_id=client_id, visit_id=visit_id, received_at=at
+    def claim(self, client_id: str, visit_id: int, *, at: dt.datetime) -> bool:
+        """Record that this submission stored ``visit_id``; ``False`` when a concurrent
+        transaction claimed the id first (the transaction is then unusable: roll back and
+        ask :meth:`visit_for` again)."""
+        try:
+            self.session.execute(
+                sa.insert(tables.client_submissions).values(
+                    client_id=client_id, visit_id=visit_id, received_at=at
+                )
             )
-        )
-    except IntegrityError as exc:
-        raise SubmissionTaken(f"submission {client_id!r} is already stored") from exc
+        except IntegrityError:
+            return False
+        return True

@@ -114,7 +114,7 @@ class Authenticator(Protocol):
         """The routes this mode adds (sign-in and the like); they need no session."""
         ...
 
-    def session(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
+    def session_for(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
         """The session behind a request, if it has one."""
         ...
 
@@ -185,6 +185,6 @@ class LocalTokenAuth:
         set_session_cookie(response, session, secure=self.secure_cookies)
         return response
 
-    def session(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
+    def session_for(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
         """The session named by the cookie."""
         return self.sessions.get(connection.cookies.get(SESSION_COOKIE), now)

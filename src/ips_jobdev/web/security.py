@@ -88,7 +88,7 @@ class Guard:
         path = scope.get("path", "")
         if not self._public(path):
             # sessions run on the wall clock, whatever day the app is told it is
-            session = self.auth.session(HTTPConnection(scope), dt.datetime.now(dt.UTC))
+            session = self.auth.session_for(HTTPConnection(scope), dt.datetime.now(dt.UTC))
             if session is None:
                 await self._refuse(scope, receive, send_with_headers)
                 return

@@ -137,7 +137,7 @@ async def _save(request: Request, values: dict[str, Any]) -> Submission:
             complete_planned_visit,
             values["submission_id"],
             visit_id,
-            fields,
+            fields=fields,
             employer=reference,
             expected_version=optional_int(values["version"]),
             now=now(request),
@@ -148,7 +148,7 @@ async def _save(request: Request, values: dict[str, Any]) -> Submission:
         values["submission_id"],
         reference,
         values["specialist"] or chosen(request) or "",
-        fields,
+        fields=fields,
         planned=values["planned"],
         now=now(request),
     )
