@@ -19,8 +19,8 @@ from ips_jobdev._reports import (
     fidelity_report,
     outcomes_report,
 )
-from ips_jobdev._reports.fidelity import RAPID_DAYS
 from ips_jobdev._reports.counts import RETENTION_DAYS
+from ips_jobdev._reports.fidelity import RAPID_DAYS
 from ips_jobdev._reports.scale import default_scale
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import drilldown
