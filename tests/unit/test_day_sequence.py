@@ -133,6 +133,9 @@ def test_the_heuristic_finds_the_shortest_day_found_by_trying_every_order(seed: 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_or_tools_orders_a_windowed_day_as_well_as_trying_every_order(seed: int) -> None:
+    # The search is bounded by time, so on a loaded machine the planner's short budget may
+    # stop a little short of the optimum: the exact answer is asked of a longer search, and
+    # the planner's own call is held to keeping every window and to a near-optimal day.
     assert ortools_routing.available(), "the routing extra is part of the dev install"
     p = _random_day(random.Random(100 + seed), 7, 3)
     truth = _brute(p)
@@ -141,14 +144,15 @@ def test_or_tools_orders_a_windowed_day_as_well_as_trying_every_order(seed: int)
         assert route is None
         return
     assert route is not None
-    assert route.travel == truth
+    assert truth <= route.travel <= truth * 1.1
     assert all(
         any(a <= s and s + p.durations[n] <= b for a, b in p.allowed[n])
         for n, s in zip(route.order, route.starts, strict=True)
     )
-    order = ortools_routing.solve(p)
+    order = ortools_routing.solve(p, milliseconds=2000)
     assert order is not None
     assert sorted(order) == list(range(1, 8))
+    assert route_cost(p, order) == truth
 
 
 def test_without_the_extra_a_windowed_day_is_ordered_by_the_heuristic(

@@ -17,7 +17,7 @@ import importlib.util
 import itertools
 from typing import Any
 
-from ips_jobdev._planning.sequence import DayProblem
+from ips_jobdev._planning.day_problem import DayProblem
 
 __all__ = ["SEARCH_ALONE_MILLISECONDS", "SEARCH_MILLISECONDS", "available", "solve"]
 

@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
+from ips_jobdev._planning.day_problem import DayProblem
+
 __all__ = [
     "DayProblem",
     "DayRoute",
@@ -41,41 +43,6 @@ __all__ = [
     "time_route",
     "windowed_order",
 ]
-
-Stretch = tuple[int, int]
-
-
-@attrs.frozen
-class DayProblem:
-    """One day to route (all times in minutes after local midnight).
-
-    ``trips[a][b]`` is the minutes from node ``a`` to node ``b`` (node 0 is the office;
-    arriving at a visit includes the parking allowance), ``miles`` the same for distance;
-    ``durations[i]`` the length of visit ``i`` (0 for the office); ``allowed[i]`` the
-    stretches visit ``i`` must lie inside (sorted; empty when it cannot happen that day);
-    ``busy`` the times taken; ``day_start``/``day_end`` the working hours; ``slot`` the
-    rounding of start times.
-    """
-
-    trips: tuple[tuple[int, ...], ...]
-    miles: tuple[tuple[float, ...], ...]
-    durations: tuple[int, ...]
-    allowed: tuple[tuple[Stretch, ...], ...]
-    busy: tuple[Stretch, ...]
-    day_start: int
-    day_end: int
-    slot: int = 5
-
-    @property
-    def stops(self) -> int:
-        """How many visits (nodes 1..stops)."""
-        return len(self.durations) - 1
-
-    @property
-    def windowed(self) -> bool:
-        """True when some visit may not happen at every time of the working day."""
-        whole = ((self.day_start, self.day_end),)
-        return any(self.allowed[i] != whole for i in range(1, len(self.durations)))
 
 
 @attrs.frozen
@@ -463,7 +430,9 @@ def solve_day(p: DayProblem, *, solver: str = "auto") -> DayRoute | None:
     the heuristic's order when it found one, and the shorter of the two is kept.
     """
     if p.stops == 0:
-        return DayRoute((), (), (), p.day_start, 0, 0.0, "heuristic")
+        return DayRoute(
+            order=(), starts=(), trips=(), back=p.day_start, travel=0, miles=0.0, solver="heuristic"
+        )
     if any(not p.allowed[i] for i in range(1, p.stops + 1)):
         return None
     if not p.windowed and solver != "or-tools":
