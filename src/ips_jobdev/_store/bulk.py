@@ -5,7 +5,8 @@ values. They are still the model's records: every column the caller leaves out t
 model's own default (read from its attrs fields, so no default is written twice), the
 version starts at the model's first version, and derived keys (an employer's ``name_key``)
 come from the same function the mapper uses. Each function returns the new ids in the
-order of the rows given.
+order of the rows given, and writes a ``created`` row per record to the change history
+(:func:`ips_jobdev._store.history.record_created`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import tables
+from ips_jobdev._store import history, tables
+from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev.errors import ValidationError
 
@@ -98,13 +100,15 @@ def insert_employers(uow: UnitOfWork, employers: Sequence[Mapping[str, Any]]) ->
         row["name_key"] = model.normalize_employer_name(row["name"])
         rows.append(row)
     with _refused_as("employer"):
-        return _returned_ids(
+        ids = _returned_ids(
             uow,
             tables.employers,
             rows,
             lambda row: (row["name_key"], row["zip"]),
             ("name_key", "zip"),
         )
+    history.record_created(uow.session, "employer", ids, rows)
+    return ids
 
 
 def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[int]:
@@ -116,14 +120,18 @@ def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[
         tables.employer_people.c.id, sort_by_parameter_order=True
     )
     with _refused_as("person"):
-        return list(uow.session.execute(statement, rows).scalars())
+        ids = list(uow.session.execute(statement, rows).scalars())
+    history.record_created(uow.session, "person", ids, rows)
+    return ids
 
 
 def insert_seekers(uow: UnitOfWork, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add job seekers (codes unique within the batch)."""
     rows = [new_row(model.JobSeeker, tables.job_seekers, s) for s in seekers]
     with _refused_as("job seeker"):
-        return _returned_ids(uow, tables.job_seekers, rows, lambda row: (row["code"],), ("code",))
+        ids = _returned_ids(uow, tables.job_seekers, rows, lambda row: (row["code"],), ("code",))
+    history.record_created(uow.session, "job-seeker", ids, rows)
+    return ids
 
 
 def insert_visits(
@@ -160,4 +168,16 @@ def insert_visits(
         ]
         if links:
             uow.session.execute(sa.insert(tables.visit_seekers), links)
+    codes = _seeker_codes(uow, {i for seekers in seeker_ids for i in seekers})
+    extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
+    history.record_created(uow.session, "visit", ids, rows, extra=extra)
     return ids
+
+
+def _seeker_codes(uow: UnitOfWork, seeker_ids: set[int]) -> dict[int, str]:
+    c = tables.job_seekers.c
+    codes: dict[int, str] = {}
+    for chunk in chunks(seeker_ids):
+        for seeker_id, code in uow.session.execute(sa.select(c.id, c.code).where(c.id.in_(chunk))):
+            codes[seeker_id] = code
+    return codes
