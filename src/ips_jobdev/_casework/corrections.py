@@ -202,6 +202,10 @@ def plain(value: Any) -> Any:
     """A field's value as the history and ``--json`` show it."""
     if isinstance(value, list | tuple) and value and isinstance(value[0], model.JobSeeker):
         return sorted(s.code for s in value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)  # one instant, one spelling
+    if isinstance(value, model.Preferences):
+        return value.to_dict()
     return jsonable(value)
 
 
@@ -217,6 +221,14 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Fi
         for field in sorted(before.keys() | after.keys())
         if before.get(field) != after.get(field)
     )
+
+
+def apply(record: Any, values: Mapping[str, Any]) -> None:
+    """Set the fields whose value differs (an equal value would still mark the record
+    changed and raise its version)."""
+    for field, value in values.items():
+        if plain(getattr(record, field)) != plain(value):
+            setattr(record, field, value)
 
 
 def validated_copy(record_class: type[R], values: Mapping[str, Any]) -> R:
@@ -355,13 +367,11 @@ def edit_visit(
             "Visit", "at", f"{candidate.at.isoformat()} is in the future; this visit was made"
         )
     before = snapshot(found, VISIT_FIELDS)
+    new_values = {f: getattr(candidate, f) for f in parsed if f != "seekers"}
+    if "seekers" in parsed:
+        new_values["seekers"] = new_seekers
     with uow.explain("edit visit", reason):
-        for field in VISIT_FIELDS:
-            if field == "seekers":
-                if "seekers" in parsed:
-                    found.seekers = new_seekers
-            elif field in parsed:
-                setattr(found, field, getattr(candidate, field))
+        apply(found, new_values)
         uow.flush()
     result = differences(before, snapshot(found, VISIT_FIELDS))
     if result:
@@ -474,11 +484,11 @@ def edit_seeker(
         model.JobSeeker, {**scalar_values(found), **own, "preferences": preferences}
     )
     before = _seeker_snapshot(found)
+    new_values = {field: getattr(candidate, field) for field in own}
+    if preferences != found.preferences:
+        new_values["preferences"] = preferences
     with uow.explain("edit job seeker", reason):
-        for field in own:
-            setattr(found, field, getattr(candidate, field))
-        if preference_changes:
-            found.preferences = preferences
+        apply(found, new_values)
         uow.flush()
     result = differences(before, _seeker_snapshot(found))
     if result:

@@ -24,6 +24,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._casework.corrections import (
     Correction,
     Parser,
+    apply,
     as_bool,
     as_given,
     as_required,
@@ -171,8 +172,7 @@ def edit_employer(
     candidate = validated_copy(model.Employer, {**scalar_values(found), **parsed})
     before = snapshot(found, EMPLOYER_FIELDS)
     with uow.explain("edit employer", reason):
-        for field in parsed:
-            setattr(found, field, getattr(candidate, field))
+        apply(found, {field: getattr(candidate, field) for field in parsed})
         uow.flush()
     result = differences(before, snapshot(found, EMPLOYER_FIELDS))
     if result:
@@ -235,6 +235,16 @@ def _fill_person(kept: model.EmployerPerson, other: model.EmployerPerson) -> boo
         kept.makes_hiring_decisions = True
         changed = True
     return changed
+
+
+def _twins(kept: model.Employer, away: model.Employer) -> dict[int, int]:
+    """People of ``away`` already at ``kept`` under the same name: their id -> the kept id."""
+    by_name = {p.name.casefold(): p.id for p in kept.people}
+    return {
+        p.id: twin
+        for p in away.people
+        if p.id is not None and (twin := by_name.get(p.name.casefold())) is not None
+    }
 
 
 def _move_people(kept: model.Employer, away: model.Employer) -> _PeopleMove:
@@ -344,8 +354,9 @@ def merge_employers(
     merged_id, merged_name = away.id, away.name
     fills = _fills(kept, away)
     with uow.explain("merge employers", reason):
+        # records first: removing a person would let the database clear visits' links
+        moved = _move_records(uow, kept, away, _twins(kept, away))
         people = _move_people(kept, away)
-        moved = _move_records(uow, kept, away, people.repoint)
         uow.flush()
         sync_moved = uow.sync_state.move_record(RecordKind.EMPLOYER, away.id, kept.id)
         uow.annotate(away, merged_into=kept.id, sync_records_moved=sync_moved)

@@ -21,6 +21,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._casework.corrections import (
     Correction,
     Parser,
+    apply,
     as_bool,
     as_given,
     as_required,
@@ -123,8 +124,7 @@ def edit_person(
     candidate = validated_copy(model.EmployerPerson, {**current, **parsed})
     before = snapshot(found, PERSON_FIELDS)
     with uow.explain("edit person", reason):
-        for field in parsed:
-            setattr(found, field, getattr(candidate, field))
+        apply(found, {field: getattr(candidate, field) for field in parsed})
         uow.flush()
     result = differences(before, snapshot(found, PERSON_FIELDS))
     if result:

@@ -157,6 +157,8 @@ def _plain(value: Any) -> Any:
         }
     if isinstance(value, model.Preferences):
         return value.to_dict()
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)  # as stored: one instant, one spelling
     try:
         return jsonable(value)
     except TypeError:
