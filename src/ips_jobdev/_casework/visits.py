@@ -167,7 +167,8 @@ def check_do_not_contact(
             "Visit",
             "employer",
             f"employer #{employer.id} {employer.name!r} asked not to be contacted "
-            "(do-not-contact); override it with a reason to record a visit anyway",
+            "(do-not-contact); override it with a reason to record a visit anyway "
+            "(--override --reason)",
         )
     if not (reason and reason.strip()):
         raise ValidationError(

@@ -12,12 +12,18 @@ history"):
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
-from ips_jobdev._casework.history import HISTORY_KINDS, RecordHistory, record_history
+from ips_jobdev._casework.history import (
+    HISTORY_KINDS,
+    HistoryEntry,
+    RecordHistory,
+    record_history,
+)
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cli._changes import shown
 
@@ -75,7 +81,7 @@ def _print(app: App, found: RecordHistory) -> None:
             what += f" #{entry.record_id}"
         if entry.reason:
             what += f": {entry.reason}"
-        changes = [c for c in entry.changes() if entry.action == "updated" or c[1] or c[2]]
+        changes = _shown_changes(entry)
         first = [
             entry.changed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             escape(entry.actor),
@@ -88,3 +94,14 @@ def _print(app: App, found: RecordHistory) -> None:
             table.add_row(*cells, field, escape(shown(before)), escape(shown(after)))
     app.console.print(table)
     app.console.print(f"{len(found.entries)} change(s)")
+
+
+def _shown_changes(entry: HistoryEntry) -> list[tuple[str, Any, Any]]:
+    """What a row shows: every changed field of an update; the values a record was created
+    with; of a deletion, its name and the notes added (``merged_into``). ``--json`` has all."""
+    changes = entry.changes()
+    if entry.action == "updated":
+        return changes
+    if entry.action == "deleted":
+        return [c for c in changes if c[2] is not None or c[0] in ("name", "code", "title")]
+    return [c for c in changes if c[1] not in (None, "", []) or c[2] not in (None, "", [])]

@@ -149,7 +149,7 @@ def show_command(app: App, code: str, as_json: bool) -> None:
 
 
 _OPTIONS: list[tuple[str, str, str]] = [
-    ("code", "--code", "A new program code (it must not be another job seeker's)."),
+    ("new_code", "--code", "A new program code (it must not be another job seeker's)."),
     ("name", "--name", "Name (optional: store the least)."),
     ("ips_start", "--ips-start", "The day IPS started (YYYY-MM-DD): the 30-day clock."),
     ("job_types", "--job-types", "Job types wanted, separated by ';'."),
@@ -228,6 +228,8 @@ def edit_command(
     with specialists reassign.
     """
     changes = {field: value for field, value in fields.items() if value is not None}
+    if "new_code" in changes:
+        changes["code"] = changes.pop("new_code")
     for field in clear:
         if field in changes:
             raise ValidationError("seekers edit", field, "given a value and --clear at once")
