@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ips_jobdev import _lookup as lookup
-from ips_jobdev._store.history import HistoryEntry
+from ips_jobdev._history_entry import HistoryEntry
 from ips_jobdev._vocab import normalize_token
 from ips_jobdev.errors import NotFoundError, ValidationError
 
