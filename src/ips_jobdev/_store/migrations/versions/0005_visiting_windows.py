@@ -1,8 +1,8 @@
 """Visiting windows: when an employer, and each person there, can be visited (weekly slots,
 blackouts and a note, stored as their canonical text; NULL when none are recorded).
 
-Revision ID: 0004_visiting_windows
-Revises: 0003_web
+Revision ID: 0005_visiting_windows
+Revises: 0004_change_history
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_visiting_windows"
-down_revision = "0003_web"
+revision = "0005_visiting_windows"
+down_revision = "0004_change_history"
 branch_labels = None
 depends_on = None
 
