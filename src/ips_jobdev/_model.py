@@ -15,6 +15,7 @@ and identity equality); value objects that are never mapped on their own
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -807,7 +808,7 @@ class JobSeeker:
         """The day the job seeker was last reopened after a closing (``None`` if never)."""
         found = None
         history = self.history()
-        for before, change in zip(history, history[1:], strict=False):
+        for before, change in itertools.pairwise(history):
             if (
                 before.status is JobSeekerStatus.CLOSED
                 and change.status is not JobSeekerStatus.CLOSED

@@ -151,7 +151,7 @@ def _fidelity_rows(report: FidelityReport) -> list[dict[str, Any]]:
                 "figure": "frequent_employer_contact",
                 "label": "Face-to-face employer contacts per week",
                 "specialist": s.code,
-                "value": round(s.weekly_contacts, 2),
+                "value": "" if s.weekly_contacts is None else round(s.weekly_contacts, 2),
                 "unit": "contacts a week",
                 "point": s.contact_point if s.contact_point is not None else "",
                 "anchor": "new-caseload rule" if s.new_caseload_rule else "",
@@ -227,7 +227,7 @@ def _specialists_table(report: FidelityReport) -> Table:
         table.add_row(
             f"{s.code} {s.name}",
             str(s.contacts),
-            f"{s.weekly_contacts:.2f}",
+            "n/a" if s.weekly_contacts is None else f"{s.weekly_contacts:.2f}",
             point,
             str(s.caseload),
             str(s.looking_for_work),
