@@ -18,7 +18,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._events import VisitCancelled, VisitCompleted, VisitPlanned
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as queries
-from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
+from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
@@ -71,6 +71,7 @@ def log_visit(
     planned: bool = False,
     duration_minutes: int = 30,
     now: dt.datetime | None = None,
+    made_by: ContactBy | str = ContactBy.SPECIALIST,
 ) -> model.Visit:
     """Record one employer contact, made (the default) or ``planned``.
 
@@ -90,6 +91,9 @@ def log_visit(
         planned: the visit is not made yet.
         duration_minutes: how long it takes.
         now: the current time (for tests); default the clock.
+        made_by: ``job-seeker`` for a contact the job seeker made alone (it counts for
+            their rapid job search, not toward the specialist's weekly contacts);
+            ``specialist`` is recording it.
 
     Raises:
         NotFoundError: no such employer, specialist or job seeker.
@@ -126,6 +130,7 @@ def log_visit(
         seeker_present=seeker_present,
         outcome=outcome,
         next_step=next_step,
+        made_by=made_by,
     )
     uow.visits.add(visit)
     uow.flush()
