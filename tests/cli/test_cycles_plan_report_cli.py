@@ -174,7 +174,16 @@ def test_report_fidelity_json_csv_and_explain(url: str) -> None:
         "competitive_jobs",
         "multi_visit_relationships",
         "caseload_size",
+        # added by issue 11, after the first ones
+        "individualized_job_search",
+        "follow_along",
+        "face_to_face_share",
+        "seeker_present_share",
+        "contacts_per_seeker_looking",
+        "cold_relationships",
     ]
+    assert document["scale"]["between_anchors"] == "reach"
+    assert all(f["source"] and "evidence" in f for f in document["figures"])
     rows = list(
         csv.DictReader(
             io.StringIO(_run("--db", url, "report", "fidelity", *period, "--csv").stdout)

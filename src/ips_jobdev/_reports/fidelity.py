@@ -601,10 +601,11 @@ def fidelity_report(
         _contact_figure(rows, rating.item, context),
         rapid,
         rapid_share,
-        job_development.individualized(context),
         *_job_starts(context),
         _multi_visit(context),
         _caseload_figure(pairs, context),
+        # figures added later go after the first ones (JSON consumers may index them)
+        job_development.individualized(context),
         job_development.follow_along(context),
         *job_development.contact_mix(context),
         job_development.cold_relationships(context),

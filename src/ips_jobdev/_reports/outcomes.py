@@ -82,22 +82,10 @@ def _figures(counts: OutcomeCounts) -> list[Figure]:
         ),
         figure("job_starts", "Competitive job starts", counts.job_starts, "jobs"),
         figure(
-            "non_competitive_job_starts",
-            "Non-competitive job starts (shown apart)",
-            counts.non_competitive_starts,
-            "jobs",
-        ),
-        figure(
             "first_job_starts",
             "First competitive job starts",
             counts.first_job_starts,
             "job seekers",
-        ),
-        figure(
-            "days_to_first_job",
-            "Days from IPS start to first competitive job (average)",
-            _round(counts.days_to_first_job),
-            "days",
         ),
         figure("average_hours_per_week", "Average hours per week", counts.hours_per_week, "hours"),
         figure("average_hourly_wage", "Average hourly wage", counts.hourly_wage, "$ an hour"),
@@ -110,6 +98,27 @@ def _figures(counts: OutcomeCounts) -> list[Figure]:
             started_90_days_before_end=counts.eligible_90_days,
             cohort_started_from=counts.retention_from,
             cohort_started_to=counts.retention_to,
+        ),
+        figure(
+            "job_endings",
+            "Job endings",
+            sum(counts.endings.values()),
+            "jobs",
+            by_reason=dict(counts.endings),
+            unsatisfactory=unsatisfactory,
+        ),
+        # figures added later go after the first ones (JSON consumers may index them)
+        figure(
+            "non_competitive_job_starts",
+            "Non-competitive job starts (shown apart)",
+            counts.non_competitive_starts,
+            "jobs",
+        ),
+        figure(
+            "days_to_first_job",
+            "Days from IPS start to first competitive job (average)",
+            _round(counts.days_to_first_job),
+            "days",
         ),
         figure(
             "job_tenure",
@@ -125,14 +134,6 @@ def _figures(counts: OutcomeCounts) -> list[Figure]:
             "Competitive job starts after an earlier job ended",
             counts.second_jobs,
             "jobs",
-        ),
-        figure(
-            "job_endings",
-            "Job endings",
-            sum(counts.endings.values()),
-            "jobs",
-            by_reason=dict(counts.endings),
-            unsatisfactory=unsatisfactory,
         ),
     ]
 
