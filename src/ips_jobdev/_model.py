@@ -789,6 +789,46 @@ class JobSeeker:
         _touch(self)
         return change
 
+    def record_closing(self, on: dt.date, *, redate: bool = False) -> bool:
+        """Close the job seeker from day ``on``; ``False`` when they already were.
+
+        A job seeker already closed with no day recorded for it (closed before the status
+        history was kept) gets that day, and counts as served until then; one closed on
+        another recorded day keeps it unless ``redate`` (an import correcting the day).
+
+        Raises:
+            ValidationError: already closed on another day (without ``redate``), or ``on``
+                is before their last status change.
+        """
+        if self.status is not JobSeekerStatus.CLOSED:
+            self.change_status(JobSeekerStatus.CLOSED, on)
+            return True
+        history = self.history()
+        if self.closed_on == on:
+            return False
+        if len(history) > 1 and history[-1].status is JobSeekerStatus.CLOSED:
+            if not redate:
+                raise ValidationError(
+                    "JobSeeker",
+                    "status",
+                    f"{self.code} is already closed since {history[-1].since}",
+                )
+            if on < history[-2].since:
+                raise ValidationError(
+                    "JobSeeker", "closed_on", f"{on} is before the last status change"
+                )
+            history[-1].since = on
+            return True
+        if history:
+            history[0].status = JobSeekerStatus.SEARCHING
+        else:
+            self.status_history.append(
+                StatusChange(status=JobSeekerStatus.SEARCHING, since=self.entered_on())
+            )
+        self.status_history.append(StatusChange(status=JobSeekerStatus.CLOSED, since=on))
+        _touch(self)
+        return True
+
     def entered_on(self) -> dt.date:
         """The IPS start, else the day the record was made."""
         return self.ips_start or self.created_at.date()

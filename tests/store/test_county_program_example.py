@@ -125,7 +125,11 @@ def test_the_figures_carry_scale_points_and_no_job_seeker(
     assert figures["fidelity"]["scope"] == {"label": "team av, mo", "specialists": ["av", "mo"]}
     assert [s["specialist"] for s in figures["fidelity"]["specialists"]] == ["av", "mo"]
     # 21 + 19 job seekers on two caseloads (the two imported ones went to av)
-    assert fidelity["caseload_size"]["detail"] == {"job_seekers": 40, "specialists": 2}
+    assert fidelity["caseload_size"]["detail"] == {
+        "job_seekers": 40,
+        "specialists": 2,
+        "full_time_equivalents": 2.0,
+    }
     assert figures["fidelity_av"]["scope"]["specialists"] == ["av"]
     outcomes = _figures(figures["outcomes"])
     rate = outcomes["employment_rate"]

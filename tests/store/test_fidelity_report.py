@@ -188,8 +188,6 @@ def test_rapid_job_search_worked_by_hand(record: _Record) -> None:
         "judged": 5,  # A, B, C had a contact; D and G ran out of days without one
         "waiting": 3,  # D, E and G had no contact by 31 March
         "waiting_past_day_30": 2,  # D and G
-        "waiting_codes": ["D", "E", "G"],
-        "waiting_past_day_30_codes": ["D", "G"],
         # counting the waiting at their days so far (D 57, E 11, G 70): a floor
         # (10 + 45 + 0 + 57 + 11 + 70) / 6 = 32.2
         "average_counting_waiting": 32.2,

@@ -301,8 +301,13 @@ def test_rapid_job_search_counts_the_job_seekers_own_contacts_and_shows_who_wait
     assert (by_code["A18"]["days"], by_code["A18"]["by"]) == (4, "job seeker")
     assert (by_code["A19"]["days"], by_code["A19"]["by"]) == (42, "specialist")
     # still waiting: A17 (10 days so far), A20 (58 days: past day 30)
-    assert figure.detail["waiting_codes"] == ["A17", "A20"]
-    assert figure.detail["waiting_past_day_30_codes"] == ["A20"]
+    waiting = {
+        row["seeker"]: (row["days"], row["by"])
+        for row in figure.evidence
+        if not row["first_contact"]
+    }
+    assert waiting == {"A17": (10, "still waiting"), "A20": (58, "still waiting, past day 30")}
+    assert (figure.detail["waiting"], figure.detail["waiting_past_day_30"]) == (2, 1)
     # counting the waiting at their days so far: (4 + 42 + 2 + 3 + 10 + 58) / 6 = 19.8
     assert figure.detail["average_counting_waiting"] == 19.8
     # within 30 days: A18, C1, C2 of the 5 judged (4 contacted + A20) = 60%

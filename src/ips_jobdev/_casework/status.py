@@ -10,12 +10,12 @@ import datetime as dt
 
 from ips_jobdev import _lookup as lookup
 from ips_jobdev._events import ChangeAction, RecordChanged
-from ips_jobdev._model import JobSeeker, StatusChange
+from ips_jobdev._model import JobSeeker
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import JobSeekerStatus, parse_choice
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["close_seeker", "date_closing", "reopen_seeker"]
+__all__ = ["close_seeker", "reopen_seeker"]
 
 
 def _changed(uow: UnitOfWork, seeker: JobSeeker) -> JobSeeker:
@@ -23,46 +23,6 @@ def _changed(uow: UnitOfWork, seeker: JobSeeker) -> JobSeeker:
     assert seeker.id is not None
     uow.record_event(RecordChanged("job-seeker", seeker.id, ChangeAction.UPDATED))
     return seeker
-
-
-def date_closing(person: JobSeeker, on: dt.date, *, redate: bool = False) -> bool:
-    """Close ``person`` from day ``on`` in their record (not flushed); ``False`` when it
-    was already so.
-
-    A job seeker already closed with no day recorded for it (closed before the status
-    history was kept) gets that day; one closed on another recorded day keeps it unless
-    ``redate`` (an import correcting the day).
-
-    Raises:
-        ValidationError: already closed on another day (without ``redate``), or ``on`` is
-            before their last status change.
-    """
-    if person.status is not JobSeekerStatus.CLOSED:
-        person.change_status(JobSeekerStatus.CLOSED, on)
-        return True
-    history = person.history()
-    if person.closed_on == on:
-        return False
-    if len(history) > 1 and history[-1].status is JobSeekerStatus.CLOSED:
-        if not redate:
-            raise ValidationError(
-                "JobSeeker", "status", f"{person.code} is already closed since {history[-1].since}"
-            )
-        if on < history[-2].since:
-            raise ValidationError(
-                "JobSeeker", "closed_on", f"{on} is before the last status change"
-            )
-        history[-1].since = on
-        return True
-    # closed before the history was kept: they were served until ``on``
-    if history:
-        history[0].status = JobSeekerStatus.SEARCHING
-    else:
-        person.status_history.append(
-            StatusChange(status=JobSeekerStatus.SEARCHING, since=person.entered_on())
-        )
-    person.status_history.append(StatusChange(status=JobSeekerStatus.CLOSED, since=on))
-    return True
 
 
 def close_seeker(uow: UnitOfWork, seeker: JobSeeker | str, *, on: dt.date) -> JobSeeker:
@@ -78,7 +38,7 @@ def close_seeker(uow: UnitOfWork, seeker: JobSeeker | str, *, on: dt.date) -> Jo
             status change.
     """
     person = lookup.seeker(uow, seeker)
-    date_closing(person, on)
+    person.record_closing(on)
     return _changed(uow, person)
 
 

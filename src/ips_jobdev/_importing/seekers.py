@@ -15,7 +15,6 @@ from typing import Any
 import attrs
 
 from ips_jobdev import _model as model
-from ips_jobdev._casework.status import date_closing
 from ips_jobdev._importing.csvfile import Source
 from ips_jobdev._importing.report import DuplicatePolicy, ImportReport, Rejection
 from ips_jobdev._importing.run import (
@@ -233,7 +232,7 @@ class SeekerImporter(Importer):
                 if column == "preferences":
                     seeker.preferences = attrs.evolve(seeker.preferences, **value)
                 elif column == "closed_on":
-                    date_closing(seeker, value, redate=True)
+                    seeker.record_closing(value, redate=True)
                 else:
                     setattr(seeker, column, value)
         self.uow.flush()

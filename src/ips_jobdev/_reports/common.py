@@ -406,9 +406,10 @@ class Figure:
         """Where the figure's rule comes from."""
         return SOURCES.get(self.key, "")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready values."""
-        return {
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """JSON-ready values; the ``evidence`` rows (program codes) only when asked: what
+        goes to a state or a funder names no job seeker."""
+        document = {
             "key": self.key,
             "label": self.label,
             "value": self.value,
@@ -418,8 +419,10 @@ class Figure:
             "detail": self.detail,
             "definition": self.definition,
             "source": self.source,
-            "evidence": self.evidence,
         }
+        if evidence:
+            document["evidence"] = self.evidence
+        return document
 
 
 def share(part: float, whole: float) -> float | None:

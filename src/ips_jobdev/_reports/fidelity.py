@@ -119,8 +119,9 @@ class FidelityReport:
                 return figure
         raise KeyError(key)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``ips-jobdev report fidelity --json``."""
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """The JSON document of ``ips-jobdev report fidelity --json`` (each figure's
+        evidence rows, by program code, only with ``evidence``)."""
         return {
             "report": "fidelity",
             "scale": {
@@ -131,7 +132,7 @@ class FidelityReport:
             },
             "period": self.period.to_dict(),
             "scope": self.scope.to_dict(),
-            "figures": [f.to_dict() for f in self.figures],
+            "figures": [f.to_dict(evidence=evidence) for f in self.figures],
             "specialists": [s.to_dict() for s in self.specialists],
         }
 
@@ -409,7 +410,7 @@ def _rapid_job_search(context: ReportContext) -> tuple[Figure, Figure]:
                 "ips_start": row.ips_start,
                 "first_contact": None,
                 "days": so_far,
-                "by": None,
+                "by": "still waiting" + (f", past day {RAPID_DAYS}" if so_far >= RAPID_DAYS else ""),
             }
         )
     average = _mean(days_to_first)
@@ -424,8 +425,6 @@ def _rapid_job_search(context: ReportContext) -> tuple[Figure, Figure]:
         "judged": judged,
         "waiting": len(waiting),
         "waiting_past_day_30": len(past_30),
-        "waiting_codes": waiting,
-        "waiting_past_day_30_codes": past_30,
         "average_counting_waiting": round(floor_average, 1) if floor_average is not None else None,
     }
     return (

@@ -35,13 +35,14 @@ class OutcomesReport:
                 return figure
         raise KeyError(key)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``ips-jobdev report outcomes --json``."""
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """The JSON document of ``ips-jobdev report outcomes --json`` (each figure's
+        evidence rows, by program code, only with ``evidence``)."""
         return {
             "report": "outcomes",
             "period": self.period.to_dict(),
             "scope": self.scope.to_dict(),
-            "figures": [f.to_dict() for f in self.figures],
+            "figures": [f.to_dict(evidence=evidence) for f in self.figures],
             "job_endings": [
                 {
                     "reason": reason,

@@ -180,7 +180,7 @@ def _evidence(figure: Figure, label: Callable[[str], str]) -> str:
         for row in shown
     ]
     more = len(rows) - len(shown)
-    note = f'<p class="note">and {more} more rows (all of them in --json)</p>' if more else ""
+    note = f'<p class="note">and {more} more rows (all of them with --json --evidence)</p>' if more else ""
     headers = [k.replace("_", " ") for k in keys]
     return "<h3>Evidence</h3>" + _table(headers, table_rows, "evidence") + note
 
@@ -189,7 +189,7 @@ def _detail(figure: Figure) -> str:
     items = [
         f"{k.replace('_', ' ')} {_cell(v)}"
         for k, v in figure.detail.items()
-        if not (isinstance(v, list) and len(v) > 12) and not k.endswith("_codes")
+        if not (isinstance(v, list) and len(v) > 12)
     ]
     return f'<p class="note">Counts: {_e("; ".join(items))}</p>' if items else ""
 

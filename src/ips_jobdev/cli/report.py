@@ -73,6 +73,11 @@ def _common(function: F) -> F:
         click.option("--specialist", "-s", metavar="CODE", help="One specialist."),
         click.option("--team", metavar="CODE,CODE", help="Several specialists, comma-separated."),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON document."),
+        click.option(
+            "--evidence",
+            is_flag=True,
+            help="With --json: each figure's evidence rows, by program code (team use).",
+        ),
         click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows, one per figure."),
         click.option("--explain", is_flag=True, help="Say how each figure is computed."),
         click.option(
@@ -247,6 +252,7 @@ def fidelity_command(
     team: str | None,
     as_json: bool,
     as_csv: bool,
+    evidence: bool,
     explain: bool,
     packet_format: str | None,
     out: str | None,
@@ -283,7 +289,7 @@ def fidelity_command(
             between_anchors=between_anchors,
         )
     if as_json:
-        app.print_json(report.to_dict())
+        app.print_json(report.to_dict(evidence=evidence))
         return
     if as_csv:
         _csv(app, "fidelity", report.figures, _fidelity_rows(report))
@@ -337,6 +343,7 @@ def outcomes_command(
     team: str | None,
     as_json: bool,
     as_csv: bool,
+    evidence: bool,
     explain: bool,
     packet_format: str | None,
     out: str | None,
@@ -357,7 +364,7 @@ def outcomes_command(
     with app.uow() as uow:
         report = outcomes_report(uow, start=start, end=end, specialist=specialist, team=team)
     if as_json:
-        app.print_json(report.to_dict())
+        app.print_json(report.to_dict(evidence=evidence))
         return
     if as_csv:
         _csv(app, "outcomes", report.figures, _outcome_rows(report))

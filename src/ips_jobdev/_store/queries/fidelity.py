@@ -274,7 +274,14 @@ def client_contacts(
         .order_by(_v.at, _v.id, _vs.seeker_id)
     )
     return [
-        ClientContact(visit_id, seeker_id, employer_id, name, industry, tuple(job_types or ()))
+        ClientContact(
+            visit_id=visit_id,
+            seeker_id=seeker_id,
+            employer_id=employer_id,
+            employer_name=name,
+            industry=industry,
+            job_types=tuple(job_types or ()),
+        )
         for visit_id, seeker_id, employer_id, name, industry, job_types in rows
     ]
 
