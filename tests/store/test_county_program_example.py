@@ -45,7 +45,7 @@ def ran(db_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str,
     tutorial = TUTORIAL.read_text(encoding="utf-8")
     for line in printed.splitlines():
         assert line in tutorial, line
-    assert len(printed.splitlines()) == 10
+    assert len(printed.splitlines()) == 16
     return db_url, result
 
 
