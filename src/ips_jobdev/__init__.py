@@ -23,11 +23,14 @@ from ips_jobdev._casework.caseload import (
     Caseload,
     Reassignment,
     add_specialist,
+    edit_specialist,
     reassign_caseload,
+    record_leave,
     specialist_caseload,
 )
 from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
 from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.status import close_seeker, reopen_seeker
 from ips_jobdev._casework.visits import (
     cancel_visit,
     complete_visit,
@@ -75,6 +78,7 @@ from ips_jobdev._reports import (
     outcomes_report,
     set_goal,
 )
+from ips_jobdev._reports.packet import ReviewPacket, fidelity_packet, outcomes_packet
 from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
@@ -195,6 +199,7 @@ __all__ = [
     "Reassignment",
     "RecordChanged",
     "Rejection",
+    "ReviewPacket",
     "RowResult",
     "SchemaOutOfDateError",
     "SeekerLabel",
@@ -216,9 +221,12 @@ __all__ = [
     "add_specialist",
     "cancel_visit",
     "caseload_targets",
+    "close_seeker",
     "complete_visit",
+    "edit_specialist",
     "end_job",
     "export",
+    "fidelity_packet",
     "fidelity_report",
     "fit_notes_for",
     "goal_progress",
@@ -231,6 +239,7 @@ __all__ = [
     "list_due",
     "log_visit",
     "open_store",
+    "outcomes_packet",
     "outcomes_report",
     "parse_phone",
     "plan_week",
@@ -239,7 +248,9 @@ __all__ = [
     "reassign_caseload",
     "recent_visits",
     "record_job_start",
+    "record_leave",
     "register_factor",
+    "reopen_seeker",
     "save_plan",
     "set_goal",
     "specialist_caseload",

@@ -409,7 +409,7 @@ class Figure:
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
         """JSON-ready values; the ``evidence`` rows (program codes) only when asked: what
         goes to a state or a funder names no job seeker."""
-        document = {
+        document: dict[str, Any] = {
             "key": self.key,
             "label": self.label,
             "value": self.value,

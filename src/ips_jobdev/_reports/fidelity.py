@@ -410,7 +410,8 @@ def _rapid_job_search(context: ReportContext) -> tuple[Figure, Figure]:
                 "ips_start": row.ips_start,
                 "first_contact": None,
                 "days": so_far,
-                "by": "still waiting" + (f", past day {RAPID_DAYS}" if so_far >= RAPID_DAYS else ""),
+                "by": "still waiting"
+                + (f", past day {RAPID_DAYS}" if so_far >= RAPID_DAYS else ""),
             }
         )
     average = _mean(days_to_first)

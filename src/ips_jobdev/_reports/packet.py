@@ -180,7 +180,11 @@ def _evidence(figure: Figure, label: Callable[[str], str]) -> str:
         for row in shown
     ]
     more = len(rows) - len(shown)
-    note = f'<p class="note">and {more} more rows (all of them with --json --evidence)</p>' if more else ""
+    note = (
+        f'<p class="note">and {more} more rows (all of them with --json --evidence)</p>'
+        if more
+        else ""
+    )
     headers = [k.replace("_", " ") for k in keys]
     return "<h3>Evidence</h3>" + _table(headers, table_rows, "evidence") + note
 
