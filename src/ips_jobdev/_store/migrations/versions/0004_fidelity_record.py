@@ -8,8 +8,8 @@ they count as closed since then, as before the upgrade; date the closing with
 ``ips-jobdev seekers close CODE --on DATE`` to count them in the periods they were served.
 Every visit stored is the specialist's (``made_by = 'specialist'``).
 
-Revision ID: 0003_fidelity_record
-Revises: 0002
+Revision ID: 0004_fidelity_record
+Revises: 0003_web
 Create Date: 2026-12-05
 """
 
@@ -20,8 +20,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_fidelity_record"
-down_revision = "0002"
+revision = "0004_fidelity_record"
+down_revision = "0003_web"
 branch_labels = None
 depends_on = None
 
