@@ -442,3 +442,49 @@ def test_a_past_quarter_re_run_after_later_changes_gives_identical_figures(
         assert uow.seekers.by_code("A01").status is jobdev.JobSeekerStatus.CLOSED
         assert fidelity_report(uow, start=Q3[0], end=Q3[1]).to_dict() == fidelity_before
         assert outcomes_report(uow, start=Q3[0], end=Q3[1]).to_dict() == outcomes_before
+
+
+def test_the_web_drilldowns_list_what_each_figure_counted(program: jobdev.UnitOfWork) -> None:
+    """The browser's "what is behind it" pages follow the same rules as the figures."""
+    from ips_jobdev import _overview as overview
+
+    now = dt.datetime(2026, 12, 5, 12, tzinfo=ZONE)
+
+    def detail(key: str) -> Any:
+        return overview.figure_detail(
+            program, key, "ana", scope="program", start=Q3[0], end=Q3[1], now=now
+        )
+
+    # 148 contacts: ana 70, ben 40, cal 38; no support visit, no phone call, not A18's own
+    contacts = detail("frequent_employer_contact")
+    assert contacts.total == 148
+    assert all(row.purpose is not jobdev.VisitPurpose.SUPPORT for row in contacts.rows)
+    assert "A18" not in {code for row in contacts.rows for code in row.seekers}
+    assert detail("multi_visit_relationships").total == 58
+    # served in Q3 by the status then: A14 (closed 15 October) in, A15 (closed 20 June) out
+    served = {row.code for row in detail("caseload").rows}
+    assert len(served) == 32
+    assert "A14" in served
+    assert "A15" not in served
+    assert detail("caseload_size").total == 32
+    worked = {row.seeker_code for row in detail("worked_competitive").rows}
+    assert worked == {"A13", "A14", "B09", "B10"}
+    # competitive starts only; the transitional job apart
+    assert [row.seeker_code for row in detail("job_starts").rows] == ["B09", "A14"]
+    assert [row.seeker_code for row in detail("non_competitive_job_starts").rows] == ["A21"]
+    assert [row.seeker_code for row in detail("first_job_starts").rows] == ["B09"]
+    held = detail("held_90_days")
+    assert [(row.seeker_code, mark) for row, mark in zip(held.rows, held.marks, strict=True)] == [
+        ("B10", "held 90 days"),
+        ("A13", "held 90 days"),
+        ("A14", "ended before 90 days"),
+    ]
+    # rapid job search: A18's own contact is their first; the phone call is not A19's
+    rapid = detail("rapid_job_search")
+    marks = dict(zip((row.code for row in rapid.rows), rapid.marks, strict=True))
+    assert marks["A18"] == "day 4: within 30 days"
+    assert marks["A19"] == "day 42: after day 30"
+    assert marks["A20"] == "no contact yet, past day 30"
+    # the newer figures show their evidence rows
+    follow = detail("follow_along")
+    assert (follow.kind, follow.total) == ("evidence", 5)
