@@ -84,6 +84,7 @@ from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     Disclosure,
     FitRating,
@@ -163,6 +164,7 @@ __all__ = [
     "Caseload",
     "ChangeAction",
     "ConcurrentUpdateError",
+    "ContactBy",
     "ContactMode",
     "CyclePolicy",
     "Database",
