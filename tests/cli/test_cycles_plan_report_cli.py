@@ -183,7 +183,11 @@ def test_report_fidelity_json_csv_and_explain(url: str) -> None:
         "cold_relationships",
     ]
     assert document["scale"]["between_anchors"] == "reach"
-    assert all(f["source"] and "evidence" in f for f in document["figures"])
+    # plain --json names no job seeker: the evidence rows only with --evidence
+    assert all(f["source"] and "evidence" not in f for f in document["figures"])
+    with_evidence = _json("--db", url, "report", "fidelity", *period, "--json", "--evidence")
+    assert all("evidence" in f for f in with_evidence["figures"])
+    assert any(f["evidence"] for f in with_evidence["figures"])
     rows = list(
         csv.DictReader(
             io.StringIO(_run("--db", url, "report", "fidelity", *period, "--csv").stdout)

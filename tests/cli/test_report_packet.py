@@ -133,6 +133,37 @@ def test_the_fidelity_packet_shows_each_item_its_point_anchor_evidence_and_trend
     assert not any(name in words for name in names.values())
 
 
+def _section(html: str, key: str) -> str:
+    found = re.search(rf'<section class="item" id="{key}">(.*?)</section>', html, re.DOTALL)
+    assert found, key
+    return found[1]
+
+
+def test_the_packet_reads_in_the_order_a_reviewer_asks(
+    county: tuple[str, Path, dict[str, str]],
+) -> None:
+    url, folder, _ = county
+    html = _packet(url, folder / "order.html", "fidelity", "html").read_text(encoding="utf-8")
+    # the share within 30 days sits in the rapid job search item, beside the average
+    assert "First face-to-face employer contact within 30 days" in _section(
+        html, "rapid_job_search"
+    )
+    # individualized job search: the contacts that do not fit come first, then those not
+    # judged, then those that fit
+    fits = re.findall(
+        r"<td>(yes|no|not judged)</td></tr>", _section(html, "individualized_job_search")
+    )
+    assert fits
+    order = ["no", "not judged", "yes"]
+    assert [order.index(f) for f in fits] == sorted(order.index(f) for f in fits)
+    # each specialist's two points are told apart
+    assert "<th class=num>contact point</th>" in html
+    assert "<th class=num>caseload point</th>" in html
+    # a list of job seekers is a line of codes, not a table of pages
+    page = _parse(_packet(url, folder / "outcomes-order.html", "outcomes", "html"))
+    assert re.search(r"Evidence Job seekers: J-\d{4}, J-\d{4}", page.words)
+
+
 def test_the_team_copy_names_job_seekers_beside_their_codes(
     county: tuple[str, Path, dict[str, str]],
 ) -> None:
@@ -183,7 +214,8 @@ def test_the_outcomes_packet_renders_as_html_and_pdf(
     for key in ("caseload", "employment_rate", "job_starts", "held_90_days", "job_tenure"):
         assert key in page.sections
     assert page.svgs == 1
-    assert "IPS employment rate (%; US 41-47% shaded)" in page.svg_text
+    assert "IPS employment rate, %" in page.svg_text  # the title wraps in the chart
+    assert "(US 41-47% shaded)" in page.svg_text
     text = _pdf_text(_packet(url, folder / "outcomes.pdf", "outcomes", "pdf"))
     assert "Outcomes: whole database" in text
     assert "Jobs held 90 days" in text

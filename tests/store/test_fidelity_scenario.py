@@ -488,3 +488,10 @@ def test_the_web_drilldowns_list_what_each_figure_counted(program: jobdev.UnitOf
     # the newer figures show their evidence rows
     follow = detail("follow_along")
     assert (follow.kind, follow.total) == ("evidence", 5)
+
+
+def test_a_period_with_no_one_served_has_no_caseload_to_rate(program: jobdev.UnitOfWork) -> None:
+    # before anyone entered IPS (ben's job seekers entered on 1 October 2025)
+    report = fidelity_report(program, start=D(2025, 4, 1), end=D(2025, 6, 30))
+    figure = report.figure("caseload_size")
+    assert (figure.value, figure.point, figure.detail["job_seekers"]) == (None, None, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 
 import attrs
@@ -83,7 +84,10 @@ def _draw(axes: object, series: TrendSeries) -> None:
     ax.set_ylim(0, top)  # type: ignore[attr-defined]
     if series.scale_points:
         ax.set_yticks([1, 2, 3, 4, 5])  # type: ignore[attr-defined]
-    ax.set_title(series.title, fontsize=8.5, loc="left")  # type: ignore[attr-defined]
+    if all(p.value is None for p in series.points):
+        ax.set_yticks([])  # type: ignore[attr-defined]
+    # a long title wraps rather than running into the next chart
+    ax.set_title(textwrap.fill(series.title, 24), fontsize=8.5, loc="left")  # type: ignore[attr-defined]
     ax.tick_params(labelsize=7, colors=_GREY)  # type: ignore[attr-defined]
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)  # type: ignore[attr-defined]

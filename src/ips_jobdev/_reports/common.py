@@ -114,7 +114,8 @@ DEFINITIONS: dict[str, str] = {
         "full-time specialist) and rated. The program's figure is all those job seekers "
         "over the full-time equivalents of the specialists rated (each one's full-time "
         "share of each day employed, over the days of the period: one post held by two "
-        "people in turn counts once), rounded to a whole number and rated once."
+        "people in turn counts once), rounded to a whole number and rated once. With no "
+        "job seeker served there is nothing to rate (n/a)."
     ),
     "follow_along": (
         "Competitive jobs of job seekers in scope: the follow-along contacts due in the "

@@ -330,7 +330,8 @@ def _caseload_figure(
     once."""
     total = sum(r.caseload for r, _ in pairs)
     fte = sum(w.fte for _, w in pairs)
-    per_fte = total / fte if fte else None
+    # no job seeker served: nothing to count (an empty program is not a small caseload)
+    per_fte = total / fte if fte and total else None
     point, text = context.rate("caseload_size", per_fte)
     return Figure(
         key="caseload_size",

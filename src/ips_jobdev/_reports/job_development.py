@@ -40,6 +40,9 @@ COLD_LOOKBACK_DAYS = 365
 
 # -- individualized job search -------------------------------------------------------------
 
+_FITS = {True: "yes", False: "no", None: "not judged"}
+_FITS_ORDER = ["no", "not judged", "yes"]
+
 
 def fits_preferences(
     preferences: Preferences, *, employer_name: str, industry: str | None, job_types: Sequence[str]
@@ -86,11 +89,14 @@ def individualized(context: ReportContext) -> Figure:
         evidence.append(
             {
                 "visit": contact.visit_id,
+                "date": contact.at.astimezone(context.zone).date() if contact.at else None,
                 "seeker": person.code,
                 "employer": contact.employer_name,
-                "fits": {True: "yes", False: "no", None: "not judged"}[fits],
+                "fits": _FITS[fits],
             }
         )
+    # what a reviewer asks about first: the contacts that do not fit, then those not judged
+    evidence.sort(key=lambda row: _FITS_ORDER.index(row["fits"]))
     raw = 100.0 * fitting / judged if judged else None
     point, text = context.rate("individualized_job_search", raw)
     return Figure(

@@ -117,6 +117,7 @@ table.evidence tr, table.summary tr { page-break-inside: avoid; }
 .note { color: #555; font-size: 8pt; }
 section.item { page-break-inside: auto; }
 .figure-line { font-size: 10pt; margin: .2rem 0; }
+p.codes { font-size: 8pt; }
 svg { max-width: 100%; height: auto; }
 """
 
@@ -174,6 +175,10 @@ def _evidence(figure: Figure, label: Callable[[str], str]) -> str:
     if not rows:
         return ""
     keys = list(dict.fromkeys(k for row in rows for k in row))
+    if keys == ["seeker"]:
+        # a list of people reads best as a list, not a one-column table of pages
+        codes = ", ".join(label(row["seeker"]) for row in rows)
+        return f'<h3>Evidence</h3><p class="codes">Job seekers: {_e(codes)}</p>'
     shown = rows[:EVIDENCE_ROWS]
     table_rows = [
         [label(row[k]) if k == "seeker" and row.get(k) else row.get(k) for k in keys]
@@ -191,20 +196,34 @@ def _evidence(figure: Figure, label: Callable[[str], str]) -> str:
 
 def _detail(figure: Figure) -> str:
     items = [
-        f"{k.replace('_', ' ')} {_cell(v)}"
+        f"{k.replace('_', ' ')} {_cell(v) if v != [] else 'none'}"
         for k, v in figure.detail.items()
         if not (isinstance(v, list) and len(v) > 12)
     ]
     return f'<p class="note">Counts: {_e("; ".join(items))}</p>' if items else ""
 
 
+_RATING = {
+    "rated": "no point (nothing to rate)",
+    "evidence": "no point: evidence for the reviewer",
+    "outcome": "",
+}
+"""What the figure line says when a figure has no scale point, by the kind of figure."""
+
+
 def _item(
-    figure: Figure, title: str, label: Callable[[str], str], rated: bool, anchor_texts: str = ""
+    figure: Figure,
+    title: str,
+    label: Callable[[str], str],
+    kind: str,
+    *,
+    anchor_texts: str = "",
+    more: str = "",
 ) -> str:
     point = (
         f'<span class="point">point {figure.point}</span>: {_e(figure.anchor or "")}'
         if figure.point is not None
-        else ("no point (nothing to rate)" if rated else "no point: evidence for the reviewer")
+        else _e(_RATING[kind])
     )
     return (
         f'<section class="item" id="{_e(figure.key)}"><h2>{_e(title)}</h2>'
@@ -214,6 +233,7 @@ def _item(
         + f"<p>{_e(figure.definition)}</p>"
         + f'<p class="note">Source: {_e(figure.source)}</p>'
         + _detail(figure)
+        + more
         + _evidence(figure, label)
         + "</section>"
     )
@@ -303,12 +323,12 @@ def _specialist_table(report: FidelityReport) -> str:
         "weeks worked",
         "full-time share",
         "contacts",
-        "a full-time week",
-        "point",
+        "contacts a full-time week",
+        "contact point",
         "caseload served",
-        "looking",
-        "per full-time",
-        "point",
+        "looking for work",
+        "caseload per full-time",
+        "caseload point",
     ]
     return "<h2>Each specialist</h2>" + _table(headers, rows, "summary", numeric=range(2, 11))
 
@@ -395,35 +415,38 @@ def fidelity_packet(
             f"Made {(made_on or dt.date.today()).isoformat()} by ips-jobdev from the record.",
         ]
     )
+    rapid_share = report.figure("rapid_job_search_share")
+    beside = {
+        "rapid_job_search": f'<p class="note"><b>{_e(rapid_share.label)}: '
+        f"{_e(_value(rapid_share))}.</b> {_e(rapid_share.definition)}</p>"
+    }
     items = "".join(
         _item(
             report.figure(key),
             chosen.item(key).title if chosen.has(key) else report.figure(key).label,
             label,
-            rated=True,
+            "rated",
             anchor_texts=_anchor_texts(chosen, key),
+            more=beside.get(key, ""),
         )
         for key in _FIDELITY_ORDER
     )
     evidence = "".join(
-        _item(report.figure(key), title, label, rated=False)
+        _item(report.figure(key), title, label, "evidence")
         for key, title in _EVIDENCE_ITEMS.items()
     )
     manager = "".join(
-        _item(f, f.label, label, rated=False)
+        _item(f, f.label, label, "evidence")
         for f in report.figures
         if f.key not in _FIDELITY_ORDER
         and f.key not in _EVIDENCE_ITEMS
         and f.key != "rapid_job_search_share"
     )
-    rapid_share = report.figure("rapid_job_search_share")
     body = (
         _summary(report, chosen)
         + _fidelity_trend(uow, end, options, chosen)
         + _specialist_table(report)
         + items
-        + f'<p class="note">{_e(rapid_share.label)}: {_e(_value(rapid_share))}. '
-        + f"{_e(rapid_share.definition)}</p>"
         + evidence
         + "<h2>For the program manager</h2>"
         + manager
@@ -450,7 +473,7 @@ def _outcomes_trend(uow: UnitOfWork, end: dt.date, options: Mapping[str, Any]) -
 
     chart = trend_svg(
         [
-            series("employment_rate", "IPS employment rate (%; US 41-47% shaded)", (41.0, 47.0)),
+            series("employment_rate", "IPS employment rate, % (US 41-47% shaded)", (41.0, 47.0)),
             series("job_starts", "Competitive job starts"),
             series("caseload", "Job seekers served"),
             series("held_90_days", "Jobs held 90 days (%)"),
@@ -502,6 +525,6 @@ def outcomes_packet(
     summary = "<h2>Summary</h2>" + _table(
         ["figure", "value"], [[f.label, _value(f)] for f in report.figures], "summary"
     )
-    items = "".join(_item(f, f.label, label, rated=False) for f in report.figures)
+    items = "".join(_item(f, f.label, label, "outcome") for f in report.figures)
     body = summary + _outcomes_trend(uow, end, options) + _goals(report) + items
     return ReviewPacket("outcomes", title, _document(title, header, body))

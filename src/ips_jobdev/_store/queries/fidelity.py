@@ -248,6 +248,7 @@ class ClientContact:
     employer_name: str
     industry: str | None
     job_types: tuple[str, ...]
+    at: dt.datetime | None = None
 
 
 def client_contacts(
@@ -262,7 +263,9 @@ def client_contacts(
     ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
     job seeker, in time order."""
     rows = uow.session.execute(
-        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _emp.name, _emp.industry, _emp.job_types)
+        sa.select(
+            _v.id, _vs.seeker_id, _v.employer_id, _emp.name, _emp.industry, _emp.job_types, _v.at
+        )
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
         .join(tables.employers, _emp.id == _v.employer_id)
         .where(
@@ -281,8 +284,9 @@ def client_contacts(
             employer_name=name,
             industry=industry,
             job_types=tuple(job_types or ()),
+            at=at,
         )
-        for visit_id, seeker_id, employer_id, name, industry, job_types in rows
+        for visit_id, seeker_id, employer_id, name, industry, job_types, at in rows
     ]
 
 
