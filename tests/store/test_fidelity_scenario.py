@@ -416,8 +416,8 @@ def test_a_past_quarter_re_run_after_later_changes_gives_identical_figures(
 ) -> None:
     with db.unit_of_work() as uow:
         build(uow)
-        fidelity_before = fidelity_report(uow, start=Q3[0], end=Q3[1]).to_dict()
-        outcomes_before = outcomes_report(uow, start=Q3[0], end=Q3[1]).to_dict()
+        fidelity_before = fidelity_report(uow, start=Q3[0], end=Q3[1]).to_dict(evidence=True)
+        outcomes_before = outcomes_report(uow, start=Q3[0], end=Q3[1]).to_dict(evidence=True)
     with db.unit_of_work() as uow:
         # everything that happens in the fourth quarter
         close_seeker(uow, "A01", on=D(2026, 10, 20))
@@ -440,8 +440,12 @@ def test_a_past_quarter_re_run_after_later_changes_gives_identical_figures(
         uow.commit()
     with db.unit_of_work() as uow:
         assert uow.seekers.by_code("A01").status is jobdev.JobSeekerStatus.CLOSED
-        assert fidelity_report(uow, start=Q3[0], end=Q3[1]).to_dict() == fidelity_before
-        assert outcomes_report(uow, start=Q3[0], end=Q3[1]).to_dict() == outcomes_before
+        # figure for figure, and every evidence row behind them
+        after = fidelity_report(uow, start=Q3[0], end=Q3[1]).to_dict(evidence=True)
+        assert after == fidelity_before
+        assert outcomes_report(uow, start=Q3[0], end=Q3[1]).to_dict(evidence=True) == (
+            outcomes_before
+        )
 
 
 def test_the_web_drilldowns_list_what_each_figure_counted(program: jobdev.UnitOfWork) -> None:
