@@ -355,6 +355,12 @@ def test_job_starts_multi_visit_follow_along_and_cold(program: jobdev.UnitOfWork
         20,
     )
     assert "support" not in multi.detail["visits_by_purpose"]
+    # the evidence: the 20 employers visited twice or more, most visits first (E3 8 with
+    # A19's contact; E0-E8 7 each of ana's 69 in turn, E9 6; ben's E10-E19 4 each)
+    visits = [(row["employer"], row["visits"]) for row in multi.evidence]
+    assert len(visits) == 20
+    assert visits[0] == ("Example E3", 8)
+    assert [n for _, n in visits] == [8] + [7] * 8 + [6] + [4] * 10
     # follow-along checks due in Q3: B09 (started 17 Aug) 5, met 4 (no visit in week 4);
     # A13 months ending 30 Jul, 29 Aug, 28 Sep: 3, met 2; A14's first job, month ending
     # 28 Jul: 1, met 1 (the next one ends after the job did); A14's second job (21 Sep):

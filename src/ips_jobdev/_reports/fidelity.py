@@ -531,6 +531,9 @@ def _multi_visit(context: ReportContext) -> Figure:
             "visits_per_employer": round(visits / employers, 2) if employers else None,
             "visits_by_purpose": {p.value: n for p, n in counts.by_purpose.items()},
         },
+        evidence=[
+            {"employer": name, "visits": visits} for name, visits in counts.repeated_employers
+        ],
     )
 
 

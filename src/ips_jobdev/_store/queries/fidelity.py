@@ -142,6 +142,9 @@ class EmployerVisitCounts:
     repeated: int
     visits: int
     by_purpose: dict[VisitPurpose, int]
+    repeated_employers: list[tuple[str, int]] = attrs.field(factory=list)
+    """The employers visited at least ``repeated_from`` times, with their visits (most
+    visits first, then by name)."""
 
 
 def employer_visit_counts(
@@ -182,11 +185,18 @@ def employer_visit_counts(
         .group_by(_v.purpose)
         .order_by(_v.purpose)
     )
+    repeated_rows = uow.session.execute(
+        sa.select(_emp.name, per_employer.c.visits)
+        .join(tables.employers, _emp.id == per_employer.c.employer_id)
+        .where(per_employer.c.visits >= repeated_from)
+        .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
+    )
     return EmployerVisitCounts(
         employers=employers,
         repeated=repeated,
         visits=visits,
         by_purpose={purpose: int(count) for purpose, count in by_purpose},
+        repeated_employers=[(name, int(n)) for name, n in repeated_rows],
     )
 
 
