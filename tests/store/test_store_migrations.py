@@ -513,7 +513,38 @@ def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_his
     assert (entry.before, entry.after) == ({"do_not_contact": True}, {"do_not_contact": False})
 
 
-BEFORE_WINDOWS, WINDOWS = "0004_change_history", "0005_visiting_windows"
+def test_the_fidelity_record_revision_keeps_every_row_and_starts_each_status_history(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, "0004_change_history")
+    before = _dump(engine, _reflect(engine))
+    migrate.upgrade(engine, "0005_fidelity_record")
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        new_rows = after[name]
+        assert len(new_rows) == len(old_rows), name
+        for old, new in zip(old_rows, new_rows, strict=True):
+            assert {column: new[column] for column in old} == old, name
+    # each job seeker's status today, held since the IPS start (or since the record was
+    # made): J-1002, closed with no known day, stays closed in every past period
+    assert after["seeker_status_changes"] == [
+        {
+            "id": 1,
+            "seeker_id": 1,
+            "status": "searching",
+            "since": dt.date(2026, 2, 16),
+            "version": 1,
+        },
+        {"id": 2, "seeker_id": 2, "status": "closed", "since": T0.date(), "version": 1},
+    ]
+    # every visit stored was the specialist's; no employment period or leave is invented
+    assert [row["made_by"] for row in after["visits"]] == ["specialist", "specialist"]
+    assert after["employment_periods"] == []
+    assert after["specialist_leaves"] == []
+
+
+BEFORE_WINDOWS, WINDOWS = "0005_fidelity_record", "0006_visiting_windows"
 
 
 def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(

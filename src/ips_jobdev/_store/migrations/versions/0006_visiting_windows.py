@@ -1,8 +1,8 @@
 """Visiting windows: when an employer, and each person there, can be visited (weekly slots,
 blackouts and a note, stored as their canonical text; NULL when none are recorded).
 
-Revision ID: 0005_visiting_windows
-Revises: 0004_change_history
+Revision ID: 0006_visiting_windows
+Revises: 0005_fidelity_record
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_visiting_windows"
-down_revision = "0004_change_history"
+revision = "0006_visiting_windows"
+down_revision = "0005_fidelity_record"
 branch_labels = None
 depends_on = None
 
