@@ -61,6 +61,7 @@ from ips_jobdev._events import (
     VisitCompleted,
     VisitPlanned,
 )
+from ips_jobdev._geocoding import EmployerAddress, Geocoder, Position
 from ips_jobdev._importing import (
     ImportReport,
     Rejection,
@@ -97,6 +98,7 @@ from ips_jobdev._reports.packet import ReviewPacket, fidelity_packet, outcomes_p
 from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
+from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import (
     ContactBy,
@@ -111,6 +113,7 @@ from ips_jobdev._vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev.cycles import CyclePolicy
 from ips_jobdev.cycles._due import DueList, list_due
 from ips_jobdev.errors import (
@@ -187,6 +190,7 @@ __all__ = [
     "Disclosure",
     "DueList",
     "Employer",
+    "EmployerAddress",
     "EmployerMatch",
     "EmployerPerson",
     "Event",
@@ -197,6 +201,7 @@ __all__ = [
     "FieldChange",
     "FitFactorRating",
     "FitRating",
+    "Geocoder",
     "HistoryEntry",
     "ImportReport",
     "IpsJobdevError",
@@ -214,6 +219,7 @@ __all__ = [
     "OpeningStatus",
     "OutcomesReport",
     "PhoneNumber",
+    "Position",
     "Preferences",
     "PrivacySettings",
     "ProgramGoal",
@@ -227,8 +233,11 @@ __all__ = [
     "SeekerLabel",
     "Shift",
     "Specialist",
+    "StraightLineTravel",
     "TargetEmployer",
     "Transport",
+    "TravelMatrix",
+    "TravelTimes",
     "UnitOfWork",
     "ValidationError",
     "Visit",
@@ -237,6 +246,7 @@ __all__ = [
     "VisitPlanned",
     "VisitPurpose",
     "VisitStatus",
+    "VisitingWindows",
     "WeekPlan",
     "__version__",
     "add_employer",

@@ -40,6 +40,7 @@ from ips_jobdev._vocab import (
     normalize_token,
     parse_choice,
 )
+from ips_jobdev._windows import VisitingWindows, to_windows
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
@@ -340,6 +341,14 @@ def _jobstart_end_reason(value: object) -> JobEndReason | None:
     )
 
 
+def _person_windows(value: object) -> VisitingWindows:
+    return to_windows(value, record="EmployerPerson")
+
+
+def _employer_windows(value: object) -> VisitingWindows:
+    return to_windows(value, record="Employer")
+
+
 def _touch(instance: Any) -> None:
     instance.updated_at = utc_now()
 
@@ -360,6 +369,11 @@ class EmployerPerson:
     id: int | None = None
     employer_id: int | None = None
     version: int = 1
+    visiting_windows: VisitingWindows = attrs.field(
+        factory=VisitingWindows, converter=_person_windows
+    )
+    """When this person can be seen (:class:`~ips_jobdev.VisitingWindows`; text such as
+    ``"Mon-Fri 6:00-6:45; note: before the first shift"`` is read on assignment)."""
 
     def __attrs_post_init__(self) -> None:
         self.name = self.name.strip()
@@ -405,6 +419,12 @@ class Employer:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    visiting_windows: VisitingWindows = attrs.field(
+        factory=VisitingWindows, converter=_employer_windows
+    )
+    """When the employer can be visited (:class:`~ips_jobdev.VisitingWindows`; text such
+    as ``"Tue-Thu 14:00-16:00; not 11:30-13:30"`` is read on assignment). Advice for the
+    planner: a visit at another time is still recorded."""
 
     def __attrs_post_init__(self) -> None:
         self.name = " ".join(self.name.split())

@@ -16,6 +16,7 @@ from ips_jobdev._store.types import (
     RatingsType,
     TagList,
     UTCDateTime,
+    WindowsType,
 )
 from ips_jobdev._vocab import (
     ContactBy,
@@ -98,6 +99,7 @@ employers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("visiting_windows", WindowsType),
 )
 
 employer_people = sa.Table(
@@ -118,6 +120,7 @@ employer_people = sa.Table(
     sa.Column("makes_hiring_decisions", sa.Boolean, nullable=False),
     sa.Column("notes", sa.Text),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("visiting_windows", WindowsType),
 )
 
 job_seekers = sa.Table(

@@ -31,6 +31,7 @@ def person_to_dict(person: model.EmployerPerson) -> dict[str, Any]:
         "phone": jsonable(person.phone),
         "email": person.email,
         "makes_hiring_decisions": person.makes_hiring_decisions,
+        "visiting_windows": str(person.visiting_windows) or None,
     }
 
 
@@ -59,6 +60,7 @@ def employer_to_dict(employer: model.Employer, *, people: bool = True) -> dict[s
         "notes": employer.notes,
         "version": employer.version,
         "updated_at": jsonable(employer.updated_at),
+        "visiting_windows": str(employer.visiting_windows) or None,
     }
     if people:
         out["people"] = [person_to_dict(p) for p in employer.people]
