@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from click.utils import make_default_short_help
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -251,7 +250,7 @@ class JobdevGroup(click.Group):
                 rows.append((name, command.get_short_help_str(limit)))
             else:
                 summary = self.lazy_commands[name].summary
-                rows.append((name, make_default_short_help(summary, limit)))
+                rows.append((name, click.Command(name, help=summary).get_short_help_str(limit)))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
