@@ -519,10 +519,25 @@ def _connection_reason(text: str, where_: str) -> str | None:
     return None
 
 
+def _constraint_columns(name: str) -> str | None:
+    """The columns a named constraint or index of ours covers (``code``, ``name_key+zip``)."""
+    from ips_jobdev._store.tables import metadata
+
+    for table in metadata.tables.values():
+        for item in [*table.constraints, *table.indexes]:
+            if item.name == name:
+                columns = [c.name for c in getattr(item, "columns", ())]
+                return "+".join(columns) if columns else None
+    return None
+
+
 def _integrity(orig: BaseException, text: str) -> ValidationError:
     diag = getattr(orig, "diag", None)
     table = getattr(diag, "table_name", None)
-    column = getattr(diag, "column_name", None) or getattr(diag, "constraint_name", None)
+    constraint = getattr(diag, "constraint_name", None)
+    column = getattr(diag, "column_name", None)
+    if column is None and constraint:
+        column = _constraint_columns(constraint) or constraint
     found = re.search(r"constraint failed: (\w+)(?:\.(\w+))?", text)
     if found and table is None:
         table, column = (
