@@ -525,7 +525,7 @@ def _constraint_columns(name: str) -> str | None:
 
     for table in metadata.tables.values():
         for item in [*table.constraints, *table.indexes]:
-            if item.name == name:
+            if getattr(item, "name", None) == name:
                 columns = [c.name for c in getattr(item, "columns", ())]
                 return "+".join(columns) if columns else None
     return None
