@@ -123,7 +123,8 @@ def test_the_score_bound_in_the_database_reads_less_without_a_home(
             spread=queries.spread_facts(uow),
         )
         where = _source.hard_filters(uow, view)
-        bound = _source.score_bound(scoring, queries.distinct_keys(uow))
+        keys = queries.distinct_keys(uow, _source.bound_columns(scoring))
+        bound = _source.score_bound(scoring, {**keys, "zip": queries.distinct_zips(uow)})
         read = _source.read_nearby(uow, scoring, where, 3, None)
         total = _source.count_kept(uow, where)
     assert bound is not None

@@ -50,6 +50,7 @@ __all__ = [
     "EmployerFilter",
     "area_around",
     "avoided_job_type_texts",
+    "bound_columns",
     "count_kept",
     "count_removed",
     "decode_tags",
@@ -471,37 +472,48 @@ def _distance_term(scoring: SeekerScoring, active: ActiveFactor, zips: Sequence[
     )
 
 
+def _bound_kind(scoring: SeekerScoring, active: ActiveFactor) -> str | None:
+    """How a factor enters the bound: the column it is looked up by (``None``: full
+    weight, or half for a factor unknown for every employer)."""
+    if not active.weight or active.unknown or active.deferred:
+        return None
+    if active.function is None or getattr(active.factor, "part_column", None) is not None:
+        return None
+    if active.facts is None or len(active.facts) != 1:
+        return None
+    fact = active.facts[0]
+    if fact == "distance":
+        return "zip" if scoring.view.home is not None else None
+    return fact if fact in _BOUND_DECODERS else None
+
+
+def bound_columns(scoring: SeekerScoring) -> set[str]:
+    """The columns whose distinct values :func:`score_bound` needs (of ``job_types``,
+    ``shifts``, ``industry``)."""
+    kinds = (_bound_kind(scoring, a) for a in scoring.factors)
+    return {kind for kind in kinds if kind in ("job_types", "shifts", "industry")}
+
+
 def score_bound(scoring: SeekerScoring, keys: dict[str, list[Any]]) -> ScoreBound | None:
     """An upper bound of each employer's weighted score for ``scoring``'s job seeker, for
     the database to compute (``None`` when no factor can be looked up by a column).
 
     Factors with one fact stored in one column (job types, industry, shifts, bus, and
-    distance by ZIP) count their exact part for each stored value (``keys``, from
-    :func:`~ips_jobdev._store.queries.matching.distinct_keys`); a factor unknown for every
-    employer counts its half; every other factor counts its full weight.
+    distance by ZIP) count their exact part for each stored value (``keys``: the values
+    of :func:`bound_columns` and ``zip``); a factor unknown for every employer counts its
+    half; every other factor counts its full weight.
     """
     terms: list[KeyedBound] = []
     constant = 0.0
     for active in scoring.factors:
-        weight = active.weight
-        if not weight:
-            continue
-        if active.unknown:
-            constant += 0.5 * weight
-            continue
-        fact = active.facts[0] if active.facts is not None and len(active.facts) == 1 else None
-        plain = (
-            not active.deferred
-            and active.function is not None
-            and getattr(active.factor, "part_column", None) is None
-        )
-        if plain and fact == "distance" and scoring.view.home is not None:
+        kind = _bound_kind(scoring, active)
+        if kind == "zip":
             terms.append(_distance_term(scoring, active, keys["zip"]))
-        elif plain and fact in _BOUND_DECODERS:
-            values = [True, False] if fact == "bus_access" else keys[fact]
-            terms.append(_keyed(active, fact, values))
-        else:
-            constant += weight
+        elif kind is not None:
+            values = [True, False] if kind == "bus_access" else keys[kind]
+            terms.append(_keyed(active, kind, values))
+        elif active.weight:
+            constant += (0.5 if active.unknown else 1.0) * active.weight
     if not terms:
         return None
     return ScoreBound(terms=tuple(terms), constant=constant)
@@ -519,15 +531,16 @@ def _read_near_home(
     start: float,
     where: EmployerFilter,
     zips: Sequence[str],
-    wanted: tuple[int, Collection[str] | None],
+    wanted: tuple[int, Collection[str] | None, ScoreBound | None],
 ) -> tuple[EmployerColumns, float] | None:
     """The employers within ``start`` miles of home, the distance doubled until there are
-    ``k`` of them (``wanted`` is ``(k, columns)``), and that distance."""
-    k, columns = wanted
+    ``k`` of them, and that distance (``wanted``: ``(k, columns, bound)``; with a bound,
+    only the ``k`` best bounds there are read)."""
+    k, columns, bound = wanted
     radius = max(start, 1.0)
     while True:
         region = where.within(area_around(uow, home, radius, zips))
-        table = read_employers(uow, region, columns=columns)
+        table = read_employers(uow, region, columns=columns, bound=bound, top=k)
         if len(table) >= k:
             return table, radius
         radius *= 2
@@ -556,13 +569,16 @@ def read_nearby(
     if view.limit is not None or k <= 0:
         return None
     home = view.home
-    bound = score_bound(scoring, queries.distinct_keys(uow)) if _bound_in_database(uow) else None
+    zips = queries.distinct_zips(uow)
+    bound = None
+    if _bound_in_database(uow):
+        keys = queries.distinct_keys(uow, bound_columns(scoring))
+        bound = score_bound(scoring, {**keys, "zip": zips})
     if home is None and bound is None:
         return None
-    zips = queries.distinct_zips(uow)
     near: float | None = None
     if home is not None:
-        found = _read_near_home(uow, home, view.usual_miles, where, zips, (k, columns))
+        found = _read_near_home(uow, home, view.usual_miles, where, zips, (k, columns, bound))
         if found is None:
             return None
         table, near = found
@@ -577,7 +593,7 @@ def read_nearby(
     radius = distance_radius(scoring, reach) if home is not None else None
     if radius is not None:
         radius += 0.1  # the region is drawn on rounded distances: keep a tenth to spare
-        if near is not None and radius <= near:
+        if near is not None and radius <= near and bound is None:
             return table
     elif bound is None:
         return None

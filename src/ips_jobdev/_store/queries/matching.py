@@ -10,6 +10,8 @@ latitude/longitude box, plus the ZIPs whose centroid is in range).
 from __future__ import annotations
 
 import datetime as dt
+import time
+import weakref
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -39,9 +41,9 @@ __all__ = [
     "distinct_job_types",
     "distinct_keys",
     "distinct_zips",
-    "filter_counts",
     "employer_names",
     "employer_rows",
+    "filter_counts",
     "hashable",
     "job_start_count",
     "read_employers",
@@ -207,30 +209,35 @@ def bound_supported(uow: UnitOfWork) -> bool:
     return uow.session.connection().dialect.name == "postgresql"
 
 
-def distinct_keys(uow: UnitOfWork) -> dict[str, list[Any]]:
-    """The distinct stored values of the columns a :class:`KeyedBound` looks up: job type
-    and shift lists (JSON text), industries, ZIP codes (one scan on PostgreSQL)."""
+_KEYS_TTL_SECONDS = 300.0
+_keys_cache: weakref.WeakKeyDictionary[sa.Engine, dict[str, tuple[float, list[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def distinct_keys(uow: UnitOfWork, columns: Collection[str]) -> dict[str, list[Any]]:
+    """The distinct stored values of the ``columns`` a :class:`KeyedBound` looks up
+    (``job_types``, ``shifts`` as JSON text, ``industry``).
+
+    Kept for a few minutes per database: reading the JSON lists of every employer is the
+    slowest query of a ranking, and a value stored since then is harmless (a bound counts
+    the factor's full weight for any value it does not list).
+    """
+    bind = uow.session.get_bind()
+    cache = _keys_cache.setdefault(bind, {}) if isinstance(bind, sa.Engine) else {}
+    now = time.monotonic()
+    out: dict[str, list[Any]] = {}
     connection = uow.session.connection()
-    job_types, shifts = sa.cast(_e.job_types, sa.Text), sa.cast(_e.shifts, sa.Text)
-    out: dict[str, list[Any]] = {"job_types": [], "shifts": [], "industry": []}
-    if connection.dialect.name == "postgresql":
-        sets = sa.func.grouping_sets(
-            sa.tuple_(job_types), sa.tuple_(shifts), sa.tuple_(_e.industry)
-        )
-        statement = sa.select(job_types, shifts, _e.industry).group_by(sets)
-        for jt, sh, industry in connection.execute(statement):
-            if jt is not None:
-                out["job_types"].append(str(jt))
-            elif sh is not None:
-                out["shifts"].append(str(sh))
-            elif industry is not None:
-                out["industry"].append(industry)
-    else:
-        for name, column in (("job_types", job_types), ("shifts", shifts)):
-            out[name] = [str(v) for v in connection.execute(sa.select(column).distinct()).scalars()]
-        statement = sa.select(_e.industry).where(_e.industry.is_not(None)).distinct()
-        out["industry"] = list(connection.execute(statement).scalars())
-    out["zip"] = distinct_zips(uow)
+    for name in columns:
+        cached = cache.get(name)
+        if cached is not None and now - cached[0] < _KEYS_TTL_SECONDS:
+            out[name] = cached[1]
+            continue
+        column = _key(name)
+        statement = sa.select(column).where(column.is_not(None)).distinct()
+        values = list(connection.execute(statement).scalars())
+        cache[name] = (now, values)
+        out[name] = values
     return out
 
 
