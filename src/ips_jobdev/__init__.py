@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import typing
 
-from ips_jobdev import _deprecated
+from ips_jobdev import _deprecated, _events
 from ips_jobdev._version import __version__
 
 if typing.TYPE_CHECKING:
@@ -243,6 +243,16 @@ _LAZY: dict[str, str] = {
 }
 """Each public name and the module that holds it: imported on first use, so ``import
 ips_jobdev`` (and the command line's start) stays quick."""
+
+
+def _publish_to_plugins(uow: UnitOfWork, events: typing.Sequence[Event]) -> None:
+    # imported on first use: scripts that never commit an event never load pluggy's side
+    from ips_jobdev._notify import default_publisher
+
+    default_publisher(uow, events)
+
+
+_events.set_default_publisher(_publish_to_plugins)
 
 _DEPRECATED_NAMES = {
     "open": ("ips_jobdev._store", "open_store", "ips_jobdev.open_store"),

@@ -26,7 +26,7 @@ import tempfile
 import threading
 from array import array
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 
@@ -88,6 +88,7 @@ class ZipTable:
         codes: array[int],
         latitudes: array[float],
         longitudes: array[float],
+        *,
         states: array[int],
         kinds: array[int],
         header: dict[str, list[str]],
@@ -181,7 +182,7 @@ class ZipTable:
         at += size
         count = int(header["count"])
 
-        def take(typecode: str) -> array[int] | array[float]:
+        def take(typecode: str) -> Any:
             nonlocal at
             values = array(typecode)
             length = count * values.itemsize
@@ -193,7 +194,15 @@ class ZipTable:
 
         codes, lats, lons = take("I"), take("d"), take("d")
         states, kinds = take("B"), take("B")
-        return cls(codes, lats, lons, states, kinds, header, data[at:])  # type: ignore[arg-type]
+        return cls(
+            codes,
+            lats,
+            lons,
+            states=states,
+            kinds=kinds,
+            header=header,
+            names_text=data[at:],
+        )
 
     @classmethod
     def from_zipcodes(cls) -> ZipTable:
@@ -227,7 +236,10 @@ class ZipTable:
             county = str(row.get("county") or "").replace("\t", " ").replace("\n", " ")
             names.append(f"{city}\t{county}")
         header = {"states": state_names, "kinds": kind_names}
-        return cls(codes, lats, lons, states, kinds, header, "\n".join(names).encode("utf-8"))
+        names_text = "\n".join(names).encode("utf-8")
+        return cls(
+            codes, lats, lons, states=states, kinds=kinds, header=header, names_text=names_text
+        )
 
 
 def _source_stamp() -> str:

@@ -141,19 +141,19 @@ def test_db_status_of_a_missing_file_says_so_and_makes_nothing(tmp_path: Path) -
     assert not path.exists()
 
 
-def test_an_empty_postgresql_database_needs_db_upgrade(pg_url: str) -> None:
-    result = _run("--db", pg_url, "specialists", "list")
+def test_an_empty_postgresql_database_needs_db_upgrade(unmigrated_pg_url: str) -> None:
+    result = _run("--db", unmigrated_pg_url, "specialists", "list")
     assert result.exit_code == 1
     line = _one_error_line(result.stderr)
     assert "is empty (no ips-jobdev schema)" in line
     assert "db upgrade" in line
-    engine = make_engine(pg_url)
+    engine = make_engine(unmigrated_pg_url)
     try:
         assert sa.inspect(engine).get_table_names() == [], "nothing was created"
     finally:
         engine.dispose()
-    assert _run("--db", pg_url, "db", "upgrade").exit_code == 0
-    assert _run("--db", pg_url, "specialists", "list").exit_code == 0
+    assert _run("--db", unmigrated_pg_url, "db", "upgrade").exit_code == 0
+    assert _run("--db", unmigrated_pg_url, "specialists", "list").exit_code == 0
 
 
 def test_the_library_still_creates_on_first_use_unless_told_not_to(tmp_path: Path) -> None:

@@ -19,8 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ips_jobdev import _events
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, migrate
+from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
     EmployerRepository,
@@ -33,6 +35,7 @@ from ips_jobdev._store.repositories import (
     SpecialistRepository,
     VisitRepository,
 )
+from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError
 
@@ -41,21 +44,10 @@ __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
 log = logging.getLogger(__name__)
 
 
-def _publish_to_plugins(uow: UnitOfWork, events: Sequence[Event]) -> None:
-    # imported on first use: scripts that never commit an event never load pluggy
-    from ips_jobdev._plugins import default_publisher
-
-    default_publisher(uow, events)
-
-
-_default_publisher: Publisher | None = _publish_to_plugins
-
-
 def set_default_publisher(publisher: Publisher | None) -> None:
-    """The publisher units of work use when their database names none (by default the
-    plugin hooks' one, loaded when the first event is published; ``None``: no publisher)."""
-    global _default_publisher
-    _default_publisher = publisher
+    """The publisher units of work use when their database names none (the package sets
+    the plugin hooks' one when it is imported; ``None``: no publisher)."""
+    _events.set_default_publisher(publisher)
 
 
 class Database:
@@ -225,6 +217,8 @@ class UnitOfWork:
         self.job_starts = JobStartRepository(session)
         self.goals = GoalRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.feed_tokens = FeedTokenRepository(session)
+        self.submissions = SubmissionRepository(session)
 
     def __enter__(self) -> Self:
         return self
@@ -283,7 +277,7 @@ class UnitOfWork:
         return tuple(self._events)
 
     def _publish(self, events: Sequence[Event]) -> None:
-        publisher = self._publisher or _default_publisher
+        publisher = self._publisher or _events.default_publisher()
         if publisher is None:
             return
         try:

@@ -35,6 +35,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "export_command",
         "Export what changed since the last export to ADAPTER (ics, csv, json, or a plugin's).",
     ),
+    "feed": LazyCommand(
+        "ips_jobdev.cli.feed",
+        "feed_group",
+        "Calendar subscription feeds: a secret URL your calendar app polls.",
+    ),
     "fit": LazyCommand(
         "ips_jobdev.cli.fit",
         "fit_group",
@@ -72,6 +77,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "ips_jobdev.cli.seekers",
         "seekers_group",
         "Job seekers: import them with their preferences, list them, see one.",
+    ),
+    "serve": LazyCommand(
+        "ips_jobdev.cli.serve",
+        "serve_command",
+        "Open the web app: Today, Week, Employers, Job seekers, Reports, Log a visit, Import.",
     ),
     "specialists": LazyCommand(
         "ips_jobdev.cli.specialists",

@@ -530,6 +530,7 @@ def _read_near_home(
     home: LatLon,
     start: float,
     where: EmployerFilter,
+    *,
     zips: Sequence[str],
     wanted: tuple[int, Collection[str] | None, ScoreBound | None],
 ) -> tuple[EmployerColumns, float] | None:
@@ -578,7 +579,9 @@ def read_nearby(
         return None
     near: float | None = None
     if home is not None:
-        found = _read_near_home(uow, home, view.usual_miles, where, zips, (k, columns, bound))
+        found = _read_near_home(
+            uow, home, view.usual_miles, where, zips=zips, wanted=(k, columns, bound)
+        )
         if found is None:
             return None
         table, near = found
