@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import typing
 
-from ips_jobdev import _deprecated, _events
+from ips_jobdev import _deprecated, _publisher
 from ips_jobdev._version import __version__
 
 if typing.TYPE_CHECKING:
@@ -252,7 +252,7 @@ def _publish_to_plugins(uow: UnitOfWork, events: typing.Sequence[Event]) -> None
     default_publisher(uow, events)
 
 
-_events.set_default_publisher(_publish_to_plugins)
+_publisher.set_default_publisher(_publish_to_plugins)
 
 _DEPRECATED_NAMES = {
     "open": ("ips_jobdev._store", "open_store", "ips_jobdev.open_store"),

@@ -28,8 +28,6 @@ __all__ = [
     "VisitCompleted",
     "VisitEvent",
     "VisitPlanned",
-    "default_publisher",
-    "set_default_publisher",
 ]
 
 
@@ -85,16 +83,3 @@ class RecordChanged(Event):
 
 Publisher: TypeAlias = Callable[["UnitOfWork", Sequence[Event]], None]
 """Takes the unit of work (committed, still open for reading) and its events, in order."""
-
-_default_publisher: list[Publisher | None] = [None]
-
-
-def set_default_publisher(publisher: Publisher | None) -> None:
-    """The publisher units of work use when their database names none (the package sets
-    the plugin hooks' one when it is imported; ``None``: no publisher)."""
-    _default_publisher[0] = publisher
-
-
-def default_publisher() -> Publisher | None:
-    """The publisher set by :func:`set_default_publisher`."""
-    return _default_publisher[0]

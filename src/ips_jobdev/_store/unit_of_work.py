@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ips_jobdev import _events
+from ips_jobdev import _publisher
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, migrate
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 def set_default_publisher(publisher: Publisher | None) -> None:
     """The publisher units of work use when their database names none (the package sets
     the plugin hooks' one when it is imported; ``None``: no publisher)."""
-    _events.set_default_publisher(publisher)
+    _publisher.set_default_publisher(publisher)
 
 
 class Database:
@@ -277,7 +277,7 @@ class UnitOfWork:
         return tuple(self._events)
 
     def _publish(self, events: Sequence[Event]) -> None:
-        publisher = self._publisher or _events.default_publisher()
+        publisher = self._publisher or _publisher.default_publisher()
         if publisher is None:
             return
         try:
