@@ -19,7 +19,9 @@ cache file is built on first use). Measured:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,25 +50,31 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _once(command: Sequence[str]) -> float:
+def _once(command: Sequence[str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=_environment(), check=False)
     seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode(errors='replace')}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
 
 
-def whole_process(command: Sequence[str], runs: int) -> tuple[float, float]:
-    """Median seconds of ``command`` as a new process, and of ``python -c pass`` between."""
+def whole_process(command: Sequence[str], runs: int) -> tuple[float, float, float]:
+    """Median wall-clock seconds of ``command`` as a new process and of ``python -c pass``
+    run between, and the command's median CPU seconds (steadier on a busy machine)."""
     floor = [sys.executable, "-c", "pass"]
     _once(command)  # warm: page cache, ZIP table cache file, compiled bytecode
-    ours: list[float] = []
+    ours: list[tuple[float, float]] = []
     base: list[float] = []
     for _ in range(max(1, runs)):
-        base.append(_once(floor))
+        base.append(_once(floor)[0])
         ours.append(_once(command))
-    return statistics.median(ours), statistics.median(base)
+    wall = statistics.median(w for w, _ in ours)
+    return wall, statistics.median(base), statistics.median(c for _, c in ours)
 
 
 def heavy_modules_after_import() -> list[str]:
@@ -78,46 +86,29 @@ def heavy_modules_after_import() -> list[str]:
     return done.stdout.split()
 
 
-def _row(what: str, command: Sequence[str], runs: int, goal: float, **notes: object) -> Row:
-    seconds, floor = whole_process(command, runs)
+def _row(
+    what: str, command: Sequence[str], runs: int, goal: float, database: str = "SQLite"
+) -> Row:
+    seconds, floor, cpu = whole_process(command, runs)
     return Row(
         what=what,
-        database="SQLite",
+        database=database,
         project=seconds,
         unit="s",
         goal=goal,
         floor=floor,
         floor_what="python -c pass",
         source=SOURCE,
-        notes=dict(notes),
+        notes={"cpu_seconds": round(cpu, 3)},
     )
 
 
 def start_rows(runs: int) -> Iterator[Row]:
     """``import ips_jobdev`` and ``ips-jobdev --help``."""
     heavy = heavy_modules_after_import()
-    yield Row(
-        what="import ips_jobdev",
-        database="-",
-        project=whole_process([sys.executable, "-c", "import ips_jobdev"], runs)[0],
-        floor=whole_process([sys.executable, "-c", "pass"], runs)[0],
-        floor_what="python -c pass",
-        unit="s",
-        goal=0.2,
-        source=SOURCE,
-        notes={"heavy modules loaded": heavy},
-    )
-    seconds, floor = whole_process([_script(), "--help"], runs)
-    yield Row(
-        what="CLI start (ips-jobdev --help)",
-        database="-",
-        project=seconds,
-        unit="s",
-        goal=0.2,
-        floor=floor,
-        floor_what="python -c pass",
-        source=SOURCE,
-    )
+    row = _row("import ips_jobdev", [sys.executable, "-c", "import ips_jobdev"], runs, 0.2, "-")
+    yield dataclasses.replace(row, notes={**row.notes, "heavy_modules_loaded": heavy})
+    yield _row("CLI start (ips-jobdev --help)", [_script(), "--help"], runs, 0.2, "-")
 
 
 def statewide_rows(settings: Settings) -> Iterator[Row]:
