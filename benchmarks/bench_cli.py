@@ -45,7 +45,10 @@ def _script() -> str:
 
 
 def _environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "IPS_JOBDEV_DB"}
+    # an installed package has its bytecode compiled (pip does it); this environment may
+    # say not to write it, which would time compiling every module on every run instead
+    skip = ("IPS_JOBDEV_DB", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env["NO_COLOR"] = "1"
     return env
 
