@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -52,6 +53,7 @@ from ips_jobdev._model import (
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._store import tables
 from ips_jobdev._store.bulk import new_row
+from ips_jobdev._store.migrate import head_revision
 
 __all__ = [
     "END",
@@ -742,13 +744,16 @@ def cached_statewide_postgres(
 ) -> StatewideInfo:
     """The statewide data set in a schema of its own on the PostgreSQL at ``base_url``.
 
-    The schema (``statewide_s2026_x1_v2``...) is made and filled on first use and reused
-    afterwards; a table ``statewide_info`` in it marks a finished generation (a partial
-    one is dropped and made again). The returned ``url`` sets the ``search_path`` to it.
-    Benchmarks must not write to it.
+    The schema (``statewide_s2026_x1_v2_0003_web``..., named by the schema version as well)
+    is made and filled on first use and reused afterwards; a table ``statewide_info`` in it
+    marks a finished generation (a partial one is dropped and made again). The returned
+    ``url`` sets the ``search_path`` to it. Benchmarks must not write to it.
     """
     scale_text = f"{scale:g}".replace(".", "_")
-    schema = f"statewide_s{seed}_x{scale_text}_v{GENERATOR_VERSION}"
+    # the schema version is in the name: the server is shared by branches at different
+    # migrations, and upgrading a shared schema would lock out every older branch
+    head = re.sub(r"[^a-z0-9_]", "_", head_revision().lower())
+    schema = f"statewide_s{seed}_x{scale_text}_v{GENERATOR_VERSION}_{head}"[:63]
     url = _schema_url(base_url, schema)
     admin = sa.create_engine(base_url)
     try:
