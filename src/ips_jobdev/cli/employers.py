@@ -50,6 +50,7 @@ from ips_jobdev.cli._app import (
 from ips_jobdev.cli._changes import print_changes
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import employer_to_dict, jsonable
+from ips_jobdev.cli.employer_windows import windows_command
 from ips_jobdev.cli.visits import local_time, public_rows, visit_rows, visits_table
 from ips_jobdev.errors import ValidationError
 
@@ -69,6 +70,7 @@ def employers_group() -> None:
 
 
 employers_group.add_command(make_import_command("employers", import_employers, "employers.csv"))
+employers_group.add_command(windows_command)
 
 
 @employers_group.command("list")
