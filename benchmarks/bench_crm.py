@@ -132,7 +132,9 @@ def salesforce_case(records: dict[RecordKind, dict[int, Any]], throttle: int) ->
 
     ext = "IPS_Jobdev_Id__c"
     accounts = [
-        fields.account_fields(r, external_id_field=ext, key=r.key, industry_field="Industry")
+        fields.account_fields(
+            r, external_id_field=ext, key=r.key, industry_field="IPS_Jobdev_Industry__c"
+        )
         for r in records[RecordKind.EMPLOYER].values()
     ]
     events = [
