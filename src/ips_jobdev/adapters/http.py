@@ -53,8 +53,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import json
 import logging
+import ssl
 import threading
 import time
 import urllib.parse
@@ -228,6 +230,12 @@ _CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before anything was sent: always safe to try again."""
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context for the process (building one takes a quarter second)."""
+    return ssl.create_default_context()
+
+
 def _never(response: Response) -> bool:
     return False
 
@@ -290,6 +298,8 @@ class JsonHttpClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
             follow_redirects=False,
+            # plain http goes only to the local machine (check_base_url): no TLS to set up
+            verify=_tls() if self.base_url.startswith("https:") else False,
             limits=httpx.Limits(
                 max_connections=self.concurrency, max_keepalive_connections=self.concurrency
             ),

@@ -266,19 +266,24 @@ class _Sender:
                 self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
             else:
                 ready.append(item)
-        for chunk in chunked(ready, BATCH_SIZE):
-            if self.stopped:
-                self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in chunk)
-                continue
+        chunks = list(chunked(ready, BATCH_SIZE))
+        if self.stopped:
+            self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in ready)
+            return
+
+        def attempt(chunk: Sequence[_Upsert]) -> Any:
+            pairs = [(i.key, i.properties) for i in chunk]
             try:
-                answers = self.client.upsert(
-                    object_type, self.settings.id_property, [(i.key, i.properties) for i in chunk]
-                )
+                return self.client.upsert(object_type, self.settings.id_property, pairs)
             except HubSpotRequestError as exc:
-                log.warning("upsert of %d %s failed: %s", len(chunk), object_type, exc)
-                self.fail([i.change for i in chunk], exc)
+                return exc
+
+        stored = []
+        for chunk, answers in zip(chunks, self.client.http.map(attempt, chunks), strict=True):
+            if isinstance(answers, HubSpotRequestError):
+                log.warning("upsert of %d %s failed: %s", len(chunk), object_type, answers)
+                self.fail([i.change for i in chunk], answers)
                 continue
-            stored = []
             for item, answer in zip(chunk, answers, strict=True):
                 if not answer.success or answer.id is None:
                     self.failed.add(item.key)
@@ -287,6 +292,7 @@ class _Sender:
                 if object_type in self.ids:
                     self.ids[object_type][item.key] = answer.id
                 stored.append((item, answer.id, bool(answer.created)))
+        if stored:
             self.link(object_type, stored)
 
     def link(self, object_type: str, stored: Sequence[tuple[_Upsert, str, bool]]) -> None:

@@ -361,8 +361,8 @@ class HubSpotClient:
             f"/crm/v4/associations/{urllib.parse.quote(from_type)}/"
             f"{urllib.parse.quote(to_type)}/batch/associate/default"
         )
-        failed: dict[tuple[str, str], str] = {}
-        for chunk in chunked(pairs, BATCH_SIZE):
+
+        def one(chunk: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
             body = {"inputs": [{"from": {"id": a}, "to": {"id": b}} for a, b in chunk]}
             response = self.http.send("POST", path, body, idempotent=True)
             if response.status not in (200, 201, 207):
@@ -374,7 +374,11 @@ class HubSpotClient:
                 if isinstance(item, dict) and "from" in item and "to" in item
             }
             reason = "; ".join(_message(e) for e in answer.get("errors") or ()) or "not associated"
-            failed.update({pair: reason for pair in chunk if pair not in done})
+            return {pair: reason for pair in chunk if pair not in done}
+
+        failed: dict[tuple[str, str], str] = {}
+        for part in self.http.map(one, chunked(pairs, BATCH_SIZE)):
+            failed.update(part)
         return failed
 
     def read_associations(

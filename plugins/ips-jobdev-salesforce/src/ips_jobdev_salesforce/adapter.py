@@ -361,18 +361,22 @@ def _send(plan: _Plan, client: SalesforceClient, settings: Settings) -> list[Exp
     results: list[ExportResult] = []
     stopped: str | None = None
     for sobject, items in plan.upserts.items():
-        for chunk in chunked(items, BATCH_SIZE):
-            if stopped:
-                results.extend(i.change.failed(f"not sent: {stopped}") for i in chunk)
-                continue
+        chunks = list(chunked(items, BATCH_SIZE))
+        if stopped:
+            results.extend(i.change.failed(f"not sent: {stopped}") for i in items)
+            continue
+
+        def attempt(chunk: Sequence[_Upsert], sobject: str = sobject) -> Any:
             try:
-                answers = client.upsert(
-                    sobject, settings.external_id_field, [i.fields for i in chunk]
-                )
+                return client.upsert(sobject, settings.external_id_field, [i.fields for i in chunk])
             except SalesforceRequestError as exc:
-                log.warning("upsert of %d %s records failed: %s", len(chunk), sobject, exc)
-                results.extend(i.change.failed(f"Salesforce: {exc}") for i in chunk)
-                stopped = str(exc) if exc.fatal else None
+                return exc
+
+        for chunk, answers in zip(chunks, client.http.map(attempt, chunks), strict=True):
+            if isinstance(answers, SalesforceRequestError):
+                log.warning("upsert of %d %s records failed: %s", len(chunk), sobject, answers)
+                results.extend(i.change.failed(f"Salesforce: {answers}") for i in chunk)
+                stopped = stopped or (str(answers) if answers.fatal else None)
                 continue
             for item, answer in zip(chunk, answers, strict=True):
                 if not answer.success or answer.id is None:

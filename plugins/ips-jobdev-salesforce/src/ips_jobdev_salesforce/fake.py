@@ -119,6 +119,9 @@ class FakeSalesforce(FakeServer):
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _FIELDS}
         self.deleted: set[str] = set()
         self.failures: dict[str, str] = {}
+        self.locked: set[str] = set()
+        """External ids whose next upsert fails with ``UNABLE_TO_LOCK_ROW`` (a parent record
+        locked by another request at the same moment)."""
         self._index: dict[tuple[str, str, Any], set[str]] = {}
         self._serial = itertools.count(1)
 
@@ -207,6 +210,10 @@ class FakeSalesforce(FakeServer):
 
     def _upsert_one(self, sobject: str, field: str, record: dict[str, Any]) -> dict[str, Any]:
         try:
+            if record.get(field) in self.locked:
+                self.locked.discard(record[field])
+                message = "unable to obtain exclusive access to this record or 1 records"
+                raise _Error("UNABLE_TO_LOCK_ROW", message)
             if record.get(field) in self.failures:
                 message = self.failures.pop(record[field])
                 raise _Error("FIELD_CUSTOM_VALIDATION_EXCEPTION", message)

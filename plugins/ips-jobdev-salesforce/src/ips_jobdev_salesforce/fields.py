@@ -14,6 +14,7 @@ person met clears the contact it had before.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,6 +75,8 @@ https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_pi
 So ips-jobdev's free-text industry goes to a custom text field by default, and into
 ``Industry`` only when it matches one of the list's values."""
 
+_NANP_RE = re.compile(r"^\+1([2-9]\d{2})([2-9]\d{2})(\d{4})(?:;ext=(\d+))?$")
+
 
 def industry_value(text: str | None, *, picklist: tuple[str, ...] | None = None) -> str | None:
     """The industry as sent: title-cased text, or with a ``picklist`` the matching value.
@@ -109,6 +112,11 @@ def salesforce_phone(stored: str | None) -> str | None:
     """
     if not stored:
         return None
+    # North American numbers, the usual case, without a phonenumbers parse (0.4 ms each)
+    nanp = _NANP_RE.match(stored)
+    if nanp:
+        area, exchange, line, extension = nanp.groups()
+        return f"({area}) {exchange}-{line}" + (f" ext. {extension}" if extension else "")
     number = PhoneNumber.from_storage(stored)
     if number.e164.startswith("+1"):
         return number.national
