@@ -84,7 +84,7 @@ def _same_event(ours: bytes, theirs: bytes) -> bool:
     if len(mine) != 1 or len(other) != 1:
         return False
 
-    def significant(event: Any) -> dict[str, bytes]:
+    def significant(event: Any) -> dict[str, object]:
         return {
             name: event[name].to_ical() if hasattr(event[name], "to_ical") else str(event[name])
             for name in event
