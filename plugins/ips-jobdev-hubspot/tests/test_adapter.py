@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from ips_jobdev_hubspot import HubSpotAdapter
 from ips_jobdev_hubspot.fake import FakeHubSpot
 
 from ips_jobdev._model import EmployerPerson
-from ips_jobdev._store import Database
+from ips_jobdev._store import Database, tables
 from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome
 from ips_jobdev.errors import AdapterError
@@ -382,3 +383,19 @@ def test_one_bad_company_in_a_refused_batch_fails_alone(
     assert all(k == bad or k.startswith(("person-", "visit-")) for k in failed)
     assert len([k for k in failed if k.startswith("employer-")]) == 1
     assert any(r.status == 400 for r in hub.requests)
+
+
+def test_find_meetings_takes_over_meetings_made_before_a_lost_sync_state(
+    run: Run, hub: FakeHubSpot, jobdev_database: Database
+) -> None:
+    first = run()
+    meetings = dict(hub.records["meetings"])
+    with jobdev_database.unit_of_work() as uow:
+        uow.session.execute(sa.delete(tables.sync_state))
+        uow.commit()
+    again = run(options={"find_meetings": "yes"})
+    assert again.ok, again.failures
+    assert set(hub.records["meetings"]) == set(meetings)
+    ids = {i.key: i.remote_id for i in first.items if i.key.startswith("visit-")}
+    assert {i.key: i.remote_id for i in again.items if i.key.startswith("visit-")} == ids
+    assert any(r.path == "/crm/v3/objects/meetings/search" for r in hub.requests)

@@ -118,6 +118,7 @@ class Settings:
     id_property: str = "ips_jobdev_id"
     industry_property: str | None = "ips_jobdev_industry"
     links_property: str | None = "ips_jobdev_links"
+    find_meetings: bool = False
     id_prefix: str = ""
     account_id: str | None = None
     max_tries: int = 5
@@ -164,6 +165,8 @@ class Settings:
             id_property=id_property,
             industry_property=industry,
             links_property=links,
+            find_meetings=str(options.get("find_meetings") or "").lower()
+            in ("1", "true", "yes", "on"),
             id_prefix=prefix,
             account_id=str(account) if account else None,
             max_tries=tries,
@@ -250,6 +253,7 @@ class _Sender:
         self.stopped: str | None = None
         self.ids = memory.ids
         self.failed = memory.failed
+        self._adopted: set[str] = set()
 
     def fail(self, changes: Sequence[Change], exc: HubSpotRequestError) -> None:
         self.failed.update(self.settings.key(c.key) for c in changes)
@@ -385,6 +389,19 @@ class _Sender:
 
         known = [i for i in items if i.change.remote_id]
         new = [i for i in items if not i.change.remote_id]
+        if self.settings.find_meetings and new:
+            # meetings made by an export whose answer was lost, or before the sync state was
+            found = self.client.search_ids(
+                "meetings", self.settings.id_property, [i.key for i in new]
+            )
+            adopted = [
+                attrs.evolve(i, change=attrs.evolve(i.change, remote_id=found[i.key]))
+                for i in new
+                if i.key in found
+            ]
+            known += adopted
+            new = [i for i in new if i.key not in found]
+            self._adopted.update(i.key for i in adopted)
         before: dict[str, dict[str, set[str]]] = {}
         if links_property and known:
             read = self.client.read_properties(
@@ -400,7 +417,8 @@ class _Sender:
                 self.failed.add(item.key)
                 self.results.append(item.change.failed(f"HubSpot: {answer.error}"))
             else:
-                stored.append((item, answer.id, not item.change.remote_id))
+                created = not item.change.remote_id or item.key in self._adopted
+                stored.append((item, answer.id, created))
         problems: dict[str, str] = {}
         for to_type in ("companies", "contacts"):
             pairs = [(h, links[i.key][to_type]) for i, h, _ in stored if to_type in links[i.key]]
@@ -467,6 +485,13 @@ class HubSpotAdapter(Adapter):
             "meeting text property recording the associations ips-jobdev made, so only "
             "those are ever removed ('' to never remove any)",
             default="ips_jobdev_links",
+        ),
+        AdapterOption(
+            "find_meetings",
+            "before creating meetings, look for ones made earlier (by ips_jobdev_id), "
+            "after a lost sync state or an export cut off",
+            type=bool,
+            default=False,
         ),
         AdapterOption(
             "account_id",

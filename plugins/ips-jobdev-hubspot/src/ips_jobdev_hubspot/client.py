@@ -324,6 +324,42 @@ class HubSpotClient:
                 found[str(item["id"])] = {str(k): str(v) for k, v in values.items() if v}
         return found
 
+    def search_ids(self, object_type: str, name: str, values: Sequence[str]) -> dict[str, str]:
+        """HubSpot ids of the records whose property ``name`` is one of ``values``.
+
+        Uses the CRM search (``POST /crm/v3/objects/{type}/search``, a filter with the
+        ``IN`` operator, 100 values and 100 results a page); for properties without unique
+        values, so the first record found for a value wins.
+
+        Raises:
+            HubSpotRequestError: a request failed as a whole.
+        """
+        path = f"/crm/v3/objects/{urllib.parse.quote(object_type)}/search"
+        found: dict[str, str] = {}
+        for chunk in chunked(values, BATCH_SIZE):
+            after: str | None = None
+            while True:
+                flt = {"propertyName": name, "operator": "IN", "values": list(chunk)}
+                body: dict[str, Any] = {
+                    "filterGroups": [{"filters": [flt]}],
+                    "properties": [name],
+                    "limit": BATCH_SIZE,
+                }
+                if after:
+                    body["after"] = after
+                response = self.http.send("POST", path, body, idempotent=True)
+                if response.status != 200:
+                    raise _request_error(response)
+                answer = response.json() or {}
+                for item in answer.get("results") or ():
+                    value = (item.get("properties") or {}).get(name)
+                    if value is not None:
+                        found.setdefault(str(value), str(item["id"]))
+                after = ((answer.get("paging") or {}).get("next") or {}).get("after")
+                if not after:
+                    break
+        return found
+
     def read_ids(self, object_type: str, id_property: str, keys: Sequence[str]) -> dict[str, str]:
         """HubSpot ids of the records whose ``id_property`` is one of ``keys`` (found ones).
 

@@ -221,6 +221,9 @@ class FakeHubSpot(FakeServer):
             action = getattr(self, f"_{objects.group(2)}")
             result: tuple[int, dict[str, str], Any] = action(objects.group(1), body, inputs)
             return result
+        search = re.fullmatch(r"/crm/v3/objects/(\w+)/search", path)
+        if search and search.group(1) in _STANDARD:
+            return self._search(search.group(1), body)
         links = re.fullmatch(
             r"/crm/v4/associations/(\w+)/(\w+)/batch/(associate/default|read|archive)", path
         )
@@ -428,6 +431,36 @@ class FakeHubSpot(FakeServer):
         message = f"Could not get some {object_type} objects, they may be deleted or not exist."
         error = {"status": "error", "category": "OBJECT_NOT_FOUND", "message": message}
         return 207, {}, answer | {"numErrors": 1, "errors": [error | {"context": {"ids": missing}}]}
+
+    def _search(self, object_type: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        """The CRM search, with one filter group of ``EQ``/``IN`` filters, paged by ``after``."""
+        groups = (body or {}).get("filterGroups") or []
+        if len(groups) != 1:
+            return 400, {}, _error("VALIDATION_ERROR", "give one filter group")
+        filters = groups[0].get("filters") or []
+        limit = min(int((body or {}).get("limit") or 10), 200)
+        start = int((body or {}).get("after") or 0)
+        hits = []
+        for record in sorted(self.records[object_type].values(), key=lambda r: int(r["id"])):
+            values = record["properties"]
+            if all(
+                str(values.get(f["propertyName"]))
+                in ([f.get("value")] if f.get("operator") == "EQ" else f.get("values") or [])
+                for f in filters
+            ):
+                hits.append(record)
+        page = hits[start : start + limit]
+        wanted = (body or {}).get("properties") or []
+        answer: dict[str, Any] = {
+            "total": len(hits),
+            "results": [
+                {"id": r["id"], "properties": {k: r["properties"].get(k) for k in wanted}}
+                for r in page
+            ],
+        }
+        if start + limit < len(hits):
+            answer["paging"] = {"next": {"after": str(start + limit)}}
+        return 200, {}, answer
 
     def _archive(
         self, object_type: str, body: dict[str, Any], inputs: list[Any]
