@@ -294,18 +294,9 @@ class JsonHttpClient:
         self._sleep = sleep
         self._log = logger or log
         self.concurrency = max(1, concurrency)
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-            follow_redirects=False,
-            # plain http goes only to the local machine (check_base_url): no TLS to set up
-            verify=_tls() if self.base_url.startswith("https:") else False,
-            limits=httpx.Limits(
-                max_connections=self.concurrency, max_keepalive_connections=self.concurrency
-            ),
-            headers={"Accept": "application/json", "User-Agent": user_agent},
-            trust_env=False,
-        )
+        self._timeout = timeout
+        self._user_agent = user_agent
+        self._http: httpx.Client | None = None
         self._lock = threading.Lock()
         self._not_before = 0.0
         self.requests = 0
@@ -325,8 +316,31 @@ class JsonHttpClient:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool (the client cannot send afterwards)."""
-        self._http.close()
+        """Close the connection pool (a later request opens a new one)."""
+        with self._lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    def _pool(self) -> httpx.Client:
+        """The connection pool, made at the first request (an export that sends nothing
+        pays nothing for it)."""
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(
+                    base_url=self.base_url,
+                    timeout=httpx.Timeout(self._timeout, connect=min(10.0, self._timeout)),
+                    follow_redirects=False,
+                    # plain http goes only to the local machine (check_base_url): no TLS
+                    verify=_tls() if self.base_url.startswith("https:") else False,
+                    limits=httpx.Limits(
+                        max_connections=self.concurrency,
+                        max_keepalive_connections=self.concurrency,
+                    ),
+                    headers={"Accept": "application/json", "User-Agent": self._user_agent},
+                    trust_env=False,
+                )
+            return self._http
 
     def send(
         self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
@@ -416,7 +430,7 @@ class JsonHttpClient:
             headers["Content-Type"] = "application/json; charset=UTF-8"
         with self._lock:
             self.requests += 1
-        answer = self._http.request(method, path, content=data, headers=headers)
+        answer = self._pool().request(method, path, content=data, headers=headers)
         response = Response(
             answer.status_code,
             {name.lower(): value for name, value in answer.headers.items()},
