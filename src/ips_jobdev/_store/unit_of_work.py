@@ -258,6 +258,19 @@ class _translated_errors:
         if isinstance(exc, sa.exc.OperationalError):
             self.session.rollback()
             raise IpsJobdevError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+        if isinstance(exc, sa.exc.StatementError):
+            # any other refusal (a DataError: a NUL byte, a number out of range...): its
+            # text and SQLAlchemy's quote the values sent, which may be a job seeker's
+            self.session.rollback()
+            raise ValidationError("database", "value", refusal(exc.orig)) from exc
+
+
+def refusal(error: BaseException | None) -> str:
+    """What the database refused, without any value that was sent: the kind of error and
+    its SQLSTATE code (the driver's own text often quotes the value)."""
+    kind = type(error).__name__ if error is not None else "error"
+    code = getattr(error, "sqlstate", None) or getattr(error, "sqlite_errorname", None)
+    return f"the database refused a value ({kind}{f', {code}' if code else ''})"
 
 
 def open_store(
