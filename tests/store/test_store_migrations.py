@@ -271,6 +271,12 @@ FIRST_REVISION_ROWS: dict[str, list[dict[str, Any]]] = {
 
 
 @pytest.fixture
+def db_url(unmigrated_db_url: str) -> str:
+    """Here a database starts with no schema at all: these tests are about making it."""
+    return unmigrated_db_url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
     """An engine on an empty database (SQLite or PostgreSQL)."""
     made = make_engine(db_url)

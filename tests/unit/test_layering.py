@@ -261,3 +261,14 @@ def test_no_call_passes_more_than_five_positional_arguments(module: str) -> None
         and _callee_name(node) not in VARIADIC_CALLEES
     ]
     assert long_calls == [], "name the arguments: " + "; ".join(long_calls)
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if not _is_under(m, STORE)))
+def test_nothing_outside_the_store_reaches_for_the_session(module: str) -> None:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    uses = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "session"
+    ]
+    assert uses == [], f"{module} uses .session on lines {uses}: ask the store instead"
