@@ -130,11 +130,22 @@ def probe_folder(path: str | os.PathLike[str]) -> None:
     """
     path = Path(path)
     try:
-        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        _make_folders(path.parent)
         with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", dir=path.parent):
             pass
     except OSError as exc:
         raise FileWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _make_folders(folder: Path) -> None:
+    """Make ``folder`` and its missing parents, each private (``mkdir(parents=True)`` would
+    give the parents the default mode)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=FOLDER_MODE, exist_ok=True)
 
 
 def _safely(ours: Callable[[Path], bool], path: Path) -> bool:
@@ -163,7 +174,7 @@ def atomic_writer(
     check_target(path, replace=replace, ours=ours, create_folders=create_folders)
     try:
         if create_folders:
-            path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            _make_folders(path.parent)
         # mkstemp creates the file exclusively (O_EXCL) with mode 0600
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
