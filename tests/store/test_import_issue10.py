@@ -218,7 +218,7 @@ def test_4_out_of_range_seeker_numbers_are_rejected_rows(db: Database, tmp_path:
             "P-2003,,,1e308,,",
             f"P-2004,,,,{'9' * 30},",
             "P-2005,,,,,9999-12-31",
-            "P-2006,,２０,,,",
+            "P-2006,,\uff12\uff10,,,",  # full-width digits: int() would take them
         ],
     )
     report = seekers(db, source, partial=True)
@@ -333,7 +333,8 @@ def test_5_the_cli_refuses_an_existing_rejects_file_without_force(
     rejects = tmp_path / "to-fix.csv"
     rejects.write_text("keep me")
     source = write(tmp_path / "employers.csv", EMPLOYER_HEADER, formula_rows())
-    result = cli(db_url, "employers", "import", str(source), "--partial", "--rejects", str(rejects))
+    args = ["employers", "import", str(source), "--partial", "--rejects", str(rejects)]
+    result = cli(db_url, *args)
     assert result.exit_code != 0
     assert "already exists; use --force" in " ".join(result.output.split())
     assert rejects.read_text() == "keep me"
