@@ -9,6 +9,7 @@ non-ASCII digits, exponents, separators.
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -45,10 +46,9 @@ PARSERS = [
 @settings(max_examples=60, deadline=None)
 @given(text=st.one_of(cells, st.text(max_size=40)))
 def test_every_cell_parser_is_total(importer: str, column: str, parser: object, text: str) -> None:
-    try:
+    # ValidationError is a ValueError; anything else fails the test
+    with contextlib.suppress(ValueError):
         parser(text)  # type: ignore[operator]
-    except ValueError:  # ValidationError is one; anything else fails the test
-        pass
 
 
 def csv_bytes(
