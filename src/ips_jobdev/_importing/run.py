@@ -463,7 +463,9 @@ class _Engine:
         if any(r.action is ImportAction.REJECTED for r in final) and not self.report.partial:
             self.writing = False  # all or nothing: nothing more is sent, the end rolls back
         if self.writing:
-            self._write(candidates, results)
+            # the change history names the import as the operation of every row it writes
+            with importer.uow.explain(f"import {importer.event_kind}s"):
+                self._write(candidates, results)
         for row, result in zip(rows, results, strict=True):
             assert result is not None
             self.report.add(result)

@@ -23,6 +23,10 @@ database offers, inside the unit of work's transaction (all or nothing):
 
 :func:`lock_for_import` serialises imports of one kind of record, so two imports of
 overlapping files never both create the same employer.
+
+Every new record also gets a ``created`` row in the change history
+(:func:`ips_jobdev._store.history.record_created`), with the operation the caller
+explains (``uow.explain``).
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import tables
+from ips_jobdev._store import history, tables
+from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.types import TagList
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors, refusal
@@ -256,15 +261,30 @@ class BulkWriter:
         self._staged: dict[str, tuple[str, list[str], int]] = {}
         self._sql: dict[str, str] = {}
 
-    def add(self, record_class: type, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    def add(
+        self,
+        record_class: type,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        history_extra: Sequence[Mapping[str, Any]] | None = None,
+    ) -> list[int]:
         """New records of ``record_class`` from plain values (see :func:`new_row`); their
-        ids, in the order of ``rows``."""
+        ids, in the order of ``rows``. Each gets a ``created`` row in the change history
+        (``history_extra[i]`` adds fields to row ``i``'s, such as a visit's job seekers)."""
         if not rows:
             return []
         encoder = _encoder(record_class, self.dialect)
-        with _translated_errors(self.uow.session):
+        session = self.uow.session
+        with _translated_errors(session):
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
+            history.record_created(
+                session,
+                history.KINDS[record_class],
+                ids,
+                [new_row(record_class, row) for row in rows],
+                extra=history_extra,
+            )
         return ids
 
     def add_links(self, table: sa.Table, rows: Iterable[tuple[Any, ...]]) -> None:
@@ -378,7 +398,9 @@ def add_visits(
     writer: BulkWriter, visits: Sequence[Mapping[str, Any]], seeker_ids: Sequence[Sequence[int]]
 ) -> list[int]:
     """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
-    ids = writer.add(model.Visit, visits)
+    codes = _seeker_codes(writer.uow, {i for seekers in seeker_ids for i in seekers})
+    extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
+    ids = writer.add(model.Visit, visits, history_extra=extra)
     writer.add_links(
         tables.visit_seekers,
         (
@@ -398,3 +420,12 @@ def insert_visits(
     ids = add_visits(writer, visits, seeker_ids)
     writer.finish()
     return ids
+
+
+def _seeker_codes(uow: UnitOfWork, seeker_ids: set[int]) -> dict[int, str]:
+    c = tables.job_seekers.c
+    codes: dict[int, str] = {}
+    for chunk in chunks(seeker_ids):
+        for seeker_id, code in uow.session.execute(sa.select(c.id, c.code).where(c.id.in_(chunk))):
+            codes[seeker_id] = code
+    return codes
