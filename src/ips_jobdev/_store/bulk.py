@@ -192,6 +192,19 @@ def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 _encoders: dict[tuple[type, str, str], _Encoder] = {}
+_table_encoders: dict[tuple[str, str, str], tuple[list[str], list[Any]]] = {}
+
+
+def _table_processors(table: sa.Table, dialect: sa.Dialect) -> tuple[list[str], list[Any]]:
+    """A plain table's column names and bind conversions (for tables without a record
+    class, such as the change history)."""
+    key = (table.name, dialect.name, dialect.driver)
+    found = _table_encoders.get(key)
+    if found is None:
+        columns = [column.name for column in table.c]
+        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c]
+        found = _table_encoders[key] = (columns, processors)
+    return found
 
 
 def _encoder(record_class: type, dialect: sa.Dialect) -> _Encoder:
@@ -278,14 +291,37 @@ class BulkWriter:
         with _translated_errors(session):
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
-            history.record_created(
-                session,
-                history.KINDS[record_class],
-                ids,
-                [new_row(record_class, row) for row in rows],
-                extra=history_extra,
-            )
+            self._record_created(record_class, ids, rows, history_extra)
         return ids
+
+    def _record_created(
+        self,
+        record_class: type,
+        ids: list[int],
+        rows: Sequence[Mapping[str, Any]],
+        extra: Sequence[Mapping[str, Any]] | None,
+    ) -> None:
+        """The ``created`` history rows of new records, written the same fast way."""
+        entries = history.created_rows(
+            self.uow.session,
+            history.KINDS[record_class],
+            ids,
+            [new_row(record_class, row) for row in rows],
+            extra=extra,
+        )
+        table = history.TABLE
+        columns, processors = _table_processors(table, self.dialect)
+        history_ids = self._reserve(table, len(entries))
+        encoded = []
+        for history_id, entry in zip(history_ids, entries, strict=True):
+            entry["id"] = history_id
+            encoded.append(
+                tuple(
+                    entry.get(name) if process is None else process(entry.get(name))
+                    for name, process in zip(columns, processors, strict=True)
+                )
+            )
+        self._write(table, columns, encoded)
 
     def add_links(self, table: sa.Table, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows of a table without an id of its own (``visit_seekers``), as tuples in the
@@ -305,10 +341,11 @@ class BulkWriter:
             return [value for (value,) in found]
         if table.name not in self._next_id:
             _take_sqlite_write_lock(self.connection, table)
-            largest = self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar()
-            self._next_id[table.name] = (largest or 0) + 1
-        first = self._next_id[table.name]
-        self._next_id[table.name] = first + count
+            self._next_id[table.name] = 0
+        # read each time (the index makes it cheap): rows the ORM inserted meanwhile in
+        # this transaction (an updated employer's new contact, history rows) took ids too
+        largest = self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar()
+        first = (largest or 0) + 1
         return list(range(first, first + count))
 
     def _write(self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -35,10 +35,12 @@ from ips_jobdev._store.batching import chunks
 
 __all__ = [
     "KINDS",
+    "TABLE",
     "HistoryAction",
     "HistoryEntry",
     "HistoryRepository",
     "annotate",
+    "created_rows",
     "default_actor",
     "explained",
     "install",
@@ -58,6 +60,11 @@ KINDS: dict[type, str] = {
     model.ProgramGoal: "goal",
 }
 """The kind of record each mapped class is, as history rows and events name it."""
+
+
+TABLE = tables.change_history
+"""The history's table, for a bulk writer that appends :func:`created_rows` its own way
+(``COPY`` on PostgreSQL): only ever appended to."""
 
 
 class HistoryAction:
@@ -298,8 +305,21 @@ def record_created(
 ) -> None:
     """``created`` rows for records a bulk insert wrote (``rows[i]`` is record ``ids[i]``;
     ``extra[i]``, when given, adds fields such as a visit's job seekers)."""
-    if not ids:
-        return
+    history = created_rows(session, kind, ids, rows, extra=extra)
+    if history:
+        session.connection().execute(sa.insert(tables.change_history), history)
+
+
+def created_rows(
+    session: Session,
+    kind: str,
+    ids: Sequence[int],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    extra: Sequence[Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``change_history`` rows (without ids) :func:`record_created` writes, for a bulk
+    writer that writes them its own way."""
     base = _row_base(session)
     history = []
     for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
@@ -320,7 +340,7 @@ def record_created(
                 "after": after,
             }
         )
-    session.connection().execute(sa.insert(tables.change_history), history)
+    return history
 
 
 # -- reading -------------------------------------------------------------------------------
