@@ -173,6 +173,10 @@ def _plain(value: Any) -> Any:
         return str(value)
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+"""Types a history field keeps as they are (exactly these: not an enum that is a str)."""
+
+
 def _flat(key: str, value: Any) -> dict[str, Any]:
     """One column as history fields: a job seeker's preferences become one field each
     (``preferences.home_zip``), so a change names the preference that changed."""
@@ -325,7 +329,11 @@ def created_rows(
     for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
         after: dict[str, Any] = {}
         for key, value in row.items():
-            if key not in _SKIPPED:
+            if key in _SKIPPED:
+                continue
+            if type(value) in _AS_IS and key != "preferences":
+                after[key] = value  # most fields of a bulk row: no conversion to make
+            else:
                 after.update(_flat(key, value))
         if extra is not None:
             after.update({k: _plain(v) for k, v in extra[index].items()})
