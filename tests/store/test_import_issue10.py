@@ -196,14 +196,20 @@ def test_4_thirty_nines_of_wages_is_a_rejected_row_and_partial_writes_the_rest(
             "Example Bakery,Madison,53703,15.00,",
             f"Example Cafe,Madison,53704,{'9' * 30},",
             "Example Hardware,Madison,53705,1e400,",
+            "Example Deli,Madison,53706,1020.99,",
         ],
     )
     report = employers(db, source)
-    assert [(r.line, r.field) for r in report.rejections] == [(3, "wage_min"), (4, "wage_min")]
-    assert "more than 1,000.00 an hour" in report.rejections[0].reason
+    assert [(r.line, r.field) for r in report.rejections] == [
+        (3, "wage_min"),
+        (4, "wage_min"),
+        (5, "wage_min"),
+    ]
+    assert "is more than 1,000,000.00" in report.rejections[0].reason
+    assert "1020.99 is more than 1,000.00 an hour" in report.rejections[2].reason
     assert employer_count(db) == 0
     report = employers(db, source, partial=True)
-    assert (report.created, report.rejected) == (1, 2)
+    assert (report.created, report.rejected) == (1, 3)
     assert employer_count(db) == 1
 
 

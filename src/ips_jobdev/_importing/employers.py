@@ -27,6 +27,7 @@ from ips_jobdev._importing.values import (
     CellParser,
     cached,
     chain,
+    hourly_wage,
     model_field,
     parse_phone_quickly,
     parse_yes_no,
@@ -105,9 +106,11 @@ class EmployerImporter(Importer):
         parse each distinct cell once.
         """
         plain = ["name", "external_id", "street", "website", "notes"]
-        repeating = ["industry", "job_types", "city", "zip", "shifts", "wage_min", "wage_max"]
+        repeating = ["industry", "job_types", "city", "zip", "shifts"]
         parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
         parsers.update((name, cached(_employer_field(name))) for name in repeating)
+        for wage in ("wage_min", "wage_max"):
+            parsers[wage] = cached(chain(_employer_field(wage), hourly_wage))
         parsers["state"] = cached(chain(_employer_field("state"), _two_letters))
         parsers["phone"] = parse_phone_quickly
         parsers["contact_phone"] = parse_phone_quickly

@@ -27,6 +27,7 @@ from ips_jobdev._importing.values import (
     CellParser,
     cached,
     chain,
+    hourly_wage,
     model_field,
     number_between,
     parse_date,
@@ -94,6 +95,7 @@ class SeekerImporter(Importer):
             "hours_min": cached(chain(_HOURS, _preference("hours_min"))),
             "hours_max": cached(chain(_HOURS, _preference("hours_max"))),
             "max_miles": cached(chain(_MILES, _preference("max_miles"))),
+            "wage_min": cached(chain(_preference("wage_min"), hourly_wage)),
         }
         for column in PREFERENCE_COLUMNS:
             parsers.setdefault(column, cached(_preference(column)))

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, cast
 
 import attrs
@@ -32,11 +33,13 @@ from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "BOUNDS",
+    "HOURLY_WAGE_MAX",
     "NO_WORDS",
     "YES_WORDS",
     "CellParser",
     "cached",
     "chain",
+    "hourly_wage",
     "model_field",
     "number_between",
     "parse_aware_datetime",
@@ -71,6 +74,18 @@ BOUNDS: dict[str, str] = {
     "dates": f"{EARLIEST.isoformat()} to {LATEST.isoformat()}",
 }
 """The range of each kind of number, amount and date, as documented in csv-import.md."""
+
+HOURLY_WAGE_MAX = Decimal("1000.00")
+"""The highest hourly wage a CSV cell may hold."""
+
+
+def hourly_wage(value: Any) -> Any:
+    """A parsed amount checked against :data:`HOURLY_WAGE_MAX` (chained after the model's
+    own money parser)."""
+    if value is not None and value > HOURLY_WAGE_MAX:
+        raise _reject(f"{value} is more than {HOURLY_WAGE_MAX:,} an hour")
+    return value
+
 
 _WHOLE = re.compile(r"^[+-]?[0-9]{1,18}$", re.ASCII)
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
