@@ -100,22 +100,33 @@ def _tags(value: object) -> list[str]:
     return seen
 
 
+MAX_MONEY = Decimal("1000000.00")
+"""The highest amount the record takes: it keeps every amount within the database's
+integer cents (a CSV import allows far less for an hourly wage: see
+``_importing.values.HOURLY_WAGE_MAX``)."""
+
+
 def parse_money(value: object, *, record: str, field: str) -> Decimal | None:
     """Read an hourly amount in dollars (``"15.50"``, ``"$15.50"``); empty gives ``None``.
 
     Raises:
-        ValidationError: not a number, or below zero.
+        ValidationError: not a number, below zero, or above :data:`MAX_MONEY`.
     """
     if value is None or value == "":
         return None
+    text = str(value).strip()
+    shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
     try:
-        amount = Decimal(str(value).strip().lstrip("$").replace(",", ""))
+        amount = Decimal(text.lstrip("$").replace(",", ""))
     except InvalidOperation:
-        raise ValidationError(record, field, f"{value!r} is not an amount") from None
+        raise ValidationError(record, field, f"{shown} is not an amount") from None
     if not amount.is_finite():
-        raise ValidationError(record, field, f"{value!r} is not an amount")
+        raise ValidationError(record, field, f"{shown} is not an amount")
     if amount < 0:
-        raise ValidationError(record, field, f"{value} is below zero")
+        raise ValidationError(record, field, f"{shown} is below zero")
+    # checked before rounding: quantize() raises InvalidOperation past 28 digits
+    if amount > MAX_MONEY:
+        raise ValidationError(record, field, f"{shown} is more than {MAX_MONEY:,}")
     return amount.quantize(Decimal("0.01"))
 
 

@@ -46,6 +46,7 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "record",
         (
             "ips_jobdev._model",
+            "ips_jobdev._files",
             "ips_jobdev._vocab",
             "ips_jobdev._phones",
             "ips_jobdev._geo",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ips_jobdev import _model as model
@@ -25,12 +25,13 @@ from ips_jobdev._importing.run import (
 )
 from ips_jobdev._importing.values import (
     CellParser,
+    cached,
     chain,
+    hourly_wage,
     model_field,
     parse_phone_quickly,
     parse_yes_no,
 )
-from ips_jobdev._store import bulk
 from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev.errors import ConcurrentUpdateError
@@ -68,6 +69,12 @@ EMPLOYER_COLUMNS = (
 """The columns of an employers file, in the documented order."""
 
 
+def _name_zip(name_key: str, zip5: str | None) -> str:
+    """The key "same name and ZIP" compares (one string: a 100,000-row file keeps one per
+    row)."""
+    return f"n:{name_key}\x1f{zip5 or ''}"
+
+
 def _two_letters(value: str | None) -> str | None:
     if value is not None and not (len(value) == 2 and value.isalpha()):
         raise ValueError(f"{value!r} is not a 2-letter state code such as WI")
@@ -93,31 +100,64 @@ class EmployerImporter(Importer):
     label_column = "name"
     event_kind = "employer"
 
-    def parsers(self) -> Mapping[str, CellParser]:
-        """Each column's parser: the model's own rules, and the database's widths."""
-        plain = ["name", "external_id", "industry", "job_types", "street", "city", "zip"]
-        plain += ["website", "shifts", "wage_min", "wage_max", "notes", "visiting_windows"]
+    @classmethod
+    def parsers(cls) -> Mapping[str, CellParser]:
+        """Each column's parser: the model's own rules, and the database's widths.
+
+        Columns whose cells repeat from row to row (industry, city, ZIP, shifts, wages...)
+        parse each distinct cell once.
+        """
+        plain = ["name", "external_id", "street", "website", "notes", "visiting_windows"]
+        repeating = ["industry", "job_types", "city", "zip", "shifts"]
         parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
-        parsers["state"] = chain(_employer_field("state"), _two_letters)
+        parsers.update((name, cached(_employer_field(name))) for name in repeating)
+        for wage in ("wage_min", "wage_max"):
+            parsers[wage] = cached(chain(_employer_field(wage), hourly_wage))
+        parsers["state"] = cached(chain(_employer_field("state"), _two_letters))
         parsers["phone"] = parse_phone_quickly
         parsers["contact_phone"] = parse_phone_quickly
-        parsers["bus_access"] = parse_yes_no
-        parsers["do_not_contact"] = parse_yes_no
+        parsers["bus_access"] = cached(parse_yes_no)
+        parsers["do_not_contact"] = cached(parse_yes_no)
+        parsers["contact_title"] = cached(_person_field("title"))
         for column, field in CONTACT_COLUMNS.items():
             parsers.setdefault(column, _person_field(field))
         return {column: parsers[column] for column in EMPLOYER_COLUMNS}
 
     def load(self) -> None:
-        """The keys of every stored employer, in one query."""
+        """Decide how to find stored employers: when there are no more of them than the
+        file has lines, their keys are read once (one query, no more memory than the
+        file's own keys); otherwise each chunk looks up its own in a few queries."""
         self.by_external: dict[str, int] = {}
-        self.by_name_zip: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        self.by_name_zip: dict[str, list[int]] = defaultdict(list)
         self.by_phone: dict[str, list[int]] = defaultdict(list)
-        for record_id, external_id, name_key, zip_code, phone in queries.employer_keys(self.uow):
+        self._preloaded = queries.employer_count(self.uow) <= self.expected_rows
+        if self._preloaded:
+            self._index(queries.employer_keys(self.uow))
+
+    def _index(self, stored: Iterable[queries.EmployerKey]) -> None:
+        for record_id, external_id, name_key, zip_code, phone in stored:
             if external_id is not None:
                 self.by_external[external_id] = record_id
-            self.by_name_zip[(name_key, zip_code[:5] if zip_code else None)].append(record_id)
+            self.by_name_zip[_name_zip(name_key, zip_code[:5] if zip_code else None)].append(
+                record_id
+            )
             if phone is not None:
-                self.by_phone[phone.to_storage()].append(record_id)
+                self.by_phone[phone].append(record_id)
+
+    def prepare_matching(self, candidates: Sequence[Candidate]) -> None:
+        """The keys of the stored employers this chunk may match, in a few queries."""
+        if self._preloaded or not candidates:
+            return
+        self.by_external.clear()
+        self.by_name_zip.clear()
+        self.by_phone.clear()
+        stored = queries.employer_keys_matching(
+            self.uow,
+            external_ids={e for c in candidates if (e := c.values.get("external_id"))},
+            names_in_zips={(c.derived["name_key"], c.derived["zip5"] or "") for c in candidates},
+            phones={p for c in candidates if (p := c.derived["phone_key"])},
+        )
+        self._index(sorted(stored.values()))
 
     def complete(self, candidate: Candidate) -> list[Rejection]:
         """Check the contact and the wage range; derive the duplicate keys."""
@@ -152,12 +192,11 @@ class EmployerImporter(Importer):
         keys = []
         external_id = candidate.values.get("external_id")
         if external_id is not None:
-            keys.append(FileKey("external_id", "same external_id", ("id", external_id)))
-        keys.append(
-            FileKey("name", "same name and ZIP", ("name", derived["name_key"], derived["zip5"]))
-        )
+            keys.append(FileKey("external_id", "same external_id", f"i:{external_id}"))
+        name_zip = _name_zip(derived["name_key"], derived["zip5"])
+        keys.append(FileKey("name", "same name and ZIP", name_zip))
         if derived["phone_key"] is not None:
-            keys.append(FileKey("phone", "same phone", ("phone", derived["phone_key"])))
+            keys.append(FileKey("phone", "same phone", f"p:{derived['phone_key']}"))
         return keys
 
     def stored_matches(self, candidate: Candidate) -> tuple[int | None, list[StoredMatch]]:
@@ -169,7 +208,7 @@ class EmployerImporter(Importer):
         if external_id is not None and external_id in self.by_external:
             identity = self.by_external[external_id]
             found.append(StoredMatch("external_id", "same external_id", identity))
-        for record_id in self.by_name_zip.get((derived["name_key"], derived["zip5"]), ()):
+        for record_id in self.by_name_zip.get(_name_zip(derived["name_key"], derived["zip5"]), ()):
             found.append(StoredMatch("name", "same name and ZIP", record_id))
         if derived["phone_key"] is not None:
             for record_id in self.by_phone.get(derived["phone_key"], ()):
@@ -222,20 +261,19 @@ class EmployerImporter(Importer):
         }
 
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
-        """One multi-row INSERT for the employers, one for their contacts."""
-        ids = bulk.insert_employers(
-            self.uow,
-            [
-                {c: v for c, v in candidate.values.items() if c not in CONTACT_COLUMNS}
-                for candidate in candidates
-            ],
-        )
+        """The employers and their contacts, in bulk (the name key computed once)."""
+        rows = []
+        for candidate in candidates:
+            row = {c: v for c, v in candidate.values.items() if c not in CONTACT_COLUMNS}
+            row["name_key"] = candidate.derived["name_key"]
+            rows.append(row)
+        ids = self.writer.add(model.Employer, rows)
         people = [
             {"employer_id": record_id, **contact}
             for candidate, record_id in zip(candidates, ids, strict=True)
             if (contact := self._contact(candidate))
         ]
-        for person_id in bulk.insert_people(self.uow, people):
+        for person_id in self.writer.add(model.EmployerPerson, people):
             self.other_changes.append(RecordChanged("person", person_id, ChangeAction.CREATED))
         return ids
 
@@ -283,7 +321,9 @@ def import_employers(
     dry_run: bool = False,
     on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
     rejects_path: str | os.PathLike[str] | None = None,
+    replace_rejects: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import an employers CSV file in one transaction, and commit it.
 
@@ -296,14 +336,29 @@ def import_employers(
         on_duplicate: ``"reject"`` (default), ``"skip"`` or ``"update"`` a row that
             duplicates a stored employer (same external id, normalized name and ZIP, or
             phone). A row equal to its stored employer is "unchanged", never a duplicate.
-        rejects_path: where to write the rejected rows with a ``reason`` column.
+        rejects_path: where to write the rejected rows with a ``reason`` column (a new
+            file, private to its owner, written whole; never through a symbolic link;
+            cells that a spreadsheet would run as formulas are protected).
+        replace_rejects: replace an existing file at ``rejects_path`` (``--force``).
         progress: called as ``progress(done, total)`` while the file is checked and written.
+        workers: processes that check cells besides this one (default: one per spare
+            core, up to 3, for files of 20,000 lines or more where processes can fork; 0
+            checks everything here). The results are the same either way.
 
     Returns:
         The report: a result for every row, the rejections, the warnings.
 
     Raises:
-        ValidationError: the file cannot be read as a whole (encoding, no ``name`` column).
+        ValidationError: the file cannot be read as a whole (encoding, no ``name`` column,
+            a quote left open: the reason names the line), or ``rejects_path`` may not be
+            written (an existing file without ``replace_rejects``, a link, a missing
+            folder); nothing is written then.
+        ConcurrentUpdateError: a stored employer changed while the file was imported;
+            nothing was written.
+
+    Two imports at the same time wait for each other (see
+    :func:`~ips_jobdev._store.bulk.lock_for_import`): the second finds the first's
+    employers, as unchanged rows or duplicates.
 
     Example:
         >>> with ips_jobdev.open_store("sqlite:///county.sqlite3") as uow:       # doctest: +SKIP
@@ -318,5 +373,7 @@ def import_employers(
         dry_run=dry_run,
         on_duplicate=on_duplicate,
         rejects_path=rejects_path,
+        replace_rejects=replace_rejects,
         progress=progress,
+        workers=workers,
     )

@@ -6,6 +6,7 @@ The report's :meth:`ImportReport.to_dict` is the JSON document ``ips-jobdev ... 
 
 from __future__ import annotations
 
+import array
 import enum
 from typing import Any
 
@@ -117,6 +118,56 @@ class RowResult:
         }
 
 
+_ACTIONS = tuple(ImportAction)
+_CODES = {action: code for code, action in enumerate(_ACTIONS)}
+
+
+class _RowLog:
+    """Every row's result, kept compactly: a few bytes a row (line, action, record id and
+    label), and the whole :class:`RowResult` only for rows with more to say (duplicates,
+    rejections). A 100,000-row import does not keep 100,000 objects."""
+
+    def __init__(self) -> None:
+        self.lines = array.array("q")
+        self.actions = bytearray()
+        self.ids = array.array("q")
+        self.labels: list[str] = []
+        self.detailed: dict[int, RowResult] = {}
+        self.counts = dict.fromkeys((a.value for a in _ACTIONS), 0)
+
+    def add(self, result: RowResult) -> None:
+        index = len(self.actions)
+        self.lines.append(result.line)
+        self.actions.append(_CODES[result.action])
+        self.ids.append(-1 if result.record_id is None else result.record_id)
+        self.labels.append(result.label)
+        if result.duplicate_of is not None or result.match is not None or result.rejections:
+            self.detailed[index] = result
+        self.counts[result.action.value] += 1
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def result(self, index: int) -> RowResult:
+        detailed = self.detailed.get(index)
+        if detailed is not None:
+            return detailed
+        record_id = self.ids[index]
+        return RowResult(
+            self.lines[index],
+            _ACTIONS[self.actions[index]],
+            self.labels[index],
+            record_id=None if record_id < 0 else record_id,
+        )
+
+    def forget_created_ids(self) -> None:
+        """Rows counted as created but not written (rolled back) have no record."""
+        created = _CODES[ImportAction.CREATED]
+        for index, code in enumerate(self.actions):
+            if code == created:
+                self.ids[index] = -1
+
+
 @attrs.define(slots=False, eq=False)
 class ImportReport:
     """The outcome of importing one CSV file.
@@ -127,7 +178,6 @@ class ImportReport:
 
     kind: str
     source: str
-    rows: list[RowResult] = attrs.field(factory=list)
     warnings: list[str] = attrs.field(factory=list)
     dry_run: bool = False
     partial: bool = False
@@ -135,19 +185,30 @@ class ImportReport:
     written: bool = False
     rejects_path: str | None = None
     encoding: str | None = None
+    _log: _RowLog = attrs.field(factory=_RowLog, init=False, repr=False)
+
+    def add(self, result: RowResult) -> None:
+        """Record the result of the next row of the file."""
+        self._log.add(result)
+
+    def forget_created_ids(self) -> None:
+        """Nothing was written after all: created rows name no record."""
+        self._log.forget_created_ids()
+
+    @property
+    def rows(self) -> list[RowResult]:
+        """Every row's result, in file order (made on each call: keep it if you reuse it)."""
+        log = self._log
+        return [log.result(i) for i in range(len(log))]
 
     def count(self, action: ImportAction) -> int:
         """How many rows got ``action``."""
-        return sum(1 for row in self.rows if row.action is action)
+        return self._log.counts[action.value]
 
     @property
     def counts(self) -> dict[str, int]:
         """Rows in the file and how many were created, updated, unchanged, skipped, rejected."""
-        out = {"rows": len(self.rows)}
-        out.update({action.value: 0 for action in ImportAction})
-        for row in self.rows:
-            out[row.action.value] += 1
-        return out
+        return {"rows": len(self._log), **self._log.counts}
 
     @property
     def created(self) -> int:
@@ -177,17 +238,21 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         """True when no row was rejected."""
-        return not any(row.action is ImportAction.REJECTED for row in self.rows)
+        return self.rejected == 0
+
+    def _detailed(self) -> list[RowResult]:
+        log = self._log
+        return [log.detailed[i] for i in sorted(log.detailed)]
 
     @property
     def rejections(self) -> list[Rejection]:
         """Every rejection, in file order."""
-        return [r for row in self.rows for r in row.rejections]
+        return [r for row in self._detailed() for r in row.rejections]
 
     @property
     def duplicates(self) -> list[RowResult]:
         """Rows found to duplicate a stored record or an earlier row (and not unchanged)."""
-        return [row for row in self.rows if row.duplicate_of is not None]
+        return [row for row in self._detailed() if row.duplicate_of is not None]
 
     def summary(self) -> str:
         """One line: ``"3 created, 1 updated, 0 unchanged, 0 skipped, 2 rejected"``."""

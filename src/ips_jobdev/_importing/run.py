@@ -1,31 +1,52 @@
-"""The import engine every kind of CSV file shares.
+"""The import engine every kind of CSV file shares: streamed in chunks, one transaction.
 
-Three passes over the file, then one transaction:
+The file is read a chunk of rows at a time (memory does not grow with the file), and each
+chunk goes through the same steps:
 
-1. **check**: read every cell with its column's parser and let the importer resolve
-   references (a specialist's code, an employer's name) and cross-field rules; a row with
-   any problem is rejected with its line, column and reason;
-2. **match**: find each row's stored record by the importer's keys, loaded once for the
-   whole file (never one query per row), and compare values: equal is *unchanged*,
+1. **check**: read every cell with its column's parser (in worker processes for large
+   files, on other cores), let the importer resolve references (a specialist's code, an
+   employer's name) and cross-field rules; a row with any problem is rejected with its
+   line, column and reason;
+2. **match**: find each row's stored record by the importer's keys, loaded for the chunk
+   in a few queries (never one per row), and compare values: equal is *unchanged*,
    different is a duplicate handled by the duplicate policy;
 3. **de-duplicate within the file**: a row sharing a key with an earlier row is a
    duplicate of it (the first occurrence stands);
 4. **write**: unless this is a dry run, or rows were rejected and ``partial`` is off, add
-   the new records in batches and apply the updates, then commit once. Anything failing
-   half-way rolls the whole import back.
+   the new records in bulk and apply the updates, inside the one transaction.
+
+At the end the transaction is committed once, or rolled back (a dry run; rejected rows
+without ``partial``; anything failing half-way). An import that writes first takes the
+import lock of its kind (:func:`ips_jobdev._store.bulk.lock_for_import`), so two imports
+of overlapping files cannot both create the same record: the second finds the first's rows.
 """
 
 from __future__ import annotations
 
 import abc
+import collections
+import contextlib
+import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
 from ips_jobdev._events import ChangeAction, RecordChanged
-from ips_jobdev._importing.csvfile import CsvTable, Source, read_table, write_rejects
+from ips_jobdev._files import restore_formula
+from ips_jobdev._importing.csvfile import (
+    NUL,
+    CsvReader,
+    CsvRow,
+    Layout,
+    RejectsWriter,
+    Source,
+    open_table,
+)
 from ips_jobdev._importing.report import (
     DuplicatePolicy,
     ImportAction,
@@ -34,28 +55,32 @@ from ips_jobdev._importing.report import (
     RowResult,
 )
 from ips_jobdev._importing.values import CellParser
+from ips_jobdev._store import bulk
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
+    "CHUNK_ROWS",
+    "PARALLEL_FROM_LINES",
     "Candidate",
+    "CheckedRow",
     "FileKey",
     "Importer",
     "Progress",
     "StoredMatch",
+    "check_rows",
     "run_import",
 ]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while rows are checked and then written."""
 
-T = TypeVar("T")
+CHUNK_ROWS = 2000
+"""Rows read, checked, matched and written together."""
 
-
-def _slices(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``items`` in consecutive slices of at most ``size``, in order."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+PARALLEL_FROM_LINES = 20_000
+"""Files from this many lines on are checked in worker processes (where the machine has
+more than one core and can fork); smaller ones are quicker in the importing process."""
 
 
 @attrs.define(slots=True, eq=False)
@@ -67,6 +92,11 @@ class Candidate:
     label: str
     values: dict[str, Any]
     derived: dict[str, Any] = attrs.field(factory=dict)
+
+
+CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...]]
+"""One row after its cells were parsed: ``(line, label, values, rejections)`` (a plain
+tuple: worker processes send thousands of them)."""
 
 
 @attrs.frozen(slots=True)
@@ -91,8 +121,8 @@ class StoredMatch:
 class Importer(abc.ABC):
     """What one kind of file (employers, job seekers, visits) adds to the engine.
 
-    Subclasses name their columns and parsers, load the keys of stored records in a few
-    queries, and insert and update records in batches.
+    Subclasses name their columns and parsers, load the keys of the stored records a
+    chunk may match in a few queries, and insert and update records in bulk.
     """
 
     kind: ClassVar[str]
@@ -107,28 +137,47 @@ class Importer(abc.ABC):
     """The column that names a row for people in the report."""
     event_kind: ClassVar[str]
     """The kind of record plugins are told changed (``"employer"``, ``"job-seeker"``)."""
-    batch_size: ClassVar[int] = 2000
-    """Rows per INSERT batch."""
+    chunk_size: ClassVar[int] = CHUNK_ROWS
+    """Rows checked and written together."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
         self.other_changes: list[RecordChanged] = []
         """Changes to other records than the file's own (an employer's contact person)."""
+        self._writer: bulk.BulkWriter | None = None
+        self.expected_rows = 0
+        """About how many rows the file has (set before :meth:`load`)."""
 
+    @classmethod
     @abc.abstractmethod
-    def parsers(self) -> Mapping[str, CellParser]:
-        """Every known column, with the parser of its cells."""
+    def parsers(cls) -> Mapping[str, CellParser]:
+        """Every known column, with the parser of its cells (pure functions of the text:
+        worker processes build their own)."""
 
-    @abc.abstractmethod
-    def load(self) -> None:
-        """Load what checking needs from the database (codes, names, keys): a few queries."""
+    @property
+    def writer(self) -> bulk.BulkWriter:
+        """Where new records go (made on first use, in the unit of work's transaction)."""
+        if self._writer is None:
+            self._writer = bulk.BulkWriter(self.uow)
+        return self._writer
+
+    def lock(self) -> None:
+        """Wait for other imports of this kind to end (before anything is read)."""
+        bulk.lock_for_import(self.uow, self.kind)
+
+    def load(self) -> None:  # noqa: B027
+        """Load what every chunk needs from the database (specialists' codes): small
+        tables only; what depends on the rows is loaded per chunk."""
+
+    def resolve(self, candidates: Sequence[Candidate]) -> None:  # noqa: B027
+        """Load, for one chunk, what :meth:`complete` looks up (referenced records)."""
 
     @abc.abstractmethod
     def complete(self, candidate: Candidate) -> list[Rejection]:
-        """Resolve references and check rules across columns; fill ``candidate.derived``."""
+        """Rules across columns and references; derive what matching needs."""
 
     def prepare_matching(self, candidates: Sequence[Candidate]) -> None:  # noqa: B027
-        """Called once with every checked row before matching (to load keys in bulk)."""
+        """Called with each chunk's checked rows before matching (to load keys in bulk)."""
 
     @abc.abstractmethod
     def file_keys(self, candidate: Candidate) -> list[FileKey]:
@@ -158,7 +207,7 @@ class Importer(abc.ABC):
 
     @abc.abstractmethod
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
-        """Add new records for these rows (one batch); return their ids in order."""
+        """Add new records for these rows (through :attr:`writer`); their ids in order."""
 
     @abc.abstractmethod
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
@@ -167,6 +216,170 @@ class Importer(abc.ABC):
     def reject(self, line: int, column: str, reason: str, value: str | None = None) -> Rejection:
         """A rejection of this importer's record."""
         return Rejection(line=line, field=column, reason=reason, record=self.record, value=value)
+
+
+# -- checking cells (also in worker processes) ----------------------------------------------
+
+_parsers_by_class: dict[type[Importer], Mapping[str, CellParser]] = {}
+
+
+def _parsers_of(importer_class: type[Importer]) -> Mapping[str, CellParser]:
+    found = _parsers_by_class.get(importer_class)
+    if found is None:
+        found = _parsers_by_class[importer_class] = importer_class.parsers()
+    return found
+
+
+_NUL_REASON = "holds a NUL character (byte 0x00), which no column can store; remove it"
+
+
+def check_rows(
+    importer_class: type[Importer],
+    layout: Layout,
+    rows: Sequence[tuple[int, tuple[str, ...]]],
+    look_for_nul: bool,
+) -> list[CheckedRow]:
+    """Parse the cells of ``rows`` (``(line, cells)``) with the importer's parsers.
+
+    A pure function of its arguments, so worker processes give exactly what the importing
+    process would: the same values, the same rejections in the same order (a cell too
+    many, then required columns left blank, then cells refused, in the header's order).
+    """
+    parsers = _parsers_of(importer_class)
+    record = importer_class.record
+    required = importer_class.required
+    label_at = _column_index(layout, importer_class.label_column)
+    plan = [
+        (i, column, parsers[column], getattr(parsers[column], "memo", None))
+        for i, column in enumerate(layout.columns)
+        if column
+    ]
+    width = len(layout.header)
+    out: list[CheckedRow] = []
+    for line, cells in rows:
+        if look_for_nul and any(NUL in cell for cell in cells):
+            out.append(_nul_row(record, layout, line, cells, label_at))
+            continue
+        values: dict[str, Any] = {}
+        refused: list[Rejection] = []
+        given: set[str] = set()
+        count = len(cells)
+        for i, column, parse, memo in plan:
+            if i >= count:
+                break
+            text = cells[i].strip()
+            if not text:
+                continue
+            if text[0] == "'":
+                text = restore_formula(text)
+            if memo is not None:
+                # a cached parser's answer, without the call (most cells of big files)
+                hit = memo.get(text)
+                if hit is not None and hit[0]:
+                    value = hit[1]
+                    values[column] = list(value) if type(value) is list else value
+                    continue
+            try:
+                values[column] = parse(text)
+            except ValueError as exc:
+                given.add(column)
+                refused.append(
+                    Rejection.from_error(line, exc, record=record, field=column, value=text)
+                )
+        rejections: list[Rejection] = []
+        if count > width and layout.extra_cell_count(cells):
+            reason = (
+                f"has {count} cells but the header has {width}; "
+                "a value containing a comma must be in double quotes"
+            )
+            rejections.append(Rejection(line, "row", reason, record))
+        for column in required:
+            if column not in values and column not in given:
+                rejections.append(Rejection(line, column, "is required", record))
+        out.append((line, _label(cells, label_at), values, tuple(rejections + refused)))
+    return out
+
+
+def _column_index(layout: Layout, column: str) -> int | None:
+    return layout.columns.index(column) if column in layout.columns else None
+
+
+def _label(cells: Sequence[str], at: int | None) -> str:
+    if at is None or at >= len(cells):
+        return ""
+    return restore_formula(cells[at].strip())
+
+
+def _nul_row(
+    record: str, layout: Layout, line: int, cells: Sequence[str], label_at: int | None
+) -> CheckedRow:
+    """A row holding a NUL is not read at all: no value of it goes into a message or a
+    query (its label too loses the NUL)."""
+    refused = tuple(
+        Rejection(line, column, _NUL_REASON, record) for column in layout.nul_columns(cells)
+    )
+    return (line, _label(cells, label_at).replace(NUL, ""), {}, refused)
+
+
+def _worker_count(requested: int | None, lines: int) -> int:
+    if requested is not None:
+        return max(0, requested)
+    if lines < PARALLEL_FROM_LINES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return max(0, min((os.cpu_count() or 1) - 1, 3))
+
+
+def _checked_chunks(
+    importer_class: type[Importer], reader: CsvReader, workers: int
+) -> Iterator[tuple[list[CsvRow], list[CheckedRow]]]:
+    """Each chunk of rows with its checked rows, in file order; with ``workers``, chunks
+    are checked in that many forked processes while the caller writes earlier ones."""
+    layout = reader.layout
+    size = importer_class.chunk_size
+    if workers == 0:
+        for rows in reader.chunks(size):
+            yield rows, check_rows(importer_class, layout, _plain(rows), reader.has_nul)
+        return
+    # fork: the workers start at once with everything imported (no second interpreter)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_follow_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        pending: collections.deque[tuple[list[CsvRow], Any]] = collections.deque()
+        try:
+            for rows in reader.chunks(size):
+                job = pool.submit(check_rows, importer_class, layout, _plain(rows), reader.has_nul)
+                pending.append((rows, job))
+                if len(pending) > workers + 1:
+                    done, job = pending.popleft()
+                    yield done, job.result()
+            while pending:
+                done, job = pending.popleft()
+                yield done, job.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: end when the importing process is gone (killed with SIGKILL, it
+    cannot stop its workers, which would otherwise wait for work forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+def _plain(rows: Sequence[CsvRow]) -> list[tuple[int, tuple[str, ...]]]:
+    return [(row.line, row.cells) for row in rows]
+
+
+# -- the engine ------------------------------------------------------------------------------
 
 
 class _Ticker:
@@ -181,17 +394,170 @@ class _Ticker:
 
     def step(self, count: int = 1) -> None:
         self.done += count
+        self.total = max(self.total, self.done)
         if self.progress is not None and (
             self.done - self._last >= self.every or self.done >= self.total
         ):
             self._last = self.done
-            self.progress(min(self.done, self.total), self.total)
+            self.progress(self.done, self.total)
 
     def finish(self) -> None:
         if self.progress is not None and self._last != self.total:
             self.done = self.total
             self._last = self.total
             self.progress(self.total, self.total)
+
+
+_UPDATE_KEY = "_update"
+_ACTIONS = {ImportAction.CREATED: ChangeAction.CREATED, ImportAction.UPDATED: ChangeAction.UPDATED}
+
+
+class _Engine:
+    """One import of one file: the chunks' steps, and the end (commit or roll back)."""
+
+    def __init__(
+        self,
+        importer: Importer,
+        report: ImportReport,
+        policy: DuplicatePolicy,
+        ticker: _Ticker,
+    ) -> None:
+        self.importer = importer
+        self.report = report
+        self.policy = policy
+        self.ticker = ticker
+        self.writing = not report.dry_run
+        self.wrote = False
+        self.first_lines: dict[Hashable, int] = {}
+
+    def chunk(
+        self, rows: Sequence[CsvRow], checked: Sequence[CheckedRow], rejects: RejectsWriter | None
+    ) -> None:
+        """Every step for one chunk, its rows added to the report (and rejects file)."""
+        importer = self.importer
+        results: list[RowResult | None] = []
+        candidates: list[Candidate | None] = []
+        for line, label, values, rejections in checked:
+            if rejections:
+                results.append(RowResult(line, ImportAction.REJECTED, label, rejections=rejections))
+                candidates.append(None)
+            else:
+                results.append(None)
+                candidates.append(Candidate(line, label, values))
+        importer.resolve([c for c in candidates if c is not None])
+        for index, candidate in enumerate(candidates):
+            if candidate is None:
+                continue
+            problems = importer.complete(candidate)
+            if problems:
+                results[index] = RowResult(
+                    candidate.line,
+                    ImportAction.REJECTED,
+                    candidate.label,
+                    rejections=tuple(problems),
+                )
+                candidates[index] = None
+        self.ticker.step(len(rows))
+        self._match(candidates, results)
+        final = [r for r in results if r is not None]
+        if any(r.action is ImportAction.REJECTED for r in final) and not self.report.partial:
+            self.writing = False  # all or nothing: nothing more is sent, the end rolls back
+        if self.writing:
+            # the change history names the import as the operation of every row it writes
+            with importer.uow.explain(f"import {importer.event_kind}s"):
+                self._write(candidates, results)
+        for row, result in zip(rows, results, strict=True):
+            assert result is not None
+            self.report.add(result)
+            if rejects is not None and result.action is ImportAction.REJECTED:
+                rejects.add(row.cells, result.reason)
+        self.ticker.step(len(rows))
+
+    def _match(self, candidates: list[Candidate | None], results: list[RowResult | None]) -> None:
+        importer = self.importer
+        importer.prepare_matching([c for c in candidates if c is not None])
+        matches: dict[int, tuple[int | None, list[StoredMatch]]] = {}
+        wanted: set[int] = set()
+        for index, candidate in enumerate(candidates):
+            if candidate is None:
+                continue
+            identity, found = importer.stored_matches(candidate)
+            matches[index] = (identity, found)
+            wanted.update(m.record_id for m in found)
+            if identity is not None:
+                wanted.add(identity)
+        stored = importer.snapshots(sorted(wanted)) if wanted else {}
+        first_lines = self.first_lines
+        for index, candidate in enumerate(candidates):
+            if candidate is None:
+                continue
+            keys = importer.file_keys(candidate)
+            earlier = next(
+                ((key, first_lines[key.key]) for key in keys if key.key in first_lines), None
+            )
+            if earlier is not None:
+                key, line = earlier
+                results[index] = _file_duplicate(importer, candidate, key, line, self.policy)
+                continue
+            identity, found = matches[index]
+            result = _decide(
+                importer,
+                candidate,
+                identity=identity,
+                found=found,
+                stored=stored,
+                policy=self.policy,
+            )
+            results[index] = result
+            if result.action is not ImportAction.REJECTED:
+                for key in keys:
+                    first_lines.setdefault(key.key, candidate.line)
+
+    def _write(self, candidates: list[Candidate | None], results: list[RowResult | None]) -> None:
+        importer = self.importer
+        creating: list[tuple[int, Candidate]] = []
+        updates: list[tuple[Candidate, int, dict[str, Any], Any]] = []
+        for index, (result, candidate) in enumerate(zip(results, candidates, strict=True)):
+            if candidate is None or result is None:
+                continue
+            if result.action is ImportAction.CREATED:
+                creating.append((index, candidate))
+            elif result.action is ImportAction.UPDATED:
+                target, changes, snapshot = candidate.derived[_UPDATE_KEY]
+                updates.append((candidate, target, changes, snapshot))
+        if creating:
+            ids = importer.insert([candidate for _, candidate in creating])
+            for (index, candidate), record_id in zip(creating, ids, strict=True):
+                results[index] = RowResult(
+                    candidate.line, ImportAction.CREATED, candidate.label, record_id=record_id
+                )
+        if updates:
+            importer.update(updates)
+        if creating or updates:
+            self.wrote = True
+        uow = importer.uow
+        for result in results:
+            if result is not None and result.action in _ACTIONS and result.record_id is not None:
+                change = RecordChanged(
+                    importer.event_kind, result.record_id, _ACTIONS[result.action]
+                )
+                uow.record_event(change)
+        for change in importer.other_changes:
+            uow.record_event(change)
+        importer.other_changes.clear()
+
+    def end(self) -> None:
+        """Commit what was written, or roll back (the lock goes with either)."""
+        report, uow = self.report, self.importer.uow
+        keep = self.wrote and (report.partial or report.ok)
+        if not keep:
+            uow.rollback()
+            report.forget_created_ids()
+            return
+        if self.importer._writer is not None:
+            self.importer._writer.finish()
+        uow.commit()
+        report.written = True
 
 
 def run_import(
@@ -202,62 +568,68 @@ def run_import(
     dry_run: bool = False,
     on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
     rejects_path: str | os.PathLike[str] | None = None,
+    replace_rejects: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import one CSV file with ``importer``; see the module docstring for the passes.
+    """Import one CSV file with ``importer``; see the module docstring for the steps.
 
     Raises:
-        ValidationError: the file as a whole cannot be read (encoding, missing column), or
-            the database refused the write (then nothing was written).
+        ValidationError: the file as a whole cannot be read (encoding, missing column, a
+            quote left open), the rejects file may not be written, or the database
+            refused the write (then nothing was written).
+        ConcurrentUpdateError: a record changed (or an import held the database) while
+            this import ran; nothing was written.
     """
     policy = _policy(on_duplicate)
     parsers = importer.parsers()
-    table = read_table(
+    with open_table(
         source, known=parsers.keys(), required=importer.required, aliases=importer.aliases
-    )
-    report = ImportReport(
-        kind=importer.kind,
-        source=table.source,
-        warnings=list(table.warnings),
-        dry_run=dry_run,
-        partial=partial,
-        on_duplicate=policy,
-        encoding=table.encoding,
-    )
-    ticker = _Ticker(progress, 2 * len(table.rows))
-    importer.load()
-    results, candidates = _check(importer, table, parsers, ticker)
-    _match(importer, candidates, results, policy)
-    updates = [
-        item
-        for item in (_pending_update(r, c) for r, c in zip(results, candidates, strict=True))
-        if item
-    ]
-    report.rows = [r for r in results if r is not None]
-    if rejects_path is not None:
-        # before writing to the database: a rejects file that cannot be saved stops it all
-        _save_rejects(rejects_path, table, report.rows)
-        report.rejects_path = os.fspath(rejects_path)
-    if not dry_run and (partial or report.ok):
-        with importer.uow.explain(f"import {importer.event_kind}s"):
-            report.written = _write(importer, results, candidates, updates, ticker)
-        report.rows = [r for r in results if r is not None]
+    ) as reader:
+        rejects = (
+            RejectsWriter(rejects_path, reader.header, replace=replace_rejects)
+            if rejects_path is not None
+            else None
+        )
+        report = ImportReport(
+            kind=importer.kind,
+            source=reader.source,
+            warnings=list(reader.warnings),
+            dry_run=dry_run,
+            partial=partial,
+            on_duplicate=policy,
+            encoding=reader.encoding,
+        )
+        ticker = _Ticker(progress, 2 * max(reader.lines - 1, 0))
+        engine = _Engine(importer, report, policy, ticker)
+        try:
+            _run(engine, reader, rejects, _worker_count(workers, reader.lines))
+        except ValidationError as exc:
+            importer.uow.rollback()
+            if exc.record == "database":  # the database refused a row: name the file's record
+                raise ValidationError(importer.record, "database", exc.reason) from exc
+            raise
+        except BaseException:
+            importer.uow.rollback()
+            raise
+        if rejects is not None:
+            report.rejects_path = os.fspath(rejects_path)  # type: ignore[arg-type]
     ticker.finish()
     return report
 
 
-def _save_rejects(path: str | os.PathLike[str], table: CsvTable, rows: Sequence[RowResult]) -> None:
-    rejected = (
-        (row.cells, result.reason)
-        for row, result in zip(table.rows, rows, strict=True)
-        if result.action is ImportAction.REJECTED
-    )
-    try:
-        write_rejects(path, table.header, rejected)
-    except OSError as exc:
-        raise ValidationError(
-            "import", "rejects", f"cannot write {os.fspath(path)!r}: {exc.strerror}"
-        ) from None
+def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, workers: int) -> None:
+    importer = engine.importer
+    if not engine.report.dry_run:
+        importer.lock()
+    importer.expected_rows = max(reader.lines - 1, 0)
+    importer.load()
+    with rejects.open() if rejects is not None else contextlib.nullcontext():
+        for rows, checked in _checked_chunks(type(importer), reader, workers):
+            engine.chunk(rows, checked, rejects)
+    # the rejects file is in place before anything is committed: one that cannot be
+    # saved stops it all
+    engine.end()
 
 
 def _policy(value: DuplicatePolicy | str) -> DuplicatePolicy:
@@ -268,96 +640,6 @@ def _policy(value: DuplicatePolicy | str) -> DuplicatePolicy:
         raise ValidationError(
             "import", "on_duplicate", f"{value!r} is not one of: {allowed}"
         ) from None
-
-
-def _check(
-    importer: Importer,
-    table: CsvTable,
-    parsers: Mapping[str, CellParser],
-    ticker: _Ticker,
-) -> tuple[list[RowResult | None], list[Candidate | None]]:
-    results: list[RowResult | None] = []
-    candidates: list[Candidate | None] = []
-    for row in table.rows:
-        cells = table.values(row)
-        label = cells.get(importer.label_column, "")
-        rejections: list[Rejection] = []
-        extra = table.extra_cells(row)
-        if extra:
-            rejections.append(
-                importer.reject(
-                    row.line,
-                    "row",
-                    f"has {len(row.cells)} cells but the header has {len(table.header)}; "
-                    "a value containing a comma must be in double quotes",
-                )
-            )
-        for column in importer.required:
-            if column not in cells:
-                rejections.append(importer.reject(row.line, column, "is required"))
-        values: dict[str, Any] = {}
-        for column, text in cells.items():
-            try:
-                values[column] = parsers[column](text)
-            except ValueError as exc:
-                rejections.append(
-                    Rejection.from_error(
-                        row.line, exc, record=importer.record, field=column, value=text
-                    )
-                )
-        candidate = Candidate(row.line, label, values)
-        if not rejections:
-            rejections = importer.complete(candidate)
-        if rejections:
-            results.append(
-                RowResult(row.line, ImportAction.REJECTED, label, rejections=tuple(rejections))
-            )
-            candidates.append(None)
-        else:
-            results.append(None)
-            candidates.append(candidate)
-        ticker.step()
-    return results, candidates
-
-
-def _match(
-    importer: Importer,
-    candidates: list[Candidate | None],
-    results: list[RowResult | None],
-    policy: DuplicatePolicy,
-) -> None:
-    checked = [c for c in candidates if c is not None]
-    importer.prepare_matching(checked)
-    matches: dict[int, tuple[int | None, list[StoredMatch]]] = {}
-    wanted: set[int] = set()
-    for index, candidate in enumerate(candidates):
-        if candidate is None:
-            continue
-        identity, found = importer.stored_matches(candidate)
-        matches[index] = (identity, found)
-        wanted.update(m.record_id for m in found)
-        if identity is not None:
-            wanted.add(identity)
-    stored = importer.snapshots(sorted(wanted))
-    first_lines: dict[Hashable, int] = {}
-    for index, candidate in enumerate(candidates):
-        if candidate is None:
-            continue
-        keys = importer.file_keys(candidate)
-        earlier = next(
-            ((key, first_lines[key.key]) for key in keys if key.key in first_lines), None
-        )
-        if earlier is not None:
-            key, line = earlier
-            results[index] = _file_duplicate(importer, candidate, key, line, policy)
-            continue
-        identity, found = matches[index]
-        results[index] = _decide(
-            importer, candidate, identity=identity, found=found, stored=stored, policy=policy
-        )
-        if results[index].action is not ImportAction.REJECTED:  # type: ignore[union-attr]
-            for key in keys:
-                first_lines.setdefault(key.key, candidate.line)
 
 
 def _file_duplicate(
@@ -377,9 +659,6 @@ def _file_duplicate(
     return RowResult(
         candidate.line, ImportAction.SKIPPED, candidate.label, duplicate_of=where, match=key.column
     )
-
-
-_UPDATE_KEY = "_update"
 
 
 def _decide(
@@ -462,65 +741,3 @@ def _rejected(
         match=match.column,
         rejections=(importer.reject(candidate.line, match.column, reason),),
     )
-
-
-def _pending_update(
-    result: RowResult | None, candidate: Candidate | None
-) -> tuple[Candidate, int, dict[str, Any], Any] | None:
-    if result is None or candidate is None or result.action is not ImportAction.UPDATED:
-        return None
-    target, changes, stored = candidate.derived[_UPDATE_KEY]
-    return candidate, target, changes, stored
-
-
-def _record_changes(importer: Importer, results: Sequence[RowResult | None]) -> None:
-    """Tell plugins (after the commit) of every record the file created or updated."""
-    actions = {
-        ImportAction.CREATED: ChangeAction.CREATED,
-        ImportAction.UPDATED: ChangeAction.UPDATED,
-    }
-    for result in results:
-        if result is not None and result.action in actions and result.record_id is not None:
-            change = RecordChanged(importer.event_kind, result.record_id, actions[result.action])
-            importer.uow.record_event(change)
-    for change in importer.other_changes:
-        importer.uow.record_event(change)
-
-
-def _write(
-    importer: Importer,
-    results: list[RowResult | None],
-    candidates: list[Candidate | None],
-    updates: list[tuple[Candidate, int, dict[str, Any], Any]],
-    ticker: _Ticker,
-) -> bool:
-    creating = [
-        (index, candidate)
-        for index, (result, candidate) in enumerate(zip(results, candidates, strict=True))
-        if candidate is not None and result is not None and result.action is ImportAction.CREATED
-    ]
-    if not creating and not updates:
-        return False
-    uow = importer.uow
-    try:
-        for batch in _slices(creating, importer.batch_size):
-            ids = importer.insert([candidate for _, candidate in batch])
-            for (index, candidate), record_id in zip(batch, ids, strict=True):
-                results[index] = RowResult(
-                    candidate.line, ImportAction.CREATED, candidate.label, record_id=record_id
-                )
-            ticker.step(len(batch))
-        for batch_of_updates in _slices(updates, importer.batch_size):
-            importer.update(batch_of_updates)
-            ticker.step(len(batch_of_updates))
-        _record_changes(importer, results)
-        uow.commit()
-    except ValidationError as exc:
-        uow.rollback()
-        if exc.record == "database":  # the commit refused a row: name the file's record
-            raise ValidationError(importer.record, "database", exc.reason) from exc
-        raise
-    except BaseException:
-        uow.rollback()
-        raise
-    return True

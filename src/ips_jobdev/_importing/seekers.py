@@ -27,12 +27,14 @@ from ips_jobdev._importing.run import (
 )
 from ips_jobdev._importing.values import (
     CellParser,
+    cached,
     chain,
+    hourly_wage,
     model_field,
+    number_between,
     parse_date,
-    parse_number,
-    parse_whole_number,
     text_up_to,
+    whole_number_between,
 )
 from ips_jobdev._store import bulk
 from ips_jobdev._store.queries import importing as queries
@@ -72,6 +74,10 @@ SEEKER_COLUMNS = (
 _ALIASES = {"ips_start": "enrolled_on", "specialist_code": "specialist"}
 
 
+_HOURS = whole_number_between(0, 168, " hours a week")
+_MILES = number_between(0, 1000, " miles")
+
+
 def _preference(name: str) -> CellParser:
     return model_field(model.Preferences, name)
 
@@ -86,29 +92,35 @@ class SeekerImporter(Importer):
     label_column = "code"
     event_kind = "job-seeker"
 
-    def parsers(self) -> Mapping[str, CellParser]:
-        """Each column's parser: the model's own rules for codes and preferences."""
+    @classmethod
+    def parsers(cls) -> Mapping[str, CellParser]:
+        """Each column's parser: the model's own rules for codes and preferences, with the
+        bounds of docs/reference/csv-import.md for hours and miles."""
         parsers: dict[str, CellParser] = {
             "code": model_field(model.JobSeeker, "code"),
             "specialist": text_up_to(queries.column_width("specialists", "code")),
-            "enrolled_on": parse_date,
+            "enrolled_on": cached(parse_date),
             "name": model_field(
                 model.JobSeeker, "name", width=queries.column_width("job_seekers", "name")
             ),
-            "status": model_field(model.JobSeeker, "status"),
-            "closed_on": parse_date,
-            "hours_min": chain(parse_whole_number, _preference("hours_min")),
-            "hours_max": chain(parse_whole_number, _preference("hours_max")),
-            "max_miles": chain(parse_number, _preference("max_miles")),
+            "status": cached(model_field(model.JobSeeker, "status")),
+            "closed_on": cached(parse_date),
+            "hours_min": cached(chain(_HOURS, _preference("hours_min"))),
+            "hours_max": cached(chain(_HOURS, _preference("hours_max"))),
+            "max_miles": cached(chain(_MILES, _preference("max_miles"))),
+            "wage_min": cached(chain(_preference("wage_min"), hourly_wage)),
         }
         for column in PREFERENCE_COLUMNS:
-            parsers.setdefault(column, _preference(column))
+            parsers.setdefault(column, cached(_preference(column)))
         return {column: parsers[column] for column in SEEKER_COLUMNS}
 
     def load(self) -> None:
-        """Specialists' and job seekers' codes, one query each."""
+        """Specialists' codes (one query)."""
         self.specialists = queries.specialist_codes(self.uow)
-        self.by_code = queries.seeker_codes(self.uow)
+
+    def prepare_matching(self, candidates: Sequence[Candidate]) -> None:
+        """The stored job seekers with this chunk's codes (in any case)."""
+        self.by_code = queries.seeker_ids_by_code(self.uow, (c.values["code"] for c in candidates))
 
     def complete(self, candidate: Candidate) -> list[Rejection]:
         """Resolve the specialist; check the preferences together (hours range)."""
@@ -216,7 +228,7 @@ class SeekerImporter(Importer):
             if c.values.get("closed_on") is not None:
                 row["closed_on"] = c.values["closed_on"]
             rows.append(row)
-        return bulk.insert_seekers(self.uow, rows)
+        return bulk.add_seekers(self.writer, rows)
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the job seekers to change and change them (their versions go up)."""
@@ -246,7 +258,9 @@ def import_seekers(
     dry_run: bool = False,
     on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
     rejects_path: str | os.PathLike[str] | None = None,
+    replace_rejects: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import a job seekers CSV file in one transaction, and commit it.
 
@@ -264,5 +278,7 @@ def import_seekers(
         dry_run=dry_run,
         on_duplicate=on_duplicate,
         rejects_path=rejects_path,
+        replace_rejects=replace_rejects,
         progress=progress,
+        workers=workers,
     )

@@ -27,12 +27,13 @@ from ips_jobdev._importing.run import (
 )
 from ips_jobdev._importing.values import (
     CellParser,
+    cached,
     model_field,
     parse_aware_datetime,
-    parse_whole_number,
     parse_yes_no,
     split_list,
     text_up_to,
+    whole_number_between,
 )
 from ips_jobdev._store import bulk
 from ips_jobdev._store.queries import importing as queries
@@ -68,6 +69,9 @@ _COMPARED = (
     "next_step",
 )
 
+_LARGEST_ID = 2**31
+"""Ids are 32-bit on PostgreSQL: a larger ``#id`` names no employer (and is not queried)."""
+
 _OPTIONAL = ("duration_minutes", "mode", "purpose", "seeker_present", "outcome", "next_step")
 """Columns a visit row may leave blank: the model's defaults then apply."""
 
@@ -82,38 +86,58 @@ class VisitImporter(Importer):
     label_column = "employer"
     event_kind = "visit"
 
-    def parsers(self) -> Mapping[str, CellParser]:
+    @classmethod
+    def parsers(cls) -> Mapping[str, CellParser]:
         """Each column's parser: the model's own vocabularies for mode, purpose, status."""
         return {
             "employer": text_up_to(queries.column_width("employers", "name")),
             "specialist": text_up_to(queries.column_width("specialists", "code")),
             "at": parse_aware_datetime,
-            "mode": model_field(model.Visit, "mode"),
-            "purpose": model_field(model.Visit, "purpose"),
+            "mode": cached(model_field(model.Visit, "mode")),
+            "purpose": cached(model_field(model.Visit, "purpose")),
             "seekers": split_list,
-            "seeker_present": parse_yes_no,
+            "seeker_present": cached(parse_yes_no),
             "outcome": model_field(model.Visit, "outcome"),
             "next_step": model_field(model.Visit, "next_step"),
-            "status": model_field(model.Visit, "status"),
-            "duration_minutes": parse_whole_number,
+            "status": cached(model_field(model.Visit, "status")),
+            "duration_minutes": cached(whole_number_between(0, 1440, " minutes")),
         }
 
     def load(self) -> None:
-        """Employers' references, specialists' and job seekers' codes: one query each."""
+        """Specialists' codes (one query) and the time that tells planned from done."""
+        self.specialists = queries.specialist_codes(self.uow)
+        self.now = model.utc_now()
+
+    def resolve(self, candidates: Sequence[Candidate]) -> None:
+        """The employers and job seekers this chunk names, in a few queries."""
+        ids: set[int] = set()
+        references: set[str] = set()
+        for candidate in candidates:
+            reference = candidate.values["employer"]
+            if reference.startswith("#") and reference[1:].isdecimal() and len(reference) < 12:
+                record_id = int(reference[1:])
+                if record_id < _LARGEST_ID:
+                    ids.add(record_id)
+            references.add(reference)
+        stored = queries.employer_references(
+            self.uow,
+            ids=ids,
+            external_ids=references,
+            name_keys={model.normalize_employer_name(r) for r in references},
+        )
         self.employer_by_external: dict[str, int] = {}
         self.employer_ids: set[int] = set()
         self.employers_by_name: dict[str, list[int]] = defaultdict(list)
-        for record_id, external_id, name_key, _zip, _phone in queries.employer_keys(self.uow):
+        for record_id, external_id, name_key, _zip, _phone in sorted(stored.values()):
             self.employer_ids.add(record_id)
             if external_id is not None:
                 self.employer_by_external[external_id] = record_id
             self.employers_by_name[name_key].append(record_id)
-        self.specialists = queries.specialist_codes(self.uow)
-        self.seekers = queries.seeker_codes(self.uow)
-        self.now = model.utc_now()
+        codes = {code for c in candidates for code in c.values.get("seekers", ())}
+        self.seekers = queries.seeker_ids_by_code(self.uow, codes)
 
     def _employer(self, reference: str) -> tuple[int | None, str | None]:
-        if reference.startswith("#") and reference[1:].isdigit():
+        if reference.startswith("#") and reference[1:].isdecimal():
             record_id = int(reference[1:])
             if record_id in self.employer_ids:
                 return record_id, None
@@ -224,7 +248,7 @@ class VisitImporter(Importer):
             }
             row.update((k, c.values[k]) for k in _OPTIONAL if k in c.values)
             rows.append(row)
-        return bulk.insert_visits(self.uow, rows, [c.derived["seeker_ids"] for c in candidates])
+        return bulk.add_visits(self.writer, rows, [c.derived["seeker_ids"] for c in candidates])
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the visits to change and change them (their versions go up)."""
@@ -254,7 +278,9 @@ def import_visits(
     dry_run: bool = False,
     on_duplicate: DuplicatePolicy | str = DuplicatePolicy.REJECT,
     rejects_path: str | os.PathLike[str] | None = None,
+    replace_rejects: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import a visits CSV file in one transaction, and commit it.
 
@@ -273,5 +299,7 @@ def import_visits(
         dry_run=dry_run,
         on_duplicate=on_duplicate,
         rejects_path=rejects_path,
+        replace_rejects=replace_rejects,
         progress=progress,
+        workers=workers,
     )

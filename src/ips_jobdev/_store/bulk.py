@@ -1,20 +1,39 @@
-"""Bulk writes: many new records in a few multi-row INSERTs, for imports and the demo.
+"""Bulk writes: many new records at the speed of the database, for imports and the demo.
 
 Mapped objects cost too much for a hundred thousand rows, so new rows go in as plain
 values. They are still the model's records: :func:`new_row` is the one place a new row is
 made. Every column the caller leaves out takes the model's own default (read from its attrs
 fields, so no default is written twice), the version starts at the model's first version,
 and derived keys (an employer's ``name_key``) come from the same function the mapper uses.
-Each ``insert_*`` function returns the new ids in the order of the rows given, and writes
-a ``created`` row per record to the change history
-(:func:`ips_jobdev._store.history.record_created`).
+Values are turned into what the database stores by the columns' own types (the same
+conversions the mapper applies).
+
+A :class:`BulkWriter` gives new rows their ids up front (so rows can refer to each other
+and events can name them before anything is sent) and writes them the fastest way each
+database offers, inside the unit of work's transaction (all or nothing):
+
+- **SQLite**: the writer holds the database's write lock, numbers the rows after the
+  largest id, and inserts them with one ``executemany`` of plain tuples per batch;
+- **PostgreSQL**: ids come from the table's sequence; rows are streamed with ``COPY`` into
+  a temporary staging table and moved with one ``INSERT ... SELECT ... ON CONFLICT DO
+  NOTHING`` per table in :meth:`BulkWriter.finish`. A row that another session stored in
+  the meantime under the same unique key (an external id, a job seeker's code) is not
+  overwritten: the writer raises :class:`~ips_jobdev.errors.ConcurrentUpdateError` and
+  the transaction is rolled back.
+
+:func:`lock_for_import` serialises imports of one kind of record, so two imports of
+overlapping files never both create the same employer.
+
+Every new record also gets a ``created`` row in the change history
+(:func:`ips_jobdev._store.history.record_created`), with the operation the caller
+explains (``uow.explain``).
 """
 
 from __future__ import annotations
 
 import functools
-import operator
-from collections.abc import Callable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -24,14 +43,18 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import history, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
-from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
+from ips_jobdev._store.types import TagList
+from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors, refusal
 from ips_jobdev._vocab import JobSeekerStatus
+from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = [
+    "BulkWriter",
     "insert_employers",
     "insert_people",
     "insert_seekers",
     "insert_visits",
+    "lock_for_import",
     "new_row",
 ]
 
@@ -44,7 +67,8 @@ _DERIVED: dict[type, dict[str, Callable[[Mapping[str, Any]], Any]]] = {
     # the mapper stamps the same key on employers it writes (mapping._stamp_name_key)
     model.Employer: {"name_key": _employer_name_key},
 }
-"""Columns computed from a row's other values, never given by callers."""
+"""Columns computed from a row's other values. A caller that already computed one with the
+same function (the employers import does, for its duplicate checks) may pass it."""
 
 
 @attrs.frozen
@@ -52,6 +76,7 @@ class _Template:
     """A new row of one record class before its values: the plain defaults, the columns
     made by a factory (a fresh list, the creation time), and the derived columns."""
 
+    table: sa.Table
     defaults: dict[str, Any]
     factories: tuple[tuple[str, Callable[[], Any]], ...]
     derived: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]
@@ -60,7 +85,7 @@ class _Template:
 @functools.cache
 def _template(record_class: type) -> _Template:
     start_mappers()
-    table: sa.FromClause = sa.inspect(record_class).local_table
+    table: sa.Table = sa.inspect(record_class).local_table
     defaults: dict[str, Any] = {}
     factories: list[tuple[str, Callable[[], Any]]] = []
     for field in attrs.fields(record_class):
@@ -71,7 +96,7 @@ def _template(record_class: type) -> _Template:
         elif field.default is not attrs.NOTHING:
             defaults[field.name] = field.default
     derived = tuple(_DERIVED.get(record_class, {}).items())
-    return _Template(defaults, tuple(factories), derived)
+    return _Template(table, defaults, tuple(factories), derived)
 
 
 def new_row(record_class: type, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,52 +115,322 @@ def new_row(record_class: type, values: Mapping[str, Any]) -> dict[str, Any]:
             row[name] = factory()
     row.update(values)
     for name, derive in template.derived:
-        row[name] = derive(row)
+        if name not in values:
+            row[name] = derive(row)
     return row
 
 
-_KEYS: dict[str, tuple[str, ...]] = {
-    tables.employers.name: ("name_key", "zip"),
-    tables.employer_people.name: ("employer_id", "name"),
-    tables.job_seekers.name: ("code",),
-    tables.visits.name: ("employer_id", "specialist_id", "at"),
-}
-"""What tells the rows of one batch apart, to map RETURNING's ids back to them."""
+class _Encoder:
+    """Turns rows of one record class into tuples of what one database stores, in the
+    table's column order, through the columns' own bind conversions."""
+
+    def __init__(self, record_class: type, dialect: sa.Dialect) -> None:
+        template = _template(record_class)
+        self.table = template.table
+        self.columns = [column.name for column in self.table.c]
+        self.index = {name: i for i, name in enumerate(self.columns)}
+        self.processors: list[Callable[[Any], Any] | None] = [
+            column.type.dialect_impl(dialect).bind_processor(dialect) for column in self.table.c
+        ]
+        for i, column in enumerate(self.table.c):
+            processor = self.processors[i]
+            if processor is not None and isinstance(column.type, TagList):
+                self.processors[i] = _remembering(processor)
+        self.template = template
+        self._utc_now = {name for name, factory in template.factories if factory is model.utc_now}
+        self._blank: list[Any] = [None] * len(self.columns)
+        for name, value in template.defaults.items():
+            self._blank[self.index[name]] = self._encode(name, value)
+        self._derived = [(self.index[name], derive, name) for name, derive in template.derived]
+
+    def _encode(self, name: str, value: Any) -> Any:
+        processor = self.processors[self.index[name]]
+        return value if processor is None else processor(value)
+
+    def rows(self, ids: Sequence[int], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """Whole encoded rows (ids first in the table's order); the creation time is one
+        instant for the batch, and every factory's value is made once for the batch (the
+        encoded values are immutable, so rows may share them)."""
+        blank = self._blank.copy()
+        now = model.utc_now()
+        for name, factory in self.template.factories:
+            blank[self.index[name]] = self._encode(
+                name, now if name in self._utc_now else factory()
+            )
+        index, processors, derived = self.index, self.processors, self._derived
+        id_at = index.get("id")
+        out = []
+        for record_id, values in zip(ids, rows, strict=True):
+            row = blank.copy()
+            if id_at is not None:
+                row[id_at] = record_id
+            for name, value in values.items():
+                at = index[name]
+                processor = processors[at]
+                row[at] = value if processor is None else processor(value)
+            for at, derive, name in derived:
+                if name not in values:
+                    row[at] = derive(values)
+            out.append(tuple(row))
+        return out
 
 
-def _insert(uow: UnitOfWork, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Insert ``rows``; their new ids, in order.
+def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A list column's conversion, done once per distinct list (tags repeat a lot)."""
+    memo: dict[tuple[Any, ...], Any] = {}
 
-    RETURNING may answer a multi-row INSERT in any order. When the rows' natural key (the
-    table's :data:`_KEYS`) is unique within the batch, the ids are mapped back by it and
-    the rows go in a few statements; otherwise the database is asked to keep the order,
-    which SQLite does one row per statement.
+    def process(value: Any) -> Any:
+        key = tuple(value or ())
+        hit = memo.get(key)
+        if hit is None:
+            hit = processor(value)
+            if len(memo) > 4096:
+                memo.clear()
+            memo[key] = hit
+        return hit
+
+    return process
+
+
+_encoders: dict[tuple[type, str, str], _Encoder] = {}
+_table_encoders: dict[tuple[str, str, str], tuple[list[str], list[Any]]] = {}
+
+
+def _table_processors(table: sa.Table, dialect: sa.Dialect) -> tuple[list[str], list[Any]]:
+    """A plain table's column names and bind conversions (for tables without a record
+    class, such as the change history)."""
+    key = (table.name, dialect.name, dialect.driver)
+    found = _table_encoders.get(key)
+    if found is None:
+        columns = [column.name for column in table.c]
+        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c]
+        found = _table_encoders[key] = (columns, processors)
+    return found
+
+
+def _encoder(record_class: type, dialect: sa.Dialect) -> _Encoder:
+    key = (record_class, dialect.name, dialect.driver)
+    found = _encoders.get(key)
+    if found is None:
+        found = _encoders[key] = _Encoder(record_class, dialect)
+    return found
+
+
+def _take_sqlite_write_lock(connection: sa.Connection, table: sa.Table) -> None:
+    # any write statement makes SQLite take the database's write (RESERVED) lock until the
+    # transaction ends, even one that changes no row
+    connection.exec_driver_sql(f"UPDATE {table.name} SET id = id WHERE 0")
+
+
+_LOCK_NAMES = {"employers", "seekers", "visits"}
+
+
+def lock_for_import(uow: UnitOfWork, kind: str) -> None:
+    """Make imports of ``kind`` wait for each other (held until the transaction ends).
+
+    On PostgreSQL a transaction-level advisory lock per kind and schema; on SQLite the
+    database's write lock (SQLite has one writer at a time; another import, or any other
+    write, waits up to the busy timeout). Taken before the import reads what is stored, so
+    the second of two imports of overlapping files finds the first one's rows.
+
+    Raises:
+        ConcurrentUpdateError: SQLite's busy timeout ran out (another import or write held
+            the database all that time).
     """
-    if not rows:
-        return []
-    key_columns = _KEYS[table.name]
-    key_of = operator.itemgetter(*key_columns)
-    keys = [key_of(row) for row in rows]
-    with _translated_errors(uow.session):
-        if len(set(keys)) == len(keys):
-            statement = sa.insert(table).returning(*(table.c[c] for c in key_columns), table.c.id)
-            found = {key_of(r._mapping): r.id for r in uow.session.execute(statement, rows)}
-            return [found[key] for key in keys]
-        ordered = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(uow.session.execute(ordered, rows).scalars())
+    if kind not in _LOCK_NAMES:
+        raise ValueError(f"no import lock for {kind!r}")
+    connection = uow.session.connection()
+    try:
+        with _translated_errors(uow.session):
+            if connection.dialect.name == "postgresql":
+                key = zlib.crc32(f"ips_jobdev.import.{kind}".encode())
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                    {"key": key - (1 << 31)},
+                )
+            else:
+                _take_sqlite_write_lock(connection, tables.employers)
+    except IpsJobdevError as exc:
+        raise ConcurrentUpdateError(
+            "another import or change is being written to this database and did not finish "
+            f"in time ({exc}); nothing was written. Try again when it has finished."
+        ) from exc
+
+
+class BulkWriter:
+    """New rows of the model's tables, written in bulk inside ``uow``'s transaction.
+
+    :meth:`add` gives the rows their ids at once; on SQLite they are written at once too,
+    on PostgreSQL they are staged and written by :meth:`finish`, which must be called
+    before the commit (rows of one table are written before those of tables added later,
+    so references between them hold).
+    """
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.connection = uow.session.connection()
+        self.dialect = self.connection.dialect
+        self.postgres = self.dialect.name == "postgresql"
+        self._next_id: dict[str, int] = {}
+        self._staged: dict[str, tuple[str, list[str], int]] = {}
+        self._sql: dict[str, str] = {}
+
+    def add(
+        self,
+        record_class: type,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        history_extra: Sequence[Mapping[str, Any]] | None = None,
+    ) -> list[int]:
+        """New records of ``record_class`` from plain values (see :func:`new_row`); their
+        ids, in the order of ``rows``. Each gets a ``created`` row in the change history
+        (``history_extra[i]`` adds fields to row ``i``'s, such as a visit's job seekers)."""
+        if not rows:
+            return []
+        encoder = _encoder(record_class, self.dialect)
+        session = self.uow.session
+        with _translated_errors(session):
+            ids = self._reserve(encoder.table, len(rows))
+            self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
+            self._record_created(record_class, ids, rows, history_extra)
+        return ids
+
+    def _record_created(
+        self,
+        record_class: type,
+        ids: list[int],
+        rows: Sequence[Mapping[str, Any]],
+        extra: Sequence[Mapping[str, Any]] | None,
+    ) -> None:
+        """The ``created`` history rows of new records, written the same fast way."""
+        entries = history.created_rows(
+            self.uow.session,
+            history.KINDS[record_class],
+            ids,
+            [new_row(record_class, row) for row in rows],
+            extra=extra,
+        )
+        self.add_plain(history.TABLE, entries)
+
+    def add_plain(self, table: sa.Table, entries: Sequence[dict[str, Any]]) -> None:
+        """Rows of a table that no model class maps (history, status history), as plain
+        values by column name; each gets a new id."""
+        if not entries:
+            return
+        columns, processors = _table_processors(table, self.dialect)
+        encoded = []
+        for new_id, entry in zip(self._reserve(table, len(entries)), entries, strict=True):
+            entry = {**entry, "id": new_id}
+            encoded.append(
+                tuple(
+                    entry.get(name) if process is None else process(entry.get(name))
+                    for name, process in zip(columns, processors, strict=True)
+                )
+            )
+        with _translated_errors(self.uow.session):
+            self._write(table, columns, encoded)
+
+    def add_links(self, table: sa.Table, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows of a table without an id of its own (``visit_seekers``), as tuples in the
+        table's column order."""
+        batch = list(rows)
+        if batch:
+            with _translated_errors(self.uow.session):
+                self._write(table, [c.name for c in table.c], batch)
+
+    def _reserve(self, table: sa.Table, count: int) -> list[int]:
+        if self.postgres:
+            statement = sa.text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :count)"
+            )
+            found = self.connection.execute(statement, {"table": table.name, "count": count})
+            return [value for (value,) in found]
+        if table.name not in self._next_id:
+            _take_sqlite_write_lock(self.connection, table)
+            self._next_id[table.name] = 0
+        # read each time (the index makes it cheap): rows the ORM inserted meanwhile in
+        # this transaction (an updated employer's new contact, history rows) took ids too
+        largest = self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar()
+        first = (largest or 0) + 1
+        return list(range(first, first + count))
+
+    def _write(self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        if not self.postgres:
+            sql = self._sql.get(table.name)
+            if sql is None:
+                sql = str(sa.insert(table).compile(dialect=self.dialect))
+                self._sql[table.name] = sql
+            self.connection.exec_driver_sql(sql, rows)
+            return
+        staging, _, staged = self._staged.get(table.name) or self._stage(table, columns)
+        try:
+            with (
+                self._cursor() as cursor,
+                cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except Exception as exc:
+            # the driver's own error (COPY runs on its cursor): its text and context quote
+            # the row, so only the kind of error goes on
+            self.uow.session.rollback()
+            raise ValidationError("database", "value", refusal(exc)) from None
+        self._staged[table.name] = (staging, columns, staged + len(rows))
+
+    def _cursor(self) -> Any:
+        return self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def _stage(self, table: sa.Table, columns: list[str]) -> tuple[str, list[str], int]:
+        staging = f"ips_stage_{table.name}_{id(self):x}"
+        self.connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {staging} (LIKE {table.name} INCLUDING DEFAULTS) "
+            "ON COMMIT DROP"
+        )
+        self._staged[table.name] = (staging, columns, 0)
+        return self._staged[table.name]
+
+    def finish(self) -> None:
+        """Write what is staged (PostgreSQL), one ``INSERT ... SELECT`` per table.
+
+        Raises:
+            ConcurrentUpdateError: another session stored a record with the same unique
+                key meanwhile; nothing is written (the caller rolls back).
+        """
+        staged, self._staged = self._staged, {}
+        with _translated_errors(self.uow.session):
+            for table, (staging, columns, count) in staged.items():
+                listed = ", ".join(columns)
+                moved = self.connection.exec_driver_sql(
+                    f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {staging} "
+                    "ORDER BY 1 ON CONFLICT DO NOTHING"
+                ).rowcount
+                self.connection.exec_driver_sql(f"DROP TABLE {staging}")
+                if moved != count:
+                    raise ConcurrentUpdateError(
+                        f"{count - moved} new {table} row(s) were stored by someone else "
+                        "while this was written (same external id or code); nothing was "
+                        "written. Try again: they will be found as stored records."
+                    )
+
+
+def _insert_now(
+    uow: UnitOfWork, record_class: type, rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    writer = BulkWriter(uow)
+    ids = writer.add(record_class, rows)
+    writer.finish()
+    return ids
 
 
 def insert_employers(uow: UnitOfWork, employers: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add employers (without their people; see :func:`insert_people`)."""
-    return _insert_recorded(
-        uow, "employer", tables.employers, [new_row(model.Employer, e) for e in employers]
-    )
+    return _insert_now(uow, model.Employer, employers)
 
 
 def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add people at employers (each row names its ``employer_id``)."""
-    rows = [new_row(model.EmployerPerson, p) for p in people]
-    return _insert_recorded(uow, "person", tables.employer_people, rows)
+    return _insert_now(uow, model.EmployerPerson, people)
 
 
 def _status_history(seeker_id: int, row: Mapping[str, Any], closed_on: Any) -> list[dict[str, Any]]:
@@ -154,18 +449,44 @@ def _status_history(seeker_id: int, row: Mapping[str, Any], closed_on: Any) -> l
 def insert_seekers(uow: UnitOfWork, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add job seekers, each with the start of their status history (a row's
     ``closed_on``, when given for a closed job seeker, dates the closing)."""
-    rows = [
-        new_row(model.JobSeeker, {k: v for k, v in s.items() if k != "closed_on"}) for s in seekers
-    ]
-    ids = _insert_recorded(uow, "job-seeker", tables.job_seekers, rows)
-    history = [
-        {**change, "version": 1}
-        for seeker_id, row, given in zip(ids, rows, seekers, strict=True)
-        for change in _status_history(seeker_id, row, given.get("closed_on"))
-    ]
-    if history:
-        with _translated_errors(uow.session):
-            uow.session.execute(sa.insert(tables.seeker_status_changes), history)
+    writer = BulkWriter(uow)
+    ids = add_seekers(writer, seekers)
+    writer.finish()
+    return ids
+
+
+def add_seekers(writer: BulkWriter, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Add job seekers through ``writer``, each with the start of their status history
+    (a row's ``closed_on``, when given for a closed job seeker, dates the closing)."""
+    rows = [{k: v for k, v in s.items() if k != "closed_on"} for s in seekers]
+    ids = writer.add(model.JobSeeker, rows)
+    made = [new_row(model.JobSeeker, row) for row in rows]
+    writer.add_plain(
+        tables.seeker_status_changes,
+        [
+            {**change, "version": 1}
+            for seeker_id, row, given in zip(ids, made, seekers, strict=True)
+            for change in _status_history(seeker_id, row, given.get("closed_on"))
+        ],
+    )
+    return ids
+
+
+def add_visits(
+    writer: BulkWriter, visits: Sequence[Mapping[str, Any]], seeker_ids: Sequence[Sequence[int]]
+) -> list[int]:
+    """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
+    codes = _seeker_codes(writer.uow, {i for seekers in seeker_ids for i in seekers})
+    extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
+    ids = writer.add(model.Visit, visits, history_extra=extra)
+    writer.add_links(
+        tables.visit_seekers,
+        (
+            (visit_id, seeker_id)
+            for visit_id, seekers in zip(ids, seeker_ids, strict=True)
+            for seeker_id in seekers
+        ),
+    )
     return ids
 
 
@@ -173,27 +494,9 @@ def insert_visits(
     uow: UnitOfWork, visits: Sequence[Mapping[str, Any]], seeker_ids: Sequence[Sequence[int]]
 ) -> list[int]:
     """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
-    rows = [new_row(model.Visit, v) for v in visits]
-    ids = _insert(uow, tables.visits, rows)
-    links = [
-        {"visit_id": visit_id, "seeker_id": seeker_id}
-        for visit_id, seekers in zip(ids, seeker_ids, strict=True)
-        for seeker_id in seekers
-    ]
-    if links:
-        with _translated_errors(uow.session):
-            uow.session.execute(sa.insert(tables.visit_seekers), links)
-    codes = _seeker_codes(uow, {i for seekers in seeker_ids for i in seekers})
-    extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
-    history.record_created(uow.session, "visit", ids, rows, extra=extra)
-    return ids
-
-
-def _insert_recorded(
-    uow: UnitOfWork, kind: str, table: sa.Table, rows: Sequence[Mapping[str, Any]]
-) -> list[int]:
-    ids = _insert(uow, table, rows)
-    history.record_created(uow.session, kind, ids, rows)
+    writer = BulkWriter(uow)
+    ids = add_visits(writer, visits, seeker_ids)
+    writer.finish()
     return ids
 
 

@@ -35,10 +35,12 @@ from ips_jobdev._store.batching import chunks
 
 __all__ = [
     "KINDS",
+    "TABLE",
     "HistoryAction",
     "HistoryEntry",
     "HistoryRepository",
     "annotate",
+    "created_rows",
     "default_actor",
     "explained",
     "install",
@@ -58,6 +60,11 @@ KINDS: dict[type, str] = {
     model.ProgramGoal: "goal",
 }
 """The kind of record each mapped class is, as history rows and events name it."""
+
+
+TABLE = tables.change_history
+"""The history's table, for a bulk writer that appends :func:`created_rows` its own way
+(``COPY`` on PostgreSQL): only ever appended to."""
 
 
 class HistoryAction:
@@ -164,6 +171,10 @@ def _plain(value: Any) -> Any:
         return jsonable(value)
     except TypeError:
         return str(value)
+
+
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+"""Types a history field keeps as they are (exactly these: not an enum that is a str)."""
 
 
 def _flat(key: str, value: Any) -> dict[str, Any]:
@@ -298,14 +309,31 @@ def record_created(
 ) -> None:
     """``created`` rows for records a bulk insert wrote (``rows[i]`` is record ``ids[i]``;
     ``extra[i]``, when given, adds fields such as a visit's job seekers)."""
-    if not ids:
-        return
+    history = created_rows(session, kind, ids, rows, extra=extra)
+    if history:
+        session.connection().execute(sa.insert(tables.change_history), history)
+
+
+def created_rows(
+    session: Session,
+    kind: str,
+    ids: Sequence[int],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    extra: Sequence[Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``change_history`` rows (without ids) :func:`record_created` writes, for a bulk
+    writer that writes them its own way."""
     base = _row_base(session)
     history = []
     for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
         after: dict[str, Any] = {}
         for key, value in row.items():
-            if key not in _SKIPPED:
+            if key in _SKIPPED:
+                continue
+            if type(value) in _AS_IS and key != "preferences":
+                after[key] = value  # most fields of a bulk row: no conversion to make
+            else:
                 after.update(_flat(key, value))
         if extra is not None:
             after.update({k: _plain(v) for k, v in extra[index].items()})
@@ -320,7 +348,7 @@ def record_created(
                 "after": after,
             }
         )
-    session.connection().execute(sa.insert(tables.change_history), history)
+    return history
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from ips_jobdev._store.repositories import (
 )
 from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
-from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError
+from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
 
@@ -358,10 +358,17 @@ class _translated_errors:
                 "someone else saved this record since you loaded it; nothing was written. "
                 "Reload and try again."
             ) from exc
-        if isinstance(exc, sa.exc.SQLAlchemyError):
-            with contextlib.suppress(sa.exc.SQLAlchemyError):
-                self.session.rollback()
-            raise _describe(self.session, exc) from exc
+        if not isinstance(exc, sa.exc.SQLAlchemyError):
+            return
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            self.session.rollback()
+        if isinstance(exc, sa.exc.DBAPIError) and not isinstance(
+            exc, sa.exc.IntegrityError | sa.exc.OperationalError
+        ):
+            # any other refusal (a DataError: a NUL byte, a number out of range...): its
+            # text and SQLAlchemy's quote the values sent, which may be a job seeker's
+            raise ValidationError("database", "value", refusal(exc.orig)) from exc
+        raise _describe(self.session, exc) from exc
 
 
 def _describe(session: Session, exc: BaseException) -> IpsJobdevError:
@@ -369,6 +376,14 @@ def _describe(session: Session, exc: BaseException) -> IpsJobdevError:
     bind = session.bind
     place = database.where(bind) if isinstance(bind, sa.Engine) else None
     return database.describe_error(exc, place)
+
+
+def refusal(error: BaseException | None) -> str:
+    """What the database refused, without any value that was sent: the kind of error and
+    its SQLSTATE code (the driver's own text often quotes the value)."""
+    kind = type(error).__name__ if error is not None else "error"
+    code = getattr(error, "sqlstate", None) or getattr(error, "sqlite_errorname", None)
+    return f"the database refused a value ({kind}{f', {code}' if code else ''})"
 
 
 def open_store(

@@ -128,6 +128,7 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
         partial: bool,
         dry_run: bool,
         rejects_path: str | None,
+        force: bool,
         on_duplicate: str,
         as_json: bool,
     ) -> None:
@@ -140,6 +141,7 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
                 dry_run=dry_run,
                 on_duplicate=on_duplicate,
                 rejects_path=Path(rejects_path) if rejects_path else None,
+                replace_rejects=force,
                 progress=progress,
             )
         warn_hook_failures(app, uow, limit=SHOWN_PLUGIN_FAILURES)
@@ -185,8 +187,16 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
         "--rejects",
         "rejects_path",
         metavar="OUT.csv",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write the rejected rows here, with a 'reason' column, to fix and re-import.",
+        type=click.Path(dir_okay=False),
+        help=(
+            "Write the rejected rows here, with a 'reason' column, to fix and re-import "
+            "(a new private file; never through a symbolic link)."
+        ),
+    )(decorated)
+    decorated = click.option(
+        "--force",
+        is_flag=True,
+        help="Replace an existing --rejects file (without it, an existing file is refused).",
     )(decorated)
     decorated = click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")(
         decorated

@@ -1,24 +1,31 @@
-"""What the CSV imports read: column widths, the keys of stored records, snapshots of the
-records a file touches (a query per 500 ids, never one per row)."""
+"""What the CSV imports read: column widths, the keys of the stored records a part of a
+file may match, snapshots of the records a file touches (a few queries per thousand rows,
+never one per row, and never the whole table: an import's memory does not grow with the
+database)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
-from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
 
 __all__ = [
     "column_width",
+    "employer_count",
     "employer_keys",
+    "employer_keys_matching",
+    "employer_references",
     "employer_snapshots",
     "seeker_codes",
+    "seeker_ids_by_code",
     "seeker_snapshots",
     "specialist_codes",
     "visit_keys_between",
@@ -34,18 +41,130 @@ _TABLES = {
 }
 
 
+EmployerKey = tuple[int, "str | None", str, "str | None", "str | None"]
+"""(id, external id, normalized name, ZIP, phone as stored) of a stored employer."""
+
+
 def column_width(table: str, column: str) -> int | None:
     """The declared length of a string column (``None`` for unlimited text)."""
     return getattr(_TABLES[table].c[column].type, "length", None)
 
 
-def employer_keys(
-    uow: UnitOfWork,
-) -> Iterator[tuple[int, str | None, str, str | None, PhoneNumber | None]]:
-    """(id, external id, normalized name, ZIP, phone) of every stored employer, one query."""
+def employer_keys(uow: UnitOfWork) -> Iterator[EmployerKey]:
+    """(id, external id, normalized name, ZIP, phone as stored) of every stored employer,
+    in one query (read as it streams)."""
+    statement = sa.select(*_employer_key_columns()).execution_options(yield_per=5000)
+    for row in uow.session.execute(statement):
+        yield row[0], row[1], row[2], row[3], row[4]
+
+
+def employer_count(uow: UnitOfWork) -> int:
+    """How many employers are stored."""
+    return uow.session.scalar(sa.select(sa.func.count()).select_from(tables.employers)) or 0
+
+
+def _postgres(uow: UnitOfWork) -> bool:
+    return uow.session.get_bind().dialect.name == "postgresql"
+
+
+def _one_of(uow: UnitOfWork, column: Any, values: list[Any], item: Any) -> Any:
+    """``column IN values`` with all the values in ONE parameter (a JSON array on SQLite,
+    an array on PostgreSQL): the statement stays the same for any number of values, so it
+    is compiled once, and the column's index is used."""
+    if _postgres(uow):
+        return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(item)))
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(values), type_=sa.String))
+    return column.in_(sa.select(listed.table_valued("value").c.value))
+
+
+def _pairs_of(uow: UnitOfWork, first: Any, second: Any, pairs: list[tuple[str, str]]) -> Any:
+    """``(first, second) IN pairs``, with the first column's index used."""
+    firsts = sorted({a for a, _ in pairs})
+    if _postgres(uow):
+        texts = postgresql.ARRAY(sa.String)
+        unnested = (
+            sa.func.unnest(
+                sa.bindparam(None, [a for a, _ in pairs], type_=texts),
+                sa.bindparam(None, [b for _, b in pairs], type_=texts),
+            )
+            .table_valued("a", "b")
+            .render_derived()
+        )
+        matched = sa.tuple_(first, second).in_(sa.select(unnested.c.a, unnested.c.b))
+        return sa.and_(_one_of(uow, first, firsts, sa.String), matched)
+    listed = sa.func.json_each(sa.bindparam(None, json.dumps(pairs), type_=sa.String)).table_valued(
+        "value"
+    )
+    value = listed.c.value
+    matched = sa.tuple_(first, second).in_(
+        sa.select(sa.func.json_extract(value, "$[0]"), sa.func.json_extract(value, "$[1]"))
+    )
+    return sa.and_(_one_of(uow, first, firsts, sa.String), matched)
+
+
+def _employer_key_columns() -> tuple[Any, ...]:
     e = tables.employers.c
-    for row in uow.session.execute(sa.select(e.id, e.external_id, e.name_key, e.zip, e.phone)):
-        yield row.id, row.external_id, row.name_key, row.zip, row.phone
+    # the phone as its stored text: compared with rows' keys, never parsed back
+    return (e.id, e.external_id, e.name_key, e.zip, sa.type_coerce(e.phone, sa.String))
+
+
+def _employer_keys(uow: UnitOfWork, condition: Any, found: dict[int, EmployerKey]) -> None:
+    for row in uow.session.execute(sa.select(*_employer_key_columns()).where(condition)):
+        found[row[0]] = (row[0], row[1], row[2], row[3], row[4])
+
+
+def employer_keys_matching(
+    uow: UnitOfWork,
+    *,
+    external_ids: Iterable[str] = (),
+    name_keys: Iterable[str] = (),
+    names_in_zips: Iterable[tuple[str, str]] = (),
+    phones: Iterable[str] = (),
+) -> dict[int, EmployerKey]:
+    """The keys of stored employers with one of these external ids, normalized names,
+    (normalized name, 5-digit ZIP or ``""`` for none) pairs, or phones (as stored:
+    ``+16085550101;ext=12``), by id: a few queries, whatever the number of values."""
+    e = tables.employers.c
+    found: dict[int, EmployerKey] = {}
+    lists: list[tuple[Any, list[Any]]] = [
+        (e.external_id, sorted(set(external_ids))),
+        (e.name_key, sorted(set(name_keys))),
+        (sa.type_coerce(e.phone, sa.String), sorted(set(phones))),
+    ]
+    for column, values in lists:
+        if values:
+            _employer_keys(uow, _one_of(uow, column, values, sa.String), found)
+    pairs = sorted(set(names_in_zips))
+    if pairs:
+        zip5 = sa.func.coalesce(sa.func.substr(e.zip, 1, 5), "")
+        _employer_keys(uow, _pairs_of(uow, e.name_key, zip5, pairs), found)
+    return found
+
+
+def employer_references(
+    uow: UnitOfWork,
+    *,
+    ids: Iterable[int] = (),
+    external_ids: Iterable[str] = (),
+    name_keys: Iterable[str] = (),
+) -> dict[int, EmployerKey]:
+    """The keys of stored employers named by id, external id or normalized name, by id."""
+    found = employer_keys_matching(uow, external_ids=external_ids, name_keys=name_keys)
+    wanted = sorted(set(ids))
+    if wanted:
+        _employer_keys(uow, _one_of(uow, tables.employers.c.id, wanted, sa.Integer), found)
+    return found
+
+
+def seeker_ids_by_code(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, int]:
+    """Job seekers' ids by lower-case code, for these codes (in any case)."""
+    s = tables.job_seekers.c
+    wanted = sorted({code.lower() for code in codes})
+    if not wanted:
+        return {}
+    condition = _one_of(uow, sa.func.lower(s.code), wanted, sa.String)
+    statement = sa.select(s.id, s.code).where(condition)
+    return {code.lower(): record_id for record_id, code in uow.session.execute(statement)}
 
 
 def specialist_codes(uow: UnitOfWork) -> dict[str, int]:
