@@ -76,7 +76,7 @@ def test_a_dry_run_prints_what_would_be_sent_as_json_and_writes_nothing(
     document = json.loads(result.output)
     assert document["dry_run"] is True
     assert document["counts"] == {"create": 14}
-    assert document["options"] == {"out": str(out), "bom": True}
+    assert document["options"] == {"out": str(out), "bom": True, "force": False}
     assert {item["record"]["kind"] for item in document["items"]} == {
         "employer",
         "person",
@@ -95,8 +95,9 @@ def test_since_and_show_seekers_narrow_and_loosen_a_calendar(cli_db: str, tmp_pa
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["counts"] == {"created": 3}
     everything = cli(
-        "--db", cli_db, "export", "ics", "-s", "ab", "--out", str(out), "--show-seekers", "name"
-    )
+        "--db", cli_db, "export", "ics", "-s", "ab", "--out", str(out), "--show-seekers", "name",
+        "--verbose",
+    )  # fmt: skip
     assert "Maria Example" in everything.output
 
 
