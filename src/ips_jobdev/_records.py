@@ -308,7 +308,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if attrs.has(cls):
-        return {name: _plain(getattr(value, name)) for name in _field_names(cls)}
+        out: dict[str, Any] = {}
+        for name in _field_names(cls):
+            field = getattr(value, name)
+            # most fields are scalars: no call for them (fingerprints run over every record)
+            out[name] = field if type(field) in _SCALARS else _plain(field)
+        return out
     raise TypeError(f"cannot turn {cls.__name__} into a plain value")
 
 

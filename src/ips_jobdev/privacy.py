@@ -31,6 +31,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
@@ -47,12 +48,13 @@ from ips_jobdev._records import (
     SeekerRef,
     VisitRecord,
 )
-from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import ContactMode, Disclosure, VisitPurpose, VisitStatus
 
 __all__ = [
     "Audience",
     "PrivacySettings",
     "SeekerLabel",
+    "VisitFacts",
     "allowed_kinds",
     "employer_record",
     "fit_note_record",
@@ -191,16 +193,65 @@ def seeker_ref(seeker: model.JobSeeker) -> SeekerRef:
     )
 
 
+class VisitFacts(Protocol):
+    """What a visit record is made of: a :class:`~ips_jobdev._model.Visit`, or the same
+    columns read without the ORM (exports of many visits read them so)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def employer_id(self) -> int: ...
+
+    @property
+    def at(self) -> dt.datetime: ...
+
+    @property
+    def ends_at(self) -> dt.datetime: ...
+
+    @property
+    def mode(self) -> ContactMode: ...
+
+    @property
+    def purpose(self) -> VisitPurpose: ...
+
+    @property
+    def status(self) -> VisitStatus: ...
+
+    @property
+    def seeker_present(self) -> bool: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def outcome(self) -> str | None: ...
+
+    @property
+    def next_step(self) -> str | None: ...
+
+
 def visit_record(
-    visit: model.Visit,
+    visit: VisitFacts,
     *,
     employer: model.Employer,
     specialist: model.Specialist,
     person: model.EmployerPerson | None = None,
+    seekers: Iterable[model.JobSeeker] | None = None,
+    audience: Audience = Audience.TEAM,
+    settings: PrivacySettings | None = None,
 ) -> VisitRecord:
-    """A visit as the team sees it, with the employer's and the person's details."""
+    """A visit as the team sees it, with the employer's and the person's details.
+
+    ``seekers`` are the visit's job seekers (default: ``visit.seekers``, for a
+    :class:`~ips_jobdev._model.Visit`). With another ``audience``, the record that audience
+    receives: the same as ``redact(visit_record(...), audience, settings)``, made in one
+    step (exports of many visits save the team wording they would throw away).
+    """
     assert visit.id is not None, "save the visit before exporting it"
-    seekers = tuple(seeker_ref(s) for s in visit.seekers)
+    if seekers is None:
+        seekers = visit.seekers  # type: ignore[attr-defined]
+        assert seekers is not None
     draft = VisitRecord(
         id=visit.id,
         employer_id=visit.employer_id,
@@ -222,12 +273,15 @@ def visit_record(
         person_name=person.name if person is not None else None,
         person_title=person.title if person is not None else None,
         person_phone=_phone(person.phone) if person is not None else None,
-        seekers=seekers,
+        seekers=tuple(seeker_ref(s) for s in seekers),
         seeker_present=visit.seeker_present,
         reason=visit.reason,
         outcome=visit.outcome,
         next_step=visit.next_step,
     )
+    if audience is not Audience.TEAM:
+        # redaction words the record for its audience from these fields
+        return _redact_visit(draft, Audience(audience), settings or PrivacySettings())
     return _worded(draft, Audience.TEAM)
 
 
@@ -292,18 +346,31 @@ def scrub_names(text: str | None, replacements: Iterable[tuple[str, str]]) -> st
     """
     if text is None:
         return None
+    pairs, pattern = _name_pattern(tuple(replacements))
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(
+    replacements: tuple[tuple[str, str], ...],
+) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    """The names to replace (casefolded) with their labels, and one pattern matching any
+    of them; kept for the next visit with the same job seekers (compiling is the slow part).
+    """
     pairs: dict[str, str] = {}
     for name, label in replacements:
         for part in (name.strip(), *re.split(r"[\s\-]+", name)):
             if len(part) >= 2:
                 pairs.setdefault(part.casefold(), label)
     if not pairs:
-        return text
+        return pairs, None
     names = sorted(pairs, key=len, reverse=True)
     pattern = re.compile(
         r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
     )
-    return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
+    return pairs, pattern
 
 
 def _for_calendar(seeker: SeekerRef, settings: PrivacySettings) -> SeekerRef:

@@ -278,7 +278,8 @@ def _batches(
         for change in step.changes:
             current.changes.append(change)
             key = (change.record_kind, change.local_id)
-            current.pending[key] = step.pending[key]
+            if key in step.pending:  # all but unchanged records given as their payloads
+                current.pending[key] = step.pending[key]
             if size is not None and len(current.changes) >= size:
                 yield current
                 current = _Batch()

@@ -19,6 +19,7 @@ from ips_jobdev import _model as model
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, ExportRecord, RecordKind, VisitRecord
 from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import sync as sync_queries
 
 __all__ = ["RecordSource", "Selection", "gather", "start_of", "visit_records"]
 
@@ -176,6 +177,7 @@ class RecordSource:
         self.keep = keep
         self._employers: dict[int, model.Employer] = {}
         self._specialists: dict[int, model.Specialist] = {}
+        self._seekers: dict[int, model.JobSeeker] = {}
 
     def employers(self, ids: Iterable[int]) -> dict[int, model.Employer]:
         """These employers (with their people), from what was read before or the store."""
@@ -200,6 +202,8 @@ class RecordSource:
         id (ids no longer stored are left out)."""
         if not ids or kind not in privacy.allowed_kinds(self.audience):
             return {}
+        if kind is RecordKind.VISIT:
+            return self._visits(ids)
         team = self._team_records(kind, ids)
         out: dict[int, ExportRecord] = {}
         for record in team:
@@ -220,10 +224,40 @@ class RecordSource:
                 for p in people
                 if p.employer_id in employers
             ]
-        if kind is RecordKind.VISIT:
-            visits = list(uow.visits.by_ids(ids).values())
-            employers = self.employers(v.employer_id for v in visits)
-            specialists = self.specialists(v.specialist_id for v in visits)
-            return list(visit_records(uow, visits, employers=employers, specialists=specialists))
         notes = list(uow.fit_notes.by_ids(ids).values())
         return _note_records(uow, notes, self)
+
+    def seekers(self, ids: Iterable[int]) -> dict[int, model.JobSeeker]:
+        """These job seekers, from what was read before or the store."""
+        wanted = set(ids)
+        missing = wanted - self._seekers.keys()
+        if missing:
+            if len(self._seekers) + len(missing) > self.keep:
+                self._seekers = {}
+            self._seekers.update(self.uow.seekers.by_ids(missing))
+        return {i: self._seekers[i] for i in wanted if i in self._seekers}
+
+    def _visits(self, ids: Sequence[int]) -> dict[int, ExportRecord]:
+        """Visits for the audience, made in one step from their rows (no ORM objects for
+        the visits themselves; employers, specialists and job seekers are kept)."""
+        rows = sync_queries.visit_rows(self.uow, ids)
+        employers = self.employers(r.employer_id for r in rows)
+        specialists = self.specialists(r.specialist_id for r in rows)
+        seekers = self.seekers(i for r in rows for i in r.seeker_ids)
+        out: dict[int, ExportRecord] = {}
+        for row in rows:
+            employer = employers.get(row.employer_id)
+            specialist = specialists.get(row.specialist_id)
+            if employer is None or specialist is None:
+                continue  # removed since the row was read: gone next time
+            person = next((p for p in employer.people if p.id == row.person_id), None)
+            out[row.id] = privacy.visit_record(
+                row,
+                employer=employer,
+                specialist=specialist,
+                person=person,
+                seekers=[seekers[i] for i in row.seeker_ids if i in seekers],
+                audience=self.audience,
+                settings=self.settings,
+            )
+        return out

@@ -115,7 +115,6 @@ class Planner:
         self.snapshot = adapter.capabilities.snapshot
         self.by_start = adapter.capabilities.visits_by_start
         self.reuse = reuse_payloads and adapter.capabilities.payloads
-        self.keeps_payloads = adapter.capabilities.payloads
         wanted = set(adapter.record_kinds) & privacy.allowed_kinds(adapter.audience)
         self.kinds = [kind for kind in KIND_ORDER if kind in wanted]
         self.deletable = [kind for kind in reversed(KIND_ORDER) if kind in adapter.record_kinds]
@@ -125,15 +124,18 @@ class Planner:
     def steps(self) -> Iterator[Step]:
         """The plan, a chunk at a time: records of each kind in order, then deletions."""
         for kind in self.kinds:
-            ids = queries.candidate_ids(
+            selected = queries.candidate_ids(
                 self.uow,
                 self.scope,
                 kind,
                 changed_only=not self.snapshot,
                 by_start=self.by_start,
+                payloads=self.reuse,
             )
-            for chunk in _slices(ids, CHUNK):
-                yield self._step(kind, chunk)
+            for start in range(0, len(selected), CHUNK):
+                ids = selected.ids[start : start + CHUNK]
+                kept = selected.kept[start : start + CHUNK]
+                yield self._step(kind, ids, kept)
         for kind in self.deletable:
             step = Step()
             for row in queries.gone_rows(self.uow, self.scope, kind):
@@ -144,49 +146,38 @@ class Planner:
             if step.changes:
                 yield step
 
-    def _reusable(self, candidate: Candidate) -> bool:
-        row = candidate.row
-        return (
-            self.reuse
-            and row is not None
-            and not candidate.moved
-            and row.payload is not None
-            and row.sent
-            and not row.deleted
-        )
-
-    def _step(self, kind: RecordKind, ids: Sequence[int]) -> Step:
-        found = queries.candidates(self.uow, self.scope, kind, ids, payloads=self.keeps_payloads)
+    def _step(self, kind: RecordKind, ids: Sequence[int], kept: bytearray) -> Step:
         step = Step()
-        reusable = {c.local_id for c in found if self._reusable(c)}
+        moved = [i for i, flag in zip(ids, kept, strict=True) if not flag]
+        found = {
+            c.local_id: c
+            for c in queries.candidates(self.uow, self.scope, kind, moved, payloads=self.reuse)
+        }
+        reused = [i for i, flag in zip(ids, kept, strict=True) if flag]
+        rows = queries.kept_rows(self.uow, self.scope, kind, reused) if reused else {}
         # an adapter that sends only changes skips records whose basis did not move (one
         # changed by someone else between the two queries is looked at next time)
-        wanted = [
-            c.local_id for c in found if c.local_id not in reusable and (self.snapshot or c.moved)
-        ]
+        wanted = [c.local_id for c in found.values() if self.snapshot or c.moved]
         records = self.source.records(kind, wanted)
-        for candidate in found:
-            if candidate.local_id in reusable:
-                self._reuse(step, candidate)
-            elif candidate.local_id in records:
-                self._compare(step, candidate, records[candidate.local_id])
+        for local_id in ids:
+            if local_id in rows:
+                self._reuse(step, kind, local_id, rows[local_id])
+            elif local_id in records:
+                self._compare(step, found[local_id], records[local_id])
         return step
 
-    def _reuse(self, step: Step, candidate: Candidate) -> None:
-        row = candidate.row
-        assert row is not None
+    def _reuse(self, step: Step, kind: RecordKind, local_id: int, row: SyncRow) -> None:
         change = Change(
             ChangeKind.UNCHANGED,
             None,
-            record_kind=candidate.kind,
-            local_id=candidate.local_id,
+            record_kind=kind,
+            local_id=local_id,
             remote_id=row.remote_id,
             sequence=row.sequence,
             last_sent_at=row.sent_at,
             payload=row.payload,
         )
         step.changes.append(change)
-        step.pending[(candidate.kind, candidate.local_id)] = Pending(candidate.basis, known=True)
 
     def _compare(self, step: Step, candidate: Candidate, record: Any) -> None:
         row = candidate.row

@@ -23,6 +23,7 @@ SQLite id used again for a new row is never taken for the old one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from array import array
 from collections.abc import Sequence
 from typing import Any
@@ -34,8 +35,19 @@ from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
 from ips_jobdev._store.sync_state import SyncRow, row_from_mapping
 from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 
-__all__ = ["Candidate", "Scope", "candidate_ids", "candidates", "gone_rows"]
+__all__ = [
+    "Candidate",
+    "Scope",
+    "Selected",
+    "VisitRow",
+    "candidate_ids",
+    "candidates",
+    "gone_rows",
+    "kept_rows",
+    "visit_rows",
+]
 
 
 @attrs.frozen(slots=True)
@@ -168,6 +180,7 @@ _SHAPES = {
 }
 
 
+@functools.cache
 def _shape(kind: RecordKind) -> _Shape:
     return _SHAPES[kind]()
 
@@ -204,6 +217,18 @@ def _full_basis(shape: _Shape, scope: Scope) -> Any:
     return sa.literal(scope.context + "|", sa.String) + shape.basis
 
 
+@attrs.frozen
+class Selected:
+    """The records in scope, in order, and which of them are *kept*: unchanged since the
+    target last received them, with the payload it rendered then (only when asked)."""
+
+    ids: array[int]
+    kept: bytearray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def candidate_ids(
     uow: UnitOfWork,
     scope: Scope,
@@ -211,37 +236,77 @@ def candidate_ids(
     *,
     changed_only: bool,
     by_start: bool = False,
-) -> array[int]:
+    payloads: bool = False,
+) -> Selected:
     """The local ids of the ``kind`` records in scope, by id (visits by start time, then id,
-    with ``by_start``).
+    with ``by_start``), in one query.
 
     With ``changed_only``, only the records whose basis moved since the target last looked
     at them, or that it never looked at: the comparison runs in the database, so an export
-    after which nothing changed reads no record at all.
+    after which nothing changed reads no record at all. Otherwise every record, and with
+    ``payloads`` a flag for each that is kept (read its row with :func:`kept_rows`).
     """
     shape = _shape(kind)
     id_column = shape.table.c.id
-    statement = sa.select(id_column).select_from(shape.source)
+    ss, condition = _sync_join(kind, scope, id_column)
+    same = ss.c.basis == _full_basis(shape, scope)
+    source = shape.source.outerjoin(ss, condition)
     if changed_only:
-        ss, condition = _sync_join(kind, scope, id_column)
-        statement = (
-            sa.select(id_column)
-            .select_from(shape.source.outerjoin(ss, condition))
-            .where(
-                sa.or_(
-                    ss.c.id.is_(None),
-                    ss.c.basis.is_(None),
-                    ss.c.basis != _full_basis(shape, scope),
-                )
-            )
+        moved = sa.or_(ss.c.id.is_(None), ss.c.basis.is_(None), ~same)
+        statement = sa.select(id_column, sa.literal(0)).select_from(source).where(moved)
+    elif payloads:
+        kept = sa.and_(
+            same, ss.c.payload.is_not(None), ss.c.sequence >= 0, ss.c.deleted == sa.false()
         )
+        flag = sa.case((kept, 1), else_=0)
+        statement = sa.select(id_column, flag).select_from(source)
+    else:
+        statement = sa.select(id_column, sa.literal(0)).select_from(shape.table)
     statement = _in_scope(statement, kind, scope)
     if by_start and kind is RecordKind.VISIT:
         statement = statement.order_by(tables.visits.c.at, id_column)
     else:
         statement = statement.order_by(id_column)
-    # an array of ids: 8 bytes each, so even a million records stay small
-    return array("q", uow.session.scalars(statement))
+    # an array of ids (8 bytes each) and a byte per flag: a million records stay small
+    ids: array[int] = array("q")
+    flags = bytearray()
+    result = uow.session.execute(statement)
+    while rows := result.fetchmany(10_000):
+        ids.extend(row[0] for row in rows)
+        flags.extend(1 if row[1] else 0 for row in rows)
+    return Selected(ids, flags)
+
+
+def kept_rows(
+    uow: UnitOfWork, scope: Scope, kind: RecordKind, ids: Sequence[int]
+) -> dict[int, SyncRow]:
+    """The sync rows of these records (at most a few hundred), with their payloads."""
+    if not ids:
+        return {}
+    c = tables.sync_state.c
+    statement = sa.select(
+        c.local_id, c.remote_id, c.fingerprint, c.sequence, c.deleted, c.sent_at, c.basis, c.payload
+    ).where(
+        c.adapter == scope.adapter,
+        c.target == scope.target,
+        c.record_kind == kind.value,
+        c.local_id.in_(list(ids)),
+    )
+    out: dict[int, SyncRow] = {}
+    for (
+        local_id,
+        remote_id,
+        fingerprint,
+        sequence,
+        deleted,
+        sent_at,
+        basis,
+        payload,
+    ) in uow.session.execute(statement).all():
+        out[local_id] = SyncRow(
+            kind, local_id, remote_id, fingerprint, sequence, bool(deleted), sent_at, basis, payload
+        )
+    return out
 
 
 _ROW_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at", "basis")
@@ -301,3 +366,73 @@ def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
         .order_by(c.local_id)
     )
     return [row_from_mapping(kind, row) for row in uow.session.execute(statement).mappings()]
+
+
+@attrs.frozen(slots=True)
+class VisitRow:
+    """A visit's own columns and its job seekers' ids (by program code), read without the
+    ORM: what :func:`ips_jobdev.privacy.visit_record` needs besides the rows it refers to."""
+
+    id: int
+    employer_id: int
+    specialist_id: int
+    person_id: int | None
+    at: dt.datetime
+    duration_minutes: int
+    mode: ContactMode
+    purpose: VisitPurpose
+    status: VisitStatus
+    seeker_present: bool
+    reason: str | None
+    outcome: str | None
+    next_step: str | None
+    seeker_ids: tuple[int, ...]
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the visit is planned to end."""
+        return self.at + dt.timedelta(minutes=self.duration_minutes)
+
+
+_VISIT_COLUMNS = (
+    "id",
+    "employer_id",
+    "specialist_id",
+    "person_id",
+    "at",
+    "duration_minutes",
+    "mode",
+    "purpose",
+    "status",
+    "seeker_present",
+    "reason",
+    "outcome",
+    "next_step",
+)
+
+
+def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
+    """The visits with these ids (at most a few hundred), in id order; two queries."""
+    if not ids:
+        return []
+    v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
+    wanted = list(ids)
+    seekers: dict[int, list[int]] = {}
+    pairs = (
+        sa.select(vs.c.visit_id, vs.c.seeker_id)
+        .join(js, js.c.id == vs.c.seeker_id)
+        .where(vs.c.visit_id.in_(wanted))
+        .order_by(vs.c.visit_id, js.c.code)
+    )
+    for visit_id, seeker_id in uow.session.execute(pairs):
+        seekers.setdefault(visit_id, []).append(seeker_id)
+    statement = (
+        sa.select(*(v.c[name] for name in _VISIT_COLUMNS))
+        .where(v.c.id.in_(wanted))
+        .order_by(v.c.id)
+    )
+    out: list[VisitRow] = []
+    for row in uow.session.execute(statement):
+        values = tuple(row)
+        out.append(VisitRow(*values, seeker_ids=tuple(seekers.get(values[0], ()))))  # type: ignore[misc]
+    return out
