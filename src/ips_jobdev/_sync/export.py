@@ -358,7 +358,9 @@ def _save(
                 keep = result.payload is None
                 refresh.append(Refresh(*key, known.basis, result.payload, keep_payload=keep))
             continue
-        row = arrival_row(change, result, basis=known.basis, sent_at=run.started)
+        row = arrival_row(
+            change, result, basis=known.basis, sent_at=run.started, fingerprint=known.fingerprint
+        )
         (changed if known.known else new).append(row)
     state = uow.sync_state
     state.save(run.adapter.name, run.target, new=new, changed=changed)

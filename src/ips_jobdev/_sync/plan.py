@@ -68,10 +68,12 @@ def context_of(
 
 @attrs.frozen(slots=True)
 class Pending:
-    """What is known of a change's record while it is out at the adapter."""
+    """What is known of a change's record while it is out at the adapter: its basis when
+    read, whether the store has a row for it, and its fingerprint (when computed)."""
 
     basis: str | None
     known: bool
+    fingerprint: str | None = None
 
 
 @attrs.define
@@ -153,7 +155,7 @@ class Planner:
             c.local_id: c
             for c in queries.candidates(self.uow, self.scope, kind, moved, payloads=self.reuse)
         }
-        reused = [i for i, flag in zip(ids, kept, strict=True) if flag]
+        reused = [i for i, flag in zip(ids, kept, strict=True) if flag == queries.KEPT]
         rows = queries.kept_rows(self.uow, self.scope, kind, reused) if reused else {}
         # an adapter that sends only changes skips records whose basis did not move (one
         # changed by someone else between the two queries is looked at next time)
@@ -182,7 +184,8 @@ class Planner:
     def _compare(self, step: Step, candidate: Candidate, record: Any) -> None:
         row = candidate.row
         sent = row if row is not None and row.sent else None
-        change = change_for(record, sent, snapshot=self.snapshot)
+        fingerprint = record.fingerprint
+        change = change_for(record, sent, snapshot=self.snapshot, fingerprint=fingerprint)
         key = (candidate.kind, candidate.local_id)
         if change is None:
             self._remember(step, candidate)
@@ -190,7 +193,7 @@ class Planner:
         if row is not None and row.payload is not None and self._same_context(row):
             change = attrs.evolve(change, payload=row.payload)
         step.changes.append(change)
-        step.pending[key] = Pending(candidate.basis, known=row is not None)
+        step.pending[key] = Pending(candidate.basis, known=row is not None, fingerprint=fingerprint)
 
     def _same_context(self, row: SyncRow) -> bool:
         return row.basis is not None and row.basis.startswith(self.scope.context + "|")

@@ -49,13 +49,17 @@ def arrival_row(
     *,
     basis: str | None,
     sent_at: dt.datetime,
+    fingerprint: str | None = None,
 ) -> SyncRow:
-    """The row to store for a record that arrived (or was deleted) at the target."""
+    """The row to store for a record that arrived (or was deleted) at the target
+    (``fingerprint``: the record's, when already computed)."""
+    if fingerprint is None:
+        fingerprint = change.record.fingerprint if change.record is not None else ""
     return SyncRow(
         record_kind=change.record_kind,
         local_id=change.local_id,
         remote_id=result.remote_id,
-        fingerprint=change.record.fingerprint if change.record is not None else "",
+        fingerprint=fingerprint,
         sequence=change.sequence,
         deleted=result.outcome is Outcome.DELETED,
         sent_at=sent_at,
@@ -71,9 +75,16 @@ def _is_cancelled(record: ExportRecord) -> bool:
     return record.kind is RecordKind.VISIT and record.cancelled  # type: ignore[union-attr]
 
 
-def change_for(record: ExportRecord, row: SyncRow | None, *, snapshot: bool) -> Change | None:
+def change_for(
+    record: ExportRecord,
+    row: SyncRow | None,
+    *,
+    snapshot: bool,
+    fingerprint: str | None = None,
+) -> Change | None:
     """The change one record needs, given what the target last received of it (``None``:
-    never sent; a row that stands for a record never sent counts as none)."""
+    never sent; a row that stands for a record never sent counts as none).
+    ``fingerprint`` is the record's, when already computed."""
     cancelled = _is_cancelled(record)
     if row is not None and not row.sent:
         row = None
@@ -85,7 +96,7 @@ def change_for(record: ExportRecord, row: SyncRow | None, *, snapshot: bool) -> 
         if cancelled:
             return None
         return Change(ChangeKind.CREATE, record, sequence=row.sequence + 1, **common)
-    if record.fingerprint == row.fingerprint:
+    if (fingerprint if fingerprint is not None else record.fingerprint) == row.fingerprint:
         if not snapshot:
             return None
         return Change(ChangeKind.UNCHANGED, record, sequence=row.sequence, **common)

@@ -38,6 +38,8 @@ from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 
 __all__ = [
+    "KEPT",
+    "SKIPPED",
     "Candidate",
     "Scope",
     "Selected",
@@ -217,10 +219,18 @@ def _full_basis(shape: _Shape, scope: Scope) -> Any:
     return sa.literal(scope.context + "|", sa.String) + shape.basis
 
 
+KEPT = 1
+"""A record unchanged since the target received it, with the payload rendered then."""
+
+SKIPPED = 2
+"""A record unchanged since it was looked at, which the target does not have (a visit
+cancelled before it was ever sent): nothing to send, nothing to read."""
+
+
 @attrs.frozen
 class Selected:
-    """The records in scope, in order, and which of them are *kept*: unchanged since the
-    target last received them, with the payload it rendered then (only when asked)."""
+    """The records in scope, in order, and (only when asked for payloads) a flag for each:
+    :data:`KEPT`, :data:`SKIPPED`, or 0 (read it)."""
 
     ids: array[int]
     kept: bytearray
@@ -244,7 +254,8 @@ def candidate_ids(
     With ``changed_only``, only the records whose basis moved since the target last looked
     at them, or that it never looked at: the comparison runs in the database, so an export
     after which nothing changed reads no record at all. Otherwise every record, and with
-    ``payloads`` a flag for each that is kept (read its row with :func:`kept_rows`).
+    ``payloads`` a flag for each that is kept (read its row with :func:`kept_rows`) or
+    skipped.
     """
     shape = _shape(kind)
     id_column = shape.table.c.id
@@ -255,10 +266,12 @@ def candidate_ids(
         moved = sa.or_(ss.c.id.is_(None), ss.c.basis.is_(None), ~same)
         statement = sa.select(id_column, sa.literal(0)).select_from(source).where(moved)
     elif payloads:
-        kept = sa.and_(
-            same, ss.c.payload.is_not(None), ss.c.sequence >= 0, ss.c.deleted == sa.false()
+        away = sa.or_(ss.c.sequence < 0, ss.c.deleted == sa.true())
+        flag = sa.case(
+            (sa.and_(same, away), SKIPPED),
+            (sa.and_(same, ss.c.payload.is_not(None)), KEPT),
+            else_=0,
         )
-        flag = sa.case((kept, 1), else_=0)
         statement = sa.select(id_column, flag).select_from(source)
     else:
         statement = sa.select(id_column, sa.literal(0)).select_from(shape.table)
@@ -273,7 +286,7 @@ def candidate_ids(
     result = uow.session.execute(statement)
     while rows := result.fetchmany(10_000):
         ids.extend(row[0] for row in rows)
-        flags.extend(1 if row[1] else 0 for row in rows)
+        flags.extend(row[1] or 0 for row in rows)
     return Selected(ids, flags)
 
 
