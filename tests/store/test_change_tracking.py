@@ -9,7 +9,6 @@ library and check, on SQLite and PostgreSQL, which records the next export reads
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -65,7 +64,7 @@ def loaded(db: Database) -> std.StandardRecords:
 
 
 @pytest.fixture
-def gathered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def gathered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The keys of the records each export gathers (the real method, watched)."""
     seen: list[str] = []
     real = RecordSource.records
@@ -75,7 +74,7 @@ def gathered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return real(self, kind, ids)
 
     monkeypatch.setattr(RecordSource, "records", watched)
-    yield seen
+    return seen
 
 
 def run(db: Database, adapter: Adapter | type[Adapter], seen: list[str], **kw: Any) -> ExportReport:
