@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from ips_jobdev import _plugins as plugins
+from ips_jobdev.adapters.ics import IcsAdapter
 from ips_jobdev.cli import main
 from ips_jobdev.testing import records as std
 
@@ -117,3 +119,75 @@ def test_mistakes_are_one_line_errors_with_exit_code_1(
     result = cli("--db", cli_db, *args)
     assert result.exit_code == 1
     assert message in result.output
+
+
+def lines(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+def test_an_unwritable_path_is_one_line_and_nothing_is_read(cli_db: str, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "visits.ics"
+    result = cli("--db", cli_db, "export", "ics", "--out", str(out))
+    assert result.exit_code == 1
+    assert lines(result) == [f"Error: ics: cannot write {out}: Not a directory"]
+
+
+def test_a_first_export_prints_the_counts_and_verbose_lists_every_record(
+    cli_db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "county"
+    first = cli("--db", cli_db, "export", "csv", "--out", str(out))
+    assert first.exit_code == 0, first.output
+    assert lines(first) == [
+        f"csv -> {out} (audience team)",
+        "Sent: 14 change(s). Records: 14 created.",
+    ]
+    listed = cli("--db", cli_db, "export", "csv", "--out", str(tmp_path / "other"), "--verbose")
+    assert all(f"visit-{n} " in listed.output for n in (1, 2, 3, 4, 5, 6, 8))
+    assert "employer-1" in listed.output
+
+
+def test_failures_are_summarised_by_reason_and_verbose_lists_each(
+    cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: IcsAdapter, change: Any, stamp: Any) -> Any:
+        raise ValueError("no VTIMEZONE for this zone")
+
+    monkeypatch.setattr(IcsAdapter, "build_event", refuse)
+    out = tmp_path / "ab.ics"
+    result = cli("--db", cli_db, "export", "ics", "-s", "ab", "--out", str(out))
+    assert result.exit_code == 1
+    [failed] = [line for line in lines(result) if line.startswith("Failed")]
+    summary, _, first = failed.partition(" (first: ")
+    assert summary == "Failed: 6 record(s): ValueError: no VTIMEZONE for this zone"
+    assert len(first.split(", ")) == 5, "the first few records, not all"
+    assert "Sent: 6 change(s). Records: 6 failed." in result.output
+    assert "--verbose" in lines(result)[-1]
+    verbose = cli("--db", cli_db, "export", "ics", "-s", "ab", "--out", str(out), "--verbose")
+    each = [line for line in lines(verbose) if line.startswith("Failed: visit-")]
+    assert len(each) == 6
+
+
+def test_a_file_ips_jobdev_did_not_write_needs_force_and_a_link_is_refused(
+    cli_db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "notes.ics"
+    out.write_text("my own notes\n", encoding="utf-8")
+    refused = cli("--db", cli_db, "export", "ics", "--out", str(out))
+    assert refused.exit_code == 1
+    assert lines(refused) == [
+        f"Error: ics: {out} already exists and was not written by ips-jobdev; use --force to "
+        "replace it"
+    ]
+    assert out.read_text(encoding="utf-8") == "my own notes\n"
+    forced = cli("--db", cli_db, "export", "ics", "--out", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert out.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    again = cli("--db", cli_db, "export", "ics", "--out", str(out))
+    assert again.exit_code == 0, "its own file is replaced without --force"
+    link = tmp_path / "link.ics"
+    link.symlink_to(out)
+    linked = cli("--db", cli_db, "export", "ics", "--out", str(link), "--force")
+    assert linked.exit_code == 1
+    assert "is a symbolic link; refusing to write through it" in linked.output

@@ -73,12 +73,16 @@ def _failures(app: App, report: ExportReport, *, verbose: bool) -> None:
     """The failures on standard error: each one with --verbose, else a summary by reason."""
     if verbose:
         for item in report.failures:
-            app.err_console.print(f"Failed: {item.key}: {item.reason}", markup=False)
+            app.err_console.print(
+                f"Failed: {item.key}: {item.reason}", markup=False, soft_wrap=True
+            )
         return
     reasons = report.failure_reasons
     if report.failed <= len(report.first_failures) and len(reasons) > 1:
         for item in report.first_failures:
-            app.err_console.print(f"Failed: {item.key}: {item.reason}", markup=False)
+            app.err_console.print(
+                f"Failed: {item.key}: {item.reason}", markup=False, soft_wrap=True
+            )
         return
     first_keys: dict[str, list[str]] = {}
     for item in report.first_failures:
@@ -87,37 +91,45 @@ def _failures(app: App, report: ExportReport, *, verbose: bool) -> None:
         keys = first_keys.get(reason, [])
         example = f" (first: {', '.join(keys)})" if keys else ""
         what = reason or "other reasons"
-        app.err_console.print(f"Failed: {count} record(s): {what}{example}", markup=False)
+        app.err_console.print(
+            f"Failed: {count} record(s): {what}{example}", markup=False, soft_wrap=True
+        )
     if len(reasons) > 3:
         rest = sum(count for _, count in reasons[3:])
-        app.err_console.print(f"Failed: {rest} more record(s) for other reasons.", markup=False)
+        app.err_console.print(
+            f"Failed: {rest} more record(s) for other reasons.", markup=False, soft_wrap=True
+        )
     app.err_console.print(
         "Every failed record is sent again next time; --verbose (or --json) lists each one.",
         markup=False,
+        soft_wrap=True,
     )
 
 
 def _render(app: App, report: ExportReport, *, verbose: bool) -> None:
     heading = "Would send" if report.dry_run else "Sent"
     app.console.print(
-        f"{report.adapter} -> {report.target} (audience {report.audience.value})", markup=False
+        f"{report.adapter} -> {report.target} (audience {report.audience.value})",
+        markup=False,
+        soft_wrap=True,
     )
     if report.dry_run and report.options:
         options = ", ".join(f"{k}={v}" for k, v in report.options.items() if v is not None)
-        app.console.print(f"Options: {options}", markup=False)
+        app.console.print(f"Options: {options}", markup=False, soft_wrap=True)
     if verbose:
         _listed(app, report)
     counts = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing"
-    app.console.print(f"{heading}: {report.sent} change(s). Records: {counts}.")
+    app.console.print(f"{heading}: {report.sent} change(s). Records: {counts}.", soft_wrap=True)
     if verbose:
         for entry in report.preview:
-            app.console.print(entry, markup=False)
+            app.console.print(entry, markup=False, soft_wrap=True)
     elif report.preview:
         app.console.print(
-            f"Preview: {len(report.preview)} request(s) or file(s); --verbose shows them."
+            f"Preview: {len(report.preview)} request(s) or file(s); --verbose shows them.",
+            soft_wrap=True,
         )
     for note in report.notes:
-        app.err_console.print(f"Note: {note}", markup=False)
+        app.err_console.print(f"Note: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("export")
