@@ -98,6 +98,9 @@ def probe_folder(path: Path) -> None:
         FileWriteError: the folder cannot be made or written.
     """
     path = Path(path)
+    folder = _nearest_existing(path.parent)
+    if not folder.is_dir():
+        raise FileWriteError(f"cannot write {path}: {folder} is not a folder")
     try:
         path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", dir=path.parent):

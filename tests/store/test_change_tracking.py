@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ips_jobdev import Database, Visit
 from ips_jobdev._store import tables
 from ips_jobdev._sync.export import ExportReport, export
-from ips_jobdev._sync.gather import RecordSource
+from ips_jobdev._sync.gather import RecordSource, gather
 from ips_jobdev.adapters import (
     Adapter,
     Audience,
@@ -294,3 +294,18 @@ def test_rows_from_before_change_tracking_are_read_once_and_nothing_is_sent(
     assert report.sent == 0
     run(db, Crm, gathered)
     assert gathered == []
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+@pytest.mark.parametrize("label", ["code", "initials", "name"])
+def test_records_made_a_chunk_at_a_time_are_those_gather_makes(
+    db: Database, loaded: std.StandardRecords, audience: Audience, label: str
+) -> None:
+    settings = PrivacySettings(label)
+    with db.unit_of_work() as uow:
+        everything = gather(uow, set(RecordKind), audience, settings=settings)
+        source = RecordSource(uow, audience, settings)
+        for kind, records in everything.items():
+            ids = sorted(records)
+            assert source.records(kind, ids) == records, kind
+

@@ -302,3 +302,110 @@ def test_targets_keep_separate_sync_states(db: Database, loaded: std.StandardRec
     with db.unit_of_work() as uow:
         other = export(uow, Recorder(), target="second", options={"token": "t"}, environ={})
     assert other.counts == {"created": 11}
+
+
+class Configured(Recorder):
+    """Like the CRM plugins: no option is required on its own, the settings are checked
+    together when previewing (and opening)."""
+
+    name = "configured"
+    options = (
+        AdapterOption("url", "Where."),
+        AdapterOption("token", "An API token.", secret=True),
+    )
+
+    def preview(self, batch: ExportBatch, options: Any) -> list[dict[str, Any]]:
+        if not options.get("url"):
+            raise ValidationError("option", "url", "give it or set $CONFIGURED_URL")
+        return [{"requests": len(batch)}]
+
+
+def test_a_misconfigured_adapter_is_refused_before_any_record_is_read(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for dry_run in (True, False):
+            with pytest.raises(AdapterError, match="configured: option.url: give it or set"):
+                run(db, Configured(), options={}, dry_run=dry_run)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    read = [s for s in statements if any(t in s for t in ("visits", "employers", "sync_state"))]
+    assert read == []
+    report = run(db, Configured(), options={"url": "https://crm.example.org"}, dry_run=True)
+    assert report.preview == ({"requests": 11},)
+
+
+class Whole(Adapter):
+    """A snapshot adapter written to the first contract: every record, in one batch."""
+
+    name = "whole"
+    audience = Audience.TEAM
+    record_kinds = frozenset({RecordKind.EMPLOYER, RecordKind.VISIT})
+    capabilities = Capabilities(snapshot=True)
+
+    def __init__(self) -> None:
+        self.batches: list[ExportBatch] = []
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.batches.append(batch)
+        return [
+            c.unchanged() if c.kind is ChangeKind.UNCHANGED else c.created(c.key)
+            for c in batch.changes
+        ]
+
+
+def test_a_snapshot_adapter_that_does_not_stream_still_gets_every_record_in_one_batch(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Whole()
+    run(db, adapter, options={})
+    run(db, adapter, options={})
+    first, second = adapter.batches
+    assert len(first) == len(second) == 4 + 7
+    assert {c.kind for c in second.changes} == {ChangeKind.UNCHANGED}
+    assert all(c.record is not None and c.payload is None for c in second.changes)
+    assert first.final and second.final
+
+
+class Streamed(Whole):
+    """A snapshot adapter that streams and keeps payloads."""
+
+    name = "streamed"
+    capabilities = Capabilities(snapshot=True, streams=True, payloads=True)
+    batch_size = 3
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.batches.append(batch)
+        out = []
+        for c in batch.changes:
+            text = f"rendered {c.key} at {c.sequence}"
+            if c.kind is ChangeKind.UNCHANGED:
+                out.append(c.unchanged(payload=None if c.record is None else text))
+            else:
+                out.append(c.created(c.key, payload=text))
+        return out
+
+
+def test_a_streaming_adapter_gets_batches_in_order_and_its_payloads_back(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Streamed()
+    run(db, adapter, options={})
+    assert [len(b) for b in adapter.batches] == [3, 3, 3, 2]
+    assert [b.final for b in adapter.batches] == [False, False, False, True]
+    adapter.batches.clear()
+    run(db, adapter, options={})
+    changes = [c for b in adapter.batches for c in b.changes]
+    assert all(c.record is None for c in changes), "unchanged records are not gathered"
+    assert {c.payload for c in changes} == {f"rendered {c.key} at 0" for c in changes}
+    std.edit_visit(db, loaded)
+    adapter.batches.clear()
+    run(db, adapter, options={})
+    [edited] = [c for b in adapter.batches for c in b.changes if c.record is not None]
+    assert (edited.kind, edited.payload) == (ChangeKind.UPDATE, f"rendered {edited.key} at 0")
