@@ -169,7 +169,7 @@ class RecordSource:
         audience: Audience,
         settings: privacy.PrivacySettings | None = None,
         *,
-        keep: int = 20_000,
+        keep: int = 5_000,
     ) -> None:
         self.uow = uow
         self.audience = audience
