@@ -308,4 +308,3 @@ def test_records_made_a_chunk_at_a_time_are_those_gather_makes(
         for kind, records in everything.items():
             ids = sorted(records)
             assert source.records(kind, ids) == records, kind
-

@@ -331,7 +331,7 @@ def test_a_misconfigured_adapter_is_refused_before_any_record_is_read(
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         for dry_run in (True, False):
-            with pytest.raises(AdapterError, match="configured: option.url: give it or set"):
+            with pytest.raises(AdapterError, match=r"configured: option\.url: give it or set"):
                 run(db, Configured(), options={}, dry_run=dry_run)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
@@ -370,7 +370,8 @@ def test_a_snapshot_adapter_that_does_not_stream_still_gets_every_record_in_one_
     assert len(first) == len(second) == 4 + 7
     assert {c.kind for c in second.changes} == {ChangeKind.UNCHANGED}
     assert all(c.record is not None and c.payload is None for c in second.changes)
-    assert first.final and second.final
+    assert first.final
+    assert second.final
 
 
 class Streamed(Whole):

@@ -32,15 +32,15 @@ from ips_jobdev.errors import AdapterError
 
 def _item(n: int, outcome: Outcome = Outcome.CREATED, reason: str | None = None) -> ExportItem:
     return ExportItem(
-        RecordKind.VISIT,
-        n,
-        f"visit-{n}",
-        ChangeKind.CREATE,
-        f"visit {n}",
-        outcome,
-        f"R{n}",
-        reason,
-        {"id": n, "seekers": [{"label": "JS-1"}], "start": "2026-12-07T16:00:00+00:00"},
+        record_kind=RecordKind.VISIT,
+        local_id=n,
+        key=f"visit-{n}",
+        change=ChangeKind.CREATE,
+        summary=f"visit {n}",
+        outcome=outcome,
+        remote_id=f"R{n}",
+        reason=reason,
+        record={"id": n, "seekers": [{"label": "JS-1"}], "start": "2026-12-07T16:00:00+00:00"},
     )
 
 

@@ -116,7 +116,12 @@ class _Run:
     def batch(self, changes: Sequence[Change], *, final: bool = True) -> ExportBatch:
         adapter = self.adapter
         return ExportBatch(
-            adapter.name, self.target, adapter.audience, tuple(changes), self.started, final
+            adapter=adapter.name,
+            target=self.target,
+            audience=adapter.audience,
+            changes=tuple(changes),
+            generated_at=self.started,
+            final=final,
         )
 
     def report(

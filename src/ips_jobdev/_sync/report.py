@@ -77,15 +77,15 @@ class ExportItem:
     def _unpacked(cls, values: tuple[Any, ...]) -> ExportItem:
         kind, local_id, key, change, summary, outcome, remote_id, reason, record = values
         return cls(
-            RecordKind(kind),
-            local_id,
-            key,
-            ChangeKind(change),
-            summary,
-            Outcome(outcome) if outcome is not None else None,
-            remote_id,
-            reason,
-            record,
+            record_kind=RecordKind(kind),
+            local_id=local_id,
+            key=key,
+            change=ChangeKind(change),
+            summary=summary,
+            outcome=Outcome(outcome) if outcome is not None else None,
+            remote_id=remote_id,
+            reason=reason,
+            record=record,
         )
 
 

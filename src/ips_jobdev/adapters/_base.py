@@ -340,12 +340,12 @@ class Change:
     ) -> ExportResult:
         """An :class:`ExportResult` for this change (remote id defaults to the old one)."""
         return ExportResult(
-            self.record_kind,
-            self.local_id,
-            outcome,
-            remote_id if remote_id is not None else self.remote_id,
-            reason,
-            payload,
+            record_kind=self.record_kind,
+            local_id=self.local_id,
+            outcome=outcome,
+            remote_id=remote_id if remote_id is not None else self.remote_id,
+            reason=reason,
+            payload=payload,
         )
 
     def created(self, remote_id: str | None = None, *, payload: str | None = None) -> ExportResult:

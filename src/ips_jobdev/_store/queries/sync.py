@@ -306,18 +306,18 @@ def kept_rows(
         c.local_id.in_(list(ids)),
     )
     out: dict[int, SyncRow] = {}
-    for (
-        local_id,
-        remote_id,
-        fingerprint,
-        sequence,
-        deleted,
-        sent_at,
-        basis,
-        payload,
-    ) in uow.session.execute(statement).all():
+    for row in uow.session.execute(statement).all():
+        local_id, remote_id, fingerprint, sequence, deleted, sent_at, basis, payload = row
         out[local_id] = SyncRow(
-            kind, local_id, remote_id, fingerprint, sequence, bool(deleted), sent_at, basis, payload
+            record_kind=kind,
+            local_id=local_id,
+            remote_id=remote_id,
+            fingerprint=fingerprint,
+            sequence=sequence,
+            deleted=bool(deleted),
+            sent_at=sent_at,
+            basis=basis,
+            payload=payload,
         )
     return out
 
@@ -444,8 +444,7 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         .where(v.c.id.in_(wanted))
         .order_by(v.c.id)
     )
-    out: list[VisitRow] = []
-    for row in uow.session.execute(statement):
-        values = tuple(row)
-        out.append(VisitRow(*values, seeker_ids=tuple(seekers.get(values[0], ()))))  # type: ignore[misc]
-    return out
+    return [
+        VisitRow(**row._asdict(), seeker_ids=tuple(seekers.get(row.id, ())))
+        for row in uow.session.execute(statement)
+    ]
