@@ -494,6 +494,17 @@ class Adapter(abc.ABC):
         return []
 
 
+def _check_batching(name: str, adapter: type[Adapter]) -> None:
+    """Capabilities and batch size, as :func:`validate_adapter_class` requires them."""
+    capabilities = adapter.capabilities
+    if not isinstance(capabilities, Capabilities):
+        raise AdapterError(f"adapter {name!r}: capabilities must be a Capabilities")
+    if adapter.batch_size is not None and adapter.batch_size < 1:
+        raise AdapterError(f"adapter {name!r}: batch_size must be at least 1")
+    if (capabilities.streams or capabilities.payloads) and not capabilities.snapshot:
+        raise AdapterError(f"adapter {name!r}: streams and payloads are for snapshot adapters only")
+
+
 def validate_adapter_class(adapter: object, taken: Iterable[str] = ()) -> type[Adapter]:
     """Check one registration; return the adapter class.
 
@@ -532,13 +543,7 @@ def validate_adapter_class(adapter: object, taken: Iterable[str] = ()) -> type[A
         if option.name in seen or not _NAME_RE.match(option.name):
             raise AdapterError(f"adapter {name!r}: option name {option.name!r} is bad or repeated")
         seen.add(option.name)
-    if not isinstance(adapter.capabilities, Capabilities):
-        raise AdapterError(f"adapter {name!r}: capabilities must be a Capabilities")
-    if adapter.batch_size is not None and adapter.batch_size < 1:
-        raise AdapterError(f"adapter {name!r}: batch_size must be at least 1")
-    capabilities = adapter.capabilities
-    if (capabilities.streams or capabilities.payloads) and not capabilities.snapshot:
-        raise AdapterError(f"adapter {name!r}: streams and payloads are for snapshot adapters only")
+    _check_batching(name, adapter)
     if getattr(adapter.export, "__isabstractmethod__", False):
         raise AdapterError(f"adapter {name!r}: export() is not written")
     return adapter
