@@ -191,3 +191,22 @@ def test_a_file_ips_jobdev_did_not_write_needs_force_and_a_link_is_refused(
     linked = cli("--db", cli_db, "export", "ics", "--out", str(link), "--force")
     assert linked.exit_code == 1
     assert "is a symbolic link; refusing to write through it" in linked.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "csv", "--dry-run", "--json"],
+        ["export", "ics", "-s", "ab", "--json"],
+        ["export", "ics", "-s", "ab", "--since", "2030-01-01", "--json"],
+    ],
+)
+def test_the_json_document_written_item_by_item_is_the_usual_json(
+    cli_db: str, tmp_path: Path, args: list[str]
+) -> None:
+    out = tmp_path / ("county" if "csv" in args else "ab.ics")
+    result = cli("--db", cli_db, *args, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert result.output == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert len(document["items"]) == sum(document["counts"].values())

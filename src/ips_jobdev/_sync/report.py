@@ -242,8 +242,9 @@ class ExportReport:
         """True when no record failed."""
         return self._log.failed == 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """The export JSON document (``ips-jobdev export --json``)."""
+    def to_dict(self, *, items: bool = True) -> dict[str, Any]:
+        """The export JSON document (``ips-jobdev export --json``); with ``items=False``
+        its ``items`` list is left empty (for writing them one at a time)."""
         return {
             "adapter": self.adapter,
             "target": self.target,
@@ -254,7 +255,7 @@ class ExportReport:
             "finished_at": self.finished_at.isoformat(),
             "sent": self.sent,
             "counts": self.counts,
-            "items": [i.to_dict() for i in self.items],
+            "items": [i.to_dict() for i in self.items] if items else [],
             "preview": list(self.preview),
             "notes": list(self.notes),
         }

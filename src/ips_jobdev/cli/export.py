@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import click
 from rich.table import Table
 
+from ips_jobdev._jsonable import jsonable
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev.adapters._base import ChangeKind, Outcome
 from ips_jobdev.cli._app import App, command_error, db_option, json_option, pass_app, with_examples
@@ -72,10 +74,11 @@ def _listed(app: App, report: ExportReport) -> None:
 def _failures(app: App, report: ExportReport, *, verbose: bool) -> None:
     """The failures on standard error: each one with --verbose, else a summary by reason."""
     if verbose:
-        for item in report.failures:
-            app.err_console.print(
-                f"Failed: {item.key}: {item.reason}", markup=False, soft_wrap=True
-            )
+        for item in report.items:
+            if item.outcome is Outcome.FAILED:
+                app.err_console.print(
+                    f"Failed: {item.key}: {item.reason}", markup=False, soft_wrap=True
+                )
         return
     reasons = report.failure_reasons
     if report.failed <= len(report.first_failures) and len(reasons) > 1:
@@ -104,6 +107,20 @@ def _failures(app: App, report: ExportReport, *, verbose: bool) -> None:
         markup=False,
         soft_wrap=True,
     )
+
+
+def _print_json(report: ExportReport) -> None:
+    """The export's JSON document, the same text ``App.print_json`` writes, with its items
+    written one at a time (a whole state's export has a million)."""
+    text = json.dumps(jsonable(report.to_dict(items=False)), indent=2, ensure_ascii=False)
+    before, after = text.split('"items": []')
+    click.echo(before + '"items": [', nl=False)
+    separator = "\n"
+    for item in report.items:
+        one = json.dumps(jsonable(item.to_dict()), indent=2, ensure_ascii=False)
+        click.echo(separator + "\n".join("    " + line for line in one.split("\n")), nl=False)
+        separator = ",\n"
+    click.echo(("]" if separator == "\n" else "\n  ]") + after)
 
 
 def _render(app: App, report: ExportReport, *, verbose: bool) -> None:
@@ -219,7 +236,7 @@ def export_command(
             privacy_settings=settings,
         )
     if as_json:
-        app.print_json(report.to_dict())
+        _print_json(report)
     else:
         _render(app, report, verbose=verbose)
     if not report.ok:
