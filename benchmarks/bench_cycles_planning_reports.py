@@ -50,11 +50,12 @@ from ips_jobdev._planning import parse_week, plan_week
 from ips_jobdev._planning import planner as planner_module
 from ips_jobdev._reports import fidelity_report
 from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._store.queries.cycles import employer_list_statement
+from ips_jobdev._store.queries.matching import all_employer_rows
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cycles import DEFAULT_POLICY
-from ips_jobdev.cycles._due import day_start, list_due, specialist_employer_ids
-from ips_jobdev.matching._source import employer_statement, fetch_tuples
+from ips_jobdev.cycles._due import day_start, list_due, specialist_employers
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cycles.json"
 ZONE = "America/Chicago"
@@ -92,7 +93,9 @@ def _rows(uow: UnitOfWork, statement: sa.Select[Any]) -> int:
 
 def due_baseline(uow: UnitOfWork, specialist_id: int, on: dt.date) -> int:
     """The rows ``list_due`` needs, read as plain rows; returns how many."""
-    ids = specialist_employer_ids(specialist_id, on=on, zone=ZONE, policy=DEFAULT_POLICY)
+    ids = employer_list_statement(
+        specialist_employers(specialist_id, on=on, zone=ZONE, policy=DEFAULT_POLICY)
+    )
     end = day_start(on + dt.timedelta(days=1), ZONE)
     history = sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode).where(
         _v.employer_id.in_(ids), _v.status == VisitStatus.DONE, _v.at < end
@@ -177,7 +180,6 @@ def bench_specialist(db: jobdev.Database, code: str, runs: int, week: str) -> di
             calls.update(rank=0, targets=0)
             plan = plan_week(uow, code, week, today=END)
             rankings = calls["rank"] + calls["targets"]
-            statement = employer_statement()
             monday = parse_week(week)
 
             def plan_baseline() -> int:
@@ -190,7 +192,7 @@ def bench_specialist(db: jobdev.Database, code: str, runs: int, week: str) -> di
                     )
                 )
                 for _ in range(rankings):
-                    count += len(fetch_tuples(uow.session, statement))
+                    count += len(all_employer_rows(uow))
                 return count
 
             planned = _best(runs, lambda: plan_week(uow, code, week, today=END), plan_baseline)

@@ -258,3 +258,33 @@ def test_the_demo_prints_a_week_plan_and_the_fidelity_figures(tmp_path: Path) ->
     assert document["week_plan"]["week"] == "2026-W49"
     assert document["fidelity"]["figures"][0]["key"] == "frequent_employer_contact"
     assert document["fidelity"]["figures"][0]["point"] in (1, 2, 3, 4, 5)
+
+
+def test_goals_json_names_each_goal_by_its_id_with_its_progress(url: str) -> None:
+    period = ("--from", "2026-10-01", "--to", "2026-12-31")
+    first = _json("--db", url, "goals", "set", "job_starts", "2", *period, "--json")["goal"]
+    second = _json(
+        "--db", url, "goals", "set", "hourly_wage", "$15", *period, "--scope", "JD", "--json"
+    )["goal"]
+    assert first == {
+        "id": first["id"],
+        "metric": "job_starts",
+        "target": "2.00",
+        "from": "2026-10-01",
+        "to": "2026-12-31",
+        "scope": "program",
+        "achieved": 1.0,
+        "met": False,
+    }
+    assert (second["scope"], second["target"], second["achieved"], second["met"]) == (
+        "jd",
+        "15.00",
+        16.25,
+        True,
+    )
+    listed = _json("--db", url, "goals", "list", "--json")["goals"]
+    assert [(g["id"], g["metric"]) for g in listed] == [
+        (second["id"], "hourly_wage"),
+        (first["id"], "job_starts"),
+    ]
+    assert listed == [second, first]

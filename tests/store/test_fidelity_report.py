@@ -288,3 +288,36 @@ def test_the_report_names_its_scale_and_refuses_backward_periods(record: _Record
         fidelity_report(record.uow, start=START, end=END, specialist="jd", team="jd")
     with pytest.raises(jobdev.NotFoundError):
         fidelity_report(record.uow, start=START, end=END, team="jd,zz")
+
+
+def test_a_team_takes_codes_in_any_case_each_once_in_the_time_zone_of_the_first(
+    record: _Record,
+) -> None:
+    _contact_log(record)
+    kb = record.uow.specialists.by_code("kb")
+    kb.timezone = "America/Denver"
+    record.uow.commit()
+    report = fidelity_report(record.uow, start=START, end=END, team=" KB, jd ,kb,, ")
+    assert report.scope.label == "team kb, jd"
+    assert report.scope.codes == ("kb", "jd")
+    assert report.period.zone == "America/Denver"
+    assert [s.code for s in report.specialists] == ["jd", "kb"]  # rows by code
+    assert report.figure("frequent_employer_contact").detail["face_to_face_contacts"] == 22 + 9
+    # the whole database takes the zone of the first specialist by code (jd), unless told
+    assert fidelity_report(record.uow, start=START, end=END).period.zone == "America/Chicago"
+    told = fidelity_report(record.uow, start=START, end=END, timezone="America/New_York")
+    assert told.period.zone == "America/New_York"
+    with pytest.raises(jobdev.ValidationError, match="at least one specialist code"):
+        fidelity_report(record.uow, start=START, end=END, team=" , ")
+
+
+def test_an_inactive_specialist_with_no_contacts_and_no_caseload_is_not_rated(
+    record: _Record,
+) -> None:
+    _contact_log(record)
+    gone = record.specialist("zz")
+    gone.active = False
+    record.uow.commit()
+    report = fidelity_report(record.uow, start=START, end=END)
+    assert [s.code for s in report.specialists] == ["jd", "kb", "nw"]
+    assert report.figure("caseload_size").detail == {"job_seekers": 3 + 21 + 2, "specialists": 3}

@@ -168,3 +168,21 @@ def test_a_bad_goal_is_refused_naming_the_field(
 def test_a_goal_for_an_unknown_specialist_is_refused(db: jobdev.Database) -> None:
     with db.unit_of_work() as uow, pytest.raises(jobdev.NotFoundError):
         set_goal(uow, "job_starts", "5", start=START, end=END, scope="zz")
+
+
+def test_a_specialist_goal_keeps_the_stored_code_and_is_changed_not_doubled(
+    db: jobdev.Database,
+) -> None:
+    _build(db)
+    with db.unit_of_work() as uow:
+        first = set_goal(uow, "hours-per-week", "20", start=START, end=END, scope=" JD ")
+        again = set_goal(uow, "HOURS_PER_WEEK", "24.5", start=START, end=END, scope="jd")
+        uow.commit()
+        assert again is first
+        assert [(g.metric, g.scope, g.target) for g in list_goals(uow)] == [
+            ("hours_per_week", "jd", Decimal("24.50"))
+        ]
+        (progress,) = goal_progress(uow)
+        # jd's competitive job starts in the period: S2 20 h, S6 30 h, S7 35 h and C1 41 h
+        # (closed since, but the job started in the period) -> 126 / 4 = 31.5
+        assert (progress.goal_id, progress.achieved, progress.met) == (first.id, 31.5, True)

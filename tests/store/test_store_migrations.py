@@ -271,6 +271,12 @@ FIRST_REVISION_ROWS: dict[str, list[dict[str, Any]]] = {
 
 
 @pytest.fixture
+def db_url(unmigrated_db_url: str) -> str:
+    """Here a database starts with no schema at all: these tests are about making it."""
+    return unmigrated_db_url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
     """An engine on an empty database (SQLite or PostgreSQL)."""
     made = make_engine(db_url)
@@ -389,7 +395,7 @@ SYNC_ROWS = [
 def test_sync_state_rows_keep_every_value_through_the_change_tracking_revision(
     engine: sa.Engine,
 ) -> None:
-    migrate.upgrade(engine, "0002")
+    migrate.upgrade(engine, "0003_web")
     sync_state = _reflect(engine).tables["sync_state"]
     with engine.begin() as connection:
         connection.execute(sa.insert(sync_state), SYNC_ROWS)

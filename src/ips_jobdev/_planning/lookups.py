@@ -4,14 +4,14 @@ other specialists' visits nearby in time, and the last contact with each employe
 from __future__ import annotations
 
 import datetime as dt
-
-import sqlalchemy as sa
+from collections.abc import Collection
 
 from ips_jobdev import _model as model
 from ips_jobdev._planning.schedule import WorkWindow
 from ips_jobdev._planning.week import ExistingVisit, LastContact
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import ContactMode, VisitStatus
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import planning as queries
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cycles import local_date, short_date
 from ips_jobdev.cycles._due import day_start, employer_infos
 from ips_jobdev.errors import ValidationError
@@ -29,9 +29,6 @@ __all__ = [
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 CONFLICT_DAYS = 30
 """Another specialist's visit this many days back (or planned ahead) earns a warning."""
-
-_v = tables.visits.c
-_sp = tables.specialists.c
 
 
 def work_days(specialist: model.Specialist) -> set[int]:
@@ -109,25 +106,12 @@ def other_specialists_visits(
 ) -> dict[int, list[str]]:
     """Warnings: other specialists' visits made or planned at these employers since
     ``since``."""
-    if not employer_ids:
-        return {}
-    statement = (
-        sa.select(_v.employer_id, _v.at, _v.status, _sp.code, _sp.name)
-        .join(tables.specialists, _sp.id == _v.specialist_id)
-        .where(
-            _v.employer_id.in_(sorted(employer_ids)),
-            _v.specialist_id != specialist_id,
-            _v.status != VisitStatus.CANCELLED,
-            _v.at >= since,
-        )
-        .order_by(_v.at, _v.id)
-    )
     found: dict[int, list[str]] = {}
-    for row in uow.session.execute(statement):
-        day = short_date(local_date(row.at, zone))
-        did = "has a visit planned on" if row.status is VisitStatus.PLANNED else "visited on"
-        found.setdefault(row.employer_id, []).append(
-            f"another specialist, {row.code} ({row.name}), {did} {day}"
+    for visit in queries.other_specialists_visits(uow, specialist_id, employer_ids, since=since):
+        day = short_date(local_date(visit.at, zone))
+        did = "has a visit planned on" if visit.status is VisitStatus.PLANNED else "visited on"
+        found.setdefault(visit.employer_id, []).append(
+            f"another specialist, {visit.specialist_code} ({visit.specialist_name}), {did} {day}"
         )
     return found
 
@@ -136,49 +120,20 @@ def last_contacts(
     uow: UnitOfWork, employer_ids: set[int], before: dt.datetime, zone: str
 ) -> dict[int, LastContact]:
     """The last contact made (any mode, by anyone) before ``before`` with each employer."""
-    if not employer_ids:
-        return {}
-    ids = sorted(employer_ids)
-    latest = (
-        sa.select(_v.employer_id, sa.func.max(_v.at).label("at"))
-        .where(_v.employer_id.in_(ids), _v.status == VisitStatus.DONE, _v.at < before)
-        .group_by(_v.employer_id)
-        .subquery()
-    )
-    statement = (
-        sa.select(_v.employer_id, _v.at, _v.mode, _v.purpose, _v.outcome, _sp.code)
-        .join(latest, sa.and_(latest.c.employer_id == _v.employer_id, latest.c.at == _v.at))
-        .join(tables.specialists, _sp.id == _v.specialist_id)
-        .where(_v.status == VisitStatus.DONE)
-        .order_by(_v.id)
-    )
     return {
-        row.employer_id: LastContact(
-            date=local_date(row.at, zone),
-            specialist=row.code,
-            mode=row.mode.value,
-            purpose=row.purpose.value,
-            outcome=row.outcome,
+        visit.employer_id: LastContact(
+            date=local_date(visit.at, zone),
+            specialist=visit.specialist_code,
+            mode=visit.mode.value,
+            purpose=visit.purpose.value,
+            outcome=visit.outcome,
         )
-        for row in uow.session.execute(statement)
+        for visit in queries.last_visits_made(uow, employer_ids, before=before)
     }
 
 
 def seekers_with_planned_visits(
-    uow: UnitOfWork, seeker_ids: list[int], since: dt.datetime
+    uow: UnitOfWork, seeker_ids: Collection[int], since: dt.datetime
 ) -> set[int]:
-    if not seeker_ids:
-        return set()
-    vs = tables.visit_seekers.c
-    statement = (
-        sa.select(vs.seeker_id)
-        .join(tables.visits, _v.id == vs.visit_id)
-        .where(
-            vs.seeker_id.in_(seeker_ids),
-            _v.status == VisitStatus.PLANNED,
-            _v.mode == ContactMode.IN_PERSON,
-            _v.at >= since,
-        )
-        .distinct()
-    )
-    return set(uow.session.scalars(statement))
+    """Which of ``seeker_ids`` already have a face-to-face visit planned from ``since`` on."""
+    return queries.seekers_with_planned_visits(uow, seeker_ids, since=since)

@@ -26,12 +26,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
 
-import attrs
-import sqlalchemy as sa
-
+from ips_jobdev import _lookup
 from ips_jobdev import _model as model
 from ips_jobdev._events import VisitPlanned
-from ips_jobdev._planning.layout import Candidate, assemble
+from ips_jobdev._planning.context import Draft, PlanSettings, WeekContext
+from ips_jobdev._planning.layout import assemble
 from ips_jobdev._planning.lookups import (
     CONFLICT_DAYS,
     existing_visits,
@@ -39,19 +38,13 @@ from ips_jobdev._planning.lookups import (
     seekers_with_planned_visits,
     work_windows,
 )
-from ips_jobdev._planning.schedule import (
-    ScheduleSettings,
-)
-from ips_jobdev._planning.week import (
-    Unplanned,
-    WeekPlan,
-    parse_week,
-    week_label,
-)
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitStatus
+from ips_jobdev._planning.week import Unplanned, WeekPlan, parse_week, week_label
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import planning as queries
+from ips_jobdev._vocab import ContactMode, VisitStatus
 from ips_jobdev.cycles import (
     CyclePolicy,
+    EmployerCycleState,
     EmployerStatus,
     RapidSearchState,
     RapidSearchStatus,
@@ -59,36 +52,17 @@ from ips_jobdev.cycles import (
     short_date,
 )
 from ips_jobdev.cycles._due import (
+    EmployerIds,
     EmployerInfo,
     day_start,
     employer_infos,
     relationship_states,
-    resolve_specialist,
     seeker_states,
-    specialist_employer_ids,
+    specialist_employers,
 )
 from ips_jobdev.errors import ValidationError
 
 __all__ = ["PlanSettings", "plan_week", "save_plan"]
-
-_v = tables.visits.c
-_sp = tables.specialists.c
-
-
-@attrs.frozen
-class PlanSettings:
-    """What the planner may vary besides the policy.
-
-    Fields:
-
-    - ``schedule``: travel speed, per-stop allowance, visits per day, area radius.
-    - ``match_limit``: how many ranked employers to consider for an at-risk job seeker.
-    - ``target_limit``: how long a caseload target list to ask for.
-    """
-
-    schedule: ScheduleSettings = attrs.field(factory=ScheduleSettings)
-    match_limit: int = 10
-    target_limit: int = 50
 
 
 def _rank(
@@ -165,270 +139,303 @@ def plan_week(
         ValidationError: the week is over, or is not an ISO week.
         NotFoundError: no such specialist.
     """
-    settings = settings or PlanSettings()
+    context = _week_context(
+        uow,
+        specialist,
+        week,
+        target=target,
+        policy=policy,
+        today=today,
+        busy=busy,
+        settings=settings or PlanSettings(),
+    )
+    draft = _start_draft(context)
+    _plan_first_contacts(context, draft)
+    _plan_follow_ups(context, draft)
+    _plan_new_employers(context, draft)
+    _complete_states(context, draft)
+    return assemble(context, draft)
+
+
+# -- the week and what is already in it ---------------------------------------------------
+
+
+def _week_context(
+    uow: UnitOfWork,
+    specialist: model.Specialist | str,
+    week: str | dt.date,
+    *,
+    target: int | None,
+    policy: CyclePolicy | str | None,
+    today: dt.date | None,
+    busy: Sequence[tuple[dt.datetime, dt.datetime]],
+    settings: PlanSettings,
+) -> WeekContext:
+    """Check the arguments and read the specialist's week (errors in argument order)."""
     chosen_policy = resolve_policy(policy)
-    who = resolve_specialist(uow, specialist)
+    who = _lookup.specialist(uow, specialist)
     if who.id is None:
         raise ValidationError("plan", "specialist", f"{who.code!r} is not saved yet")
-    zone = who.timezone
     now: dt.datetime | None = None
     if today is None:
-        now = dt.datetime.now(zoneinfo.ZoneInfo(zone))
+        now = dt.datetime.now(zoneinfo.ZoneInfo(who.timezone))
         today = now.date()
     monday = parse_week(week)
-    sunday = monday + dt.timedelta(days=6)
-    if sunday < today:
+    if monday + dt.timedelta(days=6) < today:
         raise ValidationError("plan", "week", f"{week_label(monday)} is over (today is {today})")
-    for start, end in busy:
-        if start.tzinfo is None or end.tzinfo is None or end <= start:
-            raise ValidationError("plan", "busy", f"{start} to {end} is not an aware time span")
+    _check_busy(busy)
     goal = who.weekly_contact_target if target is None else target
     if goal < 0:
         raise ValidationError("plan", "target", f"{goal} is below zero")
     windows = work_windows(who, monday, today, now)
     existing = existing_visits(uow, who, monday)
-    counted = sum(1 for v in existing if v.face_to_face)
-    booked = {v.employer_id for v in existing if v.status == VisitStatus.PLANNED.value}
-    need = max(0, goal - counted)
-    reference = max(monday, today)
-    last_day = windows[-1].day if windows else sunday
-    first_day = windows[0].day if windows else reference
-    warnings: list[str] = []
-    unplanned: list[Unplanned] = []
-    if not windows:
-        warnings.append(f"no working day left in {week_label(monday)}")
-
-    caseload = list(uow.seekers.on_caseload(who.id))
-    searching = [s for s in caseload if s.status is JobSeekerStatus.SEARCHING]
-    own_ids = specialist_employer_ids(who.id, on=reference, zone=zone, policy=chosen_policy)
-    infos = employer_infos(uow, own_ids)
-    states = relationship_states(
-        uow,
-        own_ids,
-        on=reference,
-        zone=zone,
+    return WeekContext(
+        uow=uow,
+        who=who,
+        specialist_id=who.id,
         policy=chosen_policy,
-        pool=caseload,
-        infos=infos,
-        planned_from=today,
+        settings=settings,
+        monday=monday,
+        today=today,
+        windows=tuple(windows),
+        existing=tuple(existing),
+        busy=tuple(busy),
+        goal=goal,
+        caseload=tuple(uow.seekers.on_caseload(who.id)),
     )
-    candidates: dict[int, Candidate] = {}
-    order = 0
 
-    # 1. job seekers at risk of the 30-day rule
-    rapid = seeker_states(uow, searching, on=reference, zone=zone, policy=chosen_policy)
+
+def _check_busy(busy: Sequence[tuple[dt.datetime, dt.datetime]]) -> None:
+    for start, end in busy:
+        if start.tzinfo is None or end.tzinfo is None or end <= start:
+            raise ValidationError("plan", "busy", f"{start} to {end} is not an aware time span")
+
+
+def _start_draft(context: WeekContext) -> Draft:
+    """The draft before any visit is chosen: the employers on the specialist's list and
+    their states."""
+    own = specialist_employers(
+        context.specialist_id, on=context.reference, zone=context.zone, policy=context.policy
+    )
+    infos = employer_infos(context.uow, own)
+    draft = Draft(infos=infos, states=_states(context, own, infos))
+    if not context.windows:
+        draft.warnings.append(f"no working day left in {week_label(context.monday)}")
+    return draft
+
+
+def _states(
+    context: WeekContext,
+    employers: EmployerIds,
+    infos: dict[int, EmployerInfo] | None = None,
+) -> dict[int, EmployerCycleState]:
+    """The cycle states of ``employers`` on the reference day (visits planned from today)."""
+    return relationship_states(
+        context.uow,
+        employers,
+        on=context.reference,
+        zone=context.zone,
+        policy=context.policy,
+        pool=context.caseload,
+        infos=infos,
+        planned_from=context.today,
+    )
+
+
+# -- 1. job seekers at risk of the 30-day rule --------------------------------------------
+
+
+def _plan_first_contacts(context: WeekContext, draft: Draft) -> None:
+    """A visit to the best-matched employer for each job seeker at risk of the 30-day rule
+    (the mark nearest first, then those past it) with no face-to-face visit planned."""
+    searching = context.searching
+    rapid = seeker_states(
+        context.uow, searching, on=context.reference, zone=context.zone, policy=context.policy
+    )
     by_id = {s.id: s for s in searching}
     covered = seekers_with_planned_visits(
-        uow, [s.id for s in searching if s.id is not None], day_start(today, zone)
+        context.uow,
+        [s.id for s in searching if s.id is not None],
+        day_start(context.today, context.zone),
     )
-    for state in _at_risk(rapid, last_day, chosen_policy):
+    for state in _at_risk(rapid, context.last_day, context.policy):
         seeker = by_id[state.seeker_id]
         if seeker.id in covered:
             continue
-        if state.ips_start is not None and state.ips_start > last_day:
+        if state.ips_start is not None and state.ips_start > context.last_day:
             continue
-        match = _best_match(uow, seeker, settings.match_limit, infos, reference, booked)
-        if match is None:
-            unplanned.append(
-                Unplanned(
-                    "first-contact", state.reason, "no matched employer", seekers=(seeker.code,)
-                )
-            )
-            warnings.append(f"{seeker.code}: no matched employer for a first employer contact")
-            continue
-        employer_id, score = match
-        assert state.deadline is not None
-        latest = state.deadline if state.deadline >= first_day else None
-        reason = f"{state.reason}; matches {seeker.code}'s preferences (score {score:.2f})"
-        if employer_id in candidates:
-            candidates[employer_id].seekers.append(seeker)
-            candidates[employer_id].reason += f"; {reason}"
-            dates = [d for d in (latest, candidates[employer_id].latest) if d is not None]
-            candidates[employer_id].latest = min(dates) if dates else None
-        else:
-            order += 1
-            candidates[employer_id] = Candidate(
-                infos[employer_id], "first-contact", reason, order, latest, [seeker]
-            )
+        _plan_first_contact(context, draft, state, seeker)
 
-    # 2. follow-ups: overdue, then due this week
-    follow_ups = [
-        s
-        for s in states.values()
-        if s.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE, EmployerStatus.OK)
-        and s.due is not None
-        and (s.overdue or s.due <= sunday)
-        and s.employer_id is not None
-        and not infos[s.employer_id].do_not_contact
-    ]
-    follow_ups.sort(key=lambda s: (s.due, (s.employer_name or "").lower(), s.employer_id))
-    picked = len(candidates)
-    for follow in follow_ups:
-        assert follow.employer_id is not None
-        assert follow.due is not None
-        if follow.employer_id in candidates:
-            candidates[follow.employer_id].reason += f"; {follow.reason}"
-            continue
-        kind = "overdue" if follow.overdue else "due"
-        if follow.planned is not None:
-            unplanned.append(
-                Unplanned(
-                    kind,
-                    follow.reason,
-                    f"a visit is already planned there on {short_date(follow.planned)}",
-                    follow.employer_id,
-                    follow.employer_name,
-                )
-            )
-            continue
-        if picked >= need:
-            unplanned.append(
-                Unplanned(
-                    kind,
-                    follow.reason,
-                    "the weekly target is met",
-                    follow.employer_id,
-                    follow.employer_name,
-                )
-            )
-            continue
-        latest = follow.due if follow.due >= first_day else None
-        order += 1
-        picked += 1
-        candidates[follow.employer_id] = Candidate(
-            infos[follow.employer_id], kind, follow.reason, order, latest, [], follow
+
+def _plan_first_contact(
+    context: WeekContext, draft: Draft, state: RapidSearchState, seeker: model.JobSeeker
+) -> None:
+    match = _best_match(context, draft, seeker)
+    if match is None:
+        draft.leave_out(
+            Unplanned("first-contact", state.reason, "no matched employer", seekers=(seeker.code,))
         )
-
-    # 3. new employers from the caseload target list
-    if picked < need:
-        order = _add_targets(
-            uow,
-            who,
-            candidates,
-            need - picked,
-            order,
-            reference,
-            zone,
-            chosen_policy,
-            caseload,
-            settings,
-            today,
+        draft.warnings.append(f"{seeker.code}: no matched employer for a first employer contact")
+        return
+    employer_id, score = match
+    assert state.deadline is not None
+    latest = state.deadline if state.deadline >= context.first_day else None
+    reason = f"{state.reason}; matches {seeker.code}'s preferences (score {score:.2f})"
+    wanted = draft.candidates.get(employer_id)
+    if wanted is not None:
+        wanted.join(seeker, reason, latest)
+    else:
+        draft.want(
+            draft.infos[employer_id],
+            kind="first-contact",
+            reason=reason,
+            latest=latest,
+            seekers=[seeker],
         )
-
-    # states for employers outside the specialist's own list (matches, targets)
-    missing = {i for i in candidates if candidates[i].state is None and i not in states}
-    if missing:
-        states.update(
-            relationship_states(
-                uow,
-                missing,
-                on=reference,
-                zone=zone,
-                policy=chosen_policy,
-                pool=caseload,
-                planned_from=today,
-            )
-        )
-    for employer_id, candidate in candidates.items():
-        candidate.state = candidate.state or states[employer_id]
-
-    return assemble(
-        uow,
-        who,
-        chosen_policy,
-        monday,
-        today,
-        windows,
-        existing,
-        busy,
-        candidates,
-        goal,
-        counted,
-        unplanned,
-        warnings,
-        settings.schedule,
-        reference,
-    )
 
 
 def _best_match(
-    uow: UnitOfWork,
-    seeker: model.JobSeeker,
-    limit: int,
-    infos: dict[int, EmployerInfo],
-    as_of: dt.date,
-    booked: set[int],
+    context: WeekContext, draft: Draft, seeker: model.JobSeeker
 ) -> tuple[int, float] | None:
     """The best-ranked employer for ``seeker`` that may be contacted and has no visit
-    planned that week already (``infos`` gains the employers it had not seen)."""
-    ranked = _rank(uow, seeker, limit, as_of)
+    planned that week already (the draft's ``infos`` gain the employers not seen yet)."""
+    infos = draft.infos
+    ranked = _rank(context.uow, seeker, context.settings.match_limit, context.reference)
     fresh = [i for i, _ in ranked if i not in infos]
     if fresh:
-        infos.update(employer_infos(uow, fresh))
+        infos.update(employer_infos(context.uow, fresh))
+    booked = context.booked
     usable = [
         (i, s) for i, s in ranked if i in infos and not infos[i].do_not_contact and i not in booked
     ]
     return usable[0] if usable else None
 
 
-def _add_targets(
-    uow: UnitOfWork,
-    who: model.Specialist,
-    candidates: dict[int, Candidate],
-    wanted: int,
-    order: int,
-    reference: dt.date,
-    zone: str,
-    policy: CyclePolicy,
-    caseload: Sequence[model.JobSeeker],
-    settings: PlanSettings,
-    today: dt.date,
-) -> int:
-    """Add new employers (never visited, or gone cold) from the caseload target list, up
-    to ``wanted``; employers another specialist is working with are left out."""
-    assert who.id is not None
+# -- 2. follow-ups: overdue, then due this week -------------------------------------------
+
+
+def _plan_follow_ups(context: WeekContext, draft: Draft) -> None:
+    """Overdue follow-ups of the contact cycle, most overdue first, then those falling due
+    this week, while the weekly target is not met."""
+    follow_ups = [
+        s
+        for s in draft.states.values()
+        if s.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE, EmployerStatus.OK)
+        and s.due is not None
+        and (s.overdue or s.due <= context.sunday)
+        and s.employer_id is not None
+        and not draft.infos[s.employer_id].do_not_contact
+    ]
+    follow_ups.sort(key=lambda s: (s.due, (s.employer_name or "").lower(), s.employer_id))
+    for follow in follow_ups:
+        _plan_follow_up(context, draft, follow)
+
+
+def _plan_follow_up(context: WeekContext, draft: Draft, follow: EmployerCycleState) -> None:
+    assert follow.employer_id is not None
+    assert follow.due is not None
+    wanted = draft.candidates.get(follow.employer_id)
+    if wanted is not None:
+        wanted.reason += f"; {follow.reason}"
+        return
+    kind = "overdue" if follow.overdue else "due"
+    why = None
+    if follow.planned is not None:
+        why = f"a visit is already planned there on {short_date(follow.planned)}"
+    elif len(draft.candidates) >= context.need:
+        why = "the weekly target is met"
+    if why is not None:
+        draft.leave_out(
+            Unplanned(
+                kind,
+                follow.reason,
+                why,
+                employer_id=follow.employer_id,
+                employer_name=follow.employer_name,
+            )
+        )
+        return
+    draft.want(
+        draft.infos[follow.employer_id],
+        kind=kind,
+        reason=follow.reason,
+        latest=follow.due if follow.due >= context.first_day else None,
+        state=follow,
+    )
+
+
+# -- 3. new employers from the caseload target list ---------------------------------------
+
+
+def _plan_new_employers(context: WeekContext, draft: Draft) -> None:
+    """New employers (never visited, or gone cold) from the caseload target list until the
+    weekly target is met; employers another specialist is working with are left out."""
+    if len(draft.candidates) >= context.need:
+        return
     targets = [
-        t for t in _targets(uow, who, settings.target_limit, reference) if t[0] not in candidates
+        t
+        for t in _targets(
+            context.uow, context.who, context.settings.target_limit, context.reference
+        )
+        if t[0] not in draft.candidates
     ]
     if not targets:
-        return order
+        return
     ids = {t[0] for t in targets}
-    infos = employer_infos(uow, ids)
-    states = relationship_states(
-        uow,
-        ids,
-        on=reference,
-        zone=zone,
-        policy=policy,
-        pool=caseload,
-        infos=infos,
-        planned_from=today,
-    )
-    since = day_start(reference - dt.timedelta(days=CONFLICT_DAYS), zone)
-    others = other_specialists_visits(uow, who.id, ids, since, zone)
-    added = 0
+    infos = employer_infos(context.uow, ids)
+    states = _states(context, ids, infos)
+    since = day_start(context.reference - dt.timedelta(days=CONFLICT_DAYS), context.zone)
+    others = other_specialists_visits(context.uow, context.specialist_id, ids, since, context.zone)
     for employer_id, seekers, score in targets:
-        if added >= wanted:
+        if len(draft.candidates) >= context.need:
             break
         state = states.get(employer_id)
         info = infos.get(employer_id)
-        if state is None or info is None or info.do_not_contact:
-            continue
-        if state.status not in (EmployerStatus.NEW, EmployerStatus.COLD) or state.planned:
+        if state is None or info is None or not _open_to_approach(state, info):
             continue
         if employer_id in others:
             continue
-        who_fits = ", ".join(seekers) if seekers else "the caseload"
-        opening = (
-            "new employer from the caseload target list"
-            if state.status is EmployerStatus.NEW
-            else f"{state.reason.split(', stage')[0]}; on the caseload target list"
+        draft.want(
+            info,
+            kind="new",
+            reason=_new_reason(context, state, seekers, score),
+            latest=None,
+            state=state,
         )
-        reason = f"{opening}: fits {who_fits} (score {score:.2f}), stage 1: {policy.title(1)}"
-        order += 1
-        added += 1
-        candidates[employer_id] = Candidate(info, "new", reason, order, None, [], state)
-    return order
+
+
+def _open_to_approach(state: EmployerCycleState, info: EmployerInfo) -> bool:
+    """Whether a target employer is one to introduce ourselves to: never visited or gone
+    cold, no visit planned, and not asking to be left alone."""
+    if info.do_not_contact or state.planned:
+        return False
+    return state.status in (EmployerStatus.NEW, EmployerStatus.COLD)
+
+
+def _new_reason(
+    context: WeekContext, state: EmployerCycleState, seekers: Sequence[str], score: float
+) -> str:
+    who_fits = ", ".join(seekers) if seekers else "the caseload"
+    opening = (
+        "new employer from the caseload target list"
+        if state.status is EmployerStatus.NEW
+        else f"{state.reason.split(', stage')[0]}; on the caseload target list"
+    )
+    return f"{opening}: fits {who_fits} (score {score:.2f}), stage 1: {context.policy.title(1)}"
+
+
+# -- then every wanted visit gets its employer's state --------------------------------------
+
+
+def _complete_states(context: WeekContext, draft: Draft) -> None:
+    """Give each wanted visit its employer's state (read now for employers outside the
+    specialist's own list: matches for at-risk job seekers)."""
+    candidates = draft.candidates
+    missing = {i for i in candidates if candidates[i].state is None and i not in draft.states}
+    if missing:
+        draft.states.update(_states(context, missing))
+    for employer_id, candidate in candidates.items():
+        candidate.state = candidate.state or draft.states[employer_id]
 
 
 def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
@@ -443,17 +450,7 @@ def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
     """
     added: list[model.Visit] = []
     for proposed in plan.visits:
-        clash = uow.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(tables.visits)
-            .where(
-                _v.specialist_id == plan.specialist_id,
-                _v.employer_id == proposed.employer_id,
-                _v.at == proposed.start,
-                _v.status != VisitStatus.CANCELLED,
-            )
-        )
-        if clash:
+        if queries.visit_stored(uow, plan.specialist_id, proposed.employer_id, at=proposed.start):
             continue
         seekers = [uow.seekers.get(i) for i in proposed.seeker_ids]
         visit = model.Visit(

@@ -211,60 +211,120 @@ def schedule_week(
         office: where each day starts and ends; ``None`` starts from the first stop.
         settings: speed, allowances and the per-day limit.
     """
-    settings = settings or ScheduleSettings()
-    start_point = office or next((s.location for s in stops if s.location), None) or (0.0, 0.0)
-    pending = sorted(stops, key=lambda s: (s.priority, s.key))
-    placed: dict[dt.date, list[Stop]] = {}
-    days: dict[dt.date, DaySchedule] = {}
-    for window in windows:
-        if not pending:
+    frame = _WeekFrame(
+        windows=tuple(windows),
+        busy=tuple(busy),
+        office=office or next((s.location for s in stops if s.location), None) or (0.0, 0.0),
+        settings=settings or ScheduleSettings(),
+    )
+    week = _Placement(pending=sorted(stops, key=lambda s: (s.priority, s.key)))
+    _fill_days(frame, week)
+    _place_leftovers(frame, week)
+    ordered = [week.days[w.day] for w in windows if w.day in week.days]
+    return ordered, [s.key for s in week.pending]
+
+
+@attrs.frozen
+class _WeekFrame:
+    """What stays fixed while a week is scheduled (``office`` is the day's start point)."""
+
+    windows: tuple[WorkWindow, ...]
+    busy: tuple[Interval, ...]
+    office: Point
+    settings: ScheduleSettings
+
+    def fit(self, stops: Sequence[Stop], window: WorkWindow) -> DaySchedule | None:
+        """``stops`` routed and timed in ``window``, or ``None`` when they do not fit."""
+        return _fit_day(stops, window, self.busy, self.office, self.settings)
+
+    def away(self, centre: Point, stop: Stop) -> float:
+        """Miles from ``centre`` to ``stop`` (a stop of unknown place counts as the office)."""
+        return _distance(centre, stop.location or self.office)
+
+
+@attrs.define
+class _Placement:
+    """The week so far: the stops on each day, each day's schedule, and what is open."""
+
+    pending: list[Stop]
+    placed: dict[dt.date, list[Stop]] = attrs.field(factory=dict)
+    days: dict[dt.date, DaySchedule] = attrs.field(factory=dict)
+
+    def place(self, day: dt.date, stops: list[Stop], schedule: DaySchedule) -> None:
+        """Give ``day`` these stops and their schedule."""
+        self.placed[day] = stops
+        self.days[day] = schedule
+
+
+def _fill_days(frame: _WeekFrame, week: _Placement) -> None:
+    """First pass: each day, in order, takes the most pressing open visit and the open
+    visits in its area, dropping the last-added until the day fits."""
+    for window in frame.windows:
+        if not week.pending:
             break
-        must = [s for s in pending if s.latest is not None and s.latest <= window.day]
-        seed = must[0] if must else pending[0]
-        chosen = [seed]
-        chosen += must[1 : settings.max_visits_per_day]
-        centre = seed.location or start_point
-        nearby = sorted(
-            (s for s in pending if s not in chosen),
-            key=lambda s: (_distance(centre, s.location or start_point), s.priority, s.key),
-        )
-        for stop in nearby:
-            if len(chosen) >= settings.max_visits_per_day:
-                break
-            if _distance(centre, stop.location or start_point) <= settings.area_miles:
-                chosen.append(stop)
-        fitted = None
-        while chosen:
-            fitted = _fit_day(chosen, window, busy, start_point, settings)
-            if fitted is not None:
-                break
-            chosen.pop()
+        chosen = _area_of_day(frame, week.pending, window)
+        fitted = _fit_most(frame, chosen, window)
         if fitted is not None:
-            placed[window.day] = chosen
-            days[window.day] = fitted
-            pending = [s for s in pending if s not in chosen]
-    # a second pass puts what is left on any day with room, nearest area first
-    for stop in list(pending):
-        options = sorted(
-            windows,
-            key=lambda w: (
-                stop.latest is not None and w.day > stop.latest,
-                min(
-                    (_distance(stop.location, s.location) for s in placed.get(w.day, [])),
-                    default=settings.area_miles * 10,
-                ),
-                w.day,
-            ),
-        )
-        for window in options:
-            current = placed.get(window.day, [])
-            if len(current) >= settings.max_visits_per_day:
+            week.place(window.day, chosen, fitted)
+            week.pending = [s for s in week.pending if s not in chosen]
+
+
+def _area_of_day(frame: _WeekFrame, pending: list[Stop], window: WorkWindow) -> list[Stop]:
+    """The day's first visit (the first whose last day has come, else the first open one),
+    the other visits whose last day has come, then the open visits nearest to it within
+    the area, up to the day's limit."""
+    limit = frame.settings.max_visits_per_day
+    must = [s for s in pending if s.latest is not None and s.latest <= window.day]
+    seed = must[0] if must else pending[0]
+    chosen = [seed, *must[1:limit]]
+    centre = seed.location or frame.office
+    nearby = sorted(
+        (s for s in pending if s not in chosen),
+        key=lambda s: (frame.away(centre, s), s.priority, s.key),
+    )
+    for stop in nearby:
+        if len(chosen) >= limit:
+            break
+        if frame.away(centre, stop) <= frame.settings.area_miles:
+            chosen.append(stop)
+    return chosen
+
+
+def _fit_most(frame: _WeekFrame, chosen: list[Stop], window: WorkWindow) -> DaySchedule | None:
+    """The schedule of ``chosen`` in ``window``, dropping its last stops (from the list
+    itself) until it fits; ``None`` when not even the first fits."""
+    while chosen:
+        fitted = frame.fit(chosen, window)
+        if fitted is not None:
+            return fitted
+        chosen.pop()
+    return None
+
+
+def _place_leftovers(frame: _WeekFrame, week: _Placement) -> None:
+    """Second pass: what is left goes on any day with room, nearest area first."""
+    for stop in list(week.pending):
+        for window in _days_for(frame, week, stop):
+            current = week.placed.get(window.day, [])
+            if len(current) >= frame.settings.max_visits_per_day:
                 continue
-            fitted = _fit_day([*current, stop], window, busy, start_point, settings)
+            fitted = frame.fit([*current, stop], window)
             if fitted is not None:
-                placed[window.day] = [*current, stop]
-                days[window.day] = fitted
-                pending.remove(stop)
+                week.place(window.day, [*current, stop], fitted)
+                week.pending.remove(stop)
                 break
-    ordered = [days[w.day] for w in windows if w.day in days]
-    return ordered, [s.key for s in pending]
+
+
+def _days_for(frame: _WeekFrame, week: _Placement, stop: Stop) -> list[WorkWindow]:
+    """The working days to try a left-over ``stop`` on: days up to its last day first,
+    then the days whose visits are nearest to it, then by date."""
+    far = frame.settings.area_miles * 10
+
+    def nearest(window: WorkWindow) -> float:
+        placed = week.placed.get(window.day, [])
+        return min((_distance(stop.location, s.location) for s in placed), default=far)
+
+    return sorted(
+        frame.windows,
+        key=lambda w: (stop.latest is not None and w.day > stop.latest, nearest(w), w.day),
+    )

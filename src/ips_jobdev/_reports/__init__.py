@@ -11,14 +11,10 @@ docs/explanation/how-the-figures-are-computed.md).
 """
 
 from ips_jobdev._reports.common import DEFINITIONS, Figure, Period, Scope
+from ips_jobdev._reports.counts import OutcomeCounts, is_unsatisfactory
 from ips_jobdev._reports.fidelity import FidelityReport, SpecialistFigures, fidelity_report
-from ips_jobdev._reports.goals import METRICS, goal_progress, list_goals, set_goal
-from ips_jobdev._reports.outcomes import (
-    GoalProgress,
-    OutcomeCounts,
-    OutcomesReport,
-    outcomes_report,
-)
+from ips_jobdev._reports.goals import METRICS, GoalProgress, goal_progress, list_goals, set_goal
+from ips_jobdev._reports.outcomes import OutcomesReport, outcomes_report
 from ips_jobdev._reports.scale import Anchor, FidelityScale, ScaleItem, default_scale
 
 __all__ = [
@@ -38,6 +34,7 @@ __all__ = [
     "default_scale",
     "fidelity_report",
     "goal_progress",
+    "is_unsatisfactory",
     "list_goals",
     "outcomes_report",
     "set_goal",

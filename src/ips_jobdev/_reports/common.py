@@ -9,15 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev import _lookup
+from ips_jobdev._model import Specialist
+from ips_jobdev._store import UnitOfWork
 from ips_jobdev.cycles._due import DEFAULT_ZONE
-from ips_jobdev.errors import NotFoundError, ValidationError
+from ips_jobdev.errors import ValidationError
 
-__all__ = ["DEFINITIONS", "Figure", "Period", "Scope", "make_period", "resolve_scope"]
-
-_sp = tables.specialists.c
+__all__ = ["DEFINITIONS", "Figure", "Period", "Scope", "make_period", "resolve_scope", "share"]
 
 DEFINITIONS: dict[str, str] = {
     "frequent_employer_contact": (
@@ -123,22 +122,51 @@ DEFINITIONS: dict[str, str] = {
 
 @attrs.frozen
 class Scope:
-    """Whose record a report covers: one specialist, a team, or the whole database."""
+    """Whose record a report covers: one specialist, a team, or the whole database.
+
+    ``specialist_ids`` is ``None`` for the whole database.
+    """
 
     label: str
     codes: tuple[str, ...] = ()
     specialist_ids: tuple[int, ...] | None = None
     zone: str = DEFAULT_ZONE
 
-    def where(self, column: sa.ColumnElement[Any]) -> list[sa.ColumnElement[bool]]:
-        """The condition limiting ``column`` (a specialist id) to this scope, if any."""
-        if self.specialist_ids is None:
-            return []
-        return [column.in_(self.specialist_ids)]
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values."""
         return {"label": self.label, "specialists": list(self.codes)}
+
+
+def _codes(specialist: str | None, team: Sequence[str] | str | None) -> list[str]:
+    """The codes asked for, blanks dropped."""
+    if specialist and team:
+        raise ValidationError("report", "team", "give a specialist or a team, not both")
+    if isinstance(team, str):
+        team = team.split(",")
+    asked = [specialist] if specialist else list(team or [])
+    codes = [code.strip() for code in asked if code.strip()]
+    if team is not None and not specialist and not codes:
+        raise ValidationError("report", "team", "name at least one specialist code")
+    return codes
+
+
+def _specialists(uow: UnitOfWork, codes: Sequence[str]) -> list[Specialist]:
+    """The specialists named by ``codes``, each once, in the order first named."""
+    chosen: list[Specialist] = []
+    for code in codes:
+        found = _lookup.specialist(uow, code)
+        if all(found.id != other.id for other in chosen):
+            chosen.append(found)
+    return chosen
+
+
+def _zone(uow: UnitOfWork, timezone: str | None, chosen: Sequence[Specialist]) -> str:
+    """The zone asked for, else the first chosen specialist's, else the first
+    specialist's by code, else the default."""
+    if timezone:
+        return timezone
+    first = chosen[:1] or uow.specialists.list(limit=1)
+    return (first[0].timezone if first else None) or DEFAULT_ZONE
 
 
 def resolve_scope(
@@ -154,35 +182,14 @@ def resolve_scope(
         ValidationError: both a specialist and a team were given, or the team is empty.
         NotFoundError: a code is not a specialist.
     """
-    if specialist and team:
-        raise ValidationError("report", "team", "give a specialist or a team, not both")
-    if isinstance(team, str):
-        team = team.split(",")
-    codes = [c.strip() for c in ([specialist] if specialist else list(team or [])) if c.strip()]
-    if team is not None and not specialist and not codes:
-        raise ValidationError("report", "team", "name at least one specialist code")
-    rows = uow.session.execute(sa.select(_sp.id, _sp.code, _sp.timezone).order_by(_sp.code)).all()
-    by_code = {row.code.lower(): row for row in rows}
-    chosen = []
-    for code in codes:
-        row = by_code.get(code.lower())
-        if row is None:
-            raise NotFoundError("specialist", code)
-        if row not in chosen:
-            chosen.append(row)
-    zone = timezone or (chosen[0].timezone if chosen else (rows[0].timezone if rows else None))
-    zone = zone or DEFAULT_ZONE
+    chosen = _specialists(uow, _codes(specialist, team))
+    zone = _zone(uow, timezone, chosen)
     if not chosen:
         return Scope("whole database", zone=zone)
-    label = ("specialist " if len(chosen) == 1 and specialist else "team ") + ", ".join(
-        row.code for row in chosen
-    )
-    return Scope(
-        label,
-        tuple(row.code for row in chosen),
-        tuple(row.id for row in chosen),
-        zone,
-    )
+    kind = "specialist " if len(chosen) == 1 and specialist else "team "
+    codes = tuple(person.code for person in chosen)
+    ids = tuple(person.id for person in chosen if person.id is not None)
+    return Scope(kind + ", ".join(codes), codes, ids, zone)
 
 
 @attrs.frozen

@@ -4,8 +4,9 @@
 database, the figures of the IPS-25 items the record can show (frequent employer contact,
 rapid job search, diversity of job types and of employers, competitive jobs, caseload
 size) with their scale points, and the evidence for the quality of employer contact
-(relationships with two or more face-to-face visits). Every figure is a GROUP BY over the
-tables; only the per-specialist rows are combined in Python. The definitions are in
+(relationships with two or more face-to-face visits). Every count is a GROUP BY in the store
+(``ips_jobdev._store.queries.fidelity``); this module rates them on the scale and combines
+the per-specialist rows. The definitions are in
 :data:`ips_jobdev._reports.common.DEFINITIONS` and docs/explanation/how-the-figures-are-computed.md.
 """
 
@@ -13,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
-from ips_jobdev._reports._sql import days_between, local_day
+from ips_jobdev._model import Specialist
 from ips_jobdev._reports.common import (
     Figure,
     Period,
@@ -29,17 +29,16 @@ from ips_jobdev._reports.common import (
     share,
 )
 from ips_jobdev._reports.scale import FidelityScale, ScaleItem, default_scale
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose, VisitStatus
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import fidelity as queries
+from ips_jobdev._vocab import VisitPurpose
 
 __all__ = ["FidelityReport", "SpecialistFigures", "fidelity_report"]
 
-_v = tables.visits.c
-_vs = tables.visit_seekers.c
-_js = tables.job_seekers.c
-_jst = tables.job_starts.c
-_sp = tables.specialists.c
 RAPID_DAYS = 30
+"""Days from IPS start by which the first face-to-face employer contact should come."""
+REPEAT_VISITS = 2
+"""Face-to-face visits to one employer that make a relationship (multi-visit evidence)."""
 
 
 @attrs.frozen
@@ -117,73 +116,82 @@ def _rate(item: ScaleItem | None, value: float | None) -> tuple[int | None, str 
     return anchor.point, anchor.text
 
 
-def _face_to_face(period: Period) -> list[sa.ColumnElement[bool]]:
-    return [
-        _v.status == VisitStatus.DONE,
-        _v.mode == ContactMode.IN_PERSON,
-        _v.at >= period.start_at,
-        _v.at < period.end_at,
-    ]
+# -- frequent employer contact and caseload size, per specialist ---------------------------
 
 
-def _caseload_conditions(period: Period) -> list[sa.ColumnElement[bool]]:
-    return [
-        _js.status != JobSeekerStatus.CLOSED,
-        sa.or_(_js.ips_start.is_(None), _js.ips_start <= period.end),
-    ]
+@attrs.frozen
+class _ContactRating:
+    """How a specialist's face-to-face contacts are rated: the scale item (if the scale has
+    it), its new-caseload rule, and the weeks in the period."""
 
+    item: ScaleItem | None
+    rule: Mapping[str, Any] | None
+    weeks: float
 
-def _specialist_rows(
-    uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale
-) -> tuple[list[SpecialistFigures], Figure, Figure]:
-    contact_item = _item(scale, "frequent_employer_contact")
-    caseload_item = _item(scale, "caseload_size")
-    excluded = [
-        VisitPurpose(p)
-        for p in (contact_item.options.get("excluded_purposes", []) if contact_item else [])
-    ]
-    contacts: dict[int, int] = {
-        row[0]: int(row[1])
-        for row in uow.session.execute(
-            sa.select(_v.specialist_id, sa.func.count())
-            .where(
-                *_face_to_face(period),
-                _v.purpose.not_in(excluded),
-                *scope.where(_v.specialist_id),
-            )
-            .group_by(_v.specialist_id)
-        )
-    }
-    searching = sa.case((_js.status == JobSeekerStatus.SEARCHING, 1), else_=0)
-    caseloads = {
-        row[0]: (row[1], int(row[2] or 0))
-        for row in uow.session.execute(
-            sa.select(_js.specialist_id, sa.func.count(), sa.func.sum(searching))
-            .where(*_caseload_conditions(period), *scope.where(_js.specialist_id))
-            .group_by(_js.specialist_id)
-        )
-    }
-    people = uow.session.execute(
-        sa.select(_sp.id, _sp.code, _sp.name, _sp.active)
-        .where(*scope.where(_sp.id))
-        .order_by(_sp.code)
-    ).all()
-    rule = contact_item.options.get("new_caseload") if contact_item else None
-    rows: list[SpecialistFigures] = []
-    for person in people:
-        made = int(contacts.get(person.id, 0))
-        caseload, looking = caseloads.get(person.id, (0, 0))
-        if not (person.active or made or caseload):
-            continue
-        weekly = made / period.weeks
-        point, _ = _rate(contact_item, weekly)
-        by_rule = bool(
+    @classmethod
+    def from_scale(cls, scale: FidelityScale, weeks: float) -> _ContactRating:
+        item = _item(scale, "frequent_employer_contact")
+        rule = item.options.get("new_caseload") if item else None
+        return cls(item=item, rule=rule, weeks=weeks)
+
+    @property
+    def excluded_purposes(self) -> list[VisitPurpose]:
+        """The purposes whose visits do not count as employer contacts."""
+        purposes = self.item.options.get("excluded_purposes", []) if self.item else []
+        return [VisitPurpose(p) for p in purposes]
+
+    def by_new_caseload_rule(self, weekly: float, looking: int) -> bool:
+        """Whether a specialist with ``looking`` job seekers looking for work makes enough
+        contacts a week for the new-caseload rule."""
+        rule = self.rule
+        return bool(
             rule
             and 1 <= looking < rule["fewer_than"]
             and weekly >= rule["contacts_per_seeker"] * looking
         )
-        if by_rule and rule is not None:
-            point = max(point or 0, int(rule["point"]))
+
+    def point(self, weekly: float, looking: int) -> tuple[int | None, bool]:
+        """The point ``weekly`` contacts earn, and whether the new-caseload rule gave it."""
+        point, _ = _rate(self.item, weekly)
+        by_rule = self.by_new_caseload_rule(weekly, looking)
+        if by_rule and self.rule is not None:
+            point = max(point or 0, int(self.rule["point"]))
+        return point, by_rule
+
+
+def _specialists_in_scope(uow: UnitOfWork, scope: Scope) -> list[Specialist]:
+    """The specialists in scope, by code."""
+    ids = scope.specialist_ids
+    return [person for person in uow.specialists.list() if ids is None or person.id in ids]
+
+
+def _each_specialist(
+    uow: UnitOfWork,
+    period: Period,
+    scope: Scope,
+    *,
+    rating: _ContactRating,
+    caseload_item: ScaleItem | None,
+) -> list[SpecialistFigures]:
+    """One row per specialist in scope who is active, or made contacts, or has a
+    caseload."""
+    contacts = queries.face_to_face_contacts(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=rating.excluded_purposes,
+    )
+    caseloads = queries.caseload_counts(uow, end=period.end, specialist_ids=scope.specialist_ids)
+    none = queries.CaseloadCount(on_caseload=0, searching=0)
+    rows: list[SpecialistFigures] = []
+    for person in _specialists_in_scope(uow, scope):
+        made = contacts.get(person.id, 0) if person.id is not None else 0
+        caseload = caseloads.get(person.id, none) if person.id is not None else none
+        if not (person.active or made or caseload.on_caseload):
+            continue
+        weekly = made / rating.weeks
+        point, by_rule = rating.point(weekly, caseload.searching)
         rows.append(
             SpecialistFigures(
                 code=person.code,
@@ -192,22 +200,27 @@ def _specialist_rows(
                 weekly_contacts=weekly,
                 contact_point=point,
                 new_caseload_rule=by_rule,
-                caseload=caseload,
-                looking_for_work=looking,
-                caseload_point=_rate(caseload_item, caseload)[0],
+                caseload=caseload.on_caseload,
+                looking_for_work=caseload.searching,
+                caseload_point=_rate(caseload_item, caseload.on_caseload)[0],
             )
         )
-    # the program's contact point: each specialist rated, the points averaged, the
-    # closest point taken
-    points = [r.contact_point for r in rows if r.contact_point is not None]
-    mean_point = sum(points) / len(points) if points else None
-    anchor = (
-        contact_item.closest(mean_point)
-        if contact_item is not None and mean_point is not None
-        else None
-    )
-    average_weekly = sum(r.weekly_contacts for r in rows) / len(rows) if rows else None
-    contact_figure = Figure(
+    return rows
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _contact_figure(
+    rows: Sequence[SpecialistFigures], item: ScaleItem | None, period: Period
+) -> Figure:
+    """The program's contact figure: each specialist rated, the points averaged, the
+    closest point taken; the value is the average of the weekly figures."""
+    mean_point = _mean([r.contact_point for r in rows if r.contact_point is not None])
+    anchor = item.closest(mean_point) if item is not None and mean_point is not None else None
+    average_weekly = _mean([r.weekly_contacts for r in rows])
+    return Figure(
         key="frequent_employer_contact",
         label="Face-to-face employer contacts per specialist per week",
         value=round(average_weekly, 2) if average_weekly is not None else None,
@@ -222,10 +235,14 @@ def _specialist_rows(
             "new_caseload_rule_applied": [r.code for r in rows if r.new_caseload_rule],
         },
     )
+
+
+def _caseload_figure(rows: Sequence[SpecialistFigures], item: ScaleItem | None) -> Figure:
+    """The program's caseload: the job seekers over the specialists rated, rated once."""
     total = sum(r.caseload for r in rows)
     per_specialist = total / len(rows) if rows else None
-    point, text = _rate(caseload_item, per_specialist)
-    caseload_figure = Figure(
+    point, text = _rate(item, per_specialist)
+    return Figure(
         key="caseload_size",
         label="Caseload size per specialist",
         value=round(per_specialist, 1) if per_specialist is not None else None,
@@ -234,61 +251,41 @@ def _specialist_rows(
         anchor=text,
         detail={"job_seekers": total, "specialists": len(rows)},
     )
-    return rows, contact_figure, caseload_figure
+
+
+def _specialist_rows(
+    uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale
+) -> tuple[list[SpecialistFigures], Figure, Figure]:
+    """Each specialist's row, and the program's contact and caseload figures."""
+    rating = _ContactRating.from_scale(scale, period.weeks)
+    caseload_item = _item(scale, "caseload_size")
+    rows = _each_specialist(uow, period, scope, rating=rating, caseload_item=caseload_item)
+    return rows, _contact_figure(rows, rating.item, period), _caseload_figure(rows, caseload_item)
+
+
+# -- rapid job search ----------------------------------------------------------------------
 
 
 def _rapid_job_search(
     uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale
 ) -> tuple[Figure, Figure]:
-    cohort = [
-        _js.ips_start >= period.start,
-        _js.ips_start <= period.end,
-        *scope.where(_js.specialist_id),
-    ]
-    firsts = (
-        sa.select(_vs.seeker_id.label("seeker_id"), sa.func.min(_v.at).label("first_at"))
-        .join(tables.visits, _v.id == _vs.visit_id)
-        .where(
-            _v.status == VisitStatus.DONE,
-            _v.mode == ContactMode.IN_PERSON,
-            _v.at < period.end_at,
-            _vs.seeker_id.in_(sa.select(_js.id).where(*cohort)),
-        )
-        .group_by(_vs.seeker_id)
-        .subquery()
+    counts = queries.first_contact_counts(
+        uow,
+        start=period.start,
+        end=period.end,
+        end_at=period.end_at,
+        offset_seconds=period.offset_seconds,
+        specialist_ids=scope.specialist_ids,
+        within_days=RAPID_DAYS,
     )
-    raw_days = days_between(local_day(firsts.c.first_at, period.offset_seconds), _js.ips_start)
-    days = sa.case((raw_days < 0, 0), else_=raw_days)
-    contacted = firsts.c.first_at.is_not(None)
-    ran_out = _js.ips_start <= period.end - dt.timedelta(days=RAPID_DAYS)
-    one = sa.literal(1)
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(_js.id),
-            sa.func.count(firsts.c.first_at),
-            sa.func.sum(sa.case((sa.and_(contacted, days <= RAPID_DAYS), one), else_=0)),
-            sa.func.sum(sa.case((sa.or_(contacted, ran_out), one), else_=0)),
-            sa.func.sum(sa.case((sa.and_(sa.not_(contacted), ran_out), one), else_=0)),
-            sa.func.avg(sa.case((contacted, days), else_=None)),
-        )
-        .select_from(tables.job_seekers.outerjoin(firsts, firsts.c.seeker_id == _js.id))
-        .where(*cohort)
-    ).one()
-    entered, with_contact, within, judged, waiting, average = (
-        int(row[0] or 0),
-        int(row[1] or 0),
-        int(row[2] or 0),
-        int(row[3] or 0),
-        int(row[4] or 0),
-        float(row[5]) if row[5] is not None else None,
-    )
+    average = counts.average_days
     point, text = _rate(_item(scale, "rapid_job_search"), average)
     detail = {
-        "entered_ips": entered,
-        "with_first_contact": with_contact,
-        "within_30_days": within,
-        "judged": judged,
-        "waiting_past_day_30": waiting,
+        "entered_ips": counts.entered,
+        "with_first_contact": counts.with_contact,
+        "within_30_days": counts.within,
+        "judged": counts.judged,
+        "waiting_past_day_30": counts.waiting,
     }
     average_figure = Figure(
         key="rapid_job_search",
@@ -302,98 +299,90 @@ def _rapid_job_search(
     share_figure = Figure(
         key="rapid_job_search_share",
         label="First face-to-face employer contact within 30 days",
-        value=share(within, judged),
+        value=share(counts.within, counts.judged),
         unit="%",
         detail=detail,
     )
     return average_figure, share_figure
 
 
+# -- job starts ----------------------------------------------------------------------------
+
+
+def _share_figure(
+    scale: FidelityScale, key: str, label: str, part: int, whole: int, detail: dict[str, Any]
+) -> Figure:
+    """A percentage figure rated on the raw share (the scale item rounds it)."""
+    raw = 100.0 * part / whole if whole else None
+    point, text = _rate(_item(scale, key), raw)
+    return Figure(
+        key=key,
+        label=label,
+        value=share(part, whole),
+        unit="%",
+        point=point,
+        anchor=text,
+        detail=detail,
+    )
+
+
 def _job_starts(
     uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale
 ) -> list[Figure]:
-    competitive = sa.case((_jst.competitive.is_(True), 1), else_=0)
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(_jst.id),
-            sa.func.count(sa.distinct(_jst.employer_id)),
-            sa.func.count(_jst.job_type),
-            sa.func.count(sa.distinct(_jst.job_type)),
-            sa.func.sum(competitive),
-        )
-        .join(tables.job_seekers, _js.id == _jst.seeker_id)
-        .where(
-            _jst.start_date >= period.start,
-            _jst.start_date <= period.end,
-            *scope.where(_js.specialist_id),
-        )
-    ).one()
-    starts, employers, typed, types, competitive_starts = (int(x or 0) for x in row)
-    figures = []
-    for key, label, part, whole, extra in (
-        (
-            "diversity_of_job_types",
-            "Different job types among job starts",
-            types,
-            typed,
-            {"job_starts_with_type": typed, "different_job_types": types},
+    counts = queries.job_start_counts(
+        uow, start=period.start, end=period.end, specialist_ids=scope.specialist_ids
+    )
+    return [
+        _share_figure(
+            scale,
+            key="diversity_of_job_types",
+            label="Different job types among job starts",
+            part=counts.types,
+            whole=counts.typed,
+            detail={"job_starts_with_type": counts.typed, "different_job_types": counts.types},
         ),
-        (
-            "diversity_of_employers",
-            "Different employers among job starts",
-            employers,
-            starts,
-            {"job_starts": starts, "different_employers": employers},
+        _share_figure(
+            scale,
+            key="diversity_of_employers",
+            label="Different employers among job starts",
+            part=counts.employers,
+            whole=counts.starts,
+            detail={"job_starts": counts.starts, "different_employers": counts.employers},
         ),
-        (
-            "competitive_jobs",
-            "Competitive jobs among job starts",
-            competitive_starts,
-            starts,
-            {"job_starts": starts, "competitive": competitive_starts},
+        _share_figure(
+            scale,
+            key="competitive_jobs",
+            label="Competitive jobs among job starts",
+            part=counts.competitive,
+            whole=counts.starts,
+            detail={"job_starts": counts.starts, "competitive": counts.competitive},
         ),
-    ):
-        raw = 100.0 * part / whole if whole else None
-        point, text = _rate(_item(scale, key), raw)
-        figures.append(Figure(key, label, share(part, whole), "%", point, text, detail=extra))
-    return figures
+    ]
+
+
+# -- relationships with employers ----------------------------------------------------------
 
 
 def _multi_visit(uow: UnitOfWork, period: Period, scope: Scope) -> Figure:
-    per_employer = (
-        sa.select(_v.employer_id, sa.func.count().label("visits"))
-        .where(*_face_to_face(period), *scope.where(_v.specialist_id))
-        .group_by(_v.employer_id)
-        .subquery()
+    counts = queries.employer_visit_counts(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        repeated_from=REPEAT_VISITS,
     )
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(sa.case((per_employer.c.visits >= 2, 1), else_=0)),
-            sa.func.sum(per_employer.c.visits),
-        ).select_from(per_employer)
-    ).one()
-    employers, repeat, visits = (int(x or 0) for x in row)
-    purposes = {
-        purpose.value: count
-        for purpose, count in uow.session.execute(
-            sa.select(_v.purpose, sa.func.count())
-            .where(*_face_to_face(period), *scope.where(_v.specialist_id))
-            .group_by(_v.purpose)
-            .order_by(_v.purpose)
-        )
-    }
+    employers, visits = counts.employers, counts.visits
     return Figure(
         key="multi_visit_relationships",
         label="Employers with two or more face-to-face visits",
-        value=share(repeat, employers),
+        value=share(counts.repeated, employers),
         unit="%",
         detail={
             "employers_visited": employers,
-            "with_two_or_more": repeat,
+            "with_two_or_more": counts.repeated,
             "face_to_face_visits": visits,
             "visits_per_employer": round(visits / employers, 2) if employers else None,
-            "visits_by_purpose": purposes,
+            "visits_by_purpose": {p.value: n for p, n in counts.by_purpose.items()},
         },
     )
 

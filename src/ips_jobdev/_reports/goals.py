@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-import sqlalchemy as sa
+import attrs
 
+from ips_jobdev import _lookup
 from ips_jobdev import _model as model
 from ips_jobdev._reports.common import Scope, make_period, resolve_scope
-from ips_jobdev._reports.outcomes import GoalProgress, OutcomeCounts, outcome_counts
-from ips_jobdev._store import UnitOfWork, tables
+from ips_jobdev._reports.counts import OutcomeCounts, outcome_counts
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import goals as queries
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["METRICS", "goal_progress", "list_goals", "set_goal"]
+__all__ = ["METRICS", "GoalProgress", "goal_progress", "list_goals", "set_goal"]
 
 METRICS: dict[str, str] = {
     "job_starts": "job starts in the period (placements)",
@@ -29,7 +32,34 @@ METRICS: dict[str, str] = {
 }
 """The metrics a goal can measure, with what each means."""
 
-_pg = tables.program_goals.c
+
+@attrs.frozen
+class GoalProgress:
+    """One program goal and where the record stands against it.
+
+    ``goal_id`` is the goal's id (not part of :meth:`to_dict`).
+    """
+
+    metric: str
+    target: Decimal
+    period_start: dt.date
+    period_end: dt.date
+    scope: str
+    achieved: float | None
+    met: bool
+    goal_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values."""
+        return {
+            "metric": self.metric,
+            "target": self.target,
+            "from": self.period_start,
+            "to": self.period_end,
+            "scope": self.scope,
+            "achieved": self.achieved,
+            "met": self.met,
+        }
 
 
 def _target(value: object) -> Decimal:
@@ -41,6 +71,17 @@ def _target(value: object) -> Decimal:
     if not amount.is_finite() or amount < 0:
         raise ValidationError("ProgramGoal", "target", f"{value!r} is not a number >= 0")
     return amount.quantize(Decimal("0.01"))
+
+
+def _metric(metric: str) -> str:
+    key = metric.strip().lower().replace("-", "_")
+    if key not in METRICS:
+        raise ValidationError(
+            "ProgramGoal",
+            "metric",
+            f"unknown metric {metric!r}; expected one of: " + ", ".join(METRICS),
+        )
+    return key
 
 
 def set_goal(
@@ -59,22 +100,12 @@ def set_goal(
             backwards.
         NotFoundError: ``scope`` is neither ``program`` nor a specialist code.
     """
-    key = metric.strip().lower().replace("-", "_")
-    if key not in METRICS:
-        raise ValidationError(
-            "ProgramGoal",
-            "metric",
-            f"unknown metric {metric!r}; expected one of: " + ", ".join(METRICS),
-        )
+    key = _metric(metric)
     where = scope.strip() or "program"
     if where != "program":
-        where = uow.specialists.by_code(where).code
+        where = _lookup.specialist(uow, where).code
     amount = _target(target)
-    existing = uow.session.scalars(
-        sa.select(model.ProgramGoal).where(
-            _pg.metric == key, _pg.period_start == start, _pg.period_end == end, _pg.scope == where
-        )
-    ).first()
+    existing = queries.find_goal(uow, metric=key, start=start, end=end, scope=where)
     if existing is not None:
         existing.target = amount
         uow.flush()
@@ -89,13 +120,7 @@ def set_goal(
 
 def list_goals(uow: UnitOfWork) -> list[model.ProgramGoal]:
     """Every goal, newest period first."""
-    return list(
-        uow.session.scalars(
-            sa.select(model.ProgramGoal).order_by(
-                _pg.period_start.desc(), _pg.metric, _pg.scope, _pg.id
-            )
-        )
-    )
+    return queries.goals_newest_first(uow)
 
 
 def _achieved(metric: str, counts: OutcomeCounts) -> float | None:
@@ -104,10 +129,43 @@ def _achieved(metric: str, counts: OutcomeCounts) -> float | None:
     if metric == "employment_rate":
         return counts.employment_rate
     if metric == "hours_per_week":
-        return round(counts.average_hours, 1) if counts.average_hours is not None else None
+        return counts.hours_per_week
     if metric == "hourly_wage":
-        return float(counts.average_wage) if counts.average_wage is not None else None
+        return counts.hourly_wage
     return None
+
+
+def _shown(
+    goal: model.ProgramGoal, start: dt.date | None, end: dt.date | None, scope: Scope | None
+) -> bool:
+    """Whether ``goal`` overlaps ``start``..``end`` and is program-wide or of a specialist
+    in ``scope``."""
+    if start is not None and goal.period_end < start:
+        return False
+    if end is not None and goal.period_start > end:
+        return False
+    if scope is None or not scope.codes or goal.scope == "program":
+        return True
+    return goal.scope.lower() in {code.lower() for code in scope.codes}
+
+
+def _progress(uow: UnitOfWork, goal: model.ProgramGoal, zone: str | None) -> GoalProgress:
+    """``goal`` measured over its own period and scope."""
+    goal_scope = resolve_scope(
+        uow, specialist=None if goal.scope == "program" else goal.scope, timezone=zone
+    )
+    period = make_period(goal.period_start, goal.period_end, goal_scope.zone)
+    achieved = _achieved(goal.metric, outcome_counts(uow, period, goal_scope))
+    return GoalProgress(
+        metric=goal.metric,
+        target=goal.target,
+        period_start=goal.period_start,
+        period_end=goal.period_end,
+        scope=goal.scope,
+        achieved=achieved,
+        met=achieved is not None and Decimal(str(achieved)) >= goal.target,
+        goal_id=goal.id,
+    )
 
 
 def goal_progress(
@@ -124,35 +182,5 @@ def goal_progress(
     some specialists, only program-wide goals and goals of those specialists are shown.
     """
     chosen = list(goals) if goals is not None else list_goals(uow)
-    progress = []
-    for goal in chosen:
-        if start is not None and goal.period_end < start:
-            continue
-        if end is not None and goal.period_start > end:
-            continue
-        if (
-            scope is not None
-            and scope.codes
-            and goal.scope != "program"
-            and goal.scope.lower() not in {c.lower() for c in scope.codes}
-        ):
-            continue
-        goal_scope = resolve_scope(
-            uow,
-            specialist=None if goal.scope == "program" else goal.scope,
-            timezone=scope.zone if scope is not None else None,
-        )
-        period = make_period(goal.period_start, goal.period_end, goal_scope.zone)
-        achieved = _achieved(goal.metric, outcome_counts(uow, period, goal_scope))
-        progress.append(
-            GoalProgress(
-                metric=goal.metric,
-                target=goal.target,
-                period_start=goal.period_start,
-                period_end=goal.period_end,
-                scope=goal.scope,
-                achieved=achieved,
-                met=achieved is not None and Decimal(str(achieved)) >= goal.target,
-            )
-        )
-    return progress
+    zone = scope.zone if scope is not None else None
+    return [_progress(uow, goal, zone) for goal in chosen if _shown(goal, start, end, scope)]

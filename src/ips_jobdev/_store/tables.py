@@ -262,3 +262,40 @@ records whose basis moved. ``payload`` is what an adapter that rewrites a whole 
 rendered for the record (an iCalendar ``VEVENT``, a CSV row), reused while it is unchanged.
 A row with ``sequence`` -1 stands for a record looked at and never sent (a visit cancelled
 before its first export)."""
+
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+"""Calendar subscription feeds: the SHA-256 of each secret token (the token itself is
+never stored), whose visits it serves, and when it was revoked (written by
+:mod:`ips_jobdev._feeds`)."""
+
+client_submissions = sa.Table(
+    "client_submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("client_id", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "visit_id",
+        sa.Integer,
+        sa.ForeignKey("visits.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+"""Visits sent by a browser (the web app's log form and its offline queue), by the id
+the browser made for each submission: a submission sent twice is stored once (written by
+:mod:`ips_jobdev._submissions`)."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, migrate
+from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
     EmployerRepository,
@@ -33,6 +34,7 @@ from ips_jobdev._store.repositories import (
     SpecialistRepository,
     VisitRepository,
 )
+from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
@@ -158,6 +160,8 @@ class UnitOfWork:
         self.job_starts = JobStartRepository(session)
         self.goals = GoalRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.feed_tokens = FeedTokenRepository(session)
+        self.submissions = SubmissionRepository(session)
 
     def __enter__(self) -> Self:
         return self

@@ -13,8 +13,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev import _model as model
-from ips_jobdev._reports import METRICS, GoalProgress, goal_progress, list_goals, set_goal
+from ips_jobdev._reports import METRICS, GoalProgress, goal_progress, set_goal
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 
 __all__ = ["goals_group"]
@@ -25,17 +24,8 @@ def goals_group() -> None:
     """Program goals for placements, employment rate, hours and wages."""
 
 
-def _goal_dict(goal: model.ProgramGoal, progress: GoalProgress | None) -> dict[str, Any]:
-    return {
-        "id": goal.id,
-        "metric": goal.metric,
-        "target": goal.target,
-        "from": goal.period_start,
-        "to": goal.period_end,
-        "scope": goal.scope,
-        "achieved": progress.achieved if progress else None,
-        "met": progress.met if progress else None,
-    }
+def _goal_dict(progress: GoalProgress) -> dict[str, Any]:
+    return {"id": progress.goal_id, **progress.to_dict()}
 
 
 @goals_group.command("set")
@@ -80,8 +70,8 @@ def set_command(
     with app.uow() as uow:
         goal = set_goal(uow, metric, target, start=from_day.date(), end=to_day.date(), scope=scope)
         uow.commit()
-        progress = goal_progress(uow, goals=[goal])
-        row = _goal_dict(goal, progress[0] if progress else None)
+        (progress,) = goal_progress(uow, goals=[goal])
+        row = _goal_dict(progress)
     if as_json:
         app.print_json({"goal": row})
         return
@@ -99,9 +89,7 @@ def set_command(
 def list_command(app: App, as_json: bool) -> None:
     """List the program goals with the progress made against each."""
     with app.uow() as uow:
-        goals = list_goals(uow)
-        progress = goal_progress(uow, goals=goals)
-        rows = [_goal_dict(g, p) for g, p in zip(goals, progress, strict=True)]
+        rows = [_goal_dict(progress) for progress in goal_progress(uow)]
     if as_json:
         app.print_json({"goals": rows})
         return

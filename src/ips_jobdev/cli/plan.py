@@ -21,6 +21,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from ips_jobdev import _lookup
 from ips_jobdev._planning import (
     ExistingVisit,
     PlanSettings,
@@ -42,7 +43,6 @@ from ips_jobdev.cli._app import (
 )
 from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
 from ips_jobdev.cli.due import policy_option, resolve_cli_policy
-from ips_jobdev.cycles._due import resolve_specialist
 from ips_jobdev.demo import DemoSummary
 from ips_jobdev.errors import ValidationError
 
@@ -151,7 +151,7 @@ def week_command(
     """
     chosen = resolve_cli_policy(policy)
     with app.uow() as uow:
-        who = resolve_specialist(uow, specialist)
+        who = _lookup.specialist(uow, specialist)
         today = today_.date() if today_ else dt.datetime.now(who.zone).date()
         plan = plan_week(
             uow,

@@ -21,10 +21,12 @@ import click
 from rich.table import Table
 
 from ips_jobdev._reports import (
+    DEFINITIONS,
     FidelityReport,
     Figure,
     OutcomesReport,
     fidelity_report,
+    is_unsatisfactory,
     outcomes_report,
 )
 from ips_jobdev._store import UnitOfWork
@@ -209,25 +211,29 @@ def fidelity_command(
     )
     app.console.print(_figures_table(title, report.figures, scored=True))
     if report.specialists:
-        table = Table("specialist", "contacts", "a week", "point", "caseload", "looking", "point")
-        table.title = "Each specialist"
-        table.title_justify = "left"
-        for s in report.specialists:
-            point = str(s.contact_point) if s.contact_point is not None else ""
-            if s.new_caseload_rule:
-                point += " (new caseload)"
-            table.add_row(
-                f"{s.code} {s.name}",
-                str(s.contacts),
-                f"{s.weekly_contacts:.2f}",
-                point,
-                str(s.caseload),
-                str(s.looking_for_work),
-                str(s.caseload_point) if s.caseload_point is not None else "",
-            )
-        app.console.print(table)
+        app.console.print(_specialists_table(report))
     if explain:
         _explain(app, report.figures)
+
+
+def _specialists_table(report: FidelityReport) -> Table:
+    table = Table("specialist", "contacts", "a week", "point", "caseload", "looking", "point")
+    table.title = "Each specialist"
+    table.title_justify = "left"
+    for s in report.specialists:
+        point = str(s.contact_point) if s.contact_point is not None else ""
+        if s.new_caseload_rule:
+            point += " (new caseload)"
+        table.add_row(
+            f"{s.code} {s.name}",
+            str(s.contacts),
+            f"{s.weekly_contacts:.2f}",
+            point,
+            str(s.caseload),
+            str(s.looking_for_work),
+            str(s.caseload_point) if s.caseload_point is not None else "",
+        )
+    return table
 
 
 @report_group.command("outcomes")
@@ -261,31 +267,37 @@ def outcomes_command(
     title = f"Outcomes, {report.scope.label}, {start:%d %b %Y} - {end:%d %b %Y}"
     app.console.print(_figures_table(title, report.figures, scored=False))
     if report.counts.endings:
-        table = Table("job ending", "jobs")
-        for reason, count in report.counts.endings.items():
-            mark = " (unsatisfactory)" if reason in ("quit-without-plans", "fired") else ""
-            table.add_row(reason + mark, str(count))
-        app.console.print(table)
+        app.console.print(_endings_table(report))
     if report.goals:
-        table = Table("goal", "scope", "period", "target", "achieved", "met")
-        table.title = "Program goals"
-        table.title_justify = "left"
-        for goal in report.goals:
-            table.add_row(
-                goal.metric,
-                goal.scope,
-                f"{goal.period_start} - {goal.period_end}",
-                str(jsonable(goal.target)),
-                "n/a" if goal.achieved is None else str(goal.achieved),
-                "yes" if goal.met else "[yellow]not yet[/]",
-            )
-        app.console.print(table)
+        app.console.print(_goals_table(report))
     if explain:
         _explain(app, report.figures)
         if report.goals:
-            from ips_jobdev._reports import DEFINITIONS
-
             app.console.print(f"[bold]Program goals[/] (goals): {DEFINITIONS['goals']}")
+
+
+def _endings_table(report: OutcomesReport) -> Table:
+    table = Table("job ending", "jobs")
+    for reason, count in report.counts.endings.items():
+        mark = " (unsatisfactory)" if is_unsatisfactory(reason) else ""
+        table.add_row(reason + mark, str(count))
+    return table
+
+
+def _goals_table(report: OutcomesReport) -> Table:
+    table = Table("goal", "scope", "period", "target", "achieved", "met")
+    table.title = "Program goals"
+    table.title_justify = "left"
+    for goal in report.goals:
+        table.add_row(
+            goal.metric,
+            goal.scope,
+            f"{goal.period_start} - {goal.period_end}",
+            str(jsonable(goal.target)),
+            "n/a" if goal.achieved is None else str(goal.achieved),
+            "yes" if goal.met else "[yellow]not yet[/]",
+        )
+    return table
 
 
 def _outcome_rows(report: OutcomesReport) -> list[dict[str, Any]]:

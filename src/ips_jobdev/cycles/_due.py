@@ -16,16 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zoneinfo
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import attrs
-import sqlalchemy as sa
 
+from ips_jobdev import _lookup
 from ips_jobdev import _model as model
-from ips_jobdev._geo import employer_location
-from ips_jobdev._store import UnitOfWork, tables
-from ips_jobdev._vocab import ContactMode, FitRating, JobSeekerStatus, VisitStatus
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import cycles as queries
+from ips_jobdev._store.queries.cycles import EmployerIds, EmployerInfo, EmployerList, employer_infos
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus
 from ips_jobdev.cycles import (
     Contact,
     CyclePolicy,
@@ -44,25 +46,20 @@ __all__ = [
     "DEFAULT_ZONE",
     "DueItem",
     "DueList",
+    "EmployerIds",
     "EmployerInfo",
+    "EmployerList",
     "day_start",
     "employer_infos",
     "first_contacts",
     "list_due",
     "relationship_states",
-    "resolve_specialist",
     "seeker_states",
-    "specialist_employer_ids",
+    "specialist_employers",
 ]
 
 DEFAULT_ZONE = "America/Chicago"
 """The time zone used when no specialist is named (the model's default)."""
-
-_v = tables.visits.c
-_vs = tables.visit_seekers.c
-_js = tables.job_seekers.c
-_emp = tables.employers.c
-IdSource = sa.Select[Any] | Collection[int]
 
 
 def day_start(day: dt.date, zone: str | zoneinfo.ZoneInfo) -> dt.datetime:
@@ -71,90 +68,23 @@ def day_start(day: dt.date, zone: str | zoneinfo.ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=tz)
 
 
-def resolve_specialist(uow: UnitOfWork, specialist: model.Specialist | str) -> model.Specialist:
-    """A specialist given as a record or a code (:class:`~ips_jobdev.NotFoundError` if
-    unknown)."""
-    if isinstance(specialist, model.Specialist):
-        return specialist
-    return uow.specialists.by_code(specialist)
-
-
-def _counted_modes(policy: CyclePolicy) -> list[ContactMode]:
-    return [ContactMode.IN_PERSON] if policy.face_to_face_only else list(ContactMode)
-
-
-def _in(column: sa.ColumnElement[Any], ids: IdSource) -> sa.ColumnElement[bool]:
-    if isinstance(ids, sa.Select):
-        return column.in_(ids)
-    return column.in_(sorted(ids))
+def _counted_modes(policy: CyclePolicy) -> tuple[ContactMode, ...]:
+    return (ContactMode.IN_PERSON,) if policy.face_to_face_only else tuple(ContactMode)
 
 
 # -- employers ------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class EmployerInfo:
-    """The few facts about an employer that due lists and plans show."""
-
-    id: int
-    name: str
-    street: str | None
-    city: str | None
-    zip: str | None
-    latitude: float | None
-    longitude: float | None
-    job_types: tuple[str, ...]
-    do_not_contact: bool
-
-    @property
-    def location(self) -> tuple[float, float] | None:
-        """Its coordinates, else its ZIP centroid, else ``None``."""
-        return employer_location(self)
-
-    @property
-    def address(self) -> str:
-        """Street, city and ZIP on one line."""
-        return ", ".join(p for p in (self.street, self.city, self.zip) if p)
-
-
-def employer_infos(uow: UnitOfWork, ids: IdSource) -> dict[int, EmployerInfo]:
-    """:class:`EmployerInfo` by id for the employers in ``ids`` (a list or a SELECT)."""
-    statement = sa.select(
-        _emp.id,
-        _emp.name,
-        _emp.street,
-        _emp.city,
-        _emp.zip,
-        _emp.latitude,
-        _emp.longitude,
-        _emp.job_types,
-        _emp.do_not_contact,
-    ).where(_in(_emp.id, ids))
-    return {
-        row.id: EmployerInfo(
-            id=row.id,
-            name=row.name,
-            street=row.street,
-            city=row.city,
-            zip=row.zip,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            job_types=tuple(row.job_types),
-            do_not_contact=row.do_not_contact,
-        )
-        for row in uow.session.execute(statement)
-    }
-
-
-def specialist_employer_ids(
+def specialist_employers(
     specialist_id: int | None,
     *,
     on: dt.date,
     zone: str,
     policy: CyclePolicy,
     include_cold: bool = False,
-) -> sa.Select[Any]:
-    """A SELECT of the employers on a specialist's list on day ``on``.
+) -> EmployerList:
+    """The employers on a specialist's list on day ``on`` (a description the store queries
+    select inside their own statements; see :class:`EmployerList`).
 
     An employer is on the list when the specialist made a counted visit there, or a counted
     visit there was made for a job seeker now on their caseload (so a reassigned caseload
@@ -162,31 +92,13 @@ def specialist_employer_ids(
     ``include_cold``); or when the specialist has a visit planned there from ``on``.
     With no specialist: every employer with such a visit.
     """
-    end = day_start(on + dt.timedelta(days=1), zone)
-    start = day_start(on, zone)
-    made = [_v.status == VisitStatus.DONE, _v.mode.in_(_counted_modes(policy)), _v.at < end]
-    if not include_cold:
-        made.append(_v.at >= _cold_line(on, zone, policy))
-    planned = [_v.status == VisitStatus.PLANNED, _v.at >= start]
-    if specialist_id is None:
-        return (
-            sa.union(
-                sa.select(_v.employer_id).where(*made), sa.select(_v.employer_id).where(*planned)
-            )
-            .subquery()
-            .select()
-        )
-    caseload = sa.select(_js.id).where(
-        _js.specialist_id == specialist_id, _js.status != JobSeekerStatus.CLOSED
+    return EmployerList(
+        specialist_id=specialist_id,
+        modes=_counted_modes(policy),
+        made_before=day_start(on + dt.timedelta(days=1), zone),
+        made_since=None if include_cold else _cold_line(on, zone, policy),
+        planned_from=day_start(on, zone),
     )
-    own = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *made)
-    for_caseload = (
-        sa.select(_v.employer_id)
-        .join(tables.visit_seekers, _vs.visit_id == _v.id)
-        .where(_vs.seeker_id.in_(caseload), *made)
-    )
-    own_planned = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *planned)
-    return sa.union(own, for_caseload, own_planned).subquery().select()
 
 
 def _cold_line(on: dt.date, zone: str, policy: CyclePolicy) -> dt.datetime:
@@ -199,30 +111,13 @@ def _count_cold(
     uow: UnitOfWork, specialist_id: int | None, *, on: dt.date, zone: str, policy: CyclePolicy
 ) -> int:
     """How many employers on the specialist's list (ever) have gone cold by ``on``."""
-    ever = specialist_employer_ids(
-        specialist_id, on=on, zone=zone, policy=policy, include_cold=True
-    )
-    end = day_start(on + dt.timedelta(days=1), zone)
-    last = (
-        sa.select(_v.employer_id)
-        .join(tables.employers, _emp.id == _v.employer_id)
-        .where(
-            _v.employer_id.in_(ever),
-            _v.status == VisitStatus.DONE,
-            _v.mode.in_(_counted_modes(policy)),
-            _v.at < end,
-            _emp.do_not_contact.is_(False),
-        )
-        .group_by(_v.employer_id)
-        .having(sa.func.max(_v.at) < _cold_line(on, zone, policy))
-        .subquery()
-    )
-    return int(uow.session.scalar(sa.select(sa.func.count()).select_from(last)) or 0)
+    ever = specialist_employers(specialist_id, on=on, zone=zone, policy=policy, include_cold=True)
+    return queries.count_gone_cold(uow, ever, cold_line=_cold_line(on, zone, policy))
 
 
 def _interest(
     uow: UnitOfWork,
-    ids: IdSource,
+    ids: EmployerIds,
     infos: dict[int, EmployerInfo],
     pool: Sequence[model.JobSeeker],
     *,
@@ -234,36 +129,13 @@ def _interest(
     job-fit note for them there is not rated poor, or they want one of its job types.
     """
     searching = {s.id: s for s in pool if s.status is JobSeekerStatus.SEARCHING}
-    found: dict[int, set[str]] = {}
     if not searching:
         return {}
-    pool_ids = sorted(i for i in searching if i is not None)
-    visits = (
-        sa.select(_v.employer_id, _vs.seeker_id)
-        .join(tables.visit_seekers, _vs.visit_id == _v.id)
-        .where(
-            _in(_v.employer_id, ids),
-            _vs.seeker_id.in_(pool_ids),
-            _v.status != VisitStatus.CANCELLED,
-            _v.at >= since,
-        )
-        .distinct()
-    )
-    fn = tables.job_fit_notes.c
-    notes = (
-        sa.select(fn.employer_id, fn.seeker_id)
-        .where(_in(fn.employer_id, ids), fn.seeker_id.in_(pool_ids), fn.overall != FitRating.POOR)
-        .distinct()
-    )
-    for statement in (visits, notes):
-        for employer_id, seeker_id in uow.session.execute(statement):
-            found.setdefault(employer_id, set()).add(searching[seeker_id].code)
-    by_type: dict[str, set[str]] = {}
-    for seeker in searching.values():
-        avoid = set(seeker.preferences.avoid)
-        for job_type in seeker.preferences.job_types:
-            if job_type not in avoid:
-                by_type.setdefault(job_type, set()).add(seeker.code)
+    found: dict[int, set[str]] = {}
+    pool_ids = [i for i in searching if i is not None]
+    for employer_id, seeker_id in queries.interest_pairs(uow, ids, pool_ids, since=since):
+        found.setdefault(employer_id, set()).add(searching[seeker_id].code)
+    by_type = _wanted_job_types(searching.values())
     if by_type:
         for employer_id, info in infos.items():
             for job_type in info.job_types:
@@ -272,9 +144,20 @@ def _interest(
     return {employer_id: sorted(codes) for employer_id, codes in found.items()}
 
 
+def _wanted_job_types(seekers: Iterable[model.JobSeeker]) -> dict[str, set[str]]:
+    """The codes of the job seekers who want each job type (and do not avoid it)."""
+    by_type: dict[str, set[str]] = {}
+    for seeker in seekers:
+        avoid = set(seeker.preferences.avoid)
+        for job_type in seeker.preferences.job_types:
+            if job_type not in avoid:
+                by_type.setdefault(job_type, set()).add(seeker.code)
+    return by_type
+
+
 def relationship_states(
     uow: UnitOfWork,
-    ids: IdSource,
+    ids: EmployerIds,
     *,
     on: dt.date,
     zone: str,
@@ -283,7 +166,8 @@ def relationship_states(
     infos: dict[int, EmployerInfo] | None = None,
     planned_from: dt.date | None = None,
 ) -> dict[int, EmployerCycleState]:
-    """The cycle state on day ``on`` of every employer in ``ids`` (a list or a SELECT).
+    """The cycle state on day ``on`` of every employer in ``ids`` (ids or a specialist's
+    :class:`EmployerList`).
 
     Reads the visits made before the end of ``on`` and folds them with
     :func:`ips_jobdev.cycles.summarize`; ``pool`` is the job seekers whose interest sets
@@ -292,33 +176,18 @@ def relationship_states(
     """
     end = day_start(on + dt.timedelta(days=1), zone)
     infos = infos if infos is not None else employer_infos(uow, ids)
-    history = (
-        sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
-        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < end)
-        .order_by(_v.employer_id, _v.at)
-    )
     summaries = {
         employer_id: summarize(
-            (Contact(row.at, row.purpose, row.mode.face_to_face) for row in rows),
+            (Contact(at, purpose, mode.face_to_face) for _, at, purpose, mode in rows),
             policy,
             zone=zone,
         )
         for employer_id, rows in itertools.groupby(
-            uow.session.execute(history), key=lambda row: row.employer_id
+            queries.visits_made(uow, ids, before=end), key=itemgetter(0)
         )
     }
-    planned_rows = (
-        sa.select(_v.employer_id, sa.func.min(_v.at))
-        .where(
-            _in(_v.employer_id, ids),
-            _v.status == VisitStatus.PLANNED,
-            _v.at >= day_start(planned_from or on, zone),
-        )
-        .group_by(_v.employer_id)
-    )
-    planned = {
-        employer_id: local_date(at, zone) for employer_id, at in uow.session.execute(planned_rows)
-    }
+    first_planned = queries.first_planned(uow, ids, since=day_start(planned_from or on, zone))
+    planned = {employer_id: local_date(at, zone) for employer_id, at in first_planned.items()}
     since = day_start(on - dt.timedelta(days=policy.cold_after_days), zone)
     interest = _interest(uow, ids, infos, pool, since=since)
     states: dict[int, EmployerCycleState] = {}
@@ -343,21 +212,7 @@ def first_contacts(
 ) -> dict[int, dt.datetime]:
     """When the first face-to-face employer contact was made for each job seeker (visits
     made before ``before`` that name them, whether or not they came along)."""
-    ids = sorted(seeker_ids)
-    if not ids:
-        return {}
-    statement = (
-        sa.select(_vs.seeker_id, sa.func.min(_v.at))
-        .join(tables.visits, _v.id == _vs.visit_id)
-        .where(
-            _vs.seeker_id.in_(ids),
-            _v.status == VisitStatus.DONE,
-            _v.mode == ContactMode.IN_PERSON,
-            _v.at < before,
-        )
-        .group_by(_vs.seeker_id)
-    )
-    return {row[0]: row[1] for row in uow.session.execute(statement)}
+    return queries.first_face_to_face(uow, seeker_ids, before=before)
 
 
 def seeker_states(
@@ -390,20 +245,8 @@ def seeker_states(
 def _planned_for_seekers(
     uow: UnitOfWork, seeker_ids: Sequence[int], *, start: dt.datetime, zone: str
 ) -> dict[int, dt.date]:
-    if not seeker_ids:
-        return {}
-    statement = (
-        sa.select(_vs.seeker_id, sa.func.min(_v.at))
-        .join(tables.visits, _v.id == _vs.visit_id)
-        .where(
-            _vs.seeker_id.in_(sorted(seeker_ids)),
-            _v.status == VisitStatus.PLANNED,
-            _v.mode == ContactMode.IN_PERSON,
-            _v.at >= start,
-        )
-        .group_by(_vs.seeker_id)
-    )
-    return {sid: local_date(at, zone) for sid, at in uow.session.execute(statement)}
+    firsts = queries.first_planned_for_seekers(uow, seeker_ids, since=start)
+    return {seeker_id: local_date(at, zone) for seeker_id, at in firsts.items()}
 
 
 # -- the use case ---------------------------------------------------------------------------
@@ -504,21 +347,40 @@ def list_due(
         include_cold: also list relationships that have gone cold (after the rest).
     """
     chosen = resolve_policy(policy)
-    who = resolve_specialist(uow, specialist) if specialist is not None else None
+    who = _lookup.specialist(uow, specialist) if specialist is not None else None
     zone = who.timezone if who is not None else DEFAULT_ZONE
     day = on or dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
-    caseload = list(uow.seekers.on_caseload(who.id if who is not None else None))
-    ids = specialist_employer_ids(
-        who.id if who is not None else None,
-        on=day,
-        zone=zone,
-        policy=chosen,
-        include_cold=include_cold,
+    specialist_id = who.id if who is not None else None
+    caseload = list(uow.seekers.on_caseload(specialist_id))
+    ids = specialist_employers(
+        specialist_id, on=day, zone=zone, policy=chosen, include_cold=include_cold
     )
     infos = employer_infos(uow, ids)
     states = relationship_states(
         uow, ids, on=day, zone=zone, policy=chosen, pool=caseload, infos=infos
     )
+    items, cold_items = _employer_items(states, infos)
+    items += _seeker_items(uow, caseload, on=day, zone=zone, policy=chosen)
+    items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
+    cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
+    cold = (
+        len(cold_items)
+        if include_cold
+        else _count_cold(uow, specialist_id, on=day, zone=zone, policy=chosen)
+    )
+    return DueList(
+        on=day,
+        specialist=who.code if who is not None else None,
+        policy=chosen.name,
+        items=items + cold_items,
+        cold=cold,
+    )
+
+
+def _employer_items(
+    states: dict[int, EmployerCycleState], infos: dict[int, EmployerInfo]
+) -> tuple[list[DueItem], list[DueItem]]:
+    """The employers overdue or due, and those gone cold (do-not-contact ones left out)."""
     items: list[DueItem] = []
     cold_items: list[DueItem] = []
     for employer_id, state in states.items():
@@ -528,11 +390,25 @@ def list_due(
             cold_items.append(_employer_item(state, infos[employer_id]))
         elif state.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE):
             items.append(_employer_item(state, infos[employer_id]))
+    return items, cold_items
+
+
+def _seeker_items(
+    uow: UnitOfWork,
+    caseload: Sequence[model.JobSeeker],
+    *,
+    on: dt.date,
+    zone: str,
+    policy: CyclePolicy,
+) -> list[DueItem]:
+    """Job seekers looking for work with no employer contact yet, at risk of missing (or
+    past) the 30-day mark."""
     searching = [s for s in caseload if s.status is JobSeekerStatus.SEARCHING]
     planned = _planned_for_seekers(
-        uow, [s.id for s in searching if s.id is not None], start=day_start(day, zone), zone=zone
+        uow, [s.id for s in searching if s.id is not None], start=day_start(on, zone), zone=zone
     )
-    for rapid in seeker_states(uow, searching, on=day, zone=zone, policy=chosen):
+    items: list[DueItem] = []
+    for rapid in seeker_states(uow, searching, on=on, zone=zone, policy=policy):
         waiting = rapid.first_contact is None and rapid.status in (
             RapidSearchStatus.AT_RISK,
             RapidSearchStatus.MISSED,
@@ -550,20 +426,7 @@ def list_due(
                     seeker=rapid,
                 )
             )
-    items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
-    cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
-    cold = (
-        len(cold_items)
-        if include_cold
-        else _count_cold(uow, who.id if who else None, on=day, zone=zone, policy=chosen)
-    )
-    return DueList(
-        on=day,
-        specialist=who.code if who is not None else None,
-        policy=chosen.name,
-        items=items + cold_items,
-        cold=cold,
-    )
+    return items
 
 
 def _employer_item(state: EmployerCycleState, info: EmployerInfo) -> DueItem:

@@ -15,12 +15,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from operator import add
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import zip_centroid
+from ips_jobdev._store.queries import matching as queries
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import (
     EmployerFacts,
@@ -33,13 +33,10 @@ from ips_jobdev.matching._context import (
 )
 from ips_jobdev.matching._factors import MatchFactor, builtin_factors
 from ips_jobdev.matching._registry import registered_factors
-from ips_jobdev.matching._source import (
-    FILTER_NAMES,
-    EmployerColumns,
-    decode_tags,
-    employer_names,
-    relationship_facts,
-)
+from ips_jobdev.matching._source import FILTER_NAMES, EmployerColumns, decode_tags
+
+if TYPE_CHECKING:
+    from ips_jobdev._store import UnitOfWork
 
 __all__ = [
     "ActiveFactor",
@@ -122,7 +119,16 @@ def active_factors(view: SeekerView, config: MatchConfig) -> list[ActiveFactor]:
         deferred = facts is None or "relationship" in facts
         always_unknown = getattr(factor, "always_unknown", None)
         unknown = facts is not None and always_unknown is not None and bool(always_unknown(view))
-        out.append(ActiveFactor(factor, weight, facts, function, deferred, unknown))
+        out.append(
+            ActiveFactor(
+                factor=factor,
+                weight=weight,
+                facts=facts,
+                function=function,
+                deferred=deferred,
+                unknown=unknown,
+            )
+        )
     return out
 
 
@@ -168,7 +174,7 @@ class SeekerScoring:
     them once for all job seekers); otherwise they are read for candidates as needed.
     """
 
-    session: Session
+    uow: UnitOfWork
     view: SeekerView
     config: MatchConfig
     factors: list[ActiveFactor]
@@ -209,45 +215,70 @@ class SeekerScoring:
 
         Applies what SQL could not (or, for caseload targets, did not): avoided employer
         names, industries, the exact distance limit, and employers whose known job types
-        are all avoided.
+        are all avoided. Each removed row is counted in ``filtered`` under the first of
+        :data:`FILTER_NAMES` that removes it.
         """
         view = self.view
-        avoid = view.avoid
         use_names = bool(view.avoid_names) and table.name_key is not None
         limit = view.limit if view.home is not None else None
-        if not (avoid or use_names or limit is not None):
+        if not (view.avoid or use_names or limit is not None):
             return None
-        size = len(table)
-        early: set[int] = set()  # rows removed by name or industry (few)
-        if use_names:
-            names, avoided = table.name_key, view.avoid_names
+        early = self._avoided_rows(table, filtered, by_name=use_names)
+        kept: Sequence[int] = range(len(table))
+        if limit is not None:
+            kept = self._within(table, limit, early, filtered)
+        if early:
+            kept = [i for i in kept if i not in early]
+        if view.avoid:
+            kept = self._without_avoided_job_types(table, kept, filtered)
+        return None if len(kept) == len(table) else list(kept)
+
+    def _avoided_rows(
+        self, table: EmployerColumns, filtered: dict[str, int], *, by_name: bool
+    ) -> set[int]:
+        """Rows removed by an avoided employer name or industry (few), counted."""
+        early: set[int] = set()
+        if by_name:
+            names, avoided = table.name_key, self.view.avoid_names
             assert names is not None
             early.update([i for i, n in enumerate(names) if n in avoided])
             filtered["avoided_employer"] += len(early)
-        if avoid:
-            industries = table.industry
-            avoided_industries = {v for v in set(industries) if v and label(v) in avoid}
-            rows: set[int] = set()
-            if avoided_industries:
-                rows = {i for i, v in enumerate(industries) if v in avoided_industries}
+        if self.view.avoid:
+            rows = self._avoided_industry_rows(table)
             filtered["avoided_industry"] += len(rows - early)
             early |= rows
-        kept: Sequence[int] = range(size)
-        if limit is not None:
-            miles = self.miles(table)
-            kept = [i for i, m in enumerate(miles) if m is None or m <= limit]
-            far_early = sum(1 for i in early if (m := miles[i]) is not None and m > limit)
-            filtered["distance_limit"] += size - len(kept) - far_early
-        if early:
-            kept = [i for i in kept if i not in early]
-        if avoid:
-            job_types = table.job_types
-            all_avoided = {raw for raw in set(job_types) if _all_avoided(raw, avoid)}
-            if all_avoided:
-                before = len(kept)
-                kept = [i for i in kept if job_types[i] not in all_avoided]
-                filtered["avoided_job_types"] += before - len(kept)
-        return None if len(kept) == size else list(kept)
+        return early
+
+    def _avoided_industry_rows(self, table: EmployerColumns) -> set[int]:
+        industries, avoid = table.industry, self.view.avoid
+        avoided = {v for v in set(industries) if v and label(v) in avoid}
+        if not avoided:
+            return set()
+        return {i for i, v in enumerate(industries) if v in avoided}
+
+    def _within(
+        self, table: EmployerColumns, limit: float, early: set[int], filtered: dict[str, int]
+    ) -> list[int]:
+        """Rows within ``limit`` miles of home (or at an unknown distance); those beyond
+        are counted, unless already removed by name or industry."""
+        miles = self.miles(table)
+        kept = [i for i, m in enumerate(miles) if m is None or m <= limit]
+        far_early = sum(1 for i in early if (m := miles[i]) is not None and m > limit)
+        filtered["distance_limit"] += len(table) - len(kept) - far_early
+        return kept
+
+    def _without_avoided_job_types(
+        self, table: EmployerColumns, kept: Sequence[int], filtered: dict[str, int]
+    ) -> Sequence[int]:
+        """``kept`` less the employers whose known job types are all avoided, counted."""
+        job_types, avoid = table.job_types, self.view.avoid
+        all_avoided = {raw for raw in set(job_types) if _all_avoided(raw, avoid)}
+        if not all_avoided:
+            return kept
+        before = len(kept)
+        kept = [i for i in kept if job_types[i] not in all_avoided]
+        filtered["avoided_job_types"] += before - len(kept)
+        return kept
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -264,40 +295,41 @@ class SeekerScoring:
         return column
 
     def _weighted(self, active: ActiveFactor, table: EmployerColumns) -> Iterable[float]:
-        """``weight * part`` for every row, in order (neutral 0.5 for an unknown part)."""
+        """``weight * part`` for every row, in order (neutral 0.5 for an unknown part).
+
+        Each distinct combination of the factor's facts is scored once.
+        """
         assert active.facts is not None
-        weight = active.weight
         bulk = getattr(active.factor, "part_column", None)
         if bulk is not None:
             columns = [self._key_column(f, table) for f in active.facts]
             parts = bulk(self.view, self.config, *columns)
-            weighted = {p: weight * (0.5 if p is None else p) for p in set(parts)}
+            weighted = {p: active.weight * (0.5 if p is None else p) for p in set(parts)}
             return map(weighted.__getitem__, parts)
         keys: list[Any]
         if len(active.facts) == 1:
             keys = self._key_column(active.facts[0], table)
         else:
             keys = list(zip(*(self._key_column(f, table) for f in active.facts), strict=True))
-        contribution: dict[Any, float] = {}
         if active.function is None:
-            first: dict[Any, int] = {}
-            for index, key in enumerate(keys):
-                first.setdefault(key, index)
-            for key, index in first.items():
-                part = active.factor.score(self.context(table, index)).score
-                contribution[key] = weight * (0.5 if part is None else part)
+            contribution = self._scored_by_context(active, table, keys)
         else:
-            function = active.function
-            decoders = [_DECODERS.get(f) for f in active.facts]
-            for key in set(keys):
-                if len(decoders) == 1:
-                    decode = decoders[0]
-                    part = function(key if decode is None else decode(key))
-                else:
-                    values = [v if d is None else d(v) for d, v in zip(decoders, key, strict=True)]
-                    part = function(*values)
-                contribution[key] = weight * (0.5 if part is None else part)
+            contribution = _scored_by_function(active, keys)
         return map(contribution.__getitem__, keys)
+
+    def _scored_by_context(
+        self, active: ActiveFactor, table: EmployerColumns, keys: list[Any]
+    ) -> dict[Any, float]:
+        """``weight * part`` per distinct key, from the factor's ``score`` on the full
+        context of the first row holding that key."""
+        first: dict[Any, int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        contribution: dict[Any, float] = {}
+        for key, index in first.items():
+            part = active.factor.score(self.context(table, index)).score
+            contribution[key] = active.weight * (0.5 if part is None else part)
+        return contribution
 
     def prune(
         self,
@@ -313,13 +345,10 @@ class SeekerScoring:
         ``need``, or the ``k``-th best worst case so far. Returns ``None`` when nothing
         was dropped. Exact: only rows that cannot qualify are dropped.
         """
-        known = [a for a in self.factors if not a.deferred and a.weight and not a.unknown]
-        heavy = sorted(known, key=lambda a: -a.weight)[:-1]  # the last is scored anyway
+        heavy, floor, rest = self._pruning_order()
         if not heavy:
             return None
         margin = 2 * _EPSILON * self.total_weight
-        floor = sum(0.5 * a.weight for a in self.factors if a.unknown and not a.deferred)
-        rest = sum(a.weight for a in known) + sum(a.weight for a in self.factors if a.deferred)
         rows: list[int] | None = None
         partial: list[float] | None = None
         for active in heavy:
@@ -327,15 +356,22 @@ class SeekerScoring:
             column = self._weighted(active, sub)
             partial = list(column) if partial is None else list(map(add, partial, column))
             rest -= active.weight
-            target = -math.inf if need is None else need
-            if k is not None and 0 < k < len(partial):
-                target = max(target, heapq.nlargest(k, partial)[-1] + floor)
-            cut = target - floor - rest - margin
+            cut = _target(partial, need, k, floor) - floor - rest - margin
             survivors = [j for j, p in enumerate(partial) if p >= cut]
             if len(survivors) < len(partial):
                 rows = survivors if rows is None else [rows[j] for j in survivors]
                 partial = [partial[j] for j in survivors]
         return rows
+
+    def _pruning_order(self) -> tuple[list[ActiveFactor], float, float]:
+        """The factors :meth:`prune` scores, heaviest first (the lightest known one is
+        left out: it is scored anyway); the constant the factors unknown for every
+        employer add; and the weight of every factor not yet scored."""
+        known = [a for a in self.factors if not a.deferred and a.weight and not a.unknown]
+        heavy = sorted(known, key=lambda a: -a.weight)[:-1]
+        floor = sum(0.5 * a.weight for a in self.factors if a.unknown and not a.deferred)
+        rest = sum(a.weight for a in known) + sum(a.weight for a in self.factors if a.deferred)
+        return heavy, floor, rest
 
     def row_sums(self, table: EmployerColumns) -> list[float]:
         """Each row's weighted sum over the factors that need no visit history."""
@@ -360,8 +396,8 @@ class SeekerScoring:
         missing = [i for i in ids if i not in self._loaded]
         if missing:
             self._partial.update(
-                relationship_facts(
-                    self.session,
+                queries.relationship_facts(
+                    self.uow,
                     as_of=self.view.as_of,
                     window_days=self.config.relationship_days,
                     employer_ids=missing,
@@ -373,8 +409,8 @@ class SeekerScoring:
     def load_all_history(self) -> None:
         """Read visit facts for every employer at once (cheaper than many candidates)."""
         if self.history is None:
-            self.history = relationship_facts(
-                self.session, as_of=self.view.as_of, window_days=self.config.relationship_days
+            self.history = queries.relationship_facts(
+                self.uow, as_of=self.view.as_of, window_days=self.config.relationship_days
             )
 
     def exact_sums(
@@ -431,7 +467,7 @@ class SeekerScoring:
         ids = table.ids
         finalists = [ids[i] for i, s in scores.items() if s >= cut]
         by_id = {ids[i]: i for i in scores}
-        names = employer_names(self.session, finalists, all_rows=len(finalists) > 20_000)
+        names = queries.employer_names(self.uow, finalists, all_rows=len(finalists) > 20_000)
         order = sorted(
             finalists,
             key=lambda e: (-scores[by_id[e]], names[e].casefold(), names[e], e),
@@ -529,6 +565,34 @@ class SeekerScoring:
         if result.weight != active.weight:
             result = attrs.evolve(result, weight=active.weight)
         return result
+
+
+def _target(partial: list[float], need: float | None, k: int | None, floor: float) -> float:
+    """What a row's weighted sum must reach while pruning: ``need``, raised to the
+    ``k``-th best sum so far (plus ``floor``) when looking for the top ``k``."""
+    target = -math.inf if need is None else need
+    if k is not None and 0 < k < len(partial):
+        target = max(target, heapq.nlargest(k, partial)[-1] + floor)
+    return target
+
+
+def _scored_by_function(active: ActiveFactor, keys: list[Any]) -> dict[Any, float]:
+    """``weight * part`` per distinct key, from the factor's part function on the decoded
+    facts."""
+    function = active.function
+    assert function is not None
+    assert active.facts is not None
+    decoders = [_DECODERS.get(f) for f in active.facts]
+    contribution: dict[Any, float] = {}
+    for key in set(keys):
+        if len(decoders) == 1:
+            decode = decoders[0]
+            part = function(key if decode is None else decode(key))
+        else:
+            values = [v if d is None else d(v) for d, v in zip(decoders, key, strict=True)]
+            part = function(*values)
+        contribution[key] = active.weight * (0.5 if part is None else part)
+    return contribution
 
 
 def combine(factors: Sequence[ActiveFactor], parts: Sequence[FactorScore]) -> float:

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import sqlalchemy as sa
 
+from ips_jobdev import _lookup
 from ips_jobdev._geo import employer_location, miles_between
 from ips_jobdev._model import Employer, JobOpening, JobSeeker, normalize_employer_name
-from ips_jobdev._store import tables
+from ips_jobdev._store.queries import matching as queries
 from ips_jobdev.errors import ValidationError
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import (
@@ -31,19 +31,12 @@ from ips_jobdev.matching._context import (
     label,
 )
 from ips_jobdev.matching._engine import EmployerMatch, SeekerScoring, active_factors, combine
-from ips_jobdev.matching._source import (
-    count_removed,
-    employer_rows,
-    hard_filters,
-    read_employers,
-    relationship_facts,
-    spread_facts,
-)
+from ips_jobdev.matching._source import count_removed, hard_filters, read_employers
 
 if TYPE_CHECKING:
     from ips_jobdev._store import UnitOfWork
 
-__all__ = ["MatchList", "explain_match", "rank_employers", "resolve_seeker"]
+__all__ = ["MatchList", "explain_match", "rank_employers"]
 
 
 @attrs.frozen(slots=True)
@@ -73,11 +66,6 @@ class MatchList:
             "notes": list(self.notes),
             "matches": [m.to_dict() for m in self.matches],
         }
-
-
-def resolve_seeker(uow: UnitOfWork, seeker: JobSeeker | str) -> JobSeeker:
-    """The job seeker itself, or the one with this code (``NotFoundError`` when none)."""
-    return seeker if isinstance(seeker, JobSeeker) else uow.seekers.by_code(seeker)
 
 
 def _notes(view: SeekerView, max_miles: float | None) -> list[str]:
@@ -138,13 +126,18 @@ def rank_employers(
     if limit is not None and limit < 0:
         raise ValidationError("match", "limit", f"{limit} is below zero")
     cfg = (config or MatchConfig()).with_weights(weights)
-    record = resolve_seeker(uow, seeker)
+    record = _lookup.seeker(uow, seeker)
     view = SeekerView.build(record, cfg, max_miles=max_miles, as_of=as_of)
-    session = uow.session
-    removed = hard_filters(session, view)
-    scoring = SeekerScoring(session, view, cfg, active_factors(view, cfg), spread_facts(session))
-    table = read_employers(session, removed, columns=scoring.columns_needed())
-    filtered = count_removed(session, removed, len(table))
+    where = hard_filters(uow, view)
+    scoring = SeekerScoring(
+        uow=uow,
+        view=view,
+        config=cfg,
+        factors=active_factors(view, cfg),
+        spread=queries.spread_facts(uow),
+    )
+    table = read_employers(uow, where, columns=scoring.columns_needed())
+    filtered = count_removed(uow, where, len(table))
     keep = scoring.keep(table, filtered)
     if keep is not None:
         table = table.take_for(view.home, keep)
@@ -156,7 +149,7 @@ def rank_employers(
     best = scoring.top(table, scoring.row_sums(table), k)
     shown = [table.ids[i] for i, _, _ in best]
     scoring.relationship_for(shown)
-    rows = employer_rows(session, shown)
+    rows = queries.employer_rows(uow, shown)
     notes = _notes(view, max_miles)
     if not considered:
         notes.append("no employer is left after the hard filters")
@@ -207,7 +200,7 @@ def explain_match(
     filter (a job-fit note may well be about such an employer).
     """
     cfg = (config or MatchConfig()).with_weights(weights)
-    record = resolve_seeker(uow, seeker)
+    record = _lookup.seeker(uow, seeker)
     view = SeekerView.build(record, cfg, max_miles=max_miles, as_of=as_of)
     assert employer.id is not None, "the employer must be saved (flushed) first"
     facts = EmployerFacts.from_employer(employer)
@@ -215,23 +208,18 @@ def explain_match(
     miles = (
         None if where is None or view.home is None else round(miles_between(view.home, where), 1)
     )
-    history = relationship_facts(
-        uow.session, as_of=view.as_of, window_days=cfg.relationship_days, employer_ids=[employer.id]
+    history = queries.relationship_facts(
+        uow, as_of=view.as_of, window_days=cfg.relationship_days, employer_ids=[employer.id]
     )
     visits, last = history.get(employer.id, (0, None))
-    j = tables.job_starts.c
-    starts = uow.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(tables.job_starts)
-        .where(j.employer_id == employer.id)
-    )
+    starts = queries.job_start_count(uow, employer.id)
     context = MatchContext(
         view=view,
         employer=facts,
         config=cfg,
         miles=miles,
         relationship=RelationshipFacts(visits, last, cfg.relationship_days),
-        spread=SpreadFacts(int(starts or 0)),
+        spread=SpreadFacts(starts),
         opening=OpeningFacts.from_opening(opening) if opening is not None else None,
     )
     factors = active_factors(view, cfg)

@@ -1,44 +1,40 @@
-"""Reading what matching needs from the store, with SQLAlchemy Core (no ORM objects).
+"""Employers as matching sees them: raw rows from the store, held as columns.
 
 Ranking reads every employer it may show, so it reads only the columns the factors use,
 undecoded (JSON text, cents, 0/1), and lets the database drop what the hard filters
-remove: do-not-contact, avoided employers and industries, and employers outside a stated
-distance limit (a latitude/longitude box, plus the ZIPs whose centroid is in range).
+remove (:func:`hard_filters` states them; the store's
+:mod:`~ips_jobdev._store.queries.matching` runs them): do-not-contact, avoided employers
+and industries, and employers outside a stated distance limit (a latitude/longitude box,
+plus the ZIPs whose centroid is in range).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from operator import itemgetter
-from typing import Any, cast
-
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from ips_jobdev._geo import EARTH_RADIUS_MILES, LatLon, bounding_box, miles_between, zip_centroid
-from ips_jobdev._store import tables
-from ips_jobdev._vocab import ContactMode, VisitStatus
+from ips_jobdev._store.queries import matching as queries
+from ips_jobdev._store.queries.matching import COLUMN_NAMES, Area, EmployerFilter, hashable
 from ips_jobdev.matching._context import SeekerView
+
+if TYPE_CHECKING:
+    from ips_jobdev._store import UnitOfWork
 
 __all__ = [
     "COLUMN_NAMES",
     "FILTER_NAMES",
     "EmployerColumns",
+    "EmployerFilter",
     "count_removed",
     "decode_tags",
-    "do_not_contact_filter",
-    "employer_names",
-    "employer_rows",
-    "employer_statement",
-    "fetch_tuples",
     "hard_filters",
+    "hashable",
     "read_employers",
-    "relationship_facts",
-    "spread_facts",
 ]
 
 #: The hard filters, in the order an employer removed by several is counted.
@@ -48,22 +44,6 @@ FILTER_NAMES: tuple[str, ...] = (
     "avoided_industry",
     "distance_limit",
     "avoided_job_types",
-)
-
-_IN_CHUNK = 2000
-
-_e = tables.employers.c
-_COLUMNS: tuple[Any, ...] = (
-    _e.id,
-    _e.industry,
-    sa.type_coerce(_e.job_types, sa.String).label("job_types"),
-    sa.type_coerce(_e.shifts, sa.String).label("shifts"),
-    sa.type_coerce(_e.wage_min, sa.Integer).label("wage_min"),
-    sa.type_coerce(_e.wage_max, sa.Integer).label("wage_max"),
-    _e.bus_access,
-    _e.zip,
-    _e.latitude,
-    _e.longitude,
 )
 
 
@@ -80,11 +60,6 @@ def decode_tags(raw: object) -> tuple[str, ...]:
 def _decode(raw: str | tuple[object, ...]) -> tuple[str, ...]:
     items = (json.loads(raw) if raw else []) if isinstance(raw, str) else raw
     return tuple(str(item) for item in items)
-
-
-def hashable(raw: object) -> object:
-    """A dict key for a raw column value (PostgreSQL hands JSON back as lists)."""
-    return tuple(raw) if isinstance(raw, list) else raw
 
 
 _ID, _INDUSTRY, _JOB_TYPES, _SHIFTS, _WAGE_MIN, _WAGE_MAX, _BUS, _ZIP, _LAT, _LON, _NAME_KEY = (
@@ -267,250 +242,54 @@ class _MilesFrom:
         return self.points([math.radians(centre[0])], [math.radians(centre[1])])[0]
 
 
-def fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
-    """Run a Core SELECT and return plain tuples straight from the driver's cursor.
-
-    Result rows skip SQLAlchemy's per-row processing; callers select columns whose raw
-    values they understand (``type_coerce`` to plain types). Bound values must be plain
-    strings and numbers (no type processing is applied to them either).
-    """
-    connection = session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    params = compiled.construct_params()
-    arguments: Any = (
-        tuple(params[name] for name in compiled.positiontup)
-        if compiled.positional and compiled.positiontup is not None
-        else params
-    )
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), arguments)
-        return cast(list[tuple[Any, ...]], cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _zip_keep_list(session: Session, view: SeekerView) -> tuple[list[str], list[str]]:
-    """Stored ZIP values within the stated limit (or unknown to the table), and the rest."""
-    assert view.home is not None
-    assert view.limit is not None
-    stored = session.execute(sa.select(_e.zip).where(_e.zip.is_not(None)).distinct()).scalars()
+def _area(uow: UnitOfWork, home: LatLon, limit: float) -> Area:
+    """The distance limit as the store applies it: a box around home, and the stored ZIPs
+    within the limit (or unknown to the ZIP table) and beyond it."""
     keep: list[str] = []
     far: list[str] = []
-    for value in stored:
+    for value in queries.distinct_zips(uow):
         centre = zip_centroid(value)
-        if centre is None or round(miles_between(view.home, centre), 1) <= view.limit:
+        if centre is None or round(miles_between(home, centre), 1) <= limit:
             keep.append(value)
         else:
             far.append(value)
-    return keep, far
+    return Area(bounding_box(home, limit), tuple(keep), tuple(far))
 
 
-def do_not_contact_filter() -> tuple[str, sa.ColumnElement[bool]]:
-    """The do-not-contact filter: true for employers that asked not to be contacted."""
-    return ("do_not_contact", _e.do_not_contact.is_(True))
-
-
-def hard_filters(session: Session, view: SeekerView) -> list[tuple[str, sa.ColumnElement[bool]]]:
-    """For each hard filter SQL can apply, a condition that is true for removed employers.
+def hard_filters(uow: UnitOfWork, view: SeekerView) -> EmployerFilter:
+    """The hard filters the database can apply for ``view``'s job seeker.
 
     Avoided job types are checked afterwards in Python (labels are stored as JSON); the
     exact distance of employers with their own position is checked there too.
     """
-    removed = [do_not_contact_filter()]
-    if view.avoid_names:
-        removed.append(("avoided_employer", _e.name_key.in_(sorted(view.avoid_names))))
+    industries: frozenset[str] = frozenset()
     if view.avoid:
-        raw = {a.strip().lower() for a in view.preferences.avoid} | set(view.avoid)
-        removed.append(
-            ("avoided_industry", sa.and_(_e.industry.is_not(None), _e.industry.in_(sorted(raw))))
-        )
+        industries = frozenset(a.strip().lower() for a in view.preferences.avoid) | view.avoid
+    area = None
     if view.limit is not None and view.home is not None:
-        box = bounding_box(view.home, view.limit)
-        keep, far = _zip_keep_list(session, view)
-        own = sa.and_(_e.latitude.is_not(None), _e.longitude.is_not(None))
-        in_box = sa.and_(
-            _e.latitude.between(box.lat_min, box.lat_max),
-            _e.longitude.between(box.lon_min, box.lon_max),
-        )
-        by_zip = (
-            sa.or_(_e.zip.is_(None), _e.zip.in_(keep))
-            if len(keep) <= len(far)
-            else (sa.or_(_e.zip.is_(None), _e.zip.not_in(far)))
-        )
-        inside = sa.or_(sa.and_(own, in_box), sa.and_(sa.not_(own), by_zip))
-        removed.append(("distance_limit", sa.not_(inside)))
-    return removed
-
-
-#: The names of the read columns, in order (``name_key`` follows when asked for).
-COLUMN_NAMES: tuple[str, ...] = (
-    "id",
-    "industry",
-    "job_types",
-    "shifts",
-    "wage_min",
-    "wage_max",
-    "bus_access",
-    "zip",
-    "latitude",
-    "longitude",
-)
+        area = _area(uow, view.home, view.limit)
+    return EmployerFilter(avoid_names=view.avoid_names, avoid_industries=industries, area=area)
 
 
 def read_employers(
-    session: Session,
-    removed: Sequence[tuple[str, sa.ColumnElement[bool]]] = (),
+    uow: UnitOfWork,
+    where: EmployerFilter,
     *,
     with_name_key: bool = False,
     columns: Collection[str] | None = None,
 ) -> EmployerColumns:
-    """Employers that no ``removed`` condition removes, as columns, in id order.
+    """Employers that ``where`` keeps, as columns, in id order.
 
     ``columns`` names the columns to read (of :data:`COLUMN_NAMES`; ``None``: all); the
     others come back as ``None`` in every row, so positions never change.
     """
-    statement = employer_statement(removed, with_name_key, columns)
-    return EmployerColumns(fetch_tuples(session, statement))
+    rows = queries.read_employers(uow, where, with_name_key=with_name_key, columns=columns)
+    return EmployerColumns(rows)
 
 
-def employer_statement(
-    removed: Sequence[tuple[str, sa.ColumnElement[bool]]] = (),
-    with_name_key: bool = False,
-    columns: Collection[str] | None = None,
-) -> sa.Select[Any]:
-    """The SELECT :func:`read_employers` runs (benchmarks time it without filters)."""
-    chosen = [
-        column if columns is None or name == "id" or name in columns else sa.null().label(name)
-        for name, column in zip(COLUMN_NAMES, _COLUMNS, strict=True)
-    ]
-    statement = sa.select(*chosen, *([_e.name_key] if with_name_key else [])).order_by(_e.id)
-    for _, condition in removed:
-        statement = statement.where(sa.not_(condition))
-    return statement
-
-
-def employer_rows(session: Session, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
-    """Full rows (every column of :data:`COLUMN_NAMES`) of some employers, by id."""
-    out: dict[int, tuple[Any, ...]] = {}
-    for chunk in _chunks(sorted(ids)):
-        for row in fetch_tuples(session, sa.select(*_COLUMNS).where(_e.id.in_(chunk))):
-            out[int(row[0])] = hashable_row(row)
-    return out
-
-
-def hashable_row(row: Sequence[Any]) -> tuple[Any, ...]:
-    """A fetched row with PostgreSQL's JSON lists made tuples (as columns hold them)."""
-    return tuple(hashable(v) for v in row)
-
-
-def count_removed(
-    session: Session, removed: Sequence[tuple[str, sa.ColumnElement[bool]]], kept: int
-) -> dict[str, int]:
-    """How many employers each condition removed, each counted under the first that did.
-
-    ``kept`` is how many rows the filtered read returned: the distance filter's count is
-    what is left of the total (so the many rows it removes are never grouped).
-    """
+def count_removed(uow: UnitOfWork, where: EmployerFilter, kept: int) -> dict[str, int]:
+    """How many employers each hard filter removed (every filter named, in
+    :data:`FILTER_NAMES` order), each counted under the first that did."""
     counts = dict.fromkeys(FILTER_NAMES, 0)
-    others = [(name, cond) for name, cond in removed if name != "distance_limit"]
-    connection = session.connection()
-    if others:
-        reason = sa.case(*[(cond, name) for name, cond in others], else_=None).label("reason")
-        statement = (
-            sa.select(reason, sa.func.count())
-            .where(sa.or_(*[cond for _, cond in others]))
-            .group_by(reason)
-        )
-        for name, count in connection.execute(statement):
-            counts[name] = int(count)
-    if len(others) < len(removed):
-        total = connection.scalar(sa.select(sa.func.count()).select_from(tables.employers)) or 0
-        counts["distance_limit"] = int(total) - kept - sum(counts.values())
+    counts.update(queries.count_removed(uow, where, kept))
     return counts
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield list(ids[start : start + _IN_CHUNK])
-
-
-def relationship_facts(
-    session: Session,
-    *,
-    as_of: dt.date,
-    window_days: int,
-    employer_ids: Collection[int] | None = None,
-) -> dict[int, tuple[int, dt.date | None]]:
-    """Face-to-face visits made in the window ending on ``as_of``, per employer.
-
-    Returns ``{employer_id: (visits, date of the last)}`` for employers with at least one;
-    ``employer_ids`` restricts the query (it then uses the visits' employer index).
-    """
-    v = tables.visits.c
-    since = dt.datetime.combine(as_of - dt.timedelta(days=window_days), dt.time(), dt.UTC)
-    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
-    conditions = [
-        v.at >= since,
-        v.at < until,
-        v.status == VisitStatus.DONE,
-        v.mode == ContactMode.IN_PERSON,
-    ]
-    out: dict[int, tuple[int, dt.date | None]] = {}
-    connection = session.connection()
-    # the newest visit, undecoded: only its UTC date is wanted (SQLite stores UTC text)
-    last_at = sa.type_coerce(sa.func.max(v.at), sa.String)
-    if employer_ids is None:
-        # grouping on an expression keeps SQLite from walking the (employer, at) index for
-        # every employer: one pass over the table is far quicker for all of them
-        group = (v.employer_id + 0).label("employer")
-        statement = sa.select(group, sa.func.count(), last_at).where(*conditions)
-        batches: Iterable[Any] = [connection.execute(statement.group_by(group))]
-    else:
-        statement = (
-            sa.select(v.employer_id, sa.func.count(), last_at)
-            .where(*conditions, v.employer_id.in_(sa.bindparam("ids", expanding=True)))
-            .group_by(v.employer_id)
-        )
-        batches = (
-            connection.execute(statement, {"ids": chunk}) for chunk in _chunks(sorted(employer_ids))
-        )
-    for result in batches:
-        for employer_id, visits, last in result.all():
-            out[int(employer_id)] = (int(visits), _utc_date(last))
-    return out
-
-
-def _utc_date(value: object) -> dt.date | None:
-    """The UTC date of a stored moment: UTC text on SQLite, an aware datetime elsewhere."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def spread_facts(session: Session) -> dict[int, int]:
-    """How many jobs the team's job seekers started at each employer (ended ones too)."""
-    j = tables.job_starts.c
-    statement = sa.select(j.employer_id, sa.func.count()).group_by(j.employer_id)
-    return {int(e): int(n) for e, n in session.connection().execute(statement)}
-
-
-def employer_names(
-    session: Session, ids: Collection[int], *, all_rows: bool = False
-) -> dict[int, str]:
-    """Employer names by id (for the rows a ranking shows or must order by name).
-
-    ``all_rows`` reads every employer's name in one pass (cheaper for very many ids).
-    """
-    connection = session.connection()
-    if all_rows:
-        return dict(fetch_tuples(session, sa.select(_e.id, _e.name)))
-    statement = sa.select(_e.id, _e.name).where(_e.id.in_(sa.bindparam("ids", expanding=True)))
-    out: dict[int, str] = {}
-    for chunk in _chunks(sorted(ids)):
-        out.update((int(i), n) for i, n in connection.execute(statement, {"ids": chunk}))
-    return out

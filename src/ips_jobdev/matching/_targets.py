@@ -12,18 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ips_jobdev import _lookup
 from ips_jobdev._model import JobSeeker, Specialist
+from ips_jobdev._store.queries import matching as queries
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import SeekerView
 from ips_jobdev.matching._engine import SeekerScoring, active_factors, empty_filter_counts
-from ips_jobdev.matching._ranking import resolve_seeker
-from ips_jobdev.matching._source import (
-    do_not_contact_filter,
-    employer_names,
-    read_employers,
-    spread_facts,
-)
+from ips_jobdev.matching._source import EmployerFilter, read_employers
 
 if TYPE_CHECKING:
     from ips_jobdev._store import UnitOfWork
@@ -77,18 +73,19 @@ def targets_for_seekers(
     """
     cfg = (config or MatchConfig()).with_weights(weights)
     threshold = cfg.good_fit if good_fit is None else good_fit
-    records = [resolve_seeker(uow, s) for s in seekers]
+    records = [_lookup.seeker(uow, s) for s in seekers]
     if not records:
         return []
-    session = uow.session
-    table = read_employers(session, [do_not_contact_filter()], with_name_key=True)
-    spread = spread_facts(session)
+    table = read_employers(uow, EmployerFilter(), with_name_key=True)
+    spread = queries.spread_facts(uow)
     history: dict[int, tuple[int, dt.date | None]] | None = None
     fits: dict[int, dict[str, float]] = {}
     for record in records:
         view = SeekerView.build(record, cfg, as_of=as_of)
         factors = active_factors(view, cfg)
-        scoring = SeekerScoring(session, view, cfg, factors, spread, history)
+        scoring = SeekerScoring(
+            uow=uow, view=view, config=cfg, factors=factors, spread=spread, history=history
+        )
         keep = scoring.keep(table, empty_filter_counts())
         sub = table if keep is None else table.take_for(view.home, keep)
         survivors = scoring.prune(sub, need=threshold * scoring.total_weight)
@@ -113,7 +110,7 @@ def _ranked(
     if limit is not None and len(ranked) > limit:
         cut = strength(ranked[limit - 1]) if limit else (10**9, 2.0)
         ranked = [item for item in ranked if strength(item) >= cut]
-    names = employer_names(uow.session, [employer_id for employer_id, _ in ranked])
+    names = queries.employer_names(uow, [employer_id for employer_id, _ in ranked])
     targets = [
         TargetEmployer(
             employer_id=employer_id,
@@ -147,9 +144,7 @@ def caseload_targets(
     that employer's score for them reaches it. Active job seekers are those whose status
     is in ``statuses`` (looking for work, or working).
     """
-    record = (
-        specialist if isinstance(specialist, Specialist) else uow.specialists.by_code(specialist)
-    )
+    record = _lookup.specialist(uow, specialist)
     assert record.id is not None
     seekers = [s for s in uow.seekers.on_caseload(record.id) if s.status in statuses]
     return targets_for_seekers(

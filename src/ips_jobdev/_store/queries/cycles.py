@@ -1,0 +1,271 @@
+"""Read-side queries of the contact cycles: employers' visit history, job seekers' first
+contacts, and the employers on a specialist's list.
+
+A specialist's list can hold thousands of employers. It is never read into a Python list
+of ids: an :class:`EmployerList` describes it, and each query given one selects it inside
+its own statement (a subquery, so still one round trip).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ips_jobdev._geo import employer_location
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, FitRating, JobSeekerStatus, VisitPurpose, VisitStatus
+
+__all__ = [
+    "EmployerIds",
+    "EmployerInfo",
+    "EmployerList",
+    "count_gone_cold",
+    "employer_infos",
+    "employer_list_statement",
+    "first_face_to_face",
+    "first_planned",
+    "first_planned_for_seekers",
+    "interest_pairs",
+    "visits_made",
+]
+
+_v = tables.visits.c
+_vs = tables.visit_seekers.c
+_js = tables.job_seekers.c
+_emp = tables.employers.c
+
+
+@attrs.frozen
+class EmployerList:
+    """The employers on a specialist's list (everyone's, when ``specialist_id`` is ``None``).
+
+    An employer is on it when the specialist made a visit there in one of ``modes``, or one
+    was made there for a job seeker now on their caseload (so a reassigned caseload brings
+    its employers along), before ``made_before`` and at or after ``made_since`` (ever, when
+    ``None``); or when the specialist has a visit planned there from ``planned_from`` on.
+    With no specialist: every employer with such a visit by anyone.
+    """
+
+    specialist_id: int | None
+    modes: tuple[ContactMode, ...]
+    made_before: dt.datetime
+    made_since: dt.datetime | None
+    planned_from: dt.datetime
+
+
+EmployerIds = Collection[int] | EmployerList
+"""The employers a query is about: their ids, or a specialist's list."""
+
+
+def employer_list_statement(employers: EmployerList) -> sa.Select[Any]:
+    """The SELECT of the ids on ``employers`` (benchmarks read it for their baselines)."""
+    made = [_v.status == VisitStatus.DONE, _v.mode.in_(employers.modes)]
+    made.append(_v.at < employers.made_before)
+    if employers.made_since is not None:
+        made.append(_v.at >= employers.made_since)
+    planned = [_v.status == VisitStatus.PLANNED, _v.at >= employers.planned_from]
+    specialist_id = employers.specialist_id
+    if specialist_id is None:
+        return (
+            sa.union(
+                sa.select(_v.employer_id).where(*made), sa.select(_v.employer_id).where(*planned)
+            )
+            .subquery()
+            .select()
+        )
+    caseload = sa.select(_js.id).where(
+        _js.specialist_id == specialist_id, _js.status != JobSeekerStatus.CLOSED
+    )
+    own = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *made)
+    for_caseload = (
+        sa.select(_v.employer_id)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(_vs.seeker_id.in_(caseload), *made)
+    )
+    own_planned = sa.select(_v.employer_id).where(_v.specialist_id == specialist_id, *planned)
+    return sa.union(own, for_caseload, own_planned).subquery().select()
+
+
+def _in(column: sa.ColumnElement[Any], ids: EmployerIds) -> sa.ColumnElement[bool]:
+    if isinstance(ids, EmployerList):
+        return column.in_(employer_list_statement(ids))
+    return column.in_(sorted(ids))
+
+
+@attrs.frozen
+class EmployerInfo:
+    """The few facts about an employer that due lists and plans show."""
+
+    id: int
+    name: str
+    street: str | None
+    city: str | None
+    zip: str | None
+    latitude: float | None
+    longitude: float | None
+    job_types: tuple[str, ...]
+    do_not_contact: bool
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        """Its coordinates, else its ZIP centroid, else ``None``."""
+        return employer_location(self)
+
+    @property
+    def address(self) -> str:
+        """Street, city and ZIP on one line."""
+        return ", ".join(p for p in (self.street, self.city, self.zip) if p)
+
+
+def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]:
+    """:class:`EmployerInfo` by id for the employers in ``ids`` (ids or a list)."""
+    statement = sa.select(
+        _emp.id,
+        _emp.name,
+        _emp.street,
+        _emp.city,
+        _emp.zip,
+        _emp.latitude,
+        _emp.longitude,
+        _emp.job_types,
+        _emp.do_not_contact,
+    ).where(_in(_emp.id, ids))
+    return {
+        row.id: EmployerInfo(
+            id=row.id,
+            name=row.name,
+            street=row.street,
+            city=row.city,
+            zip=row.zip,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            job_types=tuple(row.job_types),
+            do_not_contact=row.do_not_contact,
+        )
+        for row in uow.session.execute(statement)
+    }
+
+
+def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.datetime) -> int:
+    """How many employers on ``employers`` (do-not-contact ones left out) had their last
+    visit made in the list's modes, before its ``made_before``, earlier than
+    ``cold_line``."""
+    last = (
+        sa.select(_v.employer_id)
+        .join(tables.employers, _emp.id == _v.employer_id)
+        .where(
+            _v.employer_id.in_(employer_list_statement(employers)),
+            _v.status == VisitStatus.DONE,
+            _v.mode.in_(employers.modes),
+            _v.at < employers.made_before,
+            _emp.do_not_contact.is_(False),
+        )
+        .group_by(_v.employer_id)
+        .having(sa.func.max(_v.at) < cold_line)
+        .subquery()
+    )
+    return int(uow.session.scalar(sa.select(sa.func.count()).select_from(last)) or 0)
+
+
+def visits_made(
+    uow: UnitOfWork, ids: EmployerIds, *, before: dt.datetime
+) -> list[tuple[int, dt.datetime, VisitPurpose, ContactMode]]:
+    """``(employer id, at, purpose, mode)`` of every visit made at the employers before
+    ``before``, by employer id, then oldest first."""
+    statement = (
+        sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
+        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
+        .order_by(_v.employer_id, _v.at)
+    )
+    return list(uow.session.execute(statement).all())
+
+
+def first_planned(
+    uow: UnitOfWork, ids: EmployerIds, *, since: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When the first visit planned at each employer from ``since`` on starts (employers
+    with none are left out)."""
+    statement = (
+        sa.select(_v.employer_id, sa.func.min(_v.at))
+        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.PLANNED, _v.at >= since)
+        .group_by(_v.employer_id)
+    )
+    return dict(uow.session.execute(statement).all())
+
+
+def interest_pairs(
+    uow: UnitOfWork, ids: EmployerIds, seeker_ids: Collection[int], *, since: dt.datetime
+) -> list[tuple[int, int]]:
+    """``(employer id, job seeker id)`` for each of ``seeker_ids`` with a visit made or
+    planned for them at one of the employers since ``since`` (visits first), then with a
+    job-fit note there not rated poor; a pair may come twice."""
+    pool = sorted(seeker_ids)
+    visits = (
+        sa.select(_v.employer_id, _vs.seeker_id)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(
+            _in(_v.employer_id, ids),
+            _vs.seeker_id.in_(pool),
+            _v.status != VisitStatus.CANCELLED,
+            _v.at >= since,
+        )
+        .distinct()
+    )
+    fn = tables.job_fit_notes.c
+    notes = (
+        sa.select(fn.employer_id, fn.seeker_id)
+        .where(_in(fn.employer_id, ids), fn.seeker_id.in_(pool), fn.overall != FitRating.POOR)
+        .distinct()
+    )
+    pairs: list[tuple[int, int]] = []
+    for statement in (visits, notes):
+        pairs.extend(uow.session.execute(statement).all())
+    return pairs
+
+
+def first_face_to_face(
+    uow: UnitOfWork, seeker_ids: Iterable[int], *, before: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When the first face-to-face visit made before ``before`` that names each job
+    seeker was (whether or not they came along); job seekers with none are left out."""
+    ids = sorted(seeker_ids)
+    if not ids:
+        return {}
+    statement = (
+        sa.select(_vs.seeker_id, sa.func.min(_v.at))
+        .join(tables.visits, _v.id == _vs.visit_id)
+        .where(
+            _vs.seeker_id.in_(ids),
+            _v.status == VisitStatus.DONE,
+            _v.mode == ContactMode.IN_PERSON,
+            _v.at < before,
+        )
+        .group_by(_vs.seeker_id)
+    )
+    return dict(uow.session.execute(statement).all())
+
+
+def first_planned_for_seekers(
+    uow: UnitOfWork, seeker_ids: Collection[int], *, since: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When the first face-to-face visit planned from ``since`` on that names each job
+    seeker starts; job seekers with none are left out."""
+    if not seeker_ids:
+        return {}
+    statement = (
+        sa.select(_vs.seeker_id, sa.func.min(_v.at))
+        .join(tables.visits, _v.id == _vs.visit_id)
+        .where(
+            _vs.seeker_id.in_(sorted(seeker_ids)),
+            _v.status == VisitStatus.PLANNED,
+            _v.mode == ContactMode.IN_PERSON,
+            _v.at >= since,
+        )
+        .group_by(_vs.seeker_id)
+    )
+    return dict(uow.session.execute(statement).all())

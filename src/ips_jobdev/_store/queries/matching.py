@@ -1,0 +1,335 @@
+"""What matching reads, with SQLAlchemy Core (no ORM objects).
+
+Ranking reads every employer it may show, so it reads only the columns the factors use,
+undecoded (JSON text, cents, 0/1), straight from the driver's cursor, and lets the database
+drop what the hard filters remove (:class:`EmployerFilter`): do-not-contact, avoided
+employers and industries, and employers outside a stated distance limit (a
+latitude/longitude box, plus the ZIPs whose centroid is in range).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ips_jobdev._geo import BoundingBox
+from ips_jobdev._store import tables
+from ips_jobdev._store.batching import chunks
+from ips_jobdev._vocab import ContactMode, VisitStatus
+
+if TYPE_CHECKING:
+    from ips_jobdev._store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "COLUMN_NAMES",
+    "Area",
+    "EmployerFilter",
+    "all_employer_rows",
+    "count_removed",
+    "distinct_zips",
+    "employer_names",
+    "employer_rows",
+    "hashable",
+    "job_start_count",
+    "read_employers",
+    "relationship_facts",
+    "spread_facts",
+]
+
+_IN_CHUNK = 2000
+"""Ids per ``IN`` list here: ranking may ask for many thousands; well within both limits."""
+
+_e = tables.employers.c
+
+#: The names of the read columns, in order (``name_key`` follows when asked for).
+COLUMN_NAMES: tuple[str, ...] = (
+    "id",
+    "industry",
+    "job_types",
+    "shifts",
+    "wage_min",
+    "wage_max",
+    "bus_access",
+    "zip",
+    "latitude",
+    "longitude",
+)
+
+_COLUMNS: tuple[Any, ...] = (
+    _e.id,
+    _e.industry,
+    sa.type_coerce(_e.job_types, sa.String).label("job_types"),
+    sa.type_coerce(_e.shifts, sa.String).label("shifts"),
+    sa.type_coerce(_e.wage_min, sa.Integer).label("wage_min"),
+    sa.type_coerce(_e.wage_max, sa.Integer).label("wage_max"),
+    _e.bus_access,
+    _e.zip,
+    _e.latitude,
+    _e.longitude,
+)
+
+
+@attrs.frozen(slots=True)
+class Area:
+    """Where an employer must be to pass a distance limit.
+
+    An employer with its own position passes when it lies in ``box``; one without, when
+    its ZIP is missing or among ``zips_inside`` (the stored ZIPs whose centroid is in
+    range or unknown); ``zips_outside`` are the other stored ZIPs (the shorter list goes
+    into the SQL). The exact distance is checked afterwards by the caller.
+    """
+
+    box: BoundingBox
+    zips_inside: tuple[str, ...]
+    zips_outside: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class EmployerFilter:
+    """The hard filters the database applies: do-not-contact always, and the rest when set.
+
+    ``avoid_names`` are normalised employer names (``name_key``); ``avoid_industries``
+    industry labels as stored; ``area`` a distance limit.
+    """
+
+    avoid_names: frozenset[str] = frozenset()
+    avoid_industries: frozenset[str] = frozenset()
+    area: Area | None = None
+
+    def removed(self) -> list[tuple[str, sa.ColumnElement[bool]]]:
+        """For each filter, its name and a condition true for the employers it removes."""
+        removed: list[tuple[str, sa.ColumnElement[bool]]] = [
+            ("do_not_contact", _e.do_not_contact.is_(True))
+        ]
+        if self.avoid_names:
+            removed.append(("avoided_employer", _e.name_key.in_(sorted(self.avoid_names))))
+        if self.avoid_industries:
+            industries = sorted(self.avoid_industries)
+            removed.append(
+                ("avoided_industry", sa.and_(_e.industry.is_not(None), _e.industry.in_(industries)))
+            )
+        if self.area is not None:
+            removed.append(("distance_limit", sa.not_(_inside(self.area))))
+        return removed
+
+
+def _inside(area: Area) -> sa.ColumnElement[bool]:
+    box = area.box
+    own = sa.and_(_e.latitude.is_not(None), _e.longitude.is_not(None))
+    in_box = sa.and_(
+        _e.latitude.between(box.lat_min, box.lat_max),
+        _e.longitude.between(box.lon_min, box.lon_max),
+    )
+    keep, far = area.zips_inside, area.zips_outside
+    by_zip = (
+        sa.or_(_e.zip.is_(None), _e.zip.in_(list(keep)))
+        if len(keep) <= len(far)
+        else sa.or_(_e.zip.is_(None), _e.zip.not_in(list(far)))
+    )
+    return sa.or_(sa.and_(own, in_box), sa.and_(sa.not_(own), by_zip))
+
+
+def hashable(raw: object) -> object:
+    """A dict key for a raw column value (PostgreSQL hands JSON back as lists)."""
+    return tuple(raw) if isinstance(raw, list) else raw
+
+
+def _fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """Run a Core SELECT and return plain tuples straight from the driver's cursor.
+
+    Result rows skip SQLAlchemy's per-row processing; callers select columns whose raw
+    values they understand (``type_coerce`` to plain types). Bound values must be plain
+    strings and numbers (no type processing is applied to them either).
+    """
+    connection = session.connection()
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.construct_params()
+    arguments: Any = (
+        tuple(params[name] for name in compiled.positiontup)
+        if compiled.positional and compiled.positiontup is not None
+        else params
+    )
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), arguments)
+        return cast(list[tuple[Any, ...]], cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def distinct_zips(uow: UnitOfWork) -> list[str]:
+    """Every ZIP code stored on an employer, once each."""
+    statement = sa.select(_e.zip).where(_e.zip.is_not(None)).distinct()
+    return list(uow.session.execute(statement).scalars())
+
+
+def _employer_statement(
+    where: EmployerFilter | None,
+    with_name_key: bool = False,
+    columns: Collection[str] | None = None,
+) -> sa.Select[Any]:
+    chosen = [
+        column if columns is None or name == "id" or name in columns else sa.null().label(name)
+        for name, column in zip(COLUMN_NAMES, _COLUMNS, strict=True)
+    ]
+    statement = sa.select(*chosen, *([_e.name_key] if with_name_key else [])).order_by(_e.id)
+    for _, condition in where.removed() if where is not None else ():
+        statement = statement.where(sa.not_(condition))
+    return statement
+
+
+def read_employers(
+    uow: UnitOfWork,
+    where: EmployerFilter,
+    *,
+    with_name_key: bool = False,
+    columns: Collection[str] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Rows of the employers ``where`` keeps, in id order, as raw tuples.
+
+    Each row holds the columns of :data:`COLUMN_NAMES` undecoded (``name_key`` after them
+    with ``with_name_key``); ``columns`` names those to read (``None``: all), the others
+    come back as ``None`` in every row, so positions never change.
+    """
+    return _fetch_tuples(uow.session, _employer_statement(where, with_name_key, columns))
+
+
+def all_employer_rows(uow: UnitOfWork) -> list[tuple[Any, ...]]:
+    """Every column of :data:`COLUMN_NAMES` for every employer, unfiltered, by the same
+    path as :func:`read_employers`: the floor any ranking pays (benchmarks time it)."""
+    return _fetch_tuples(uow.session, _employer_statement(None))
+
+
+def employer_rows(uow: UnitOfWork, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
+    """Full rows (every column of :data:`COLUMN_NAMES`) of some employers, by id, with
+    PostgreSQL's JSON lists made tuples."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for chunk in chunks(ids, _IN_CHUNK):
+        statement = sa.select(*_COLUMNS).where(_e.id.in_(chunk))
+        for row in _fetch_tuples(uow.session, statement):
+            out[int(row[0])] = tuple(hashable(v) for v in row)
+    return out
+
+
+def count_removed(uow: UnitOfWork, where: EmployerFilter, kept: int) -> dict[str, int]:
+    """How many employers each filter of ``where`` removed, each counted under the first
+    that did (filters that removed none are left out).
+
+    ``kept`` is how many rows the filtered read returned: the distance filter's count is
+    what is left of the total (so the many rows it removes are never grouped).
+    """
+    removed = where.removed()
+    counts: dict[str, int] = {}
+    others = [(name, cond) for name, cond in removed if name != "distance_limit"]
+    connection = uow.session.connection()
+    if others:
+        reason = sa.case(*[(cond, name) for name, cond in others], else_=None).label("reason")
+        statement = (
+            sa.select(reason, sa.func.count())
+            .where(sa.or_(*[cond for _, cond in others]))
+            .group_by(reason)
+        )
+        for name, count in connection.execute(statement):
+            counts[name] = int(count)
+    if len(others) < len(removed):
+        total = connection.scalar(sa.select(sa.func.count()).select_from(tables.employers)) or 0
+        counts["distance_limit"] = int(total) - kept - sum(counts.values())
+    return counts
+
+
+def relationship_facts(
+    uow: UnitOfWork,
+    *,
+    as_of: dt.date,
+    window_days: int,
+    employer_ids: Collection[int] | None = None,
+) -> dict[int, tuple[int, dt.date | None]]:
+    """Face-to-face visits made in the window ending on ``as_of``, per employer.
+
+    Returns ``{employer_id: (visits, date of the last)}`` for employers with at least one;
+    ``employer_ids`` restricts the query (it then uses the visits' employer index).
+    """
+    v = tables.visits.c
+    since = dt.datetime.combine(as_of - dt.timedelta(days=window_days), dt.time(), dt.UTC)
+    until = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), dt.UTC)
+    conditions = [
+        v.at >= since,
+        v.at < until,
+        v.status == VisitStatus.DONE,
+        v.mode == ContactMode.IN_PERSON,
+    ]
+    out: dict[int, tuple[int, dt.date | None]] = {}
+    connection = uow.session.connection()
+    # the newest visit, undecoded: only its UTC date is wanted (SQLite stores UTC text)
+    last_at = sa.type_coerce(sa.func.max(v.at), sa.String)
+    if employer_ids is None:
+        # grouping on an expression keeps SQLite from walking the (employer, at) index for
+        # every employer: one pass over the table is far quicker for all of them
+        group = (v.employer_id + 0).label("employer")
+        statement = sa.select(group, sa.func.count(), last_at).where(*conditions)
+        batches: Iterable[Any] = [connection.execute(statement.group_by(group))]
+    else:
+        statement = (
+            sa.select(v.employer_id, sa.func.count(), last_at)
+            .where(*conditions, v.employer_id.in_(sa.bindparam("ids", expanding=True)))
+            .group_by(v.employer_id)
+        )
+        batches = (
+            connection.execute(statement, {"ids": chunk})
+            for chunk in chunks(employer_ids, _IN_CHUNK)
+        )
+    for result in batches:
+        for employer_id, visits, last in result.all():
+            out[int(employer_id)] = (int(visits), _utc_date(last))
+    return out
+
+
+def _utc_date(value: object) -> dt.date | None:
+    """The UTC date of a stored moment: UTC text on SQLite, an aware datetime elsewhere."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def spread_facts(uow: UnitOfWork) -> dict[int, int]:
+    """How many jobs the team's job seekers started at each employer (ended ones too)."""
+    j = tables.job_starts.c
+    statement = sa.select(j.employer_id, sa.func.count()).group_by(j.employer_id)
+    return {int(e): int(n) for e, n in uow.session.connection().execute(statement)}
+
+
+def job_start_count(uow: UnitOfWork, employer_id: int) -> int:
+    """How many jobs the team's job seekers started at one employer (ended ones too)."""
+    j = tables.job_starts.c
+    statement = (
+        sa.select(sa.func.count())
+        .select_from(tables.job_starts)
+        .where(j.employer_id == employer_id)
+    )
+    return int(uow.session.scalar(statement) or 0)
+
+
+def employer_names(
+    uow: UnitOfWork, ids: Collection[int], *, all_rows: bool = False
+) -> dict[int, str]:
+    """Employer names by id (for the rows a ranking shows or must order by name).
+
+    ``all_rows`` reads every employer's name in one pass (cheaper for very many ids).
+    """
+    if all_rows:
+        return dict(_fetch_tuples(uow.session, sa.select(_e.id, _e.name)))
+    connection = uow.session.connection()
+    statement = sa.select(_e.id, _e.name).where(_e.id.in_(sa.bindparam("ids", expanding=True)))
+    out: dict[int, str] = {}
+    for chunk in chunks(ids, _IN_CHUNK):
+        out.update((int(i), n) for i, n in connection.execute(statement, {"ids": chunk}))
+    return out

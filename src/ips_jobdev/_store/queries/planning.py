@@ -1,0 +1,144 @@
+"""Read-side queries of the week planner: other specialists' visits at employers, the last
+contact with each employer, job seekers who already have a visit planned, and whether a
+proposed visit is stored already."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ips_jobdev._store import tables
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+
+__all__ = [
+    "SpecialistVisit",
+    "last_visits_made",
+    "other_specialists_visits",
+    "seekers_with_planned_visits",
+    "visit_stored",
+]
+
+_v = tables.visits.c
+_sp = tables.specialists.c
+
+
+@attrs.frozen
+class SpecialistVisit:
+    """A visit at an employer, with who made or planned it."""
+
+    employer_id: int
+    at: dt.datetime
+    status: VisitStatus
+    mode: ContactMode
+    purpose: VisitPurpose
+    outcome: str | None
+    specialist_code: str
+    specialist_name: str
+
+
+def _specialist_visits(uow: UnitOfWork, statement: sa.Select[Any]) -> list[SpecialistVisit]:
+    return [
+        SpecialistVisit(
+            employer_id=row.employer_id,
+            at=row.at,
+            status=row.status,
+            mode=row.mode,
+            purpose=row.purpose,
+            outcome=row.outcome,
+            specialist_code=row.code,
+            specialist_name=row.name,
+        )
+        for row in uow.session.execute(statement)
+    ]
+
+
+_COLUMNS = (_v.employer_id, _v.at, _v.status, _v.mode, _v.purpose, _v.outcome, _sp.code, _sp.name)
+
+
+def other_specialists_visits(
+    uow: UnitOfWork, specialist_id: int, employer_ids: Collection[int], *, since: dt.datetime
+) -> list[SpecialistVisit]:
+    """Visits made or planned (not cancelled) at the employers since ``since`` by
+    specialists other than ``specialist_id``, oldest first."""
+    if not employer_ids:
+        return []
+    statement = (
+        sa.select(*_COLUMNS)
+        .join(tables.specialists, _sp.id == _v.specialist_id)
+        .where(
+            _v.employer_id.in_(sorted(employer_ids)),
+            _v.specialist_id != specialist_id,
+            _v.status != VisitStatus.CANCELLED,
+            _v.at >= since,
+        )
+        .order_by(_v.at, _v.id)
+    )
+    return _specialist_visits(uow, statement)
+
+
+def last_visits_made(
+    uow: UnitOfWork, employer_ids: Collection[int], *, before: dt.datetime
+) -> list[SpecialistVisit]:
+    """The last visit made (any mode, by anyone) before ``before`` at each employer, in
+    visit id order (visits made at the same last moment all come, the later id last)."""
+    if not employer_ids:
+        return []
+    latest = (
+        sa.select(_v.employer_id, sa.func.max(_v.at).label("at"))
+        .where(
+            _v.employer_id.in_(sorted(employer_ids)),
+            _v.status == VisitStatus.DONE,
+            _v.at < before,
+        )
+        .group_by(_v.employer_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(*_COLUMNS)
+        .join(latest, sa.and_(latest.c.employer_id == _v.employer_id, latest.c.at == _v.at))
+        .join(tables.specialists, _sp.id == _v.specialist_id)
+        .where(_v.status == VisitStatus.DONE)
+        .order_by(_v.id)
+    )
+    return _specialist_visits(uow, statement)
+
+
+def seekers_with_planned_visits(
+    uow: UnitOfWork, seeker_ids: Collection[int], *, since: dt.datetime
+) -> set[int]:
+    """Which of ``seeker_ids`` are named on a face-to-face visit planned from ``since`` on."""
+    if not seeker_ids:
+        return set()
+    vs = tables.visit_seekers.c
+    statement = (
+        sa.select(vs.seeker_id)
+        .join(tables.visits, _v.id == vs.visit_id)
+        .where(
+            vs.seeker_id.in_(list(seeker_ids)),
+            _v.status == VisitStatus.PLANNED,
+            _v.mode == ContactMode.IN_PERSON,
+            _v.at >= since,
+        )
+        .distinct()
+    )
+    return set(uow.session.scalars(statement))
+
+
+def visit_stored(uow: UnitOfWork, specialist_id: int, employer_id: int, *, at: dt.datetime) -> bool:
+    """Whether the specialist has a visit (not cancelled) at the employer at ``at``."""
+    statement = (
+        sa.select(sa.func.count())
+        .select_from(tables.visits)
+        .where(
+            _v.specialist_id == specialist_id,
+            _v.employer_id == employer_id,
+            _v.at == at,
+            _v.status != VisitStatus.CANCELLED,
+        )
+    )
+    return bool(uow.session.scalar(statement))
