@@ -94,7 +94,8 @@ def _text(column: Any) -> Any:
     return sa.func.coalesce(sa.cast(column, sa.String), "")
 
 
-def _joined(*parts: Any) -> Any:
+def _joined(parts: Sequence[Any]) -> Any:
+    """The parts as one text, colon-separated (a basis)."""
     out = _text(parts[0])
     for part in parts[1:]:
         out = out + ":" + _text(part)
@@ -114,21 +115,25 @@ def _visit_shape() -> _Shape:
     v, e, s = tables.visits, tables.employers, tables.specialists
     p, vs, js = tables.employer_people, tables.visit_seekers, tables.job_seekers
     seekers = (
-        sa.select(_joined(sa.func.count(), sa.func.sum(vs.c.seeker_id), sa.func.sum(js.c.version)))
+        sa.select(
+            _joined([sa.func.count(), sa.func.sum(vs.c.seeker_id), sa.func.sum(js.c.version)])
+        )
         .select_from(vs.join(js, js.c.id == vs.c.seeker_id))
         .where(vs.c.visit_id == v.c.id)
         .scalar_subquery()
     )
     basis = _joined(
-        v.c.version,
-        v.c.created_at,
-        e.c.id,
-        e.c.version,
-        s.c.id,
-        s.c.version,
-        p.c.id,
-        p.c.version,
-        seekers,
+        [
+            v.c.version,
+            v.c.created_at,
+            e.c.id,
+            e.c.version,
+            s.c.id,
+            s.c.version,
+            p.c.id,
+            p.c.version,
+            seekers,
+        ]
     )
     source = (
         v.join(e, e.c.id == v.c.employer_id)
@@ -140,13 +145,13 @@ def _visit_shape() -> _Shape:
 
 def _employer_shape() -> _Shape:
     e = tables.employers
-    return _Shape(e, e, _joined(e.c.version, e.c.created_at))
+    return _Shape(e, e, _joined([e.c.version, e.c.created_at]))
 
 
 def _person_shape() -> _Shape:
     p, e = tables.employer_people, tables.employers
     # people have no creation time: their name stands in for it against a reused SQLite id
-    basis = _joined(p.c.version, e.c.id, e.c.version, sa.func.substr(p.c.name, 1, 200))
+    basis = _joined([p.c.version, e.c.id, e.c.version, sa.func.substr(p.c.name, 1, 200)])
     return _Shape(p, p.join(e, e.c.id == p.c.employer_id), basis)
 
 
@@ -154,16 +159,18 @@ def _fit_note_shape() -> _Shape:
     n, js, e = tables.job_fit_notes, tables.job_seekers, tables.employers
     s, o = tables.specialists, tables.job_openings
     basis = _joined(
-        n.c.version,
-        n.c.written_at,
-        js.c.id,
-        js.c.version,
-        e.c.id,
-        e.c.version,
-        s.c.id,
-        s.c.version,
-        o.c.id,
-        o.c.version,
+        [
+            n.c.version,
+            n.c.written_at,
+            js.c.id,
+            js.c.version,
+            e.c.id,
+            e.c.version,
+            s.c.id,
+            s.c.version,
+            o.c.id,
+            o.c.version,
+        ]
     )
     source = (
         n.join(js, js.c.id == n.c.seeker_id)
@@ -368,9 +375,8 @@ def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
     record = _shape(kind).table
     statement = (
         sa.select(table)
+        .where(c.adapter == scope.adapter, c.target == scope.target)
         .where(
-            c.adapter == scope.adapter,
-            c.target == scope.target,
             c.record_kind == kind.value,
             c.deleted == sa.false(),
             c.sequence >= 0,
