@@ -346,31 +346,40 @@ def scrub_names(text: str | None, replacements: Iterable[tuple[str, str]]) -> st
     """
     if text is None:
         return None
-    pairs, pattern = _name_pattern(tuple(replacements))
-    if pattern is None:
+    replacements = tuple(replacements)
+    pairs, ascii_names = _name_parts(replacements)
+    if not pairs:
         return text
+    if ascii_names and text.isascii():
+        # Between ASCII texts, ignoring case is comparing lower case: a text in which no
+        # name occurs that way has nothing to replace (and needs no pattern compiled).
+        lowered = text.lower()
+        if not any(name in lowered for name in pairs):
+            return text
+    pattern = _name_pattern(replacements)
     return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
 
 
 @functools.lru_cache(maxsize=4096)
-def _name_pattern(
-    replacements: tuple[tuple[str, str], ...],
-) -> tuple[dict[str, str], re.Pattern[str] | None]:
-    """The names to replace (casefolded) with their labels, and one pattern matching any
-    of them; kept for the next visit with the same job seekers (compiling is the slow part).
-    """
+def _name_parts(replacements: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], bool]:
+    """The names to replace (casefolded) with their labels, and whether all are ASCII."""
     pairs: dict[str, str] = {}
     for name, label in replacements:
         for part in (name.strip(), *re.split(r"[\s\-]+", name)):
             if len(part) >= 2:
                 pairs.setdefault(part.casefold(), label)
-    if not pairs:
-        return pairs, None
+    return pairs, all(name.isascii() for name in pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(replacements: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One pattern matching any of the names; kept for the next visit with the same job
+    seekers (compiling is the slow part)."""
+    pairs, _ = _name_parts(replacements)
     names = sorted(pairs, key=len, reverse=True)
-    pattern = re.compile(
+    return re.compile(
         r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
     )
-    return pairs, pattern
 
 
 def _for_calendar(seeker: SeekerRef, settings: PrivacySettings) -> SeekerRef:
