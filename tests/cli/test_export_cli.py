@@ -210,3 +210,36 @@ def test_the_json_document_written_item_by_item_is_the_usual_json(
     document = json.loads(result.output)
     assert result.output == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     assert len(document["items"]) == sum(document["counts"].values())
+
+
+def test_a_dry_run_shows_the_first_requests_shortened_and_verbose_shows_them_whole(
+    cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def preview(self: IcsAdapter, batch: Any, options: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "url": f"https://crm.example.org/batch/{n}",
+                "authorization": "Bearer ********",
+                "inputs": [{"id": f"visit-{n}-{i}"} for i in range(50)],
+                "note": "x" * 1000,
+            }
+            for n in range(8)
+        ]
+
+    monkeypatch.setattr(IcsAdapter, "preview", preview)
+    args = ["--db", cli_db, "export", "ics", "-s", "ab", "--out", str(tmp_path / "ab.ics")]
+    short = cli(*args, "--dry-run")
+    assert short.exit_code == 0, short.output
+    assert "'authorization': 'Bearer ********'" in short.output
+    assert [n for n in range(8) if f"/batch/{n}'" in short.output] == [0, 1, 2, 3, 4]
+    assert short.output.count("... and 48 more") == 5
+    assert "visit-0-2'" not in short.output
+    assert "... and 700 more characters" in short.output
+    assert lines(short)[-1] == (
+        "Preview: 8 request(s) or file(s), shortened; --verbose shows them whole."
+    )
+    assert len(lines(short)) < 100
+    whole = cli(*args, "--dry-run", "--verbose")
+    assert all(f"/batch/{n}'" in whole.output for n in range(8))
+    assert "visit-7-49'" in whole.output
+    assert not (tmp_path / "ab.ics").exists()

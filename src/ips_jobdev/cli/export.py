@@ -123,6 +123,46 @@ def _print_json(report: ExportReport) -> None:
     click.echo(("]" if separator == "\n" else "\n  ]") + after)
 
 
+_PREVIEW_ENTRIES = 5
+"""Without ``--verbose``, a dry run shows this many of the adapter's preview entries..."""
+_PREVIEW_ITEMS = 2
+"""...with lists cut to this many items..."""
+_PREVIEW_CHARS = 300
+"""...and texts to this many characters."""
+
+
+def _shortened(value: object) -> object:
+    """``value`` with long lists and texts cut, each cut saying how much was left out."""
+    if isinstance(value, dict):
+        return {key: _shortened(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        kept: list[object] = [_shortened(item) for item in value[:_PREVIEW_ITEMS]]
+        if len(value) > _PREVIEW_ITEMS:
+            kept.append(f"... and {len(value) - _PREVIEW_ITEMS} more")
+        return kept
+    if isinstance(value, str) and len(value) > _PREVIEW_CHARS:
+        return f"{value[:_PREVIEW_CHARS]}... and {len(value) - _PREVIEW_CHARS} more characters"
+    return value
+
+
+def _preview(app: App, report: ExportReport, *, verbose: bool) -> None:
+    """A dry run's preview: whole with ``--verbose``, else the first entries, shortened."""
+    if verbose:
+        for entry in report.preview:
+            app.console.print(entry, markup=False, soft_wrap=True)
+        return
+    if not report.preview:
+        return
+    for entry in report.preview[:_PREVIEW_ENTRIES]:
+        app.console.print(_shortened(entry), markup=False, soft_wrap=True)
+    app.console.print(
+        f"Preview: {len(report.preview)} request(s) or file(s), shortened; "
+        "--verbose shows them whole.",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def _render(app: App, report: ExportReport, *, verbose: bool) -> None:
     heading = "Would send" if report.dry_run else "Sent"
     app.console.print(
@@ -137,14 +177,7 @@ def _render(app: App, report: ExportReport, *, verbose: bool) -> None:
         _listed(app, report)
     counts = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing"
     app.console.print(f"{heading}: {report.sent} change(s). Records: {counts}.", soft_wrap=True)
-    if verbose:
-        for entry in report.preview:
-            app.console.print(entry, markup=False, soft_wrap=True)
-    elif report.preview:
-        app.console.print(
-            f"Preview: {len(report.preview)} request(s) or file(s); --verbose shows them.",
-            soft_wrap=True,
-        )
+    _preview(app, report, verbose=verbose)
     for note in report.notes:
         app.err_console.print(f"Note: {note}", markup=False, soft_wrap=True)
 
