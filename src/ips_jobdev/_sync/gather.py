@@ -185,7 +185,9 @@ class RecordSource:
         missing = wanted - self._employers.keys()
         if missing:
             if len(self._employers) + len(missing) > self.keep:
+                # start again from those wanted now (the ones kept among them go too)
                 self._employers = {}
+                missing = wanted
             self._employers.update(self.uow.employers.by_ids(missing))
         return {i: self._employers[i] for i in wanted if i in self._employers}
 
@@ -233,7 +235,9 @@ class RecordSource:
         missing = wanted - self._seekers.keys()
         if missing:
             if len(self._seekers) + len(missing) > self.keep:
+                # start again from those wanted now (the ones kept among them go too)
                 self._seekers = {}
+                missing = wanted
             self._seekers.update(self.uow.seekers.by_ids(missing))
         return {i: self._seekers[i] for i in wanted if i in self._seekers}
 
