@@ -23,11 +23,29 @@ from ips_jobdev._casework.caseload import (
     Caseload,
     Reassignment,
     add_specialist,
+    edit_specialist,
     reassign_caseload,
+    record_leave,
     specialist_caseload,
 )
+from ips_jobdev._casework.corrections import (
+    Correction,
+    FieldChange,
+    edit_seeker,
+    edit_visit,
+    void_visit,
+)
+from ips_jobdev._casework.employers import (
+    MergeResult,
+    add_employer,
+    edit_employer,
+    merge_employers,
+)
 from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
+from ips_jobdev._casework.history import HistoryEntry, RecordHistory, record_history
 from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.people import add_person, edit_person
+from ips_jobdev._casework.status import close_seeker, reopen_seeker
 from ips_jobdev._casework.visits import (
     cancel_visit,
     complete_visit,
@@ -75,11 +93,13 @@ from ips_jobdev._reports import (
     outcomes_report,
     set_goal,
 )
+from ips_jobdev._reports.packet import ReviewPacket, fidelity_packet, outcomes_packet
 from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     Disclosure,
     FitRating,
@@ -159,7 +179,9 @@ __all__ = [
     "Caseload",
     "ChangeAction",
     "ConcurrentUpdateError",
+    "ContactBy",
     "ContactMode",
+    "Correction",
     "CyclePolicy",
     "Database",
     "Disclosure",
@@ -172,8 +194,10 @@ __all__ = [
     "FactorScore",
     "FidelityReport",
     "FidelityScale",
+    "FieldChange",
     "FitFactorRating",
     "FitRating",
+    "HistoryEntry",
     "ImportReport",
     "IpsJobdevError",
     "JobEndReason",
@@ -185,6 +209,7 @@ __all__ = [
     "JobStartResult",
     "MatchConfig",
     "MatchList",
+    "MergeResult",
     "NotFoundError",
     "OpeningStatus",
     "OutcomesReport",
@@ -194,7 +219,9 @@ __all__ = [
     "ProgramGoal",
     "Reassignment",
     "RecordChanged",
+    "RecordHistory",
     "Rejection",
+    "ReviewPacket",
     "RowResult",
     "SchemaOutOfDateError",
     "SeekerLabel",
@@ -212,13 +239,22 @@ __all__ = [
     "VisitStatus",
     "WeekPlan",
     "__version__",
+    "add_employer",
     "add_fit_note",
+    "add_person",
     "add_specialist",
     "cancel_visit",
     "caseload_targets",
+    "close_seeker",
     "complete_visit",
+    "edit_employer",
+    "edit_person",
+    "edit_seeker",
+    "edit_specialist",
+    "edit_visit",
     "end_job",
     "export",
+    "fidelity_packet",
     "fidelity_report",
     "fit_notes_for",
     "goal_progress",
@@ -230,7 +266,9 @@ __all__ = [
     "last_contacts",
     "list_due",
     "log_visit",
+    "merge_employers",
     "open_store",
+    "outcomes_packet",
     "outcomes_report",
     "parse_phone",
     "plan_week",
@@ -238,9 +276,13 @@ __all__ = [
     "rank_employers",
     "reassign_caseload",
     "recent_visits",
+    "record_history",
     "record_job_start",
+    "record_leave",
     "register_factor",
+    "reopen_seeker",
     "save_plan",
     "set_goal",
     "specialist_caseload",
+    "void_visit",
 ]

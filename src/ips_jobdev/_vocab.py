@@ -13,6 +13,8 @@ from typing import TypeVar
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
+    "LIVE_VISIT_STATUSES",
+    "ContactBy",
     "ContactMode",
     "Disclosure",
     "FitRating",
@@ -42,6 +44,15 @@ class ContactMode(enum.StrEnum):
         return self is ContactMode.IN_PERSON
 
 
+class ContactBy(enum.StrEnum):
+    """Who made an employer contact: the specialist (the default), or the job seeker on
+    their own. A job seeker's own contact counts for their rapid job search, never for the
+    specialist's weekly count or the relationships the specialist builds."""
+
+    SPECIALIST = "specialist"
+    JOB_SEEKER = "job-seeker"
+
+
 class VisitPurpose(enum.StrEnum):
     """Why the specialist contacts the employer (the steps of IPS job development)."""
 
@@ -55,11 +66,26 @@ class VisitPurpose(enum.StrEnum):
 
 
 class VisitStatus(enum.StrEnum):
-    """Whether a visit is planned, was made, or was called off."""
+    """Whether a visit is planned, was made, was called off, or was voided.
+
+    ``voided`` marks an entry made in error: it stays in the record and its history, but
+    no figure, list of what is due, plan or export counts it (adapters receive it as a
+    cancellation).
+    """
 
     PLANNED = "planned"
     DONE = "done"
     CANCELLED = "cancelled"
+    VOIDED = "voided"
+
+    @property
+    def live(self) -> bool:
+        """True for the visits that count anywhere: planned or made."""
+        return self in LIVE_VISIT_STATUSES
+
+
+LIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
+"""The visit statuses that count (planned and made); cancelled and voided visits do not."""
 
 
 class JobSeekerStatus(enum.StrEnum):
@@ -149,6 +175,8 @@ _ALIASES: dict[str, str] = {
     "weekends": "weekend",
     "yes": "disclose",
     "no": "not-disclose",
+    "seeker": "job-seeker",
+    "jobseeker": "job-seeker",
 }
 
 

@@ -247,8 +247,12 @@ def visit_record(
     :class:`~ips_jobdev._model.Visit`). With another ``audience``, the record that audience
     receives: the same as ``redact(visit_record(...), audience, settings)``, made in one
     step (exports of many visits save the team wording they would throw away).
+
+    A voided visit (entered in error) goes out as cancelled, without the reason it was
+    voided: the remote copy is called off, and why stays in the change history.
     """
     assert visit.id is not None, "save the visit before exporting it"
+    voided = visit.status is VisitStatus.VOIDED
     if seekers is None:
         seekers = visit.seekers  # type: ignore[attr-defined]
         assert seekers is not None
@@ -264,7 +268,7 @@ def visit_record(
         end=visit.ends_at.astimezone(dt.UTC),
         mode=visit.mode,
         purpose=visit.purpose,
-        status=visit.status,
+        status=VisitStatus.CANCELLED if voided else visit.status,
         title="",
         description="",
         employer_address=employer.address or None,
@@ -275,7 +279,7 @@ def visit_record(
         person_phone=_phone(person.phone) if person is not None else None,
         seekers=tuple(seeker_ref(s) for s in seekers),
         seeker_present=visit.seeker_present,
-        reason=visit.reason,
+        reason=None if voided else visit.reason,
         outcome=visit.outcome,
         next_step=visit.next_step,
     )

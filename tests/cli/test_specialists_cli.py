@@ -64,6 +64,11 @@ def test_add_then_list_shows_every_field(db_url: str) -> None:
                 "timezone": "America/Denver",
                 "weekly_contact_target": 7,
                 "active": True,
+                "started": None,
+                "ended": None,
+                "fte": 1.0,
+                "employment": [],
+                "leave": [],
                 "caseload": 0,
             },
             {
@@ -75,6 +80,11 @@ def test_add_then_list_shows_every_field(db_url: str) -> None:
                 "timezone": "America/Chicago",
                 "weekly_contact_target": 6,
                 "active": True,
+                "started": None,
+                "ended": None,
+                "fte": 1.0,
+                "employment": [],
+                "leave": [],
                 "caseload": 0,
             },
         ]
@@ -205,6 +215,7 @@ def test_reassign_moves_the_whole_caseload_and_keeps_employer_history(db_url: st
         "to": "bx",
         "moved": ["J-1", "J-2", "J-3"],
         "planned_visits_left": 1,
+        "visits_moved": [],
     }
     assert [_specialist_of(db_url, c) for c in ("J-1", "J-2", "J-3", "J-5")] == ["bx"] * 4
     assert _specialist_of(db_url, "J-9") == "ae", "a closed record is not a caseload"

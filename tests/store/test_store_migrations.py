@@ -395,7 +395,7 @@ SYNC_ROWS = [
 def test_sync_state_rows_keep_every_value_through_the_change_tracking_revision(
     engine: sa.Engine,
 ) -> None:
-    migrate.upgrade(engine, "0003_web")
+    migrate.upgrade(engine, "0005_fidelity_record")
     sync_state = _reflect(engine).tables["sync_state"]
     with engine.begin() as connection:
         connection.execute(sa.insert(sync_state), SYNC_ROWS)
@@ -501,3 +501,87 @@ def test_the_schema_comparison_does_notice_a_difference(engine: sa.Engine) -> No
     sa.Table("employers", drifted, sa.Column("fax", sa.String(40)), extend_existing=True)
     differences = _schema_differences(engine, drifted)
     assert [(d[0], d[3].name) for d in differences] == [("add_column", "fax")]
+
+
+# -- 0004_change_history ------------------------------------------------------------------------
+
+BEFORE_HISTORY = "0003_web"
+
+
+def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_history(
+    engine: sa.Engine, db_url: str
+) -> None:
+    migrate.upgrade(engine, BEFORE_HISTORY)
+    schema = _reflect(engine)
+    assert "change_history" not in schema.tables
+    sync_row = {
+        "id": 1,
+        "adapter": "ics",
+        "target": "/tmp/ae.ics",
+        "record_kind": "visit",
+        "local_id": 1,
+        "remote_id": "visit-1@example.org",
+        "fingerprint": "f" * 64,
+        "sequence": 2,
+        "deleted": False,
+        "sent_at": T1,
+    }
+    with engine.begin() as connection:
+        for table in schema.sorted_tables:
+            if table.name in FIRST_REVISION_ROWS:
+                connection.execute(sa.insert(table), FIRST_REVISION_ROWS[table.name])
+        connection.execute(sa.insert(schema.tables["sync_state"]), [sync_row])
+    before = _dump(engine, schema)
+
+    previous, now = migrate.upgrade(engine)
+    assert previous == BEFORE_HISTORY
+    assert now == migrate.head_revision()
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert [{c: r[c] for c in old} for old, r in zip(old_rows, after[name], strict=True)] == (
+            old_rows
+        ), name
+    assert after["change_history"] == [], "history starts with the upgrade"
+
+    with Database(db_url) as database, database.unit_of_work(actor="after-upgrade") as uow:
+        uow.employers.get(2).do_not_contact = False
+        uow.commit()
+        [entry] = uow.history.latest()
+    assert (entry.kind, entry.record_id, entry.actor, entry.record_version) == (
+        "employer",
+        2,
+        "after-upgrade",
+        2,
+    )
+    assert (entry.before, entry.after) == ({"do_not_contact": True}, {"do_not_contact": False})
+
+
+def test_the_fidelity_record_revision_keeps_every_row_and_starts_each_status_history(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, "0004_change_history")
+    before = _dump(engine, _reflect(engine))
+    migrate.upgrade(engine, "0005_fidelity_record")
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        new_rows = after[name]
+        assert len(new_rows) == len(old_rows), name
+        for old, new in zip(old_rows, new_rows, strict=True):
+            assert {column: new[column] for column in old} == old, name
+    # each job seeker's status today, held since the IPS start (or since the record was
+    # made): J-1002, closed with no known day, stays closed in every past period
+    assert after["seeker_status_changes"] == [
+        {
+            "id": 1,
+            "seeker_id": 1,
+            "status": "searching",
+            "since": dt.date(2026, 2, 16),
+            "version": 1,
+        },
+        {"id": 2, "seeker_id": 2, "status": "closed", "since": T0.date(), "version": 1},
+    ]
+    # every visit stored was the specialist's; no employment period or leave is invented
+    assert [row["made_by"] for row in after["visits"]] == ["specialist", "specialist"]
+    assert after["employment_periods"] == []
+    assert after["specialist_leaves"] == []

@@ -12,7 +12,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._planning.schedule import ScheduleSettings, WorkWindow
 from ips_jobdev._planning.week import ExistingVisit, Unplanned
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
+from ips_jobdev._vocab import JobSeekerStatus, VisitPurpose, VisitStatus
 from ips_jobdev.cycles import CyclePolicy, EmployerCycleState
 from ips_jobdev.cycles._due import EmployerInfo
 
@@ -84,8 +84,11 @@ class WeekContext:
 
     @property
     def counted(self) -> int:
-        """Face-to-face visits already planned or made that week."""
-        return sum(1 for v in self.existing if v.face_to_face)
+        """Face-to-face job-development visits already planned or made that week
+        (follow-along support visits never count toward the target)."""
+        return sum(
+            1 for v in self.existing if v.face_to_face and v.purpose != VisitPurpose.SUPPORT.value
+        )
 
     @property
     def need(self) -> int:

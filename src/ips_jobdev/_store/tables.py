@@ -18,6 +18,7 @@ from ips_jobdev._store.types import (
     UTCDateTime,
 )
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     FitRating,
     JobEndReason,
@@ -153,6 +154,7 @@ visits = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("made_by", _choice(ContactBy), nullable=False, server_default="specialist"),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
 )
@@ -299,3 +301,79 @@ client_submissions = sa.Table(
 """Visits sent by a browser (the web app's log form and its offline queue), by the id
 the browser made for each submission: a submission sent twice is stored once (written by
 :mod:`ips_jobdev._submissions`)."""
+
+change_history = sa.Table(
+    "change_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("record_version", sa.Integer),
+    sa.Column("before", sa.JSON(none_as_null=True)),
+    sa.Column("after", sa.JSON(none_as_null=True)),
+    sa.Column("operation", sa.String(60)),
+    sa.Column("reason", sa.Text),
+    sa.Column("batch", sa.String(32), nullable=False),
+    sa.Index("ix_change_history_record", "record_kind", "record_id"),
+)
+"""The append-only change history: one row per record created, changed or deleted, with
+who, when, the values before and after, and why (written by :mod:`ips_jobdev._store.history`;
+nothing in the library updates or deletes a row). No foreign keys: the history of a deleted
+or merged-away record stays."""
+
+employment_periods = sa.Table(
+    "employment_periods",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("started", sa.Date),
+    sa.Column("ended", sa.Date),
+    sa.Column("fte", sa.Float, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""The spans each specialist was employed, with their full-time share (none: employed
+throughout, full time)."""
+
+specialist_leaves = sa.Table(
+    "specialist_leaves",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("first_day", sa.Date, nullable=False),
+    sa.Column("last_day", sa.Date, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""Days a specialist was away, both ends included."""
+
+seeker_status_changes = sa.Table(
+    "seeker_status_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("status", _choice(JobSeekerStatus), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""Each job seeker's dated status history: the status held from ``since`` on."""

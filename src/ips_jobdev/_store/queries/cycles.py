@@ -18,7 +18,14 @@ import sqlalchemy as sa
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, FitRating, JobSeekerStatus, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import (
+    LIVE_VISIT_STATUSES,
+    ContactMode,
+    FitRating,
+    JobSeekerStatus,
+    VisitPurpose,
+    VisitStatus,
+)
 
 __all__ = [
     "EmployerIds",
@@ -211,7 +218,7 @@ def interest_pairs(
         .where(
             _in(_v.employer_id, ids),
             _vs.seeker_id.in_(pool),
-            _v.status != VisitStatus.CANCELLED,
+            _v.status.in_(LIVE_VISIT_STATUSES),
             _v.at >= since,
         )
         .distinct()
@@ -231,8 +238,10 @@ def interest_pairs(
 def first_face_to_face(
     uow: UnitOfWork, seeker_ids: Iterable[int], *, before: dt.datetime
 ) -> dict[int, dt.datetime]:
-    """When the first face-to-face visit made before ``before`` that names each job
-    seeker was (whether or not they came along); job seekers with none are left out."""
+    """When the first face-to-face employer contact about a job for each job seeker was
+    made before ``before``: a visit in person naming them (whether or not they came along,
+    by the specialist or by the job seeker alone), follow-along support visits left out;
+    job seekers with none are left out."""
     ids = sorted(seeker_ids)
     if not ids:
         return {}
@@ -243,6 +252,7 @@ def first_face_to_face(
             _vs.seeker_id.in_(ids),
             _v.status == VisitStatus.DONE,
             _v.mode == ContactMode.IN_PERSON,
+            _v.purpose != VisitPurpose.SUPPORT,
             _v.at < before,
         )
         .group_by(_vs.seeker_id)

@@ -4,8 +4,8 @@
 Existing rows get neither: their records are gathered once more at the next export, found
 unchanged by their fingerprint, and get a basis then (nothing is sent again).
 
-Revision ID: 0004_sync_basis
-Revises: 0003_web
+Revision ID: 0006_sync_basis
+Revises: 0005_fidelity_record
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_sync_basis"
-down_revision = "0003_web"
+revision = "0006_sync_basis"
+down_revision = "0005_fidelity_record"
 branch_labels = None
 depends_on = None
 
