@@ -108,6 +108,11 @@ def check_target(
         if stat.S_ISDIR(info.st_mode):
             raise FileWriteError(f"{path} is a folder; give a file name")
         if not replace and not (ours is not None and _safely(ours, path)):
+            if ours is not None:
+                raise FileWriteError(
+                    f"{path} already exists and was not written by ips-jobdev; use --force "
+                    "to replace it"
+                )
             raise FileWriteError(
                 f"{path} already exists; use --force to replace it (or choose another name)"
             )
@@ -129,6 +134,9 @@ def probe_folder(path: str | os.PathLike[str]) -> None:
         FileWriteError: the folder cannot be made or written.
     """
     path = Path(path)
+    folder = _nearest_existing(path.parent)
+    if not folder.is_dir():
+        raise FileWriteError(f"cannot write {path}: {folder} is not a folder")
     try:
         _make_folders(path.parent)
         with tempfile.NamedTemporaryFile(prefix=f".{path.name}.", dir=path.parent):

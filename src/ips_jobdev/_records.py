@@ -308,7 +308,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if attrs.has(cls):
-        return {name: _plain(getattr(value, name)) for name in _field_names(cls)}
+        out: dict[str, Any] = {}
+        for name in _field_names(cls):
+            field = getattr(value, name)
+            # most fields are scalars: no call for them (fingerprints run over every record)
+            out[name] = field if type(field) in _SCALARS else _plain(field)
+        return out
     raise TypeError(f"cannot turn {cls.__name__} into a plain value")
 
 
@@ -326,6 +331,24 @@ def record_to_dict(record: ExportRecord | SeekerRef | FitRatingRecord) -> dict[s
     return out
 
 
+def _json_default(value: Any) -> Any:
+    """What the JSON encoder cannot write itself, as :func:`_plain` writes it (enums are
+    ``str`` subclasses, written as their values, and tuples as lists, by the encoder)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    cls = type(value)
+    if attrs.has(cls):
+        return {name: getattr(value, name) for name in _field_names(cls)}
+    raise TypeError(f"cannot turn {cls.__name__} into a plain value")
+
+
+_ENCODE = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+).encode
+
+
 def _fingerprint(record: ExportRecord) -> str:
-    text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # the same text as json.dumps(_plain(record), sort_keys=True, ...), made by the C
+    # encoder without building the plain copy first (a test holds the two equal)
+    text = _ENCODE(record)
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()

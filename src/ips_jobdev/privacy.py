@@ -31,6 +31,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
@@ -47,12 +48,13 @@ from ips_jobdev._records import (
     SeekerRef,
     VisitRecord,
 )
-from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import ContactMode, Disclosure, VisitPurpose, VisitStatus
 
 __all__ = [
     "Audience",
     "PrivacySettings",
     "SeekerLabel",
+    "VisitFacts",
     "allowed_kinds",
     "employer_record",
     "fit_note_record",
@@ -191,21 +193,69 @@ def seeker_ref(seeker: model.JobSeeker) -> SeekerRef:
     )
 
 
+class VisitFacts(Protocol):
+    """What a visit record is made of: a :class:`~ips_jobdev._model.Visit`, or the same
+    columns read without the ORM (exports of many visits read them so)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def employer_id(self) -> int: ...
+
+    @property
+    def at(self) -> dt.datetime: ...
+
+    @property
+    def ends_at(self) -> dt.datetime: ...
+
+    @property
+    def mode(self) -> ContactMode: ...
+
+    @property
+    def purpose(self) -> VisitPurpose: ...
+
+    @property
+    def status(self) -> VisitStatus: ...
+
+    @property
+    def seeker_present(self) -> bool: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def outcome(self) -> str | None: ...
+
+    @property
+    def next_step(self) -> str | None: ...
+
+
 def visit_record(
-    visit: model.Visit,
+    visit: VisitFacts,
     *,
     employer: model.Employer,
     specialist: model.Specialist,
     person: model.EmployerPerson | None = None,
+    seekers: Iterable[model.JobSeeker] | None = None,
+    audience: Audience = Audience.TEAM,
+    settings: PrivacySettings | None = None,
 ) -> VisitRecord:
     """A visit as the team sees it, with the employer's and the person's details.
+
+    ``seekers`` are the visit's job seekers (default: ``visit.seekers``, for a
+    :class:`~ips_jobdev._model.Visit`). With another ``audience``, the record that audience
+    receives: the same as ``redact(visit_record(...), audience, settings)``, made in one
+    step (exports of many visits save the team wording they would throw away).
 
     A voided visit (entered in error) goes out as cancelled, without the reason it was
     voided: the remote copy is called off, and why stays in the change history.
     """
     assert visit.id is not None, "save the visit before exporting it"
     voided = visit.status is VisitStatus.VOIDED
-    seekers = tuple(seeker_ref(s) for s in visit.seekers)
+    if seekers is None:
+        seekers = visit.seekers  # type: ignore[attr-defined]
+        assert seekers is not None
     draft = VisitRecord(
         id=visit.id,
         employer_id=visit.employer_id,
@@ -227,12 +277,15 @@ def visit_record(
         person_name=person.name if person is not None else None,
         person_title=person.title if person is not None else None,
         person_phone=_phone(person.phone) if person is not None else None,
-        seekers=seekers,
+        seekers=tuple(seeker_ref(s) for s in seekers),
         seeker_present=visit.seeker_present,
         reason=None if voided else visit.reason,
         outcome=visit.outcome,
         next_step=visit.next_step,
     )
+    if audience is not Audience.TEAM:
+        # redaction words the record for its audience from these fields
+        return _redact_visit(draft, Audience(audience), settings or PrivacySettings())
     return _worded(draft, Audience.TEAM)
 
 
@@ -297,18 +350,40 @@ def scrub_names(text: str | None, replacements: Iterable[tuple[str, str]]) -> st
     """
     if text is None:
         return None
+    replacements = tuple(replacements)
+    pairs, ascii_names = _name_parts(replacements)
+    if not pairs:
+        return text
+    if ascii_names and text.isascii():
+        # Between ASCII texts, ignoring case is comparing lower case: a text in which no
+        # name occurs that way has nothing to replace (and needs no pattern compiled).
+        lowered = text.lower()
+        if not any(name in lowered for name in pairs):
+            return text
+    pattern = _name_pattern(replacements)
+    return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_parts(replacements: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], bool]:
+    """The names to replace (casefolded) with their labels, and whether all are ASCII."""
     pairs: dict[str, str] = {}
     for name, label in replacements:
         for part in (name.strip(), *re.split(r"[\s\-]+", name)):
             if len(part) >= 2:
                 pairs.setdefault(part.casefold(), label)
-    if not pairs:
-        return text
+    return pairs, all(name.isascii() for name in pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(replacements: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One pattern matching any of the names; kept for the next visit with the same job
+    seekers (compiling is the slow part)."""
+    pairs, _ = _name_parts(replacements)
     names = sorted(pairs, key=len, reverse=True)
-    pattern = re.compile(
+    return re.compile(
         r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
     )
-    return pattern.sub(lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text)
 
 
 def _for_calendar(seeker: SeekerRef, settings: PrivacySettings) -> SeekerRef:

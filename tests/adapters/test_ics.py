@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from ips_jobdev import Database, Specialist, Visit
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev.adapters import Outcome
 from ips_jobdev.adapters.ics import IcsAdapter
+from ips_jobdev.errors import AdapterError
 from ips_jobdev.testing import records as std
 
 pytest_plugins = ["ips_jobdev.testing.pytest_plugin"]
@@ -208,3 +211,119 @@ def test_initials_when_the_specialist_opts_in(
     run(jobdev_database, ics, privacy_settings=PrivacySettings("initials"))
     event = events_by_key(ics)[f"visit-{standard_records.visit_ids['planned']}"]
     assert str(event["SUMMARY"]) == "Learn the business: Fictional Foods Co-op (ME)"
+
+
+def test_unchanged_events_are_copied_not_rendered_again(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    ics: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(jobdev_database, ics)
+    before = ics.read_bytes()
+    rendered: list[str] = []
+    build = IcsAdapter.build_event
+
+    def counted(self: IcsAdapter, change: Any, stamp: dt.datetime) -> Any:
+        rendered.append(change.key)
+        return build(self, change, stamp)
+
+    monkeypatch.setattr(IcsAdapter, "build_event", counted)
+    assert run(jobdev_database, ics).counts == {"unchanged": 7}
+    assert rendered == []
+    assert ics.read_bytes() == before
+    std.edit_visit(jobdev_database, standard_records)
+    run(jobdev_database, ics)
+    assert rendered == [f"visit-{standard_records.visit_ids['to_edit']}"]
+
+
+class _Small(IcsAdapter):
+    batch_size = 2
+
+
+def test_a_file_streamed_in_small_batches_is_the_same_file(
+    jobdev_database: Database, standard_records: std.StandardRecords, tmp_path: Path
+) -> None:
+    whole, small = tmp_path / "whole.ics", tmp_path / "small.ics"
+    run(jobdev_database, whole)
+    run(jobdev_database, small, _Small())
+    # the files differ only in when they were stamped
+    stamp = re.compile(rb"DTSTAMP:\d{8}T\d{6}Z")
+    assert stamp.sub(b"", small.read_bytes()) == stamp.sub(b"", whole.read_bytes())
+    starts = [e.decoded("DTSTART") for e in events_by_key(small).values()]
+    assert starts == sorted(starts), "events in start order"
+
+
+def test_the_calendar_is_byte_for_byte_what_icalendar_writes_for_it(
+    jobdev_database: Database, standard_records: std.StandardRecords, ics: Path
+) -> None:
+    run(jobdev_database, ics)
+    parsed = icalendar.Calendar.from_ical(ics.read_bytes())
+    events = list(parsed.walk("VEVENT"))
+    calendar = icalendar.Calendar()
+    for name in ("prodid", "version", "calscale", "method", "x-wr-calname"):
+        calendar.add(name, parsed[name])
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=dt.date(2025, 1, 1), last_date=dt.date(2028, 1, 1))
+    assert ics.read_bytes() == calendar.to_ical()
+
+
+def test_a_batch_that_raises_leaves_the_file_and_the_sync_state_as_they_were(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "visits.ics"
+    run(jobdev_database, out, _Small())
+    before = out.read_bytes()
+    std.edit_visit(jobdev_database, standard_records)
+    adapter = _Small()
+    calls: list[bool] = []
+    export_batch = adapter.export
+
+    def second_fails(batch: Any) -> Any:
+        calls.append(batch.final)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return export_batch(batch)
+
+    monkeypatch.setattr(adapter, "export", second_fails)
+    report = run(jobdev_database, out, adapter)
+    assert calls == [False, False], "no batch is sent after one raised"
+    assert len(report.items) == 7
+    assert {i.outcome for i in report.items} == {Outcome.FAILED}
+    assert all("disk full" in (i.reason or "") for i in report.items)
+    assert out.read_bytes() == before
+    left = [p.name for p in tmp_path.iterdir() if "visits" in p.name]
+    assert left == ["visits.ics"], "no temporary file left"
+    retried = run(jobdev_database, out)
+    assert [(i.key, i.outcome) for i in retried.items if i.outcome is not Outcome.UNCHANGED] == [
+        (f"visit-{standard_records.visit_ids['to_edit']}", Outcome.UPDATED)
+    ]
+
+
+def test_the_file_is_private_and_only_a_calendar_of_ours_is_replaced_without_force(
+    jobdev_database: Database, standard_records: std.StandardRecords, tmp_path: Path
+) -> None:
+    ours = tmp_path / "ours.ics"
+    run(jobdev_database, ours)
+    assert stat.S_IMODE(ours.stat().st_mode) == 0o600
+    foreign = tmp_path / "someone-elses.ics"
+    foreign.write_text("BEGIN:VCALENDAR\r\nPRODID:-//Other//EN\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(AdapterError, match="was not written by ips-jobdev; use --force"):
+        run(jobdev_database, foreign)
+    assert "PRODID:-//Other//EN" in foreign.read_text()
+    with jobdev_database.unit_of_work() as uow:
+        forced = export(
+            uow, IcsAdapter(), options={"out": str(foreign), "force": "yes"}, environ={}
+        )
+    assert forced.ok
+    assert "ips-jobdev" in foreign.read_text()
+    link = tmp_path / "link.ics"
+    link.symlink_to(ours)
+    refused = pytest.raises(AdapterError, match="is a symbolic link; refusing to write through")
+    with refused, jobdev_database.unit_of_work() as uow:
+        export(uow, IcsAdapter(), options={"out": str(link), "force": "yes"}, environ={})
+    assert link.is_symlink()

@@ -6,15 +6,19 @@ import csv
 import io
 import json
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ips_jobdev import Database
 from ips_jobdev._records import RecordKind, SeekerRef
+from ips_jobdev._store import tables
 from ips_jobdev._sync.export import ExportReport, export
 from ips_jobdev.adapters import EmployerRecord, FitNoteRecord, PersonRecord, VisitRecord
 from ips_jobdev.adapters.tabular import (
@@ -25,6 +29,7 @@ from ips_jobdev.adapters.tabular import (
     JsonAdapter,
     neutralize_cell,
 )
+from ips_jobdev.errors import AdapterError
 from ips_jobdev.testing import records as std
 
 pytest_plugins = ["ips_jobdev.testing.pytest_plugin"]
@@ -146,3 +151,61 @@ def test_the_schema_page_documents_every_key_and_the_current_version() -> None:
         expected |= _fields(cls)
     expected |= {"factor", "rating", "comment"}
     assert expected - documented == set()
+
+
+def test_the_json_file_is_what_json_dumps_writes_for_the_document(
+    jobdev_database: Database, standard_records: std.StandardRecords, tmp_path: Path
+) -> None:
+    out = tmp_path / "export.json"
+    run(jobdev_database, JsonAdapter(), out)
+    std.edit_visit(jobdev_database, standard_records)
+    run(jobdev_database, JsonAdapter(), out)  # some records copied, one made again
+    text = out.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    with jobdev_database.unit_of_work() as uow:
+        uow.session.execute(sa.delete(tables.job_fit_notes))
+        uow.commit()
+    run(jobdev_database, JsonAdapter(), out)
+    text = out.read_text(encoding="utf-8")
+    assert '"fit_notes": []' in text
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("adapter", [CsvAdapter, JsonAdapter])
+def test_unchanged_records_are_copied_not_made_again_and_the_files_stay_the_same(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    adapter: type[CsvAdapter | JsonAdapter],
+) -> None:
+    out = tmp_path / ("csv" if adapter is CsvAdapter else "export.json")
+    run(jobdev_database, adapter(), out)
+    files = sorted(out.iterdir()) if out.is_dir() else [out]
+    before = [f.read_bytes() for f in files]
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    made: list[str] = []
+    row_for = adapter.row_for
+
+    def counted(self: Any, change: Any) -> Any:
+        made.append(change.key)
+        return row_for(self, change)
+
+    monkeypatch.setattr(adapter, "row_for", counted)
+    assert run(jobdev_database, adapter(), out).sent == 0
+    assert made == []
+    assert [f.read_bytes() for f in files] == before
+
+
+def test_csv_files_of_someone_else_are_replaced_only_with_force(
+    jobdev_database: Database, standard_records: std.StandardRecords, tmp_path: Path
+) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "visits.csv").write_text("name,amount\nsomething,1\n", encoding="utf-8")
+    with pytest.raises(AdapterError, match=r"visits\.csv already exists and was not written"):
+        run(jobdev_database, CsvAdapter(), folder)
+    assert (folder / "visits.csv").read_text(encoding="utf-8").startswith("name,amount")
+    assert not (folder / "employers.csv").exists(), "nothing was written"
+    assert run(jobdev_database, CsvAdapter(), folder, force="yes").ok
+    assert read_csv(folder, RecordKind.VISIT)[0] == list(CSV_COLUMNS[RecordKind.VISIT])

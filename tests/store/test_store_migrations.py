@@ -364,6 +364,49 @@ def test_rows_of_the_first_revision_read_back_through_the_current_record(db_url:
         assert uow.specialists.count() == 2
 
 
+SYNC_ROWS = [
+    {
+        "id": 1,
+        "adapter": "ics",
+        "target": "/home/ab/visits.ics",
+        "record_kind": "visit",
+        "local_id": 1,
+        "remote_id": "visit-1@ips-jobdev",
+        "fingerprint": "a" * 64,
+        "sequence": 2,
+        "deleted": False,
+        "sent_at": T1,
+    },
+    {
+        "id": 2,
+        "adapter": "salesforce",
+        "target": "https://example.my.salesforce.com",
+        "record_kind": "employer",
+        "local_id": 1,
+        "remote_id": "001XYZ",
+        "fingerprint": "b" * 64,
+        "sequence": 0,
+        "deleted": True,
+        "sent_at": T0,
+    },
+]
+
+
+def test_sync_state_rows_keep_every_value_through_the_change_tracking_revision(
+    engine: sa.Engine,
+) -> None:
+    migrate.upgrade(engine, "0006_visiting_windows")
+    sync_state = _reflect(engine).tables["sync_state"]
+    with engine.begin() as connection:
+        connection.execute(sa.insert(sync_state), SYNC_ROWS)
+    before = _dump(engine, _reflect(engine))["sync_state"]
+    assert len(before) == 2
+    migrate.upgrade(engine)
+    after = _dump(engine, _reflect(engine))["sync_state"]
+    assert [{k: row[k] for k in old} for row, old in zip(after, before, strict=True)] == before
+    assert [(row["basis"], row["payload"]) for row in after] == [(None, None), (None, None)]
+
+
 @pytest.fixture
 def older_revision(monkeypatch: pytest.MonkeyPatch) -> str:
     """A revision older than the head this ips-jobdev needs.
@@ -562,6 +605,7 @@ def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(
                 before[table]
             )
         assert after == before
+        migrate.upgrade(engine)
     finally:
         engine.dispose()
     with Database(db_url) as database:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ips_jobdev import Database
 from ips_jobdev._store import tables
 from ips_jobdev._sync.export import export, sync_rows
+from ips_jobdev._sync.gather import RecordSource
 from ips_jobdev.adapters import (
     Adapter,
     AdapterOption,
@@ -184,7 +185,8 @@ def test_an_adapter_that_raises_fails_its_batch_hides_the_token_and_corrupts_not
     assert all("connection reset" in (i.reason or "") for i in broken.items)
     assert all("tok-123" not in (i.reason or "") for i in broken.items)
     with db.unit_of_work() as uow:
-        assert uow.session.scalar(sa.select(sa.func.count()).select_from(tables.sync_state)) == 0
+        arrived = sa.select(sa.func.count()).where(tables.sync_state.c.sequence >= 0)
+        assert uow.session.scalar(arrived) == 0, "no record counts as sent"
     adapter.explode = False
     assert run(db, adapter).counts == {"created": 11}
 
@@ -301,3 +303,130 @@ def test_targets_keep_separate_sync_states(db: Database, loaded: std.StandardRec
     with db.unit_of_work() as uow:
         other = export(uow, Recorder(), target="second", options={"token": "t"}, environ={})
     assert other.counts == {"created": 11}
+
+
+class Configured(Recorder):
+    """Like the CRM plugins: no option is required on its own, the settings are checked
+    together when previewing (and opening)."""
+
+    name = "configured"
+    options = (
+        AdapterOption("url", "Where."),
+        AdapterOption("token", "An API token.", secret=True),
+    )
+
+    def preview(self, batch: ExportBatch, options: Any) -> list[dict[str, Any]]:
+        if not options.get("url"):
+            raise ValidationError("option", "url", "give it or set $CONFIGURED_URL")
+        return [{"requests": len(batch)}]
+
+
+def test_a_misconfigured_adapter_is_refused_before_any_record_is_read(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for dry_run in (True, False):
+            with pytest.raises(AdapterError, match=r"configured: option\.url: give it or set"):
+                run(db, Configured(), options={}, dry_run=dry_run)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    read = [s for s in statements if any(t in s for t in ("visits", "employers", "sync_state"))]
+    assert read == []
+    report = run(db, Configured(), options={"url": "https://crm.example.org"}, dry_run=True)
+    assert report.preview == ({"requests": 11},)
+
+
+class Whole(Adapter):
+    """A snapshot adapter written to the first contract: every record, in one batch."""
+
+    name = "whole"
+    audience = Audience.TEAM
+    record_kinds = frozenset({RecordKind.EMPLOYER, RecordKind.VISIT})
+    capabilities = Capabilities(snapshot=True)
+
+    def __init__(self) -> None:
+        self.batches: list[ExportBatch] = []
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.batches.append(batch)
+        return [
+            c.unchanged() if c.kind is ChangeKind.UNCHANGED else c.created(c.key)
+            for c in batch.changes
+        ]
+
+
+def test_a_snapshot_adapter_that_does_not_stream_still_gets_every_record_in_one_batch(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Whole()
+    run(db, adapter, options={})
+    run(db, adapter, options={})
+    first, second = adapter.batches
+    assert len(first) == len(second) == 4 + 7
+    assert {c.kind for c in second.changes} == {ChangeKind.UNCHANGED}
+    assert all(c.record is not None and c.payload is None for c in second.changes)
+    assert first.final
+    assert second.final
+
+
+class Streamed(Whole):
+    """A snapshot adapter that streams and keeps payloads."""
+
+    name = "streamed"
+    capabilities = Capabilities(snapshot=True, streams=True, payloads=True)
+    batch_size = 3
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.batches.append(batch)
+        out = []
+        for c in batch.changes:
+            text = f"rendered {c.key} at {c.sequence}"
+            if c.kind is ChangeKind.UNCHANGED:
+                out.append(c.unchanged(payload=None if c.record is None else text))
+            else:
+                out.append(c.created(c.key, payload=text))
+        return out
+
+
+def test_a_streaming_adapter_gets_batches_in_order_and_its_payloads_back(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Streamed()
+    run(db, adapter, options={})
+    assert [len(b) for b in adapter.batches] == [3, 3, 3, 2]
+    assert [b.final for b in adapter.batches] == [False, False, False, True]
+    adapter.batches.clear()
+    run(db, adapter, options={})
+    changes = [c for b in adapter.batches for c in b.changes]
+    assert all(c.record is None for c in changes), "unchanged records are not gathered"
+    assert {c.payload for c in changes} == {f"rendered {c.key} at 0" for c in changes}
+    std.edit_visit(db, loaded)
+    adapter.batches.clear()
+    run(db, adapter, options={})
+    [edited] = [c for b in adapter.batches for c in b.changes if c.record is not None]
+    assert (edited.kind, edited.payload) == (ChangeKind.UPDATE, f"rendered {edited.key} at 0")
+
+
+def test_records_read_through_a_small_cache_are_all_there(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    # the cache of employers and job seekers, once full, started again without the ones
+    # kept among those wanted: their visits were left out of the export (found at 10,000
+    # employers by bench_crm, whose first export missed 1,941 of 50,000 visits)
+    with db.unit_of_work() as uow:
+        ids = [visit.id for visit in uow.visits.list() if visit.id is not None]
+        employers = {visit.employer_id for visit in uow.visits.list()}
+        assert len(ids) >= 4
+        assert len(employers) >= 3
+        expected = RecordSource(uow, Audience.TEAM).records(RecordKind.VISIT, ids)
+        assert sorted(expected) == sorted(ids)
+        small = RecordSource(uow, Audience.TEAM, keep=2)
+        for n in range(1, len(ids) + 1):
+            got = small.records(RecordKind.VISIT, ids[:n])
+            assert {i: got[i] for i in ids[:n]} == {i: expected[i] for i in ids[:n]}

@@ -60,7 +60,7 @@ def test_the_built_in_adapters_are_registered_like_any_plugin() -> None:
         ips_jobdev.__version__,
         Audience.PERSONAL_CALENDAR,
     )
-    assert [o.name for o in ics.options] == ["out", "uid_domain", "calendar_name"]
+    assert [o.name for o in ics.options] == ["out", "uid_domain", "calendar_name", "force"]
     assert adapters["json"].record_kinds == tuple(RecordKind)
     assert ics.to_dict()["capabilities"] == {
         "updates": True,

@@ -30,6 +30,8 @@ from ips_jobdev.privacy import (
     PERSON_PURPOSES,
     PrivacySettings,
     SeekerLabel,
+    _name_parts,
+    _name_pattern,
     allowed_kinds,
     redact,
     scrub_names,
@@ -238,6 +240,36 @@ def test_scrubbing_replaces_every_word_of_a_name_whatever_its_case(
     for word in name.split():
         assert not _appears(word, scrubbed)
     assert scrubbed.count(code) >= 2
+
+
+_letters = st.sampled_from(list("aAbBkKsSiIß \u017f\u0130\u212a-'.é"))
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.text(_letters, max_size=8), st.text(_letters, max_size=4)), max_size=3),
+    st.text(_letters, max_size=30),
+)
+def test_scrubbing_skips_the_pattern_only_when_it_could_not_match(
+    replacements: list[tuple[str, str]], text: str
+) -> None:
+    # the shortcut for texts in which no name occurs must give what the pattern gives
+    pairs, _ = _name_parts(tuple(replacements))
+    expected = text
+    if pairs:
+        expected = _name_pattern(tuple(replacements)).sub(
+            lambda m: pairs.get(m.group(0).casefold(), m.group(0)), text
+        )
+    assert scrub_names(text, replacements) == expected
+
+
+def test_scrubbing_finds_names_written_with_letters_that_fold_to_ascii() -> None:
+    # long s (U+017F) and the Kelvin sign (U+212A) match "s" and "k" when case is ignored
+    assert scrub_names("ask \u017fam", [("Sam", "JS-1")]) == "ask JS-1"
+    assert scrub_names("ask \u212aari", [("Kari", "JS-2")]) == "ask JS-2"
+    assert scrub_names("ask KARI and sam", [("Kari", "JS-2"), ("Sam", "JS-1")]) == (
+        "ask JS-2 and JS-1"
+    )
 
 
 def test_a_label_that_contains_the_name_is_not_scrubbed_twice() -> None:

@@ -91,3 +91,16 @@ def test_a_refused_token_exits_1_and_never_prints_it(
     assert result.exit_code == 1
     assert "INVALID_SESSION_ID" in result.output
     assert "wrong-one" not in result.output
+
+
+def test_a_dry_run_without_configuration_exits_1_at_once_naming_the_option(
+    jobdev_database: Database, standard_records: std.StandardRecords
+) -> None:
+    # issue 10: it listed every record (1,161 lines) and exited 0, failing only at the end
+    env: dict[str, str | None] = {"SALESFORCE_ACCESS_TOKEN": None, "SALESFORCE_INSTANCE_URL": None}
+    args = ["--db", db_url(jobdev_database), "export", "salesforce", "--dry-run"]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.strip()] == [
+        "Error: salesforce: option.instance_url: give it or set $SALESFORCE_INSTANCE_URL"
+    ]

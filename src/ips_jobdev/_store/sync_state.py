@@ -1,9 +1,11 @@
 """The per-target sync state: what each adapter and target last received of each record.
 
 One row per (adapter, target, record kind, local id): the remote id, the fingerprint and
-sequence last sent, whether the record was deleted there, and when. Exports read the
-rows of one target in one query and write back only what arrived, in two ``executemany``
-statements (rows are not mapped objects: there can be a million of them).
+sequence last sent, whether the record was deleted there, and when; the record's basis when
+it was last looked at and the payload a file adapter rendered for it
+(:mod:`ips_jobdev._store.queries.sync` reads them with the records they belong to). Rows are
+not mapped objects (there can be a million of them): exports write back only what arrived,
+with ``executemany`` statements.
 """
 
 from __future__ import annotations
@@ -19,12 +21,21 @@ from sqlalchemy.orm import Session
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
 
-__all__ = ["SyncRow", "SyncStateRepository"]
+__all__ = ["NEVER_SENT", "Refresh", "SyncRow", "SyncStateRepository", "row_from_mapping"]
+
+NEVER_SENT = -1
+"""The ``sequence`` of a row that stands for a record looked at and never sent (a visit
+cancelled before its first export): it keeps the record's basis, so the record is not
+gathered again until it changes."""
 
 
 @attrs.frozen(slots=True)
 class SyncRow:
-    """What the store remembers about one record at one adapter and target."""
+    """What the store remembers about one record at one adapter and target.
+
+    ``basis`` and ``payload`` are ``None`` in rows written before change tracking, and
+    ``payload`` also when it was not read.
+    """
 
     record_kind: RecordKind
     local_id: int
@@ -33,14 +44,48 @@ class SyncRow:
     sequence: int
     deleted: bool
     sent_at: dt.datetime
+    basis: str | None = None
+    payload: str | None = None
 
     @property
     def key(self) -> tuple[RecordKind, int]:
         """(record kind, local id): how exports index the rows."""
         return (self.record_kind, self.local_id)
 
+    @property
+    def sent(self) -> bool:
+        """True when the record was sent at least once (the row is not a placeholder)."""
+        return self.sequence != NEVER_SENT
 
-_VALUE_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at")
+
+@attrs.frozen(slots=True)
+class Refresh:
+    """A new basis (and, unless ``keep_payload``, payload) for a row whose record was
+    looked at again and found as it was sent."""
+
+    record_kind: RecordKind
+    local_id: int
+    basis: str
+    payload: str | None = None
+    keep_payload: bool = True
+
+
+def row_from_mapping(kind: RecordKind, row: sa.RowMapping) -> SyncRow:
+    """A :class:`SyncRow` from a result row holding the sync state's columns."""
+    return SyncRow(
+        record_kind=kind,
+        local_id=row["local_id"],
+        remote_id=row["remote_id"],
+        fingerprint=row["fingerprint"],
+        sequence=row["sequence"],
+        deleted=bool(row["deleted"]),
+        sent_at=row["sent_at"],
+        basis=row.get("basis"),
+        payload=row.get("payload"),
+    )
+
+
+_VALUE_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at", "basis", "payload")
 
 
 class SyncStateRepository:
@@ -50,26 +95,25 @@ class SyncStateRepository:
         self.session = session
 
     def rows(self, adapter: str, target: str) -> dict[tuple[RecordKind, int], SyncRow]:
-        """Every row of one adapter and target, by (record kind, local id). Rows of a kind
-        this version does not know are left out."""
+        """Every row of one adapter and target, by (record kind, local id), without
+        payloads. Rows of a kind this version does not know are left out."""
         c = tables.sync_state.c
-        statement = sa.select(tables.sync_state).where(c.adapter == adapter, c.target == target)
+        columns = [c.record_kind, c.local_id, *(c[n] for n in _VALUE_COLUMNS if n != "payload")]
+        statement = sa.select(*columns).where(c.adapter == adapter, c.target == target)
         found: dict[tuple[RecordKind, int], SyncRow] = {}
         for row in self.session.execute(statement).mappings():
             try:
                 kind = RecordKind(row["record_kind"])
             except ValueError:
                 continue
-            found[(kind, row["local_id"])] = SyncRow(
-                record_kind=kind,
-                local_id=row["local_id"],
-                remote_id=row["remote_id"],
-                fingerprint=row["fingerprint"],
-                sequence=row["sequence"],
-                deleted=row["deleted"],
-                sent_at=row["sent_at"],
-            )
+            found[(kind, row["local_id"])] = row_from_mapping(kind, row)
         return found
+
+    def has_rows(self, adapter: str, target: str) -> bool:
+        """True when anything was ever exported (or looked at) for this adapter and target."""
+        c = tables.sync_state.c
+        statement = sa.select(c.id).where(c.adapter == adapter, c.target == target).limit(1)
+        return self.session.execute(statement).first() is not None
 
     def save(
         self, adapter: str, target: str, *, new: Iterable[SyncRow], changed: Iterable[SyncRow]
@@ -100,6 +144,40 @@ class SyncStateRepository:
                 .values({name: sa.bindparam(name) for name in _VALUE_COLUMNS})
             )
             self.session.connection().execute(statement, updates)
+
+    def refresh(self, adapter: str, target: str, refreshes: Iterable[Refresh]) -> None:
+        """Store new bases (and payloads) of rows whose records did not change."""
+        table = tables.sync_state
+        c = table.c
+        keep: list[dict[str, Any]] = []
+        replace: list[dict[str, Any]] = []
+        for item in refreshes:
+            values = {
+                "b_record_kind": item.record_kind.value,
+                "b_local_id": item.local_id,
+                "basis": item.basis,
+            }
+            if item.keep_payload:
+                keep.append(values)
+            else:
+                replace.append({**values, "payload": item.payload})
+        where = (
+            c.adapter == adapter,
+            c.target == target,
+            c.record_kind == sa.bindparam("b_record_kind"),
+            c.local_id == sa.bindparam("b_local_id"),
+        )
+        connection = self.session.connection()
+        if keep:
+            statement = sa.update(table).where(*where).values(basis=sa.bindparam("basis"))
+            connection.execute(statement, keep)
+        if replace:
+            statement = (
+                sa.update(table)
+                .where(*where)
+                .values(basis=sa.bindparam("basis"), payload=sa.bindparam("payload"))
+            )
+            connection.execute(statement, replace)
 
     def move_record(self, kind: RecordKind, from_id: int, to_id: int) -> int:
         """Give record ``to_id`` the rows of ``from_id`` (same kind) at every adapter and

@@ -252,12 +252,21 @@ sync_state = sa.Table(
     sa.Column("sequence", sa.Integer, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
     sa.Column("sent_at", UTCDateTime, nullable=False),
+    sa.Column("basis", sa.String(400)),
+    sa.Column("payload", sa.Text),
     sa.UniqueConstraint(
         "adapter", "target", "record_kind", "local_id", name="uq_sync_state_record"
     ),
 )
 """Per adapter and target: each record's remote id, the fingerprint and sequence last sent,
-and whether it was deleted there (written by :mod:`ips_jobdev._sync.export`)."""
+and whether it was deleted there (written by :mod:`ips_jobdev._sync.export`).
+
+``basis`` says what the record was made from when it was last looked at (the versions of
+the rows it draws on, see :mod:`ips_jobdev._store.queries.sync`): an export gathers only
+records whose basis moved. ``payload`` is what an adapter that rewrites a whole file
+rendered for the record (an iCalendar ``VEVENT``, a CSV row), reused while it is unchanged.
+A row with ``sequence`` -1 stands for a record looked at and never sent (a visit cancelled
+before its first export)."""
 
 feed_tokens = sa.Table(
     "feed_tokens",

@@ -1,21 +1,27 @@
 """Repeatable exports: send each adapter only what changed, and remember what arrived.
 
 The store keeps, per adapter and target, each record's remote id, the fingerprint and
-sequence last sent, and whether it was deleted there (:mod:`ips_jobdev._sync.state`).
-An export:
+sequence last sent, whether it was deleted there, and what the record was made from when
+it was last looked at (its *basis*: :mod:`ips_jobdev._store.queries.sync`). An export:
 
-1. gathers the records the adapter takes, redacted for its audience
-   (:mod:`ips_jobdev._sync.gather`, :mod:`ips_jobdev.privacy`);
-2. compares them with the sync state: never sent (``create``), content changed
+1. checks the adapter's options (:meth:`~ips_jobdev.adapters.Adapter.check`) before
+   reading anything;
+2. asks the store for the records whose basis moved since the target last looked at them,
+   and gathers and redacts only those, a chunk at a time
+   (:mod:`ips_jobdev._sync.plan`, :mod:`ips_jobdev._sync.gather`, :mod:`ips_jobdev.privacy`);
+3. compares them with the sync state: never sent (``create``), content changed
    (``update``), visit cancelled since (``cancel``), gone from the store (``delete``), or
-   the same (``unchanged``: sent again only to adapters that rewrite a whole file);
-3. calls the adapter's ``export(batch)`` inside ``try``/``except``: an adapter that raises
+   the same (``unchanged``: sent again only to adapters that rewrite a whole file, as the
+   text they rendered last time when they keep ``payloads``);
+4. calls the adapter's ``export(batch)`` inside ``try``/``except``: an adapter that raises
    fails its batch, never the export;
-4. advances the sync state only for records that succeeded, and commits after each batch.
-   Failed records are reported with their reason and sent again next time.
+5. advances the sync state only for records that succeeded, and commits after each batch
+   (an adapter that ``streams`` a file: once the file is written). Failed records are
+   reported with their reason and sent again next time.
 
-A second export of unchanged records therefore sends nothing; an edited visit goes as an
-update with a higher sequence; a cancelled visit goes once as a cancellation.
+A second export of unchanged records therefore reads no record and sends nothing; an
+edited visit goes as an update with a higher sequence; a cancelled visit goes once as a
+cancellation. Memory stays bounded: records are read, sent and reported in chunks.
 
 >>> import ips_jobdev as jobdev                                     # doctest: +SKIP
 >>> with jobdev.open_store("sqlite:///county.sqlite3") as uow:           # doctest: +SKIP
@@ -27,8 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +43,14 @@ from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
-from ips_jobdev._records import Audience, RecordKind, record_to_dict
+from ips_jobdev._records import RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._sync.gather import Selection, gather, start_of
-from ips_jobdev._sync.state import (
-    SyncKey,
-    SyncRow,
-    gone_ids,
-    plan_changes,
-    save_arrivals,
-    sync_rows,
-)
+from ips_jobdev._store.queries.sync import Scope
+from ips_jobdev._store.sync_state import Refresh, SyncRow
+from ips_jobdev._sync.gather import start_of
+from ips_jobdev._sync.plan import Pending, Planner, Step, context_of
+from ips_jobdev._sync.report import ExportItem, ExportReport, ItemLog
+from ips_jobdev._sync.state import SyncKey, arrival_row, plan_changes, sync_rows
 from ips_jobdev.adapters._base import (
     Adapter,
     Change,
@@ -59,107 +61,21 @@ from ips_jobdev.adapters._base import (
     mask_options,
     resolve_options,
 )
-from ips_jobdev.errors import AdapterError
+from ips_jobdev.errors import AdapterError, IpsJobdevError
 
 __all__ = ["ExportItem", "ExportReport", "SyncRow", "export", "plan_changes", "sync_rows"]
 
 log = logging.getLogger(__name__)
 
-
-@attrs.frozen(slots=True)
-class ExportItem:
-    """One record of an export: the change, and (unless a dry run) what happened.
-
-    ``record`` holds the redacted record as plain values in a dry run (what would be
-    sent); it is ``None`` otherwise and for records deleted from the store.
-    """
-
-    record_kind: RecordKind
-    local_id: int
-    key: str
-    change: ChangeKind
-    summary: str
-    outcome: Outcome | None = None
-    remote_id: str | None = None
-    reason: str | None = None
-    record: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values (the ``items`` of the export JSON document)."""
-        return {
-            "kind": self.record_kind.value,
-            "id": self.local_id,
-            "key": self.key,
-            "change": self.change.value,
-            "summary": self.summary,
-            "outcome": self.outcome.value if self.outcome is not None else None,
-            "remote_id": self.remote_id,
-            "reason": self.reason,
-            "record": self.record,
-        }
-
-
-@attrs.frozen(slots=True)
-class ExportReport:
-    """What an export did (or, in a dry run, would do). Secret options are masked."""
-
-    adapter: str
-    target: str
-    audience: Audience
-    dry_run: bool
-    options: dict[str, Any]
-    items: tuple[ExportItem, ...]
-    started_at: dt.datetime
-    finished_at: dt.datetime
-    preview: tuple[dict[str, Any], ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def sent(self) -> int:
-        """How many records went (or would go) to the adapter as a change."""
-        return sum(1 for i in self.items if i.change is not ChangeKind.UNCHANGED)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Records by outcome (a dry run counts the planned changes instead)."""
-        if self.dry_run:
-            return dict(Counter(i.change.value for i in self.items))
-        return dict(Counter(i.outcome.value for i in self.items if i.outcome is not None))
-
-    @property
-    def failures(self) -> tuple[ExportItem, ...]:
-        """The records that failed, each with its reason."""
-        return tuple(i for i in self.items if i.outcome is Outcome.FAILED)
-
-    @property
-    def ok(self) -> bool:
-        """True when no record failed."""
-        return not self.failures
-
-    def to_dict(self) -> dict[str, Any]:
-        """The export JSON document (``ips-jobdev export --json``)."""
-        return {
-            "adapter": self.adapter,
-            "target": self.target,
-            "audience": self.audience.value,
-            "dry_run": self.dry_run,
-            "options": self.options,
-            "started_at": self.started_at.isoformat(),
-            "finished_at": self.finished_at.isoformat(),
-            "sent": self.sent,
-            "counts": self.counts,
-            "items": [i.to_dict() for i in self.items],
-            "preview": list(self.preview),
-            "notes": list(self.notes),
-        }
-
-
-# -- running an export --------------------------------------------------------------------------
+STREAM_BATCH = 1000
+"""Changes per batch for an adapter that streams and names no ``batch_size``."""
 
 
 def _summary(change: Change) -> str:
     record = change.record
     if record is None:
+        if change.kind is ChangeKind.UNCHANGED:
+            return f"{change.key} (unchanged)"
         return f"{change.key} (removed from the store)"
     if record.kind is RecordKind.VISIT:
         return f"{record.title} at {record.start.isoformat()}"  # type: ignore[union-attr]
@@ -183,49 +99,51 @@ def _instance(adapter: str | Adapter | type[Adapter], manager: Any) -> Adapter:
     return plugins.get_adapter(str(adapter), manager=manager).adapter_class()
 
 
-def _batches(adapter: Adapter, batch: ExportBatch) -> list[ExportBatch]:
-    size = adapter.batch_size
-    if adapter.capabilities.snapshot or size is None or len(batch.changes) <= size:
-        return [batch]
-    return [
-        attrs.evolve(batch, changes=batch.changes[i : i + size])
-        for i in range(0, len(batch.changes), size)
-    ]
+@attrs.frozen
+class _Run:
+    """One export's adapter instance, checked options and target."""
 
+    adapter: Adapter
+    values: dict[str, Any]
+    masked: dict[str, Any]
+    secrets: list[str]
+    target: str
+    started: dt.datetime
 
-def _run_batch(
-    adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]
-) -> tuple[list[tuple[Change, ExportResult]], list[str]]:
-    notes: list[str] = []
-    try:
-        returned: Any = adapter.export(batch)
-    except Exception as exc:
-        reason = _hide(f"the adapter raised {type(exc).__name__}: {exc}", secrets)
-        log.warning("%s: export of %d records failed: %s", batch.adapter, len(batch), reason)
-        return [(c, c.failed(reason)) for c in batch.changes], [reason]
-    found: dict[SyncKey, ExportResult] = {}
-    for result in returned or []:
-        if not isinstance(result, ExportResult):
-            notes.append(f"ignored a result that is not an ExportResult: {result!r}"[:200])
-            continue
-        key = (result.record_kind, result.local_id)
-        if key in found:
-            notes.append(
-                f"ignored a second result for {result.record_kind.value} {result.local_id}"
-            )
-            continue
-        if result.reason:
-            result = attrs.evolve(result, reason=_hide(result.reason, secrets))
-        found[key] = result
-    pairs = []
-    for change in batch.changes:
-        result = found.pop((change.record_kind, change.local_id), None)
-        if result is None:
-            result = change.failed("the adapter returned no result for this record")
-        pairs.append((change, result))
-    for kind, local_id in found:
-        notes.append(f"ignored a result for {kind.value} {local_id}, which was not in the batch")
-    return pairs, notes
+    def hide(self, text: str) -> str:
+        return _hide(text, self.secrets)
+
+    def batch(self, changes: Sequence[Change], *, final: bool = True) -> ExportBatch:
+        adapter = self.adapter
+        return ExportBatch(
+            adapter=adapter.name,
+            target=self.target,
+            audience=adapter.audience,
+            changes=tuple(changes),
+            generated_at=self.started,
+            final=final,
+        )
+
+    def report(
+        self,
+        items: ItemLog,
+        notes: Sequence[str],
+        *,
+        dry_run: bool = False,
+        preview: Sequence[dict[str, Any]] = (),
+    ) -> ExportReport:
+        return ExportReport(
+            adapter=self.adapter.name,
+            target=self.target,
+            audience=self.adapter.audience,
+            dry_run=dry_run,
+            options=self.masked,
+            items=items,
+            started_at=self.started,
+            finished_at=dt.datetime.now(dt.UTC),
+            preview=tuple(preview),
+            notes=tuple(notes),
+        )
 
 
 def export(
@@ -260,53 +178,22 @@ def export(
         environ: environment variables for options (default: ``os.environ``).
 
     Raises:
-        ValidationError: a bad option or an unknown specialist.
-        AdapterError: an unknown adapter, or the adapter could not open the target.
+        ValidationError: a bad option or an unknown specialist (before anything is read).
+        AdapterError: an unknown adapter, a target the adapter refuses, or the adapter
+            could not open the target.
     """
     run = _prepare(adapter, manager, options, environ, target)
-    batch, rows = _plan(uow, run, _selection(uow, specialist, since), privacy_settings)
+    settings = privacy_settings or privacy.PrivacySettings()
+    scope = _scope(uow, run, specialist, since, settings)
+    planner = Planner(uow, run.adapter, scope, settings, reuse_payloads=not dry_run)
+    capabilities = run.adapter.capabilities
     if dry_run:
-        return _dry_run(run, batch)
-    if not batch.changes and not run.adapter.capabilities.snapshot:
-        # nothing to send: do not even connect (a snapshot adapter still writes its file)
-        return run.report((), ())
-    return _send(uow, run, batch, rows)
-
-
-@attrs.frozen
-class _Run:
-    """One export's adapter instance, checked options and target."""
-
-    adapter: Adapter
-    values: dict[str, Any]
-    masked: dict[str, Any]
-    secrets: list[str]
-    target: str
-    started: dt.datetime
-
-    def hide(self, text: str) -> str:
-        return _hide(text, self.secrets)
-
-    def report(
-        self,
-        items: tuple[ExportItem, ...],
-        notes: tuple[str, ...],
-        *,
-        dry_run: bool = False,
-        preview: tuple[dict[str, Any], ...] = (),
-    ) -> ExportReport:
-        return ExportReport(
-            adapter=self.adapter.name,
-            target=self.target,
-            audience=self.adapter.audience,
-            dry_run=dry_run,
-            options=self.masked,
-            items=items,
-            started_at=self.started,
-            finished_at=dt.datetime.now(dt.UTC),
-            preview=preview,
-            notes=notes,
-        )
+        return _dry_run(run, planner)
+    if capabilities.snapshot and capabilities.streams:
+        return _send_stream(uow, run, planner)
+    if capabilities.snapshot:
+        return _send_whole(uow, run, planner)
+    return _send_changes(uow, run, planner)
 
 
 def _prepare(
@@ -328,7 +215,7 @@ def _prepare(
         for key, value in mask_options(instance.options, values).items()
     }
     secrets = [str(values[o.name]) for o in instance.options if o.secret and values.get(o.name)]
-    return _Run(
+    run = _Run(
         adapter=instance,
         values=values,
         masked=masked,
@@ -336,71 +223,153 @@ def _prepare(
         target=target or instance.target_for(values),
         started=dt.datetime.now(dt.UTC).replace(microsecond=0),
     )
+    try:
+        instance.check(values, run.target)
+    except AdapterError:
+        raise
+    except IpsJobdevError as exc:
+        # as when open() refuses them: the adapter's name, then what is wrong
+        raise AdapterError(run.hide(f"{instance.name}: {exc}")) from None
+    except Exception as exc:
+        raise AdapterError(
+            run.hide(f"{instance.name}: checking the options failed: {type(exc).__name__}: {exc}")
+        ) from None
+    return run
 
 
-def _selection(
+def _scope(
     uow: UnitOfWork,
+    run: _Run,
     specialist: str | model.Specialist | None,
     since: dt.date | dt.datetime | None,
-) -> Selection:
+    settings: privacy.PrivacySettings,
+) -> Scope:
     chosen = lookup.specialist(uow, specialist) if specialist is not None else None
     since_at = None
     if since is not None:
         since_at = start_of(since, chosen.timezone if chosen is not None else None)
-    return Selection(specialist=chosen, since=since_at)
+    return Scope(
+        adapter=run.adapter.name,
+        target=run.target,
+        context=context_of(run.adapter, run.values, settings),
+        specialist_id=chosen.id if chosen is not None else None,
+        since=since_at,
+    )
 
 
-def _plan(
+# -- batches --------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Batch:
+    changes: list[Change] = attrs.field(factory=list)
+    pending: dict[SyncKey, Pending] = attrs.field(factory=dict)
+
+
+def _batches(
+    uow: UnitOfWork | None, run: _Run, steps: Iterator[Step], size: int | None
+) -> Iterator[_Batch]:
+    """The planned changes in batches of at most ``size`` (all in one when ``None``).
+
+    The rows a step updates without sending anything are written as the steps pass
+    (unless ``uow`` is ``None``: a dry run).
+    """
+    current = _Batch()
+    for step in steps:
+        if uow is not None and (step.refresh or step.placeholders):
+            state = uow.sync_state
+            state.refresh(run.adapter.name, run.target, step.refresh)
+            state.save(run.adapter.name, run.target, new=step.placeholders, changed=())
+        for change in step.changes:
+            current.changes.append(change)
+            key = (change.record_kind, change.local_id)
+            if key in step.pending:  # all but unchanged records given as their payloads
+                current.pending[key] = step.pending[key]
+            if size is not None and len(current.changes) >= size:
+                yield current
+                current = _Batch()
+    if current.changes:
+        yield current
+
+
+def _with_final(batches: Iterator[_Batch]) -> Iterator[tuple[_Batch, bool]]:
+    """Each batch and whether it is the last; an empty one when there is none at all."""
+    held: _Batch | None = None
+    for batch in batches:
+        if held is not None:
+            yield held, False
+        held = batch
+    yield (held if held is not None else _Batch()), True
+
+
+@attrs.frozen
+class _Outcome:
+    pairs: list[tuple[Change, ExportResult]]
+    notes: list[str]
+    raised: str | None = None
+
+
+def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> _Outcome:
+    try:
+        returned: Any = adapter.export(batch)
+    except Exception as exc:
+        reason = _hide(f"the adapter raised {type(exc).__name__}: {exc}", secrets)
+        log.info("%s: export of %d records failed: %s", batch.adapter, len(batch), reason)
+        return _Outcome([(c, c.failed(reason)) for c in batch.changes], [], reason)
+    notes: list[str] = []
+    found: dict[SyncKey, ExportResult] = {}
+    for result in returned or []:
+        if not isinstance(result, ExportResult):
+            notes.append(f"ignored a result that is not an ExportResult: {result!r}"[:200])
+            continue
+        key = (result.record_kind, result.local_id)
+        if key in found:
+            notes.append(
+                f"ignored a second result for {result.record_kind.value} {result.local_id}"
+            )
+            continue
+        if result.reason:
+            result = attrs.evolve(result, reason=_hide(result.reason, secrets))
+        found[key] = result
+    pairs = []
+    for change in batch.changes:
+        result = found.pop((change.record_kind, change.local_id), None)
+        if result is None:
+            result = change.failed("the adapter returned no result for this record")
+        pairs.append((change, result))
+    for kind, local_id in found:
+        notes.append(f"ignored a result for {kind.value} {local_id}, which was not in the batch")
+    return _Outcome(pairs, notes)
+
+
+def _save(
     uow: UnitOfWork,
     run: _Run,
-    selection: Selection,
-    privacy_settings: privacy.PrivacySettings | None,
-) -> tuple[ExportBatch, dict[SyncKey, SyncRow]]:
-    adapter = run.adapter
-    records = gather(
-        uow,
-        adapter.record_kinds,
-        adapter.audience,
-        selection=selection,
-        settings=privacy_settings,
-    )
-    rows = sync_rows(uow, adapter.name, run.target)
-    gone = gone_ids(uow, adapter.record_kinds, rows, records)
-    changes = plan_changes(records, rows, gone=gone, snapshot=adapter.capabilities.snapshot)
-    batch = ExportBatch(adapter.name, run.target, adapter.audience, tuple(changes), run.started)
-    return batch, rows
-
-
-def _dry_run(run: _Run, batch: ExportBatch) -> ExportReport:
-    items = tuple(
-        ExportItem(
-            record_kind=c.record_kind,
-            local_id=c.local_id,
-            key=c.key,
-            change=c.kind,
-            summary=_summary(c),
-            remote_id=c.remote_id,
-            record=record_to_dict(c.record) if c.record is not None else None,
+    pairs: Sequence[tuple[Change, ExportResult]],
+    pending: Mapping[SyncKey, Pending],
+) -> None:
+    """Write the sync state of the records that arrived (not yet committed)."""
+    new: list[SyncRow] = []
+    changed: list[SyncRow] = []
+    refresh: list[Refresh] = []
+    for change, result in pairs:
+        if not result.ok:
+            continue
+        key = (change.record_kind, change.local_id)
+        known = pending.get(key, Pending(None, known=True))
+        if change.kind is ChangeKind.UNCHANGED and result.outcome is Outcome.UNCHANGED:
+            # its row stands; a record read again keeps its new basis (and what was rendered)
+            if change.record is not None and known.basis is not None:
+                keep = result.payload is None
+                refresh.append(Refresh(*key, known.basis, result.payload, keep_payload=keep))
+            continue
+        row = arrival_row(
+            change, result, basis=known.basis, sent_at=run.started, fingerprint=known.fingerprint
         )
-        for c in batch.changes
-    )
-    notes: tuple[str, ...] = ()
-    try:
-        preview = tuple(run.adapter.preview(batch, run.values))
-    except Exception as exc:
-        preview = ()
-        notes = (run.hide(f"the adapter's preview failed: {type(exc).__name__}: {exc}"),)
-    return run.report(items, notes, dry_run=True, preview=preview)
-
-
-def _arrived(pairs: Sequence[tuple[Change, ExportResult]]) -> list[tuple[Change, ExportResult]]:
-    """The records whose sync state advances: those that succeeded, except an unchanged
-    record the adapter reported unchanged (its row already says so)."""
-    return [
-        (c, r)
-        for c, r in pairs
-        if r.ok and not (c.kind is ChangeKind.UNCHANGED and r.outcome is Outcome.UNCHANGED)
-    ]
+        (changed if known.known else new).append(row)
+    state = uow.sync_state
+    state.save(run.adapter.name, run.target, new=new, changed=changed)
+    state.refresh(run.adapter.name, run.target, refresh)
 
 
 def _item(change: Change, result: ExportResult) -> ExportItem:
@@ -416,42 +385,162 @@ def _item(change: Change, result: ExportResult) -> ExportItem:
     )
 
 
-def _send(
-    uow: UnitOfWork,
-    run: _Run,
-    batch: ExportBatch,
-    rows: Mapping[SyncKey, SyncRow],
-) -> ExportReport:
+def _open(run: _Run) -> None:
     adapter = run.adapter
     try:
         adapter.open(run.values, run.target)
+    except AdapterError:
+        raise
     except Exception as exc:
         raise AdapterError(
             run.hide(f"{adapter.name}: could not open {run.target}: {type(exc).__name__}: {exc}")
         ) from None
-    all_pairs: list[tuple[Change, ExportResult]] = []
-    notes: list[str] = []
+
+
+def _close(run: _Run, notes: list[str]) -> None:
     try:
-        for part in _batches(adapter, batch):
-            pairs, batch_notes = _run_batch(adapter, part, run.secrets)
-            notes.extend(batch_notes)
-            save_arrivals(
-                uow,
-                (adapter.name, run.target),
-                _arrived(pairs),
-                known=rows,
-                sent_at=batch.generated_at,
-            )
+        run.adapter.close()
+    except Exception as exc:
+        notes.append(run.hide(f"the adapter failed to close: {type(exc).__name__}: {exc}"))
+
+
+def _logged(run: _Run, items: ItemLog) -> None:
+    if items.failed:
+        first = items.first_failures[0]
+        # the report carries every failure: a log line, not a warning on the terminal
+        log.info(
+            "%s: %d of %d records failed (first: %s: %s)",
+            run.adapter.name,
+            items.failed,
+            len(items),
+            first.key,
+            first.reason,
+        )
+
+
+# -- the three ways of sending ---------------------------------------------------------------
+
+
+def _send_changes(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
+    """Adapters that take changes only: batches of ``batch_size``, committed one by one;
+    the adapter is not even opened when nothing changed."""
+    items = ItemLog()
+    notes: list[str] = []
+    opened = False
+    try:
+        for batch in _batches(uow, run, planner.steps(), run.adapter.batch_size):
+            if not opened:
+                _open(run)
+                opened = True
+            outcome = _run_batch(run.adapter, run.batch(batch.changes), run.secrets)
+            notes.extend(outcome.notes)
+            _save(uow, run, outcome.pairs, batch.pending)
             # the remote end has these records: their sync state must survive what follows
             uow.commit()
-            all_pairs.extend(pairs)
+            for change, result in outcome.pairs:
+                items.append(_item(change, result))
+        uow.commit()
     finally:
-        try:
-            adapter.close()
-        except Exception as exc:
-            notes.append(run.hide(f"the adapter failed to close: {type(exc).__name__}: {exc}"))
-    items = tuple(_item(c, r) for c, r in all_pairs)
+        if opened:
+            _close(run, notes)
+    _logged(run, items)
+    return run.report(items, notes)
+
+
+def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
+    """Snapshot adapters that take every record in one batch (the original contract)."""
+    changes: list[Change] = []
+    pending: dict[SyncKey, Pending] = {}
+    for batch in _batches(uow, run, planner.steps(), None):
+        changes.extend(batch.changes)
+        pending.update(batch.pending)
+    items = ItemLog()
+    notes: list[str] = []
+    _open(run)
+    try:
+        outcome = _run_batch(run.adapter, run.batch(changes), run.secrets)
+        notes.extend(outcome.notes)
+        _save(uow, run, outcome.pairs, pending)
+        uow.commit()
+        for change, result in outcome.pairs:
+            items.append(_item(change, result))
+    finally:
+        _close(run, notes)
+    _logged(run, items)
+    return run.report(items, notes)
+
+
+def _send_stream(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
+    """Snapshot adapters that stream: batches in order, the last one ``final``; the sync
+    state is committed once the adapter wrote its target, and if any batch raises, every
+    record fails and the sync state stays as it was."""
+    size = run.adapter.batch_size or STREAM_BATCH
+    items = ItemLog()
+    notes: list[str] = []
+    raised: str | None = None
+    _open(run)
+    try:
+        for batch, final in _with_final(_batches(uow, run, planner.steps(), size)):
+            if raised is not None:
+                for change in batch.changes:
+                    items.append(_item(change, change.failed(raised)))
+                continue
+            outcome = _run_batch(run.adapter, run.batch(batch.changes, final=final), run.secrets)
+            notes.extend(outcome.notes)
+            raised = outcome.raised
+            if raised is None:
+                _save(uow, run, outcome.pairs, batch.pending)
+            for change, result in outcome.pairs:
+                items.append(_item(change, result))
+    finally:
+        _close(run, notes)
+    if raised is None:
+        uow.commit()
+    else:
+        uow.rollback()
+        items = _all_failed(items, raised)
+    _logged(run, items)
+    return run.report(items, notes)
+
+
+def _all_failed(items: ItemLog, reason: str) -> ItemLog:
+    """The items with every success turned into a failure for ``reason`` (the file that
+    would have held them was never written)."""
+    out = ItemLog()
     for item in items:
-        if item.outcome is Outcome.FAILED:
-            log.warning("%s: %s failed: %s", adapter.name, item.key, item.reason)
-    return run.report(items, tuple(notes))
+        if item.outcome is not Outcome.FAILED:
+            item = attrs.evolve(item, outcome=Outcome.FAILED, reason=reason)
+        out.append(item)
+    return out
+
+
+def _dry_run(run: _Run, planner: Planner) -> ExportReport:
+    """Every change with its record, and the adapter's preview; nothing sent or saved."""
+    capabilities = run.adapter.capabilities
+    size: int | None = run.adapter.batch_size
+    if capabilities.snapshot:
+        size = (run.adapter.batch_size or STREAM_BATCH) if capabilities.streams else None
+    items = ItemLog()
+    preview: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for batch, final in _with_final(_batches(None, run, planner.steps(), size)):
+        for c in batch.changes:
+            items.append(
+                ExportItem(
+                    record_kind=c.record_kind,
+                    local_id=c.local_id,
+                    key=c.key,
+                    change=c.kind,
+                    summary=_summary(c),
+                    remote_id=c.remote_id,
+                    record=record_to_dict(c.record) if c.record is not None else None,
+                )
+            )
+        if notes or (not batch.changes and not final):
+            continue
+        whole = final or not capabilities.streams
+        try:
+            preview.extend(run.adapter.preview(run.batch(batch.changes, final=whole), run.values))
+        except Exception as exc:
+            notes.append(run.hide(f"the adapter's preview failed: {type(exc).__name__}: {exc}"))
+    return run.report(items, notes, dry_run=True, preview=preview)

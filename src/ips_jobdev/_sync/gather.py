@@ -1,8 +1,10 @@
 """Gather the records that may leave the store, redacted for an audience.
 
-:func:`gather` reads employers, people, visits and job-fit notes with a handful of queries
-(no query per row), turns them into team records with :mod:`ips_jobdev.privacy` and
-narrows them for the audience. :mod:`ips_jobdev._sync.export` and the plugin events use it.
+:class:`RecordSource` makes the records of given ids, a chunk at a time (a query per kind
+of row, none per record), keeping the employers and specialists it read for the next
+chunk; exports use it for the records whose basis moved. :func:`gather` makes every record
+at once (for tests, the conformance kit and the plugin events). Both turn store objects into
+team records with :mod:`ips_jobdev.privacy` and narrow them for the audience.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from ips_jobdev import _model as model
 from ips_jobdev import privacy
 from ips_jobdev._records import Audience, ExportRecord, RecordKind, VisitRecord
 from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import sync as sync_queries
 
-__all__ = ["Selection", "gather", "start_of", "visit_records"]
+__all__ = ["RecordSource", "Selection", "gather", "start_of", "visit_records"]
 
 
 @attrs.frozen(slots=True)
@@ -54,15 +57,19 @@ def visit_records(
     visits: Sequence[model.Visit],
     *,
     employers: Mapping[int, model.Employer] | None = None,
+    specialists: Mapping[int, model.Specialist] | None = None,
 ) -> list[VisitRecord]:
     """Team records of these (saved) visits, in the same order.
 
-    ``employers`` may hold employers already loaded, by id; the others are read.
+    ``employers`` and ``specialists`` may hold rows already loaded, by id; the others
+    are read.
     """
     known = dict(employers or {})
     missing = {v.employer_id for v in visits} - known.keys()
     employers = {**known, **uow.employers.by_ids(missing)}
-    specialists = uow.specialists.by_ids(v.specialist_id for v in visits)
+    staff = dict(specialists or {})
+    absent = {v.specialist_id for v in visits} - staff.keys()
+    specialists = {**staff, **uow.specialists.by_ids(absent)}
     out: list[VisitRecord] = []
     for visit in visits:
         employer = employers[visit.employer_id]
@@ -83,9 +90,19 @@ def _visits(uow: UnitOfWork, selection: Selection) -> list[model.Visit]:
 def _fit_notes(uow: UnitOfWork, selection: Selection) -> list[ExportRecord]:
     author_id = selection.specialist.id if selection.specialist is not None else None
     notes = uow.fit_notes.written(author_id=author_id, since=selection.since)
+    return _note_records(uow, list(notes), None)
+
+
+def _note_records(
+    uow: UnitOfWork, notes: Sequence[model.JobFitNote], source: RecordSource | None
+) -> list[ExportRecord]:
     seekers = uow.seekers.by_ids(n.seeker_id for n in notes)
-    employers = uow.employers.by_ids(n.employer_id for n in notes)
-    authors = uow.specialists.by_ids(n.author_id for n in notes)
+    if source is not None:
+        employers = source.employers(n.employer_id for n in notes)
+        authors = source.specialists(n.author_id for n in notes)
+    else:
+        employers = uow.employers.by_ids(n.employer_id for n in notes)
+        authors = uow.specialists.by_ids(n.author_id for n in notes)
     openings = uow.openings.by_ids(n.opening_id for n in notes if n.opening_id is not None)
     return [
         privacy.fit_note_record(
@@ -137,3 +154,114 @@ def gather(
             if redacted is not None:
                 out[kind][redacted.id] = redacted
     return out
+
+
+class RecordSource:
+    """The redacted records of one export, made a chunk of ids at a time.
+
+    Employers and specialists read for one chunk are kept for the next (up to
+    ``keep`` employers), so visits to the same employers read it once.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        audience: Audience,
+        settings: privacy.PrivacySettings | None = None,
+        *,
+        keep: int = 5_000,
+    ) -> None:
+        self.uow = uow
+        self.audience = audience
+        self.settings = settings or privacy.PrivacySettings()
+        self.keep = keep
+        self._employers: dict[int, model.Employer] = {}
+        self._specialists: dict[int, model.Specialist] = {}
+        self._seekers: dict[int, model.JobSeeker] = {}
+
+    def employers(self, ids: Iterable[int]) -> dict[int, model.Employer]:
+        """These employers (with their people), from what was read before or the store."""
+        wanted = set(ids)
+        missing = wanted - self._employers.keys()
+        if missing:
+            if len(self._employers) + len(missing) > self.keep:
+                # start again from those wanted now (the ones kept among them go too)
+                self._employers = {}
+                missing = wanted
+            self._employers.update(self.uow.employers.by_ids(missing))
+        return {i: self._employers[i] for i in wanted if i in self._employers}
+
+    def specialists(self, ids: Iterable[int]) -> dict[int, model.Specialist]:
+        """These specialists, from what was read before or the store."""
+        wanted = set(ids)
+        missing = wanted - self._specialists.keys()
+        if missing:
+            self._specialists.update(self.uow.specialists.by_ids(missing))
+        return {i: self._specialists[i] for i in wanted if i in self._specialists}
+
+    def records(self, kind: RecordKind, ids: Sequence[int]) -> dict[int, ExportRecord]:
+        """The records of ``kind`` with these ids the audience may receive, redacted, by
+        id (ids no longer stored are left out)."""
+        if not ids or kind not in privacy.allowed_kinds(self.audience):
+            return {}
+        if kind is RecordKind.VISIT:
+            return self._visits(ids)
+        team = self._team_records(kind, ids)
+        out: dict[int, ExportRecord] = {}
+        for record in team:
+            redacted = privacy.redact(record, self.audience, self.settings)
+            if redacted is not None:
+                out[redacted.id] = redacted
+        return out
+
+    def _team_records(self, kind: RecordKind, ids: Sequence[int]) -> list[ExportRecord]:
+        uow = self.uow
+        if kind is RecordKind.EMPLOYER:
+            return [privacy.employer_record(e) for e in self.employers(ids).values()]
+        if kind is RecordKind.PERSON:
+            people = [p for p in uow.people.by_ids(ids).values() if p.employer_id is not None]
+            employers = self.employers(p.employer_id for p in people if p.employer_id)
+            return [
+                privacy.person_record(p, employers[p.employer_id])
+                for p in people
+                if p.employer_id in employers
+            ]
+        notes = list(uow.fit_notes.by_ids(ids).values())
+        return _note_records(uow, notes, self)
+
+    def seekers(self, ids: Iterable[int]) -> dict[int, model.JobSeeker]:
+        """These job seekers, from what was read before or the store."""
+        wanted = set(ids)
+        missing = wanted - self._seekers.keys()
+        if missing:
+            if len(self._seekers) + len(missing) > self.keep:
+                # start again from those wanted now (the ones kept among them go too)
+                self._seekers = {}
+                missing = wanted
+            self._seekers.update(self.uow.seekers.by_ids(missing))
+        return {i: self._seekers[i] for i in wanted if i in self._seekers}
+
+    def _visits(self, ids: Sequence[int]) -> dict[int, ExportRecord]:
+        """Visits for the audience, made in one step from their rows (no ORM objects for
+        the visits themselves; employers, specialists and job seekers are kept)."""
+        rows = sync_queries.visit_rows(self.uow, ids)
+        employers = self.employers(r.employer_id for r in rows)
+        specialists = self.specialists(r.specialist_id for r in rows)
+        seekers = self.seekers(i for r in rows for i in r.seeker_ids)
+        out: dict[int, ExportRecord] = {}
+        for row in rows:
+            employer = employers.get(row.employer_id)
+            specialist = specialists.get(row.specialist_id)
+            if employer is None or specialist is None:
+                continue  # removed since the row was read: gone next time
+            person = next((p for p in employer.people if p.id == row.person_id), None)
+            out[row.id] = privacy.visit_record(
+                row,
+                employer=employer,
+                specialist=specialist,
+                person=person,
+                seekers=[seekers[i] for i in row.seeker_ids if i in seekers],
+                audience=self.audience,
+                settings=self.settings,
+            )
+        return out

@@ -3,20 +3,19 @@ and the changes that bring a target up to date.
 
 The store keeps one row per (adapter, target, record kind, local id): the remote id, the
 fingerprint and sequence last sent, whether the record was deleted there, and when
-(``uow.sync_state``). Here the export reads those rows, tells a record deleted from the
-store from one the selection left out, plans the changes, and writes back the rows of
-the records that arrived.
+(``uow.sync_state``), with the record's basis and payload (see
+:mod:`ips_jobdev._store.queries.sync`). Here the export decides, record by record, what
+change a target needs, and turns what arrived into rows to write back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from ips_jobdev._records import ExportRecord, RecordKind
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store.repositories import Repository
 from ips_jobdev._store.sync_state import SyncRow
 from ips_jobdev.adapters._base import Change, ChangeKind, ExportResult, Outcome
 
@@ -24,9 +23,10 @@ __all__ = [
     "KIND_ORDER",
     "SyncKey",
     "SyncRow",
-    "gone_ids",
+    "arrival_row",
+    "change_for",
+    "deletion",
     "plan_changes",
-    "save_arrivals",
     "sync_rows",
 ]
 
@@ -43,60 +43,29 @@ def sync_rows(uow: UnitOfWork, adapter: str, target: str) -> dict[SyncKey, SyncR
     return uow.sync_state.rows(adapter, target)
 
 
-def _repository(uow: UnitOfWork, kind: RecordKind) -> Repository[Any]:
-    repositories: dict[RecordKind, Repository[Any]] = {
-        RecordKind.EMPLOYER: uow.employers,
-        RecordKind.PERSON: uow.people,
-        RecordKind.VISIT: uow.visits,
-        RecordKind.FIT_NOTE: uow.fit_notes,
-    }
-    return repositories[kind]
-
-
-def gone_ids(
-    uow: UnitOfWork,
-    kinds: Iterable[RecordKind],
-    rows: Mapping[SyncKey, SyncRow],
-    records: Mapping[RecordKind, Mapping[int, ExportRecord]],
-) -> dict[RecordKind, set[int]]:
-    """Per kind, the local ids the target has (``rows``) that are no longer in the store.
-
-    A record in ``rows`` but not in ``records`` was either deleted or only left out of this
-    export (another specialist's visit, an older note); only a deleted one is gone.
-    """
-    gone: dict[RecordKind, set[int]] = {}
-    for kind in kinds:
-        wanted = records.get(kind, {})
-        missing = {local_id for (k, local_id) in rows if k is kind and local_id not in wanted}
-        gone[kind] = missing - _repository(uow, kind).existing_ids(missing)
-    return gone
-
-
-def save_arrivals(
-    uow: UnitOfWork,
-    target: tuple[str, str],
-    arrived: Sequence[tuple[Change, ExportResult]],
+def arrival_row(
+    change: Change,
+    result: ExportResult,
     *,
-    known: Mapping[SyncKey, SyncRow],
+    basis: str | None,
     sent_at: dt.datetime,
-) -> None:
-    """Write the sync state of the records that arrived at ``target`` (adapter, target):
-    rows the store had (``known``) are overwritten, the others inserted."""
-    new: list[SyncRow] = []
-    changed: list[SyncRow] = []
-    for change, result in arrived:
-        row = SyncRow(
-            record_kind=change.record_kind,
-            local_id=change.local_id,
-            remote_id=result.remote_id,
-            fingerprint=change.record.fingerprint if change.record is not None else "",
-            sequence=change.sequence,
-            deleted=result.outcome is Outcome.DELETED,
-            sent_at=sent_at,
-        )
-        (changed if row.key in known else new).append(row)
-    adapter, target_name = target
-    uow.sync_state.save(adapter, target_name, new=new, changed=changed)
+    fingerprint: str | None = None,
+) -> SyncRow:
+    """The row to store for a record that arrived (or was deleted) at the target
+    (``fingerprint``: the record's, when already computed)."""
+    if fingerprint is None:
+        fingerprint = change.record.fingerprint if change.record is not None else ""
+    return SyncRow(
+        record_kind=change.record_kind,
+        local_id=change.local_id,
+        remote_id=result.remote_id,
+        fingerprint=fingerprint,
+        sequence=change.sequence,
+        deleted=result.outcome is Outcome.DELETED,
+        sent_at=sent_at,
+        basis=basis,
+        payload=result.payload,
+    )
 
 
 # -- planning changes ------------------------------------------------------------------------
@@ -106,9 +75,19 @@ def _is_cancelled(record: ExportRecord) -> bool:
     return record.kind is RecordKind.VISIT and record.cancelled  # type: ignore[union-attr]
 
 
-def _change_for(record: ExportRecord, row: SyncRow | None, *, snapshot: bool) -> Change | None:
-    """The change one record needs, given what the target last received of it."""
+def change_for(
+    record: ExportRecord,
+    row: SyncRow | None,
+    *,
+    snapshot: bool,
+    fingerprint: str | None = None,
+) -> Change | None:
+    """The change one record needs, given what the target last received of it (``None``:
+    never sent; a row that stands for a record never sent counts as none).
+    ``fingerprint`` is the record's, when already computed."""
     cancelled = _is_cancelled(record)
+    if row is not None and not row.sent:
+        row = None
     if row is None:
         # never sent: a visit cancelled before it ever went out is not sent at all
         return None if cancelled else Change(ChangeKind.CREATE, record)
@@ -117,7 +96,7 @@ def _change_for(record: ExportRecord, row: SyncRow | None, *, snapshot: bool) ->
         if cancelled:
             return None
         return Change(ChangeKind.CREATE, record, sequence=row.sequence + 1, **common)
-    if record.fingerprint == row.fingerprint:
+    if (fingerprint if fingerprint is not None else record.fingerprint) == row.fingerprint:
         if not snapshot:
             return None
         return Change(ChangeKind.UNCHANGED, record, sequence=row.sequence, **common)
@@ -125,9 +104,10 @@ def _change_for(record: ExportRecord, row: SyncRow | None, *, snapshot: bool) ->
     return Change(kind_of_change, record, sequence=row.sequence + 1, **common)
 
 
-def _deletion(kind: RecordKind, local_id: int, row: SyncRow) -> Change | None:
-    """The delete change of a record gone from the store (none if the target deleted it)."""
-    if row.deleted:
+def deletion(kind: RecordKind, local_id: int, row: SyncRow) -> Change | None:
+    """The delete change of a record gone from the store (none if the target deleted it,
+    or never had it)."""
+    if row.deleted or not row.sent:
         return None
     return Change(
         ChangeKind.DELETE,
@@ -157,12 +137,12 @@ def plan_changes(
     for kind in KIND_ORDER:
         of_kind = records.get(kind, {})
         for local_id in sorted(of_kind):
-            change = _change_for(of_kind[local_id], rows.get((kind, local_id)), snapshot=snapshot)
+            change = change_for(of_kind[local_id], rows.get((kind, local_id)), snapshot=snapshot)
             if change is not None:
                 changes.append(change)
     for kind in reversed(KIND_ORDER):
         for local_id in sorted(gone.get(kind, set())):
-            deletion = _deletion(kind, local_id, rows[(kind, local_id)])
-            if deletion is not None:
-                changes.append(deletion)
+            removal = deletion(kind, local_id, rows[(kind, local_id)])
+            if removal is not None:
+                changes.append(removal)
     return changes

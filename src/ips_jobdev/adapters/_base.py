@@ -20,6 +20,16 @@ An adapter reports failures per record (``change.failed("why")``) rather than ra
 if ``export`` raises anyway, the core marks every change of that batch failed. Either
 way the sync state is advanced only for records that succeeded, and the next export
 sends the failed ones again.
+
+Adapters that rewrite a whole file can declare more in their :class:`Capabilities`, so an
+export of a whole state neither holds every record in memory nor renders unchanged ones
+again: ``streams`` (the records come in several batches; the file is written when the
+batch marked :attr:`ExportBatch.final` arrives), ``payloads`` (the adapter returns what it
+rendered for each record as :attr:`ExportResult.payload` and gets it back, instead of the
+record, while the record is unchanged) and ``visits_by_start`` (visits come in start order).
+
+Before anything is read, the core calls :meth:`Adapter.check` with the options, so a bad
+configuration is refused at once, also in a dry run.
 """
 
 from __future__ import annotations
@@ -96,13 +106,29 @@ class Capabilities:
         deletes: a record removed from the store is removed at the remote end.
         cancel_style: a cancelled visit is deleted there, or kept and marked cancelled.
         snapshot: the adapter rewrites its whole target each time (a file), so every batch
-            also carries the unchanged records (``ChangeKind.UNCHANGED``), in one batch.
+            also carries the unchanged records (``ChangeKind.UNCHANGED``), in one batch
+            (unless it ``streams``).
+        streams: (snapshot adapters) the records come in several batches of at most
+            ``batch_size`` changes (1,000 when that is ``None``), in order; every batch but
+            the last has ``final`` False. Write the target when the final batch arrives;
+            if any batch raises, the core sends no more, marks every record failed and
+            keeps the sync state as it was.
+        payloads: (snapshot adapters) return with each created, updated or unchanged
+            record's result the text rendered for it (``ExportResult.payload``). While the
+            record stays unchanged, later exports give that text back (``Change.payload``)
+            with ``Change.record`` ``None``, instead of gathering the record again. A
+            change also carries the payload last stored for its record when there is one
+            (to keep when the record fails).
+        visits_by_start: visits come in start order (then by id) instead of id order.
     """
 
     updates: bool = True
     deletes: bool = False
     cancel_style: CancelStyle = CancelStyle.MARK
     snapshot: bool = False
+    streams: bool = False
+    payloads: bool = False
+    visits_by_start: bool = False
 
 
 _TYPE_WORDS: dict[type[Any], str] = {
@@ -237,6 +263,9 @@ class ExportResult:
         remote_id: the id the remote end gave it (a UID, a CRM id); kept in the sync state
             and handed back in later changes.
         reason: why it failed (required for ``failed``); a short note otherwise.
+        payload: for adapters with the ``payloads`` capability, the text rendered for the
+            record, handed back while the record stays unchanged (``None`` for an
+            unchanged record: keep the stored one).
     """
 
     record_kind: RecordKind
@@ -244,6 +273,7 @@ class ExportResult:
     outcome: Outcome
     remote_id: str | None = None
     reason: str | None = None
+    payload: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.outcome is Outcome.FAILED and not self.reason:
@@ -261,14 +291,17 @@ class Change:
 
     Attributes:
         kind: create, update, cancel, delete or unchanged.
-        record: the redacted record (``None`` only for ``delete``, when the record is gone
-            from the store; use ``remote_id`` then).
+        record: the redacted record (``None`` for ``delete``, when the record is gone
+            from the store: use ``remote_id`` then; and for ``unchanged`` when the adapter
+            keeps ``payloads``: use ``payload`` then).
         record_kind: the kind of record (taken from ``record`` when not given).
         local_id: the record's id in the store (taken from ``record`` when not given).
         remote_id: the remote id returned the last time this record was sent, if ever.
         sequence: how many times the record was sent changed before: 0 for the first
             send, then one more for each update or cancellation (iCalendar ``SEQUENCE``).
         last_sent_at: when the record was last sent, if ever (UTC).
+        payload: (adapters with the ``payloads`` capability) what the adapter rendered for
+            the record the last time it arrived, under the same options.
     """
 
     kind: ChangeKind
@@ -278,6 +311,7 @@ class Change:
     remote_id: str | None = None
     sequence: int = 0
     last_sent_at: dt.datetime | None = None
+    payload: str | None = None
 
     @record_kind.default
     def _kind_from_record(self) -> RecordKind:
@@ -297,28 +331,36 @@ class Change:
         return f"{self.record_kind.value}-{self.local_id}"
 
     def result(
-        self, outcome: Outcome, remote_id: str | None = None, reason: str | None = None
+        self,
+        outcome: Outcome,
+        remote_id: str | None = None,
+        reason: str | None = None,
+        *,
+        payload: str | None = None,
     ) -> ExportResult:
         """An :class:`ExportResult` for this change (remote id defaults to the old one)."""
         return ExportResult(
-            self.record_kind,
-            self.local_id,
-            outcome,
-            remote_id if remote_id is not None else self.remote_id,
-            reason,
+            record_kind=self.record_kind,
+            local_id=self.local_id,
+            outcome=outcome,
+            remote_id=remote_id if remote_id is not None else self.remote_id,
+            reason=reason,
+            payload=payload,
         )
 
-    def created(self, remote_id: str | None = None) -> ExportResult:
+    def created(self, remote_id: str | None = None, *, payload: str | None = None) -> ExportResult:
         """The record was created at the remote end (give its remote id)."""
-        return self.result(Outcome.CREATED, remote_id)
+        return self.result(Outcome.CREATED, remote_id, payload=payload)
 
-    def updated(self, remote_id: str | None = None) -> ExportResult:
+    def updated(self, remote_id: str | None = None, *, payload: str | None = None) -> ExportResult:
         """The record replaced the one sent before."""
-        return self.result(Outcome.UPDATED, remote_id)
+        return self.result(Outcome.UPDATED, remote_id, payload=payload)
 
-    def unchanged(self, remote_id: str | None = None) -> ExportResult:
+    def unchanged(
+        self, remote_id: str | None = None, *, payload: str | None = None
+    ) -> ExportResult:
         """The remote end already had this content."""
-        return self.result(Outcome.UNCHANGED, remote_id)
+        return self.result(Outcome.UNCHANGED, remote_id, payload=payload)
 
     def deleted(self, remote_id: str | None = None) -> ExportResult:
         """The record was removed at the remote end."""
@@ -343,6 +385,8 @@ class ExportBatch:
         audience: the audience the records were redacted for.
         changes: the changes, employers first, then people, visits, fit notes.
         generated_at: when the export started (UTC); a stable stamp for the whole batch.
+        final: False for every batch but the last of an export to an adapter that
+            ``streams`` (always True otherwise).
     """
 
     adapter: str
@@ -350,6 +394,7 @@ class ExportBatch:
     audience: Audience
     changes: tuple[Change, ...] = attrs.field(converter=_change_tuple)
     generated_at: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.UTC))
+    final: bool = True
 
     def of_kind(self, record_kind: RecordKind) -> tuple[Change, ...]:
         """The changes for one kind of record."""
@@ -395,12 +440,32 @@ class Adapter(abc.ABC):
         """The target these options point at, when the caller names none.
 
         The default is the ``out`` option (a file or folder) made absolute, else the
-        adapter's name. Override it when the target is, say, a URL option.
+        adapter's name. Override it when the target is, say, a URL option. The folder's
+        path is resolved; the last part is not, so a symbolic link there stays a link
+        (which file adapters refuse to write through).
         """
         out = options.get("out")
         if out is not None:
-            return str(Path(out).expanduser().resolve())
+            path = Path(out).expanduser()
+            return str(path.parent.resolve() / path.name)
         return self.name
+
+    def check(self, options: Mapping[str, Any], target: str) -> None:
+        """Refuse options this adapter cannot work with, before anything is read or sent.
+
+        Called for every export and dry run right after the options are parsed and checked
+        against their declarations. Raise :class:`~ips_jobdev.errors.ValidationError`
+        naming the option (or :class:`~ips_jobdev.errors.AdapterError` for a target that
+        cannot be used); never connect here. The default runs :meth:`preview` on an empty
+        batch, so an adapter that checks its options there refuses them at once.
+        """
+        empty = ExportBatch(self.name, target, self.audience, ())
+        try:
+            self.preview(empty, options)
+        except (ValidationError, AdapterError):
+            raise
+        except Exception:  # a preview that cannot show an empty batch says nothing of options
+            return
 
     def open(self, options: Mapping[str, Any], target: str) -> None:  # noqa: B027
         """Get ready to export to ``target`` (connect, log in, read a file).
@@ -427,6 +492,17 @@ class Adapter(abc.ABC):
         include secret options in what this returns.
         """
         return []
+
+
+def _check_batching(name: str, adapter: type[Adapter]) -> None:
+    """Capabilities and batch size, as :func:`validate_adapter_class` requires them."""
+    capabilities = adapter.capabilities
+    if not isinstance(capabilities, Capabilities):
+        raise AdapterError(f"adapter {name!r}: capabilities must be a Capabilities")
+    if adapter.batch_size is not None and adapter.batch_size < 1:
+        raise AdapterError(f"adapter {name!r}: batch_size must be at least 1")
+    if (capabilities.streams or capabilities.payloads) and not capabilities.snapshot:
+        raise AdapterError(f"adapter {name!r}: streams and payloads are for snapshot adapters only")
 
 
 def validate_adapter_class(adapter: object, taken: Iterable[str] = ()) -> type[Adapter]:
@@ -467,10 +543,7 @@ def validate_adapter_class(adapter: object, taken: Iterable[str] = ()) -> type[A
         if option.name in seen or not _NAME_RE.match(option.name):
             raise AdapterError(f"adapter {name!r}: option name {option.name!r} is bad or repeated")
         seen.add(option.name)
-    if not isinstance(adapter.capabilities, Capabilities):
-        raise AdapterError(f"adapter {name!r}: capabilities must be a Capabilities")
-    if adapter.batch_size is not None and adapter.batch_size < 1:
-        raise AdapterError(f"adapter {name!r}: batch_size must be at least 1")
+    _check_batching(name, adapter)
     if getattr(adapter.export, "__isabstractmethod__", False):
         raise AdapterError(f"adapter {name!r}: export() is not written")
     return adapter

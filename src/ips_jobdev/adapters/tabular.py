@@ -1,8 +1,11 @@
 """The ``csv`` and ``json`` adapters: employers, people, visits and job-fit notes as files.
 
 Both are for the IPS team's own tools (audience ``team``) and rewrite their files whole at
-each export, keeping every record's ``revision`` (the sync sequence: 0 when first sent,
-one more at each change), so a county tool can tell what changed.
+each export (atomically, mode 0600; an existing file ips-jobdev did not write is replaced
+only with ``force``), keeping every record's ``revision`` (the sync sequence: 0 when first
+sent, one more at each change), so a county tool can tell what changed. Records arrive in
+batches and go to spool files, and an unchanged record's row is copied from the text kept
+with the sync state rather than made again, so a whole state's export stays small in memory.
 
 - ``csv`` writes four files into a folder: ``employers.csv``, ``people.csv``,
   ``visits.csv``, ``fit-notes.csv`` (UTF-8, with a byte-order mark unless ``bom=no``, so
@@ -19,11 +22,14 @@ import csv
 import io
 import json
 import re
+import shutil
+import tempfile
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from ips_jobdev import _files
 from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._records import (
     Audience,
@@ -44,7 +50,7 @@ from ips_jobdev.adapters._base import (
     ExportBatch,
     ExportResult,
 )
-from ips_jobdev.adapters.ics import write_atomically
+from ips_jobdev.errors import AdapterError
 from ips_jobdev.hookspecs import hookimpl
 
 __all__ = [
@@ -258,65 +264,155 @@ CSV_COLUMNS: dict[RecordKind, tuple[str, ...]] = {
 """The header row of each CSV file."""
 
 
+_FORCE = AdapterOption(
+    "force", "Replace existing files that ips-jobdev did not write.", type=bool, default=False
+)
+
+
 class _FileAdapter(Adapter):
-    """What the two file adapters share: rebuild every record, keep old rows on failure."""
+    """What the two file adapters share: spool every record's text, keep a failed record's
+    old text, write the files when the final batch arrives."""
 
     audience = Audience.TEAM
     record_kinds = frozenset(RecordKind)
     capabilities = Capabilities(
-        updates=True, deletes=True, cancel_style=CancelStyle.MARK, snapshot=True
+        updates=True,
+        deletes=True,
+        cancel_style=CancelStyle.MARK,
+        snapshot=True,
+        streams=True,
+        payloads=True,
     )
+    batch_size = 1000
+    separator = ""
+    """What goes between two records' texts in a file."""
 
     def __init__(self) -> None:
         self.path: Path | None = None
         self.bom = True
+        self.force = False
+        self._spools: dict[RecordKind, IO[bytes]] = {}
+        self._previous: dict[str, dict[str, Any]] | None = None
+        self._changed = False
+        self._last_sent: Any = None
+
+    def check(self, options: Mapping[str, Any], target: str) -> None:
+        """Refuse paths the files cannot be written to, before anything is read."""
+        try:
+            for path in self.files(Path(target)):
+                _files.check_target(path, replace=bool(options.get("force")), ours=self.is_ours)
+        except _files.FileWriteError as exc:
+            raise AdapterError(f"{self.name}: {exc}") from None
 
     def open(self, options: Mapping[str, Any], target: str) -> None:
-        """Remember where to write; nothing is read or written yet."""
+        """Check that the files can be written there (a temporary file is made and
+        removed); nothing is read or written yet."""
+        try:
+            _files.probe_folder(self.files(Path(target))[0])
+        except _files.FileWriteError as exc:
+            raise AdapterError(f"{self.name}: {exc}") from None
         self.path = Path(target)
         self.bom = bool(options.get("bom", True))
+        self.force = bool(options.get("force"))
+        self._reset()
+
+    def close(self) -> None:
+        """Drop what an unfinished export spooled."""
+        self._reset()
+
+    def _reset(self) -> None:
+        for stream in self._spools.values():
+            stream.close()
+        self._spools = {}
+        self._previous = None
+        self._changed = False
+        self._last_sent = None
+
+    @abstractmethod
+    def files(self, target: Path) -> list[Path]:
+        """The files an export to ``target`` writes."""
+
+    @abstractmethod
+    def is_ours(self, path: Path) -> bool:
+        """True when the file at ``path`` was written by this adapter."""
 
     @abstractmethod
     def row_for(self, change: Change) -> dict[str, Any]:
         """One record as a row (a dict): ``key``, ``id``, its fields, ``revision``."""
 
     @abstractmethod
+    def text_for(self, kind: RecordKind, row: dict[str, Any]) -> str:
+        """A row as the text it takes in the file (the record's payload)."""
+
+    @abstractmethod
     def read_previous(self) -> dict[str, dict[str, Any]]:
         """The rows of the files as they are, by key (to keep a failed record's old row)."""
 
     @abstractmethod
-    def write(self, rows: dict[RecordKind, list[dict[str, Any]]], batch: ExportBatch) -> None:
-        """Write every row."""
+    def write(self, spools: Mapping[RecordKind, IO[bytes]], batch: ExportBatch) -> None:
+        """Write the files from the spooled texts (each spool is at its start)."""
+
+    def _add(self, kind: RecordKind, text: str) -> None:
+        spool = self._spools.get(kind)
+        if spool is None:
+            # closed in _reset(), when the export ends either way
+            spool = self._spools[kind] = tempfile.TemporaryFile()  # noqa: SIM115
+        elif self.separator:
+            spool.write(self.separator.encode("utf-8"))
+        spool.write(text.encode("utf-8"))
 
     def export(self, batch: ExportBatch) -> list[ExportResult]:
-        """Rebuild the files from the batch; report each record."""
+        """Add the batch's records to the files; write them when the final batch arrives."""
         if self.path is None:
             raise RuntimeError(f"the {self.name} adapter was not opened")
-        previous: dict[str, dict[str, Any]] | None = None  # read only if a record fails
-        rows: dict[RecordKind, list[dict[str, Any]]] = {kind: [] for kind in RecordKind}
-        results: list[ExportResult] = []
-        for change in batch.changes:
-            if change.kind is ChangeKind.DELETE:
-                results.append(change.deleted(change.key))
-                continue
-            try:
-                row = self.row_for(change)
-            except Exception as exc:
-                results.append(change.failed(f"{type(exc).__name__}: {exc}"))
-                if previous is None:
-                    previous = self.read_previous()
-                if change.key in previous:
-                    rows[change.record_kind].append(previous[change.key])
-                continue
-            rows[change.record_kind].append(row)
-            if change.kind is ChangeKind.CREATE:
-                results.append(change.created(change.key))
-            elif change.kind is ChangeKind.UNCHANGED:
-                results.append(change.unchanged(change.key))
-            else:
-                results.append(change.updated(change.key))
-        self.write(rows, batch)
+        results = [self._one(change) for change in batch.changes]
+        if batch.final:
+            for stream in self._spools.values():
+                stream.seek(0)
+            self.write(self._spools, batch)
+            self._reset()
         return results
+
+    def _one(self, change: Change) -> ExportResult:
+        if change.kind is not ChangeKind.UNCHANGED:
+            self._changed = True
+        elif change.last_sent_at is not None and (
+            self._last_sent is None or change.last_sent_at > self._last_sent
+        ):
+            self._last_sent = change.last_sent_at
+        if change.kind is ChangeKind.DELETE:
+            return change.deleted(change.key)
+        if change.record is None and change.payload is not None:
+            self._add(change.record_kind, change.payload)
+            return change.unchanged(change.key)
+        try:
+            text = self.text_for(change.record_kind, self.row_for(change))
+        except Exception as exc:
+            self._keep_previous(change)
+            return change.failed(f"{type(exc).__name__}: {exc}")
+        self._add(change.record_kind, text)
+        if change.kind is ChangeKind.CREATE:
+            return change.created(change.key, payload=text)
+        if change.kind is ChangeKind.UNCHANGED:
+            return change.unchanged(change.key, payload=text)
+        return change.updated(change.key, payload=text)
+
+    def _keep_previous(self, change: Change) -> None:
+        if change.payload is not None:
+            self._add(change.record_kind, change.payload)
+            return
+        if self._previous is None:
+            self._previous = self.read_previous()
+        if change.key in self._previous:
+            self._add(
+                change.record_kind, self.text_for(change.record_kind, self._previous[change.key])
+            )
+
+
+def _starts_with(path: Path, prefixes: tuple[bytes, ...]) -> bool:
+    with path.open("rb") as stream:
+        head = stream.read(512)
+    return head.startswith(prefixes)
 
 
 class CsvAdapter(_FileAdapter):
@@ -334,7 +430,17 @@ class CsvAdapter(_FileAdapter):
             type=bool,
             default=True,
         ),
+        _FORCE,
     )
+
+    def files(self, target: Path) -> list[Path]:
+        """The four CSV files in the folder."""
+        return [target / filename for filename in CSV_FILES.values()]
+
+    def is_ours(self, path: Path) -> bool:
+        """True when the file starts with one of this adapter's header rows."""
+        headers = tuple(",".join(columns).encode() for columns in CSV_COLUMNS.values())
+        return _starts_with(path, headers + tuple(b"\xef\xbb\xbf" + h for h in headers))
 
     def row_for(self, change: Change) -> dict[str, Any]:
         """One record as CSV cells: lists joined by semicolons, formulas neutralised."""
@@ -346,6 +452,13 @@ class CsvAdapter(_FileAdapter):
             "revision": change.sequence,
         }
         return {name: neutralize_cell(_cell(value)) for name, value in values.items()}
+
+    def text_for(self, kind: RecordKind, row: dict[str, Any]) -> str:
+        """One CSV line (ending in CRLF)."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS[kind], lineterminator="\r\n")
+        writer.writerow(row)
+        return buffer.getvalue()
 
     def read_previous(self) -> dict[str, dict[str, Any]]:
         """The rows of the existing CSV files, by key."""
@@ -361,18 +474,25 @@ class CsvAdapter(_FileAdapter):
                     found[row["key"]] = dict(row)
         return found
 
-    def write(self, rows: dict[RecordKind, list[dict[str, Any]]], batch: ExportBatch) -> None:
-        """Write one file per kind, rows by id, with a header row."""
+    def write(self, spools: Mapping[RecordKind, IO[bytes]], batch: ExportBatch) -> None:
+        """Write one file per kind: a header row, then the rows by id."""
         assert self.path is not None
-        self.path.mkdir(parents=True, exist_ok=True)
+        encoding = "utf-8-sig" if self.bom else "utf-8"
         for kind, filename in CSV_FILES.items():
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS[kind], lineterminator="\r\n")
-            writer.writeheader()
-            for row in sorted(rows[kind], key=lambda r: int(r["id"])):
-                writer.writerow(row)
-            data = buffer.getvalue().encode("utf-8-sig" if self.bom else "utf-8")
-            write_atomically(self.path / filename, data)
+            header = ",".join(CSV_COLUMNS[kind]) + "\r\n"
+            path = self.path / filename
+            with _files.atomic_writer(path, replace=self.force, ours=self.is_ours) as out:
+                out.write(header.encode(encoding))
+                if kind in spools:
+                    shutil.copyfileobj(spools[kind], out, 1 << 20)
+
+
+_JSON_KEYS = {
+    RecordKind.EMPLOYER: "employers",
+    RecordKind.PERSON: "people",
+    RecordKind.VISIT: "visits",
+    RecordKind.FIT_NOTE: "fit_notes",
+}
 
 
 class JsonAdapter(_FileAdapter):
@@ -380,11 +500,23 @@ class JsonAdapter(_FileAdapter):
 
     name = "json"
     description = "A JSON document (employers, people, visits, job-fit notes) for county tools."
+    separator = ",\n"
     options = (
         AdapterOption(
             "out", "The .json file to write (rewritten whole each time).", type=Path, required=True
         ),
+        _FORCE,
     )
+
+    def files(self, target: Path) -> list[Path]:
+        """The one JSON file."""
+        return [target]
+
+    def is_ours(self, path: Path) -> bool:
+        """True when the document names this adapter's schema."""
+        with path.open("rb") as stream:
+            head = stream.read(512)
+        return head.startswith(b"{") and f'"schema": "{JSON_SCHEMA}"'.encode() in head
 
     def row_for(self, change: Change) -> dict[str, Any]:
         """One record as JSON values, with its ``revision``."""
@@ -392,6 +524,11 @@ class JsonAdapter(_FileAdapter):
         out = record_to_dict(change.record)
         out["revision"] = change.sequence
         return out
+
+    def text_for(self, kind: RecordKind, row: dict[str, Any]) -> str:
+        """The record as it stands in the document's list (indented by four spaces)."""
+        text = json.dumps(row, indent=2, ensure_ascii=False)
+        return "\n".join("    " + line for line in text.split("\n"))
 
     def read_previous(self) -> dict[str, dict[str, Any]]:
         """The records of the existing document, by key."""
@@ -407,26 +544,36 @@ class JsonAdapter(_FileAdapter):
                     found[str(item["key"])] = item
         return found
 
-    def write(self, rows: dict[RecordKind, list[dict[str, Any]]], batch: ExportBatch) -> None:
-        """Write the document: records by id, keys in a stable order."""
+    def write(self, spools: Mapping[RecordKind, IO[bytes]], batch: ExportBatch) -> None:
+        """Write the document: the header keys, then each list of records by id.
+
+        The bytes are those of ``json.dumps(document, indent=2, ensure_ascii=False)``.
+        """
         assert self.path is not None
         # "as_of" moves only when something changed, so an export that changes nothing
         # writes the same bytes again
-        changed = any(c.kind is not ChangeKind.UNCHANGED for c in batch.changes)
-        sent = [c.last_sent_at for c in batch.changes if c.last_sent_at is not None]
-        as_of = batch.generated_at if changed or not sent else max(sent)
-        document = {
+        as_of = batch.generated_at
+        if not self._changed and self._last_sent is not None:
+            as_of = self._last_sent
+        head = {
             "schema": JSON_SCHEMA,
             "schema_version": JSON_SCHEMA_VERSION,
             "audience": batch.audience.value,
             "as_of": as_of.isoformat(),
-            "employers": sorted(rows[RecordKind.EMPLOYER], key=lambda r: r["id"]),
-            "people": sorted(rows[RecordKind.PERSON], key=lambda r: r["id"]),
-            "visits": sorted(rows[RecordKind.VISIT], key=lambda r: r["id"]),
-            "fit_notes": sorted(rows[RecordKind.FIT_NOTE], key=lambda r: r["id"]),
         }
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        write_atomically(self.path, text.encode("utf-8"))
+        with _files.atomic_writer(self.path, replace=self.force, ours=self.is_ours) as out:
+            text = json.dumps(head, indent=2, ensure_ascii=False)
+            out.write(text[: -len("\n}")].encode("utf-8"))
+            for kind, name in _JSON_KEYS.items():
+                out.write(f',\n  "{name}": '.encode())
+                spool = spools.get(kind)
+                if spool is None:
+                    out.write(b"[]")
+                    continue
+                out.write(b"[\n")
+                shutil.copyfileobj(spool, out, 1 << 20)
+                out.write(b"\n  ]")
+            out.write(b"\n}\n")
 
 
 @hookimpl

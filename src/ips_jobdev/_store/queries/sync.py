@@ -1,0 +1,456 @@
+"""Read-side queries of exports: which records changed since an adapter last looked at them.
+
+Every record an export sends is made from a few rows: a visit from its own row, its
+employer, specialist, the person met and its job seekers; a person from their row and their
+employer's; a job-fit note from its row, the job seeker, employer, author and opening. Each
+of those rows has a version that goes up whenever it is saved changed (the store's optimistic
+locking). A record's **basis** is those versions (with the ids they belong to) as one short
+text, computed here in SQL, prefixed by the export's *context* (what else shapes a record:
+the audience, the privacy settings, the adapter's options, the library's version).
+
+The sync state keeps the basis each record had when the export last looked at it, so an
+export asks the database for the records whose basis moved (:func:`candidate_ids` with
+``changed_only``) and gathers and redacts only those. A moved basis does not mean the
+record an adapter sees changed (a job seeker's preferences are not in any record); the
+export compares fingerprints as before and only stores the new basis then.
+
+The rule this relies on: whatever changes a column a record is made from must raise that
+row's ``version`` (every ORM save does; a bulk ``UPDATE`` must do it too). The ids and
+creation times are in the basis as well, so a record moved to another employer or a
+SQLite id used again for a new row is never taken for the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from array import array
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+
+from ips_jobdev._records import RecordKind
+from ips_jobdev._store import tables
+from ips_jobdev._store.sync_state import SyncRow, row_from_mapping
+from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+
+__all__ = [
+    "KEPT",
+    "SKIPPED",
+    "Candidate",
+    "Scope",
+    "Selected",
+    "VisitRow",
+    "candidate_ids",
+    "candidates",
+    "gone_rows",
+    "kept_rows",
+    "visit_rows",
+]
+
+
+@attrs.frozen(slots=True)
+class Scope:
+    """Which records one export covers, and at which adapter and target.
+
+    Attributes:
+        adapter: the adapter's name.
+        target: the target's name (a file path, a calendar, a CRM instance).
+        context: what else shapes the records and payloads (a short hash); a basis from
+            another context never matches.
+        specialist_id: only this specialist's visits and the job-fit notes they wrote.
+        since: only visits at or after this time, and notes written at or after it.
+    """
+
+    adapter: str
+    target: str
+    context: str
+    specialist_id: int | None = None
+    since: dt.datetime | None = None
+
+
+@attrs.frozen(slots=True)
+class Candidate:
+    """One record in scope: its basis now, and its sync row (``None``: never looked at).
+
+    ``row.payload`` is filled only when the query was asked for payloads.
+    """
+
+    kind: RecordKind
+    local_id: int
+    basis: str
+    row: SyncRow | None
+
+    @property
+    def moved(self) -> bool:
+        """True when the record may differ from what the target was last given."""
+        return self.row is None or self.row.basis != self.basis
+
+
+def _text(column: Any) -> Any:
+    return sa.func.coalesce(sa.cast(column, sa.String), "")
+
+
+def _joined(parts: Sequence[Any]) -> Any:
+    """The parts as one text, colon-separated (a basis)."""
+    out = _text(parts[0])
+    for part in parts[1:]:
+        out = out + ":" + _text(part)
+    return out
+
+
+@attrs.frozen
+class _Shape:
+    """How one kind of record is read: its table, the joins its basis needs, the basis."""
+
+    table: sa.Table
+    source: Any
+    basis: Any
+
+
+def _visit_shape() -> _Shape:
+    v, e, s = tables.visits, tables.employers, tables.specialists
+    p, vs, js = tables.employer_people, tables.visit_seekers, tables.job_seekers
+    seekers = (
+        sa.select(
+            _joined([sa.func.count(), sa.func.sum(vs.c.seeker_id), sa.func.sum(js.c.version)])
+        )
+        .select_from(vs.join(js, js.c.id == vs.c.seeker_id))
+        .where(vs.c.visit_id == v.c.id)
+        .scalar_subquery()
+    )
+    basis = _joined(
+        [
+            v.c.version,
+            v.c.created_at,
+            e.c.id,
+            e.c.version,
+            s.c.id,
+            s.c.version,
+            p.c.id,
+            p.c.version,
+            seekers,
+        ]
+    )
+    source = (
+        v.join(e, e.c.id == v.c.employer_id)
+        .join(s, s.c.id == v.c.specialist_id)
+        .outerjoin(p, p.c.id == v.c.person_id)
+    )
+    return _Shape(v, source, basis)
+
+
+def _employer_shape() -> _Shape:
+    e = tables.employers
+    return _Shape(e, e, _joined([e.c.version, e.c.created_at]))
+
+
+def _person_shape() -> _Shape:
+    p, e = tables.employer_people, tables.employers
+    # people have no creation time: their name stands in for it against a reused SQLite id
+    basis = _joined([p.c.version, e.c.id, e.c.version, sa.func.substr(p.c.name, 1, 200)])
+    return _Shape(p, p.join(e, e.c.id == p.c.employer_id), basis)
+
+
+def _fit_note_shape() -> _Shape:
+    n, js, e = tables.job_fit_notes, tables.job_seekers, tables.employers
+    s, o = tables.specialists, tables.job_openings
+    basis = _joined(
+        [
+            n.c.version,
+            n.c.written_at,
+            js.c.id,
+            js.c.version,
+            e.c.id,
+            e.c.version,
+            s.c.id,
+            s.c.version,
+            o.c.id,
+            o.c.version,
+        ]
+    )
+    source = (
+        n.join(js, js.c.id == n.c.seeker_id)
+        .join(e, e.c.id == n.c.employer_id)
+        .join(s, s.c.id == n.c.author_id)
+        .outerjoin(o, o.c.id == n.c.opening_id)
+    )
+    return _Shape(n, source, basis)
+
+
+_SHAPES = {
+    RecordKind.VISIT: _visit_shape,
+    RecordKind.EMPLOYER: _employer_shape,
+    RecordKind.PERSON: _person_shape,
+    RecordKind.FIT_NOTE: _fit_note_shape,
+}
+
+
+@functools.cache
+def _shape(kind: RecordKind) -> _Shape:
+    return _SHAPES[kind]()
+
+
+def _in_scope(statement: Any, kind: RecordKind, scope: Scope) -> Any:
+    if kind is RecordKind.VISIT:
+        c = tables.visits.c
+        if scope.specialist_id is not None:
+            statement = statement.where(c.specialist_id == scope.specialist_id)
+        if scope.since is not None:
+            statement = statement.where(c.at >= scope.since)
+    elif kind is RecordKind.FIT_NOTE:
+        c = tables.job_fit_notes.c
+        if scope.specialist_id is not None:
+            statement = statement.where(c.author_id == scope.specialist_id)
+        if scope.since is not None:
+            statement = statement.where(c.written_at >= scope.since)
+    return statement
+
+
+def _sync_join(kind: RecordKind, scope: Scope, id_column: Any) -> tuple[Any, Any]:
+    """The sync state of this scope's adapter and target, aliased, and its join condition."""
+    ss = tables.sync_state.alias("ss")
+    condition = sa.and_(
+        ss.c.adapter == scope.adapter,
+        ss.c.target == scope.target,
+        ss.c.record_kind == kind.value,
+        ss.c.local_id == id_column,
+    )
+    return ss, condition
+
+
+def _full_basis(shape: _Shape, scope: Scope) -> Any:
+    return sa.literal(scope.context + "|", sa.String) + shape.basis
+
+
+KEPT = 1
+"""A record unchanged since the target received it, with the payload rendered then."""
+
+SKIPPED = 2
+"""A record unchanged since it was looked at, which the target does not have (a visit
+cancelled before it was ever sent): nothing to send, nothing to read."""
+
+
+@attrs.frozen
+class Selected:
+    """The records in scope, in order, and (only when asked for payloads) a flag for each:
+    :data:`KEPT`, :data:`SKIPPED`, or 0 (read it)."""
+
+    ids: array[int]
+    kept: bytearray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def candidate_ids(
+    uow: UnitOfWork,
+    scope: Scope,
+    kind: RecordKind,
+    *,
+    changed_only: bool,
+    by_start: bool = False,
+    payloads: bool = False,
+) -> Selected:
+    """The local ids of the ``kind`` records in scope, by id (visits by start time, then id,
+    with ``by_start``), in one query.
+
+    With ``changed_only``, only the records whose basis moved since the target last looked
+    at them, or that it never looked at: the comparison runs in the database, so an export
+    after which nothing changed reads no record at all. Otherwise every record, and with
+    ``payloads`` a flag for each that is kept (read its row with :func:`kept_rows`) or
+    skipped.
+    """
+    shape = _shape(kind)
+    id_column = shape.table.c.id
+    ss, condition = _sync_join(kind, scope, id_column)
+    same = ss.c.basis == _full_basis(shape, scope)
+    source = shape.source.outerjoin(ss, condition)
+    if changed_only:
+        moved = sa.or_(ss.c.id.is_(None), ss.c.basis.is_(None), ~same)
+        statement = sa.select(id_column, sa.literal(0)).select_from(source).where(moved)
+    elif payloads:
+        away = sa.or_(ss.c.sequence < 0, ss.c.deleted == sa.true())
+        flag = sa.case(
+            (sa.and_(same, away), SKIPPED),
+            (sa.and_(same, ss.c.payload.is_not(None)), KEPT),
+            else_=0,
+        )
+        statement = sa.select(id_column, flag).select_from(source)
+    else:
+        statement = sa.select(id_column, sa.literal(0)).select_from(shape.table)
+    statement = _in_scope(statement, kind, scope)
+    if by_start and kind is RecordKind.VISIT:
+        statement = statement.order_by(tables.visits.c.at, id_column)
+    else:
+        statement = statement.order_by(id_column)
+    # an array of ids (8 bytes each) and a byte per flag: a million records stay small
+    ids: array[int] = array("q")
+    flags = bytearray()
+    result = uow.session.execute(statement)
+    while rows := result.fetchmany(10_000):
+        ids.extend(row[0] for row in rows)
+        flags.extend(row[1] or 0 for row in rows)
+    return Selected(ids, flags)
+
+
+def kept_rows(
+    uow: UnitOfWork, scope: Scope, kind: RecordKind, ids: Sequence[int]
+) -> dict[int, SyncRow]:
+    """The sync rows of these records (at most a few hundred), with their payloads."""
+    if not ids:
+        return {}
+    c = tables.sync_state.c
+    statement = sa.select(
+        c.local_id, c.remote_id, c.fingerprint, c.sequence, c.deleted, c.sent_at, c.basis, c.payload
+    ).where(
+        c.adapter == scope.adapter,
+        c.target == scope.target,
+        c.record_kind == kind.value,
+        c.local_id.in_(list(ids)),
+    )
+    out: dict[int, SyncRow] = {}
+    for row in uow.session.execute(statement).all():
+        local_id, remote_id, fingerprint, sequence, deleted, sent_at, basis, payload = row
+        out[local_id] = SyncRow(
+            record_kind=kind,
+            local_id=local_id,
+            remote_id=remote_id,
+            fingerprint=fingerprint,
+            sequence=sequence,
+            deleted=bool(deleted),
+            sent_at=sent_at,
+            basis=basis,
+            payload=payload,
+        )
+    return out
+
+
+_ROW_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at", "basis")
+
+
+def candidates(
+    uow: UnitOfWork,
+    scope: Scope,
+    kind: RecordKind,
+    ids: Sequence[int],
+    *,
+    payloads: bool = False,
+) -> list[Candidate]:
+    """The records with these ids (at most a few hundred), each with its basis now and its
+    sync row, in the order of ``ids``; ids no longer stored are left out.
+
+    ``payloads`` reads the payloads stored with the rows as well.
+    """
+    if not ids:
+        return []
+    shape = _shape(kind)
+    id_column = shape.table.c.id
+    ss, condition = _sync_join(kind, scope, id_column)
+    columns = [ss.c[name] for name in _ROW_COLUMNS]
+    if payloads:
+        columns.append(ss.c.payload)
+    statement = (
+        sa.select(id_column.label("local_id"), _full_basis(shape, scope).label("now"), *columns)
+        .select_from(shape.source.outerjoin(ss, condition))
+        .where(id_column.in_(list(ids)))
+    )
+    found: dict[int, Candidate] = {}
+    for row in uow.session.execute(statement).mappings():
+        sync = None
+        if row["sequence"] is not None:
+            sync = row_from_mapping(kind, row)
+        found[row["local_id"]] = Candidate(kind, row["local_id"], row["now"], sync)
+    return [found[i] for i in ids if i in found]
+
+
+def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
+    """The sync rows of records the target has (not deleted there) that are no longer in
+    the store, by local id: they become deletions."""
+    table = tables.sync_state
+    c = table.c
+    record = _shape(kind).table
+    statement = (
+        sa.select(table)
+        .where(c.adapter == scope.adapter, c.target == scope.target)
+        .where(
+            c.record_kind == kind.value,
+            c.deleted == sa.false(),
+            c.sequence >= 0,
+            ~sa.exists().where(record.c.id == c.local_id),
+        )
+        .order_by(c.local_id)
+    )
+    return [row_from_mapping(kind, row) for row in uow.session.execute(statement).mappings()]
+
+
+@attrs.frozen(slots=True)
+class VisitRow:
+    """A visit's own columns and its job seekers' ids (by program code), read without the
+    ORM: what :func:`ips_jobdev.privacy.visit_record` needs besides the rows it refers to."""
+
+    id: int
+    employer_id: int
+    specialist_id: int
+    person_id: int | None
+    at: dt.datetime
+    duration_minutes: int
+    mode: ContactMode
+    purpose: VisitPurpose
+    status: VisitStatus
+    seeker_present: bool
+    reason: str | None
+    outcome: str | None
+    next_step: str | None
+    seeker_ids: tuple[int, ...]
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """When the visit is planned to end."""
+        return self.at + dt.timedelta(minutes=self.duration_minutes)
+
+
+_VISIT_COLUMNS = (
+    "id",
+    "employer_id",
+    "specialist_id",
+    "person_id",
+    "at",
+    "duration_minutes",
+    "mode",
+    "purpose",
+    "status",
+    "seeker_present",
+    "reason",
+    "outcome",
+    "next_step",
+)
+
+
+def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
+    """The visits with these ids (at most a few hundred), in id order; two queries."""
+    if not ids:
+        return []
+    v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
+    wanted = list(ids)
+    seekers: dict[int, list[int]] = {}
+    pairs = (
+        sa.select(vs.c.visit_id, vs.c.seeker_id)
+        .join(js, js.c.id == vs.c.seeker_id)
+        .where(vs.c.visit_id.in_(wanted))
+        .order_by(vs.c.visit_id, js.c.code)
+    )
+    for visit_id, seeker_id in uow.session.execute(pairs):
+        seekers.setdefault(visit_id, []).append(seeker_id)
+    statement = (
+        sa.select(*(v.c[name] for name in _VISIT_COLUMNS))
+        .where(v.c.id.in_(wanted))
+        .order_by(v.c.id)
+    )
+    return [
+        VisitRow(**row._asdict(), seeker_ids=tuple(seekers.get(row.id, ())))
+        for row in uow.session.execute(statement)
+    ]

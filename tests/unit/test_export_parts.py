@@ -1,0 +1,191 @@
+"""The parts of an export that need no database: the item log, safe files, fingerprints,
+and the contract's new capabilities."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ips_jobdev import _files
+from ips_jobdev._records import EmployerRecord, RecordKind, SeekerRef, VisitRecord, _plain
+from ips_jobdev._sync.report import FIRST_FAILURES, ExportItem, ExportReport, ItemLog
+from ips_jobdev.adapters import (
+    Adapter,
+    Audience,
+    Capabilities,
+    ChangeKind,
+    ExportBatch,
+    ExportResult,
+    Outcome,
+    validate_adapter_class,
+)
+from ips_jobdev.errors import AdapterError
+
+
+def _item(n: int, outcome: Outcome = Outcome.CREATED, reason: str | None = None) -> ExportItem:
+    return ExportItem(
+        record_kind=RecordKind.VISIT,
+        local_id=n,
+        key=f"visit-{n}",
+        change=ChangeKind.CREATE,
+        summary=f"visit {n}",
+        outcome=outcome,
+        remote_id=f"R{n}",
+        reason=reason,
+        record={"id": n, "seekers": [{"label": "JS-1"}], "start": "2026-12-07T16:00:00+00:00"},
+    )
+
+
+def test_the_item_log_keeps_the_first_items_in_memory_and_the_rest_on_disk() -> None:
+    items = [_item(n) for n in range(25)] + [_item(25 + n, Outcome.FAILED, "no") for n in range(7)]
+    log = ItemLog(memory=10)
+    for item in items:
+        log.append(item)
+    assert len(log) == 32
+    assert list(log) == items
+    assert list(log) == items, "it can be read again"
+    assert log[3] == items[3]
+    assert log[30] == items[30]
+    assert log[-1] == items[-1]
+    assert log == tuple(items)
+    assert log != tuple(items[:-1])
+    report = ExportReport(
+        adapter="x",
+        target="t",
+        audience=Audience.TEAM,
+        dry_run=False,
+        options={},
+        items=log,
+        started_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+        finished_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+    )
+    assert report.counts == {"created": 25, "failed": 7}
+    assert (report.sent, report.failed, report.ok) == (32, 7, False)
+    assert report.first_failures == tuple(items[25 : 25 + FIRST_FAILURES])
+    assert report.failures == tuple(items[25:])
+    assert report.failure_reasons == [("no", 7)]
+    assert [i["id"] for i in report.to_dict()["items"]] == list(range(32))
+
+
+def test_a_report_made_from_a_tuple_counts_the_same() -> None:
+    report = ExportReport(
+        adapter="x",
+        target="t",
+        audience=Audience.TEAM,
+        dry_run=True,
+        options={},
+        items=(_item(1), _item(2)),
+        started_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+        finished_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+    )
+    assert report.counts == {"create": 2}
+    assert report.items == (_item(1), _item(2))
+
+
+def test_a_file_is_written_whole_private_and_never_through_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "out.txt"
+    _files.write_file(target, b"one")
+    assert target.read_bytes() == b"one"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(_files.FileWriteError, match="already exists; use --force"):
+        _files.write_file(target, b"two")
+    _files.write_file(target, b"two", ours=lambda p: p.read_bytes() == b"one")
+    assert target.read_bytes() == b"two"
+    _files.write_file(target, b"three", replace=True)
+    assert target.read_bytes() == b"three"
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes(b"keep")
+    link = tmp_path / "link.txt"
+    link.symlink_to(elsewhere)
+    with pytest.raises(_files.FileWriteError, match="is a symbolic link"):
+        _files.write_file(link, b"x", replace=True)
+    assert elsewhere.read_bytes() == b"keep"
+    with pytest.raises(_files.FileWriteError, match="is a folder"):
+        _files.write_file(tmp_path / "new", b"x", replace=True)
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_bytes(b"old")
+
+    def interrupted() -> None:
+        with _files.atomic_writer(target, replace=True) as stream:
+            stream.write(b"half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted()
+    assert target.read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["out.txt"]
+    (tmp_path / "a-file").write_bytes(b"")
+    with pytest.raises(_files.FileWriteError, match="Not a directory"):
+        _files.check_target(tmp_path / "a-file" / "out.txt")
+    with pytest.raises(_files.FileWriteError, match="a-file is not a folder"):
+        _files.probe_folder(tmp_path / "a-file" / "out.txt")
+
+
+def _plain_fingerprint(record: VisitRecord | EmployerRecord) -> str:
+    text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
+
+
+_text = st.text(max_size=40)
+_seeker = st.builds(
+    SeekerRef, label=_text.filter(bool), code=st.none() | _text, name=st.none() | _text
+)
+
+
+@given(
+    title=_text,
+    reason=st.none() | _text,
+    seekers=st.lists(_seeker, max_size=3),
+    minutes=st.integers(0, 600),
+    present=st.booleans(),
+)
+def test_fingerprints_are_the_hash_of_the_records_plain_json(
+    title: str, reason: str | None, seekers: list[SeekerRef], minutes: int, present: bool
+) -> None:
+    start = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)
+    visit = VisitRecord(
+        id=1,
+        employer_id=2,
+        employer_name="Example Bakery",
+        specialist_code="ab",
+        specialist_name="Alex Example",
+        timezone="America/Chicago",
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        mode="in-person",  # type: ignore[arg-type]
+        purpose="introduce",  # type: ignore[arg-type]
+        status="planned",  # type: ignore[arg-type]
+        title=title,
+        description="d",
+        seekers=tuple(seekers),
+        seeker_present=present,
+        reason=reason,
+    )
+    assert visit.fingerprint == _plain_fingerprint(visit)
+    employer = EmployerRecord(id=3, name=title or "x", latitude=43.07, job_types=(title,))
+    assert employer.fingerprint == _plain_fingerprint(employer)
+
+
+def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:
+    class Odd(Adapter):
+        name = "odd"
+        audience = Audience.TEAM
+        record_kinds = frozenset({RecordKind.EMPLOYER})
+        capabilities = Capabilities(streams=True)
+
+        def export(self, batch: ExportBatch) -> list[ExportResult]:
+            return []
+
+    with pytest.raises(AdapterError, match="streams and payloads are for snapshot adapters"):
+        validate_adapter_class(Odd)
