@@ -115,6 +115,7 @@ def test_the_meeting_outcome_follows_the_visit() -> None:
         VisitStatus.PLANNED: "SCHEDULED",
         VisitStatus.DONE: "COMPLETED",
         VisitStatus.CANCELLED: "CANCELED",
+        VisitStatus.VOIDED: "CANCELED",
     }
 
 

@@ -32,6 +32,8 @@ OUTCOMES = {
     VisitStatus.PLANNED: "SCHEDULED",
     VisitStatus.DONE: "COMPLETED",
     VisitStatus.CANCELLED: "CANCELED",
+    # a visit entered in error is sent as cancelled (the core never sends its reason)
+    VisitStatus.VOIDED: "CANCELED",
 }
 """``hs_meeting_outcome`` for each visit status."""
 
