@@ -25,6 +25,7 @@ def _setup(tmp_path: Path) -> str:
         "Sample Depot,53704,,\n",
         encoding="utf-8",
     )
+    assert _run(db, "db", "upgrade")[0] == 0
     assert _run(db, "employers", "import", str(employers))[0] == 0
     assert _run(db, "specialists", "add", "jd", "--name", "Jo Doe", "--office-zip", "53703")[0] == 0
     return db
