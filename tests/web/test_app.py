@@ -396,3 +396,47 @@ def test_switching_specialist(client: TestClient) -> None:
     )
     assert switched.headers["location"] == "/today"
     assert "Morgan Sample" in client.get("/today").text.split("<h1>")[1]
+
+
+def test_visiting_windows_are_set_on_the_employer_page_and_shown_on_today(
+    client: TestClient, demo_db: jobdev.Database
+) -> None:
+    with demo_db.unit_of_work() as uow:
+        due = jobdev.list_due(uow, specialist="av", on=NOW.date())
+    employer = next(i for i in due.items if i.kind == "employer")
+    page = client.get(f"/employers/{employer.id}").text
+    assert "When to visit" in page
+    token = csrf(page)
+
+    refused = client.post(
+        f"/employers/{employer.id}/windows",
+        data={"csrf_token": token, "windows": "Tuesdays at lunch-ish"},
+    )
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.text
+    assert 'id="windows-error"' in refused.text
+    assert 'value="Tuesdays at lunch-ish"' in refused.text
+    with demo_db.unit_of_work() as uow:
+        assert not uow.employers.get(employer.id).visiting_windows
+
+    saved = client.post(
+        f"/employers/{employer.id}/windows",
+        data={"csrf_token": token, "windows": "tue-thu 2-4pm; not 11:30-13:30; note: ask for Dana"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    with demo_db.unit_of_work() as uow:
+        stored = str(uow.employers.get(employer.id).visiting_windows)
+    assert stored == "Tue-Thu 14:00-16:00; not 11:30-13:30; note: ask for Dana"
+    assert stored in client.get(f"/employers/{employer.id}").text
+
+    today = client.get("/today").text
+    card = today[today.index(f'href="/employers/{employer.id}"') :]
+    card = card[: card.index("</li>")]
+    assert "Best time: Tue" in card or "Best time: Wed" in card or "Best time: Thu" in card
+    assert "(Tue-Thu 14:00-16:00)" in card
+
+    without_token = client.post(
+        f"/employers/{employer.id}/windows", data={"windows": ""}, follow_redirects=False
+    )
+    assert without_token.status_code == 403
