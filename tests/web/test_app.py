@@ -350,6 +350,10 @@ def test_importing_a_file_with_errors(client: TestClient, demo_db: jobdev.Databa
     assert "Line 3" in checked.text
     assert "5-digit ZIP" in checked.text
     upload = re.search(r"/import/([\w-]+)/commit", checked.text)[1]  # type: ignore[index]
+    waiting = list(client.app.state.upload_dir.iterdir())  # type: ignore[attr-defined]
+    assert waiting, "the upload waits for the commit"
+    for path in waiting:  # job seekers' records: readable by this user only
+        assert path.stat().st_mode & 0o077 == 0, path
     rejects = client.get(f"/import/{upload}/rejected.csv")
     assert rejects.status_code == 200
     assert "reason" in rejects.text.splitlines()[0]

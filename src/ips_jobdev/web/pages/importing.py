@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from ips_jobdev._files import write_file
 from ips_jobdev._importing import ImportReport, import_employers, import_seekers, import_visits
 from ips_jobdev.errors import ValidationError
 from ips_jobdev.web.forms import text
@@ -97,14 +98,15 @@ async def upload(request: Request) -> Response:
     assert isinstance(file, UploadFile)
     upload_id = secrets.token_urlsafe(16)
     source, rejects, meta_path = _paths(request, upload_id)
-    source.write_bytes(await file.read())
+    # job seekers' records: private (0600) and whole, like every file ips-jobdev writes
+    write_file(source, await file.read())
     meta = {
         "session": session(request).id,
         "kind": kind,
         "on_duplicate": duplicate,
         "filename": file.filename,
     }
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    write_file(meta_path, json.dumps(meta).encode("utf-8"))
     importer = KINDS[kind][1]
     try:
         report: ImportReport = await call(
