@@ -177,7 +177,7 @@ def test_posting_without_the_csrf_token_or_from_another_site_is_refused(
         "/visits", data={**form, "csrf_token": token}, headers={"origin": "http://evil.example"}
     )
     assert foreign.status_code == 403
-    for path in ["/week", "/specialist", "/import", "/visits/1/move"]:
+    for path in ["/week", "/specialist", "/import", "/visits/1/move", "/visits/1/cancel"]:
         assert client.post(path, data={}).status_code == 403, path
 
 
