@@ -137,6 +137,27 @@ def test_sign_in_with_the_token_and_refused_without_it(browser: Browser, live: L
     context.close()
 
 
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _focus_ring_is_visible(page: Page) -> None:
+    """The focused control shows a solid outline of 2 px or more, with 3:1 contrast or more
+    against the page behind it (WCAG 1.4.11), whatever it is."""
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor,"
+        " getComputedStyle(document.body).backgroundColor]; }"
+    )
+    outline_style, width, color, background = style
+    assert outline_style == "solid"
+    assert float(width.removesuffix("px")) >= 2
+    lighter, darker = sorted([_luminance(color), _luminance(background)], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 3, (color, background)
+
+
 def test_log_a_planned_visit_from_today_in_two_taps(page: Page, live: Live) -> None:
     planned = _planned_today(live.database)
     first = planned[0]
@@ -179,6 +200,7 @@ def test_the_log_form_works_by_keyboard_alone(page: Page, live: Live) -> None:
             page.keyboard.type("Asked when to come back")
             typed.add("outcome")
         elif tag == "BUTTON" and text == "Save visit":
+            _focus_ring_is_visible(page)
             page.keyboard.press("Enter")
             break
     else:
