@@ -5,6 +5,7 @@ JSON answers, imports, the calendar feed."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterator
 
@@ -382,3 +383,13 @@ def test_switching_specialist(client: TestClient) -> None:
     )
     assert switched.headers["location"] == "/today"
     assert "Morgan Sample" in client.get("/today").text.split("<h1>")[1]
+
+
+def test_the_running_app_keeps_its_shared_tables_out_of_the_collectors_way(
+    app_parts: tuple[object, LocalTokenAuth, jobdev.Database],
+) -> None:
+    app, _, _ = app_parts
+    with TestClient(app, base_url=BASE):  # type: ignore[arg-type]
+        # the ZIP table (tens of thousands of places) is frozen with the rest of start-up
+        assert gc.get_freeze_count() > 40_000
+    assert gc.get_freeze_count() == 0
