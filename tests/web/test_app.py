@@ -382,6 +382,19 @@ def test_switching_specialist(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert switched.headers["location"] == "/today"
+    for elsewhere in ["//evil.example/", "/\\evil.example/", "/\\/evil.example"]:
+        sent = client.post(
+            "/specialist",
+            data={"csrf_token": csrf(page), "specialist": "av", "next": elsewhere},
+            follow_redirects=False,
+        )
+        assert sent.headers["location"] == "/today", elsewhere
+    back = client.post(
+        "/specialist",
+        data={"csrf_token": csrf(page), "specialist": "mo", "next": "/week"},
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/week"
     assert "Morgan Sample" in client.get("/today").text.split("<h1>")[1]
 
 

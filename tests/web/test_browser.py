@@ -333,6 +333,7 @@ def test_log_a_visit_offline_and_see_it_arrive_once(page: Page, live: Live) -> N
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Saved on this device. It will be sent")).to_be_visible()
     expect(page.get_by_text("1 visit is saved on this device, waiting to be sent.")).to_be_visible()
+    visit(page, "Log a visit (saved offline, waiting)")
     with live.database.unit_of_work() as uow:
         assert uow.visits.get(planned[0].id).status.value == "planned"
     queued = page.evaluate(
