@@ -389,12 +389,14 @@ def test_switching_specialist(client: TestClient) -> None:
             follow_redirects=False,
         )
         assert sent.headers["location"] == "/today", elsewhere
+    week = client.get("/week?week=2026-W51").text
+    assert 'name="next" value="/week?week=2026-W51"' in week
     back = client.post(
         "/specialist",
-        data={"csrf_token": csrf(page), "specialist": "mo", "next": "/week"},
+        data={"csrf_token": csrf(week), "specialist": "mo", "next": "/week?week=2026-W51"},
         follow_redirects=False,
     )
-    assert back.headers["location"] == "/week"
+    assert back.headers["location"] == "/week?week=2026-W51"
     assert "Morgan Sample" in client.get("/today").text.split("<h1>")[1]
 
 
