@@ -26,8 +26,23 @@ from ips_jobdev._casework.caseload import (
     reassign_caseload,
     specialist_caseload,
 )
+from ips_jobdev._casework.corrections import (
+    Correction,
+    FieldChange,
+    edit_seeker,
+    edit_visit,
+    void_visit,
+)
+from ips_jobdev._casework.employers import (
+    MergeResult,
+    add_employer,
+    edit_employer,
+    merge_employers,
+)
 from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_fit_note
+from ips_jobdev._casework.history import HistoryEntry, RecordHistory, record_history
 from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
+from ips_jobdev._casework.people import add_person, edit_person
 from ips_jobdev._casework.visits import (
     cancel_visit,
     complete_visit,
@@ -160,6 +175,7 @@ __all__ = [
     "ChangeAction",
     "ConcurrentUpdateError",
     "ContactMode",
+    "Correction",
     "CyclePolicy",
     "Database",
     "Disclosure",
@@ -172,8 +188,10 @@ __all__ = [
     "FactorScore",
     "FidelityReport",
     "FidelityScale",
+    "FieldChange",
     "FitFactorRating",
     "FitRating",
+    "HistoryEntry",
     "ImportReport",
     "IpsJobdevError",
     "JobEndReason",
@@ -185,6 +203,7 @@ __all__ = [
     "JobStartResult",
     "MatchConfig",
     "MatchList",
+    "MergeResult",
     "NotFoundError",
     "OpeningStatus",
     "OutcomesReport",
@@ -194,6 +213,7 @@ __all__ = [
     "ProgramGoal",
     "Reassignment",
     "RecordChanged",
+    "RecordHistory",
     "Rejection",
     "RowResult",
     "SchemaOutOfDateError",
@@ -212,11 +232,17 @@ __all__ = [
     "VisitStatus",
     "WeekPlan",
     "__version__",
+    "add_employer",
     "add_fit_note",
+    "add_person",
     "add_specialist",
     "cancel_visit",
     "caseload_targets",
     "complete_visit",
+    "edit_employer",
+    "edit_person",
+    "edit_seeker",
+    "edit_visit",
     "end_job",
     "export",
     "fidelity_report",
@@ -230,6 +256,7 @@ __all__ = [
     "last_contacts",
     "list_due",
     "log_visit",
+    "merge_employers",
     "open_store",
     "outcomes_report",
     "parse_phone",
@@ -238,9 +265,11 @@ __all__ = [
     "rank_employers",
     "reassign_caseload",
     "recent_visits",
+    "record_history",
     "record_job_start",
     "register_factor",
     "save_plan",
     "set_goal",
     "specialist_caseload",
+    "void_visit",
 ]

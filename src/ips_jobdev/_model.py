@@ -620,6 +620,8 @@ class Visit:
         """Mark a planned visit as made."""
         if self.status is VisitStatus.CANCELLED:
             raise ValidationError("Visit", "status", "a cancelled visit cannot be completed")
+        if self.status is VisitStatus.VOIDED:
+            raise ValidationError("Visit", "status", "a voided visit cannot be completed")
         self.status = VisitStatus.DONE
         self.outcome = _text(outcome) or self.outcome
         self.next_step = _text(next_step) or self.next_step
@@ -629,8 +631,30 @@ class Visit:
         """Call off a planned visit (adapters then cancel it remotely)."""
         if self.status is VisitStatus.DONE:
             raise ValidationError("Visit", "status", "a visit already made cannot be cancelled")
+        if self.status is VisitStatus.VOIDED:
+            raise ValidationError("Visit", "status", "a voided visit cannot be cancelled")
         self.status = VisitStatus.CANCELLED
         _touch(self)
+
+    def void(self, reason: str) -> None:
+        """Mark the visit as entered in error: it stays in the record, counts nowhere.
+
+        Raises:
+            ValidationError: no reason, or the visit is voided already.
+        """
+        why = _text(reason)
+        if why is None:
+            raise ValidationError("Visit", "reason", "say why the visit is voided")
+        if self.status is VisitStatus.VOIDED:
+            raise ValidationError("Visit", "status", "the visit is voided already")
+        self.status = VisitStatus.VOIDED
+        self.reason = why
+        _touch(self)
+
+    @property
+    def voided(self) -> bool:
+        """True when the visit was voided (entered in error)."""
+        return self.status is VisitStatus.VOIDED
 
 
 @attrs.define(slots=False, eq=False)

@@ -13,6 +13,7 @@ from typing import TypeVar
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
+    "LIVE_VISIT_STATUSES",
     "ContactMode",
     "Disclosure",
     "FitRating",
@@ -55,11 +56,26 @@ class VisitPurpose(enum.StrEnum):
 
 
 class VisitStatus(enum.StrEnum):
-    """Whether a visit is planned, was made, or was called off."""
+    """Whether a visit is planned, was made, was called off, or was voided.
+
+    ``voided`` marks an entry made in error: it stays in the record and its history, but
+    no figure, list of what is due, plan or export counts it (adapters receive it as a
+    cancellation).
+    """
 
     PLANNED = "planned"
     DONE = "done"
     CANCELLED = "cancelled"
+    VOIDED = "voided"
+
+    @property
+    def live(self) -> bool:
+        """True for the visits that count anywhere: planned or made."""
+        return self in LIVE_VISIT_STATUSES
+
+
+LIVE_VISIT_STATUSES = (VisitStatus.PLANNED, VisitStatus.DONE)
+"""The visit statuses that count (planned and made); cancelled and voided visits do not."""
 
 
 class JobSeekerStatus(enum.StrEnum):

@@ -198,8 +198,13 @@ def visit_record(
     specialist: model.Specialist,
     person: model.EmployerPerson | None = None,
 ) -> VisitRecord:
-    """A visit as the team sees it, with the employer's and the person's details."""
+    """A visit as the team sees it, with the employer's and the person's details.
+
+    A voided visit (entered in error) goes out as cancelled, without the reason it was
+    voided: the remote copy is called off, and why stays in the change history.
+    """
     assert visit.id is not None, "save the visit before exporting it"
+    voided = visit.status is VisitStatus.VOIDED
     seekers = tuple(seeker_ref(s) for s in visit.seekers)
     draft = VisitRecord(
         id=visit.id,
@@ -213,7 +218,7 @@ def visit_record(
         end=visit.ends_at.astimezone(dt.UTC),
         mode=visit.mode,
         purpose=visit.purpose,
-        status=visit.status,
+        status=VisitStatus.CANCELLED if voided else visit.status,
         title="",
         description="",
         employer_address=employer.address or None,
@@ -224,7 +229,7 @@ def visit_record(
         person_phone=_phone(person.phone) if person is not None else None,
         seekers=seekers,
         seeker_present=visit.seeker_present,
-        reason=visit.reason,
+        reason=None if voided else visit.reason,
         outcome=visit.outcome,
         next_step=visit.next_step,
     )

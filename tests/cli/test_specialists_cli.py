@@ -205,6 +205,7 @@ def test_reassign_moves_the_whole_caseload_and_keeps_employer_history(db_url: st
         "to": "bx",
         "moved": ["J-1", "J-2", "J-3"],
         "planned_visits_left": 1,
+        "visits_moved": [],
     }
     assert [_specialist_of(db_url, c) for c in ("J-1", "J-2", "J-3", "J-5")] == ["bx"] * 4
     assert _specialist_of(db_url, "J-9") == "ae", "a closed record is not a caseload"

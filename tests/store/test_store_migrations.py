@@ -458,3 +458,56 @@ def test_the_schema_comparison_does_notice_a_difference(engine: sa.Engine) -> No
     sa.Table("employers", drifted, sa.Column("fax", sa.String(40)), extend_existing=True)
     differences = _schema_differences(engine, drifted)
     assert [(d[0], d[3].name) for d in differences] == [("add_column", "fax")]
+
+
+# -- 0004_change_history ------------------------------------------------------------------------
+
+BEFORE_HISTORY = "0003_web"
+
+
+def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_history(
+    engine: sa.Engine, db_url: str
+) -> None:
+    migrate.upgrade(engine, BEFORE_HISTORY)
+    schema = _reflect(engine)
+    assert "change_history" not in schema.tables
+    sync_row = {
+        "id": 1,
+        "adapter": "ics",
+        "target": "/tmp/ae.ics",
+        "record_kind": "visit",
+        "local_id": 1,
+        "remote_id": "visit-1@example.org",
+        "fingerprint": "f" * 64,
+        "sequence": 2,
+        "deleted": False,
+        "sent_at": T1,
+    }
+    with engine.begin() as connection:
+        for table in schema.sorted_tables:
+            if table.name in FIRST_REVISION_ROWS:
+                connection.execute(sa.insert(table), FIRST_REVISION_ROWS[table.name])
+        connection.execute(sa.insert(schema.tables["sync_state"]), [sync_row])
+    before = _dump(engine, schema)
+
+    previous, now = migrate.upgrade(engine)
+    assert previous == BEFORE_HISTORY
+    assert now == migrate.head_revision()
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert [{c: r[c] for c in old} for old, r in zip(old_rows, after[name], strict=True)] == (
+            old_rows
+        ), name
+    assert after["change_history"] == [], "history starts with the upgrade"
+
+    with Database(db_url) as database, database.unit_of_work(actor="after-upgrade") as uow:
+        uow.employers.get(2).do_not_contact = False
+        uow.commit()
+        [entry] = uow.history.latest()
+    assert (entry.kind, entry.record_id, entry.actor, entry.record_version) == (
+        "employer",
+        2,
+        "after-upgrade",
+        2,
+    )
+    assert (entry.before, entry.after) == ({"do_not_contact": True}, {"do_not_contact": False})

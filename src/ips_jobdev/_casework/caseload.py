@@ -1,8 +1,10 @@
 """Employment specialists and their caseloads: add a specialist, see a caseload, move one.
 
 Specialist turnover is high in IPS (about 45% a year in one study), so a caseload must be
-reassignable in one step. Reassigning moves job seekers only: every visit keeps the
-specialist who made it, so an employer's history outlasts the specialist.
+reassignable in one step. Reassigning moves the job seekers and the old specialist's
+planned visits for them (so nobody's next employer visit is left in a departed
+specialist's diary); every visit made keeps the specialist who made it, so an employer's
+history outlasts the specialist.
 
 >>> import ips_jobdev as jobdev
 >>> with jobdev.open_store("sqlite:///county.sqlite3") as uow:                 # doctest: +SKIP
@@ -20,10 +22,10 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ips_jobdev._events import ChangeAction, RecordChanged
-from ips_jobdev._model import JobSeeker, Specialist
+from ips_jobdev._model import JobSeeker, Specialist, Visit
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as queries
-from ips_jobdev._vocab import JobSeekerStatus
+from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
@@ -69,14 +71,18 @@ class Caseload:
 class Reassignment:
     """What :func:`reassign_caseload` did: who moved, and what stays with the old specialist.
 
-    ``planned_visits_left`` counts the old specialist's planned visits that are still in
-    the diary: the new specialist may want to take them over or cancel them.
+    ``visits_moved`` are the old specialist's planned visits that went with the job
+    seekers (every job seeker they name moved). ``planned_visits_left`` counts the old
+    specialist's planned visits still in their diary: general visits for no one, visits
+    also for job seekers who stay, and (with ``move_planned_visits=False``) the ones left
+    on purpose; the new specialist may want to take them over or cancel them.
     """
 
     from_specialist: Specialist
     to_specialist: Specialist
     moved: tuple[JobSeeker, ...]
     planned_visits_left: int
+    visits_moved: tuple[Visit, ...] = ()
 
     @property
     def moved_codes(self) -> list[str]:
@@ -142,12 +148,17 @@ def reassign_caseload(
     *,
     seeker_codes: Iterable[str] = (),
     now: dt.datetime | None = None,
+    move_planned_visits: bool = True,
+    reason: str | None = None,
 ) -> Reassignment:
     """Move job seekers from one specialist to another (staged: call ``uow.commit()``).
 
     Without ``seeker_codes`` the whole caseload moves (every job seeker not closed);
-    with them, only those job seekers, who must be with ``from_code``. Visits are not
-    changed: each keeps the specialist who made or planned it.
+    with them, only those job seekers, who must be with ``from_code``. The old
+    specialist's visits planned from ``now`` on whose job seekers all move go to the new
+    specialist too (``move_planned_visits=False`` leaves them); visits made, and planned
+    visits for no one or also for job seekers who stay, keep their specialist.
+    ``reason`` is kept in the change history.
 
     Raises:
         NotFoundError: a specialist or job seeker code is unknown.
@@ -161,18 +172,37 @@ def reassign_caseload(
     if not target.active:
         raise ValidationError("reassignment", "to", f"{target.code!r} is not an active specialist")
     chosen = _chosen_seekers(uow, source, seeker_codes)
-    for seeker in chosen:
-        seeker.specialist_id = target.id
-    uow.flush()
+    current = now or dt.datetime.now(dt.UTC)
+    visits = _visits_to_move(uow, source, chosen, current) if move_planned_visits else []
+    assert target.id is not None
+    with uow.explain("reassign caseload", reason):
+        for seeker in chosen:
+            seeker.specialist_id = target.id
+        for visit in visits:
+            visit.specialist_id = target.id
+        uow.flush()
     for seeker in chosen:
         assert seeker.id is not None
         uow.record_event(RecordChanged("job-seeker", seeker.id, ChangeAction.UPDATED))
+    for visit in visits:
+        assert visit.id is not None
+        uow.record_event(RecordChanged("visit", visit.id, ChangeAction.UPDATED))
     return Reassignment(
         from_specialist=source,
         to_specialist=target,
         moved=tuple(chosen),
-        planned_visits_left=_planned_visits(uow, source, now or dt.datetime.now(dt.UTC)),
+        planned_visits_left=_planned_visits(uow, source, current),
+        visits_moved=tuple(visits),
     )
+
+
+def _visits_to_move(
+    uow: UnitOfWork, source: Specialist, moving: Sequence[JobSeeker], now: dt.datetime
+) -> list[Visit]:
+    """The source's visits planned from ``now`` on that name job seekers, all moving."""
+    ids = {seeker.id for seeker in moving}
+    planned = uow.visits.between(now, specialist_id=source.id, status=VisitStatus.PLANNED)
+    return [v for v in planned if v.seekers and all(s.id in ids for s in v.seekers)]
 
 
 def _chosen_seekers(

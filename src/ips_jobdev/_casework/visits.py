@@ -23,6 +23,7 @@ from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "cancel_visit",
+    "check_do_not_contact",
     "complete_visit",
     "employer_names",
     "last_contacts",
@@ -71,8 +72,14 @@ def log_visit(
     planned: bool = False,
     duration_minutes: int = 30,
     now: dt.datetime | None = None,
+    override_do_not_contact: bool = False,
+    reason: str | None = None,
 ) -> model.Visit:
     """Record one employer contact, made (the default) or ``planned``.
+
+    An employer who asked not to be contacted (``do_not_contact``) is refused unless
+    ``override_do_not_contact`` is given with a ``reason``; the override and its reason
+    are kept in the change history.
 
     Args:
         uow: the unit of work; the visit is added and flushed (it gets its id), not committed.
@@ -90,13 +97,18 @@ def log_visit(
         planned: the visit is not made yet.
         duration_minutes: how long it takes.
         now: the current time (for tests); default the clock.
+        override_do_not_contact: record the visit although the employer asked not to be
+            contacted (give ``reason``).
+        reason: why the do-not-contact is overridden (kept in the change history).
 
     Raises:
         NotFoundError: no such employer, specialist or job seeker.
-        ValidationError: a value is refused, or a visit in the future is not ``planned``.
+        ValidationError: a value is refused, a visit in the future is not ``planned``, or
+            the employer asked not to be contacted and no override with a reason is given.
     """
     current = now or model.utc_now()
     found_employer = lookup.employer(uow, employer)
+    check_do_not_contact(found_employer, override=override_do_not_contact, reason=reason)
     found_specialist = lookup.specialist(uow, specialist)
     if at is None:
         when = current
@@ -128,10 +140,42 @@ def log_visit(
         next_step=next_step,
     )
     uow.visits.add(visit)
-    uow.flush()
+    overridden = found_employer.do_not_contact and override_do_not_contact
+    if overridden:
+        uow.annotate(visit, do_not_contact_override=True)
+    with uow.explain("plan visit" if planned else "log visit", reason if overridden else None):
+        uow.flush()
     assert visit.id is not None
     uow.record_event(VisitPlanned(visit.id) if planned else VisitCompleted(visit.id))
     return visit
+
+
+def check_do_not_contact(
+    employer: model.Employer, *, override: bool = False, reason: str | None = None
+) -> None:
+    """Refuse a visit to an employer who asked not to be contacted, unless overridden with
+    a reason.
+
+    Raises:
+        ValidationError: the employer is do-not-contact and there is no override, or the
+            override has no reason.
+    """
+    if not employer.do_not_contact:
+        return
+    if not override:
+        raise ValidationError(
+            "Visit",
+            "employer",
+            f"employer #{employer.id} {employer.name!r} asked not to be contacted "
+            "(do-not-contact); override it with a reason to record a visit anyway "
+            "(--override --reason)",
+        )
+    if not (reason and reason.strip()):
+        raise ValidationError(
+            "Visit",
+            "reason",
+            "overriding do-not-contact needs a reason (it is kept in the history)",
+        )
 
 
 def complete_visit(
@@ -149,7 +193,8 @@ def complete_visit(
     """
     visit = lookup.visit(uow, visit_id)
     visit.complete(outcome=outcome, next_step=next_step)
-    uow.flush()
+    with uow.explain("complete visit"):
+        uow.flush()
     uow.record_event(VisitCompleted(visit.id))  # type: ignore[arg-type]
     return visit
 
@@ -159,13 +204,14 @@ def cancel_visit(uow: UnitOfWork, visit_id: int | str, *, reason: str | None = N
 
     Raises:
         NotFoundError: no visit with this id.
-        ValidationError: the visit was already made.
+        ValidationError: the visit was already made, or voided.
     """
     visit = lookup.visit(uow, visit_id)
     visit.cancel()
     if reason:
         visit.reason = reason
-    uow.flush()
+    with uow.explain("cancel visit", reason):
+        uow.flush()
     uow.record_event(VisitCancelled(visit.id))  # type: ignore[arg-type]
     return visit
 
@@ -188,12 +234,12 @@ def recent_visits(
     seeker_id: int | None = None,
     limit: int = 10,
 ) -> list[model.Visit]:
-    """The latest visits (made, planned or cancelled) to an employer or for a job seeker,
-    newest first."""
+    """The latest visits (made, planned or cancelled; not voided) to an employer or for a
+    job seeker, newest first."""
     if seeker_id is not None:
         visits = list(uow.visits.for_seeker(seeker_id))
         if employer_id is not None:
             visits = [v for v in visits if v.employer_id == employer_id]
     else:
         visits = list(uow.visits.between(employer_id=employer_id))
-    return visits[::-1][:limit]
+    return [v for v in visits if not v.voided][::-1][:limit]

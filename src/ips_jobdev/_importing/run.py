@@ -239,7 +239,8 @@ def run_import(
         _save_rejects(rejects_path, table, report.rows)
         report.rejects_path = os.fspath(rejects_path)
     if not dry_run and (partial or report.ok):
-        report.written = _write(importer, results, candidates, updates, ticker)
+        with importer.uow.explain(f"import {importer.event_kind}s"):
+            report.written = _write(importer, results, candidates, updates, ticker)
         report.rows = [r for r in results if r is not None]
     ticker.finish()
     return report

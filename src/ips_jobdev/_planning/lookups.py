@@ -82,7 +82,7 @@ def existing_visits(
             day_start(monday + dt.timedelta(days=7), zone),
             specialist_id=specialist.id,
         )
-        if v.status is not VisitStatus.CANCELLED
+        if v.status.live
     ]
     names = employer_infos(uow, {v.employer_id for v in visits}) if visits else {}
     return [

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from ips_jobdev import _lookup
 from ips_jobdev import _model as model
+from ips_jobdev._casework.visits import check_do_not_contact
 from ips_jobdev._events import VisitPlanned
 from ips_jobdev._planning.context import Draft, PlanSettings, WeekContext
 from ips_jobdev._planning.layout import assemble
@@ -438,16 +439,35 @@ def _complete_states(context: WeekContext, draft: Draft) -> None:
         candidate.state = candidate.state or draft.states[employer_id]
 
 
-def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
+def save_plan(
+    uow: UnitOfWork,
+    plan: WeekPlan,
+    *,
+    override_do_not_contact: bool = False,
+    reason: str | None = None,
+) -> list[model.Visit]:
     """Store the plan's proposed visits as planned visits (status ``planned``, reason set).
 
     A visit already stored for the same specialist, employer and time is not added again,
     so saving the same plan twice stores it once. Nothing is committed: call
     ``uow.commit()``; plugins hear of each visit (``visit_planned``) after the commit.
 
+    The planner never proposes an employer who asked not to be contacted, but one may
+    have asked since the plan was made: then nothing is saved, unless
+    ``override_do_not_contact`` is given with a ``reason`` (kept in the change history).
+
     Returns:
         The visits added.
+
+    Raises:
+        ValidationError: a proposed employer is do-not-contact now (and no override).
     """
+    employers = uow.employers.by_ids({p.employer_id for p in plan.visits})
+    overridden = set()
+    for employer in employers.values():
+        check_do_not_contact(employer, override=override_do_not_contact, reason=reason)
+        if employer.do_not_contact:
+            overridden.add(employer.id)
     added: list[model.Visit] = []
     for proposed in plan.visits:
         if queries.visit_stored(uow, plan.specialist_id, proposed.employer_id, at=proposed.start):
@@ -465,8 +485,11 @@ def save_plan(uow: UnitOfWork, plan: WeekPlan) -> list[model.Visit]:
             reason=proposed.reason,
         )
         uow.visits.add(visit)
+        if proposed.employer_id in overridden:
+            uow.annotate(visit, do_not_contact_override=True)
         added.append(visit)
-    uow.flush()
+    with uow.explain("save plan", reason if overridden else None):
+        uow.flush()
     for visit in added:
         uow.record_event(VisitPlanned(visit.id))  # type: ignore[arg-type]
     return added

@@ -5,7 +5,9 @@ values. They are still the model's records: :func:`new_row` is the one place a n
 made. Every column the caller leaves out takes the model's own default (read from its attrs
 fields, so no default is written twice), the version starts at the model's first version,
 and derived keys (an employer's ``name_key``) come from the same function the mapper uses.
-Each ``insert_*`` function returns the new ids in the order of the rows given.
+Each ``insert_*`` function returns the new ids in the order of the rows given, and writes
+a ``created`` row per record to the change history
+(:func:`ips_jobdev._store.history.record_created`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import tables
+from ips_jobdev._store import history, tables
+from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
 
@@ -123,24 +126,29 @@ def _insert(uow: UnitOfWork, table: sa.Table, rows: Sequence[Mapping[str, Any]])
 
 def insert_employers(uow: UnitOfWork, employers: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add employers (without their people; see :func:`insert_people`)."""
-    return _insert(uow, tables.employers, [new_row(model.Employer, e) for e in employers])
+    return _insert_recorded(
+        uow, "employer", tables.employers, [new_row(model.Employer, e) for e in employers]
+    )
 
 
 def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add people at employers (each row names its ``employer_id``)."""
-    return _insert(uow, tables.employer_people, [new_row(model.EmployerPerson, p) for p in people])
+    rows = [new_row(model.EmployerPerson, p) for p in people]
+    return _insert_recorded(uow, "person", tables.employer_people, rows)
 
 
 def insert_seekers(uow: UnitOfWork, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
     """Add job seekers."""
-    return _insert(uow, tables.job_seekers, [new_row(model.JobSeeker, s) for s in seekers])
+    rows = [new_row(model.JobSeeker, s) for s in seekers]
+    return _insert_recorded(uow, "job-seeker", tables.job_seekers, rows)
 
 
 def insert_visits(
     uow: UnitOfWork, visits: Sequence[Mapping[str, Any]], seeker_ids: Sequence[Sequence[int]]
 ) -> list[int]:
     """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
-    ids = _insert(uow, tables.visits, [new_row(model.Visit, v) for v in visits])
+    rows = [new_row(model.Visit, v) for v in visits]
+    ids = _insert(uow, tables.visits, rows)
     links = [
         {"visit_id": visit_id, "seeker_id": seeker_id}
         for visit_id, seekers in zip(ids, seeker_ids, strict=True)
@@ -149,4 +157,24 @@ def insert_visits(
     if links:
         with _translated_errors(uow.session):
             uow.session.execute(sa.insert(tables.visit_seekers), links)
+    codes = _seeker_codes(uow, {i for seekers in seeker_ids for i in seekers})
+    extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
+    history.record_created(uow.session, "visit", ids, rows, extra=extra)
     return ids
+
+
+def _insert_recorded(
+    uow: UnitOfWork, kind: str, table: sa.Table, rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    ids = _insert(uow, table, rows)
+    history.record_created(uow.session, kind, ids, rows)
+    return ids
+
+
+def _seeker_codes(uow: UnitOfWork, seeker_ids: set[int]) -> dict[int, str]:
+    c = tables.job_seekers.c
+    codes: dict[int, str] = {}
+    for chunk in chunks(seeker_ids):
+        for seeker_id, code in uow.session.execute(sa.select(c.id, c.code).where(c.id.in_(chunk))):
+            codes[seeker_id] = code
+    return codes

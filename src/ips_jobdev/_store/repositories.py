@@ -257,8 +257,10 @@ class VisitRepository(Repository[model.Visit]):
         employer_id: int | None = None,
         status: VisitStatus | None = None,
         limit: int | None = None,
+        exclude_status: VisitStatus | None = None,
     ) -> Sequence[model.Visit]:
-        """Visits with ``start <= at < end`` (either bound optional), oldest first."""
+        """Visits with ``start <= at < end`` (either bound optional), oldest first
+        (of one ``status``, or without those of ``exclude_status``, when given)."""
         c = tables.visits.c
         statement = sa.select(model.Visit)
         if start is not None:
@@ -271,6 +273,8 @@ class VisitRepository(Repository[model.Visit]):
             statement = statement.where(c.employer_id == employer_id)
         if status is not None:
             statement = statement.where(c.status == status)
+        if exclude_status is not None:
+            statement = statement.where(c.status != exclude_status)
         statement = statement.order_by(c.at, c.id)
         if limit is not None:
             statement = statement.limit(limit)
@@ -373,6 +377,16 @@ class JobStartRepository(Repository[model.JobStart]):
         c = tables.job_starts.c
         statement = (
             sa.select(model.JobStart).where(c.seeker_id == seeker_id).order_by(c.start_date, c.id)
+        )
+        return self.session.scalars(statement).all()
+
+    def at_employer(self, employer_id: int) -> Sequence[model.JobStart]:
+        """Jobs at one employer, by start date."""
+        c = tables.job_starts.c
+        statement = (
+            sa.select(model.JobStart)
+            .where(c.employer_id == employer_id)
+            .order_by(c.start_date, c.id)
         )
         return self.session.scalars(statement).all()
 

@@ -101,6 +101,32 @@ class SyncStateRepository:
             )
             self.session.connection().execute(statement, updates)
 
+    def move_record(self, kind: RecordKind, from_id: int, to_id: int) -> int:
+        """Give record ``to_id`` the rows of ``from_id`` (same kind) at every adapter and
+        target where ``to_id`` has none: that remote record becomes ``to_id``'s (a merge).
+        Rows where both have one stay, so the next export deletes ``from_id`` there.
+        Returns how many rows moved."""
+        c = tables.sync_state.c
+        of_kind = c.record_kind == kind.value
+        taken = {
+            (adapter, target)
+            for adapter, target in self.session.execute(
+                sa.select(c.adapter, c.target).where(of_kind, c.local_id == to_id)
+            )
+        }
+        movable = [
+            row_id
+            for row_id, adapter, target in self.session.execute(
+                sa.select(c.id, c.adapter, c.target).where(of_kind, c.local_id == from_id)
+            )
+            if (adapter, target) not in taken
+        ]
+        if movable:
+            self.session.execute(
+                sa.update(tables.sync_state).where(c.id.in_(movable)).values(local_id=to_id)
+            )
+        return len(movable)
+
 
 def _values(row: SyncRow) -> dict[str, Any]:
     return {

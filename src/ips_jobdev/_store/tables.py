@@ -290,3 +290,25 @@ client_submissions = sa.Table(
 """Visits sent by a browser (the web app's log form and its offline queue), by the id
 the browser made for each submission: a submission sent twice is stored once (written by
 :mod:`ips_jobdev._submissions`)."""
+
+change_history = sa.Table(
+    "change_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("record_version", sa.Integer),
+    sa.Column("before", sa.JSON(none_as_null=True)),
+    sa.Column("after", sa.JSON(none_as_null=True)),
+    sa.Column("operation", sa.String(60)),
+    sa.Column("reason", sa.Text),
+    sa.Column("batch", sa.String(32), nullable=False),
+    sa.Index("ix_change_history_record", "record_kind", "record_id"),
+)
+"""The append-only change history: one row per record created, changed or deleted, with
+who, when, the values before and after, and why (written by :mod:`ips_jobdev._store.history`;
+nothing in the library updates or deletes a row). No foreign keys: the history of a deleted
+or merged-away record stays."""

@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev._events import Event, Publisher
-from ips_jobdev._store import database, migrate
+from ips_jobdev._store import database, history, migrate
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
@@ -82,6 +83,7 @@ class Database:
             self.engine.dispose()
             self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        history.install(self._sessions)
         self._schema_checked = False
         if check_schema:
             self.ensure_schema()
@@ -112,10 +114,14 @@ class Database:
         """The schema version this version of ips-jobdev needs."""
         return migrate.head_revision()
 
-    def unit_of_work(self) -> UnitOfWork:
-        """A new unit of work (use it in a ``with`` block)."""
+    def unit_of_work(self, *, actor: str | None = None) -> UnitOfWork:
+        """A new unit of work (use it in a ``with`` block).
+
+        ``actor`` names who makes its changes in the change history (``specialist:ae``,
+        ``user:pat``, an application's own label); default ``user:<login name>``.
+        """
         self.ensure_schema()
-        return UnitOfWork(self._sessions(), owner=None, publisher=self.publisher)
+        return UnitOfWork(self._sessions(), owner=None, publisher=self.publisher, actor=actor)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -139,12 +145,22 @@ class UnitOfWork:
     Use cases record what they changed with :meth:`record_event`; the events go to the
     publisher (the plugin hooks) after a successful :meth:`commit`, never before, and are
     dropped on a rollback.
+
+    Every record the unit of work creates, changes or deletes is written to the change
+    history (``uow.history``) in the same transaction, in the name of :attr:`actor`; a
+    use case says what it is doing and why with :meth:`explain`.
     """
 
     def __init__(
-        self, session: Session, owner: Database | None, publisher: Publisher | None = None
+        self,
+        session: Session,
+        owner: Database | None,
+        publisher: Publisher | None = None,
+        *,
+        actor: str | None = None,
     ) -> None:
         self.session = session
+        history.set_actor(session, actor or history.default_actor())
         self._owner = owner
         self._publisher = publisher
         self._events: list[Event] = []
@@ -160,8 +176,30 @@ class UnitOfWork:
         self.job_starts = JobStartRepository(session)
         self.goals = GoalRepository(session)
         self.sync_state = SyncStateRepository(session)
+        self.history = history.HistoryRepository(session)
         self.feed_tokens = FeedTokenRepository(session)
         self.submissions = SubmissionRepository(session)
+
+    @property
+    def actor(self) -> str:
+        """Who this unit of work's changes are recorded as made by."""
+        return history.actor_of(self.session)
+
+    @contextlib.contextmanager
+    def explain(self, operation: str, reason: str | None = None) -> Iterator[None]:
+        """Within the block, the change history records ``operation`` (``"void visit"``)
+        and ``reason`` with every change flushed. Flush inside the block.
+
+        >>> with uow.explain("void visit", "logged twice"):      # doctest: +SKIP
+        ...     visit.void("logged twice")
+        ...     uow.flush()
+        """
+        with history.explained(self.session, operation, reason):
+            yield
+
+    def annotate(self, record: object, **values: Any) -> None:
+        """Add ``values`` to the next change-history row of ``record`` (flush after)."""
+        history.annotate(self.session, record, **values)
 
     def __enter__(self) -> Self:
         return self
@@ -197,6 +235,7 @@ class UnitOfWork:
         """
         with _translated_errors(self.session, self._events):
             self.session.commit()
+        history.end_batch(self.session)
         events, self._events = self._events, []
         if events:
             self._publish(events)
@@ -205,6 +244,7 @@ class UnitOfWork:
         """Forget every change since the last commit (and the events they recorded)."""
         self._events.clear()
         self.session.rollback()
+        history.end_batch(self.session)
 
     def record_event(self, event: Event) -> None:
         """Remember that ``event`` happened; it is published after the next commit."""
@@ -265,7 +305,10 @@ class _translated_errors:
 
 
 def open_store(
-    url: str | os.PathLike[str] | None = None, *, check_schema: bool = True
+    url: str | os.PathLike[str] | None = None,
+    *,
+    check_schema: bool = True,
+    actor: str | None = None,
 ) -> UnitOfWork:
     """Open the database and start one unit of work; the engine closes when it ends.
 
@@ -276,7 +319,8 @@ def open_store(
             uow.commit()
 
     Long-running programs should keep a :class:`Database` and call
-    :meth:`Database.unit_of_work` instead.
+    :meth:`Database.unit_of_work` instead. ``actor`` names who makes the changes in the
+    change history (default ``user:<login name>``).
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._sessions(), owner=db, publisher=db.publisher)
+    return UnitOfWork(db._sessions(), owner=db, publisher=db.publisher, actor=actor)

@@ -14,8 +14,10 @@ from ips_jobdev.cli.export import export_command
 from ips_jobdev.cli.feed import feed_group
 from ips_jobdev.cli.fit import fit_group
 from ips_jobdev.cli.goals import goals_group
+from ips_jobdev.cli.history import history_command
 from ips_jobdev.cli.jobs import jobs_group
 from ips_jobdev.cli.matching import match_command, targets_command
+from ips_jobdev.cli.people import people_group
 from ips_jobdev.cli.plan import plan_group
 from ips_jobdev.cli.plugins import plugins_command
 from ips_jobdev.cli.report import report_group
@@ -34,6 +36,14 @@ __all__ = ["main"]
     metavar="URL",
     help="Database URL or SQLite file (default: $IPS_JOBDEV_DB, else the user data file).",
 )
+@click.option(
+    "--as",
+    "actor",
+    metavar="NAME",
+    envvar="IPS_JOBDEV_AS",
+    help="Who makes the changes, for the change history (default: the specialist a command "
+    "names, else your login name; $IPS_JOBDEV_AS).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(__version__, prog_name="ips-jobdev")
 @click.pass_context
@@ -42,7 +52,7 @@ __all__ = ["main"]
     "ips-jobdev --db sqlite:///county.sqlite3 employers import employers.csv",
     "ips-jobdev employers list --json",
 )
-def main(ctx: click.Context, db_url: str | None, debug: bool) -> None:
+def main(ctx: click.Context, db_url: str | None, actor: str | None, debug: bool) -> None:
     """Systematic job development for IPS supported employment.
 
     Keeps the record of employers, job seekers' preferences and employer visits, and plans
@@ -52,6 +62,8 @@ def main(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     app = ctx.ensure_object(App)
     if db_url is not None:
         app.db_url = db_url
+    if actor is not None and actor.strip() and app.actor is None:
+        app.actor = actor.strip()
     app.debug = debug
 
 
@@ -71,5 +83,7 @@ main.add_command(match_command)
 main.add_command(targets_command)
 main.add_command(fit_group)
 main.add_command(jobs_group)
+main.add_command(people_group)
+main.add_command(history_command)
 main.add_command(serve_command)
 main.add_command(feed_group)

@@ -16,7 +16,7 @@ from ips_jobdev._store import Database, UnitOfWork
 from ips_jobdev.cli._serialize import jsonable
 from ips_jobdev.errors import IpsJobdevError
 
-__all__ = ["App", "JobdevGroup", "db_option", "json_option", "pass_app"]
+__all__ = ["App", "JobdevGroup", "actor_option", "db_option", "json_option", "pass_app"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,8 @@ class App:
     def __init__(self, db_url: str | None = None, debug: bool = False) -> None:
         self.db_url = db_url
         self.debug = debug
+        self.actor: str | None = None
+        """Who the changes are made by (``--as``), for the change history."""
         self._database: Database | None = None
         self.console = Console(highlight=False, soft_wrap=False)
         self.err_console = Console(stderr=True, highlight=False)
@@ -37,9 +39,15 @@ class App:
             self._database = Database(self.db_url, check_schema=check_schema)
         return self._database
 
-    def uow(self) -> UnitOfWork:
-        """A new unit of work on the database."""
-        return self.database().unit_of_work()
+    def uow(self, *, specialist: str | None = None) -> UnitOfWork:
+        """A new unit of work on the database.
+
+        Its changes are recorded in the change history as made by ``--as`` (or
+        ``$IPS_JOBDEV_AS``) when given, else by ``specialist:CODE`` when the command acts
+        for a specialist, else by the operating-system user (``user:LOGIN``).
+        """
+        actor = self.actor or (f"specialist:{specialist.strip()}" if specialist else None)
+        return self.database().unit_of_work(actor=actor)
 
     def print_json(self, document: Any) -> None:
         """Print a JSON document (UTF-8, two-space indent, keys in their documented order)."""
@@ -70,6 +78,27 @@ def db_option(function: F) -> F:
         callback=_set_db,
         is_eager=True,
         help="Database URL or SQLite file (default: $IPS_JOBDEV_DB, else the user data file).",
+    )(function)
+
+
+def _set_actor(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None and value.strip():
+        ctx.ensure_object(App).actor = value.strip()
+
+
+def actor_option(function: F) -> F:
+    """``--as NAME`` on a command that changes the record (also accepted before the
+    command: ``ips-jobdev --as NAME ...``)."""
+    return click.option(
+        "--as",
+        "actor",
+        metavar="NAME",
+        expose_value=False,
+        callback=_set_actor,
+        is_eager=True,
+        envvar="IPS_JOBDEV_AS",
+        help="Who makes the change, for the change history (default: the specialist the "
+        "command names, else your login name; $IPS_JOBDEV_AS).",
     )(function)
 
 

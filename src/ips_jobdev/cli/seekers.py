@@ -1,6 +1,10 @@
-"""``ips-jobdev seekers``: import job seekers with their preferences, list them, show one.
+"""``ips-jobdev seekers``: import job seekers with their preferences, list them, show one,
+correct one.
 
 JSON documents (stable: keys are only ever added):
+
+- ``seekers edit CODE --json``: ``{"seeker": SEEKER, "changes": [CHANGE, ...]}`` where
+  CHANGE is ``{"field", "before", "after"}`` (preferences by their own names)
 
 - ``seekers list --json``: ``{"seekers": [SEEKER, ...], "count": N}``
 - ``seekers show CODE --json``: ``{"seeker": SEEKER, "recent_visits": [VISIT, ...]}``
@@ -13,17 +17,30 @@ disclosure choice) and VISIT :func:`ips_jobdev.cli._serialize.visit_to_dict`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev._casework.corrections import SEEKER_FIELDS, edit_seeker
 from ips_jobdev._casework.visits import recent_visits
 from ips_jobdev._importing import import_seekers
-from ips_jobdev._vocab import JobSeekerStatus, parse_choice
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev._vocab import Disclosure, JobSeekerStatus, Transport, parse_choice
+from ips_jobdev.cli._app import (
+    App,
+    actor_option,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
+from ips_jobdev.cli._changes import print_changes
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import seeker_to_dict
 from ips_jobdev.cli.visits import public_rows, visit_rows, visits_table
+from ips_jobdev.errors import ValidationError
 
 __all__ = ["seekers_group"]
 
@@ -33,7 +50,7 @@ RECENT_VISITS = 10
 
 @click.group("seekers")
 def seekers_group() -> None:
-    """Job seekers: import them with their preferences, list them, see one."""
+    """Job seekers: import them with their preferences, list them, see one, correct one."""
 
 
 seekers_group.add_command(make_import_command("seekers", import_seekers, "seekers.csv"))
@@ -129,3 +146,108 @@ def show_command(app: App, code: str, as_json: bool) -> None:
             console.print(visits_table(recent, title="Recent employer contacts for them"))
         else:
             console.print("No employer contacts for them yet.")
+
+
+_OPTIONS: list[tuple[str, str, str]] = [
+    ("new_code", "--code", "A new program code (it must not be another job seeker's)."),
+    ("name", "--name", "Name (optional: store the least)."),
+    ("ips_start", "--ips-start", "The day IPS started (YYYY-MM-DD): the 30-day clock."),
+    ("job_types", "--job-types", "Job types wanted, separated by ';'."),
+    ("industries", "--industries", "Industries wanted, separated by ';'."),
+    ("avoid", "--avoid", "Industries, job types or employers to avoid, separated by ';'."),
+    ("hours_min", "--hours-min", "Fewest hours a week wanted."),
+    ("hours_max", "--hours-max", "Most hours a week wanted."),
+    ("shifts", "--shifts", "Shifts wanted, separated by ';'."),
+    ("home_zip", "--home-zip", "Home ZIP code."),
+    ("max_miles", "--max-miles", "How far they will travel, in miles."),
+    ("wage_min", "--wage-min", "Lowest acceptable hourly wage, in dollars."),
+    ("work_setting", "--work-setting", "Preferred work setting."),
+    ("benefits_hours_cap", "--benefits-hours-cap", "Most hours a week before benefits change."),
+    ("strengths", "--strengths", "Strengths, separated by ';'."),
+]
+
+
+def _seeker_options(function: Any) -> Any:
+    decorated = click.option(
+        "--disclosure",
+        type=click.Choice([d.value for d in Disclosure]),
+        help="Their choice about telling employers.",
+    )(function)
+    decorated = click.option(
+        "--transport",
+        type=click.Choice([t.value for t in Transport]),
+        help="How they travel to work.",
+    )(decorated)
+    for field, option, text in reversed(_OPTIONS):
+        decorated = click.option(option, field, metavar="VALUE", help=text)(decorated)
+    return decorated
+
+
+@seekers_group.command("edit")
+@click.argument("code")
+@_seeker_options
+@click.option(
+    "--clear",
+    multiple=True,
+    metavar="FIELD",
+    type=click.Choice([f for f in SEEKER_FIELDS if f not in ("code", "disclosure")]),
+    help="Empty this field (repeat for several).",
+)
+@click.option("--reason", help="Why it is corrected (kept in the change history).")
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    metavar="N",
+    help="Refuse the edit if the job seeker changed since you read it at version N.",
+)
+@db_option
+@actor_option
+@json_option
+@pass_app
+@with_examples(
+    'ips-jobdev seekers edit J-1001 --ips-start 2026-02-16 --reason "typo in the date"',
+    'ips-jobdev seekers edit J-1001 --job-types "warehouse; stocking" --home-zip 53713',
+    "ips-jobdev seekers edit J-1001 --disclosure not-disclose --clear benefits_hours_cap --json",
+)
+def edit_command(
+    app: App,
+    /,
+    code: str,
+    clear: tuple[str, ...],
+    reason: str | None,
+    expected_version: int | None,
+    as_json: bool,
+    **fields: Any,
+) -> None:
+    """Correct a job seeker: code, name, IPS start, or preferences; only the options given
+    change.
+
+    Every change, with the values before and after, is kept in the change history
+    (ips-jobdev history seeker CODE), which never leaves the team. The specialist changes
+    with specialists reassign.
+    """
+    changes = {field: value for field, value in fields.items() if value is not None}
+    if "new_code" in changes:
+        changes["code"] = changes.pop("new_code")
+    for field in clear:
+        if field in changes:
+            raise ValidationError("seekers edit", field, "given a value and --clear at once")
+        changes[field] = None
+    if not changes:
+        raise ValidationError("seekers edit", "options", "nothing to change; see --help")
+    with app.uow() as uow:
+        correction = edit_seeker(
+            uow, code, changes, reason=reason, expected_version=expected_version
+        )
+        uow.commit()
+        seeker = correction.record
+        specialist = (
+            uow.specialists.get(seeker.specialist_id) if seeker.specialist_id is not None else None
+        )
+        document = seeker_to_dict(seeker, specialist_code=specialist.code if specialist else None)
+        warn_hook_failures(app, uow)
+    if as_json:
+        app.print_json({"seeker": document, "changes": correction.changes_to_dicts()})
+        return
+    print_changes(app, f"Corrected job seeker {escape(document['code'])}", correction.changes)

@@ -6,7 +6,7 @@ JSON documents (stable: keys are only ever added):
 - ``specialists show CODE --json``: ``{"specialist": SPECIALIST, "caseload": {"count": N,
   "by_status": {...}, "job_seekers": [{"code", "name", "status", "ips_start"}, ...]}}``
 - ``specialists reassign ... --json``: ``{"from": CODE, "to": CODE, "moved": [CODE, ...],
-  "planned_visits_left": N}``
+  "planned_visits_left": N, "visits_moved": [VISIT_ID, ...]}``
 
 where SPECIALIST is :func:`ips_jobdev.cli._serialize.specialist_to_dict`.
 """
@@ -28,6 +28,7 @@ from ips_jobdev._casework.caseload import (
 from ips_jobdev._model import JobSeeker
 from ips_jobdev.cli._app import (
     App,
+    actor_option,
     db_option,
     json_option,
     pass_app,
@@ -195,27 +196,52 @@ def show_command(app: App, code: str, as_json: bool) -> None:
     metavar="CODE",
     help="Move only this job seeker (repeat for several). Default: the whole caseload.",
 )
+@click.option(
+    "--leave-planned-visits",
+    is_flag=True,
+    help="Leave the old specialist's planned visits for these job seekers in their diary.",
+)
+@click.option("--reason", help="Why (kept in the change history).")
 @db_option
+@actor_option
 @json_option
 @pass_app
 @with_examples(
     "ips-jobdev specialists reassign ae bx",
     "ips-jobdev specialists reassign ae bx --seeker J-1001 --seeker J-1007",
+    'ips-jobdev specialists reassign ae bx --leave-planned-visits --reason "ae is on leave"',
 )
 def reassign_command(
-    app: App, from_code: str, to_code: str, seeker_codes: tuple[str, ...], as_json: bool
+    app: App,
+    from_code: str,
+    to_code: str,
+    seeker_codes: tuple[str, ...],
+    leave_planned_visits: bool,
+    reason: str | None,
+    as_json: bool,
 ) -> None:
     """Move a caseload (or some job seekers) to another specialist.
 
-    For when a specialist leaves or caseloads are balanced. Visits stay as they were:
-    each employer's history keeps the specialist who made the visit.
+    For when a specialist leaves or caseloads are balanced. The old specialist's planned
+    visits for the job seekers who move go with them (unless --leave-planned-visits);
+    planned visits for no one, or also for job seekers who stay, stay in the old
+    specialist's diary and are counted. Visits made stay as they were: each employer's
+    history keeps the specialist who made the visit.
     """
     with app.uow() as uow:
-        result = reassign_caseload(uow, from_code, to_code, seeker_codes=seeker_codes)
+        result = reassign_caseload(
+            uow,
+            from_code,
+            to_code,
+            seeker_codes=seeker_codes,
+            move_planned_visits=not leave_planned_visits,
+            reason=reason,
+        )
         uow.commit()
         warn_hook_failures(app, uow)
         source, target = result.from_specialist.code, result.to_specialist.code
         moved = result.moved_codes
+        visits_moved = [v.id for v in result.visits_moved]
     if as_json:
         app.print_json(
             {
@@ -223,6 +249,7 @@ def reassign_command(
                 "to": target,
                 "moved": moved,
                 "planned_visits_left": result.planned_visits_left,
+                "visits_moved": visits_moved,
             }
         )
         return
@@ -231,6 +258,11 @@ def reassign_command(
     else:
         app.console.print(
             f"Moved {len(moved)} job seeker(s) from {source} to {target}: " + ", ".join(moved)
+        )
+    if visits_moved:
+        app.console.print(
+            f"Moved {len(visits_moved)} planned visit(s) for them to {target}: "
+            + ", ".join(f"#{i}" for i in visits_moved)
         )
     if result.planned_visits_left:
         app.console.print(

@@ -1,11 +1,15 @@
-"""``ips-jobdev visits``: log, complete, cancel, import and list employer contacts.
+"""``ips-jobdev visits``: log, complete, cancel, edit, void, import and list employer
+contacts.
 
 Times are shown in the specialist's time zone; JSON carries ISO 8601 times in UTC.
 
 JSON documents (stable: keys are only ever added):
 
-- ``visits list --json``: ``{"visits": [VISIT, ...], "count": N}``
+- ``visits list --json``: ``{"visits": [VISIT, ...], "count": N}`` (voided visits only
+  with ``--status voided``)
 - ``visits log|complete|cancel --json``: ``{"visit": VISIT}``
+- ``visits edit|void --json``: ``{"visit": VISIT, "changes": [CHANGE, ...]}`` where
+  CHANGE is ``{"field", "before", "after"}`` (plain JSON values)
 - ``visits import --json``: the import report (docs/reference/csv-import.md)
 
 where VISIT is :func:`ips_jobdev.cli._serialize.visit_to_dict`, with the employer's name and
@@ -24,18 +28,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev import _model as model
+from ips_jobdev._casework.corrections import Correction, edit_visit, void_visit
 from ips_jobdev._casework.visits import cancel_visit, complete_visit, employer_names, log_visit
 from ips_jobdev._importing import import_visits
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.cli._app import (
     App,
+    actor_option,
     db_option,
     json_option,
     pass_app,
     warn_hook_failures,
     with_examples,
 )
+from ips_jobdev.cli._changes import print_changes
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import visit_to_dict
 from ips_jobdev.errors import ValidationError
@@ -51,7 +58,8 @@ __all__ = [
 
 @click.group("visits")
 def visits_group() -> None:
-    """Employer contacts: log them, complete or cancel planned ones, import, list."""
+    """Employer contacts: log them, complete or cancel planned ones, correct or void
+    wrong entries, import, list."""
 
 
 visits_group.add_command(make_import_command("visits", import_visits, "visits.csv"))
@@ -167,7 +175,14 @@ def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_js
 @click.option(
     "--duration", type=click.IntRange(min=0), default=30, show_default=True, help="Minutes."
 )
+@click.option(
+    "--override",
+    is_flag=True,
+    help="Record it although the employer asked not to be contacted (give --reason).",
+)
+@click.option("--reason", help="Why do-not-contact is overridden (kept in the change history).")
 @db_option
+@actor_option
 @json_option
 @pass_app
 @with_examples(
@@ -175,6 +190,7 @@ def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_js
     "ips-jobdev visits log EX-0042 -s ae --at 2026-03-02T10:00 --purpose learn-business "
     "--seeker J-1001 --seeker-present",
     'ips-jobdev visits log "#12" -s ae --at 2026-03-09T14:30 --purpose follow-up --planned',
+    'ips-jobdev visits log "#7" -s ae --override --reason "owner called us back to come in"',
 )
 def log_command(
     app: App,
@@ -189,13 +205,16 @@ def log_command(
     next_step: str | None,
     planned: bool,
     duration: int,
+    override: bool,
+    reason: str | None,
     as_json: bool,
 ) -> None:
     """Record an employer contact made (or, with --planned, plan one).
 
-    EMPLOYER is an external id, a name, or #ID.
+    EMPLOYER is an external id, a name, or #ID. An employer who asked not to be
+    contacted is refused unless --override and --reason are given.
     """
-    with app.uow() as uow:
+    with app.uow(specialist=specialist) as uow:
         visit = log_visit(
             uow,
             employer,
@@ -209,6 +228,8 @@ def log_command(
             next_step=next_step,
             planned=planned,
             duration_minutes=duration,
+            override_do_not_contact=override,
+            reason=reason,
         )
         uow.commit()
         _print_visit(app, uow, visit, "Planned" if planned else "Logged", as_json)
@@ -220,6 +241,7 @@ def log_command(
 @click.option("--outcome", help="What came of it.")
 @click.option("--next-step", help="What to do next.")
 @db_option
+@actor_option
 @json_option
 @pass_app
 @with_examples('ips-jobdev visits complete 42 --outcome "Met the owner; come back Tuesday"')
@@ -238,6 +260,7 @@ def complete_command(
 @click.argument("visit_id", metavar="VISIT_ID")
 @click.option("--reason", help="Why it was called off.")
 @db_option
+@actor_option
 @json_option
 @pass_app
 @with_examples('ips-jobdev visits cancel 42 --reason "Owner away this week"')
@@ -247,6 +270,144 @@ def cancel_command(app: App, visit_id: str, reason: str | None, as_json: bool) -
         visit = cancel_visit(uow, visit_id, reason=reason)
         uow.commit()
         _print_visit(app, uow, visit, "Cancelled", as_json)
+        warn_hook_failures(app, uow)
+
+
+def _print_correction(
+    app: App, uow: UnitOfWork, correction: Correction[model.Visit], verb: str, as_json: bool
+) -> None:
+    row = visit_rows(uow, [correction.record])[0]
+    if as_json:
+        app.print_json({"visit": public_rows([row])[0], "changes": correction.changes_to_dicts()})
+        return
+    when = local_time(correction.record.at, row["_zone"])
+    print_changes(
+        app,
+        f"{verb} visit #{correction.record.id} ({escape(row['employer'] or '')}, {when})",
+        correction.changes,
+    )
+
+
+@visits_group.command("edit")
+@click.argument("visit_id", metavar="VISIT_ID")
+@click.option(
+    "--at",
+    metavar="ISO",
+    help="When it was (or is planned); without an offset, in the specialist's time zone.",
+)
+@click.option("--mode", type=click.Choice([m.value for m in ContactMode]), help="How.")
+@click.option("--purpose", metavar="PURPOSE", help="Why (see visits log --help).")
+@click.option(
+    "--seeker",
+    "seekers",
+    multiple=True,
+    metavar="CODE",
+    help="The job seekers it was for: the whole new list (repeat for several).",
+)
+@click.option("--no-seekers", is_flag=True, help="It was a general contact, for no one.")
+@click.option(
+    "--seeker-present/--seeker-absent", default=None, help="Whether a job seeker came along."
+)
+@click.option("--outcome", help="What came of it (an empty value clears it).")
+@click.option("--next-step", help="What to do next (an empty value clears it).")
+@click.option("--duration", type=click.IntRange(min=0), help="Minutes.")
+@click.option("--person", metavar="ID", help="The person met there (#ID; empty clears).")
+@click.option("--reason", help="Why the visit is corrected (kept in the change history).")
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    metavar="N",
+    help="Refuse the edit if the visit changed since you read it at version N.",
+)
+@db_option
+@actor_option
+@json_option
+@pass_app
+@with_examples(
+    'ips-jobdev visits edit 40 --purpose learn-business --reason "it was the second visit"',
+    "ips-jobdev visits edit 40 --at 2026-03-02T14:00 --seeker J-1001 --seeker-present",
+    "ips-jobdev visits edit 40 --mode phone --json",
+)
+def edit_command(
+    app: App,
+    visit_id: str,
+    at: str | None,
+    mode: str | None,
+    purpose: str | None,
+    seekers: tuple[str, ...],
+    no_seekers: bool,
+    seeker_present: bool | None,
+    outcome: str | None,
+    next_step: str | None,
+    duration: int | None,
+    person: str | None,
+    reason: str | None,
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Correct a visit: time, mode, purpose, job seekers, outcome, next step.
+
+    Only the options given change. Every change is kept in the change history
+    (ips-jobdev history visit ID). A voided visit cannot be edited.
+    """
+    given: dict[str, object] = {
+        "at": at,
+        "mode": mode,
+        "purpose": purpose,
+        "seeker_present": seeker_present,
+        "outcome": outcome,
+        "next_step": next_step,
+        "duration_minutes": duration,
+        "person_id": person,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    if seekers and no_seekers:
+        raise ValidationError("visits edit", "seeker", "give --seeker or --no-seekers, not both")
+    if seekers or no_seekers:
+        changes["seekers"] = list(seekers)
+    if not changes:
+        raise ValidationError("visits edit", "options", "nothing to change; see --help")
+    with app.uow() as uow:
+        correction = edit_visit(
+            uow, visit_id, changes, reason=reason, expected_version=expected_version
+        )
+        uow.commit()
+        _print_correction(app, uow, correction, "Corrected", as_json)
+        warn_hook_failures(app, uow)
+
+
+@visits_group.command("void")
+@click.argument("visit_id", metavar="VISIT_ID")
+@click.option("--reason", required=True, help="Why it is voided (kept in the change history).")
+@click.option(
+    "--version",
+    "expected_version",
+    type=int,
+    metavar="N",
+    help="Refuse if the visit changed since you read it at version N.",
+)
+@db_option
+@actor_option
+@json_option
+@pass_app
+@with_examples(
+    'ips-jobdev visits void 41 --reason "logged twice; the real visit is 40"',
+    'ips-jobdev visits void 41 --reason "wrong employer" --json',
+)
+def void_command(
+    app: App, visit_id: str, reason: str, expected_version: int | None, as_json: bool
+) -> None:
+    """Void a visit entered in error.
+
+    The visit stays in the record and in its history, with the reason; no figure, due
+    list, plan or export counts it any more, and adapters that received it get a
+    cancellation at their next export. To call off a planned visit, use visits cancel.
+    """
+    with app.uow() as uow:
+        correction = void_visit(uow, visit_id, reason=reason, expected_version=expected_version)
+        uow.commit()
+        _print_correction(app, uow, correction, "Voided", as_json)
         warn_hook_failures(app, uow)
 
 
@@ -262,7 +423,9 @@ def _day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 )
 @click.option("--to", "to_day", type=click.DateTime(["%Y-%m-%d"]), help="Up to this day, included.")
 @click.option(
-    "--status", type=click.Choice([s.value for s in VisitStatus]), help="planned, done, cancelled."
+    "--status",
+    type=click.Choice([s.value for s in VisitStatus]),
+    help="planned, done, cancelled, voided (voided visits are listed only when asked for).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many visits.")
 @db_option
@@ -304,6 +467,7 @@ def list_command(
             if status
             else None,
             limit=limit,
+            exclude_status=VisitStatus.VOIDED if status is None else None,
         )
         rows = visit_rows(uow, visits)
     if as_json:

@@ -82,5 +82,7 @@ def build_demo(
             "database, so fictional records never mix with real ones. Give it its own: "
             "ips-jobdev --db demo.sqlite3 demo"
         )
-    build_county(uow, random.Random(seed), day)
+    with uow.explain("build demo"):
+        build_county(uow, random.Random(seed), day)
+        uow.flush()
     return summarize(uow, today=day, created=True, seed=seed)

@@ -18,7 +18,14 @@ import sqlalchemy as sa
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, FitRating, JobSeekerStatus, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import (
+    LIVE_VISIT_STATUSES,
+    ContactMode,
+    FitRating,
+    JobSeekerStatus,
+    VisitPurpose,
+    VisitStatus,
+)
 
 __all__ = [
     "EmployerIds",
@@ -211,7 +218,7 @@ def interest_pairs(
         .where(
             _in(_v.employer_id, ids),
             _vs.seeker_id.in_(pool),
-            _v.status != VisitStatus.CANCELLED,
+            _v.status.in_(LIVE_VISIT_STATUSES),
             _v.at >= since,
         )
         .distinct()

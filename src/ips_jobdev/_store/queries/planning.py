@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import LIVE_VISIT_STATUSES, ContactMode, VisitPurpose, VisitStatus
 
 __all__ = [
     "SpecialistVisit",
@@ -73,7 +73,7 @@ def other_specialists_visits(
         .where(
             _v.employer_id.in_(sorted(employer_ids)),
             _v.specialist_id != specialist_id,
-            _v.status != VisitStatus.CANCELLED,
+            _v.status.in_(LIVE_VISIT_STATUSES),
             _v.at >= since,
         )
         .order_by(_v.at, _v.id)
@@ -138,7 +138,7 @@ def visit_stored(uow: UnitOfWork, specialist_id: int, employer_id: int, *, at: d
             _v.specialist_id == specialist_id,
             _v.employer_id == employer_id,
             _v.at == at,
-            _v.status != VisitStatus.CANCELLED,
+            _v.status.in_(LIVE_VISIT_STATUSES),
         )
     )
     return bool(uow.session.scalar(statement))
