@@ -10,7 +10,7 @@ import tomllib
 import urllib.request
 from typing import Any
 
-from ips_jobdev import hookimpl
+from ips_jobdev import TravelMatrix, hookimpl
 from ips_jobdev.adapters import (
     Adapter,
     AdapterOption,
@@ -105,6 +105,54 @@ def register_cycle_policies(register):
 
 
 # cycle-policy-example-end
+
+
+class CountyAddresses:
+    """Places employers with the county's own address points (a licensed batch service in
+    real life; a lookup table here)."""
+
+    name = "county-addresses"
+
+    def __init__(self, points):
+        self.points = points
+
+    def locate(self, addresses):
+        # one call for the whole batch; None for an address the county does not know
+        return [self.points.get(address.one_line) for address in addresses]
+
+
+@hookimpl
+def register_geocoders(register):
+    register(CountyAddresses({"100 Example St, Madison, WI 53703": (43.0752, -89.3839)}))
+
+
+class OsrmTravel:
+    """Road miles and minutes from an OSRM server's table service."""
+
+    name = "osrm"
+
+    def __init__(self, url="http://127.0.0.1:5000", fetch=None):
+        self.url = url
+        self.fetch = fetch or self._get
+
+    def _get(self, url):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)
+
+    def matrix(self, points):
+        places = ";".join(f"{lon},{lat}" for lat, lon in points)
+        answer = self.fetch(
+            f"{self.url}/table/v1/driving/{places}?annotations=duration,distance"
+        )
+        return TravelMatrix(
+            miles=tuple(tuple(m / 1609.344 for m in row) for row in answer["distances"]),
+            minutes=tuple(tuple(s / 60 for s in row) for row in answer["durations"]),
+        )
+
+
+@hookimpl
+def register_travel_times(register):
+    register(OsrmTravel())
 
 
 def post(url: str, document: dict[str, Any], *, send: bool = False) -> None:

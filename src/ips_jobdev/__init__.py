@@ -23,7 +23,9 @@ from ips_jobdev._casework.caseload import (
     Caseload,
     Reassignment,
     add_specialist,
+    edit_specialist,
     reassign_caseload,
+    record_leave,
     specialist_caseload,
 )
 from ips_jobdev._casework.corrections import (
@@ -43,6 +45,7 @@ from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_f
 from ips_jobdev._casework.history import HistoryEntry, RecordHistory, record_history
 from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
 from ips_jobdev._casework.people import add_person, edit_person
+from ips_jobdev._casework.status import close_seeker, reopen_seeker
 from ips_jobdev._casework.visits import (
     cancel_visit,
     complete_visit,
@@ -58,6 +61,7 @@ from ips_jobdev._events import (
     VisitCompleted,
     VisitPlanned,
 )
+from ips_jobdev._geocoding import EmployerAddress, Geocoder, Position
 from ips_jobdev._importing import (
     ImportReport,
     Rejection,
@@ -90,11 +94,14 @@ from ips_jobdev._reports import (
     outcomes_report,
     set_goal,
 )
+from ips_jobdev._reports.packet import ReviewPacket, fidelity_packet, outcomes_packet
 from ips_jobdev._store import Database, UnitOfWork, open_store
 from ips_jobdev._store import unit_of_work as _unit_of_work
 from ips_jobdev._sync.export import ExportReport, export
+from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     Disclosure,
     FitRating,
@@ -106,6 +113,7 @@ from ips_jobdev._vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev.cycles import CyclePolicy
 from ips_jobdev.cycles._due import DueList, list_due
 from ips_jobdev.errors import (
@@ -174,6 +182,7 @@ __all__ = [
     "Caseload",
     "ChangeAction",
     "ConcurrentUpdateError",
+    "ContactBy",
     "ContactMode",
     "Correction",
     "CyclePolicy",
@@ -181,6 +190,7 @@ __all__ = [
     "Disclosure",
     "DueList",
     "Employer",
+    "EmployerAddress",
     "EmployerMatch",
     "EmployerPerson",
     "Event",
@@ -191,6 +201,7 @@ __all__ = [
     "FieldChange",
     "FitFactorRating",
     "FitRating",
+    "Geocoder",
     "HistoryEntry",
     "ImportReport",
     "IpsJobdevError",
@@ -208,6 +219,7 @@ __all__ = [
     "OpeningStatus",
     "OutcomesReport",
     "PhoneNumber",
+    "Position",
     "Preferences",
     "PrivacySettings",
     "ProgramGoal",
@@ -215,13 +227,17 @@ __all__ = [
     "RecordChanged",
     "RecordHistory",
     "Rejection",
+    "ReviewPacket",
     "RowResult",
     "SchemaOutOfDateError",
     "SeekerLabel",
     "Shift",
     "Specialist",
+    "StraightLineTravel",
     "TargetEmployer",
     "Transport",
+    "TravelMatrix",
+    "TravelTimes",
     "UnitOfWork",
     "ValidationError",
     "Visit",
@@ -230,6 +246,7 @@ __all__ = [
     "VisitPlanned",
     "VisitPurpose",
     "VisitStatus",
+    "VisitingWindows",
     "WeekPlan",
     "__version__",
     "add_employer",
@@ -238,13 +255,16 @@ __all__ = [
     "add_specialist",
     "cancel_visit",
     "caseload_targets",
+    "close_seeker",
     "complete_visit",
     "edit_employer",
     "edit_person",
     "edit_seeker",
+    "edit_specialist",
     "edit_visit",
     "end_job",
     "export",
+    "fidelity_packet",
     "fidelity_report",
     "fit_notes_for",
     "goal_progress",
@@ -258,6 +278,7 @@ __all__ = [
     "log_visit",
     "merge_employers",
     "open_store",
+    "outcomes_packet",
     "outcomes_report",
     "parse_phone",
     "plan_week",
@@ -267,7 +288,9 @@ __all__ = [
     "recent_visits",
     "record_history",
     "record_job_start",
+    "record_leave",
     "register_factor",
+    "reopen_seeker",
     "save_plan",
     "set_goal",
     "specialist_caseload",

@@ -15,6 +15,7 @@ and identity equality); value objects that are never mapped on their own
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ import attrs
 
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     Disclosure,
     FitRating,
@@ -38,19 +40,23 @@ from ips_jobdev._vocab import (
     normalize_token,
     parse_choice,
 )
+from ips_jobdev._windows import VisitingWindows, to_windows
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "Employer",
     "EmployerPerson",
+    "EmploymentPeriod",
     "FitFactorRating",
     "JobFitNote",
     "JobOpening",
     "JobSeeker",
     "JobStart",
+    "Leave",
     "Preferences",
     "ProgramGoal",
     "Specialist",
+    "StatusChange",
     "Visit",
     "normalize_employer_name",
     "parse_money",
@@ -286,6 +292,23 @@ def _jobseeker_status(value: object) -> JobSeekerStatus:
     return parse_choice(JobSeekerStatus, value, record="JobSeeker", field="status")
 
 
+def _visit_made_by(value: object) -> ContactBy:
+    return parse_choice(ContactBy, value, record="Visit", field="made_by")
+
+
+def _statuschange_status(value: object) -> JobSeekerStatus:
+    return parse_choice(JobSeekerStatus, value, record="StatusChange", field="status")
+
+
+def _check_fte(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not 0 < value <= 1:
+        raise ValidationError(
+            _record_name(instance),
+            attribute.name,
+            f"{value} is not a full-time share (more than 0, at most 1: 0.5 is half time)",
+        )
+
+
 def _visit_mode(value: object) -> ContactMode:
     return parse_choice(ContactMode, value, record="Visit", field="mode")
 
@@ -318,6 +341,14 @@ def _jobstart_end_reason(value: object) -> JobEndReason | None:
     )
 
 
+def _person_windows(value: object) -> VisitingWindows:
+    return to_windows(value, record="EmployerPerson")
+
+
+def _employer_windows(value: object) -> VisitingWindows:
+    return to_windows(value, record="Employer")
+
+
 def _touch(instance: Any) -> None:
     instance.updated_at = utc_now()
 
@@ -338,6 +369,11 @@ class EmployerPerson:
     id: int | None = None
     employer_id: int | None = None
     version: int = 1
+    visiting_windows: VisitingWindows = attrs.field(
+        factory=VisitingWindows, converter=_person_windows
+    )
+    """When this person can be seen (:class:`~ips_jobdev.VisitingWindows`; text such as
+    ``"Mon-Fri 6:00-6:45; note: before the first shift"`` is read on assignment)."""
 
     def __attrs_post_init__(self) -> None:
         self.name = self.name.strip()
@@ -383,6 +419,12 @@ class Employer:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    visiting_windows: VisitingWindows = attrs.field(
+        factory=VisitingWindows, converter=_employer_windows
+    )
+    """When the employer can be visited (:class:`~ips_jobdev.VisitingWindows`; text such
+    as ``"Tue-Thu 14:00-16:00; not 11:30-13:30"`` is read on assignment). Advice for the
+    planner: a visit at another time is still recorded."""
 
     def __attrs_post_init__(self) -> None:
         self.name = " ".join(self.name.split())
@@ -430,8 +472,65 @@ def normalize_employer_name(name: str) -> str:
 
 
 @attrs.define(slots=False, eq=False)
+class EmploymentPeriod:
+    """A span of days a specialist was employed, and their full-time share in it.
+
+    ``started`` ``None`` means "since before anything the record holds"; ``ended`` ``None``
+    means still employed. ``fte`` is the full-time share (1.0 full time, 0.5 half time):
+    caseload size is counted per full-time specialist, and a part-timer's contacts are
+    rated per full-time week (see docs/explanation/how-the-figures-are-computed.md).
+    """
+
+    started: dt.date | None = None
+    ended: dt.date | None = None
+    fte: float = attrs.field(default=1.0, converter=float, validator=_check_fte)
+    id: int | None = None
+    specialist_id: int | None = None
+    version: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.started is not None and self.ended is not None and self.ended < self.started:
+            raise ValidationError(
+                "EmploymentPeriod", "ended", f"{self.ended} is before started {self.started}"
+            )
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the specialist was employed on ``day`` in this period."""
+        return (self.started is None or self.started <= day) and (
+            self.ended is None or day <= self.ended
+        )
+
+
+@attrs.define(slots=False, eq=False)
+class Leave:
+    """Days a specialist was away (leave, sickness, training elsewhere), both included."""
+
+    first_day: dt.date
+    last_day: dt.date
+    note: str | None = attrs.field(default=None, converter=_text)
+    id: int | None = None
+    specialist_id: int | None = None
+    version: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValidationError(
+                "Leave", "last_day", f"{self.last_day} is before the first day {self.first_day}"
+            )
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` is a day of this leave."""
+        return self.first_day <= day <= self.last_day
+
+
+@attrs.define(slots=False, eq=False)
 class Specialist:
-    """An employment specialist: ``code`` is how the team refers to them (``"jd"``)."""
+    """An employment specialist: ``code`` is how the team refers to them (``"jd"``).
+
+    ``periods`` are the spans they were employed (none recorded: employed throughout, full
+    time) and ``leaves`` the days they were away; the fidelity report rates each
+    specialist over the weeks they worked.
+    """
 
     code: str = attrs.field(validator=_check_code)
     name: str = attrs.field(validator=_require_name)
@@ -445,11 +544,94 @@ class Specialist:
     active: bool = True
     id: int | None = None
     version: int = 1
+    periods: list[EmploymentPeriod] = attrs.field(factory=list)
+    leaves: list[Leave] = attrs.field(factory=list)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The specialist's time zone, for display and calendars."""
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def _ordered_periods(self) -> list[EmploymentPeriod]:
+        return sorted(self.periods, key=lambda p: (p.started or dt.date.min, p.id or 0))
+
+    @property
+    def current_period(self) -> EmploymentPeriod | None:
+        """The latest employment period recorded (``None`` when none is)."""
+        ordered = self._ordered_periods()
+        return ordered[-1] if ordered else None
+
+    @property
+    def started(self) -> dt.date | None:
+        """When the latest employment period started (``None``: not recorded)."""
+        period = self.current_period
+        return period.started if period else None
+
+    @property
+    def ended(self) -> dt.date | None:
+        """When the latest employment period ended (``None``: still employed)."""
+        period = self.current_period
+        return period.ended if period else None
+
+    @property
+    def fte(self) -> float:
+        """The full-time share of the latest employment period (1.0 when none is recorded)."""
+        period = self.current_period
+        return period.fte if period else 1.0
+
+    def period_on(self, day: dt.date) -> EmploymentPeriod | None:
+        """The employment period covering ``day``; with no period recorded at all, a
+        full-time period covering every day."""
+        if not self.periods:
+            return EmploymentPeriod()
+        for period in reversed(self._ordered_periods()):
+            if period.covers(day):
+                return period
+        return None
+
+    def on_leave(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in one of the specialist's leaves."""
+        return any(leave.covers(day) for leave in self.leaves)
+
+    def add_period(
+        self, started: dt.date | None, *, ended: dt.date | None = None, fte: float = 1.0
+    ) -> EmploymentPeriod:
+        """Record an employment period (it must not overlap another)."""
+        period = EmploymentPeriod(started=started, ended=ended, fte=fte)
+        for other in self.periods:
+            if _overlap((period.started, period.ended), (other.started, other.ended)):
+                raise ValidationError(
+                    "EmploymentPeriod",
+                    "started",
+                    f"overlaps the period {_span(other.started, other.ended)}",
+                )
+        self.periods.append(period)
+        return period
+
+    def add_leave(self, first_day: dt.date, last_day: dt.date, note: str | None = None) -> Leave:
+        """Record days away (they must not overlap a leave already recorded)."""
+        leave = Leave(first_day=first_day, last_day=last_day, note=note)
+        for other in self.leaves:
+            if _overlap((first_day, last_day), (other.first_day, other.last_day)):
+                raise ValidationError(
+                    "Leave",
+                    "first_day",
+                    f"overlaps the leave {_span(other.first_day, other.last_day)}",
+                )
+        self.leaves.append(leave)
+        return leave
+
+
+def _overlap(
+    one: tuple[dt.date | None, dt.date | None], other: tuple[dt.date | None, dt.date | None]
+) -> bool:
+    start = max(one[0] or dt.date.min, other[0] or dt.date.min)
+    end = min(one[1] or dt.date.max, other[1] or dt.date.max)
+    return start <= end
+
+
+def _span(first: dt.date | None, last: dt.date | None) -> str:
+    return f"{first or 'the start'} to {last or 'now'}"
 
 
 @attrs.frozen(slots=True)
@@ -533,11 +715,25 @@ class Preferences:
 
 
 @attrs.define(slots=False, eq=False)
+class StatusChange:
+    """A job seeker's status from a day on (one entry of their dated status history)."""
+
+    status: JobSeekerStatus = attrs.field(converter=_statuschange_status)
+    since: dt.date
+    id: int | None = None
+    seeker_id: int | None = None
+    version: int = 1
+
+
+@attrs.define(slots=False, eq=False)
 class JobSeeker:
     """A person on the IPS caseload who wants work.
 
     ``code`` is the program's code for the person; ``name`` is optional (store the least).
-    ``ips_start`` starts the 30-day clock of the rapid job search rule.
+    ``ips_start`` starts the 30-day clock of the rapid job search rule. ``status`` is the
+    status today; ``status_history`` says which status held from which day, so a figure
+    for a past period uses the status of that period (change it with
+    :meth:`change_status`, which keeps both).
     """
 
     code: str = attrs.field(validator=_check_code)
@@ -553,6 +749,7 @@ class JobSeeker:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    status_history: list[StatusChange] = attrs.field(factory=list)
 
     @property
     def on_caseload(self) -> bool:
@@ -564,6 +761,121 @@ class JobSeeker:
         """The name when recorded, else the program code."""
         return self.name or self.code
 
+    def history(self) -> list[StatusChange]:
+        """The status history, oldest first."""
+        return sorted(self.status_history, key=lambda c: (c.since, c.id or 0))
+
+    def status_on(self, day: dt.date) -> JobSeekerStatus:
+        """The status on ``day``: the last change on or before it; before the first
+        change, the first status (held since the person entered IPS)."""
+        history = self.history()
+        if not history:
+            return self.status
+        held = history[0].status
+        for change in history:
+            if change.since > day:
+                break
+            held = change.status
+        return held
+
+    def change_status(self, status: JobSeekerStatus | str, on: dt.date) -> StatusChange | None:
+        """Set the status from day ``on`` and record the change in the history.
+
+        The first change of a job seeker with no history also records the status they had
+        before (from their IPS start). Nothing is recorded when the status is already
+        ``status``.
+
+        Raises:
+            ValidationError: ``on`` is before the last recorded change.
+        """
+        new = parse_choice(JobSeekerStatus, status, record="JobSeeker", field="status")
+        history = self.history()
+        if history and on < history[-1].since:
+            raise ValidationError(
+                "JobSeeker",
+                "status",
+                f"{on} is before the last status change ({history[-1].status.value} on "
+                f"{history[-1].since})",
+            )
+        if new is self.status and history:
+            return None
+        if not history:
+            self.status_history.append(
+                StatusChange(status=self.status, since=min(self.entered_on(), on))
+            )
+        change = StatusChange(status=new, since=on)
+        self.status_history.append(change)
+        self.status = new
+        _touch(self)
+        return change
+
+    def record_closing(self, on: dt.date, *, redate: bool = False) -> bool:
+        """Close the job seeker from day ``on``; ``False`` when they already were.
+
+        A job seeker already closed with no day recorded for it (closed before the status
+        history was kept) gets that day, and counts as served until then; one closed on
+        another recorded day keeps it unless ``redate`` (an import correcting the day).
+
+        Raises:
+            ValidationError: already closed on another day (without ``redate``), or ``on``
+                is before their last status change.
+        """
+        if self.status is not JobSeekerStatus.CLOSED:
+            self.change_status(JobSeekerStatus.CLOSED, on)
+            return True
+        history = self.history()
+        if self.closed_on == on:
+            return False
+        if len(history) > 1 and history[-1].status is JobSeekerStatus.CLOSED:
+            if not redate:
+                raise ValidationError(
+                    "JobSeeker",
+                    "status",
+                    f"{self.code} is already closed since {history[-1].since}",
+                )
+            if on < history[-2].since:
+                raise ValidationError(
+                    "JobSeeker", "closed_on", f"{on} is before the last status change"
+                )
+            history[-1].since = on
+            return True
+        if history:
+            history[0].status = JobSeekerStatus.SEARCHING
+        else:
+            self.status_history.append(
+                StatusChange(status=JobSeekerStatus.SEARCHING, since=self.entered_on())
+            )
+        self.status_history.append(StatusChange(status=JobSeekerStatus.CLOSED, since=on))
+        _touch(self)
+        return True
+
+    def entered_on(self) -> dt.date:
+        """The IPS start, else the day the record was made."""
+        return self.ips_start or self.created_at.date()
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The day the job seeker was last closed, while they are closed."""
+        if self.status is not JobSeekerStatus.CLOSED:
+            return None
+        history = self.history()
+        if len(history) < 2 or history[-1].status is not JobSeekerStatus.CLOSED:
+            return None
+        return history[-1].since
+
+    @property
+    def reopened_on(self) -> dt.date | None:
+        """The day the job seeker was last reopened after a closing (``None`` if never)."""
+        found = None
+        history = self.history()
+        for before, change in itertools.pairwise(history):
+            if (
+                before.status is JobSeekerStatus.CLOSED
+                and change.status is not JobSeekerStatus.CLOSED
+            ):
+                found = change.since
+        return found
+
 
 # -- employer contacts --------------------------------------------------------------------
 
@@ -574,6 +886,8 @@ class Visit:
 
     ``seekers`` are the job seekers it was for (empty for a generic contact);
     ``seeker_present`` says whether one of them came along. ``at`` must be timezone-aware.
+    ``made_by`` is ``job-seeker`` for a contact the job seeker made alone (``specialist_id``
+    is then the specialist who recorded it).
     """
 
     employer_id: int
@@ -596,10 +910,21 @@ class Visit:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    made_by: ContactBy = attrs.field(default=ContactBy.SPECIALIST, converter=_visit_made_by)
 
     def __attrs_post_init__(self) -> None:
         if self.seeker_present and not self.seekers:
             raise ValidationError("Visit", "seeker_present", "no job seeker is named for the visit")
+        if self.made_by is ContactBy.JOB_SEEKER and not self.seekers:
+            raise ValidationError(
+                "Visit", "made_by", "a contact a job seeker made must name that job seeker"
+            )
+
+    @property
+    def by_job_seeker(self) -> bool:
+        """True when the job seeker made the contact on their own (it is theirs, not the
+        specialist's: it counts for their rapid job search only)."""
+        return self.made_by is ContactBy.JOB_SEEKER
 
     @property
     def face_to_face(self) -> bool:

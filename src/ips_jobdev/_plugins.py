@@ -11,6 +11,9 @@
   (:func:`ips_jobdev.adapters._base.validate_adapter_class`).
 - :func:`load_match_factors` and :func:`load_cycle_policies` hand plugins' factors and
   policies to :mod:`ips_jobdev.matching` and :mod:`ips_jobdev.cycles`.
+- :func:`get_geocoders` and :func:`get_travel_times` collect the plugins' geocoders and
+  travel-time providers for the planner (the built-in ones are not registered: they are
+  the fallback).
 - The event hooks are called by :mod:`ips_jobdev._notify` after a commit.
 """
 
@@ -29,7 +32,9 @@ import attrs
 import pluggy
 
 from ips_jobdev import hookspecs
+from ips_jobdev._geocoding import Geocoder
 from ips_jobdev._records import Audience, RecordKind
+from ips_jobdev._travel import TravelTimes
 from ips_jobdev._version import __version__
 from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, validate_adapter_class
 from ips_jobdev.errors import AdapterError, NotFoundError
@@ -40,7 +45,9 @@ __all__ = [
     "AdapterInfo",
     "get_adapter",
     "get_adapters",
+    "get_geocoders",
     "get_plugin_manager",
+    "get_travel_times",
     "load_cycle_policies",
     "load_match_factors",
     "make_plugin_manager",
@@ -117,6 +124,8 @@ class _Registry:
         self.versions: dict[str, str] = {}
         self.fed_factors: set[int] = set()
         self.fed_policies: set[str] = set()
+        self.geocoders: list[Geocoder] | None = None
+        self.travel_times: list[TravelTimes] | None = None
 
 
 def _registry(manager: pluggy.PluginManager) -> _Registry:
@@ -338,3 +347,56 @@ def load_cycle_policies(manager: pluggy.PluginManager | None = None) -> list[str
         registry.fed_policies.add(name)
         handed.append(name)
     return handed
+
+
+def _named_providers(
+    manager: pluggy.PluginManager, hook_name: str, kind: str, method: str
+) -> list[Any]:
+    """The objects a registration hook registered, in plugin order, each with a lower-case
+    ``name`` and a callable ``method``; others (and repeated names) are logged and left out."""
+    registry = _registry(manager)
+    found: list[Any] = []
+
+    def make_register(plugin: str) -> Callable[[Any], None]:
+        def register(provider: Any) -> None:
+            name = getattr(provider, "name", None)
+            problem = None
+            if not isinstance(name, str) or not name or name != name.lower():
+                problem = f"a {kind} needs a lower-case name, got {name!r}"
+            elif not callable(getattr(provider, method, None)):
+                problem = f"{kind} {name!r} has no {method}() method"
+            elif any(p.name == name for p in found):
+                problem = f"{kind} name {name!r} is already taken"
+            if problem is not None:
+                message = f"plugin {plugin!r}: {problem}"
+                log.warning("%s", message)
+                registry.problems.append(message)
+                return
+            found.append(provider)
+
+        return register
+
+    _call_registration(manager, hook_name, make_register)
+    return found
+
+
+def get_geocoders(manager: pluggy.PluginManager | None = None) -> list[Geocoder]:
+    """The geocoders plugins registered, in the order the planner asks them (before the
+    built-in ZIP-centroid geocoder)."""
+    manager = manager or get_plugin_manager()
+    registry = _registry(manager)
+    if registry.geocoders is None:
+        registry.geocoders = _named_providers(manager, "register_geocoders", "geocoder", "locate")
+    return list(registry.geocoders)
+
+
+def get_travel_times(manager: pluggy.PluginManager | None = None) -> list[TravelTimes]:
+    """The travel-time providers plugins registered; the planner uses the first (the
+    built-in straight-line estimate when there is none)."""
+    manager = manager or get_plugin_manager()
+    registry = _registry(manager)
+    if registry.travel_times is None:
+        registry.travel_times = _named_providers(
+            manager, "register_travel_times", "travel-time provider", "matrix"
+        )
+    return list(registry.travel_times)

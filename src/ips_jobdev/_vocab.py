@@ -14,6 +14,7 @@ from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "LIVE_VISIT_STATUSES",
+    "ContactBy",
     "ContactMode",
     "Disclosure",
     "FitRating",
@@ -41,6 +42,15 @@ class ContactMode(enum.StrEnum):
     def face_to_face(self) -> bool:
         """True for the contacts the fidelity scale counts."""
         return self is ContactMode.IN_PERSON
+
+
+class ContactBy(enum.StrEnum):
+    """Who made an employer contact: the specialist (the default), or the job seeker on
+    their own. A job seeker's own contact counts for their rapid job search, never for the
+    specialist's weekly count or the relationships the specialist builds."""
+
+    SPECIALIST = "specialist"
+    JOB_SEEKER = "job-seeker"
 
 
 class VisitPurpose(enum.StrEnum):
@@ -165,6 +175,8 @@ _ALIASES: dict[str, str] = {
     "weekends": "weekend",
     "yes": "disclose",
     "no": "not-disclose",
+    "seeker": "job-seeker",
+    "jobseeker": "job-seeker",
 }
 
 

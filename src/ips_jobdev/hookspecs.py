@@ -28,7 +28,9 @@ from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
     from ips_jobdev._events import RecordChanged
+    from ips_jobdev._geocoding import Geocoder
     from ips_jobdev._records import VisitRecord
+    from ips_jobdev._travel import TravelTimes
     from ips_jobdev.adapters._base import Adapter
     from ips_jobdev.cycles import CyclePolicy
     from ips_jobdev.matching import MatchFactor
@@ -39,7 +41,9 @@ __all__ = [
     "record_changed",
     "register_adapters",
     "register_cycle_policies",
+    "register_geocoders",
     "register_match_factors",
+    "register_travel_times",
     "visit_cancelled",
     "visit_completed",
     "visit_planned",
@@ -92,6 +96,39 @@ def register_cycle_policies(register: Callable[[str, CyclePolicy], None]) -> Non
     program then chooses the policy by name; a taken name is logged and left out.
 
     :param register: a callback taking a policy name and the policy.
+    """
+
+
+@hookspec
+def register_geocoders(register: Callable[[Geocoder], None]) -> None:
+    """Add geocoders: services that turn an employer's address into a position.
+
+    Call ``register`` once per geocoder object: a :class:`~ips_jobdev.Geocoder`, with a
+    lower-case ``name`` and ``locate(addresses)``, which answers a batch of
+    :class:`~ips_jobdev.EmployerAddress` in order with ``(latitude, longitude)`` or
+    ``None``. The planner uses an employer's own recorded coordinates first, then asks the
+    plugins' geocoders in the order they registered, then the built-in offline ZIP-centroid
+    geocoder; each plan says which one placed every visit. A geocoder that raises is
+    logged and the next one is asked. A registration without a name or ``locate``, or with
+    a name taken, is logged and left out.
+
+    :param register: a callback taking one geocoder.
+    """
+
+
+@hookspec
+def register_travel_times(register: Callable[[TravelTimes], None]) -> None:
+    """Replace the source of distances and travel minutes (an OSRM server, for instance).
+
+    Call ``register`` with a :class:`~ips_jobdev.TravelTimes` provider: a lower-case
+    ``name`` and ``matrix(points)``, which answers a list of ``(latitude, longitude)``
+    places with a :class:`~ips_jobdev.TravelMatrix` of miles and minutes between every
+    pair. The planner asks once per week planned and uses the first provider a plugin
+    registered instead of the built-in straight-line estimate (straight-line miles x a road
+    factor). A provider that raises or answers a matrix of the wrong size is logged, the
+    plan warns, and the straight-line estimate is used.
+
+    :param register: a callback taking one travel-time provider.
     """
 
 

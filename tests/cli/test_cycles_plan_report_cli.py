@@ -174,7 +174,20 @@ def test_report_fidelity_json_csv_and_explain(url: str) -> None:
         "competitive_jobs",
         "multi_visit_relationships",
         "caseload_size",
+        # added by issue 11, after the first ones
+        "individualized_job_search",
+        "follow_along",
+        "face_to_face_share",
+        "seeker_present_share",
+        "contacts_per_seeker_looking",
+        "cold_relationships",
     ]
+    assert document["scale"]["between_anchors"] == "reach"
+    # plain --json names no job seeker: the evidence rows only with --evidence
+    assert all(f["source"] and "evidence" not in f for f in document["figures"])
+    with_evidence = _json("--db", url, "report", "fidelity", *period, "--json", "--evidence")
+    assert all("evidence" in f for f in with_evidence["figures"])
+    assert any(f["evidence"] for f in with_evidence["figures"])
     rows = list(
         csv.DictReader(
             io.StringIO(_run("--db", url, "report", "fidelity", *period, "--csv").stdout)

@@ -18,7 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 VISIT_KEYS = [
     "id", "employer_id", "employer", "specialist", "at", "duration_minutes", "mode",
     "face_to_face", "purpose", "status", "seekers", "seeker_present", "person_id", "outcome",
-    "next_step", "reason", "version",
+    "next_step", "reason", "version", "made_by",
 ]  # fmt: skip
 
 

@@ -64,6 +64,11 @@ def test_add_then_list_shows_every_field(db_url: str) -> None:
                 "timezone": "America/Denver",
                 "weekly_contact_target": 7,
                 "active": True,
+                "started": None,
+                "ended": None,
+                "fte": 1.0,
+                "employment": [],
+                "leave": [],
                 "caseload": 0,
             },
             {
@@ -75,6 +80,11 @@ def test_add_then_list_shows_every_field(db_url: str) -> None:
                 "timezone": "America/Chicago",
                 "weekly_contact_target": 6,
                 "active": True,
+                "started": None,
+                "ended": None,
+                "fte": 1.0,
+                "employment": [],
+                "leave": [],
                 "caseload": 0,
             },
         ]

@@ -50,7 +50,7 @@ def ran(module_db_url: str) -> tuple[str, dict[str, Any]]:
     tutorial = TUTORIAL.read_text(encoding="utf-8")
     for line in printed.splitlines():
         assert line in tutorial, line
-    assert len(printed.splitlines()) == 10
+    assert len(printed.splitlines()) == 16
     return module_db_url, result
 
 
@@ -130,7 +130,11 @@ def test_the_figures_carry_scale_points_and_no_job_seeker(
     assert figures["fidelity"]["scope"] == {"label": "team av, mo", "specialists": ["av", "mo"]}
     assert [s["specialist"] for s in figures["fidelity"]["specialists"]] == ["av", "mo"]
     # 21 + 19 job seekers on two caseloads (the two imported ones went to av)
-    assert fidelity["caseload_size"]["detail"] == {"job_seekers": 40, "specialists": 2}
+    assert fidelity["caseload_size"]["detail"] == {
+        "job_seekers": 40,
+        "specialists": 2,
+        "full_time_equivalents": 2.0,
+    }
     assert figures["fidelity_av"]["scope"]["specialists"] == ["av"]
     outcomes = _figures(figures["outcomes"])
     rate = outcomes["employment_rate"]

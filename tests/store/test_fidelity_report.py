@@ -31,8 +31,11 @@ class _Record:
         self.uow = uow
         self.employers: list[jobdev.Employer] = []
 
-    def specialist(self, code: str) -> jobdev.Specialist:
-        spec = self.uow.specialists.add(jobdev.Specialist(code=code, name=f"Specialist {code}"))
+    def specialist(self, code: str, started: dt.date | None = None) -> jobdev.Specialist:
+        spec = jobdev.Specialist(code=code, name=f"Specialist {code}")
+        if started is not None:
+            spec.add_period(started)
+        self.uow.specialists.add(spec)
         self.uow.flush()
         return spec
 
@@ -62,7 +65,8 @@ def record(db: jobdev.Database) -> Iterator[_Record]:
 
 
 def _contact_log(r: _Record) -> None:
-    jd, kb, nw = r.specialist("jd"), r.specialist("kb"), r.specialist("nw")
+    # nw was hired on 19 January: a new caseload
+    jd, kb, nw = r.specialist("jd"), r.specialist("kb"), r.specialist("nw", dt.date(2026, 1, 19))
     j1 = r.seeker("J-1", jd, ips_start=dt.date(2025, 12, 1))
     for code in ("J-2", "J-3"):  # 3 looking for work: not a new caseload
         r.seeker(code, jd, ips_start=dt.date(2025, 12, 1))
@@ -182,7 +186,11 @@ def test_rapid_job_search_worked_by_hand(record: _Record) -> None:
         "with_first_contact": 3,
         "within_30_days": 2,  # A and C
         "judged": 5,  # A, B, C had a contact; D and G ran out of days without one
+        "waiting": 3,  # D, E and G had no contact by 31 March
         "waiting_past_day_30": 2,  # D and G
+        # counting the waiting at their days so far (D 57, E 11, G 70): a floor
+        # (10 + 45 + 0 + 57 + 11 + 70) / 6 = 32.2
+        "average_counting_waiting": 32.2,
     }
     # within 30 days: 2 of the 5 judged = 40%
     assert report.figure("rapid_job_search_share").value == 40.0
@@ -320,4 +328,8 @@ def test_an_inactive_specialist_with_no_contacts_and_no_caseload_is_not_rated(
     record.uow.commit()
     report = fidelity_report(record.uow, start=START, end=END)
     assert [s.code for s in report.specialists] == ["jd", "kb", "nw"]
-    assert report.figure("caseload_size").detail == {"job_seekers": 3 + 21 + 2, "specialists": 3}
+    assert report.figure("caseload_size").detail == {
+        "job_seekers": 3 + 21 + 2,
+        "specialists": 3,
+        "full_time_equivalents": 3.0,
+    }

@@ -384,3 +384,45 @@ def test_an_unwritable_rejects_file_stops_the_import_before_anything_is_written(
         run(db, write(tmp_path, BAKERY, bad), partial=True, rejects_path=tmp_path / "no" / "x.csv")
     assert caught.value.field == "rejects"
     assert count(db) == 0
+
+
+WINDOWS_HEADER = "name,external_id,zip,contact_name,contact_visiting_windows,visiting_windows"
+
+
+def test_visiting_windows_are_read_from_their_columns_and_reimport_unchanged(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = (
+        'Example Diner,EX-1,53703,Dana Example,"Mon-Fri 6-6:45am; note: before the shift",'
+        '"tue-thu 2pm-4pm; NOT 11:30-13:30; note: ask for Dana; side door"',
+        "Example Hardware,EX-2,53704,,,",
+    )
+    path = write(tmp_path, *rows, header=WINDOWS_HEADER)
+    assert run(db, path).ok
+    stored = employers(db)
+    diner = stored["Example Diner"]
+    assert str(diner.visiting_windows) == (
+        "Tue-Thu 14:00-16:00; not 11:30-13:30; note: ask for Dana; side door"
+    )
+    assert str(diner.people[0].visiting_windows) == "Mon-Fri 06:00-06:45; note: before the shift"
+    assert not stored["Example Hardware"].visiting_windows
+    again = run(db, path, on_duplicate="update")
+    assert again.counts["unchanged"] == 2
+    changed = 'Example Diner,EX-1,53703,,,"Wed 14-15"'
+    assert run(db, write(tmp_path, changed, header=WINDOWS_HEADER), on_duplicate="update").updated
+    assert str(employers(db)["Example Diner"].visiting_windows) == "Wed 14:00-15:00"
+
+
+def test_windows_that_do_not_follow_the_syntax_are_rejected_naming_the_cell(
+    db: Database, tmp_path: Path
+) -> None:
+    bad = "Example Diner,EX-1,53703,,,Tue 16-14"
+    bad_contact = "Example Grill,EX-2,53703,Pat Example,whenever,"
+    report = run(db, write(tmp_path, bad, bad_contact, header=WINDOWS_HEADER))
+    assert not report.written
+    found = [(r.line, r.field, r.value) for r in report.rejections]
+    assert found == [
+        (2, "visiting_windows", "Tue 16-14"),
+        (3, "contact_visiting_windows", "whenever"),
+    ]
+    assert "16:00-14:00 ends before it starts" in report.rejections[0].reason

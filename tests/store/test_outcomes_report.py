@@ -85,21 +85,42 @@ def test_outcomes_worked_by_hand(db: jobdev.Database) -> None:
     # worked in a competitive job during the period: S1, S2, S6, S7 = 4 -> 4 / 10 = 40%
     assert values["worked_competitive"] == 4
     assert values["employment_rate"] == 40.0
-    # job starts in the period: S2 (Feb), S3 (Mar, not competitive), S6 (Mar), S7 (Jan),
-    # C1 (Feb: closed since, but the placement happened)
-    assert values["job_starts"] == 5
-    # first job starts: S2, S6, S7, C1 (S3 had a job in 2025)
+    # competitive job starts in the period: S2 (Feb), S6 (Mar), S7 (Jan), C1 (Feb: closed
+    # since, but the placement happened); S3's March job is not competitive: apart
+    assert values["job_starts"] == 4
+    assert values["non_competitive_job_starts"] == 1
+    # first competitive job starts: S2, S6, S7, C1 (S3 had a competitive job in 2025)
     assert values["first_job_starts"] == 4
+    # days from IPS start (1 Sep 2025) to the first competitive job: S2 153, S6 182, S7 126,
+    # C1 153 -> 614 / 4 = 153.5
+    assert values["days_to_first_job"] == 153.5
     # competitive starts in the period: S2 20 h $15, S6 30 h $17, S7 35 h $16, C1 41 h $20
     #   hours (20 + 30 + 35 + 41) / 4 = 31.5; wage (15 + 17 + 16 + 20) / 4 = $17.00
     assert values["average_hours_per_week"] == 31.5
     assert values["average_hourly_wage"] == 17.0
     assert report.counts.average_wage == Decimal("17.00")
-    # held 90 days: competitive starts in the period up to 90 days before 30 June (1 April):
-    #   S2 (ended after 19 days), S6 (still held), S7 (ended after 55 days), C1 (still held)
-    #   -> 2 of 4
+    # held 90 days: the competitive starts whose 90th day falls in the period (started 3 Oct
+    #   2025 to 1 April 2026): S1 (still held), S2 (ended after 19 days), S6 (still held),
+    #   S7 (ended after 55 days), C1 (still held) -> 3 of 5
     held = report.figure("held_90_days")
-    assert (held.value, held.detail) == (50.0, {"held": 2, "started_90_days_before_end": 4})
+    assert (held.value, held.detail) == (
+        60.0,
+        {
+            "held": 3,
+            "started_90_days_before_end": 5,
+            "cohort_started_from": dt.date(2025, 10, 3),
+            "cohort_started_to": dt.date(2026, 4, 1),
+        },
+    )
+    # tenure: competitive jobs ended in the period, S2 19 days and S7 55 days:
+    #   (19 + 55) / 2 / 7 = 5.3 weeks; still held on 30 June: S1 241 days, S6 120, C1 149
+    #   -> 510 / 3 / 7 = 24.3 weeks so far
+    tenure = report.figure("job_tenure")
+    assert (tenure.value, tenure.detail) == (
+        5.3,
+        {"jobs_ended": 2, "jobs_still_held": 3, "weeks_so_far_of_jobs_held": 24.3},
+    )
+    assert values["second_jobs"] == 0
     # endings in the period: S2 fired (20 Feb), S7 quit with a job lined up (1 Mar)
     endings = report.figure("job_endings")
     assert endings.value == 2
@@ -111,29 +132,29 @@ def test_the_whole_program_counts_every_specialist(db: jobdev.Database) -> None:
     with db.unit_of_work() as uow:
         report = outcomes_report(uow, start=START, end=END)
     values = {f.key: f.value for f in report.figures}
-    # K1 joins: caseload 11, worked 5 (45.5%), job starts 6
-    assert (values["caseload"], values["worked_competitive"], values["job_starts"]) == (11, 5, 6)
+    # K1 joins: caseload 11, worked 5 (45.5%), competitive job starts 5
+    assert (values["caseload"], values["worked_competitive"], values["job_starts"]) == (11, 5, 5)
     assert values["employment_rate"] == 45.5
 
 
 def test_goals_are_set_listed_and_measured_over_their_own_period(db: jobdev.Database) -> None:
     _build(db)
     with db.unit_of_work() as uow:
-        set_goal(uow, "job_starts", "5", start=START, end=END)
+        set_goal(uow, "job_starts", "4", start=START, end=END)
         set_goal(uow, "employment_rate", "45%", start=START, end=END, scope="jd")
         set_goal(uow, "hourly_wage", "$16.50", start=START, end=END)
-        set_goal(uow, "job_starts", "6", start=START, end=END)  # changes the first goal
+        set_goal(uow, "job_starts", "5", start=START, end=END)  # changes the first goal
         uow.commit()
         goals = list_goals(uow)
         assert [(g.metric, g.scope, g.target) for g in goals] == [
             ("employment_rate", "jd", Decimal("45.00")),
             ("hourly_wage", "program", Decimal("16.50")),
-            ("job_starts", "program", Decimal("6.00")),
+            ("job_starts", "program", Decimal("5.00")),
         ]
         progress = {(p.metric, p.scope): p for p in goal_progress(uow)}
-        # program job starts: 6 of 6 -> met
+        # program competitive job starts: 5 of 5 -> met
         job_starts = progress[("job_starts", "program")]
-        assert (job_starts.achieved, job_starts.met) == (6.0, True)
+        assert (job_starts.achieved, job_starts.met) == (5.0, True)
         # jd's employment rate 40% against 45% -> not met
         assert progress[("employment_rate", "jd")].achieved == 40.0
         assert not progress[("employment_rate", "jd")].met

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from ips_jobdev import Database, SchemaOutOfDateError
+from ips_jobdev import Database, SchemaOutOfDateError, VisitingWindows
 from ips_jobdev._store import migrate, tables
 from ips_jobdev._store.database import make_engine
 from ips_jobdev._vocab import JobEndReason, VisitStatus
@@ -511,3 +511,71 @@ def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_his
         2,
     )
     assert (entry.before, entry.after) == ({"do_not_contact": True}, {"do_not_contact": False})
+
+
+def test_the_fidelity_record_revision_keeps_every_row_and_starts_each_status_history(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, "0004_change_history")
+    before = _dump(engine, _reflect(engine))
+    migrate.upgrade(engine, "0005_fidelity_record")
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        new_rows = after[name]
+        assert len(new_rows) == len(old_rows), name
+        for old, new in zip(old_rows, new_rows, strict=True):
+            assert {column: new[column] for column in old} == old, name
+    # each job seeker's status today, held since the IPS start (or since the record was
+    # made): J-1002, closed with no known day, stays closed in every past period
+    assert after["seeker_status_changes"] == [
+        {
+            "id": 1,
+            "seeker_id": 1,
+            "status": "searching",
+            "since": dt.date(2026, 2, 16),
+            "version": 1,
+        },
+        {"id": 2, "seeker_id": 2, "status": "closed", "since": T0.date(), "version": 1},
+    ]
+    # every visit stored was the specialist's; no employment period or leave is invented
+    assert [row["made_by"] for row in after["visits"]] == ["specialist", "specialist"]
+    assert after["employment_periods"] == []
+    assert after["specialist_leaves"] == []
+
+
+BEFORE_WINDOWS, WINDOWS = "0005_fidelity_record", "0006_visiting_windows"
+
+
+def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    try:
+        _fill_first_revision(engine)
+        migrate.upgrade(engine, BEFORE_WINDOWS)
+        before = _dump(engine, _reflect(engine))
+        migrate.upgrade(engine, WINDOWS)
+        after = _dump(engine, _reflect(engine))
+        for table in ("employers", "employer_people"):
+            assert [row.pop("visiting_windows") for row in after[table]] == [None] * len(
+                before[table]
+            )
+        assert after == before
+    finally:
+        engine.dispose()
+    with Database(db_url) as database:
+        with database.unit_of_work() as uow:
+            bakery = uow.employers.get(1)
+            assert bakery.visiting_windows == VisitingWindows()
+            assert not bakery.people[0].visiting_windows
+            bakery.visiting_windows = "tue-thu 2-4pm; not 11:30-13:30; note: ask for Pat"
+            bakery.people[0].visiting_windows = "Mon 6:00-6:45"
+            uow.commit()
+        with database.unit_of_work() as uow:
+            bakery = uow.employers.get(1)
+            assert str(bakery.visiting_windows) == (
+                "Tue-Thu 14:00-16:00; not 11:30-13:30; note: ask for Pat"
+            )
+            assert str(bakery.people[0].visiting_windows) == "Mon 06:00-06:45"
+            assert uow.employers.get(2).visiting_windows == VisitingWindows()

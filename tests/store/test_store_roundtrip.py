@@ -39,7 +39,7 @@ from ips_jobdev._vocab import (
 
 CENTRAL = dt.timezone(dt.timedelta(hours=-6), "CST")
 TOKYO = dt.timezone(dt.timedelta(hours=9))
-RELATIONSHIPS = {"people", "seekers"}
+RELATIONSHIPS = {"people", "seekers", "periods", "leaves", "status_history"}
 
 
 def _fields(record: Any) -> dict[str, Any]:

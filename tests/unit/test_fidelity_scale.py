@@ -79,7 +79,10 @@ def test_the_contact_item_carries_its_counting_rules() -> None:
         "fewer_than": 3,
         "contacts_per_seeker": 2.0,
         "point": 5,
+        "started_within_days": 90,
     }
+    assert item.options["part_time"] == "prorate"
+    assert default_scale().between_anchors == "reach"
 
 
 SMALL = """\

@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 
 from ips_jobdev import hookspecs
+from ips_jobdev._geocoding import EmployerAddress
 from ips_jobdev._notify import (
     notify_visit_completed,
     notify_visit_planned,
 )
 from ips_jobdev._plugins import (
     get_adapters,
+    get_geocoders,
+    get_travel_times,
     load_cycle_policies,
     load_match_factors,
     make_plugin_manager,
@@ -50,6 +53,7 @@ def _section(name: str) -> str:
 def test_there_are_hooks_to_document() -> None:
     assert {name for name, _ in _hooks()} == {
         "register_adapters", "register_match_factors", "register_cycle_policies",
+        "register_geocoders", "register_travel_times",
         "visit_planned", "visit_completed", "visit_cancelled", "record_changed",
     }  # fmt: skip
 
@@ -103,6 +107,26 @@ def test_the_examples_on_the_page_run_as_a_plugin(
     assert "near_office" in [f.name for f in matching.registered_factors()]
     assert load_cycle_policies(pm) == ["rural"]
     assert cycles.get_policy("rural").cold_after_days == 240
+
+    [geocoder] = get_geocoders(pm)
+    known = EmployerAddress(1, "100 Example St", "Madison", "WI", "53703")
+    unknown = EmployerAddress(2, "1 Nowhere Rd", "Madison", "WI", "53704")
+    assert list(geocoder.locate([known, unknown])) == [(43.0752, -89.3839), None]
+    [travel] = get_travel_times(pm)
+    assert travel.name == "osrm"
+    asked: list[str] = []
+
+    def fake_osrm(url: str) -> dict[str, Any]:
+        asked.append(url)
+        return {"distances": [[0, 1609.344], [3218.688, 0]], "durations": [[0, 120], [240, 0]]}
+
+    travel.fetch = fake_osrm
+    matrix = travel.matrix([(43.07, -89.38), (43.10, -89.35)])
+    assert asked == [
+        "http://127.0.0.1:5000/table/v1/driving/-89.38,43.07;-89.35,43.1"
+        "?annotations=duration,distance"
+    ]
+    assert (matrix.miles, matrix.minutes) == (((0, 1), (2, 0)), ((0, 2), (4, 0)))
 
     with database.unit_of_work() as uow:
         visit = uow.visits.get(records.visit_ids["private"])

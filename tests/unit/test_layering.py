@@ -30,6 +30,7 @@ VALUE_MODULES = {
     "ips_jobdev._records",
     "ips_jobdev._jsonable",
     "ips_jobdev._tomlfields",
+    "ips_jobdev._windows",
     "ips_jobdev._version",
     "ips_jobdev.errors",
 }

@@ -123,6 +123,7 @@ def test_another_host_name_is_refused(
         "/reports?scope=program&from=2026-01-01&to=2026-06-30",
         "/reports/frequent_employer_contact",
         "/reports/rapid_job_search?scope=program",
+        "/reports/follow_along?scope=program&from=2026-07-01&to=2026-12-31",
         "/visits/new",
         "/import",
     ],
@@ -150,6 +151,19 @@ def test_the_employer_and_chart_pages(client: TestClient, demo_db: jobdev.Databa
     assert client.get("/employers/999999").status_code == 404
     assert client.get("/seekers/NOBODY").status_code == 404
     assert client.get("/reports/no_such_figure").status_code == 404
+
+
+def test_every_figure_on_the_reports_page_links_to_the_rows_behind_it(
+    client: TestClient,
+) -> None:
+    query = "scope=program&amp;from=2026-07-01&amp;to=2026-12-31"
+    page = client.get(f"/reports?{query.replace('&amp;', '&')}").text
+    links = re.findall(r'href="(/reports/[a-z0-9_]+\?[^"]+)"', page)
+    assert len(links) >= 20
+    for link in links:
+        answer = client.get(link.replace("&amp;", "&"))
+        assert answer.status_code == 200, link
+        assert "behind it</h2>" in answer.text, link
 
 
 def test_the_log_form_is_labelled_as_the_issue_names_it(client: TestClient) -> None:

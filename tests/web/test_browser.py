@@ -288,9 +288,16 @@ def test_reports_with_a_drilldown(page: Page, live: Live) -> None:
     expect(page.get_by_role("heading", name="Fidelity")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Point \d of 5")).first).to_be_visible()
     visit(page, "Reports")
-    page.get_by_role("link", name=re.compile("Show what is behind “Face-to-face")).click()
+    page.get_by_role(
+        "link",
+        name=re.compile("Show what is behind “Face-to-face employer contacts per specialist"),
+    ).click()
     expect(page.get_by_role("heading", name=re.compile(r"\d+ contacts? behind it"))).to_be_visible()
     visit(page, "Report drill-down")
+    # a newer figure shows the rows it keeps as evidence
+    page.goto(live.url("/reports/follow_along?scope=program&from=2026-07-01&to=2026-12-07"))
+    expect(page.get_by_role("heading", name=re.compile(r"\d+ rows? behind it"))).to_be_visible()
+    visit(page, "Report evidence")
 
 
 def test_import_a_csv_with_errors(page: Page, live: Live, tmp_path: Path) -> None:

@@ -231,7 +231,9 @@ def test_every_drilldown_counts_what_its_figure_counts(demo_db: jobdev.Database)
                 "first_job_starts": figure.value,
                 "job_endings": figure.value,
                 "held_90_days": d.get("started_90_days_before_end"),
-            }.get(figure.key)
+                "non_competitive_job_starts": figure.value,
+                "face_to_face_share": None,
+            }.get(figure.key, len(figure.evidence) if detail.kind == "evidence" else None)
             if expected is not None:
                 assert detail.total == expected, figure.key
                 checked += 1

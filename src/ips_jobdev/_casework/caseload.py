@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ips_jobdev._events import ChangeAction, RecordChanged
-from ips_jobdev._model import JobSeeker, Specialist, Visit
+from ips_jobdev._model import EmploymentPeriod, JobSeeker, Specialist, Visit
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as queries
 from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
@@ -34,7 +34,9 @@ __all__ = [
     "Reassignment",
     "add_specialist",
     "caseload_sizes",
+    "edit_specialist",
     "reassign_caseload",
+    "record_leave",
     "specialist_caseload",
 ]
 
@@ -99,8 +101,14 @@ def add_specialist(
     office_zip: str | None = None,
     timezone: str = "America/Chicago",
     weekly_contact_target: int = 6,
+    started: dt.date | None = None,
+    fte: float | None = None,
 ) -> Specialist:
     """Add an employment specialist (staged: call ``uow.commit()``).
+
+    ``started`` (the first day employed) and ``fte`` (the full-time share, 0.5 for half
+    time) make their first employment period; without either, they count as employed
+    throughout, full time.
 
     Raises:
         ValidationError: a field is not valid, or a specialist with this code exists.
@@ -113,6 +121,8 @@ def add_specialist(
         timezone=timezone,
         weekly_contact_target=weekly_contact_target,
     )
+    if started is not None or fte is not None:
+        specialist.add_period(started, fte=1.0 if fte is None else fte)
     existing = uow.specialists.find_by_code(specialist.code)
     if existing is not None:
         raise ValidationError(
@@ -223,3 +233,116 @@ def _chosen_seekers(
 def _planned_visits(uow: UnitOfWork, specialist: Specialist, now: dt.datetime) -> int:
     assert specialist.id is not None
     return queries.planned_visit_count(uow, specialist.id, from_=now)
+
+
+def _period_changes(
+    specialist: Specialist,
+    *,
+    started: dt.date | None,
+    ended: dt.date | None,
+    fte: float | None,
+    fte_from: dt.date | None,
+) -> None:
+    """Apply employment changes: a start (a new period after one that ended, else the
+    start of the current one), an end, a full-time share (from a day: a new period)."""
+    current = specialist.current_period
+    if started is not None:
+        if current is not None and current.ended is not None and current.ended < started:
+            current = specialist.add_period(started, fte=current.fte)
+        elif current is None:
+            current = specialist.add_period(started)
+        else:
+            current.started = started
+            current.__attrs_post_init__()
+    if fte is not None:
+        if fte_from is not None:
+            if current is None:
+                specialist.add_period(None, ended=fte_from - dt.timedelta(days=1))
+            else:
+                if current.started is not None and fte_from <= current.started:
+                    raise ValidationError(
+                        "EmploymentPeriod", "fte", f"{fte_from} is not after {current.started}"
+                    )
+                current.ended, old_end = fte_from - dt.timedelta(days=1), current.ended
+                current = specialist.add_period(fte_from, ended=old_end, fte=fte)
+                fte = None
+        if fte is not None:
+            if current is None:
+                current = specialist.add_period(None, fte=fte)
+            else:
+                current.fte = EmploymentPeriod(fte=fte).fte
+    if ended is not None:
+        if current is None:
+            current = specialist.add_period(None)
+        current.ended = ended
+        current.__attrs_post_init__()
+
+
+def edit_specialist(
+    uow: UnitOfWork,
+    code: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    office_zip: str | None = None,
+    weekly_contact_target: int | None = None,
+    active: bool | None = None,
+    started: dt.date | None = None,
+    ended: dt.date | None = None,
+    fte: float | None = None,
+    fte_from: dt.date | None = None,
+) -> Specialist:
+    """Change a specialist's details and employment (staged: call ``uow.commit()``).
+
+    ``started`` after a period that ended begins a new period (a return); otherwise it
+    corrects the start of the current one. ``ended`` ends the current period. ``fte`` with
+    ``fte_from`` starts a new period with that full-time share from that day (past periods
+    keep theirs, so past figures do not change); without ``fte_from`` it corrects the
+    share of the current period.
+
+    Raises:
+        NotFoundError: no specialist has this code.
+        ValidationError: a value is refused (an end before the start, a share not in
+            (0, 1], periods that would overlap).
+    """
+    specialist = uow.specialists.by_code(code)
+    candidate = Specialist(
+        code=specialist.code,
+        name=name if name is not None else specialist.name,
+        email=email if email is not None else specialist.email,
+        office_zip=office_zip if office_zip is not None else specialist.office_zip,
+        weekly_contact_target=(
+            weekly_contact_target
+            if weekly_contact_target is not None
+            else specialist.weekly_contact_target
+        ),
+    )
+    specialist.name, specialist.email = candidate.name, candidate.email
+    specialist.office_zip = candidate.office_zip
+    specialist.weekly_contact_target = candidate.weekly_contact_target
+    if active is not None:
+        specialist.active = active
+    _period_changes(specialist, started=started, ended=ended, fte=fte, fte_from=fte_from)
+    uow.flush()
+    assert specialist.id is not None
+    uow.record_event(RecordChanged("specialist", specialist.id, ChangeAction.UPDATED))
+    return specialist
+
+
+def record_leave(
+    uow: UnitOfWork, code: str, *, first_day: dt.date, last_day: dt.date, note: str | None = None
+) -> Specialist:
+    """Record days a specialist was away, both included (staged: call ``uow.commit()``).
+
+    The fidelity report takes the leave's work days out of the weeks they worked.
+
+    Raises:
+        NotFoundError: no specialist has this code.
+        ValidationError: the leave runs backwards or overlaps one already recorded.
+    """
+    specialist = uow.specialists.by_code(code)
+    specialist.add_leave(first_day, last_day, note)
+    uow.flush()
+    assert specialist.id is not None
+    uow.record_event(RecordChanged("specialist", specialist.id, ChangeAction.UPDATED))
+    return specialist

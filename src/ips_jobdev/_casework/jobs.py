@@ -52,9 +52,10 @@ def record_job_start(
 ) -> JobStartResult:
     """Record that a job seeker started a job (staged in ``uow``; commit to save).
 
-    A searching job seeker's status becomes ``working``; a named opening at the employer
-    is marked filled. The result carries the job-fit notes written for this employer and
-    job seeker up to the start date.
+    A searching job seeker's status becomes ``working`` from the start date when the job
+    is competitive (a non-competitive job does not end the search for a competitive one);
+    a named opening at the employer is marked filled. The result carries the job-fit
+    notes written for this employer and job seeker up to the start date.
 
     Raises:
         ValidationError: a bad title, wage or hours, or an opening at another employer.
@@ -86,8 +87,8 @@ def record_job_start(
         competitive=competitive,
     )
     uow.job_starts.add(job)
-    if person.status is JobSeekerStatus.SEARCHING:
-        person.status = JobSeekerStatus.WORKING
+    if competitive and person.status is JobSeekerStatus.SEARCHING:
+        person.change_status(JobSeekerStatus.WORKING, max(start_date, _last_change(person)))
         uow.record_event(RecordChanged("job-seeker", person.id, ChangeAction.UPDATED))
     uow.flush()
     assert job.id is not None
@@ -102,8 +103,9 @@ def end_job(
 ) -> JobStart:
     """Record when and why a job ended (staged in ``uow``; commit to save).
 
-    When the job seeker has no other job on that day and was ``working``, their status
-    goes back to ``searching``: the next job search starts (zero exclusion).
+    When the job seeker has no other competitive job the next day and was ``working``,
+    their status goes back to ``searching`` from that day: the next job search starts
+    (zero exclusion).
 
     Raises:
         ValidationError: an unknown reason, an end before the start, or a job already ended.
@@ -117,14 +119,21 @@ def end_job(
     job.end(on, reason)
     person = uow.seekers.get(job.seeker_id)
     others = [j for j in uow.job_starts.for_seeker(job.seeker_id) if j is not job]
+    next_day = on + dt.timedelta(days=1)
     if person.status is JobSeekerStatus.WORKING and not any(
-        j.active_on(on + dt.timedelta(days=1)) for j in others
+        j.competitive and j.active_on(next_day) for j in others
     ):
-        person.status = JobSeekerStatus.SEARCHING
+        person.change_status(JobSeekerStatus.SEARCHING, max(next_day, _last_change(person)))
         uow.record_event(RecordChanged("job-seeker", job.seeker_id, ChangeAction.UPDATED))
     uow.flush()
     uow.record_event(RecordChanged("job-start", job_start_id, ChangeAction.UPDATED))
     return job
+
+
+def _last_change(person: JobSeeker) -> dt.date:
+    """The day of the job seeker's last status change (a change is never dated before it)."""
+    history = person.history()
+    return history[-1].since if history else dt.date.min
 
 
 def job_starts_for(uow: UnitOfWork, seeker: JobSeeker | str | None = None) -> list[JobStart]:

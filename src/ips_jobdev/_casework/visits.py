@@ -18,7 +18,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._events import VisitCancelled, VisitCompleted, VisitPlanned
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as queries
-from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
+from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus, parse_choice
 from ips_jobdev.errors import ValidationError
 
 __all__ = [
@@ -74,6 +74,7 @@ def log_visit(
     now: dt.datetime | None = None,
     override_do_not_contact: bool = False,
     reason: str | None = None,
+    made_by: ContactBy | str = ContactBy.SPECIALIST,
 ) -> model.Visit:
     """Record one employer contact, made (the default) or ``planned``.
 
@@ -100,6 +101,9 @@ def log_visit(
         override_do_not_contact: record the visit although the employer asked not to be
             contacted (give ``reason``).
         reason: why the do-not-contact is overridden (kept in the change history).
+        made_by: ``job-seeker`` for a contact the job seeker made alone (it counts for
+            their rapid job search, not toward the specialist's weekly contacts);
+            ``specialist`` is recording it.
 
     Raises:
         NotFoundError: no such employer, specialist or job seeker.
@@ -138,6 +142,7 @@ def log_visit(
         seeker_present=seeker_present,
         outcome=outcome,
         next_step=next_step,
+        made_by=made_by,
     )
     uow.visits.add(visit)
     overridden = found_employer.do_not_contact and override_do_not_contact

@@ -42,6 +42,7 @@ CONTACT_COLUMNS = {
     "contact_title": "title",
     "contact_phone": "phone",
     "contact_email": "email",
+    "contact_visiting_windows": "visiting_windows",
 }
 
 EMPLOYER_COLUMNS = (
@@ -62,6 +63,7 @@ EMPLOYER_COLUMNS = (
     "do_not_contact",
     *CONTACT_COLUMNS,
     "notes",
+    "visiting_windows",
 )
 """The columns of an employers file, in the documented order."""
 
@@ -94,7 +96,7 @@ class EmployerImporter(Importer):
     def parsers(self) -> Mapping[str, CellParser]:
         """Each column's parser: the model's own rules, and the database's widths."""
         plain = ["name", "external_id", "industry", "job_types", "street", "city", "zip"]
-        plain += ["website", "shifts", "wage_min", "wage_max", "notes"]
+        plain += ["website", "shifts", "wage_min", "wage_max", "notes", "visiting_windows"]
         parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
         parsers["state"] = chain(_employer_field("state"), _two_letters)
         parsers["phone"] = parse_phone_quickly

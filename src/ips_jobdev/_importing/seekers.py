@@ -1,7 +1,9 @@
 """Importing job seekers: a program code, the specialist, the IPS start, and preferences.
 
 A row's identity is its code (any case). A row naming a specialist who is not in the
-record is rejected: add the specialist first (``ips-jobdev specialists add``).
+record is rejected: add the specialist first (``ips-jobdev specialists add``). A
+``closed_on`` day closes the job seeker from that day (their status history keeps the
+periods they were served).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ips_jobdev._importing.values import (
 from ips_jobdev._store import bulk
 from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
+from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
 __all__ = ["PREFERENCE_COLUMNS", "SEEKER_COLUMNS", "SeekerImporter", "import_seekers"]
@@ -55,7 +58,15 @@ PREFERENCE_COLUMNS = (
 )
 """Columns that become the job seeker's :class:`~ips_jobdev._model.Preferences`."""
 
-SEEKER_COLUMNS = ("code", "specialist", "enrolled_on", *PREFERENCE_COLUMNS, "name", "status")
+SEEKER_COLUMNS = (
+    "code",
+    "specialist",
+    "enrolled_on",
+    *PREFERENCE_COLUMNS,
+    "name",
+    "status",
+    "closed_on",
+)
 """The columns of a job seekers file, in the documented order."""
 
 _ALIASES = {"ips_start": "enrolled_on", "specialist_code": "specialist"}
@@ -85,6 +96,7 @@ class SeekerImporter(Importer):
                 model.JobSeeker, "name", width=queries.column_width("job_seekers", "name")
             ),
             "status": model_field(model.JobSeeker, "status"),
+            "closed_on": parse_date,
             "hours_min": chain(parse_whole_number, _preference("hours_min")),
             "hours_max": chain(parse_whole_number, _preference("hours_max")),
             "max_miles": chain(parse_number, _preference("max_miles")),
@@ -121,6 +133,18 @@ class SeekerImporter(Importer):
         except ValidationError as exc:
             problems.append(self.reject(candidate.line, exc.field, exc.reason))
         candidate.derived["preferences"] = preferences
+        closed_on = values.get("closed_on")
+        if closed_on is not None:
+            if values.get("status", JobSeekerStatus.CLOSED) is not JobSeekerStatus.CLOSED:
+                problems.append(
+                    self.reject(
+                        candidate.line,
+                        "closed_on",
+                        "a closing day needs the status closed (or a blank status)",
+                        str(closed_on),
+                    )
+                )
+            values["status"] = JobSeekerStatus.CLOSED
         return problems
 
     def file_keys(self, candidate: Candidate) -> list[FileKey]:
@@ -149,6 +173,9 @@ class SeekerImporter(Importer):
         for column in ("name", "status"):
             if column in values and stored[column] != values[column]:
                 changed[column] = values[column]
+        if values.get("closed_on") is not None:
+            changed["closed_on"] = values["closed_on"]
+            changed.pop("status", None)
         prefs = stored["preferences"]
         pref_changes = {
             column: value
@@ -186,6 +213,8 @@ class SeekerImporter(Importer):
             }
             if "status" in c.values:
                 row["status"] = c.values["status"]
+            if c.values.get("closed_on") is not None:
+                row["closed_on"] = c.values["closed_on"]
             rows.append(row)
         return bulk.insert_seekers(self.uow, rows)
 
@@ -202,6 +231,8 @@ class SeekerImporter(Importer):
             for column, value in changes.items():
                 if column == "preferences":
                     seeker.preferences = attrs.evolve(seeker.preferences, **value)
+                elif column == "closed_on":
+                    seeker.record_closing(value, redate=True)
                 else:
                     setattr(seeker, column, value)
         self.uow.flush()

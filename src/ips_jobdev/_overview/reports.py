@@ -20,12 +20,14 @@ from ips_jobdev._reports import (
     outcomes_report,
 )
 from ips_jobdev._reports.counts import RETENTION_DAYS
-from ips_jobdev._reports.fidelity import RAPID_DAYS
+from ips_jobdev._reports.fidelity import NOT_JOB_DEVELOPMENT, RAPID_DAYS
+from ips_jobdev._reports.people import seekers_in_period
 from ips_jobdev._reports.scale import default_scale
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import drilldown
 from ips_jobdev._store.queries import overview as queries
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose, VisitStatus
+from ips_jobdev._store.queries.people import seeker_rows
+from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.errors import NotFoundError, ValidationError
 
 __all__ = [
@@ -97,6 +99,8 @@ def _scope_code(crew: Team, scope: str) -> str | None:
 def _contact_filter(
     period: Period, scope: Scope, purposes: Sequence[VisitPurpose]
 ) -> queries.VisitFilter:
+    """The specialists' own face-to-face contacts made in the period (a contact a job
+    seeker made alone is theirs, never the specialist's)."""
     return queries.VisitFilter(
         start=period.start_at,
         end=period.end_at,
@@ -104,15 +108,18 @@ def _contact_filter(
         statuses=(VisitStatus.DONE,),
         modes=(ContactMode.IN_PERSON,),
         excluded_purposes=tuple(purposes),
+        made_by=(ContactBy.SPECIALIST,),
     )
 
 
 def _excluded_purposes() -> list[VisitPurpose]:
+    """The purposes that are not job development: follow-along support, and whatever
+    else the scale names."""
     scale = default_scale()
-    if not scale.has("frequent_employer_contact"):
-        return []
-    options = scale.item("frequent_employer_contact").options
-    return [VisitPurpose(p) for p in options.get("excluded_purposes", [])]
+    named: list[str] = []
+    if scale.has("frequent_employer_contact"):
+        named = scale.item("frequent_employer_contact").options.get("excluded_purposes", [])
+    return sorted({*NOT_JOB_DEVELOPMENT, *(VisitPurpose(p) for p in named)})
 
 
 def _weekly(uow: UnitOfWork, report: FidelityReport, specialists: int) -> list[WeekCount]:
@@ -178,7 +185,8 @@ def reports_overview(
 @attrs.frozen
 class FigureDetail:
     """The rows behind one figure: ``kind`` says what they are (``contacts``,
-    ``seekers``, ``jobs`` or ``employers``); ``total`` how many there are in all (only
+    ``seekers``, ``jobs``, ``employers``, or ``evidence``: the figure's own evidence rows,
+    plain dicts by program code); ``total`` how many there are in all (only
     the first ``limit`` are in ``rows``); ``marks`` flags, per row, what the figure
     counts it as (``"within 30 days"``, ``"held 90 days"``...)."""
 
@@ -213,35 +221,79 @@ def _rapid_marks(rows: list[drilldown.SeekerRow], period: Period) -> list[str]:
     return marks
 
 
-def _rows(
-    uow: UnitOfWork, key: str, period: Period, scope: Scope, limit: int
-) -> tuple[str, int, list[Any], list[str]]:
-    ids = scope.specialist_ids
-    start, end = period.start, period.end
-    caseload = drilldown.SeekerFilter(
-        specialist_ids=ids, excluded_statuses=(JobSeekerStatus.CLOSED,), started_by=end
-    )
-    if key == "frequent_employer_contact":
-        total, contacts = drilldown.contacts(
-            uow, _contact_filter(period, scope, _excluded_purposes()), limit=limit
-        )
+def _served(
+    uow: UnitOfWork, period: Period, scope: Scope, specialist_ids: set[int] | None = None
+) -> set[int]:
+    """The ids of the job seekers in scope served during ``period`` (by the status they
+    held then, never today's), only those on ``specialist_ids``' caseloads when given."""
+    rows = seeker_rows(uow, specialist_ids=scope.specialist_ids, entered_by=period.end)
+    return {
+        s.id
+        for s in seekers_in_period(rows, period)
+        if s.served and (specialist_ids is None or s.specialist_id in specialist_ids)
+    }
+
+
+def _contact_rows(
+    uow: UnitOfWork, key: str, report: FidelityReport | OutcomesReport, limit: int
+) -> tuple[str, int, list[Any], list[str]] | None:
+    """The contacts or employers behind a contact figure (``None``: not one)."""
+    period, scope = report.period, report.scope
+    job_development = _contact_filter(period, scope, _excluded_purposes())
+    if key in ("frequent_employer_contact", "seeker_present_share"):
+        total, contacts = drilldown.contacts(uow, job_development, limit=limit)
         return "contacts", total, contacts, []
+    if key == "face_to_face_share":
+        any_mode = attrs.evolve(job_development, modes=None)
+        total, contacts = drilldown.contacts(uow, any_mode, limit=limit)
+        return "contacts", total, contacts, [c.mode.value.replace("-", " ") for c in contacts]
     if key == "multi_visit_relationships":
-        total, employers = drilldown.employers_visited(
-            uow, _contact_filter(period, scope, ()), limit=limit
-        )
+        total, employers = drilldown.employers_visited(uow, job_development, limit=limit)
         counted = ["two or more" if e.visits >= 2 else "one" for e in employers]
         return "employers", total, employers, counted
+    return None
+
+
+def _seeker_rows(
+    uow: UnitOfWork, key: str, report: FidelityReport | OutcomesReport, crew: Team, limit: int
+) -> tuple[str, int, list[Any], list[str]] | None:
+    """The job seekers behind a figure about people (``None``: not one)."""
+    period, scope = report.period, report.scope
     if key in ("rapid_job_search", "rapid_job_search_share"):
-        cohort = drilldown.SeekerFilter(specialist_ids=ids, started_from=start, started_to=end)
+        cohort = drilldown.SeekerFilter(
+            specialist_ids=scope.specialist_ids, started_from=period.start, started_to=period.end
+        )
         total, seekers = drilldown.seekers(
-            uow, cohort, first_contact_before=period.end_at, limit=limit
+            uow,
+            cohort,
+            first_contact_before=period.end_at,
+            first_contact_excluding=NOT_JOB_DEVELOPMENT,
+            limit=limit,
         )
         return "seekers", total, seekers, _rapid_marks(seekers, period)
     if key in ("caseload_size", "caseload"):
-        total, seekers = drilldown.seekers(uow, caseload, limit=limit)
+        rated: set[int] | None = None
+        if isinstance(report, FidelityReport):
+            codes = {row.code for row in report.specialists}
+            rated = {s.id for s in crew.everyone if s.code in codes}
+        served = drilldown.SeekerFilter(ids=_served(uow, period, scope, rated))
+        total, seekers = drilldown.seekers(uow, served, limit=limit)
         return "seekers", total, seekers, []
-    jobs = _job_filter(key, period, ids, caseload)
+    return None
+
+
+def _rows(
+    uow: UnitOfWork, key: str, report: FidelityReport | OutcomesReport, crew: Team, limit: int
+) -> tuple[str, int, list[Any], list[str]]:
+    found = _contact_rows(uow, key, report, limit) or _seeker_rows(uow, key, report, crew, limit)
+    if found is not None:
+        return found
+    jobs = _job_filter(uow, key, report.period, report.scope)
+    if jobs is None:
+        # the newer figures (follow-along, individualized job search, tenure...) show the
+        # rows they keep as evidence, by program code
+        evidence = report.figure(key).evidence
+        return "evidence", len(evidence), list(evidence[:limit]), []
     total, rows = drilldown.jobs(uow, jobs, limit=limit)
     marks: list[str] = []
     if key == "held_90_days":
@@ -251,39 +303,43 @@ def _rows(
             else "ended before 90 days"
             for r in rows
         ]
-    elif key in ("competitive_jobs", "job_starts"):
+    elif key == "competitive_jobs":
         marks = ["competitive" if r.competitive else "not competitive" for r in rows]
     return "jobs", total, rows, marks
 
 
 def _job_filter(
-    key: str, period: Period, ids: tuple[int, ...] | None, caseload: drilldown.SeekerFilter
-) -> drilldown.JobFilter:
+    uow: UnitOfWork, key: str, period: Period, scope: Scope
+) -> drilldown.JobFilter | None:
+    """Which job starts a job figure counts (``None``: not a job figure)."""
+    ids = scope.specialist_ids
     start, end = period.start, period.end
-    started = {"specialist_ids": ids, "started_from": start, "started_to": end}
+    started = drilldown.JobFilter(specialist_ids=ids, started_from=start, started_to=end)
+    competitive = attrs.evolve(started, competitive_only=True)
+    retention = dt.timedelta(days=RETENTION_DAYS)
     filters: dict[str, drilldown.JobFilter] = {
-        "diversity_of_job_types": drilldown.JobFilter(**started),  # type: ignore[arg-type]
-        "diversity_of_employers": drilldown.JobFilter(**started),  # type: ignore[arg-type]
-        "competitive_jobs": drilldown.JobFilter(**started),  # type: ignore[arg-type]
-        "job_starts": drilldown.JobFilter(**started),  # type: ignore[arg-type]
-        "first_job_starts": drilldown.JobFilter(**started, first_only=True),  # type: ignore[arg-type]
-        "average_hours_per_week": drilldown.JobFilter(**started, competitive_only=True),  # type: ignore[arg-type]
-        "average_hourly_wage": drilldown.JobFilter(**started, competitive_only=True),  # type: ignore[arg-type]
-        "worked_competitive": drilldown.JobFilter(
-            specialist_ids=ids, seekers=caseload, held_between=(start, end), competitive_only=True
-        ),
+        "diversity_of_job_types": started,
+        "diversity_of_employers": started,
+        "competitive_jobs": started,
+        "job_starts": competitive,
+        "non_competitive_job_starts": attrs.evolve(started, non_competitive_only=True),
+        "first_job_starts": attrs.evolve(competitive, first_only=True),
+        "average_hours_per_week": competitive,
+        "average_hourly_wage": competitive,
         "held_90_days": drilldown.JobFilter(
             specialist_ids=ids,
-            started_from=start,
-            started_to=end - dt.timedelta(days=RETENTION_DAYS),
+            started_from=start - retention,
+            started_to=end - retention,
             competitive_only=True,
         ),
         "job_endings": drilldown.JobFilter(specialist_ids=ids, ended_from=start, ended_to=end),
     }
-    filters["employment_rate"] = filters["worked_competitive"]
-    if key not in filters:
-        raise NotFoundError("figure", key)
-    return filters[key]
+    if key in ("worked_competitive", "employment_rate"):
+        served = drilldown.SeekerFilter(ids=_served(uow, period, scope))
+        return drilldown.JobFilter(
+            specialist_ids=ids, seekers=served, held_between=(start, end), competitive_only=True
+        )
+    return filters.get(key)
 
 
 def figure_detail(
@@ -318,7 +374,7 @@ def figure_detail(
             figure = report.figure(key)
         except KeyError:
             raise NotFoundError("figure", key) from None
-    kind, total, rows, marks = _rows(uow, key, report.period, report.scope, limit)
+    kind, total, rows, marks = _rows(uow, key, report, crew, limit)
     return FigureDetail(
         team=crew,
         scope=scope,

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 import attrs
 
 from ips_jobdev import _model as model
+from ips_jobdev._geocoding import Geocoder
 from ips_jobdev._planning.schedule import ScheduleSettings, WorkWindow
 from ips_jobdev._planning.week import ExistingVisit, Unplanned
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._vocab import JobSeekerStatus, VisitStatus
+from ips_jobdev._vocab import JobSeekerStatus, VisitPurpose, VisitStatus
 from ips_jobdev.cycles import CyclePolicy, EmployerCycleState
 from ips_jobdev.cycles._due import EmployerInfo
 
@@ -28,11 +29,16 @@ class PlanSettings:
     - ``schedule``: travel speed, per-stop allowance, visits per day, area radius.
     - ``match_limit``: how many ranked employers to consider for an at-risk job seeker.
     - ``target_limit``: how long a caseload target list to ask for.
+    - ``geocoders``: asked, in order, where employers without recorded coordinates are
+      (default: the plugins' geocoders); the built-in ZIP-centroid geocoder comes last.
+      The travel-time source is ``schedule.travel`` (default: the first a plugin
+      registered, else the straight-line estimate).
     """
 
     schedule: ScheduleSettings = attrs.field(factory=ScheduleSettings)
     match_limit: int = 10
     target_limit: int = 50
+    geocoders: tuple[Geocoder, ...] | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -84,8 +90,11 @@ class WeekContext:
 
     @property
     def counted(self) -> int:
-        """Face-to-face visits already planned or made that week."""
-        return sum(1 for v in self.existing if v.face_to_face)
+        """Face-to-face job-development visits already planned or made that week
+        (follow-along support visits never count toward the target)."""
+        return sum(
+            1 for v in self.existing if v.face_to_face and v.purpose != VisitPurpose.SUPPORT.value
+        )
 
     @property
     def need(self) -> int:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from ips_jobdev import _plugins
 from ips_jobdev._geo import zip_centroid
+from ips_jobdev._geocoding import Position, locate
 from ips_jobdev._planning.context import Candidate, Draft, WeekContext
 from ips_jobdev._planning.lookups import CONFLICT_DAYS, last_contacts, other_specialists_visits
 from ips_jobdev._planning.schedule import (
@@ -15,6 +17,7 @@ from ips_jobdev._planning.schedule import (
     Stop,
     TimedStop,
     WorkWindow,
+    open_days,
     schedule_week,
 )
 from ips_jobdev._planning.week import (
@@ -25,6 +28,7 @@ from ips_jobdev._planning.week import (
     WeekPlan,
     week_label,
 )
+from ips_jobdev._travel import StraightLineTravel, TravelMatrix, TravelTimes, check_matrix
 from ips_jobdev.cycles import short_date
 from ips_jobdev.cycles._due import EmployerInfo, day_start
 
@@ -44,9 +48,9 @@ def area(infos: Sequence[EmployerInfo]) -> str:
 def assemble(context: WeekContext, draft: Draft) -> WeekPlan:
     """Place the wanted visits on the working days and build the :class:`WeekPlan`."""
     listed = list(draft.candidates.values())
-    days = _schedule(context, draft, listed)
+    days, places = _schedule(context, draft, listed)
     placed_ids = {listed[t.key].employer.id for d in days for t in d.stops}
-    notes = _DayNotes.read(context, placed_ids)
+    notes = _DayNotes.read(context, placed_ids, places.positions)
     by_day = {d.day: d for d in days}
     plan_days = [
         _plan_day(context, draft, window, by_day.get(window.day), listed=listed, notes=notes)
@@ -67,6 +71,7 @@ def assemble(context: WeekContext, draft: Draft) -> WeekPlan:
         days=plan_days,
         unplanned=draft.unplanned,
         warnings=draft.warnings,
+        travel_times=places.travel,
     )
     if not plan.target_met:
         draft.warnings.append(
@@ -76,66 +81,162 @@ def assemble(context: WeekContext, draft: Draft) -> WeekPlan:
     return plan
 
 
-def _schedule(context: WeekContext, draft: Draft, listed: list[Candidate]) -> list[DaySchedule]:
+class _Places:
+    """Where the week's visits are and the travel between them: ``positions`` by employer
+    id, ``matrix`` over the office and ``listed`` in order, and the travel source's name."""
+
+    def __init__(self, positions: dict[int, Position], matrix: TravelMatrix, travel: str) -> None:
+        self.positions = positions
+        self.matrix = matrix
+        self.travel = travel
+
+
+def _travel_source(context: WeekContext) -> TravelTimes:
+    """The settings' travel source, else the first a plugin registered, else straight
+    lines at the settings' speed."""
+    schedule = context.settings.schedule
+    if schedule.travel is not None:
+        return schedule.travel
+    registered = _plugins.get_travel_times()
+    return registered[0] if registered else StraightLineTravel(speed_mph=schedule.speed_mph)
+
+
+def _places(
+    context: WeekContext, draft: Draft, listed: list[Candidate], office: tuple[float, float]
+) -> _Places:
+    """Locate the wanted visits (recorded coordinates, then the geocoders) and ask the
+    travel source once for the matrix; a failing plugin falls back to the built-ins."""
+    geocoders = context.settings.geocoders
+    located = locate(
+        [c.employer for c in listed],
+        _plugins.get_geocoders() if geocoders is None else geocoders,
+    )
+    draft.warnings.extend(located.warnings)
+    points = [office]
+    for candidate in listed:
+        position = located.positions.get(candidate.employer.id)
+        points.append(position.point if position is not None else office)
+    source = _travel_source(context)
+    try:
+        matrix = check_matrix(source.matrix(points), len(points))
+    except Exception as exc:
+        fallback = StraightLineTravel(speed_mph=context.settings.schedule.speed_mph)
+        draft.warnings.append(
+            f"travel times from {source.name!r} failed ({type(exc).__name__}: {exc}); "
+            "straight-line estimates were used"
+        )
+        source, matrix = fallback, fallback.matrix(points)
+    return _Places(located.positions, matrix, source.name)
+
+
+def _schedule(
+    context: WeekContext, draft: Draft, listed: list[Candidate]
+) -> tuple[list[DaySchedule], _Places]:
     """Route and time the wanted visits (``listed``, keyed by position) on the working days;
-    those no day can take are left out."""
+    those no day can take are left out, each with why."""
     office = zip_centroid(context.who.office_zip)
     if office is None:
         draft.warnings.append("no office ZIP known: each day's route starts at its first visit")
+    places = _places(context, draft, listed, office or _first_place(listed))
     for candidate in listed:
-        if candidate.employer.location is None:
+        if candidate.employer.id not in places.positions:
             draft.warnings.append(
                 f"{candidate.employer.name}: no address position known; travel not estimated"
             )
     stops = [
         Stop(
             key=index,
-            location=c.employer.location,
+            location=places.positions[c.employer.id].point
+            if c.employer.id in places.positions
+            else None,
             minutes=context.policy.minutes(c.state.next_stage if c.state else 1),
             latest=c.latest,
             priority=c.priority,
+            windows=c.employer.visiting_windows if c.employer.visiting_windows.restricts else None,
         )
         for index, c in enumerate(listed)
     ]
     taken = [Interval(v.start, v.end, "visit") for v in context.existing]
     taken += [Interval(start, end) for start, end in context.busy]
-    days, left = schedule_week(stops, context.windows, taken, office, context.settings.schedule)
+    days, left = schedule_week(
+        stops,
+        context.windows,
+        taken,
+        office,
+        context.settings.schedule,
+        matrix=places.matrix,
+    )
     for key in left:
-        _no_time_left(draft, listed[key])
-    return days
+        _not_placed(draft, listed[key], why_not_placed(stops[key], context.windows))
+    return days, places
 
 
-def _no_time_left(draft: Draft, c: Candidate) -> None:
+def _first_place(listed: list[Candidate]) -> tuple[float, float]:
+    """Where a day starts without an office: the first wanted visit with a known place."""
+    for candidate in listed:
+        if candidate.employer.location is not None:
+            return candidate.employer.location
+    return (0.0, 0.0)
+
+
+_DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def why_not_placed(stop: Stop, windows: Sequence[WorkWindow]) -> str:
+    """Why ``stop`` found no day: ``"only Tue 14:00-16:00, and Tuesday is full"``."""
+    if stop.windows is None:
+        return "no time left in working hours"
+    only = f"only {stop.windows.describe()}"
+    days = open_days(stop, windows)
+    if not days:
+        return f"{only}, outside the working hours left this week"
+    names = [_DAY_WORDS[w.day.weekday()] for w in days]
+    if len(names) == 1:
+        return f"{only}, and {names[0]} is full"
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{only}, and {listed} are full"
+
+
+def _not_placed(draft: Draft, c: Candidate, why: str) -> None:
     draft.leave_out(
         Unplanned(
             c.kind,
             c.reason,
-            "no time left in working hours",
+            why,
             employer_id=c.employer.id,
             employer_name=c.employer.name,
             seekers=tuple(s.code for s in c.seekers),
         )
     )
     if c.kind == "first-contact":
-        draft.warnings.append(f"{c.employer.name}: no time left for {c.reason.split(';')[0]}")
+        draft.warnings.append(f"{c.employer.name}: {why}, so no time for {c.reason.split(';')[0]}")
 
 
 class _DayNotes:
     """What the plan tells about the placed employers: other specialists' visits there
     within :data:`CONFLICT_DAYS`, and the last contact."""
 
-    def __init__(self, others: dict[int, list[str]], lasts: dict[int, LastContact]) -> None:
+    def __init__(
+        self,
+        others: dict[int, list[str]],
+        lasts: dict[int, LastContact],
+        positions: dict[int, Position],
+    ) -> None:
         self.others = others
         self.lasts = lasts
+        self.positions = positions
 
     @classmethod
-    def read(cls, context: WeekContext, employer_ids: set[int]) -> _DayNotes:
+    def read(
+        cls, context: WeekContext, employer_ids: set[int], positions: dict[int, Position]
+    ) -> _DayNotes:
         zone = context.zone
         since = day_start(context.reference - dt.timedelta(days=CONFLICT_DAYS), zone)
         before = day_start(context.reference + dt.timedelta(days=1), zone)
         return cls(
             other_specialists_visits(context.uow, context.specialist_id, employer_ids, since, zone),
             last_contacts(context.uow, employer_ids, before, zone),
+            positions,
         )
 
 
@@ -157,6 +258,7 @@ def _plan_day(
         miles=schedule.miles if schedule else 0.0,
         travel_minutes=schedule.travel_minutes if schedule else 0,
         back_at_office=schedule.back_at_office if schedule else None,
+        routing=schedule.solver if schedule and schedule.stops else None,
     )
 
 
@@ -170,6 +272,7 @@ def _proposed(
         draft.warnings.append(f"{c.employer.name}: {note}")
     if c.latest is not None and window.day > c.latest:
         warnings += (f"planned after its last day, {short_date(c.latest)}",)
+    position = notes.positions.get(c.employer.id)
     return ProposedVisit(
         employer_id=c.employer.id,
         employer_name=c.employer.name,
@@ -187,4 +290,7 @@ def _proposed(
         miles=timed.miles,
         last_contact=notes.lasts.get(c.employer.id),
         warnings=warnings,
+        window=timed.window,
+        position=position.source if position is not None else None,
+        visiting_note=c.employer.visiting_windows.note,
     )

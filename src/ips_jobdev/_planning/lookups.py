@@ -73,7 +73,8 @@ def work_windows(
 def existing_visits(
     uow: UnitOfWork, specialist: model.Specialist, monday: dt.date
 ) -> list[ExistingVisit]:
-    """The specialist's visits planned or made in the week starting ``monday``."""
+    """The specialist's visits planned or made in the week starting ``monday`` (contacts a
+    job seeker made alone are theirs, not in the specialist's week)."""
     zone = specialist.timezone
     visits = [
         v
@@ -82,7 +83,7 @@ def existing_visits(
             day_start(monday + dt.timedelta(days=7), zone),
             specialist_id=specialist.id,
         )
-        if v.status.live
+        if v.status.live and not v.by_job_seeker
     ]
     names = employer_infos(uow, {v.employer_id for v in visits}) if visits else {}
     return [

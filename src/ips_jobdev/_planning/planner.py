@@ -12,8 +12,9 @@
 3. new employers (never visited, or gone cold) from the caseload target list
    (:func:`ips_jobdev.matching.caseload_targets`),
 
-until the weekly face-to-face target is met (visits already planned or made that week
-count). Visits for at-risk job seekers are proposed even past the target. The visits are
+until the weekly face-to-face target is met (job-development visits already planned or
+made that week count; follow-along support visits never do). Visits for at-risk job
+seekers are proposed even past the target. The visits are
 grouped by area per day, routed from the office and timed inside working hours around
 existing visits and busy times (:mod:`ips_jobdev._planning.schedule`). Each carries its
 reason, the last contact with the employer, and a warning when another specialist visited

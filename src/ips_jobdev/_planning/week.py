@@ -81,6 +81,10 @@ class ProposedVisit:
     ``kind`` is ``first-contact`` (a job seeker near the 30-day mark), ``overdue`` or
     ``due`` (a follow-up in the contact cycle) or ``new`` (an employer from the caseload
     target list). ``seekers`` are the job seekers the visit is for (client-specific).
+    ``window`` is the employer's visiting window the visit keeps (``None`` when none is
+    recorded); ``position`` where the employer's place came from (``"recorded"``,
+    ``"zip-centroid"`` or a plugin geocoder's name; ``None`` when unknown);
+    ``visiting_note`` the note kept with the windows ("ask for Dana").
     """
 
     employer_id: int
@@ -99,6 +103,9 @@ class ProposedVisit:
     miles: float = 0.0
     last_contact: LastContact | None = None
     warnings: tuple[str, ...] = ()
+    window: str | None = None
+    position: str | None = None
+    visiting_note: str | None = None
 
     @property
     def end(self) -> dt.datetime:
@@ -124,6 +131,9 @@ class ProposedVisit:
             "miles": round(self.miles, 1),
             "last_contact": self.last_contact.to_dict() if self.last_contact else None,
             "warnings": list(self.warnings),
+            "window": self.window,
+            "position": self.position,
+            "visiting_note": self.visiting_note,
         }
 
 
@@ -163,7 +173,11 @@ class ExistingVisit:
 
 @attrs.frozen
 class PlanDay:
-    """One working day: the proposed visits in route order, and what was there already."""
+    """One working day: the proposed visits in route order, and what was there already.
+
+    ``routing`` says what ordered the day: ``"or-tools"`` (a visit there has a window and
+    the routing extra is installed) or ``"heuristic"``; ``None`` without proposed visits.
+    """
 
     date: dt.date
     visits: list[ProposedVisit]
@@ -172,6 +186,7 @@ class PlanDay:
     miles: float = 0.0
     travel_minutes: int = 0
     back_at_office: dt.datetime | None = None
+    routing: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values."""
@@ -183,6 +198,7 @@ class PlanDay:
             "back_at_office": self.back_at_office,
             "visits": [v.to_dict() for v in self.visits],
             "existing": [v.to_dict() for v in self.existing],
+            "routing": self.routing,
         }
 
 
@@ -231,6 +247,9 @@ class WeekPlan:
     days: list[PlanDay]
     unplanned: list[Unplanned]
     warnings: list[str]
+    travel_times: str = "straight-line"
+    """The source of the plan's miles and travel minutes (a plugin's name, or the
+    built-in ``straight-line`` estimate)."""
 
     @property
     def visits(self) -> list[ProposedVisit]:
@@ -264,4 +283,5 @@ class WeekPlan:
             "days": [day.to_dict() for day in self.days],
             "unplanned": [item.to_dict() for item in self.unplanned],
             "warnings": list(self.warnings),
+            "travel_times": self.travel_times,
         }

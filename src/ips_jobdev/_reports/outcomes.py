@@ -35,13 +35,14 @@ class OutcomesReport:
                 return figure
         raise KeyError(key)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``ips-jobdev report outcomes --json``."""
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """The JSON document of ``ips-jobdev report outcomes --json`` (each figure's
+        evidence rows, by program code, only with ``evidence``)."""
         return {
             "report": "outcomes",
             "period": self.period.to_dict(),
             "scope": self.scope.to_dict(),
-            "figures": [f.to_dict() for f in self.figures],
+            "figures": [f.to_dict(evidence=evidence) for f in self.figures],
             "job_endings": [
                 {
                     "reason": reason,
@@ -54,11 +55,20 @@ class OutcomesReport:
         }
 
 
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return round(value, digits) if value is not None else None
+
+
 def _figures(counts: OutcomeCounts) -> list[Figure]:
     unsatisfactory = sum(n for reason, n in counts.endings.items() if is_unsatisfactory(reason))
+    evidence = counts.evidence
+
+    def figure(key: str, label: str, value: Any, unit: str, **detail: Any) -> Figure:
+        return Figure(key, label, value, unit, detail=detail, evidence=evidence.get(key, []))
+
     return [
-        Figure("caseload", "Job seekers on the caseload", counts.caseload, "job seekers"),
-        Figure(
+        figure("caseload", "Job seekers served during the period", counts.caseload, "job seekers"),
+        figure(
             "worked_competitive",
             "Worked in a competitive job during the period",
             counts.worked_competitive,
@@ -71,26 +81,60 @@ def _figures(counts: OutcomeCounts) -> list[Figure]:
             "%",
             detail={"worked": counts.worked_competitive, "caseload": counts.caseload},
         ),
-        Figure("job_starts", "Job starts", counts.job_starts, "jobs"),
-        Figure("first_job_starts", "First job starts", counts.first_job_starts, "job seekers"),
-        Figure("average_hours_per_week", "Average hours per week", counts.hours_per_week, "hours"),
-        Figure("average_hourly_wage", "Average hourly wage", counts.hourly_wage, "$ an hour"),
-        Figure(
+        figure("job_starts", "Competitive job starts", counts.job_starts, "jobs"),
+        figure(
+            "first_job_starts",
+            "First competitive job starts",
+            counts.first_job_starts,
+            "job seekers",
+        ),
+        figure("average_hours_per_week", "Average hours per week", counts.hours_per_week, "hours"),
+        figure("average_hourly_wage", "Average hourly wage", counts.hourly_wage, "$ an hour"),
+        figure(
             "held_90_days",
             "Jobs held 90 days",
             share(counts.held_90_days, counts.eligible_90_days),
             "%",
-            detail={
-                "held": counts.held_90_days,
-                "started_90_days_before_end": counts.eligible_90_days,
-            },
+            held=counts.held_90_days,
+            started_90_days_before_end=counts.eligible_90_days,
+            cohort_started_from=counts.retention_from,
+            cohort_started_to=counts.retention_to,
         ),
-        Figure(
+        figure(
             "job_endings",
             "Job endings",
             sum(counts.endings.values()),
             "jobs",
-            detail={"by_reason": dict(counts.endings), "unsatisfactory": unsatisfactory},
+            by_reason=dict(counts.endings),
+            unsatisfactory=unsatisfactory,
+        ),
+        # figures added later go after the first ones (JSON consumers may index them)
+        figure(
+            "non_competitive_job_starts",
+            "Non-competitive job starts (shown apart)",
+            counts.non_competitive_starts,
+            "jobs",
+        ),
+        figure(
+            "days_to_first_job",
+            "Days from IPS start to first competitive job (average)",
+            _round(counts.days_to_first_job),
+            "days",
+        ),
+        figure(
+            "job_tenure",
+            "Weeks in competitive jobs that ended (average)",
+            _round(counts.tenure_weeks_ended),
+            "weeks",
+            jobs_ended=counts.jobs_ended,
+            jobs_still_held=counts.jobs_held,
+            weeks_so_far_of_jobs_held=_round(counts.tenure_weeks_held),
+        ),
+        figure(
+            "second_jobs",
+            "Competitive job starts after an earlier job ended",
+            counts.second_jobs,
+            "jobs",
         ),
     ]
 

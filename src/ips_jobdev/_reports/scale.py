@@ -26,7 +26,25 @@ import attrs
 from ips_jobdev._tomlfields import TomlTable, read_toml
 from ips_jobdev.errors import NotFoundError, ValidationError
 
-__all__ = ["Anchor", "FidelityScale", "ScaleItem", "default_scale", "round_half_up"]
+__all__ = [
+    "BETWEEN_ANCHORS",
+    "Anchor",
+    "FidelityScale",
+    "ScaleItem",
+    "default_scale",
+    "round_half_up",
+]
+
+BETWEEN_ANCHORS = ("reach", "nearest")
+"""How a value that falls between two anchors naming single values is placed:
+
+- ``reach``: a point needs its anchor's value (3.9 contacts a week has not reached "4":
+  point 2). The strict reading, and the default.
+- ``nearest``: the anchor whose named value is closest (3.9 is nearest "4": point 3;
+  halves go up, so 3.0, halfway between "2" and "4", is point 3).
+
+The published scale does not say; a program chooses with ``between_anchors`` in the
+scale file or ``--between-anchors`` on the command line."""
 
 _RECORD = "FidelityScale"
 _WHAT = "a fidelity scale file"
@@ -40,12 +58,18 @@ def round_half_up(value: float, decimals: int = 0) -> float:
 
 @attrs.frozen
 class Anchor:
-    """One scale point of an item: its text as published and the values it covers."""
+    """One scale point of an item: its text as published and the values it covers.
+
+    ``named`` is the single value the anchor's text names, where the published anchors
+    name values with gaps between them ("2", "4", "5"): the ``nearest`` reading places a
+    value in a gap by it.
+    """
 
     point: int
     text: str
     min: float | None = None
     max: float | None = None
+    named: float | None = None
 
     def holds(self, value: float) -> bool:
         """Whether ``value`` (already rounded) lies in this anchor's range."""
@@ -67,7 +91,8 @@ class ScaleItem:
       specialist, average the points, take the closest point).
     - ``computed``: whether ips-jobdev computes it from the record.
     - ``anchors``: the scale points, 1 to 5.
-    - ``options``: item-specific rules (``excluded_purposes``, ``new_caseload``).
+    - ``options``: item-specific rules (``excluded_purposes``, ``new_caseload``,
+      ``part_time``).
     """
 
     key: str
@@ -80,17 +105,32 @@ class ScaleItem:
     computed: bool = True
     options: Mapping[str, Any] = attrs.field(factory=dict)
 
-    def rate(self, value: float) -> Anchor:
-        """The anchor ``value`` earns (rounded to :attr:`decimals` first).
+    def rate(self, value: float, between: str = "reach") -> Anchor:
+        """The anchor ``value`` earns (rounded to :attr:`decimals` first), reading a value
+        between two named anchors as ``between`` says (:data:`BETWEEN_ANCHORS`).
 
         Raises:
             ValidationError: no anchor covers the value (a gap in the file).
         """
         rounded = round_half_up(value, self.decimals)
-        for anchor in self.anchors:
+        for index, anchor in enumerate(self.anchors):
             if anchor.holds(rounded):
+                if between == "nearest":
+                    return self._nearest(index, rounded)
                 return anchor
         raise ValidationError(_RECORD, f"{self.key}.anchors", f"no anchor covers {rounded}")
+
+    def _nearest(self, index: int, value: float) -> Anchor:
+        """The anchor at ``index`` or the next one up, whichever names the closer value
+        (halves up)."""
+        anchor = self.anchors[index]
+        if anchor.named is None or value <= anchor.named or index + 1 >= len(self.anchors):
+            return anchor
+        upper = self.anchors[index + 1]
+        target = upper.named if upper.named is not None else upper.min
+        if target is None:
+            return anchor
+        return upper if value - anchor.named >= target - value else anchor
 
     def closest(self, mean_point: float) -> Anchor:
         """The anchor whose point is closest to an average of points (halves round up)."""
@@ -107,7 +147,8 @@ class ScaleItem:
 
 @attrs.frozen
 class FidelityScale:
-    """A fidelity scale: its version and source, and its items by key."""
+    """A fidelity scale: its version and source, its items by key, and how a value
+    between two named anchors is read (``between_anchors``, see :data:`BETWEEN_ANCHORS`)."""
 
     name: str
     version: str
@@ -115,6 +156,7 @@ class FidelityScale:
     items: tuple[ScaleItem, ...]
     short_name: str = ""
     country: str = ""
+    between_anchors: str = "reach"
 
     def item(self, key: str) -> ScaleItem:
         """The item named ``key`` (:class:`~ips_jobdev.NotFoundError` if the scale has none)."""
@@ -151,6 +193,11 @@ class FidelityScale:
         source = top.take("source", str, required=True)
         short_name = top.take("short_name", str, default="")
         country = top.take("country", str, default="")
+        between = top.take("between_anchors", str, default="reach")
+        if between not in BETWEEN_ANCHORS:
+            raise ValidationError(
+                _RECORD, "between_anchors", f"{between!r} is not 'reach' or 'nearest'"
+            )
         raw_items = top.take("items", list, required=True)
         top.finish()
         items = [_item(top.child(raw, f"items[{n}]."), n) for n, raw in enumerate(raw_items, 1)]
@@ -165,6 +212,7 @@ class FidelityScale:
             items=tuple(items),
             short_name=short_name,
             country=country,
+            between_anchors=between,
         )
 
 
@@ -189,8 +237,16 @@ def _item(table: TomlTable, number: int) -> ScaleItem:
             "fewer_than": rule.take("fewer_than", int, required=True),
             "contacts_per_seeker": rule.take("contacts_per_seeker", float, required=True),
             "point": rule.take("point", int, default=5),
+            "started_within_days": rule.take("started_within_days", int, default=90),
         }
         rule.finish()
+    part_time = table.take("part_time", str)
+    if part_time is not None:
+        if part_time not in ("prorate", "as-is"):
+            raise ValidationError(
+                _RECORD, f"{table.prefix}part_time", f"{part_time!r} is not 'prorate' or 'as-is'"
+            )
+        options["part_time"] = part_time
     raw_anchors = table.take("anchors", list, required=True)
     item = ScaleItem(
         key=key,
@@ -216,6 +272,7 @@ def _anchors(table: TomlTable, raw: Sequence[object]) -> tuple[Anchor, ...]:
             text=fields.take("text", str, required=True),
             min=fields.take("min", float),
             max=fields.take("max", float),
+            named=fields.take("named", float),
         )
         fields.finish()
         if anchor.min is not None and anchor.max is not None and anchor.max < anchor.min:

@@ -25,6 +25,7 @@ from ips_jobdev._store import history, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
+from ips_jobdev._vocab import JobSeekerStatus
 
 __all__ = [
     "insert_employers",
@@ -137,10 +138,35 @@ def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[
     return _insert_recorded(uow, "person", tables.employer_people, rows)
 
 
+def _status_history(seeker_id: int, row: Mapping[str, Any], closed_on: Any) -> list[dict[str, Any]]:
+    """A new job seeker's status history: their status since their IPS start (or since the
+    row was made); with a ``closed_on`` day, searching until then and closed from it."""
+    entered = row.get("ips_start") or row["created_at"].date()
+    status = JobSeekerStatus(row["status"])
+    if closed_on is not None and status is JobSeekerStatus.CLOSED:
+        return [
+            {"seeker_id": seeker_id, "status": "searching", "since": min(entered, closed_on)},
+            {"seeker_id": seeker_id, "status": "closed", "since": closed_on},
+        ]
+    return [{"seeker_id": seeker_id, "status": status.value, "since": entered}]
+
+
 def insert_seekers(uow: UnitOfWork, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Add job seekers."""
-    rows = [new_row(model.JobSeeker, s) for s in seekers]
-    return _insert_recorded(uow, "job-seeker", tables.job_seekers, rows)
+    """Add job seekers, each with the start of their status history (a row's
+    ``closed_on``, when given for a closed job seeker, dates the closing)."""
+    rows = [
+        new_row(model.JobSeeker, {k: v for k, v in s.items() if k != "closed_on"}) for s in seekers
+    ]
+    ids = _insert_recorded(uow, "job-seeker", tables.job_seekers, rows)
+    history = [
+        {**change, "version": 1}
+        for seeker_id, row, given in zip(ids, rows, seekers, strict=True)
+        for change in _status_history(seeker_id, row, given.get("closed_on"))
+    ]
+    if history:
+        with _translated_errors(uow.session):
+            uow.session.execute(sa.insert(tables.seeker_status_changes), history)
+    return ids
 
 
 def insert_visits(

@@ -16,8 +16,10 @@ from ips_jobdev._store.types import (
     RatingsType,
     TagList,
     UTCDateTime,
+    WindowsType,
 )
 from ips_jobdev._vocab import (
+    ContactBy,
     ContactMode,
     FitRating,
     JobEndReason,
@@ -97,6 +99,7 @@ employers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("visiting_windows", WindowsType),
 )
 
 employer_people = sa.Table(
@@ -117,6 +120,7 @@ employer_people = sa.Table(
     sa.Column("makes_hiring_decisions", sa.Boolean, nullable=False),
     sa.Column("notes", sa.Text),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("visiting_windows", WindowsType),
 )
 
 job_seekers = sa.Table(
@@ -153,6 +157,7 @@ visits = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("made_by", _choice(ContactBy), nullable=False, server_default="specialist"),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
 )
@@ -312,3 +317,57 @@ change_history = sa.Table(
 who, when, the values before and after, and why (written by :mod:`ips_jobdev._store.history`;
 nothing in the library updates or deletes a row). No foreign keys: the history of a deleted
 or merged-away record stays."""
+
+employment_periods = sa.Table(
+    "employment_periods",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("started", sa.Date),
+    sa.Column("ended", sa.Date),
+    sa.Column("fte", sa.Float, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""The spans each specialist was employed, with their full-time share (none: employed
+throughout, full time)."""
+
+specialist_leaves = sa.Table(
+    "specialist_leaves",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("first_day", sa.Date, nullable=False),
+    sa.Column("last_day", sa.Date, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""Days a specialist was away, both ends included."""
+
+seeker_status_changes = sa.Table(
+    "seeker_status_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "seeker_id",
+        sa.Integer,
+        sa.ForeignKey("job_seekers.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("status", _choice(JobSeekerStatus), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+"""Each job seeker's dated status history: the status held from ``since`` on."""

@@ -11,9 +11,18 @@ from sqlalchemy.engine import Dialect
 
 from ips_jobdev._model import FitFactorRating, Preferences
 from ips_jobdev._phones import PhoneNumber
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["Money", "PhoneType", "PreferencesType", "RatingsType", "TagList", "UTCDateTime"]
+__all__ = [
+    "Money",
+    "PhoneType",
+    "PreferencesType",
+    "RatingsType",
+    "TagList",
+    "UTCDateTime",
+    "WindowsType",
+]
 
 
 class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
@@ -119,3 +128,20 @@ class RatingsType(sa.types.TypeDecorator[dict[str, FitFactorRating]]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, FitFactorRating]:
         return {name: FitFactorRating(**r) for name, r in (value or {}).items()}
+
+
+class WindowsType(sa.types.TypeDecorator[VisitingWindows]):
+    """:class:`VisitingWindows` stored as their canonical text; NULL when none are recorded."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: VisitingWindows | str | None, dialect: Dialect
+    ) -> str | None:
+        if isinstance(value, str):
+            value = VisitingWindows.parse(value)
+        return str(value) if value else None
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> VisitingWindows:
+        return VisitingWindows.parse(value)

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, history, migrate
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
-from ips_jobdev._store.mapping import start_mappers
+from ips_jobdev._store.mapping import keep_status_history, start_mappers
 from ips_jobdev._store.repositories import (
     EmployerRepository,
     FitNoteRepository,
@@ -84,6 +85,7 @@ class Database:
             self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         history.install(self._sessions)
+        event.listen(self._sessions, "before_flush", keep_status_history)
         self._schema_checked = False
         if check_schema:
             self.ensure_schema()

@@ -9,6 +9,7 @@ from ips_jobdev.cli._app import App, JobdevGroup, with_examples
 from ips_jobdev.cli.db import db_group
 from ips_jobdev.cli.demo import demo_command
 from ips_jobdev.cli.due import due_command
+from ips_jobdev.cli.employer_windows import windows_command
 from ips_jobdev.cli.employers import employers_group
 from ips_jobdev.cli.export import export_command
 from ips_jobdev.cli.feed import feed_group
@@ -73,6 +74,7 @@ main.add_command(specialists_group)
 main.add_command(export_command)
 main.add_command(plugins_command)
 main.add_command(employers_group)
+employers_group.add_command(windows_command)
 main.add_command(seekers_group)
 main.add_command(visits_group)
 main.add_command(due_command)

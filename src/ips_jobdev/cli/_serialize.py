@@ -6,6 +6,7 @@ a removal or rename is announced in the CHANGELOG with how to move.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ips_jobdev import _model as model
@@ -30,6 +31,7 @@ def person_to_dict(person: model.EmployerPerson) -> dict[str, Any]:
         "phone": jsonable(person.phone),
         "email": person.email,
         "makes_hiring_decisions": person.makes_hiring_decisions,
+        "visiting_windows": str(person.visiting_windows) or None,
     }
 
 
@@ -58,6 +60,7 @@ def employer_to_dict(employer: model.Employer, *, people: bool = True) -> dict[s
         "notes": employer.notes,
         "version": employer.version,
         "updated_at": jsonable(employer.updated_at),
+        "visiting_windows": str(employer.visiting_windows) or None,
     }
     if people:
         out["people"] = [person_to_dict(p) for p in employer.people]
@@ -75,6 +78,17 @@ def specialist_to_dict(specialist: model.Specialist) -> dict[str, Any]:
         "timezone": specialist.timezone,
         "weekly_contact_target": specialist.weekly_contact_target,
         "active": specialist.active,
+        "started": jsonable(specialist.started),
+        "ended": jsonable(specialist.ended),
+        "fte": specialist.fte,
+        "employment": [
+            {"started": jsonable(p.started), "ended": jsonable(p.ended), "fte": p.fte}
+            for p in sorted(specialist.periods, key=lambda p: p.started or dt.date.min)
+        ],
+        "leave": [
+            {"from": jsonable(leave.first_day), "to": jsonable(leave.last_day), "note": leave.note}
+            for leave in sorted(specialist.leaves, key=lambda leave: leave.first_day)
+        ],
     }
 
 
@@ -91,6 +105,12 @@ def seeker_to_dict(
         "status": seeker.status.value,
         "preferences": seeker.preferences.to_dict(),
         "version": seeker.version,
+        "closed_on": jsonable(seeker.closed_on),
+        "reopened_on": jsonable(seeker.reopened_on),
+        "status_history": [
+            {"status": change.status.value, "since": jsonable(change.since)}
+            for change in seeker.history()
+        ],
     }
 
 
@@ -119,4 +139,5 @@ def visit_to_dict(
         "next_step": visit.next_step,
         "reason": visit.reason,
         "version": visit.version,
+        "made_by": visit.made_by.value,
     }

@@ -7,7 +7,9 @@ JSON document (stable: keys are only ever added)::
                 "reason", "planned", ...}]}
 
 Employer items add ``stage``, ``stage_title``, ``next_stage``, ``next_title``,
-``next_purpose``, ``days_overdue``, ``last_face_to_face``, ``interested_seekers``; job
+``next_purpose``, ``days_overdue``, ``last_face_to_face``, ``interested_seekers``,
+``visiting_windows`` (text or null) and ``best_time`` (``{"date", "weekday", "start",
+"end", "window", "in_working_hours"}`` or null when no window is recorded); job
 seeker items add ``ips_start``, ``days_since_start``, ``days_left``, ``first_contact``.
 """
 
@@ -21,6 +23,7 @@ import click
 from rich.table import Table
 
 from ips_jobdev import _plugins as plugins
+from ips_jobdev._windows import Opening
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cycles import CyclePolicy, get_policy, resolve_policy, short_date
 from ips_jobdev.cycles._due import list_due
@@ -44,6 +47,13 @@ def resolve_cli_policy(choice: str | None) -> CyclePolicy:
     except NotFoundError:
         plugins.load_cycle_policies()
         return get_policy(choice)
+
+
+def _best_time(opening: Opening | None) -> str:
+    if opening is None:
+        return ""
+    text = f"{opening.describe()}\n[dim]{opening.window}[/]"
+    return text if opening.in_working_hours else f"{text}\n[yellow]outside your hours[/]"
 
 
 def policy_option(function: F) -> F:
@@ -101,18 +111,23 @@ def due_command(
         app.print_json(result.to_dict())
         return
     who = f" for {result.specialist}" if result.specialist else ""
-    table = Table("due", "", "employer / job seeker", "reason", "planned")
+    timed = any(item.best_time is not None for item in result.items)
+    columns = ["due", "", "employer / job seeker", "reason", "planned"]
+    table = Table(*columns, *(["best time"] if timed else []))
     table.title = f"Due{who} on {result.on:%a %d %b %Y} (policy {result.policy})"
     for item in result.items:
         style = _STYLE.get(item.status, "")
         status = f"[{style}]{item.status}[/]" if style else item.status
-        table.add_row(
+        cells = [
             short_date(item.due) if item.due else "",
             status,
             item.name if item.kind == "employer" else f"job seeker {item.name}",
             item.reason,
             short_date(item.planned) if item.planned else "",
-        )
+        ]
+        if timed:
+            cells.append(_best_time(item.best_time))
+        table.add_row(*cells)
     if result.items:
         app.console.print(table)
     else:

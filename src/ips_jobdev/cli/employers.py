@@ -173,20 +173,24 @@ def show_command(app: App, employer: str, as_json: bool) -> None:
             ("wages", _wages(document)),
             ("bus", None if found.bus_access is None else ("yes" if found.bus_access else "no")),
             ("notes", found.notes),
+            ("visiting windows", str(found.visiting_windows)),
         ]
         for label, value in details:
             if value:
                 console.print(f"  {label}: {escape(str(value))}", soft_wrap=True)
         if found.people:
-            people = Table("id", "name", "title", "phone", "email", title="People")
+            timed = any(p.visiting_windows for p in found.people)
+            columns = ["id", "name", "title", "phone", "email"]
+            people = Table(*columns, *(["visiting windows"] if timed else []), title="People")
             for person in found.people:
-                people.add_row(
+                cells = [
                     str(person.id),
                     escape(person.name),
                     escape(person.title or ""),
                     person.phone.national if person.phone else "",
                     escape(person.email or ""),
-                )
+                ]
+                people.add_row(*cells, *([escape(str(person.visiting_windows))] if timed else []))
             console.print(people)
         if last_row is not None:
             when = local_time(dt.datetime.fromisoformat(last_row["at"]), last_row["_zone"])

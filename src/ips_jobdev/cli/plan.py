@@ -6,9 +6,10 @@ JSON document (stable: keys are only ever added): :meth:`ips_jobdev._planning.We
 ``days`` [{``date``, ``area``, ``miles``, ``travel_minutes``, ``back_at_office``,
 ``visits`` [{``employer_id``, ``employer``, ``address``, ``start``, ``end``, ``minutes``,
 ``purpose``, ``stage``, ``stage_title``, ``kind``, ``reason``, ``seekers``,
-``travel_minutes``, ``miles``, ``last_contact``, ``warnings``}], ``existing``}],
-``unplanned``, ``warnings``), plus ``saved`` (the ids of the visits stored) with
-``--save``. Times are ISO 8601 in the specialist's time zone, with its UTC offset.
+``travel_minutes``, ``miles``, ``last_contact``, ``warnings``, ``window``, ``position``,
+``visiting_note``}], ``existing``, ``routing``}], ``unplanned``, ``warnings``,
+``travel_times``), plus ``saved`` (the ids of the visits stored) with ``--save``. Times are
+ISO 8601 in the specialist's time zone, with its UTC offset.
 """
 
 from __future__ import annotations
@@ -146,8 +147,9 @@ def week_command(
     no employer contact yet; then overdue and due follow-ups of the contact cycle; then new
     employers from the caseload target list, until the weekly face-to-face target is met.
     Visits are grouped by area per day, routed from the office ZIP and fitted into working
-    hours around visits already planned and the --busy times. --save stores them as
-    planned visits (a later 'visits complete' records them as made).
+    hours around visits already planned and the --busy times, each inside its employer's
+    visiting windows ('employers windows'). --save stores them as planned visits (a later
+    'visits complete' records them as made).
     """
     chosen = resolve_cli_policy(policy)
     with app.uow() as uow:
@@ -213,6 +215,10 @@ def _print_plan(app: App, plan: WeekPlan, unplanned_shown: int = UNPLANNED_SHOWN
                 )
                 continue
             why = item.reason
+            if item.window:
+                why += f"\n[green]window {item.window}[/]"
+            if item.visiting_note:
+                why += f"\n[dim]{item.visiting_note}[/]"
             for warning in item.warnings:
                 why += f"\n[yellow]! {warning}[/]"
             last = item.last_contact

@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import attrs
 import click
 from rich.table import Table
 
@@ -29,6 +30,14 @@ from ips_jobdev._reports import (
     is_unsatisfactory,
     outcomes_report,
 )
+from ips_jobdev._reports.packet import (
+    AUDIENCES,
+    FORMATS,
+    ReviewPacket,
+    fidelity_packet,
+    outcomes_packet,
+)
+from ips_jobdev._reports.scale import BETWEEN_ANCHORS
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.cli._app import App, db_option, pass_app, with_examples
 from ips_jobdev.cli._serialize import jsonable
@@ -64,8 +73,31 @@ def _common(function: F) -> F:
         click.option("--specialist", "-s", metavar="CODE", help="One specialist."),
         click.option("--team", metavar="CODE,CODE", help="Several specialists, comma-separated."),
         click.option("--json", "as_json", is_flag=True, help="Print a JSON document."),
+        click.option(
+            "--evidence",
+            is_flag=True,
+            help="With --json: each figure's evidence rows, by program code (team use).",
+        ),
         click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows, one per figure."),
         click.option("--explain", is_flag=True, help="Say how each figure is computed."),
+        click.option(
+            "--format",
+            "packet_format",
+            type=click.Choice(FORMATS),
+            help="Write the review packet in this format to --out (html or pdf).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Where to write the review packet (with --format).",
+        ),
+        click.option(
+            "--audience",
+            type=click.Choice(AUDIENCES),
+            default="reviewer",
+            show_default=True,
+            help="Who reads the packet: reviewer (job seekers by code only) or team (names too).",
+        ),
         db_option,
         pass_app,
     ]
@@ -85,6 +117,30 @@ def _period(
     if end < start:
         raise ValidationError("report", "to", f"{end} is before --from {start}")
     return start, end
+
+
+@attrs.frozen
+class _PacketRequest:
+    """What --format, --out and --audience asked for."""
+
+    format: str | None
+    out: str | None
+    audience: str
+
+    def wanted(self, as_json: bool, as_csv: bool) -> bool:
+        if self.format is None and self.out is None:
+            return False
+        if self.format is None or self.out is None:
+            raise ValidationError("report", "out", "give --format html|pdf with --out FILE")
+        if as_json or as_csv:
+            raise ValidationError("report", "format", "choose --format or --json/--csv")
+        return True
+
+    def write(self, app: App, packet: ReviewPacket) -> None:
+        assert self.format is not None
+        assert self.out is not None
+        path = packet.write(self.out, self.format)
+        app.console.print(f"Wrote the {packet.kind} packet ({self.format}) to {path}")
 
 
 def _value(figure: Figure) -> str:
@@ -151,7 +207,7 @@ def _fidelity_rows(report: FidelityReport) -> list[dict[str, Any]]:
                 "figure": "frequent_employer_contact",
                 "label": "Face-to-face employer contacts per week",
                 "specialist": s.code,
-                "value": round(s.weekly_contacts, 2),
+                "value": "" if s.weekly_contacts is None else round(s.weekly_contacts, 2),
                 "unit": "contacts a week",
                 "point": s.contact_point if s.contact_point is not None else "",
                 "anchor": "new-caseload rule" if s.new_caseload_rule else "",
@@ -173,39 +229,74 @@ def _fidelity_rows(report: FidelityReport) -> list[dict[str, Any]]:
 
 @report_group.command("fidelity")
 @click.option("--scale", metavar="FILE", help="A fidelity scale file (default: the US IPS-25).")
+@click.option(
+    "--between-anchors",
+    type=click.Choice(BETWEEN_ANCHORS),
+    help="How a value between two anchors is read: reach (a point needs its anchor's value) "
+    "or nearest (the closest anchor). Default: the scale file's choice (reach).",
+)
 @_common
 @with_examples(
     "ips-jobdev report fidelity --from 2026-01-01 --to 2026-12-31",
     "ips-jobdev report fidelity --specialist jd --explain",
     "ips-jobdev report fidelity --team jd,kb --csv > fidelity.csv",
+    "ips-jobdev report fidelity --from 2026-07-01 --to 2026-09-30 --format pdf --out q3.pdf",
 )
 def fidelity_command(
     app: App,
     scale: str | None,
+    between_anchors: str | None,
     from_day: dt.datetime | None,
     to_day: dt.datetime | None,
     specialist: str | None,
     team: str | None,
     as_json: bool,
     as_csv: bool,
+    evidence: bool,
     explain: bool,
+    packet_format: str | None,
+    out: str | None,
+    audience: str,
 ) -> None:
     """Fidelity figures with their IPS-25 scale points: employer contacts per week, rapid
-    job search, diversity of job types and employers, competitive jobs, multi-visit
-    relationships, caseload size."""
+    job search, individualized job search, diversity of job types and employers,
+    competitive jobs, caseload size, and the evidence a reviewer reads (--format html|pdf
+    --out FILE writes the review packet)."""
     start, end = _period(from_day, to_day, as_json, as_csv)
+    packet = _PacketRequest(packet_format, out, audience)
+    if packet.wanted(as_json, as_csv):
+        with app.uow() as uow:
+            document = fidelity_packet(
+                uow,
+                start=start,
+                end=end,
+                specialist=specialist,
+                team=team,
+                scale=scale,
+                between_anchors=between_anchors,
+                audience=audience,
+            )
+        packet.write(app, document)
+        return
     with app.uow() as uow:
         report = fidelity_report(
-            uow, start=start, end=end, specialist=specialist, team=team, scale=scale
+            uow,
+            start=start,
+            end=end,
+            specialist=specialist,
+            team=team,
+            scale=scale,
+            between_anchors=between_anchors,
         )
     if as_json:
-        app.print_json(report.to_dict())
+        app.print_json(report.to_dict(evidence=evidence))
         return
     if as_csv:
         _csv(app, "fidelity", report.figures, _fidelity_rows(report))
         return
     app.console.print(f"[bold]{report.scale_name}[/], {report.scale_version}")
     app.console.print(f"[dim]{report.scale_source}[/]", soft_wrap=True)
+    app.console.print(f"[dim]Between anchors: {report.between_anchors}[/]")
     title = (
         f"{report.scope.label}, {start:%d %b %Y} - {end:%d %b %Y} ({report.period.weeks:.1f} weeks)"
     )
@@ -227,7 +318,7 @@ def _specialists_table(report: FidelityReport) -> Table:
         table.add_row(
             f"{s.code} {s.name}",
             str(s.contacts),
-            f"{s.weekly_contacts:.2f}",
+            "n/a" if s.weekly_contacts is None else f"{s.weekly_contacts:.2f}",
             point,
             str(s.caseload),
             str(s.looking_for_work),
@@ -242,6 +333,7 @@ def _specialists_table(report: FidelityReport) -> Table:
     "ips-jobdev report outcomes --from 2026-07-01 --to 2026-09-30",
     "ips-jobdev report outcomes --specialist jd --json",
     "ips-jobdev report outcomes --explain",
+    "ips-jobdev report outcomes --from 2026-07-01 --to 2026-09-30 --format html --out q3.html",
 )
 def outcomes_command(
     app: App,
@@ -251,15 +343,28 @@ def outcomes_command(
     team: str | None,
     as_json: bool,
     as_csv: bool,
+    evidence: bool,
     explain: bool,
+    packet_format: str | None,
+    out: str | None,
+    audience: str,
 ) -> None:
-    """Outcomes: caseload, the IPS employment rate, job starts, hours, wages, jobs held 90
-    days, job endings by reason, and progress against the program's goals."""
+    """Outcomes: job seekers served, the IPS employment rate, competitive job starts, hours,
+    wages, jobs held 90 days, tenure, job endings by reason, and progress against the
+    program's goals (--format html|pdf --out FILE writes the packet)."""
     start, end = _period(from_day, to_day, as_json, as_csv)
+    packet = _PacketRequest(packet_format, out, audience)
+    if packet.wanted(as_json, as_csv):
+        with app.uow() as uow:
+            document = outcomes_packet(
+                uow, start=start, end=end, specialist=specialist, team=team, audience=audience
+            )
+        packet.write(app, document)
+        return
     with app.uow() as uow:
         report = outcomes_report(uow, start=start, end=end, specialist=specialist, team=team)
     if as_json:
-        app.print_json(report.to_dict())
+        app.print_json(report.to_dict(evidence=evidence))
         return
     if as_csv:
         _csv(app, "outcomes", report.figures, _outcome_rows(report))

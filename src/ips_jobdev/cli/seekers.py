@@ -17,6 +17,7 @@ disclosure choice) and VISIT :func:`ips_jobdev.cli._serialize.visit_to_dict`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -24,6 +25,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ips_jobdev._casework.corrections import SEEKER_FIELDS, edit_seeker
+from ips_jobdev._casework.status import close_seeker, reopen_seeker
 from ips_jobdev._casework.visits import recent_visits
 from ips_jobdev._importing import import_seekers
 from ips_jobdev._vocab import Disclosure, JobSeekerStatus, Transport, parse_choice
@@ -50,7 +52,8 @@ RECENT_VISITS = 10
 
 @click.group("seekers")
 def seekers_group() -> None:
-    """Job seekers: import them with their preferences, list them, see one, correct one."""
+    """Job seekers: import them with their preferences, list them, see one, correct one,
+    close and reopen them."""
 
 
 seekers_group.add_command(make_import_command("seekers", import_seekers, "seekers.csv"))
@@ -251,3 +254,60 @@ def edit_command(
         app.print_json({"seeker": document, "changes": correction.changes_to_dicts()})
         return
     print_changes(app, f"Corrected job seeker {escape(document['code'])}", correction.changes)
+
+
+_ON = click.option(
+    "--on",
+    "on_day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="The day it took effect (reports for earlier periods keep the job seeker).",
+)
+
+
+def _status_changed(app: App, document: dict[str, object], verb: str, as_json: bool) -> None:
+    if as_json:
+        app.print_json({"seeker": document})
+        return
+    app.console.print(f"{verb} {escape(str(document['code']))}: {document['status']}.")
+
+
+@seekers_group.command("close")
+@click.argument("code")
+@_ON
+@db_option
+@json_option
+@pass_app
+@with_examples("ips-jobdev seekers close J-1001 --on 2026-10-15")
+def close_command(app: App, code: str, on_day: dt.datetime, as_json: bool) -> None:
+    """Close a job seeker from a day: they count as served in every period before it."""
+    with app.uow() as uow:
+        seeker = close_seeker(uow, code, on=on_day.date())
+        uow.commit()
+        warn_hook_failures(app, uow)
+        document = seeker_to_dict(seeker)
+    _status_changed(app, document, f"Closed on {on_day:%Y-%m-%d}", as_json)
+
+
+@seekers_group.command("reopen")
+@click.argument("code")
+@_ON
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in JobSeekerStatus if s is not JobSeekerStatus.CLOSED]),
+    default=JobSeekerStatus.SEARCHING.value,
+    show_default=True,
+    help="The status they come back with.",
+)
+@db_option
+@json_option
+@pass_app
+@with_examples("ips-jobdev seekers reopen J-1001 --on 2026-11-02")
+def reopen_command(app: App, code: str, on_day: dt.datetime, status: str, as_json: bool) -> None:
+    """Reopen a closed job seeker from a day (looking for work, unless --status says)."""
+    with app.uow() as uow:
+        seeker = reopen_seeker(uow, code, on=on_day.date(), status=status)
+        uow.commit()
+        warn_hook_failures(app, uow)
+        document = seeker_to_dict(seeker)
+    _status_changed(app, document, f"Reopened on {on_day:%Y-%m-%d}", as_json)

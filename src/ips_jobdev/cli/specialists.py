@@ -13,6 +13,7 @@ where SPECIALIST is :func:`ips_jobdev.cli._serialize.specialist_to_dict`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -22,7 +23,9 @@ from ips_jobdev._casework.caseload import (
     FULL_FIDELITY_CASELOAD,
     add_specialist,
     caseload_sizes,
+    edit_specialist,
     reassign_caseload,
+    record_leave,
     specialist_caseload,
 )
 from ips_jobdev._model import JobSeeker
@@ -40,9 +43,125 @@ from ips_jobdev.cli._serialize import jsonable, specialist_to_dict
 __all__ = ["specialists_group"]
 
 
+DAY = click.DateTime(["%Y-%m-%d"])
+FTE = click.FloatRange(min=0, max=1, min_open=True)
+
+
 @click.group("specialists")
 def specialists_group() -> None:
     """Employment specialists and their caseloads."""
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@specialists_group.command("edit")
+@click.argument("code")
+@click.option("--name", help="The specialist's name.")
+@click.option("--email", help="Work email address.")
+@click.option("--office-zip", metavar="ZIP", help="ZIP code of the office visits start from.")
+@click.option("--weekly-target", type=click.IntRange(min=0), help="Contacts a week to aim for.")
+@click.option("--active/--inactive", default=None, help="Whether they take new job seekers.")
+@click.option(
+    "--started",
+    type=DAY,
+    help="First day employed; after an employment that ended, a return from that day.",
+)
+@click.option("--ended", type=DAY, help="Last day employed.")
+@click.option("--fte", type=FTE, help="Full-time share (0.5 for half time).")
+@click.option(
+    "--fte-from",
+    type=DAY,
+    help="The day the new --fte takes effect (earlier periods keep their share). Without "
+    "it, --fte corrects the current period.",
+)
+@db_option
+@json_option
+@pass_app
+@with_examples(
+    "ips-jobdev specialists edit cy --fte 0.8 --fte-from 2026-10-01",
+    "ips-jobdev specialists edit ae --ended 2026-11-30 --inactive",
+    "ips-jobdev specialists edit ae --started 2026-08-03",
+)
+def edit_command(
+    app: App,
+    code: str,
+    name: str | None,
+    email: str | None,
+    office_zip: str | None,
+    weekly_target: int | None,
+    active: bool | None,
+    started: dt.datetime | None,
+    ended: dt.datetime | None,
+    fte: float | None,
+    fte_from: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Change a specialist's details or employment (start, end, full-time share)."""
+    with app.uow() as uow:
+        specialist = edit_specialist(
+            uow,
+            code,
+            name=name,
+            email=email,
+            office_zip=office_zip,
+            weekly_contact_target=weekly_target,
+            active=active,
+            started=_day(started),
+            ended=_day(ended),
+            fte=fte,
+            fte_from=_day(fte_from),
+        )
+        uow.commit()
+        warn_hook_failures(app, uow)
+        document = specialist_to_dict(specialist)
+    if as_json:
+        app.print_json({"specialist": document})
+        return
+    app.console.print(f"Changed specialist {document['code']} ({document['name']}).")
+    for period in document["employment"]:
+        app.console.print(
+            f"  employed {period['started'] or 'from the start'} to {period['ended'] or 'now'}, "
+            f"full-time share {period['fte']}"
+        )
+
+
+@specialists_group.command("leave")
+@click.argument("code")
+@click.option("--from", "first_day", type=DAY, required=True, help="First day away.")
+@click.option("--to", "last_day", type=DAY, required=True, help="Last day away, included.")
+@click.option("--note", help="What kind of leave (optional).")
+@db_option
+@json_option
+@pass_app
+@with_examples(
+    "ips-jobdev specialists leave ae --from 2026-08-10 --to 2026-08-21",
+    'ips-jobdev specialists leave ae --from 2026-12-24 --to 2026-12-31 --note "holidays"',
+)
+def leave_command(
+    app: App,
+    code: str,
+    first_day: dt.datetime,
+    last_day: dt.datetime,
+    note: str | None,
+    as_json: bool,
+) -> None:
+    """Record days a specialist was away: the fidelity report leaves their work days out of
+    the weeks they worked (a Monday-to-Friday leave is one week)."""
+    with app.uow() as uow:
+        specialist = record_leave(
+            uow, code, first_day=first_day.date(), last_day=last_day.date(), note=note
+        )
+        uow.commit()
+        warn_hook_failures(app, uow)
+        document = specialist_to_dict(specialist)
+    if as_json:
+        app.print_json({"specialist": document})
+        return
+    app.console.print(
+        f"Recorded leave for {document['code']}: {first_day:%Y-%m-%d} to {last_day:%Y-%m-%d}."
+    )
 
 
 @specialists_group.command("add")
@@ -63,12 +182,15 @@ def specialists_group() -> None:
     show_default=True,
     help="Face-to-face employer contacts a week to aim for (6 or more is the IPS top score).",
 )
+@click.option("--started", type=DAY, help="First day employed (default: not recorded).")
+@click.option("--fte", type=FTE, help="Full-time share: 1 full time (the default), 0.5 half time.")
 @db_option
 @pass_app
 @with_examples(
     'ips-jobdev specialists add ae --name "Alex Example" --office-zip 53704',
     'ips-jobdev specialists add bx --name "Blair Example" --email blair@example.org '
     "--weekly-target 7",
+    'ips-jobdev specialists add cy --name "Casey Example" --started 2026-08-03 --fte 0.5',
 )
 def add_command(
     app: App,
@@ -78,8 +200,14 @@ def add_command(
     office_zip: str | None,
     timezone: str,
     weekly_target: int,
+    started: dt.datetime | None,
+    fte: float | None,
 ) -> None:
-    """Add an employment specialist; CODE is how job seekers and visits refer to them."""
+    """Add an employment specialist; CODE is how job seekers and visits refer to them.
+
+    --started and --fte record their employment: the fidelity report rates each
+    specialist over the weeks they worked and counts caseloads per full-time specialist.
+    """
     with app.uow() as uow:
         specialist = add_specialist(
             uow,
@@ -89,6 +217,8 @@ def add_command(
             office_zip=office_zip,
             timezone=timezone,
             weekly_contact_target=weekly_target,
+            started=started.date() if started else None,
+            fte=fte,
         )
         uow.commit()
         warn_hook_failures(app, uow)

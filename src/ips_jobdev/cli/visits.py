@@ -169,6 +169,12 @@ def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_js
     help="A job seeker the contact was for (repeat for several).",
 )
 @click.option("--seeker-present", is_flag=True, help="The job seeker came along.")
+@click.option(
+    "--by-job-seeker",
+    is_flag=True,
+    help="The job seeker made this contact alone (name them with --seeker): it counts for "
+    "their rapid job search, not toward the specialist's weekly contacts.",
+)
 @click.option("--outcome", help="What came of it.")
 @click.option("--next-step", help="What to do next.")
 @click.option("--planned", is_flag=True, help="Plan the visit instead of recording one made.")
@@ -191,6 +197,7 @@ def _print_visit(app: App, uow: UnitOfWork, visit: model.Visit, verb: str, as_js
     "--seeker J-1001 --seeker-present",
     'ips-jobdev visits log "#12" -s ae --at 2026-03-09T14:30 --purpose follow-up --planned',
     'ips-jobdev visits log "#7" -s ae --override --reason "owner called us back to come in"',
+    "ips-jobdev visits log EX-0042 -s ae --seeker J-1001 --by-job-seeker --at 2026-03-03T09:00",
 )
 def log_command(
     app: App,
@@ -201,6 +208,7 @@ def log_command(
     purpose: str,
     seekers: tuple[str, ...],
     seeker_present: bool,
+    by_job_seeker: bool,
     outcome: str | None,
     next_step: str | None,
     planned: bool,
@@ -230,6 +238,7 @@ def log_command(
             duration_minutes=duration,
             override_do_not_contact=override,
             reason=reason,
+            made_by="job-seeker" if by_job_seeker else "specialist",
         )
         uow.commit()
         _print_visit(app, uow, visit, "Planned" if planned else "Logged", as_json)

@@ -28,6 +28,7 @@ from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import cycles as queries
 from ips_jobdev._store.queries.cycles import EmployerIds, EmployerInfo, EmployerList, employer_infos
 from ips_jobdev._vocab import ContactMode, JobSeekerStatus
+from ips_jobdev._windows import Opening, parse_weekdays
 from ips_jobdev.cycles import (
     Contact,
     CyclePolicy,
@@ -269,6 +270,12 @@ class DueItem:
     planned: dt.date | None = None
     employer: EmployerCycleState | None = None
     seeker: RapidSearchState | None = None
+    visiting_windows: str | None = None
+    """The employer's visiting windows as text (``None`` when none are recorded)."""
+    best_time: Opening | None = None
+    """The next time the employer can be visited, from the day judged: within the
+    specialist's working days and hours when one is named and that is possible (see
+    :attr:`Opening.in_working_hours`); ``None`` when no window is recorded."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``ips-jobdev due --json`` (docs/reference/cli.md)."""
@@ -292,6 +299,8 @@ class DueItem:
                 days_overdue=e.days_overdue,
                 last_face_to_face=e.last_face_to_face,
                 interested_seekers=list(e.interested_seekers),
+                visiting_windows=self.visiting_windows,
+                best_time=self.best_time.to_dict() if self.best_time else None,
             )
         if self.seeker is not None:
             s = self.seeker
@@ -359,7 +368,7 @@ def list_due(
     states = relationship_states(
         uow, ids, on=day, zone=zone, policy=chosen, pool=caseload, infos=infos
     )
-    items, cold_items = _employer_items(states, infos)
+    items, cold_items = _employer_items(states, infos, _Timing(day, who))
     items += _seeker_items(uow, caseload, on=day, zone=zone, policy=chosen)
     items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
     cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
@@ -377,19 +386,52 @@ def list_due(
     )
 
 
+@attrs.frozen
+class _Timing:
+    """The day judged and the specialist whose working days and hours the best time of a
+    visit falls in (any day and hour without one)."""
+
+    on: dt.date
+    who: model.Specialist | None
+
+    def best_time(self, info: EmployerInfo) -> Opening | None:
+        """The next opening in the employer's windows, in working hours when possible."""
+        windows = info.visiting_windows
+        if not windows.restricts:
+            return None
+        if self.who is not None:
+            start, end = self.who.work_start, self.who.work_end
+            try:
+                weekdays = parse_weekdays(self.who.work_days)
+            except ValueError:
+                weekdays = frozenset(range(5))
+            found = windows.next_opening(
+                self.on,
+                weekdays=weekdays,
+                hours=(start.hour * 60 + start.minute, end.hour * 60 + end.minute),
+            )
+            if found is not None:
+                return found
+        found = windows.next_opening(self.on)
+        if found is not None and self.who is not None:
+            return attrs.evolve(found, in_working_hours=False)
+        return found
+
+
 def _employer_items(
-    states: dict[int, EmployerCycleState], infos: dict[int, EmployerInfo]
+    states: dict[int, EmployerCycleState], infos: dict[int, EmployerInfo], timing: _Timing
 ) -> tuple[list[DueItem], list[DueItem]]:
     """The employers overdue or due, and those gone cold (do-not-contact ones left out)."""
     items: list[DueItem] = []
     cold_items: list[DueItem] = []
     for employer_id, state in states.items():
-        if infos[employer_id].do_not_contact:
+        info = infos[employer_id]
+        if info.do_not_contact:
             continue
         if state.status is EmployerStatus.COLD:
-            cold_items.append(_employer_item(state, infos[employer_id]))
+            cold_items.append(_employer_item(state, info, timing))
         elif state.status in (EmployerStatus.OVERDUE, EmployerStatus.DUE):
-            items.append(_employer_item(state, infos[employer_id]))
+            items.append(_employer_item(state, info, timing))
     return items, cold_items
 
 
@@ -429,7 +471,7 @@ def _seeker_items(
     return items
 
 
-def _employer_item(state: EmployerCycleState, info: EmployerInfo) -> DueItem:
+def _employer_item(state: EmployerCycleState, info: EmployerInfo, timing: _Timing) -> DueItem:
     return DueItem(
         kind="employer",
         id=info.id,
@@ -439,4 +481,6 @@ def _employer_item(state: EmployerCycleState, info: EmployerInfo) -> DueItem:
         reason=state.reason,
         planned=state.planned,
         employer=state,
+        visiting_windows=str(info.visiting_windows) or None,
+        best_time=timing.best_time(info),
     )

@@ -32,9 +32,10 @@ class RapidSearchState:
     """A job seeker and the rapid job search rule on one day (derived, never stored).
 
     ``days_since_start`` counts from the IPS start (day 0) to ``on``; ``first_contact`` is
-    the date of the first face-to-face employer contact made for them (client-specific,
-    with or without them present); ``days_to_first_contact`` is the figure the fidelity
-    scale averages.
+    the date of the first face-to-face employer contact about a job for them (a visit
+    naming them, with or without them present, by the specialist or made by the job seeker
+    alone; a follow-along support visit is not one); ``days_to_first_contact`` is the figure
+    the fidelity scale averages.
     """
 
     on: dt.date

@@ -26,6 +26,7 @@ from ips_jobdev._vocab import (
     VisitPurpose,
     VisitStatus,
 )
+from ips_jobdev._windows import VisitingWindows
 
 __all__ = [
     "EmployerIds",
@@ -117,6 +118,10 @@ class EmployerInfo:
     longitude: float | None
     job_types: tuple[str, ...]
     do_not_contact: bool
+    state: str | None = None
+    visiting_windows: VisitingWindows = attrs.field(factory=VisitingWindows)
+    """When to visit: the employer's windows, with those of the person the specialist
+    sees there (see :func:`employer_infos`)."""
 
     @property
     def location(self) -> tuple[float, float] | None:
@@ -130,7 +135,12 @@ class EmployerInfo:
 
 
 def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]:
-    """:class:`EmployerInfo` by id for the employers in ``ids`` (ids or a list)."""
+    """:class:`EmployerInfo` by id for the employers in ``ids`` (ids or a list).
+
+    ``visiting_windows`` are the employer's, combined with those of the person the
+    specialist sees there (:meth:`VisitingWindows.with_person`): the first person who
+    makes hiring decisions and has windows recorded, else the first person with windows.
+    """
     statement = sa.select(
         _emp.id,
         _emp.name,
@@ -141,8 +151,10 @@ def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]
         _emp.longitude,
         _emp.job_types,
         _emp.do_not_contact,
+        _emp.state,
+        _emp.visiting_windows,
     ).where(_in(_emp.id, ids))
-    return {
+    infos = {
         row.id: EmployerInfo(
             id=row.id,
             name=row.name,
@@ -153,9 +165,32 @@ def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]
             longitude=row.longitude,
             job_types=tuple(row.job_types),
             do_not_contact=row.do_not_contact,
+            state=row.state,
+            visiting_windows=row.visiting_windows,
         )
         for row in uow.session.execute(statement)
     }
+    for employer_id, (name, windows) in _people_windows(uow, ids).items():
+        if employer_id in infos:
+            info = infos[employer_id]
+            combined = info.visiting_windows.with_person(windows, name)
+            infos[employer_id] = attrs.evolve(info, visiting_windows=combined)
+    return infos
+
+
+def _people_windows(uow: UnitOfWork, ids: EmployerIds) -> dict[int, tuple[str, VisitingWindows]]:
+    """Per employer, the person whose visiting windows count (see :func:`employer_infos`)."""
+    p = tables.employer_people.c
+    statement = (
+        sa.select(p.employer_id, p.name, p.visiting_windows)
+        .where(_in(p.employer_id, ids), p.visiting_windows.is_not(None))
+        .order_by(p.employer_id, p.makes_hiring_decisions.desc(), p.id)
+    )
+    found: dict[int, tuple[str, VisitingWindows]] = {}
+    for row in uow.session.execute(statement):
+        if row.visiting_windows and row.employer_id not in found:
+            found[row.employer_id] = (row.name, row.visiting_windows)
+    return found
 
 
 def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.datetime) -> int:
@@ -238,8 +273,10 @@ def interest_pairs(
 def first_face_to_face(
     uow: UnitOfWork, seeker_ids: Iterable[int], *, before: dt.datetime
 ) -> dict[int, dt.datetime]:
-    """When the first face-to-face visit made before ``before`` that names each job
-    seeker was (whether or not they came along); job seekers with none are left out."""
+    """When the first face-to-face employer contact about a job for each job seeker was
+    made before ``before``: a visit in person naming them (whether or not they came along,
+    by the specialist or by the job seeker alone), follow-along support visits left out;
+    job seekers with none are left out."""
     ids = sorted(seeker_ids)
     if not ids:
         return {}
@@ -250,6 +287,7 @@ def first_face_to_face(
             _vs.seeker_id.in_(ids),
             _v.status == VisitStatus.DONE,
             _v.mode == ContactMode.IN_PERSON,
+            _v.purpose != VisitPurpose.SUPPORT,
             _v.at < before,
         )
         .group_by(_vs.seeker_id)

@@ -165,10 +165,14 @@ class SeekerFilter:
     started_to: dt.date | None = None
     started_by: dt.date | None = None
     """IPS start on or before this day, or none recorded."""
+    ids: Collection[int] | None = None
+    """Only these job seekers (the use case's choice: those served during a period)."""
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         """The WHERE conditions on the job seekers table."""
         out: list[sa.ColumnElement[bool]] = []
+        if self.ids is not None:
+            out.append(_js.id.in_(sorted(self.ids)))
         if self.specialist_ids is not None:
             out.append(_js.specialist_id.in_(sorted(self.specialist_ids)))
         if self.excluded_statuses:
@@ -200,11 +204,13 @@ def seekers(
     selection: SeekerFilter,
     *,
     first_contact_before: dt.datetime | None = None,
+    first_contact_excluding: Collection[VisitPurpose] = (),
     limit: int,
 ) -> tuple[int, list[SeekerRow]]:
     """The job seekers the filter selects (by code), and how many; with
     ``first_contact_before``, each one's first face-to-face employer contact made before
-    that moment (a visit made in person naming them)."""
+    that moment (a visit made in person naming them, by the specialist or by the job
+    seeker alone, of any purpose but ``first_contact_excluding``)."""
     conditions = selection.conditions()
     total = uow.session.scalar(sa.select(sa.func.count(_js.id)).where(*conditions)) or 0
     rows = uow.session.execute(
@@ -225,6 +231,11 @@ def seekers(
                     _v.status == VisitStatus.DONE,
                     _v.mode == ContactMode.IN_PERSON,
                     _v.at < first_contact_before,
+                    *(
+                        [_v.purpose.not_in(list(first_contact_excluding))]
+                        if first_contact_excluding
+                        else []
+                    ),
                 )
                 .group_by(_vs.seeker_id)
             )
@@ -249,7 +260,8 @@ class JobFilter:
     """Which job starts: whose job seekers, when they started or ended, what kind.
 
     ``held_between`` keeps jobs held on at least one day of the span (started by its end,
-    not ended before its start); ``first_only`` keeps each job seeker's first job ever.
+    not ended before its start); ``first_only`` keeps each job seeker's first job ever
+    (with ``competitive_only``: their first competitive job).
     """
 
     specialist_ids: Collection[int] | None = None
@@ -261,6 +273,7 @@ class JobFilter:
     held_between: tuple[dt.date, dt.date] | None = None
     competitive_only: bool = False
     first_only: bool = False
+    non_competitive_only: bool = False
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         """The WHERE conditions on job starts joined with their job seekers."""
@@ -283,11 +296,15 @@ class JobFilter:
             out.append(sa.or_(_jst.end_date.is_(None), _jst.end_date >= first))
         if self.competitive_only:
             out.append(_jst.competitive.is_(True))
+        if self.non_competitive_only:
+            out.append(_jst.competitive.is_(False))
         if self.first_only:
             earlier = tables.job_starts.alias("earlier")
+            kind = [earlier.c.competitive.is_(True)] if self.competitive_only else []
             out.append(
                 ~sa.exists().where(
                     earlier.c.seeker_id == _jst.seeker_id,
+                    *kind,
                     sa.or_(
                         earlier.c.start_date < _jst.start_date,
                         sa.and_(earlier.c.start_date == _jst.start_date, earlier.c.id < _jst.id),

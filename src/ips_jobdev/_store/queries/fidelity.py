@@ -14,32 +14,31 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev._store import tables
-from ips_jobdev._store.queries._reporting import (
-    days_between,
-    face_to_face,
-    in_scope,
-    local_day,
-    on_caseload,
-)
+from ips_jobdev._store.batching import chunks
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
 __all__ = [
-    "CaseloadCount",
+    "ClientContact",
+    "ContactMix",
     "EmployerVisitCounts",
-    "FirstContactCounts",
     "JobStartCounts",
-    "caseload_counts",
+    "client_contacts",
+    "contact_mix",
     "employer_visit_counts",
     "face_to_face_contacts",
-    "first_contact_counts",
+    "first_contacts",
     "job_start_counts",
+    "last_visits_by_employer",
+    "support_contacts",
 ]
 
 _v = tables.visits.c
 _vs = tables.visit_seekers.c
 _js = tables.job_seekers.c
 _jst = tables.job_starts.c
+_emp = tables.employers.c
 
 
 def face_to_face_contacts(
@@ -50,13 +49,15 @@ def face_to_face_contacts(
     specialist_ids: Collection[int] | None,
     excluded_purposes: Collection[VisitPurpose] = (),
 ) -> dict[int, int]:
-    """Face-to-face employer contacts made from ``start_at`` to ``end_at`` per specialist
-    id, leaving out visits for ``excluded_purposes``."""
+    """Face-to-face employer contacts the specialists made from ``start_at`` to ``end_at``
+    per specialist id, leaving out visits for ``excluded_purposes`` and contacts job
+    seekers made alone."""
     statement = (
         sa.select(_v.specialist_id, sa.func.count())
         .where(
             *face_to_face(start_at, end_at),
             _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
             *in_scope(_v.specialist_id, specialist_ids),
         )
         .group_by(_v.specialist_id)
@@ -64,103 +65,34 @@ def face_to_face_contacts(
     return {row[0]: int(row[1]) for row in uow.session.execute(statement)}
 
 
-@attrs.frozen
-class CaseloadCount:
-    """A specialist's caseload on the last day of a period, and those on it looking for
-    work (status searching)."""
-
-    on_caseload: int
-    searching: int
-
-
-def caseload_counts(
-    uow: UnitOfWork, *, end: dt.date, specialist_ids: Collection[int] | None
-) -> dict[int, CaseloadCount]:
-    """The caseload on day ``end`` per specialist id (specialists with none left out)."""
-    searching = sa.case((_js.status == JobSeekerStatus.SEARCHING, 1), else_=0)
-    statement = (
-        sa.select(_js.specialist_id, sa.func.count(), sa.func.sum(searching))
-        .where(*on_caseload(end), *in_scope(_js.specialist_id, specialist_ids))
-        .group_by(_js.specialist_id)
-    )
-    return {
-        row[0]: CaseloadCount(on_caseload=int(row[1]), searching=int(row[2] or 0))
-        for row in uow.session.execute(statement)
-    }
-
-
-@attrs.frozen
-class FirstContactCounts:
-    """Job seekers whose IPS start falls in a period, and their first face-to-face
-    employer contacts (see :func:`first_contact_counts`)."""
-
-    entered: int
-    with_contact: int
-    within: int
-    judged: int
-    waiting: int
-    average_days: float | None
-
-
-def first_contact_counts(
+def first_contacts(
     uow: UnitOfWork,
+    seeker_ids: Collection[int],
     *,
-    start: dt.date,
-    end: dt.date,
-    end_at: dt.datetime,
-    offset_seconds: int,
-    specialist_ids: Collection[int] | None,
-    within_days: int,
-) -> FirstContactCounts:
-    """For the job seekers in scope whose IPS start is from ``start`` to ``end``: how many
-    there are (``entered``), how many had a face-to-face employer contact made for them
-    before ``end_at`` (``with_contact``), how many within ``within_days`` of IPS start
-    (``within``), how many had a contact or whose ``within_days`` ran out by ``end``
-    (``judged``), how many ran out with no contact (``waiting``), and the average days to
-    the first contact (dates at UTC offset ``offset_seconds``; a contact before IPS start
-    counts as day 0)."""
-    cohort = [
-        _js.ips_start >= start,
-        _js.ips_start <= end,
-        *in_scope(_js.specialist_id, specialist_ids),
-    ]
-    firsts = (
-        sa.select(_vs.seeker_id.label("seeker_id"), sa.func.min(_v.at).label("first_at"))
-        .join(tables.visits, _v.id == _vs.visit_id)
-        .where(
-            _v.status == VisitStatus.DONE,
-            _v.mode == ContactMode.IN_PERSON,
-            _v.at < end_at,
-            _vs.seeker_id.in_(sa.select(_js.id).where(*cohort)),
+    before: dt.datetime,
+    excluded_purposes: Collection[VisitPurpose],
+) -> dict[int, tuple[dt.datetime, bool]]:
+    """The first face-to-face employer contact about a job for each job seeker, made
+    before ``before``: a visit made in person that names them, for any purpose but
+    ``excluded_purposes``, by the specialist or by the job seeker alone. Per job seeker id:
+    when, and whether the job seeker made it alone."""
+    found: dict[int, tuple[dt.datetime, bool]] = {}
+    for chunk in chunks(seeker_ids):
+        rows = uow.session.execute(
+            sa.select(_vs.seeker_id, _v.at, _v.made_by)
+            .join(tables.visits, _v.id == _vs.visit_id)
+            .where(
+                _v.status == VisitStatus.DONE,
+                _v.mode == ContactMode.IN_PERSON,
+                _v.at < before,
+                _v.purpose.not_in(list(excluded_purposes)),
+                _vs.seeker_id.in_(chunk),
+            )
+            .order_by(_vs.seeker_id, _v.at, _v.id)
         )
-        .group_by(_vs.seeker_id)
-        .subquery()
-    )
-    raw_days = days_between(local_day(firsts.c.first_at, offset_seconds), _js.ips_start)
-    days = sa.case((raw_days < 0, 0), else_=raw_days)
-    contacted = firsts.c.first_at.is_not(None)
-    ran_out = _js.ips_start <= end - dt.timedelta(days=within_days)
-    one = sa.literal(1)
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(_js.id),
-            sa.func.count(firsts.c.first_at),
-            sa.func.sum(sa.case((sa.and_(contacted, days <= within_days), one), else_=0)),
-            sa.func.sum(sa.case((sa.or_(contacted, ran_out), one), else_=0)),
-            sa.func.sum(sa.case((sa.and_(sa.not_(contacted), ran_out), one), else_=0)),
-            sa.func.avg(sa.case((contacted, days), else_=None)),
-        )
-        .select_from(tables.job_seekers.outerjoin(firsts, firsts.c.seeker_id == _js.id))
-        .where(*cohort)
-    ).one()
-    return FirstContactCounts(
-        entered=int(row[0] or 0),
-        with_contact=int(row[1] or 0),
-        within=int(row[2] or 0),
-        judged=int(row[3] or 0),
-        waiting=int(row[4] or 0),
-        average_days=float(row[5]) if row[5] is not None else None,
-    )
+        for seeker_id, at, made_by in rows:
+            found.setdefault(seeker_id, (at, made_by is ContactBy.JOB_SEEKER))
+    return found
 
 
 @attrs.frozen
@@ -210,6 +142,9 @@ class EmployerVisitCounts:
     repeated: int
     visits: int
     by_purpose: dict[VisitPurpose, int]
+    repeated_employers: list[tuple[str, int]] = attrs.field(factory=list)
+    """The employers visited at least ``repeated_from`` times, with their visits (most
+    visits first, then by name)."""
 
 
 def employer_visit_counts(
@@ -219,10 +154,17 @@ def employer_visit_counts(
     end_at: dt.datetime,
     specialist_ids: Collection[int] | None,
     repeated_from: int,
+    excluded_purposes: Collection[VisitPurpose] = (),
 ) -> EmployerVisitCounts:
     """The face-to-face visits made by the specialists in scope from ``start_at`` to
-    ``end_at``, counted per employer and per purpose."""
-    made = [*face_to_face(start_at, end_at), *in_scope(_v.specialist_id, specialist_ids)]
+    ``end_at`` (not for ``excluded_purposes``, not made by a job seeker alone), counted
+    per employer and per purpose."""
+    made = [
+        *face_to_face(start_at, end_at),
+        _v.purpose.not_in(list(excluded_purposes)),
+        _v.made_by == ContactBy.SPECIALIST,
+        *in_scope(_v.specialist_id, specialist_ids),
+    ]
     per_employer = (
         sa.select(_v.employer_id, sa.func.count().label("visits"))
         .where(*made)
@@ -243,9 +185,166 @@ def employer_visit_counts(
         .group_by(_v.purpose)
         .order_by(_v.purpose)
     )
+    repeated_rows = uow.session.execute(
+        sa.select(_emp.name, per_employer.c.visits)
+        .join(tables.employers, _emp.id == per_employer.c.employer_id)
+        .where(per_employer.c.visits >= repeated_from)
+        .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
+    )
     return EmployerVisitCounts(
         employers=employers,
         repeated=repeated,
         visits=visits,
         by_purpose={purpose: int(count) for purpose, count in by_purpose},
+        repeated_employers=[(name, int(n)) for name, n in repeated_rows],
     )
+
+
+@attrs.frozen
+class ContactMix:
+    """The employer contacts the specialists made in a period (not for excluded purposes,
+    not made by a job seeker alone): all of them, those in person, those in person for
+    named job seekers, and of these the ones where a job seeker came along."""
+
+    made: int
+    in_person: int
+    in_person_for_seekers: int
+    seeker_present: int
+
+
+def contact_mix(
+    uow: UnitOfWork,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    specialist_ids: Collection[int] | None,
+    excluded_purposes: Collection[VisitPurpose],
+) -> ContactMix:
+    """How the specialists' employer contacts from ``start_at`` to ``end_at`` were made."""
+    in_person = _v.mode == ContactMode.IN_PERSON
+    for_seekers = sa.exists().where(_vs.visit_id == _v.id)
+    one = sa.literal(1)
+    row = uow.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.sum(sa.case((in_person, one), else_=0)),
+            sa.func.sum(sa.case((sa.and_(in_person, for_seekers), one), else_=0)),
+            sa.func.sum(
+                sa.case(
+                    (sa.and_(in_person, for_seekers, _v.seeker_present.is_(True)), one), else_=0
+                )
+            ),
+        ).where(
+            _v.status == VisitStatus.DONE,
+            _v.at >= start_at,
+            _v.at < end_at,
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
+    ).one()
+    made, person, for_them, present = (int(x or 0) for x in row)
+    return ContactMix(made, person, for_them, present)
+
+
+@attrs.frozen
+class ClientContact:
+    """One job seeker named on one face-to-face employer contact, with what the employer
+    is (its name, industry and job types) to judge the fit with the person's preferences."""
+
+    visit_id: int
+    seeker_id: int
+    employer_id: int
+    employer_name: str
+    industry: str | None
+    job_types: tuple[str, ...]
+    at: dt.datetime | None = None
+
+
+def client_contacts(
+    uow: UnitOfWork,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    specialist_ids: Collection[int] | None,
+    excluded_purposes: Collection[VisitPurpose],
+) -> list[ClientContact]:
+    """The job seekers named on the specialists' face-to-face employer contacts from
+    ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
+    job seeker, in time order."""
+    rows = uow.session.execute(
+        sa.select(
+            _v.id, _vs.seeker_id, _v.employer_id, _emp.name, _emp.industry, _emp.job_types, _v.at
+        )
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .join(tables.employers, _emp.id == _v.employer_id)
+        .where(
+            *face_to_face(start_at, end_at),
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
+        .order_by(_v.at, _v.id, _vs.seeker_id)
+    )
+    return [
+        ClientContact(
+            visit_id=visit_id,
+            seeker_id=seeker_id,
+            employer_id=employer_id,
+            employer_name=name,
+            industry=industry,
+            job_types=tuple(job_types or ()),
+            at=at,
+        )
+        for visit_id, seeker_id, employer_id, name, industry, job_types, at in rows
+    ]
+
+
+def support_contacts(
+    uow: UnitOfWork, seeker_ids: Collection[int], *, before: dt.datetime
+) -> dict[int, list[dt.datetime]]:
+    """The face-to-face follow-along support visits (purpose ``support``) made before
+    ``before`` that name each job seeker, in time order, by job seeker id."""
+    found: dict[int, list[dt.datetime]] = {}
+    for chunk in chunks(seeker_ids):
+        rows = uow.session.execute(
+            sa.select(_vs.seeker_id, _v.at)
+            .join(tables.visits, _v.id == _vs.visit_id)
+            .where(
+                _v.status == VisitStatus.DONE,
+                _v.mode == ContactMode.IN_PERSON,
+                _v.purpose == VisitPurpose.SUPPORT,
+                _v.at < before,
+                _vs.seeker_id.in_(chunk),
+            )
+            .order_by(_vs.seeker_id, _v.at)
+        )
+        for seeker_id, at in rows:
+            found.setdefault(seeker_id, []).append(at)
+    return found
+
+
+def last_visits_by_employer(
+    uow: UnitOfWork,
+    *,
+    since: dt.datetime,
+    before: dt.datetime,
+    specialist_ids: Collection[int] | None,
+    excluded_purposes: Collection[VisitPurpose],
+) -> list[tuple[int, str, dt.datetime]]:
+    """Employers the specialists in scope visited face-to-face from ``since`` up to
+    ``before`` (not for excluded purposes, not a job seeker's own contact), with the time
+    of the last such visit: ``(employer id, name, last visit)``, by name."""
+    rows = uow.session.execute(
+        sa.select(_v.employer_id, _emp.name, sa.func.max(_v.at))
+        .join(tables.employers, _emp.id == _v.employer_id)
+        .where(
+            *face_to_face(since, before),
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
+        .group_by(_v.employer_id, _emp.name)
+        .order_by(_emp.name)
+    )
+    return [(employer_id, name, last) for employer_id, name, last in rows]

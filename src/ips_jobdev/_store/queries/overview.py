@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
 __all__ = [
     "FeedFingerprint",
@@ -106,10 +106,15 @@ class VisitFilter:
     statuses: Collection[VisitStatus] = (VisitStatus.DONE,)
     modes: Collection[ContactMode] | None = None
     excluded_purposes: Collection[VisitPurpose] = ()
+    made_by: Collection[ContactBy] | None = None
+    """Who made the contact (``None``: anyone; the specialists' figures count only their
+    own, never a job seeker's contact made alone)."""
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         """The WHERE conditions on the visits table."""
         out = [_v.at >= self.start, _v.at < self.end, _v.status.in_(list(self.statuses))]
+        if self.made_by is not None:
+            out.append(_v.made_by.in_(list(self.made_by)))
         if self.specialist_ids is not None:
             out.append(_v.specialist_id.in_(sorted(self.specialist_ids)))
         if self.modes is not None:
