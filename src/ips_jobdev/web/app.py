@@ -99,14 +99,13 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 def _settle() -> None:
-    """Load what every page shares once, then keep it out of the garbage collector's way.
+    """Keep what every page shares out of the garbage collector's way.
 
-    The ZIP code table (about 43,000 places, and the ``zipcodes`` package's own rows) lives
-    as long as the server; left to the collector, every full collection walks it again
-    (a quarter of a second, once in every ten or so Week pages). Frozen after start-up,
-    collections only look at what requests make.
+    The ZIP code table (about 43,000 places, and the ``zipcodes`` package's own rows,
+    loaded by :func:`create_app`) lives as long as the server; left to the collector,
+    every full collection walks it again (a quarter of a second, once in every ten or so
+    Week pages). Frozen at start-up, collections only look at what requests make.
     """
-    zip_place("53703")
     gc.collect()
     gc.freeze()
 
@@ -131,6 +130,7 @@ def create_app(
             (default: a private temporary folder, removed when the app stops).
     """
     db = database if isinstance(database, Database) else Database(database)
+    zip_place("53703")  # the ZIP table, loaded now rather than by someone's first page
     authenticator = auth or LocalTokenAuth()
     owned = upload_dir is None
     uploads = (
