@@ -27,13 +27,14 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from statewide import END, cached_statewide
+from statewide import END, cached_statewide, cached_statewide_postgres
+from table import Row, Settings
 
 from ips_jobdev import Database
 from ips_jobdev._store.queries.matching import all_employer_rows
@@ -121,6 +122,58 @@ def bench_targets(db: Database, specialist: str, runs: int) -> dict[str, Any]:
         "caseload_targets_seconds": round(caseload_seconds, 3),
         "caseload_active_seekers": len({c for t in caseload for c in t.seekers}),
     }
+
+
+TABLE_KINDS = (
+    "no distance limit (every employer scored)",
+    "no limit, every preference recorded",
+    "no preferences",
+)
+"""The job seekers whose ranking the benchmark table shows (the hardest: every employer
+may be among the best)."""
+
+_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def table_rows(settings: Settings) -> Iterator[Row]:
+    """Ranking with no distance limit and caseload targets for 20 job seekers, on each
+    database, for ``benchmarks/run``."""
+    for database in settings.databases():
+        if database == "postgresql":
+            assert settings.pg_url is not None
+            info = cached_statewide_postgres(settings.pg_url, settings.seed, settings.scale)
+        else:
+            info = cached_statewide(settings.seed, settings.scale)
+        db = Database(info.url)
+        try:
+            seekers = _pick_seekers(db)
+            for kind in TABLE_KINDS:
+                if kind not in seekers:
+                    continue
+                figures = bench_seeker(db, seekers[kind], settings.runs)
+                yield Row(
+                    what=f"ranking, {kind}",
+                    database=_LABELS[database],
+                    project=figures["ranking_seconds"],
+                    unit="s",
+                    goal=0.5,
+                    floor=figures["baseline_seconds"],
+                    floor_what="reading the same columns of every employer",
+                    source="bench_matching",
+                    notes={"seeker": seekers[kind], "employers": figures["employers_scored"]},
+                )
+            targets = bench_targets(db, info.specialist_codes[0], max(1, settings.runs // 2))
+            yield Row(
+                what=f"caseload targets for {targets['seekers']} job seekers",
+                database=_LABELS[database],
+                project=targets["seconds"],
+                unit="s",
+                goal=1.0,
+                source="bench_matching",
+                notes={"caseload_targets_seconds": targets["caseload_targets_seconds"]},
+            )
+        finally:
+            db.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

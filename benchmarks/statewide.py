@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -52,6 +53,7 @@ from ips_jobdev._model import (
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._store import tables
 from ips_jobdev._store.bulk import new_row
+from ips_jobdev._store.migrate import head_revision
 
 __all__ = [
     "END",
@@ -60,6 +62,7 @@ __all__ = [
     "StatewideInfo",
     "cached_path",
     "cached_statewide",
+    "cached_statewide_postgres",
     "copy_statewide",
     "generate",
 ]
@@ -731,6 +734,54 @@ def cached_statewide(
     return info
 
 
+def _schema_url(base_url: str, schema: str) -> str:
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+def cached_statewide_postgres(
+    base_url: str, seed: int = 2026, scale: float = 1.0, progress: Progress | None = None
+) -> StatewideInfo:
+    """The statewide data set in a schema of its own on the PostgreSQL at ``base_url``.
+
+    The schema (``statewide_s2026_x1_v2_0003_web``..., named by the schema version as well)
+    is made and filled on first use and reused afterwards; a table ``statewide_info`` in it
+    marks a finished generation (a partial one is dropped and made again). The returned
+    ``url`` sets the ``search_path`` to it. Benchmarks must not write to it.
+    """
+    scale_text = f"{scale:g}".replace(".", "_")
+    # the schema version is in the name: the server is shared by branches at different
+    # migrations, and upgrading a shared schema would lock out every older branch
+    head = re.sub(r"[^a-z0-9_]", "_", head_revision().lower())
+    schema = f"statewide_s{seed}_x{scale_text}_v{GENERATOR_VERSION}_{head}"[:63]
+    url = _schema_url(base_url, schema)
+    admin = sa.create_engine(base_url)
+    try:
+        with admin.begin() as connection:
+            done = connection.scalar(
+                sa.text("SELECT to_regclass(:t)"), {"t": f"{schema}.statewide_info"}
+            )
+            if done is None:
+                connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        if done is None:
+            info = generate(url, seed=seed, scale=scale, progress=progress)
+            with admin.begin() as connection:
+                connection.execute(sa.text(f'CREATE TABLE "{schema}".statewide_info (info text)'))
+                connection.execute(
+                    sa.text(f'INSERT INTO "{schema}".statewide_info VALUES (:i)'),
+                    {"i": json.dumps(asdict(info))},
+                )
+        with admin.connect() as connection:
+            text = connection.scalar(sa.text(f'SELECT info FROM "{schema}".statewide_info'))
+    finally:
+        admin.dispose()
+    info = StatewideInfo(**json.loads(text))
+    info.url = url
+    Database(url, check_schema=False).upgrade()
+    return info
+
+
 def copy_statewide(target: Path, seed: int = 2026, scale: float = 1.0) -> StatewideInfo:
     """A private copy of the cached data set at ``target`` (for benchmarks that write)."""
     info = cached_statewide(seed, scale)
@@ -756,11 +807,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python benchmarks/statewide.py --db URL [--seed N] [--scale F]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", help="database URL to fill (default: the cached file)")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="make or reuse the cached schema on this PostgreSQL"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args(argv)
     if args.db:
         info = generate(args.db, seed=args.seed, scale=args.scale, progress=_print_progress())
+    elif args.postgres:
+        info = cached_statewide_postgres(
+            args.postgres, args.seed, args.scale, progress=_print_progress()
+        )
     else:
         info = cached_statewide(args.seed, args.scale, progress=_print_progress())
     print(json.dumps({k: v for k, v in asdict(info).items() if not k.endswith("codes")}, indent=2))

@@ -56,6 +56,9 @@ class VisitsCrmAdapter(Adapter):
             user_agent="ips-jobdev-visits-crm",
         )
 
+    def close(self) -> None:
+        self.client.close()  # the connection pool kept alive during the export
+
     def export(self, batch: ExportBatch) -> list[ExportResult]:
         results = []
         for change in batch.changes:

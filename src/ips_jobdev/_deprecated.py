@@ -9,12 +9,12 @@ naming where the names now live.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["MOVED_MODULES", "install"]
 
@@ -77,7 +77,8 @@ _STACKLEVEL = 3
 """Frames from :func:`warn_moved` up to the importing line (importlib's own are skipped)."""
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
+    # a plain class: importlib.abc would import importlib.resources on every start
     def __init__(self, old: str, new: str) -> None:
         self.old = old
         self.new = new
@@ -95,7 +96,7 @@ class _AliasLoader(importlib.abc.Loader):
         sys.modules[self.old] = module
 
 
-class _MovedModuleFinder(importlib.abc.MetaPathFinder):
+class _MovedModuleFinder:
     """Finds old module paths and hands out the modules that replaced them."""
 
     def find_spec(
@@ -107,8 +108,8 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder):
         new = _new_name(fullname)
         if new is None:
             return None
-        spec = importlib.machinery.ModuleSpec(fullname, _AliasLoader(fullname, new))
-        return spec
+        loader: Any = _AliasLoader(fullname, new)  # a Loader by protocol
+        return importlib.machinery.ModuleSpec(fullname, loader)
 
 
 _FINDER = _MovedModuleFinder()

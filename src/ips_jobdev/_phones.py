@@ -7,14 +7,22 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import attrs
-import phonenumbers
 
 from ips_jobdev.errors import ValidationError
 
 __all__ = ["PhoneNumber", "parse_phone"]
 
 DEFAULT_REGION = "US"
+
+
+def _phonenumbers() -> ModuleType:
+    # imported on first use: most commands read and print stored numbers without it
+    import phonenumbers
+
+    return phonenumbers
 
 
 @attrs.frozen(slots=True)
@@ -27,10 +35,11 @@ class PhoneNumber:
     @property
     def national(self) -> str:
         """The number as people in its country write it, with the extension."""
-        number = phonenumbers.parse(self.e164)
+        pn = _phonenumbers()
+        number = pn.parse(self.e164)
         if self.extension:
             number.extension = self.extension
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return str(pn.format_number(number, pn.PhoneNumberFormat.NATIONAL))
 
     def __str__(self) -> str:
         return self.national
@@ -69,11 +78,12 @@ def parse_phone(
     raw = text.strip()
     if not raw:
         raise ValidationError(record, field, "empty phone number")
+    pn = _phonenumbers()
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
+        number = pn.parse(raw, region)
+    except pn.NumberParseException as exc:
         raise ValidationError(record, field, f"{text!r} is not a phone number ({exc})") from None
-    if not phonenumbers.is_valid_number(number):
+    if not pn.is_valid_number(number):
         raise ValidationError(record, field, f"{text!r} is not a valid phone number")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = str(pn.format_number(number, pn.PhoneNumberFormat.E164))
     return PhoneNumber(e164, number.extension or None)

@@ -79,6 +79,7 @@ def test_status_json_of_a_new_and_an_upgraded_database(db_url: str) -> None:
     head = migrate.head_revision()
     assert _status(db_url) == {
         "url": _status(db_url)["url"],
+        "exists": not db_url.startswith("sqlite"),
         "schema": None,
         "latest": head,
         "up_to_date": False,

@@ -33,7 +33,8 @@ def write(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "in.csv"
 
 
 def invoke(url: str, *args: str, stdin: bytes | None = None) -> Result:
-    return CliRunner().invoke(main, ["--db", url, *args], input=stdin)
+    # --create: each test starts from a new database, made by its first command
+    return CliRunner().invoke(main, ["--db", url, "--create", *args], input=stdin)
 
 
 def words(text: str) -> str:

@@ -17,7 +17,8 @@ from ips_jobdev.errors import ValidationError
 
 
 def _run(url: str, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--db", url, *args])
+    # --create: each test starts from a new database, made by its first command
+    return CliRunner().invoke(main, ["--db", url, "--create", *args])
 
 
 def _json(url: str, *args: str) -> Any:

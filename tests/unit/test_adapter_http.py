@@ -29,11 +29,21 @@ TOKEN = "pat-na1-never-show-this-0000"
 
 
 class Service(FakeServer):
-    """A scripted service: answers from ``script`` in turn, then ``200 {}``."""
+    """A scripted service: answers from ``script`` in turn, then ``200 {}``; the first
+    ``slow`` answers come after ``delay`` seconds."""
 
     def __init__(self) -> None:
         super().__init__()
         self.script: list[Reply] = []
+        self.slow = 0
+        self.delay = 0.0
+
+    def answer(self, request: Request) -> Reply:
+        with self._lock:
+            slow, self.slow = self.slow > 0, max(0, self.slow - 1)
+        if slow:  # outside the lock: other requests are answered meanwhile
+            time.sleep(self.delay)
+        return super().answer(request)
 
     def handle(self, request: Request) -> Reply:
         return self.script.pop(0) if self.script else Reply(200, {})
@@ -131,8 +141,9 @@ def test_only_the_answers_the_vendor_rule_names_are_retried(service: Service) ->
     ]
     delays: list[float] = []
     client = client_for(service.url, delays, throttled=limit_exceeded)
-    assert client.send("PATCH", "/a", {}).json() == [{"errorCode": "INSUFFICIENT_ACCESS"}]
-    assert client.send("PATCH", "/b", {}).status == 429
+    answer = client.send("PATCH", "/a", {}, idempotent=True)
+    assert answer.json() == [{"errorCode": "INSUFFICIENT_ACCESS"}]
+    assert client.send("PATCH", "/b", {}, idempotent=True).status == 429
     assert delays == [1.0]
     assert [seen.path for seen in service.requests] == ["/a", "/a", "/b"]
 
@@ -243,3 +254,98 @@ def test_a_wait_is_never_negative_nor_above_the_ceiling(
     assert 0.0 <= wait <= ceiling
     if retry_after is not None and 0.0 <= retry_after <= ceiling:
         assert wait == retry_after
+
+
+def test_a_post_is_not_retried_unless_the_caller_says_it_is_idempotent(service: Service) -> None:
+    service.script = [Reply(429, None, {"Retry-After": "1"}), Reply(429, None), Reply(200, {})]
+    delays: list[float] = []
+    client = client_for(service.url, delays)
+    assert client.send("POST", "/records", {"name": "Hilltop Bakery"}).status == 429
+    assert delays == []
+    assert client.send("POST", "/records/upsert", {"id": "e-1"}, idempotent=True).status == 200
+    assert delays == [1.0]
+    assert len(service.requests) == 3
+
+
+def test_a_refused_connection_is_tried_again_then_reported(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    delays: list[float] = []
+    url = f"http://127.0.0.1:{free_port()}"
+    client = client_for(url, delays, attempts=3)
+    with pytest.raises(HttpError, match=f"cannot reach {url}"):
+        client.send("POST", "/records", {"name": "Hilltop Bakery"})
+    assert delays == [1.0, 2.0]
+    assert "POST /records could not connect" in caplog.text
+    assert client.requests == 3
+
+
+def test_a_timeout_is_retried_for_idempotent_requests_only(service: Service) -> None:
+    delays: list[float] = []
+    client = JsonHttpClient(
+        service.url, Secret(TOKEN), throttled=rate_limited, retry=RetryPolicy(),
+        sleep=delays.append, timeout=0.3,
+    )  # fmt: skip
+    service.slow, service.delay = 1, 0.6
+    assert client.send("PUT", "/records/e-1", {"name": "Hilltop Bakery"}).status == 200
+    assert delays == [1.0]
+    service.slow = 1
+    with pytest.raises(HttpError, match="no answer from"):
+        client.send("POST", "/records", {"name": "Hilltop Bakery"})
+    assert delays == [1.0]
+
+
+def test_a_give_up_answer_is_returned_at_once(service: Service) -> None:
+    service.script = [Reply(429, {"policyName": "DAILY"}), Reply(200, {})]
+    delays: list[float] = []
+    client = JsonHttpClient(
+        service.url, Secret(TOKEN), throttled=rate_limited, retry=RetryPolicy(),
+        sleep=delays.append, give_up=lambda r: (r.json() or {}).get("policyName") == "DAILY",
+    )  # fmt: skip
+    answer = client.send("GET", "/records")
+    assert (answer.status, answer.json()) == (429, {"policyName": "DAILY"})
+    assert delays == []
+    assert len(service.requests) == 1
+
+
+def test_the_pace_rule_holds_back_the_next_request(service: Service) -> None:
+    service.script = [Reply(200, {}, {"X-Remaining": "1"}), Reply(200, {}, {"X-Remaining": "50"})]
+    delays: list[float] = []
+
+    def pace(response: Response) -> float | None:
+        return 2.0 if int(response.headers.get("x-remaining", "99")) < 5 else None
+
+    client = JsonHttpClient(
+        service.url, Secret(TOKEN), throttled=rate_limited, retry=RetryPolicy(),
+        sleep=delays.append, pace=pace,
+    )  # fmt: skip
+    client.send("GET", "/a")
+    assert delays == []
+    client.send("GET", "/b")
+    client.send("GET", "/c")
+    [waited] = delays
+    assert 1.5 < waited <= 2.0
+    assert client.paused == 2.0
+
+
+def test_map_runs_on_several_threads_and_keeps_the_order(service: Service) -> None:
+    service.slow, service.delay = 8, 0.05
+    with JsonHttpClient(
+        service.url, Secret(TOKEN), throttled=rate_limited, retry=RetryPolicy(),
+        sleep=print, concurrency=4,
+    ) as client:  # fmt: skip
+        statuses = client.map(lambda n: (n, client.send("GET", f"/r/{n}").status), range(8))
+    assert statuses == [(n, 200) for n in range(8)]
+    assert sorted(r.path for r in service.requests) == sorted(f"/r/{n}" for n in range(8))
+    assert client.requests == 8
+
+
+def test_the_client_libraries_logs_show_no_query_and_no_token(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client_for(service.url, []).send("GET", "/records?email=maria@example.org")
+    assert "/records" in caplog.text
+    assert "example.org" not in caplog.text
+    assert TOKEN not in caplog.text

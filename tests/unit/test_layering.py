@@ -27,6 +27,7 @@ VALUE_MODULES = {
     "ips_jobdev._phones",
     "ips_jobdev._geo",
     "ips_jobdev._events",
+    "ips_jobdev._publisher",
     "ips_jobdev._records",
     "ips_jobdev._jsonable",
     "ips_jobdev._tomlfields",

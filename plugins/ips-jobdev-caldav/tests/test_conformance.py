@@ -23,12 +23,12 @@ class RadicaleRemote:
         self.refuse: set[str] = set()
         put = adapter.put_object
 
-        def put_unless_refused(object_url: str, data: bytes) -> None:
+        def put_unless_refused(object_url: str, data: bytes, headers: Any = None) -> Any:
             for key in list(self.refuse):
                 if f"/{key}%40" in object_url or f"/{key}@" in object_url:
                     self.refuse.discard(key)
                     raise CalDavError(f"PUT {object_url} answered 507 Insufficient Storage")
-            put(object_url, data)
+            return put(object_url, data, headers)
 
         adapter.put_object = put_unless_refused  # type: ignore[method-assign]
 

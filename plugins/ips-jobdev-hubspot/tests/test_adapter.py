@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from ips_jobdev_hubspot import HubSpotAdapter
 from ips_jobdev_hubspot.fake import FakeHubSpot
 
 from ips_jobdev._model import EmployerPerson
-from ips_jobdev._store import Database
+from ips_jobdev._store import Database, tables
 from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome
 from ips_jobdev.errors import AdapterError
@@ -28,12 +29,14 @@ Run = Callable[..., sync.ExportReport]
 
 
 def inputs(hub: FakeHubSpot, object_type: str) -> dict[str, dict[str, Any]]:
-    """Every upsert input sent for ``object_type``, by id (the last one wins)."""
+    """Every upsert, create or update input sent for ``object_type``, by its trace id (the
+    last one wins)."""
     found: dict[str, dict[str, Any]] = {}
     for request in hub.writes():
-        if request.path == f"/crm/v3/objects/{object_type}/batch/upsert":
-            for item in request.body["inputs"]:
-                found[item["id"]] = item
+        for action in ("upsert", "create", "update"):
+            if request.path == f"/crm/v3/objects/{object_type}/batch/{action}":
+                for item in request.body["inputs"]:
+                    found[item["objectWriteTraceId"]] = item
     return found
 
 
@@ -46,7 +49,7 @@ def test_first_export_sends_companies_contacts_meetings_and_their_associations(
         "/crm/v3/objects/companies/batch/upsert",
         "/crm/v3/objects/contacts/batch/upsert",
         "/crm/v4/associations/contacts/companies/batch/associate/default",
-        "/crm/v3/objects/meetings/batch/upsert",
+        "/crm/v3/objects/meetings/batch/create",
         "/crm/v4/associations/meetings/companies/batch/associate/default",
         "/crm/v4/associations/meetings/contacts/batch/associate/default",
     ]
@@ -80,11 +83,12 @@ def test_first_export_sends_companies_contacts_meetings_and_their_associations(
             "email": "dana@example.org",
         },
     }
+    company, contact = hub.find("companies", plain)["id"], hub.find("contacts", manager)["id"]
     assert inputs(hub, "meetings")[planned] == {
-        "idProperty": ID,
-        "id": planned,
         "objectWriteTraceId": planned,
         "properties": {
+            ID: planned,
+            "ips_jobdev_links": f"companies:{company};contacts:{contact}",
             "hs_timestamp": "2026-12-07T16:00:00.000Z",
             "hs_meeting_title": "Learning about the business: Fictional Foods Co-op "
             "(Maria Example)",
@@ -96,7 +100,6 @@ def test_first_export_sends_companies_contacts_meetings_and_their_associations(
             "hs_meeting_outcome": "SCHEDULED",
         },
     }
-    company, contact = hub.find("companies", plain)["id"], hub.find("contacts", manager)["id"]
     meeting = hub.find("meetings", planned)["id"]
     assert hub.associated("contacts", contact, "companies") == {company}
     assert hub.associated("meetings", meeting, "companies") == {company}
@@ -121,8 +124,17 @@ def test_an_edited_visit_is_one_update_of_one_meeting(
     std.edit_visit(jobdev_database, standard_records)
     report = run()
     key = f"visit-{standard_records.visit_ids['to_edit']}"
-    upserts = [r for r in hub.requests[count:] if r.path.endswith("/batch/upsert")]
-    assert [[i["id"] for i in r.body["inputs"]] for r in upserts] == [[key]]
+    upserts = [r for r in hub.requests[count:] if r.path.startswith("/crm/v3/objects/meetings")]
+    assert [r.path for r in upserts] == [
+        "/crm/v3/objects/meetings/batch/read",
+        "/crm/v3/objects/meetings/batch/update",
+    ]
+    assert upserts[0].body["properties"] == ["ips_jobdev_links"]
+    upserts = upserts[1:]
+    meeting = hub.find("meetings", key)["id"]
+    assert [[(i["id"], i["objectWriteTraceId"]) for i in r.body["inputs"]] for r in upserts] == [
+        [(meeting, key)]
+    ]
     assert upserts[0].body["inputs"][0]["properties"]["hs_meeting_start_time"] == (
         "2026-12-08T16:30:00.000Z"
     )
@@ -339,3 +351,51 @@ def test_records_of_a_refused_company_wait_for_it_and_go_with_it_next_time(
     assert {i.key for i in second.items} == set(failed)
     company = hub.find("companies", plain)["id"]
     assert hub.associated("meetings", hub.find("meetings", planned)["id"], "companies") == {company}
+
+
+def test_a_link_added_by_hand_in_hubspot_survives_an_edit_of_the_meeting(
+    run: Run, hub: FakeHubSpot, jobdev_database: Database, standard_records: std.StandardRecords
+) -> None:
+    run()
+    key = f"visit-{standard_records.visit_ids['to_cancel']}"
+    meeting = hub.find("meetings", key)["id"]
+    [ours] = hub.associated("meetings", meeting, "contacts")
+    colleague = hub.find("contacts", f"person-{standard_records.person_ids['manager']}")["id"]
+    if colleague == ours:
+        colleague = next(c for c in hub.records["contacts"] if c != ours)
+    hub._link("meetings", meeting, "contacts", colleague, keep=True)  # a user, in HubSpot
+    with jobdev_database.unit_of_work() as uow:
+        uow.visits.get(standard_records.visit_ids["to_cancel"]).person_id = None
+        uow.commit()
+    assert run().ok
+    assert hub.associated("meetings", meeting, "contacts") == {colleague}
+    assert hub.find("meetings", key)["properties"]["ips_jobdev_links"].startswith("companies:")
+
+
+def test_one_bad_company_in_a_refused_batch_fails_alone(
+    run: Run, hub: FakeHubSpot, standard_records: std.StandardRecords
+) -> None:
+    bad = f"employer-{standard_records.employer_ids['formula']}"
+    hub.refuse_batches_with.add(bad)
+    report = run()
+    failed = {i.key for i in report.items if i.outcome is Outcome.FAILED}
+    assert bad in failed
+    assert all(k == bad or k.startswith(("person-", "visit-")) for k in failed)
+    assert len([k for k in failed if k.startswith("employer-")]) == 1
+    assert any(r.status == 400 for r in hub.requests)
+
+
+def test_find_meetings_takes_over_meetings_made_before_a_lost_sync_state(
+    run: Run, hub: FakeHubSpot, jobdev_database: Database
+) -> None:
+    first = run()
+    meetings = dict(hub.records["meetings"])
+    with jobdev_database.unit_of_work() as uow:
+        uow.session.execute(sa.delete(tables.sync_state))
+        uow.commit()
+    again = run(options={"find_meetings": "yes"})
+    assert again.ok, again.failures
+    assert set(hub.records["meetings"]) == set(meetings)
+    ids = {i.key: i.remote_id for i in first.items if i.key.startswith("visit-")}
+    assert {i.key: i.remote_id for i in again.items if i.key.startswith("visit-")} == ids
+    assert any(r.path == "/crm/v3/objects/meetings/search" for r in hub.requests)

@@ -51,7 +51,7 @@ def test_dry_run_shows_what_would_be_sent_with_the_token_hidden(
     assert hub.token not in result.output
     assert "access_token=********" in result.output
     assert "'authorization': 'Bearer ********'" in result.output
-    assert "/crm/v3/objects/meetings/batch/upsert" in result.output
+    assert "/crm/v3/objects/meetings/batch/create" in result.output
     assert "Would send: 13 change(s)" in result.output
     assert hub.requests == []
     as_json = CliRunner().invoke(main, [*args, "--json"], env=env)

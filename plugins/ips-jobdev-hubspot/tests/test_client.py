@@ -76,7 +76,7 @@ def test_upsert_sends_the_documented_request(hub: FakeHubSpot, delays: list[floa
 def test_upsert_splits_into_requests_of_at_most_100(hub: FakeHubSpot, delays: list[float]) -> None:
     client = client_for(hub, delays)
     assert len(client.upsert("companies", ID, companies(250))) == 250
-    assert [len(r.body["inputs"]) for r in hub.requests] == [100, 100, 50]
+    assert sorted(len(r.body["inputs"]) for r in hub.requests) == [50, 100, 100]
 
 
 def test_a_second_upsert_updates_the_same_record(hub: FakeHubSpot, delays: list[float]) -> None:
@@ -86,23 +86,72 @@ def test_a_second_upsert_updates_the_same_record(hub: FakeHubSpot, delays: list[
     assert (second.id, second.created) == (first.id, False)
 
 
-def test_a_multi_status_answer_fails_only_the_inputs_it_names(
+def test_a_batch_refused_as_a_whole_is_split_until_the_bad_input_stands_alone(
+    hub: FakeHubSpot, delays: list[float]
+) -> None:
+    client = client_for(hub, delays, concurrency=1)
+    client.upsert("contacts", ID, [("person-1", {"lastname": "Example", "email": "a@example.org"})])
+    sent = len(hub.requests)
+    many = [
+        (f"person-{n}", {"lastname": "Sample", "email": f"p{n}@example.org"}) for n in range(2, 102)
+    ]
+    many[40] = ("person-42", {"lastname": "Sample", "email": "a@example.org"})
+    results = client.upsert("contacts", ID, many)
+    assert [r.key for r in results if not r.success] == ["person-42"]
+    [bad] = [r for r in results if not r.success]
+    assert bad.error is not None
+    assert bad.error.startswith("CONFLICT: Contact already exists")
+    assert sum(1 for r in results if r.success) == 99
+    answers = [r.status for r in hub.requests[sent:]]
+    assert answers[0] == 400
+    assert 2 <= answers.count(400) <= 8  # halving 100 inputs: the bad one alone in 7 steps
+    assert len(hub.records["contacts"]) == 100
+
+
+def test_meetings_are_created_and_updated_by_id_since_they_take_no_unique_property(
     hub: FakeHubSpot, delays: list[float]
 ) -> None:
     client = client_for(hub, delays)
-    client.upsert("contacts", ID, [("person-1", {"lastname": "Example", "email": "a@example.org"})])
-    taken, fine = client.upsert(
-        "contacts",
-        ID,
-        [
-            ("person-2", {"lastname": "Sample", "email": "a@example.org"}),
-            ("person-3", {"lastname": "Demo", "email": "d@example.org"}),
-        ],
-    )
+    meeting = {"hs_timestamp": "2026-12-07T16:00:00.000Z", ID: "visit-1"}
+    [refused] = client.upsert("meetings", ID, [("visit-1", meeting)])
+    assert refused.error is not None
+    assert "is not a property with unique values on meetings" in refused.error
+    made, bad = client.create("meetings", [("visit-1", meeting), ("visit-2", {ID: "visit-2"})])
     assert hub.requests[-1].status == 207
-    assert taken.error is not None
-    assert taken.error.startswith("CONFLICT: Contact already exists")
-    assert fine.success
+    assert (made.key, made.success, made.created) == ("visit-1", True, True)
+    assert bad.error is not None
+    assert "hs_timestamp is required" in bad.error
+    assert made.id is not None
+    [updated] = client.update(
+        "meetings", [("visit-1", made.id, {"hs_meeting_outcome": "COMPLETED"})]
+    )
+    assert (updated.id, updated.created, updated.success) == (made.id, False, True)
+    assert hub.find("meetings", "visit-1")["properties"]["hs_meeting_outcome"] == "COMPLETED"
+    assert client.read_properties("meetings", [made.id, "999"], [ID]) == {made.id: {ID: "visit-1"}}
+
+
+def test_the_daily_limit_ends_at_once_without_retrying(delays: list[float]) -> None:
+    with FakeHubSpot(daily_limit_after=1) as hub:
+        client = client_for(hub, delays)
+        client.upsert("companies", ID, companies(1))
+        with pytest.raises(HubSpotRequestError) as caught:
+            client.upsert("companies", ID, companies(1))
+    assert caught.value.status == 429
+    assert caught.value.fatal
+    assert "daily limit" in str(caught.value)
+    assert delays == []
+    assert len(hub.requests) == 2
+
+
+def test_the_rate_limit_headers_slow_the_client_before_the_limit(delays: list[float]) -> None:
+    with FakeHubSpot(rate_limit=5) as hub:
+        client = client_for(hub, delays, concurrency=1)
+        for n in range(6):
+            client.upsert("companies", ID, [(f"employer-{n}", {"name": f"Example Shop {n}"})])
+    assert [r.status for r in hub.requests] == [200] * 6
+    assert delays  # paused before reaching the limit instead of hitting 429
+    assert all(0 < d <= 10.0 for d in delays)
+    assert client.http.paused > 0
 
 
 def test_an_invalid_property_value_is_reported_with_hubspots_message(

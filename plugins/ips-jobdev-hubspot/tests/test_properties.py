@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ips_jobdev_hubspot import properties as props
 
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
 
@@ -141,3 +142,15 @@ def test_name_splitting_loses_no_word_and_never_leaves_the_last_name_empty(
     first, last = props.split_name(name)
     assert last
     assert " ".join(p for p in (first, last) if p) == " ".join(name.split())
+
+
+@given(
+    area=st.sampled_from(["608", "414", "212", "416", "876"]),
+    line=st.integers(min_value=100, max_value=199),
+    extension=st.none() | st.integers(min_value=1, max_value=99999),
+)
+def test_the_fast_phone_format_matches_phonenumbers(
+    area: str, line: int, extension: int | None
+) -> None:
+    stored = f"+1{area}5550{line % 100:02d}" + (f";ext={extension}" if extension else "")
+    assert props.hubspot_phone(stored) == PhoneNumber.from_storage(stored).national

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ips_jobdev_salesforce import SalesforceAdapter
+from ips_jobdev_salesforce import SalesforceAdapter, fields
+from ips_jobdev_salesforce.client import SalesforceClient
 from ips_jobdev_salesforce.fake import FakeSalesforce
 
 from ips_jobdev._store import Database
 from ips_jobdev._sync import export as sync
 from ips_jobdev.adapters import ChangeKind, Outcome, RecordKind
+from ips_jobdev.adapters.http import Secret
 from ips_jobdev.errors import AdapterError
 from ips_jobdev.testing import records as std
 
@@ -56,7 +58,7 @@ def test_first_export_sends_accounts_contacts_then_events_field_by_field(
         "BillingCity": "Madison",
         "BillingState": "WI",
         "BillingPostalCode": "53703",
-        "Industry": "Grocery",
+        "IPS_Jobdev_Industry__c": "Grocery",
     }
     assert sent_records(org, "Contact")[f"person-{manager}"] == {
         "attributes": {"type": "Contact"},
@@ -318,6 +320,76 @@ def test_another_external_id_field_and_no_industry(
         paths = {r.path for r in fake.writes()}
         assert "/services/data/v62.0/composite/sobjects/Account/County_Key__c" in paths
         assert all("Industry" not in r for r in fake.records["Account"].values())
+
+
+def test_the_standard_industry_picklist_gets_only_values_on_its_list(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    sf_adapter: SalesforceAdapter,
+) -> None:
+    with FakeSalesforce(industry_picklist=fields.STANDARD_INDUSTRIES) as fake:
+        options = {"instance_url": fake.url, "access_token": fake.token}
+        with jobdev_database.unit_of_work() as uow:
+            report = sync.export(
+                uow, sf_adapter, environ={}, options={**options, "industry_field": "Industry"}
+            )
+        assert report.ok, report.failures
+        sent = [r for req in fake.writes() for r in req.body.get("records", ())]
+        industries = {r["Industry"] for r in sent if "Industry" in r}
+        assert industries <= set(fields.STANDARD_INDUSTRIES)
+        plain = f"employer-{standard_records.employer_ids['plain']}"
+        assert "Industry" not in fake.find("Account", plain)  # "grocery" is not on the list
+        assert all(not k.startswith("IPS_Jobdev_Industry") for r in sent for k in r)
+
+
+def test_an_orgs_own_picklist_values_can_be_given(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    sf_adapter: SalesforceAdapter,
+) -> None:
+    with FakeSalesforce(industry_picklist=("Grocery", "Retail")) as fake:
+        options = {
+            "instance_url": fake.url,
+            "access_token": fake.token,
+            "industry_field": "Industry",
+            "industry_values": "Grocery, Retail",
+        }
+        with jobdev_database.unit_of_work() as uow:
+            report = sync.export(uow, sf_adapter, environ={}, options=options)
+        assert report.ok, report.failures
+        plain = f"employer-{standard_records.employer_ids['plain']}"
+        assert fake.find("Account", plain)["Industry"] == "Grocery"
+
+
+def test_free_text_in_a_restricted_picklist_would_fail_the_record(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+) -> None:
+    # what the fake answers (and a restricted org) when the list is not respected
+    with FakeSalesforce(industry_picklist=fields.STANDARD_INDUSTRIES) as fake:
+        client = SalesforceClient(fake.url, Secret(fake.token))
+        [result] = client.upsert(
+            "Account", EXT, [{EXT: "e-1", "Name": "Shop", "Industry": "Food Service"}]
+        )
+        client.close()
+    assert not result.success
+    assert result.message.startswith("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
+
+
+def test_the_daily_api_limit_stops_the_export_at_once(
+    jobdev_database: Database,
+    standard_records: std.StandardRecords,
+    sf_adapter: SalesforceAdapter,
+    delays: list[float],
+) -> None:
+    with FakeSalesforce(daily_limit_after=1) as fake:
+        options = {"instance_url": fake.url, "access_token": fake.token}
+        with jobdev_database.unit_of_work() as uow:
+            report = sync.export(uow, sf_adapter, environ={}, options=options)
+        assert not report.ok
+        assert len(fake.requests) == 2  # one accepted, one refused: no retries, no more
+    assert delays == []
+    assert all("TotalRequests" in (i.reason or "") for i in report.items if i.reason)
 
 
 def test_the_adapter_declares_itself_employer_facing() -> None:

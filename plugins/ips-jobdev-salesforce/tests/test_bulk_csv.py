@@ -82,7 +82,7 @@ def test_one_file_per_object_with_api_names_and_relationship_headers(
         "BillingCity",
         "BillingState",
         "BillingPostalCode",
-        "Industry",
+        "IPS_Jobdev_Industry__c",
     ]
     plain = standard_records.employer_ids["plain"]
     assert accounts[f"employer-{plain}"] == {
@@ -94,7 +94,7 @@ def test_one_file_per_object_with_api_names_and_relationship_headers(
         "BillingCity": "Madison",
         "BillingState": "WI",
         "BillingPostalCode": "53703",
-        "Industry": "Grocery",
+        "IPS_Jobdev_Industry__c": "Grocery",
     }
     assert accounts[f"employer-{standard_records.employer_ids['unicode']}"]["Name"] == (
         std.UNICODE_EMPLOYER

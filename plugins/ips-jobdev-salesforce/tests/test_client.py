@@ -64,7 +64,10 @@ def test_upsert_splits_into_requests_of_at_most_200(
 ) -> None:
     client = client_for(org, delays)
     results = client.upsert("Account", EXT, accounts(450))
-    assert [len(r.body["records"]) for r in org.requests] == [200, 200, 50]
+    assert sorted(len(r.body["records"]) for r in org.requests) == [50, 200, 200]
+    assert [r.id for r in results] == [
+        org.find("Account", f"employer-{n}")["Id"] for n in range(450)
+    ]
     assert len(results) == 450
     assert client.requests == 3
 
@@ -219,3 +222,17 @@ def test_a_secret_never_shows_itself() -> None:
     with pytest.raises(TypeError):
         pickle.dumps(token)
     assert token.reveal() == "00DFAKE!never-show-me"
+
+
+def test_records_refused_for_a_locked_row_are_sent_again_afterwards(
+    org: FakeSalesforce, delays: list[float]
+) -> None:
+    client = client_for(org, delays)
+    org.locked = {"employer-3", "employer-250"}
+    results = client.upsert("Account", EXT, accounts(300))
+    assert all(r.success for r in results)
+    assert len(org.requests) == 3
+    assert [r["IPS_Jobdev_Id__c"] for r in org.requests[-1].body["records"]] == [
+        "employer-3",
+        "employer-250",
+    ]

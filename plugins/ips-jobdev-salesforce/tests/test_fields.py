@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ips_jobdev_salesforce import fields
 
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.adapters import EmployerRecord, PersonRecord, VisitRecord
 
@@ -240,3 +241,16 @@ def test_csv_row_flattens_references_under_their_columns() -> None:
     assert row[f"Account:What.{EXT}"] == "employer-3"
     assert row[f"Contact:Who.{EXT}"] == ""
     assert row["StartDateTime"] == "2026-12-07T16:00:00.000Z"
+
+
+@given(
+    area=st.sampled_from(["608", "414", "212", "416", "876"]),
+    line=st.integers(min_value=100, max_value=199),
+    extension=st.none() | st.integers(min_value=1, max_value=99999),
+)
+def test_the_fast_phone_format_matches_phonenumbers(
+    area: str, line: int, extension: int | None
+) -> None:
+    stored = f"+1{area}5550{line % 100:02d}" + (f";ext={extension}" if extension else "")
+    slow = PhoneNumber.from_storage(stored).national
+    assert fields.salesforce_phone(stored) == slow

@@ -17,10 +17,10 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ips_jobdev import _publisher
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, history, migrate
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
@@ -38,29 +38,33 @@ from ips_jobdev._store.repositories import (
 )
 from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
-from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
+from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
 
 log = logging.getLogger(__name__)
 
-_default_publisher: Publisher | None = None
-
 
 def set_default_publisher(publisher: Publisher | None) -> None:
     """The publisher units of work use when their database names none (the package sets
-    the plugin hooks' one when it is imported)."""
-    global _default_publisher
-    _default_publisher = publisher
+    the plugin hooks' one when it is imported; ``None``: no publisher)."""
+    _publisher.set_default_publisher(publisher)
 
 
 class Database:
     """One database (SQLite file or PostgreSQL) that hands out units of work.
 
     Make one per process and reuse it (it holds the connection pool); ``url`` defaults to
-    ``$IPS_JOBDEV_DB`` or the embedded SQLite file. An empty database gets the schema on
-    first use; an out-of-date one raises
+    ``$IPS_JOBDEV_DB`` or the embedded SQLite file. With ``create`` (the default) a missing
+    SQLite file is made on first use, atomically (a process killed meanwhile leaves no
+    file or a working one), and an empty database gets the schema; with ``create=False``
+    either raises :class:`~ips_jobdev._store.database.MissingDatabaseError` naming the
+    path, so a typo never makes a new empty database. An out-of-date one raises
     :class:`~ips_jobdev.errors.SchemaOutOfDateError` until ``ips-jobdev db upgrade`` is run.
+
+    Failures to reach or read the database are :class:`~ips_jobdev.errors.IpsJobdevError`
+    with one line saying what to check; an existing SQLite file readable by others is made
+    private (0600), and :attr:`notices` says so.
 
     Example:
         >>> db = Database("sqlite://")                  # doctest: +SKIP
@@ -72,44 +76,88 @@ class Database:
         url: str | os.PathLike[str] | None = None,
         *,
         check_schema: bool = True,
+        create: bool = True,
         publisher: Publisher | None = None,
         **engine_options: object,
     ) -> None:
         start_mappers()
         self.publisher = publisher
         self.url = database.resolve_database_url(url)
-        self.engine = database.make_engine(self.url, **engine_options)
-        if self.url in ("sqlite://", "sqlite:///:memory:"):
-            # an in-memory database lives in one connection; keep it for the whole object
-            self.engine.dispose()
-            self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        history.install(self._sessions)
-        event.listen(self._sessions, "before_flush", keep_status_history)
+        self.create = create
+        self.notices: list[str] = []
+        """One-line notes about the database for the user (a file made private)."""
+        parsed = database.check_url(self.url)
+        self.path = database.sqlite_path(parsed)
+        """The SQLite file, or ``None`` (PostgreSQL, in memory)."""
+        self._engine_options = dict(engine_options)
+        self._engine: sa.Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
         self._schema_checked = False
+        if self.path is not None and database.check_sqlite_location(self.path, create=True):
+            notice = database.tighten_file_mode(self.path)
+            if notice:
+                self.notices.append(notice)
         if check_schema:
             self.ensure_schema()
 
+    @property
+    def exists(self) -> bool:
+        """False while the SQLite file this object names has not been made."""
+        return self.path is None or self.path.exists()
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine (made when first needed; for a missing file, only once it exists)."""
+        if self._engine is None:
+            if not self.exists:
+                self._create_file()
+            options: dict[str, Any] = dict(self._engine_options)
+            if self.url in ("sqlite://", "sqlite:///:memory:"):
+                # an in-memory database lives in one connection; keep it for the whole object
+                options["poolclass"] = sa.pool.StaticPool
+            self._engine = database.make_engine(self.url, **options)
+        return self._engine
+
+    def _create_file(self) -> bool:
+        """Make the missing SQLite file, schema and all, atomically (False: someone else
+        made it meanwhile)."""
+        assert self.path is not None
+        database.check_sqlite_location(self.path, create=self.create)
+        made = database.create_sqlite_file(self.path, database.upgrade)
+        self._schema_checked = True
+        return made
+
     def ensure_schema(self) -> None:
-        """Create the schema in an empty database; refuse one at another version."""
+        """Create the schema in an empty database (with ``create``); refuse one at another
+        version."""
         if not self._schema_checked:
-            database.check_schema(self.engine)
+            if not self.exists:
+                self._create_file()
+                return
+            database.check_schema(self.engine, create_if_empty=self.create)
             self._schema_checked = True
 
     def upgrade(self) -> tuple[str | None, str]:
-        """Bring the schema up to date; returns the revisions before and after."""
-        result = migrate.upgrade(self.engine)
+        """Bring the schema up to date (making a missing file); returns the revisions
+        before and after."""
+        if not self.exists:
+            self._create_file()
+            return None, migrate.head_revision()
+        result = database.upgrade(self.engine)
         self._schema_checked = True
         return result
 
     @property
     def display_url(self) -> str:
         """The URL with its password hidden (for messages and ``--json``)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return database.check_url(self.url).render_as_string(hide_password=True)
 
     def schema_revision(self) -> str | None:
-        """The schema version the database is at (``None``: no schema yet)."""
-        return migrate.current_revision(self.engine)
+        """The schema version the database is at (``None``: no schema yet, or no file)."""
+        if not self.exists:
+            return None
+        with database.connection_errors(self.engine):
+            return migrate.current_revision(self.engine)
 
     @staticmethod
     def latest_schema_revision() -> str:
@@ -123,11 +171,19 @@ class Database:
         ``user:pat``, an application's own label); default ``user:<login name>``.
         """
         self.ensure_schema()
-        return UnitOfWork(self._sessions(), owner=None, publisher=self.publisher, actor=actor)
+        return UnitOfWork(self._session(), owner=None, publisher=self.publisher, actor=actor)
+
+    def _session(self) -> Session:
+        if self._sessions is None:
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            history.install(self._sessions)
+            event.listen(self._sessions, "before_flush", keep_status_history)
+        return self._sessions()
 
     def dispose(self) -> None:
         """Close every pooled connection."""
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Self:
         return self
@@ -215,13 +271,17 @@ class UnitOfWork:
         try:
             self._events.clear()
             if exc is not None:
-                self.session.rollback()
+                with contextlib.suppress(sa.exc.SQLAlchemyError):
+                    self.session.rollback()
             # close() ends the transaction (rolling back anything uncommitted) without
             # expiring loaded records, so they stay readable after the block
             self.session.close()
         finally:
             if self._owner is not None:
                 self._owner.dispose()
+        if isinstance(exc, sa.exc.SQLAlchemyError) and not isinstance(exc, IpsJobdevError):
+            # a statement in the block failed: our one-line error, never its parameters
+            raise _describe(self.session, exc) from exc
 
     def flush(self) -> None:
         """Send pending changes (assigning ids) without committing."""
@@ -258,7 +318,7 @@ class UnitOfWork:
         return tuple(self._events)
 
     def _publish(self, events: Sequence[Event]) -> None:
-        publisher = self._publisher or _default_publisher
+        publisher = self._publisher or _publisher.default_publisher()
         if publisher is None:
             return
         try:
@@ -269,7 +329,11 @@ class UnitOfWork:
 
 
 class _translated_errors:
-    """Turn SQLAlchemy's failures into the library's own errors (and roll back)."""
+    """Turn SQLAlchemy's failures into the library's own errors (and roll back).
+
+    Every SQLAlchemy and driver error becomes one of ours, with a one-line message that
+    never holds the statement's parameters (:func:`~ips_jobdev._store.database.describe_error`).
+    """
 
     def __init__(self, session: Session, events: list[Event] | None = None) -> None:
         self.session = session
@@ -288,22 +352,23 @@ class _translated_errors:
             return
         if self.events is not None:
             self.events.clear()
-        if isinstance(exc, sa.exc.StatementError) and isinstance(exc.orig, IpsJobdevError):
-            # a column type refused a value (a naive datetime): raise our error, not SQLAlchemy's
-            self.session.rollback()
-            raise exc.orig from exc
         if isinstance(exc, StaleDataError):
             self.session.rollback()
             raise ConcurrentUpdateError(
                 "someone else saved this record since you loaded it; nothing was written. "
-                f"Reload and try again. ({exc})"
+                "Reload and try again."
             ) from exc
-        if isinstance(exc, IntegrityError):
-            self.session.rollback()
-            raise ValidationError("database", "constraint", str(exc.orig).splitlines()[0]) from exc
-        if isinstance(exc, sa.exc.OperationalError):
-            self.session.rollback()
-            raise IpsJobdevError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
+        if isinstance(exc, sa.exc.SQLAlchemyError):
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                self.session.rollback()
+            raise _describe(self.session, exc) from exc
+
+
+def _describe(session: Session, exc: BaseException) -> IpsJobdevError:
+    """:func:`~ips_jobdev._store.database.describe_error`, naming the session's database."""
+    bind = session.bind
+    place = database.where(bind) if isinstance(bind, sa.Engine) else None
+    return database.describe_error(exc, place)
 
 
 def open_store(
@@ -325,4 +390,4 @@ def open_store(
     change history (default ``user:<login name>``).
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._sessions(), owner=db, publisher=db.publisher, actor=actor)
+    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor)

@@ -1,48 +1,74 @@
-"""JSON over HTTPS with the standard library, for adapters that talk to a web API.
+"""JSON over HTTPS through httpx, for adapters that talk to a web API.
 
-An adapter for a CRM or a scheduling service needs the same small client each time; this
-module is that client, so a vendor writes only the calls of its own API::
+An adapter for a CRM or a scheduling service needs the same client each time; this module
+is that client, so a vendor writes only the calls of its own API::
 
     from ips_jobdev.adapters.http import JsonHttpClient, RetryPolicy, Secret, check_base_url
 
-    client = JsonHttpClient(
+    with JsonHttpClient(
         check_base_url("https://crm.example.org"),
         Secret(token),
         throttled=lambda response: response.status in (429, 503),
         retry=RetryPolicy(max_attempts=5),
         sleep=time.sleep,
-    )
-    response = client.send("POST", "/api/v1/records", {"name": "Hilltop Bakery"})
+        concurrency=4,
+    ) as client:
+        response = client.send("PUT", "/api/v1/records/hilltop", {"name": "Hilltop Bakery"})
+        answers = client.map(send_one_batch, batches)  # at most 4 requests at once
 
 What it guarantees:
 
+- One connection pool per client (keep-alive): make one client per export and close it
+  (``with`` or :meth:`JsonHttpClient.close`) when the export ends.
 - The access token lives in a :class:`Secret`, whose ``repr`` and ``str`` are ``'***'``;
   it is put in the ``Authorization`` header of each request and nowhere else: not in
   URLs, log records, exception messages or dry-run output.
 - Plain ``http`` is refused except to the local machine (``127.0.0.1``, ``localhost``,
   ``::1``, where test servers run), so a token never crosses a network in clear text.
 - Redirects are not followed, so the header is never replayed to another host.
-- Which answers mean "slow down, then try again" is the vendor's rule, passed as
-  ``throttled``; the number of tries and the waits are bounded by a :class:`RetryPolicy`,
-  and a ``Retry-After`` header is honoured. The waiting function is injected, so tests
-  record the delays instead of sleeping.
+- Timeouts on connecting and on each answer.
+- Retries, bounded by a :class:`RetryPolicy`: a request that could not connect is tried
+  again (nothing reached the service); an answer the vendor's ``throttled`` rule names
+  ("slow down, then try again": 429, 503...), a timeout while waiting for the answer and
+  a dropped connection are tried again only for an *idempotent* request (``GET``,
+  ``PUT``, ``DELETE``... by default; a ``POST`` or ``PATCH`` when the caller says it is,
+  such as an upsert by a unique key), since the service may have done it already.
+  ``Retry-After`` is honoured.
+- Pacing: the vendor's ``pace`` rule reads each answer (rate-limit headers such as
+  HubSpot's ``X-HubSpot-RateLimit-Remaining``) and may hold every next request back
+  for some seconds, so the client slows down *before* the limit; the ``give_up`` rule
+  names answers not worth retrying at all (a daily limit reached).
+- Concurrency: :meth:`JsonHttpClient.map` runs a function over items on at most
+  ``concurrency`` threads sharing the pool (1: one at a time).
+
+The waiting function is injected, so tests record the delays instead of sleeping.
+
+.. versionchanged:: 0.2
+   Built on httpx instead of urllib. ``send`` retries a ``POST``/``PATCH`` only when
+   called with ``idempotent=True``; new: ``close``, ``with``, ``map``, ``pace``,
+   ``give_up``, ``concurrency``, and retries after connection failures and timeouts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import json
 import logging
-import urllib.error
+import ssl
+import threading
+import time
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Self, TypeVar
 
 import attrs
+import httpx
 
 __all__ = [
+    "IDEMPOTENT_METHODS",
     "LOOPBACK_HOSTS",
     "HttpError",
     "JsonHttpClient",
@@ -55,11 +81,17 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 Sleep = Callable[[float], None]
 """A waiting function such as :func:`time.sleep`, given the seconds to wait."""
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 """The hosts plain ``http`` may be used with (the local machine only)."""
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods retried after a timeout or a throttled answer unless told otherwise."""
 
 
 def check_base_url(url: str) -> str:
@@ -194,13 +226,26 @@ class HttpError(Exception):
         super().__init__(f"HTTP {status}: {message}" if status else message)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+_CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Failures before anything was sent: always safe to try again."""
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context for the process (building one takes a quarter second)."""
+    return ssl.create_default_context()
+
+
+def _never(response: Response) -> bool:
+    return False
+
+
+def _no_pause(response: Response) -> float | None:
+    return None
 
 
 class JsonHttpClient:
-    """Send JSON requests to one service, retrying answers that ``throttled`` accepts.
+    """Send JSON requests to one service over one connection pool, retrying and pacing.
 
     A redirect is returned as it is (a ``3xx`` :class:`Response`), never followed.
 
@@ -212,9 +257,14 @@ class JsonHttpClient:
             vendor's rule: which statuses, which error codes).
         retry: the bound on tries and waits.
         sleep: how to wait (``time.sleep``; tests pass a function that records the delays).
-        timeout: seconds to wait for one answer.
+        timeout: seconds to wait for one answer (connecting: at most 10 s of it).
         user_agent: the ``User-Agent`` header (the plugin's distribution name).
         logger: where retries are logged (the plugin's logger; this module's by default).
+        give_up: says whether a response means "no use retrying today" (a daily limit);
+            such an answer is returned at once.
+        pace: seconds to hold back every later request after this response (``None`` or
+            0: none), for rate-limit headers that announce the limit is near.
+        concurrency: how many requests :meth:`map` may have in flight at once.
 
     Raises:
         ValueError: ``base_url`` is not safe to send a token to.
@@ -231,71 +281,185 @@ class JsonHttpClient:
         timeout: float = 120.0,
         user_agent: str = "ips-jobdev",
         logger: logging.Logger | None = None,
+        give_up: Callable[[Response], bool] = _never,
+        pace: Callable[[Response], float | None] = _no_pause,
+        concurrency: int = 1,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self._token = token
         self._throttled = throttled
+        self._give_up = give_up
+        self._pace = pace
         self.retry = retry
         self._sleep = sleep
+        self._log = logger or log
+        self.concurrency = max(1, concurrency)
         self._timeout = timeout
         self._user_agent = user_agent
-        self._log = logger or log
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self._http: httpx.Client | None = None
+        self._lock = threading.Lock()
+        self._not_before = 0.0
         self.requests = 0
         """HTTP requests sent so far (retries included)."""
         self.retries = 0
-        """Waits made after throttled answers so far."""
+        """Waits made after throttled answers or failed connections so far."""
+        self.paused = 0.0
+        """Seconds held back so far because the service's rate-limit headers said so."""
 
     def __repr__(self) -> str:
         return f"JsonHttpClient({self.base_url!r}, token=Secret('***'))"
 
-    def send(self, method: str, path: str, body: Any = None) -> Response:
-        """Send one request (retrying while throttled) and return the last response.
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (a later request opens a new one)."""
+        with self._lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    def _pool(self) -> httpx.Client:
+        """The connection pool, made at the first request (an export that sends nothing
+        pays nothing for it)."""
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(
+                    base_url=self.base_url,
+                    timeout=httpx.Timeout(self._timeout, connect=min(10.0, self._timeout)),
+                    follow_redirects=False,
+                    # plain http goes only to the local machine (check_base_url): no TLS
+                    verify=_tls() if self.base_url.startswith("https:") else False,
+                    limits=httpx.Limits(
+                        max_connections=self.concurrency,
+                        max_keepalive_connections=self.concurrency,
+                    ),
+                    headers={"Accept": "application/json", "User-Agent": self._user_agent},
+                    trust_env=False,
+                )
+            return self._http
+
+    def send(
+        self, method: str, path: str, body: Any = None, *, idempotent: bool | None = None
+    ) -> Response:
+        """Send one request (retrying as the rules allow) and return the last response.
 
         ``path`` starts with ``/`` and may hold a query; ``body`` (when not ``None``) is
         sent as UTF-8 JSON. Any answer, an error status included, is returned.
+        ``idempotent`` says whether sending the request twice does no more than sending
+        it once (by default: true for ``GET``, ``HEAD``, ``OPTIONS``, ``PUT``, ``DELETE``).
 
         Raises:
-            HttpError: the service could not be reached (status 0).
+            HttpError: the service could not be reached, or did not answer in time
+                (status 0), after the tries allowed.
         """
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        again = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         attempt = 1
         while True:
-            response = self._once(method, path, data)
-            if not self._throttled(response) or attempt >= self.retry.max_attempts:
-                return response
-            wait = self.retry.delay(attempt, response.retry_after)
-            self._log.info(
-                "%s %s answered %s; try %d of %d in %.1f s",
-                method,
-                path.partition("?")[0],
-                response.status,
-                attempt + 1,
-                self.retry.max_attempts,
-                wait,
-            )
-            self.retries += 1
-            self._sleep(wait)
+            try:
+                response = self._once(method, path, data)
+            except _CONNECT_ERRORS as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise HttpError(0, f"cannot reach {self.base_url}: {_reason(exc)}") from None
+                self._wait(method, path, attempt, f"could not connect ({_reason(exc)})", None)
+            except httpx.TransportError as exc:
+                if not again or attempt >= self.retry.max_attempts:
+                    raise HttpError(0, f"no answer from {self.base_url}: {_reason(exc)}") from None
+                self._wait(method, path, attempt, f"gave no answer ({_reason(exc)})", None)
+            else:
+                if (
+                    self._give_up(response)
+                    or not again
+                    or not self._throttled(response)
+                    or attempt >= self.retry.max_attempts
+                ):
+                    return response
+                self._wait(
+                    method, path, attempt, f"answered {response.status}", response.retry_after
+                )
             attempt += 1
 
+    def map(self, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """``[function(item) for item in items]`` on at most ``concurrency`` threads.
+
+        The results come in the order of ``items``; the first exception raised by
+        ``function`` is raised once all have finished. ``function`` sends its requests
+        with :meth:`send` (they share the pool and the pacing).
+        """
+        work = list(items)
+        if self.concurrency == 1 or len(work) < 2:
+            return [function(item) for item in work]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(work))) as pool:
+            return list(pool.map(function, work))
+
+    def _wait(
+        self, method: str, path: str, attempt: int, what: str, retry_after: float | None
+    ) -> None:
+        wait = self.retry.delay(attempt, retry_after)
+        self._log.info(
+            "%s %s %s; try %d of %d in %.1f s",
+            method,
+            path.partition("?")[0],
+            what,
+            attempt + 1,
+            self.retry.max_attempts,
+            wait,
+        )
+        with self._lock:
+            self.retries += 1
+        self._sleep(wait)
+
+    def _hold_back(self) -> None:
+        with self._lock:
+            until = self._not_before
+        wait = until - time.monotonic()
+        if wait > 0:
+            self._sleep(wait)
+            with self._lock:
+                if self._not_before == until:
+                    self._not_before = 0.0
+
     def _once(self, method: str, path: str, data: bytes | None) -> Response:
-        request = urllib.request.Request(self.base_url + path, data=data, method=method)
-        request.add_header("Authorization", f"Bearer {self._token.reveal()}")
-        request.add_header("Accept", "application/json")
-        request.add_header("User-Agent", self._user_agent)
+        self._hold_back()
+        headers = {"Authorization": f"Bearer {self._token.reveal()}"}
         if data is not None:
-            request.add_header("Content-Type", "application/json; charset=UTF-8")
-        self.requests += 1
-        try:
-            with self._opener.open(request, timeout=self._timeout) as answer:
-                return Response(answer.status, _headers(answer.headers), answer.read())
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return Response(exc.code, _headers(exc.headers), exc.read())
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise HttpError(0, f"cannot reach {self.base_url}: {reason}") from None
+            headers["Content-Type"] = "application/json; charset=UTF-8"
+        with self._lock:
+            self.requests += 1
+        answer = self._pool().request(method, path, content=data, headers=headers)
+        response = Response(
+            answer.status_code,
+            {name.lower(): value for name, value in answer.headers.items()},
+            answer.content,
+        )
+        pause = self._pace(response)
+        if pause and pause > 0:
+            self._log.info("%s %s: pausing %.2f s for the rate limit", method, path, pause)
+            with self._lock:
+                self.paused += pause
+                self._not_before = max(self._not_before, time.monotonic() + pause)
+        return response
 
 
-def _headers(message: Any) -> dict[str, str]:
-    return {str(name).lower(): str(value) for name, value in message.items()}
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+class _NoQueries(logging.Filter):
+    """httpx logs each request's URL; a query may hold personal data, so drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
+            record.args = tuple(
+                a.copy_with(query=None) if isinstance(a, httpx.URL) else a for a in record.args
+            )
+        return True
+
+
+_httpx_log = logging.getLogger("httpx")
+if not any(isinstance(f, _NoQueries) for f in _httpx_log.filters):
+    _httpx_log.addFilter(_NoQueries())

@@ -1,4 +1,13 @@
-"""What every command shares: the database, the console, JSON output, error handling."""
+"""What every command shares: the database, the console, JSON output, how it fails.
+
+A failure is one line on stderr and an exit code (:data:`EXIT_CODES`): the record, field and
+reason of a refused input, or the database and what to check. No error message holds a
+value from a job seeker's record; ``--debug`` shows the whole exception (with a warning
+first, as it may). Ctrl-C stops any command with one line and exit code 130.
+
+Heavy libraries (SQLAlchemy, rich) are imported only when a command needs them, so
+``ips-jobdev --help`` starts at once.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +15,44 @@ import inspect
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
-from ips_jobdev._store import Database, UnitOfWork
-from ips_jobdev.cli._serialize import jsonable
-from ips_jobdev.errors import IpsJobdevError
+if TYPE_CHECKING:
+    from rich.console import Console
 
-__all__ = ["App", "JobdevGroup", "actor_option", "db_option", "json_option", "pass_app"]
+    from ips_jobdev._store import Database, UnitOfWork
+
+__all__ = [
+    "EXIT_CODES",
+    "App",
+    "JobdevGroup",
+    "LazyCommand",
+    "actor_option",
+    "command_error",
+    "db_option",
+    "json_option",
+    "pass_app",
+    "warn_hook_failures",
+    "with_examples",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "done",
+    EXIT_REFUSED: "refused or failed: an input, a record or the database (one line on stderr)",
+    EXIT_USAGE: "usage: an unknown command or option, a missing or malformed argument",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); nothing half-written is kept",
+}
+"""The exit codes every command uses (the CLI reference lists them)."""
+
+DEBUG_WARNING = (
+    "Warning: --debug prints whole errors and tracebacks, which may include personal data "
+    "from the record (names, notes, preferences); do not share this output."
+)
 
 
 class App:
@@ -29,14 +63,52 @@ class App:
         self.debug = debug
         self.actor: str | None = None
         """Who the changes are made by (``--as``), for the change history."""
+        self.create = False
+        """``--create``: a command may make a new database where none is."""
         self._database: Database | None = None
-        self.console = Console(highlight=False, soft_wrap=False)
-        self.err_console = Console(stderr=True, highlight=False)
+        self._console: Console | None = None
+        self._err_console: Console | None = None
 
-    def database(self, *, check_schema: bool = True) -> Database:
-        """The database named by ``--db``, ``$IPS_JOBDEV_DB`` or the default file."""
+    @property
+    def console(self) -> Console:
+        """Where commands print (rich, loaded on first use)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, soft_wrap=False)
+        return self._console
+
+    @console.setter
+    def console(self, console: Console) -> None:
+        self._console = console
+
+    @property
+    def err_console(self) -> Console:
+        """Where commands print warnings (stderr)."""
+        if self._err_console is None:
+            from rich.console import Console
+
+            self._err_console = Console(stderr=True, highlight=False)
+        return self._err_console
+
+    @err_console.setter
+    def err_console(self, console: Console) -> None:
+        self._err_console = console
+
+    def database(self, *, check_schema: bool = True, create: bool = False) -> Database:
+        """The database named by ``--db``, ``$IPS_JOBDEV_DB`` or the default file.
+
+        Only commands that say ``create`` (``db upgrade``, ``demo``) or the user's
+        ``--create`` make a new one; otherwise a missing file is an error naming its path.
+        """
         if self._database is None:
-            self._database = Database(self.db_url, check_schema=check_schema)
+            from ips_jobdev._store import Database
+
+            self._database = Database(
+                self.db_url, check_schema=check_schema, create=create or self.create
+            )
+            for notice in self._database.notices:
+                click.echo(f"Note: {notice}", err=True)
         return self._database
 
     def uow(self, *, specialist: str | None = None) -> UnitOfWork:
@@ -51,6 +123,8 @@ class App:
 
     def print_json(self, document: Any) -> None:
         """Print a JSON document (UTF-8, two-space indent, keys in their documented order)."""
+        from ips_jobdev._jsonable import jsonable
+
         click.echo(json.dumps(jsonable(document), indent=2, ensure_ascii=False))
 
     def close(self) -> None:
@@ -68,8 +142,21 @@ def _set_db(ctx: click.Context, param: click.Parameter, value: str | None) -> No
         ctx.ensure_object(App).db_url = value
 
 
+def _set_create(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(App).create = True
+
+
 def db_option(function: F) -> F:
-    """``--db URL`` on a command (the same as the top-level ``ips-jobdev --db URL``)."""
+    """``--db URL`` and ``--create`` on a command (as on the top-level ``ips-jobdev``)."""
+    function = click.option(
+        "--create",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_create,
+        is_eager=True,
+        help="Make a new database if there is none at --db.",
+    )(function)
     return click.option(
         "--db",
         "db_url",
@@ -109,23 +196,138 @@ def json_option(function: F) -> F:
     )(function)
 
 
+class _Interrupted(Exception):
+    """Ctrl-C, carried past click's own handling (which prints "Aborted!" and exits 1)."""
+
+
+class LazyCommand:
+    """A command imported only when it runs (or its help is asked for): ``module`` and
+    ``attribute`` name it, ``summary`` is its line in ``ips-jobdev --help``."""
+
+    def __init__(self, module: str, attribute: str, summary: str) -> None:
+        self.module = module
+        self.attribute = attribute
+        self.summary = summary
+
+    def load(self) -> click.Command:
+        """Import the command."""
+        import importlib
+
+        command = getattr(importlib.import_module(self.module), self.attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
+    click.echo(f"Error: {_one_line(message)}", err=True)
+    sys.exit(code)
+
+
+def _unexpected(exc: Exception) -> str:
+    """One line for an exception the library did not raise on purpose."""
+    module = type(exc).__module__.split(".")[0]
+    if module in ("sqlalchemy", "psycopg", "sqlite3", "alembic"):
+        from ips_jobdev._store.database import describe_error
+
+        return str(describe_error(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        target = f"{exc.filename}: " if exc.filename else ""
+        return f"{target}{exc.strerror}"
+    # anything else may quote a value of the record: say what, not the message
+    return (
+        f"the command stopped on an unexpected {type(exc).__name__} (a bug in ips-jobdev or "
+        "a plugin); run it again with --debug to see the details"
+    )
+
+
 class JobdevGroup(click.Group):
-    """A group whose commands print library errors as one line and exit 1 (``--debug``:
-    the traceback)."""
+    """The ``ips-jobdev`` group: commands load on first use (:class:`LazyCommand`), and
+    every failure is one line with an exit code from :data:`EXIT_CODES`."""
+
+    def __init__(
+        self,
+        *args: Any,
+        lazy_commands: dict[str, LazyCommand] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, LazyCommand] = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in self.lazy_commands:
+            found = self.lazy_commands[cmd_name].load()
+            self.add_command(found, cmd_name)
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the summaries, without importing every command."""
+        rows: list[tuple[str, str]] = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(name) for name in names), default=0)
+        for name in names:
+            if name in self.commands:
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                summary = self.lazy_commands[name].summary
+                rows.append((name, click.Command(name, help=summary).get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except _Interrupted:
+            if sys.stderr.isatty():
+                click.echo(err=True)  # end the terminal's "^C"
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     def invoke(self, ctx: click.Context) -> Any:
+        if ctx.parent is not None:
+            return super().invoke(ctx)
+        app = ctx.ensure_object(App)
         try:
             return super().invoke(ctx)
-        except IpsJobdevError as exc:
-            app = ctx.find_object(App)
-            if app is not None and app.debug:
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                raise _Interrupted() from None
+            raise
+        except (click.exceptions.ClickException, click.exceptions.Exit):
+            raise
+        except Exception as exc:
+            if app.debug:
                 raise
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
+            from ips_jobdev.errors import IpsJobdevError
+
+            _fail(str(exc) if isinstance(exc, IpsJobdevError) else _unexpected(exc))
         finally:
-            app = ctx.find_object(App)
-            if app is not None and ctx.parent is None:
-                app.close()
+            app.close()
 
 
 def with_examples(*lines: str) -> Callable[[F], F]:
@@ -140,13 +342,15 @@ def with_examples(*lines: str) -> Callable[[F], F]:
 
 
 def command_error(message: str) -> click.ClickException:
-    """A usage-level error for the CLI (printed as one line, exit code 1)."""
+    """A refused input found by the CLI itself (printed as one line, exit code 1)."""
     return click.ClickException(message)
 
 
 def warn_hook_failures(app: App, uow: UnitOfWork, *, limit: int | None = None) -> None:
     """Print a warning for each plugin that failed to hear of a committed change (the
     first ``limit`` of them, then how many more: an import may fail once per row)."""
+    from rich.markup import escape
+
     failures = uow.hook_failures
     for failure in failures[:limit]:
         plugin = getattr(failure, "plugin", "a plugin")

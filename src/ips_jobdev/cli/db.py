@@ -22,8 +22,12 @@ def db_group() -> None:
     "ips-jobdev db upgrade", "ips-jobdev db upgrade --db postgresql+psycopg://ips@db/ips"
 )
 def upgrade_command(app: App, as_json: bool) -> None:
-    """Create the schema, or bring an older database up to date without losing a row."""
-    database = app.database(check_schema=False)
+    """Create the database, or bring an older one up to date without losing a row.
+
+    A new SQLite file is built under a temporary name beside it and appears only when it
+    is complete; a missing folder is not made.
+    """
+    database = app.database(check_schema=False, create=True)
     before, after = database.upgrade()
     if as_json:
         app.print_json({"url": database.display_url, "before": before, "after": after})
@@ -39,7 +43,10 @@ def upgrade_command(app: App, as_json: bool) -> None:
 @pass_app
 @with_examples("ips-jobdev db status")
 def status_command(app: App, as_json: bool) -> None:
-    """Show which database is used and its schema version."""
+    """Show which database is used, whether it exists, and its schema version.
+
+    It never creates anything: a missing file is reported as missing.
+    """
     database = app.database(check_schema=False)
     current = database.schema_revision()
     head = database.latest_schema_revision()
@@ -47,6 +54,7 @@ def status_command(app: App, as_json: bool) -> None:
         app.print_json(
             {
                 "url": database.display_url,
+                "exists": database.exists,
                 "schema": current,
                 "latest": head,
                 "up_to_date": current == head,
@@ -54,4 +62,8 @@ def status_command(app: App, as_json: bool) -> None:
         )
         return
     app.console.print(f"Database: {database.display_url}", soft_wrap=True)
+    if not database.exists:
+        app.console.print(
+            "There is no database there yet: `ips-jobdev db upgrade` creates it.", soft_wrap=True
+        )
     app.console.print(f"Schema: {current or 'none'} (this version needs {head})")

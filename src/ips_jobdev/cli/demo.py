@@ -156,6 +156,7 @@ def demo_command(app: App, seed: int, today: dt.datetime | None, as_json: bool) 
     (or --db). Run again on the same database, it adds nothing and shows what is there;
     a database holding other records is refused, so fictional and real records never mix.
     """
+    app.database(create=True)  # the demo may make its database (other commands may not)
     with app.uow() as uow:
         summary = build_demo(uow, seed=seed, today=today.date() if today else None)
         uow.commit()

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table
 
-from ips_jobdev import _plugins as plugins
 from ips_jobdev._windows import Opening
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 from ips_jobdev.cycles import CyclePolicy, get_policy, resolve_policy, short_date
@@ -45,6 +44,8 @@ def resolve_cli_policy(choice: str | None) -> CyclePolicy:
     try:
         return get_policy(choice)
     except NotFoundError:
+        from ips_jobdev import _plugins as plugins  # only when a plugin's policy is named
+
         plugins.load_cycle_policies()
         return get_policy(choice)
 

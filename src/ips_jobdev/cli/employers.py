@@ -47,11 +47,11 @@ from ips_jobdev.cli._app import (
     warn_hook_failures,
     with_examples,
 )
-from ips_jobdev.cli._changes import print_changes
+from ips_jobdev.cli._changes import correction_options, print_changes, requested_changes
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import employer_to_dict, jsonable
+from ips_jobdev.cli.employer_windows import windows_command
 from ips_jobdev.cli.visits import local_time, public_rows, visit_rows, visits_table
-from ips_jobdev.errors import ValidationError
 
 __all__ = ["employers_group"]
 
@@ -69,6 +69,7 @@ def employers_group() -> None:
 
 
 employers_group.add_command(make_import_command("employers", import_employers, "employers.csv"))
+employers_group.add_command(windows_command)
 
 
 @employers_group.command("list")
@@ -302,22 +303,7 @@ def add_command(
 @click.argument("employer", metavar="EMPLOYER")
 @click.option("--name", help="The business's name.")
 @_employer_options
-@click.option(
-    "--clear",
-    "clear",
-    multiple=True,
-    metavar="FIELD",
-    type=click.Choice([f for f in EMPLOYER_FIELDS if f not in ("name", "do_not_contact")]),
-    help="Empty this field (repeat for several).",
-)
-@click.option("--reason", help="Why it is corrected (kept in the change history).")
-@click.option(
-    "--version",
-    "expected_version",
-    type=int,
-    metavar="N",
-    help="Refuse the edit if the employer changed since you read it at version N.",
-)
+@correction_options("employer", [f for f in EMPLOYER_FIELDS if f not in ("name", "do_not_contact")])
 @db_option
 @actor_option
 @json_option
@@ -343,13 +329,7 @@ def edit_command(
     the stored latitude and longitude. Every change is kept in the change history
     (ips-jobdev history employer EMPLOYER).
     """
-    changes = _given(fields)
-    for field in clear:
-        if field in changes:
-            raise ValidationError("employers edit", field, "given a value and --clear at once")
-        changes[field] = None
-    if not changes:
-        raise ValidationError("employers edit", "options", "nothing to change; see --help")
+    changes = requested_changes("employers edit", fields, clear)
     with app.uow() as uow:
         correction = edit_employer(
             uow, employer, changes, reason=reason, expected_version=expected_version

@@ -28,9 +28,8 @@ from ips_jobdev.cli._app import (
     warn_hook_failures,
     with_examples,
 )
-from ips_jobdev.cli._changes import print_changes
+from ips_jobdev.cli._changes import correction_options, print_changes, requested_changes
 from ips_jobdev.cli._serialize import person_to_dict
-from ips_jobdev.errors import ValidationError
 
 __all__ = ["people_group"]
 
@@ -106,20 +105,8 @@ def add_command(app: App, /, employer: str, as_json: bool, **fields: Any) -> Non
 @click.argument("person", metavar="PERSON_ID")
 @click.option("--name", help="Their name.")
 @_person_options
-@click.option(
-    "--clear",
-    multiple=True,
-    metavar="FIELD",
-    type=click.Choice([f for f in PERSON_FIELDS if f not in ("name", "makes_hiring_decisions")]),
-    help="Empty this field (repeat for several).",
-)
-@click.option("--reason", help="Why it is corrected (kept in the change history).")
-@click.option(
-    "--version",
-    "expected_version",
-    type=int,
-    metavar="N",
-    help="Refuse the edit if the person changed since you read it at version N.",
+@correction_options(
+    "person", [f for f in PERSON_FIELDS if f not in ("name", "makes_hiring_decisions")]
 )
 @db_option
 @actor_option
@@ -140,13 +127,7 @@ def edit_command(
     **fields: Any,
 ) -> None:
     """Correct a person's details; only the options given change."""
-    changes = {field: value for field, value in fields.items() if value is not None}
-    for field in clear:
-        if field in changes:
-            raise ValidationError("people edit", field, "given a value and --clear at once")
-        changes[field] = None
-    if not changes:
-        raise ValidationError("people edit", "options", "nothing to change; see --help")
+    changes = requested_changes("people edit", fields, clear)
     with app.uow() as uow:
         correction = edit_person(
             uow, person, changes, reason=reason, expected_version=expected_version

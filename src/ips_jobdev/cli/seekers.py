@@ -38,11 +38,10 @@ from ips_jobdev.cli._app import (
     warn_hook_failures,
     with_examples,
 )
-from ips_jobdev.cli._changes import print_changes
+from ips_jobdev.cli._changes import correction_options, print_changes, requested_changes
 from ips_jobdev.cli._import_command import make_import_command
 from ips_jobdev.cli._serialize import seeker_to_dict
 from ips_jobdev.cli.visits import public_rows, visit_rows, visits_table
-from ips_jobdev.errors import ValidationError
 
 __all__ = ["seekers_group"]
 
@@ -189,21 +188,7 @@ def _seeker_options(function: Any) -> Any:
 @seekers_group.command("edit")
 @click.argument("code")
 @_seeker_options
-@click.option(
-    "--clear",
-    multiple=True,
-    metavar="FIELD",
-    type=click.Choice([f for f in SEEKER_FIELDS if f not in ("code", "disclosure")]),
-    help="Empty this field (repeat for several).",
-)
-@click.option("--reason", help="Why it is corrected (kept in the change history).")
-@click.option(
-    "--version",
-    "expected_version",
-    type=int,
-    metavar="N",
-    help="Refuse the edit if the job seeker changed since you read it at version N.",
-)
+@correction_options("job seeker", [f for f in SEEKER_FIELDS if f not in ("code", "disclosure")])
 @db_option
 @actor_option
 @json_option
@@ -230,15 +215,9 @@ def edit_command(
     (ips-jobdev history seeker CODE), which never leaves the team. The specialist changes
     with specialists reassign.
     """
-    changes = {field: value for field, value in fields.items() if value is not None}
+    changes = requested_changes("seekers edit", fields, clear)
     if "new_code" in changes:
         changes["code"] = changes.pop("new_code")
-    for field in clear:
-        if field in changes:
-            raise ValidationError("seekers edit", field, "given a value and --clear at once")
-        changes[field] = None
-    if not changes:
-        raise ValidationError("seekers edit", "options", "nothing to change; see --help")
     with app.uow() as uow:
         correction = edit_seeker(
             uow, code, changes, reason=reason, expected_version=expected_version

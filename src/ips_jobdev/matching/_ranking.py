@@ -20,6 +20,7 @@ from ips_jobdev._geo import employer_location, miles_between
 from ips_jobdev._model import Employer, JobOpening, JobSeeker, normalize_employer_name
 from ips_jobdev._store.queries import matching as queries
 from ips_jobdev.errors import ValidationError
+from ips_jobdev.matching import _source
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import (
     EmployerFacts,
@@ -30,8 +31,22 @@ from ips_jobdev.matching._context import (
     SpreadFacts,
     label,
 )
-from ips_jobdev.matching._engine import EmployerMatch, SeekerScoring, active_factors, combine
-from ips_jobdev.matching._source import count_removed, hard_filters, read_employers
+from ips_jobdev.matching._engine import (
+    EmployerMatch,
+    SeekerScoring,
+    active_factors,
+    combine,
+)
+from ips_jobdev.matching._source import (
+    EmployerColumns,
+    EmployerFilter,
+    avoided_job_type_texts,
+    count_removed,
+    filter_counts,
+    hard_filters,
+    read_employers,
+    read_nearby,
+)
 
 if TYPE_CHECKING:
     from ips_jobdev._store import UnitOfWork
@@ -136,13 +151,8 @@ def rank_employers(
         factors=active_factors(view, cfg),
         spread=queries.spread_facts(uow),
     )
-    table = read_employers(uow, where, columns=scoring.columns_needed())
-    filtered = count_removed(uow, where, len(table))
-    keep = scoring.keep(table, filtered)
-    if keep is not None:
-        table = table.take_for(view.home, keep)
-    considered = len(table)
-    k = len(table) if limit is None else min(limit, len(table))
+    table, filtered, considered = _read_candidates(uow, scoring, where, limit)
+    k = considered if limit is None else min(limit, considered)
     survivors = scoring.prune(table, k=k)
     if survivors is not None:
         table = table.take_for(view.home, survivors)
@@ -164,6 +174,35 @@ def rank_employers(
         considered=considered,
         weights={a.factor.name: a.weight for a in scoring.factors},
     )
+
+
+def _read_candidates(
+    uow: UnitOfWork, scoring: SeekerScoring, where: EmployerFilter, limit: int | None
+) -> tuple[EmployerColumns, dict[str, int], int]:
+    """The employers that may reach the list, what each hard filter removed, and how many
+    employers the filters keep.
+
+    With a ``limit`` and no distance limit, on a large record, only the region that can
+    hold the best ``limit`` is read (:func:`read_nearby`); the counts then come from the
+    database, which applies every hard filter itself.
+    """
+    columns = scoring.columns_needed()
+    view = scoring.view
+    if limit is not None and view.limit is None:
+        whole = attrs.evolve(where, avoid_job_types=avoided_job_type_texts(uow, view.avoid))
+        filtered, kept = filter_counts(uow, whole)
+        table = None
+        if kept >= max(_source.NEARBY_MIN_EMPLOYERS, 1):
+            table = read_nearby(uow, scoring, whole, min(limit, kept), columns)
+        if table is None:  # the database applied every hard filter: read what they keep
+            table = read_employers(uow, whole, columns=columns)
+        return table, filtered, kept
+    table = read_employers(uow, where, columns=columns)
+    filtered = count_removed(uow, where, len(table))
+    keep = scoring.keep(table, filtered)
+    if keep is not None:
+        table = table.take_for(view.home, keep)
+    return table, filtered, len(table)
 
 
 def _filtered_by(view: SeekerView, employer: Employer, miles: float | None) -> str | None:

@@ -6,36 +6,75 @@ remove (:func:`hard_filters` states them; the store's
 :mod:`~ips_jobdev._store.queries.matching` runs them): do-not-contact, avoided employers
 and industries, and employers outside a stated distance limit (a latitude/longitude box,
 plus the ZIPs whose centroid is in range).
+
+Without a stated limit, a ranking of the best ``k`` need not read the whole state either
+(:func:`read_nearby`): the employers near home give a score the ``k``-th best must at
+least reach, and the distance beyond which no employer can reach it (even with full marks
+on everything else) becomes a region the database reads (:func:`distance_radius`). The
+result is exactly that of reading every employer.
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ips_jobdev._geo import EARTH_RADIUS_MILES, LatLon, bounding_box, miles_between, zip_centroid
 from ips_jobdev._store.queries import matching as queries
-from ips_jobdev._store.queries.matching import COLUMN_NAMES, Area, EmployerFilter, hashable
-from ips_jobdev.matching._context import SeekerView
+from ips_jobdev._store.queries.matching import (
+    COLUMN_NAMES,
+    Area,
+    EmployerFilter,
+    KeyedBound,
+    ScoreBound,
+    hashable,
+)
+from ips_jobdev.matching._context import SeekerView, label
+from ips_jobdev.matching._factors import DistanceFactor
 
 if TYPE_CHECKING:
     from ips_jobdev._store import UnitOfWork
+    from ips_jobdev.matching._engine import ActiveFactor, SeekerScoring
 
 __all__ = [
     "COLUMN_NAMES",
     "FILTER_NAMES",
     "EmployerColumns",
     "EmployerFilter",
+    "area_around",
+    "avoided_job_type_texts",
+    "bound_columns",
+    "count_kept",
     "count_removed",
     "decode_tags",
+    "distance_radius",
+    "filter_counts",
     "hard_filters",
     "hashable",
     "read_employers",
+    "read_nearby",
+    "score_bound",
 ]
+
+NEARBY_MIN_EMPLOYERS = 5000
+"""Below this many employers a ranking reads them all (the region is not worth its
+queries); tests set it to 0 to exercise the regional read on small data sets."""
+
+BOUND_IN_DATABASE: bool | None = None
+"""Whether the database computes a bound of each employer's score to skip those that
+cannot reach the list (:func:`score_bound`); ``None``: where it is quick (PostgreSQL).
+Tests set it to exercise the bound on SQLite too."""
+
+_BOUND_STEPS = 20  # distance parts are rounded up to a twentieth of the factor's weight
+_EPSILON = 1e-4  # as the engine's: scores are shown to four places
+_FARTHEST_TENTHS = 250_000  # 25,000 miles: beyond any two points on Earth
 
 #: The hard filters, in the order an employer removed by several is counted.
 FILTER_NAMES: tuple[str, ...] = (
@@ -242,18 +281,33 @@ class _MilesFrom:
         return self.points([math.radians(centre[0])], [math.radians(centre[1])])[0]
 
 
-def _area(uow: UnitOfWork, home: LatLon, limit: float) -> Area:
-    """The distance limit as the store applies it: a box around home, and the stored ZIPs
-    within the limit (or unknown to the ZIP table) and beyond it."""
+def area_around(
+    uow: UnitOfWork, home: LatLon, limit: float, zips: Sequence[str] | None = None
+) -> Area:
+    """A distance limit as the store applies it: a box around home, and the stored ZIPs
+    within the limit (or unknown to the ZIP table) and beyond it (``zips``: the stored
+    ZIPs, when already read)."""
     keep: list[str] = []
     far: list[str] = []
-    for value in queries.distinct_zips(uow):
+    for value in queries.distinct_zips(uow) if zips is None else zips:
         centre = zip_centroid(value)
         if centre is None or round(miles_between(home, centre), 1) <= limit:
             keep.append(value)
         else:
             far.append(value)
     return Area(bounding_box(home, limit), tuple(keep), tuple(far))
+
+
+def avoided_job_type_texts(uow: UnitOfWork, avoid: frozenset[str]) -> frozenset[str]:
+    """The stored job type lists (JSON text) whose every type is avoided."""
+    if not avoid:
+        return frozenset()
+    out: set[str] = set()
+    for text in queries.distinct_job_types(uow):
+        types = [label(t) for t in decode_tags(text)]
+        if types and all(t in avoid for t in types):
+            out.add(text)
+    return frozenset(out)
 
 
 def hard_filters(uow: UnitOfWork, view: SeekerView) -> EmployerFilter:
@@ -267,7 +321,7 @@ def hard_filters(uow: UnitOfWork, view: SeekerView) -> EmployerFilter:
         industries = frozenset(a.strip().lower() for a in view.preferences.avoid) | view.avoid
     area = None
     if view.limit is not None and view.home is not None:
-        area = _area(uow, view.home, view.limit)
+        area = area_around(uow, view.home, view.limit)
     return EmployerFilter(avoid_names=view.avoid_names, avoid_industries=industries, area=area)
 
 
@@ -277,14 +331,34 @@ def read_employers(
     *,
     with_name_key: bool = False,
     columns: Collection[str] | None = None,
+    bound: ScoreBound | None = None,
+    top: int | None = None,
 ) -> EmployerColumns:
     """Employers that ``where`` keeps, as columns, in id order.
 
     ``columns`` names the columns to read (of :data:`COLUMN_NAMES`; ``None``: all); the
-    others come back as ``None`` in every row, so positions never change.
+    others come back as ``None`` in every row, so positions never change. ``bound`` and
+    ``top`` keep only employers whose score bound reaches its ``at_least``, or the
+    ``top`` best bounds.
     """
-    rows = queries.read_employers(uow, where, with_name_key=with_name_key, columns=columns)
+    rows = queries.read_employers(
+        uow, where, with_name_key=with_name_key, columns=columns, bound=bound, top=top
+    )
     return EmployerColumns(rows)
+
+
+def count_kept(uow: UnitOfWork, where: EmployerFilter) -> int:
+    """How many employers every filter of ``where`` keeps (counted by the database)."""
+    return queries.count_kept(uow, where)
+
+
+def filter_counts(uow: UnitOfWork, where: EmployerFilter) -> tuple[dict[str, int], int]:
+    """What each hard filter removed (every filter named, in :data:`FILTER_NAMES` order)
+    and how many employers they keep, counted by the database in one pass."""
+    counts = dict.fromkeys(FILTER_NAMES, 0)
+    removed, kept = queries.filter_counts(uow, where)
+    counts.update(removed)
+    return counts, kept
 
 
 def count_removed(uow: UnitOfWork, where: EmployerFilter, kept: int) -> dict[str, int]:
@@ -293,3 +367,241 @@ def count_removed(uow: UnitOfWork, where: EmployerFilter, kept: int) -> dict[str
     counts = dict.fromkeys(FILTER_NAMES, 0)
     counts.update(queries.count_removed(uow, where, kept))
     return counts
+
+
+def distance_radius(scoring: SeekerScoring, need: float) -> float | None:
+    """The distance (in tenths of a mile, as distances are rounded) beyond which no
+    employer's weighted sum can reach ``need``, even with full marks on every other
+    factor; ``None`` when an employer at any distance could.
+
+    Only the built-in distance factor is used: its part never rises with distance. A
+    factor unknown for every employer counts its neutral half, as it does in the sum.
+    """
+    distance = next(
+        (
+            a
+            for a in scoring.factors
+            if isinstance(a.factor, DistanceFactor)
+            and a.weight
+            and not a.unknown
+            and a.function is not None
+        ),
+        None,
+    )
+    if distance is None:
+        return None
+    others = sum(
+        (0.5 * a.weight if a.unknown else a.weight)
+        for a in scoring.factors
+        if a is not distance and a.weight
+    )
+    function, weight = distance.function, distance.weight
+    assert function is not None
+
+    def reaches(tenths: int) -> bool:
+        part = function(tenths / 10)
+        return others + weight * (0.5 if part is None else part) >= need
+
+    if reaches(_FARTHEST_TENTHS):
+        return None
+    low, high = 0, _FARTHEST_TENTHS  # reaches(high) is false; find the last tenth that does
+    if not reaches(low):
+        return 0.0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if reaches(middle):
+            low = middle
+        else:
+            high = middle
+    return low / 10
+
+
+def _decode_bus(raw: object) -> bool | None:
+    return None if raw is None else bool(raw)
+
+
+_BOUND_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "job_types": decode_tags,
+    "shifts": decode_tags,
+    "industry": lambda raw: raw,
+    "bus_access": _decode_bus,
+}
+
+
+def _keyed(active: ActiveFactor, fact: str, keys: Sequence[Any]) -> KeyedBound:
+    """A factor's exact weighted part for each stored value of its column."""
+    function, weight, decode = active.function, active.weight, _BOUND_DECODERS[fact]
+    assert function is not None
+
+    def weighted(raw: Any) -> float:
+        part = function(decode(raw))
+        return weight * (0.5 if part is None else part)
+
+    levels: dict[float, list[Any]] = {}
+    for key in keys:
+        levels.setdefault(weighted(key), []).append(key)
+    return KeyedBound(
+        column=fact,
+        levels=tuple((value, tuple(found)) for value, found in sorted(levels.items())),
+        when_null=weighted(None),
+        otherwise=weight,
+    )
+
+
+def _distance_term(scoring: SeekerScoring, active: ActiveFactor, zips: Sequence[str]) -> KeyedBound:
+    """The distance part by ZIP centroid, rounded up to a few levels; an employer with its
+    own coordinates counts full marks (the bound does not compute distances)."""
+    function, weight = active.function, active.weight
+    assert function is not None
+    home = scoring.view.home
+    assert home is not None
+    to = _MilesFrom(home)
+    step = weight / _BOUND_STEPS
+    levels: dict[float, list[str]] = {}
+    for value in zips:
+        part = function(to.zip(value))
+        exact = weight * (0.5 if part is None else part)
+        levels.setdefault(min(weight, math.ceil(exact / step) * step + 1e-9), []).append(value)
+    unknown = function(None)
+    return KeyedBound(
+        column="zip",
+        levels=tuple((value, tuple(found)) for value, found in sorted(levels.items())),
+        when_null=weight * (0.5 if unknown is None else unknown),
+        otherwise=weight,
+        own_position=weight,
+    )
+
+
+def _bound_kind(scoring: SeekerScoring, active: ActiveFactor) -> str | None:
+    """How a factor enters the bound: the column it is looked up by (``None``: full
+    weight, or half for a factor unknown for every employer)."""
+    if not active.weight or active.unknown or active.deferred:
+        return None
+    if active.function is None or getattr(active.factor, "part_column", None) is not None:
+        return None
+    if active.facts is None or len(active.facts) != 1:
+        return None
+    fact = active.facts[0]
+    if fact == "distance":
+        return "zip" if scoring.view.home is not None else None
+    return fact if fact in _BOUND_DECODERS else None
+
+
+def bound_columns(scoring: SeekerScoring) -> set[str]:
+    """The columns whose distinct values :func:`score_bound` needs (of ``job_types``,
+    ``shifts``, ``industry``)."""
+    kinds = (_bound_kind(scoring, a) for a in scoring.factors)
+    return {kind for kind in kinds if kind in ("job_types", "shifts", "industry")}
+
+
+def score_bound(scoring: SeekerScoring, keys: dict[str, list[Any]]) -> ScoreBound | None:
+    """An upper bound of each employer's weighted score for ``scoring``'s job seeker, for
+    the database to compute (``None`` when no factor can be looked up by a column).
+
+    Factors with one fact stored in one column (job types, industry, shifts, bus, and
+    distance by ZIP) count their exact part for each stored value (``keys``: the values
+    of :func:`bound_columns` and ``zip``); a factor unknown for every employer counts its
+    half; every other factor counts its full weight.
+    """
+    terms: list[KeyedBound] = []
+    constant = 0.0
+    for active in scoring.factors:
+        kind = _bound_kind(scoring, active)
+        if kind == "zip":
+            terms.append(_distance_term(scoring, active, keys["zip"]))
+        elif kind is not None:
+            values = [True, False] if kind == "bus_access" else keys[kind]
+            terms.append(_keyed(active, kind, values))
+        elif active.weight:
+            constant += (0.5 if active.unknown else 1.0) * active.weight
+    if not terms:
+        return None
+    return ScoreBound(terms=tuple(terms), constant=constant)
+
+
+def _bound_in_database(uow: UnitOfWork) -> bool:
+    if BOUND_IN_DATABASE is not None:
+        return BOUND_IN_DATABASE
+    return queries.bound_supported(uow)
+
+
+def _read_near_home(
+    uow: UnitOfWork,
+    home: LatLon,
+    start: float,
+    where: EmployerFilter,
+    *,
+    zips: Sequence[str],
+    wanted: tuple[int, Collection[str] | None, ScoreBound | None],
+) -> tuple[EmployerColumns, float] | None:
+    """The employers within ``start`` miles of home, the distance doubled until there are
+    ``k`` of them, and that distance (``wanted``: ``(k, columns, bound)``; with a bound,
+    only the ``k`` best bounds there are read)."""
+    k, columns, bound = wanted
+    radius = max(start, 1.0)
+    while True:
+        region = where.within(area_around(uow, home, radius, zips))
+        table = read_employers(uow, region, columns=columns, bound=bound, top=k)
+        if len(table) >= k:
+            return table, radius
+        radius *= 2
+        if radius > _FARTHEST_TENTHS / 10:
+            return None
+
+
+def read_nearby(
+    uow: UnitOfWork,
+    scoring: SeekerScoring,
+    where: EmployerFilter,
+    k: int,
+    columns: Collection[str] | None,
+) -> EmployerColumns | None:
+    """Every employer that may be among the best ``k`` for a job seeker with no distance
+    limit, without reading the whole state (``None``: this cannot help, read everything).
+
+    First a few employers give a score the final ``k``-th must reach: those near home
+    (within the usual distance, doubled until there are ``k``), or, with no home, the
+    ``k`` with the best bound (:func:`score_bound`). Then only the employers that can
+    still reach it are read: those within :func:`distance_radius` of home and, where the
+    database computes the bound, whose bound reaches it. Employers whose distance is
+    unknown are always read.
+    """
+    view = scoring.view
+    if view.limit is not None or k <= 0:
+        return None
+    home = view.home
+    zips = queries.distinct_zips(uow)
+    bound = None
+    if _bound_in_database(uow):
+        keys = queries.distinct_keys(uow, bound_columns(scoring))
+        bound = score_bound(scoring, {**keys, "zip": zips})
+    if home is None and bound is None:
+        return None
+    near: float | None = None
+    if home is not None:
+        found = _read_near_home(
+            uow, home, view.usual_miles, where, zips=zips, wanted=(k, columns, bound)
+        )
+        if found is None:
+            return None
+        table, near = found
+    else:
+        table = read_employers(uow, where, columns=columns, bound=bound, top=k)
+    if not len(table):
+        return None
+    sums = scoring.row_sums(table)
+    # the k-th best whole score among them (visit history read for the few that may be)
+    exact = scoring.exact_sums(table, sums, scoring.candidates(sums, k))
+    reach = heapq.nlargest(k, exact.values())[-1] - 2 * _EPSILON * scoring.total_weight
+    radius = distance_radius(scoring, reach) if home is not None else None
+    if radius is not None:
+        radius += 0.1  # the region is drawn on rounded distances: keep a tenth to spare
+        if near is not None and radius <= near and bound is None:
+            return table
+    elif bound is None:
+        return None
+    region = where
+    if radius is not None and home is not None:
+        region = where.within(area_around(uow, home, radius, zips))
+    limited = attrs.evolve(bound, at_least=reach) if bound is not None else None
+    return read_employers(uow, region, columns=columns, bound=limited)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ips_jobdev import hookimpl
-from ips_jobdev_caldav.adapter import CalDavAdapter, CalDavError
+from ips_jobdev_caldav.adapter import CalDavAdapter, CalDavConflict, CalDavError
 
-__all__ = ["CalDavAdapter", "CalDavError", "register_adapters"]
+__all__ = ["CalDavAdapter", "CalDavConflict", "CalDavError", "register_adapters"]
 
 __version__ = "0.1.0"
 

@@ -1,10 +1,17 @@
 """The ``hubspot`` adapter: employers, their people and visits as companies, contacts, meetings.
 
 Each batch is sent in order: companies, then contacts (each associated with its company),
-then meetings (associated with the company and the person met), 100 records a request,
-upserted by a custom property with unique values (``ips_jobdev_id`` unless chosen
-otherwise). A cancelled visit stays in HubSpot as a meeting whose outcome is
-``CANCELED``; a record removed from ips-jobdev is archived.
+then meetings (associated with the company and the person met), 100 records a request.
+Companies and contacts are upserted by a custom property with unique values
+(``ips_jobdev_id`` unless chosen otherwise). HubSpot documents unique values for
+contacts, companies, deals, tickets and custom objects, not for meetings, so a meeting is
+created once (its HubSpot id is kept in the sync state) and then updated by that id; it
+carries ``ips_jobdev_id`` as a plain text property.
+
+On editing a meeting, only the associations ips-jobdev made are removed when they no
+longer hold (another person met): the meeting's ``ips_jobdev_links`` property records
+them; links a HubSpot user added by hand stay. A cancelled visit stays in HubSpot as a
+meeting whose outcome is ``CANCELED``; a record removed from ips-jobdev is archived.
 """
 
 from __future__ import annotations
@@ -45,6 +52,45 @@ from ips_jobdev_hubspot.client import (
 
 __all__ = ["HubSpotAdapter", "Settings"]
 
+
+def _preview_parts(
+    object_type: str, items: Sequence[_Upsert]
+) -> list[tuple[str, Sequence[_Upsert]]]:
+    if object_type != "meetings":
+        return [("upsert", items)]
+    known = [i for i in items if i.change.remote_id]
+    new = [i for i in items if not i.change.remote_id]
+    return [(action, part) for action, part in (("update", known), ("create", new)) if part]
+
+
+def _preview_input(action: str, item: _Upsert, settings: Settings) -> dict[str, Any]:
+    if action == "upsert":
+        return {
+            "idProperty": settings.id_property,
+            "id": item.key,
+            "objectWriteTraceId": item.key,
+            "properties": item.properties,
+        }
+    found: dict[str, Any] = {"objectWriteTraceId": item.key, "properties": item.properties}
+    if action == "update":
+        found["id"] = item.change.remote_id
+    return found
+
+
+def _encode_links(links: Mapping[str, str]) -> str:
+    """``companies:1001;contacts:1002``: the associations ips-jobdev made for a meeting."""
+    return ";".join(f"{t}:{i}" for t, i in sorted(links.items()))
+
+
+def _decode_links(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for part in text.split(";"):
+        kind, _, hs_id = part.partition(":")
+        if kind and hs_id:
+            found.setdefault(kind, set()).add(hs_id)
+    return found
+
+
 log = logging.getLogger("ips_jobdev_hubspot")
 
 _TYPES = {
@@ -71,6 +117,8 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     id_property: str = "ips_jobdev_id"
     industry_property: str | None = "ips_jobdev_industry"
+    links_property: str | None = "ips_jobdev_links"
+    find_meetings: bool = False
     id_prefix: str = ""
     account_id: str | None = None
     max_tries: int = 5
@@ -93,6 +141,12 @@ class Settings:
             raise ValidationError(
                 "option", "industry_property", f"{industry!r} is not a property's internal name"
             )
+        links = options.get("links_property", "ips_jobdev_links")
+        links = None if links in (None, "", "none") else str(links)
+        if links is not None and not _NAME_RE.match(links):
+            raise ValidationError(
+                "option", "links_property", f"{links!r} is not a property's internal name"
+            )
         prefix = str(options.get("id_prefix") or "")
         if not _PREFIX_RE.match(prefix):
             raise ValidationError(
@@ -110,6 +164,9 @@ class Settings:
             base_url=_check_url(str(options.get("base_url") or DEFAULT_BASE_URL)),
             id_property=id_property,
             industry_property=industry,
+            links_property=links,
+            find_meetings=str(options.get("find_meetings") or "").lower()
+            in ("1", "true", "yes", "on"),
             id_prefix=prefix,
             account_id=str(account) if account else None,
             max_tries=tries,
@@ -155,7 +212,9 @@ def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
             elif isinstance(record, PersonRecord):
                 values = props.contact_properties(record)
             elif isinstance(record, VisitRecord):
-                values = props.meeting_properties(record)
+                values = props.meeting_properties(record) | {
+                    settings.id_property: settings.key(change.key)
+                }
             else:
                 plan.done.append(change.failed("HubSpot takes no job-fit notes"))
                 continue
@@ -194,6 +253,7 @@ class _Sender:
         self.stopped: str | None = None
         self.ids = memory.ids
         self.failed = memory.failed
+        self._adopted: set[str] = set()
 
     def fail(self, changes: Sequence[Change], exc: HubSpotRequestError) -> None:
         self.failed.update(self.settings.key(c.key) for c in changes)
@@ -210,19 +270,24 @@ class _Sender:
                 self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
             else:
                 ready.append(item)
-        for chunk in chunked(ready, BATCH_SIZE):
-            if self.stopped:
-                self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in chunk)
-                continue
+        chunks = list(chunked(ready, BATCH_SIZE))
+        if self.stopped:
+            self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in ready)
+            return
+
+        def attempt(chunk: Sequence[_Upsert]) -> Any:
+            pairs = [(i.key, i.properties) for i in chunk]
             try:
-                answers = self.client.upsert(
-                    object_type, self.settings.id_property, [(i.key, i.properties) for i in chunk]
-                )
+                return self.client.upsert(object_type, self.settings.id_property, pairs)
             except HubSpotRequestError as exc:
-                log.warning("upsert of %d %s failed: %s", len(chunk), object_type, exc)
-                self.fail([i.change for i in chunk], exc)
+                return exc
+
+        stored = []
+        for chunk, answers in zip(chunks, self.client.http.map(attempt, chunks), strict=True):
+            if isinstance(answers, HubSpotRequestError):
+                log.warning("upsert of %d %s failed: %s", len(chunk), object_type, answers)
+                self.fail([i.change for i in chunk], answers)
                 continue
-            stored = []
             for item, answer in zip(chunk, answers, strict=True):
                 if not answer.success or answer.id is None:
                     self.failed.add(item.key)
@@ -231,6 +296,7 @@ class _Sender:
                 if object_type in self.ids:
                     self.ids[object_type][item.key] = answer.id
                 stored.append((item, answer.id, bool(answer.created)))
+        if stored:
             self.link(object_type, stored)
 
     def link(self, object_type: str, stored: Sequence[tuple[_Upsert, str, bool]]) -> None:
@@ -252,8 +318,6 @@ class _Sender:
                         continue
                     pairs.append((hs_id, target))
                     owners[(hs_id, target)] = item.key
-                if object_type == "meetings":
-                    self.drop_stale(to_type, stored, set(pairs))
                 for pair, reason in self.client.associate(object_type, to_type, pairs).items():
                     problems[owners[pair]] = f"not associated with its {to_type[:-1]}: {reason}"
         except HubSpotRequestError as exc:
@@ -276,20 +340,105 @@ class _Sender:
                 found = self.client.read_ids(to_type, self.settings.id_property, missing)
                 self.ids[to_type].update(found)
 
-    def drop_stale(
-        self, to_type: str, stored: Sequence[tuple[_Upsert, str, bool]], pairs: set[tuple[str, str]]
-    ) -> None:
-        """Remove the associations an edited meeting no longer has (another person met)."""
-        edited = [hs_id for item, hs_id, created in stored if not created]
-        if not edited:
+    def meetings(self, items: Sequence[_Upsert]) -> None:
+        """Create new meetings, update known ones by id, then fix their associations."""
+        ready = [i for i in items if not self._held_back(i)]
+        if not ready:
             return
-        current = self.client.read_associations("meetings", to_type, edited)
-        stale = {
-            meeting: sorted(t for t in targets if (meeting, t) not in pairs)
-            for meeting, targets in current.items()
-        }
-        if any(stale.values()):
-            self.client.unassociate("meetings", to_type, stale)
+        if self.stopped:
+            self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in ready)
+            return
+        wanted = {i.key: _parents(i.change, self.settings) for i in ready}
+        try:
+            self.resolve({p for parents in wanted.values() for p in parents.items()})
+        except HubSpotRequestError as exc:
+            self.fail([i.change for i in ready], exc)
+            return
+        links: dict[str, dict[str, str]] = {}
+        sendable: list[_Upsert] = []
+        for item in ready:
+            found = {t: self.ids[t].get(k) for t, k in wanted[item.key].items()}
+            missing = [f"its {t[:-1]} {wanted[item.key][t]}" for t, v in found.items() if not v]
+            if missing:
+                self.failed.add(item.key)
+                self.results.append(item.change.failed(f"HubSpot: {missing[0]} is not in HubSpot"))
+                continue
+            links[item.key] = {t: v for t, v in found.items() if v}
+            sendable.append(item)
+        try:
+            self._send_meetings(sendable, links)
+        except HubSpotRequestError as exc:
+            log.warning("meetings: %s", exc)
+            self.fail([i.change for i in sendable], exc)
+
+    def _held_back(self, item: _Upsert) -> bool:
+        gone = [p for p in _parents(item.change, self.settings).values() if p in self.failed]
+        if gone and not self.stopped:
+            self.failed.add(item.key)
+            self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
+            return True
+        return False
+
+    def _send_meetings(self, items: Sequence[_Upsert], links: dict[str, dict[str, str]]) -> None:
+        links_property = self.settings.links_property
+
+        def properties(item: _Upsert) -> dict[str, str]:
+            if links_property is None:
+                return item.properties
+            return item.properties | {links_property: _encode_links(links[item.key])}
+
+        known = [i for i in items if i.change.remote_id]
+        new = [i for i in items if not i.change.remote_id]
+        if self.settings.find_meetings and new:
+            # meetings made by an export whose answer was lost, or before the sync state was
+            found = self.client.search_ids(
+                "meetings", self.settings.id_property, [i.key for i in new]
+            )
+            adopted = [
+                attrs.evolve(i, change=attrs.evolve(i.change, remote_id=found[i.key]))
+                for i in new
+                if i.key in found
+            ]
+            known += adopted
+            new = [i for i in new if i.key not in found]
+            self._adopted.update(i.key for i in adopted)
+        before: dict[str, dict[str, set[str]]] = {}
+        if links_property and known:
+            read = self.client.read_properties(
+                "meetings", [str(i.change.remote_id) for i in known], [links_property]
+            )
+            before = {hs_id: _decode_links(v.get(links_property, "")) for hs_id, v in read.items()}
+        answers = self.client.update(
+            "meetings", [(i.key, str(i.change.remote_id), properties(i)) for i in known]
+        ) + self.client.create("meetings", [(i.key, properties(i)) for i in new])
+        stored: list[tuple[_Upsert, str, bool]] = []
+        for item, answer in zip([*known, *new], answers, strict=True):
+            if not answer.success or answer.id is None:
+                self.failed.add(item.key)
+                self.results.append(item.change.failed(f"HubSpot: {answer.error}"))
+            else:
+                created = not item.change.remote_id or item.key in self._adopted
+                stored.append((item, answer.id, created))
+        problems: dict[str, str] = {}
+        for to_type in ("companies", "contacts"):
+            pairs = [(h, links[i.key][to_type]) for i, h, _ in stored if to_type in links[i.key]]
+            owners = {(h, links[i.key].get(to_type, "")): i.key for i, h, _ in stored}
+            for pair, reason in self.client.associate("meetings", to_type, pairs).items():
+                problems[owners[pair]] = f"not associated with its {to_type[:-1]}: {reason}"
+            stale = {
+                h: sorted(before.get(h, {}).get(to_type, set()) - {links[i.key].get(to_type, "")})
+                for i, h, _ in stored
+            }
+            if any(stale.values()):
+                self.client.unassociate("meetings", to_type, stale)
+        for item, hs_id, created in stored:
+            if item.key in problems:
+                self.failed.add(item.key)
+                self.results.append(item.change.failed(f"HubSpot: {problems[item.key]}"))
+            elif created:
+                self.results.append(item.change.created(hs_id))
+            else:
+                self.results.append(item.change.updated(hs_id))
 
     def archive(self, changes: Sequence[Change]) -> None:
         for object_type in ("meetings", "contacts", "companies"):
@@ -322,13 +471,27 @@ class HubSpotAdapter(Adapter):
         ),
         AdapterOption(
             "id_property",
-            "internal name of the unique-value property on companies, contacts and meetings",
+            "internal name of the unique-value property on companies and contacts (a plain "
+            "text property of that name on meetings)",
             default="ips_jobdev_id",
         ),
         AdapterOption(
             "industry_property",
             "company text property for the employer's industry ('' to send none)",
             default="ips_jobdev_industry",
+        ),
+        AdapterOption(
+            "links_property",
+            "meeting text property recording the associations ips-jobdev made, so only "
+            "those are ever removed ('' to never remove any)",
+            default="ips_jobdev_links",
+        ),
+        AdapterOption(
+            "find_meetings",
+            "before creating meetings, look for ones made earlier (by ips_jobdev_id), "
+            "after a lost sync state or an export cut off",
+            type=bool,
+            default=False,
         ),
         AdapterOption(
             "account_id",
@@ -375,7 +538,9 @@ class HubSpotAdapter(Adapter):
         self._memory = _Memory()
 
     def close(self) -> None:
-        """Forget the client (and with it the token) and the HubSpot ids learned."""
+        """Close the connection pool; forget the client, the token and the ids learned."""
+        if self.client is not None:
+            self.client.close()
         self.client = None
         self._memory = _Memory()
 
@@ -386,7 +551,10 @@ class HubSpotAdapter(Adapter):
         plan = _plan(batch, self.settings)
         sender = _Sender(self.client, self.settings, self._memory)
         for object_type, items in plan.upserts.items():
-            sender.upsert(object_type, items)
+            if object_type == "meetings":
+                sender.meetings(items)
+            else:
+                sender.upsert(object_type, items)
         sender.archive(plan.archives)
         return plan.done + sender.results
 
@@ -398,20 +566,11 @@ class HubSpotAdapter(Adapter):
         auth = {"base_url": settings.base_url, "authorization": "Bearer ********"}
         out: list[dict[str, Any]] = []
         for object_type, items in plan.upserts.items():
-            for chunk in chunked(items, BATCH_SIZE):
-                body = {
-                    "inputs": [
-                        {
-                            "idProperty": settings.id_property,
-                            "id": i.key,
-                            "objectWriteTraceId": i.key,
-                            "properties": i.properties,
-                        }
-                        for i in chunk
-                    ]
-                }
-                path = f"/crm/v3/objects/{object_type}/batch/upsert"
-                out.append({**auth, "method": "POST", "path": path, "body": body})
+            for action, part in _preview_parts(object_type, items):
+                for chunk in chunked(part, BATCH_SIZE):
+                    body = {"inputs": [_preview_input(action, i, settings) for i in chunk]}
+                    path = f"/crm/v3/objects/{object_type}/batch/{action}"
+                    out.append({**auth, "method": "POST", "path": path, "body": body})
             for to_type in ("companies", "contacts"):
                 pairs = [
                     [i.key, parent]

@@ -4,14 +4,26 @@
 server on ``127.0.0.1``, a free port, in a thread) that answers the calls the adapter makes
 the way HubSpot's API reference documents them:
 
-- ``POST /crm/v3/objects/{companies|contacts|meetings}/batch/upsert``: at most 100 inputs,
+- ``POST /crm/v3/objects/{companies|contacts}/batch/upsert``: at most 100 inputs,
   ``idProperty`` naming a property with unique values; ``200`` with ``results`` (``id``,
-  ``new``, ``properties``, ``objectWriteTraceId``), or ``207 Multi-Status`` with ``results``,
-  ``numErrors`` and ``errors`` when some inputs fail and every input has an
-  ``objectWriteTraceId`` (else the batch fails as a whole with ``400``).
-- ``POST /crm/v3/objects/{type}/batch/read`` by ``idProperty``; ``.../batch/archive``
-  (``204``).
-- ``POST /crm/v4/associations/{from}/{to}/batch/associate/default``.
+  ``new``, ``properties``, ``objectWriteTraceId``). Per-input errors with ``207`` are
+  documented for batch *create* only; an upsert with one bad input is refused as a whole
+  with ``400`` here (nothing written), the case the client must survive.
+- Meetings have no properties with unique values: HubSpot documents unique values for
+  contacts, companies, deals, tickets and custom objects
+  (https://developers.hubspot.com/changelog/unique-properties-for-contacts), so an upsert
+  of meetings is refused; ``.../meetings/batch/create`` answers ``201``, or ``207`` with
+  ``errors`` naming each failed input by ``objectWriteTraceId``; ``.../batch/update`` by
+  HubSpot id the same way. ``ips_jobdev_id`` and ``ips_jobdev_links`` are plain text
+  properties on meetings.
+- ``POST /crm/v3/objects/{type}/batch/read`` by ``idProperty`` or by HubSpot id;
+  ``.../batch/archive`` (``204``).
+- ``POST /crm/v4/associations/{from}/{to}/batch/associate/default``, ``.../batch/read``,
+  ``.../batch/archive``.
+- Rate-limit headers on every answer (``X-HubSpot-RateLimit-Max``, ``-Remaining``,
+  ``-Interval-Milliseconds``), counted over the fake's ``rate_limit`` requests per
+  interval when one is set; ``daily_limit_after`` answers the daily-limit ``429``
+  (``policyName: DAILY``) after that many requests.
 
 It checks the bearer token (``401``), property names and enumeration values, date-times,
 e-mail addresses, that contacts' e-mails are unique (``CONFLICT``), and can be told to
@@ -25,6 +37,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,6 +63,8 @@ _STANDARD: dict[str, set[str]] = {
     },
 }
 _DATETIMES = {"hs_timestamp", "hs_meeting_start_time", "hs_meeting_end_time"}
+_UNIQUE_TYPES = frozenset({"companies", "contacts"})
+_MEETING_PROPERTIES = ("ips_jobdev_id", "ips_jobdev_links")
 _ASSOCIABLE = {
     ("contacts", "companies"),
     ("companies", "contacts"),
@@ -94,6 +109,8 @@ class FakeHubSpot(FakeServer):
         throttle_every: int = 0,
         throttle_status: int = 429,
         retry_after: int = 1,
+        rate_limit: int = 0,
+        daily_limit_after: int = 0,
     ) -> None:
         super().__init__(throttle_every=throttle_every)
         self.token = token
@@ -101,18 +118,30 @@ class FakeHubSpot(FakeServer):
         self.unique_properties = unique_properties
         self.custom_properties = custom_properties
         self.retry_after = retry_after
+        self.rate_limit = rate_limit
+        self.daily_limit_after = daily_limit_after
+        self.refuse_batches_with: set[str] = set()
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _STANDARD}
         self.archived: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _STANDARD}
         self.links: dict[tuple[str, str, str], set[str]] = {}
         self._index: dict[tuple[str, str, str], str] = {}
         self.failures: dict[str, str] = {}
         self._serial = itertools.count(1001)
+        self._recent: list[float] = []
 
     # -- what tests look at ------------------------------------------------------------
 
     def find(self, object_type: str, key: str, id_property: str | None = None) -> dict[str, Any]:
-        """The stored (not archived) record whose unique property is ``key``."""
+        """The stored (not archived) record whose unique property is ``key`` (for meetings,
+        the one whose ``ips_jobdev_id`` is ``key``)."""
         prop = id_property or self.unique_properties[0]
+        if object_type not in _UNIQUE_TYPES:
+            found = [
+                r for r in self.records[object_type].values() if r["properties"].get(prop) == key
+            ]
+            if len(found) != 1:
+                raise AssertionError(f"{len(found)} {object_type} with {prop}={key!r}")
+            return found[0]
         record = self._lookup(object_type, prop, key)
         if record is None:
             raise AssertionError(f"no {object_type} with {prop}={key!r}")
@@ -150,6 +179,15 @@ class FakeHubSpot(FakeServer):
     def handle(self, request: Request) -> Reply:
         """Answer one request as HubSpot would."""
         status, extra, answer = self._dispatch(request)
+        if self.rate_limit:
+            now = time.monotonic()
+            self._recent = [t for t in self._recent if now - t < 10.0] + [now]
+            extra = {
+                "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+                "X-HubSpot-RateLimit-Max": str(self.rate_limit),
+                "X-HubSpot-RateLimit-Remaining": str(max(0, self.rate_limit - len(self._recent))),
+                **extra,
+            }
         return Reply(status, answer, extra)
 
     def _dispatch(self, request: Request) -> tuple[int, dict[str, str], Any]:
@@ -157,6 +195,10 @@ class FakeHubSpot(FakeServer):
         if request.bearer != self.token:
             message = "Authentication credentials not found."
             return 401, {}, _error("INVALID_AUTHENTICATION", message)
+        if self.daily_limit_after and len(self.requests) >= self.daily_limit_after:
+            answer = _error("RATE_LIMITS", "You have reached your daily limit.")
+            answer.update(errorType="RATE_LIMIT", policyName="DAILY")
+            return 429, {"X-HubSpot-RateLimit-Daily-Remaining": "0"}, answer
         if self.throttled():
             if self.throttle_status == 423:
                 message = "Another request is writing these records; retry in 2 seconds."
@@ -166,7 +208,9 @@ class FakeHubSpot(FakeServer):
             return 429, {"Retry-After": str(self.retry_after)}, answer
         if method != "POST":
             return 405, {}, _error("VALIDATION_ERROR", f"{method} is not allowed here")
-        objects = re.fullmatch(r"/crm/v3/objects/(\w+)/batch/(upsert|read|archive)", path)
+        objects = re.fullmatch(
+            r"/crm/v3/objects/(\w+)/batch/(upsert|read|archive|create|update)", path
+        )
         if objects and objects.group(1) in _STANDARD:
             inputs = body.get("inputs") if isinstance(body, dict) else None
             if not isinstance(inputs, list):
@@ -177,6 +221,9 @@ class FakeHubSpot(FakeServer):
             action = getattr(self, f"_{objects.group(2)}")
             result: tuple[int, dict[str, str], Any] = action(objects.group(1), body, inputs)
             return result
+        search = re.fullmatch(r"/crm/v3/objects/(\w+)/search", path)
+        if search and search.group(1) in _STANDARD:
+            return self._search(search.group(1), body)
         links = re.fullmatch(
             r"/crm/v4/associations/(\w+)/(\w+)/batch/(associate/default|read|archive)", path
         )
@@ -191,16 +238,48 @@ class FakeHubSpot(FakeServer):
     def _upsert(
         self, object_type: str, body: dict[str, Any], inputs: list[Any]
     ) -> tuple[int, dict[str, str], Any]:
-        started = _now()
-        results: list[dict[str, Any]] = []
-        errors: list[dict[str, Any]] = []
         keys = [item.get("id") for item in inputs if isinstance(item, dict)]
         if len(set(keys)) != len(keys):
             return 400, {}, _error("VALIDATION_ERROR", "Duplicate IDs found in batch input")
+        refused = sorted(self.refuse_batches_with.intersection(str(k) for k in keys))
+        if refused:
+            message = f"Property values were not valid for input {refused[0]}"
+            return 400, {}, _error("VALIDATION_ERROR", message)
+        for item in inputs:
+            try:
+                self._upsert_one(object_type, item, write=False)
+            except _InputError as exc:
+                if len(inputs) == 1:  # the bad input alone: fail_next is spent
+                    self.failures.pop(str(item.get("id")), None)
+                return 400, {}, _error(exc.category, exc.message)
+        return self._each(inputs, lambda item: self._upsert_one(object_type, item), 200)
+
+    def _create(
+        self, object_type: str, body: dict[str, Any], inputs: list[Any]
+    ) -> tuple[int, dict[str, str], Any]:
+        return self._each(inputs, lambda item: self._write(object_type, item, None), 201)
+
+    def _update(
+        self, object_type: str, body: dict[str, Any], inputs: list[Any]
+    ) -> tuple[int, dict[str, str], Any]:
+        def one(item: dict[str, Any]) -> dict[str, Any]:
+            record = self.records[object_type].get(str(item.get("id")))
+            if record is None:
+                message = f"Object {item.get('id')} of type {object_type} was not found"
+                raise _InputError("OBJECT_NOT_FOUND", message)
+            return self._write(object_type, item, record)
+
+        return self._each(inputs, one, 200)
+
+    def _each(self, inputs: list[Any], write: Any, status: int) -> tuple[int, dict[str, str], Any]:
+        """Write each input; ``207`` naming failed inputs by ``objectWriteTraceId``."""
+        started = _now()
+        results: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
         for item in inputs:
             trace = item.get("objectWriteTraceId")
             try:
-                results.append(self._upsert_one(object_type, item) | {"objectWriteTraceId": trace})
+                results.append(write(item) | {"objectWriteTraceId": trace})
             except _InputError as exc:
                 context = {"objectWriteTraceId": [str(trace)]} if trace is not None else {}
                 errors.append(
@@ -218,21 +297,52 @@ class FakeHubSpot(FakeServer):
             "completedAt": _now(),
         }
         if not errors:
-            return 200, {}, answer
+            return status, {}, answer
         if all(item.get("objectWriteTraceId") is not None for item in inputs):
             return 207, {}, answer | {"numErrors": len(errors), "errors": errors}
         first = errors[0]
         return 400, {}, _error(first["category"], first["message"])
 
-    def _upsert_one(self, object_type: str, item: dict[str, Any]) -> dict[str, Any]:
+    def _write(
+        self, object_type: str, item: dict[str, Any], existing: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Create (``existing`` None) or update one meeting by HubSpot id."""
+        key = item.get("objectWriteTraceId")
+        if key in self.failures:
+            raise _InputError("VALIDATION_ERROR", self.failures.pop(key))
+        properties = dict(item.get("properties") or {})
+        self._check(object_type, properties)
+        if existing is None and object_type == "meetings" and not properties.get("hs_timestamp"):
+            raise _invalid("hs_timestamp", "REQUIRED", "hs_timestamp is required")
+        now = _now()
+        new = existing is None
+        if existing is None:
+            existing = {"id": str(next(self._serial)), "properties": {}, "createdAt": now}
+            self.records[object_type][existing["id"]] = existing
+        existing["properties"].update(properties)
+        existing["updatedAt"] = now
+        return {
+            "id": existing["id"],
+            "new": new,
+            "archived": False,
+            "properties": dict(existing["properties"]),
+            "createdAt": existing["createdAt"],
+            "updatedAt": now,
+        }
+
+    def _upsert_one(
+        self, object_type: str, item: dict[str, Any], *, write: bool = True
+    ) -> dict[str, Any]:
         id_property, key = item.get("idProperty"), item.get("id")
-        if id_property not in self.unique_properties:
+        if object_type not in _UNIQUE_TYPES or id_property not in self.unique_properties:
             message = f"{id_property!r} is not a property with unique values on {object_type}"
             raise _InputError("VALIDATION_ERROR", message)
         if not key:
             raise _InputError("VALIDATION_ERROR", "id is required")
         if key in self.failures:
-            raise _InputError("VALIDATION_ERROR", self.failures.pop(key))
+            if write:
+                raise _InputError("VALIDATION_ERROR", self.failures.pop(key))
+            raise _InputError("VALIDATION_ERROR", self.failures[key])
         properties = dict(item.get("properties") or {})
         self._check(object_type, properties)
         existing = self._lookup(object_type, id_property, key)
@@ -244,8 +354,8 @@ class FakeHubSpot(FakeServer):
                     f"Contact already exists. Existing ID: {holder['id']}",
                     existingId=[holder["id"]],
                 )
-        if object_type == "meetings" and existing is None and not properties.get("hs_timestamp"):
-            raise _invalid("hs_timestamp", "REQUIRED", "hs_timestamp is required")
+        if not write:
+            return {}
         now = _now()
         if existing is None:
             existing = {"id": str(next(self._serial)), "properties": {}, "createdAt": now}
@@ -272,6 +382,8 @@ class FakeHubSpot(FakeServer):
         known = _STANDARD[object_type] | set(self.unique_properties)
         if object_type == "companies":
             known |= set(self.custom_properties)
+        if object_type == "meetings":
+            known |= set(_MEETING_PROPERTIES)
         for name, value in properties.items():
             if name not in known:
                 raise _invalid(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
@@ -295,13 +407,19 @@ class FakeHubSpot(FakeServer):
         self, object_type: str, body: dict[str, Any], inputs: list[Any]
     ) -> tuple[int, dict[str, str], Any]:
         prop = body.get("idProperty")
-        if prop not in self.unique_properties:
+        if prop is not None and (
+            object_type not in _UNIQUE_TYPES or prop not in self.unique_properties
+        ):
             return 400, {}, _error("VALIDATION_ERROR", f"{prop!r} is not a unique property")
         results, missing = [], []
         for item in inputs:
             try:
-                record = self.find(object_type, str(item.get("id")), prop)
-            except AssertionError:
+                record = (
+                    self.find(object_type, str(item.get("id")), prop)
+                    if prop is not None
+                    else self.records[object_type][str(item.get("id"))]
+                )
+            except (AssertionError, KeyError):
                 missing.append(str(item.get("id")))
                 continue
             wanted = body.get("properties") or []
@@ -313,6 +431,36 @@ class FakeHubSpot(FakeServer):
         message = f"Could not get some {object_type} objects, they may be deleted or not exist."
         error = {"status": "error", "category": "OBJECT_NOT_FOUND", "message": message}
         return 207, {}, answer | {"numErrors": 1, "errors": [error | {"context": {"ids": missing}}]}
+
+    def _search(self, object_type: str, body: Any) -> tuple[int, dict[str, str], Any]:
+        """The CRM search, with one filter group of ``EQ``/``IN`` filters, paged by ``after``."""
+        groups = (body or {}).get("filterGroups") or []
+        if len(groups) != 1:
+            return 400, {}, _error("VALIDATION_ERROR", "give one filter group")
+        filters = groups[0].get("filters") or []
+        limit = min(int((body or {}).get("limit") or 10), 200)
+        start = int((body or {}).get("after") or 0)
+        hits = []
+        for record in sorted(self.records[object_type].values(), key=lambda r: int(r["id"])):
+            values = record["properties"]
+            if all(
+                str(values.get(f["propertyName"]))
+                in ([f.get("value")] if f.get("operator") == "EQ" else f.get("values") or [])
+                for f in filters
+            ):
+                hits.append(record)
+        page = hits[start : start + limit]
+        wanted = (body or {}).get("properties") or []
+        answer: dict[str, Any] = {
+            "total": len(hits),
+            "results": [
+                {"id": r["id"], "properties": {k: r["properties"].get(k) for k in wanted}}
+                for r in page
+            ],
+        }
+        if start + limit < len(hits):
+            answer["paging"] = {"next": {"after": str(start + limit)}}
+        return 200, {}, answer
 
     def _archive(
         self, object_type: str, body: dict[str, Any], inputs: list[Any]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import urllib.parse
 
 from ips_jobdev._phones import PhoneNumber
@@ -39,6 +40,8 @@ _PARTICLES = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
+_NANP_RE = re.compile(r"^\+1([2-9]\d{2})([2-9]\d{2})(\d{4})(?:;ext=(\d+))?$")
+
 
 def hubspot_datetime(moment: dt.datetime) -> str:
     """A date-time as HubSpot takes it: UTC ISO 8601 with milliseconds and ``Z``.
@@ -55,6 +58,11 @@ def hubspot_phone(stored: str | None) -> str | None:
     """A phone as people write it: ``(608) 555-0142 ext. 12``; outside North America, E.164."""
     if not stored:
         return None
+    # North American numbers, the usual case, without a phonenumbers parse (0.4 ms each)
+    nanp = _NANP_RE.match(stored)
+    if nanp:
+        area, exchange, line, extension = nanp.groups()
+        return f"({area}) {exchange}-{line}" + (f" ext. {extension}" if extension else "")
     number = PhoneNumber.from_storage(stored)
     if number.e164.startswith("+1"):
         return number.national

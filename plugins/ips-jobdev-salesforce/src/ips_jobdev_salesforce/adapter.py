@@ -73,7 +73,8 @@ class Settings:
     token: Secret | None = None
     out: Path | None = None
     external_id_field: str = "IPS_Jobdev_Id__c"
-    industry_field: str | None = "Industry"
+    industry_field: str | None = "IPS_Jobdev_Industry__c"
+    industry_picklist: tuple[str, ...] | None = None
     api_version: str = DEFAULT_API_VERSION
     id_prefix: str = ""
     max_tries: int = 5
@@ -93,10 +94,16 @@ class Settings:
         ext = str(options.get("external_id_field") or "IPS_Jobdev_Id__c")
         if not _API_NAME_RE.match(ext):
             raise ValidationError("option", "external_id_field", f"{ext!r} is not an API name")
-        industry = options.get("industry_field")
+        industry = options.get("industry_field", "IPS_Jobdev_Industry__c")
         industry = None if industry in (None, "", "none") else str(industry)
         if industry is not None and not _API_NAME_RE.match(industry):
             raise ValidationError("option", "industry_field", f"{industry!r} is not an API name")
+        listed = options.get("industry_values")
+        picklist: tuple[str, ...] | None = None
+        if listed:
+            picklist = tuple(v.strip() for v in str(listed).split(",") if v.strip())
+        elif industry == "Industry":
+            picklist = fields.STANDARD_INDUSTRIES
         prefix = str(options.get("id_prefix") or "")
         if not _PREFIX_RE.match(prefix):
             raise ValidationError(
@@ -115,6 +122,7 @@ class Settings:
             out=Path(out).expanduser() if out else None,
             external_id_field=ext,
             industry_field=industry,
+            industry_picklist=picklist,
             api_version=str(options.get("api_version") or DEFAULT_API_VERSION),
             id_prefix=prefix,
             max_tries=tries,
@@ -178,7 +186,11 @@ def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
             key = settings.key(change.key)
             if isinstance(record, EmployerRecord):
                 values = fields.account_fields(
-                    record, external_id_field=ext, key=key, industry_field=settings.industry_field
+                    record,
+                    external_id_field=ext,
+                    key=key,
+                    industry_field=settings.industry_field,
+                    industry_picklist=settings.industry_picklist,
                 )
             elif isinstance(record, PersonRecord):
                 values = fields.contact_fields(
@@ -237,8 +249,14 @@ class SalesforceAdapter(Adapter):
         ),
         AdapterOption(
             "industry_field",
-            "Account field for the employer's industry ('' to send none)",
-            default="Industry",
+            "Account text field for the employer's industry ('' to send none; Industry: "
+            "the standard picklist, only values on its list)",
+            default="IPS_Jobdev_Industry__c",
+        ),
+        AdapterOption(
+            "industry_values",
+            "the picklist values the industry field takes, comma-separated (default for "
+            "Industry: Salesforce's standard list); other industries are left out",
         ),
         AdapterOption("api_version", "REST API version", default=DEFAULT_API_VERSION),
         AdapterOption(
@@ -288,7 +306,9 @@ class SalesforceAdapter(Adapter):
         self.settings = settings
 
     def close(self) -> None:
-        """Forget the client (and with it the token)."""
+        """Close the connection pool; forget the client (and with it the token)."""
+        if self.client is not None:
+            self.client.close()
         self.client = None
 
     def export(self, batch: ExportBatch) -> list[ExportResult]:
@@ -341,18 +361,22 @@ def _send(plan: _Plan, client: SalesforceClient, settings: Settings) -> list[Exp
     results: list[ExportResult] = []
     stopped: str | None = None
     for sobject, items in plan.upserts.items():
-        for chunk in chunked(items, BATCH_SIZE):
-            if stopped:
-                results.extend(i.change.failed(f"not sent: {stopped}") for i in chunk)
-                continue
+        chunks = list(chunked(items, BATCH_SIZE))
+        if stopped:
+            results.extend(i.change.failed(f"not sent: {stopped}") for i in items)
+            continue
+
+        def attempt(chunk: Sequence[_Upsert], sobject: str = sobject) -> Any:
             try:
-                answers = client.upsert(
-                    sobject, settings.external_id_field, [i.fields for i in chunk]
-                )
+                return client.upsert(sobject, settings.external_id_field, [i.fields for i in chunk])
             except SalesforceRequestError as exc:
-                log.warning("upsert of %d %s records failed: %s", len(chunk), sobject, exc)
-                results.extend(i.change.failed(f"Salesforce: {exc}") for i in chunk)
-                stopped = str(exc) if exc.fatal else None
+                return exc
+
+        for chunk, answers in zip(chunks, client.http.map(attempt, chunks), strict=True):
+            if isinstance(answers, SalesforceRequestError):
+                log.warning("upsert of %d %s records failed: %s", len(chunk), sobject, answers)
+                results.extend(i.change.failed(f"Salesforce: {answers}") for i in chunk)
+                stopped = stopped or (str(answers) if answers.fatal else None)
                 continue
             for item, answer in zip(chunk, answers, strict=True):
                 if not answer.success or answer.id is None:

@@ -1,6 +1,7 @@
 """A small Salesforce REST client: sObject Collections upsert by external ID, and delete.
 
-Only what the adapter needs, with the standard library:
+Only what the adapter needs, over :mod:`ips_jobdev.adapters.http` (httpx, one connection
+pool per client):
 
 - ``PATCH /services/data/vXX.X/composite/sobjects/{SObject}/{ExternalIdField}`` with up to
   200 records and ``allOrNone: false``; Salesforce answers ``200`` with one UpsertResult
@@ -9,7 +10,15 @@ Only what the adapter needs, with the standard library:
   record ids; one DeleteResult per id.
 
 ``429`` and ``403 REQUEST_LIMIT_EXCEEDED`` (and ``503``) are retried with a bounded back-off;
-any other request-level failure raises :class:`SalesforceRequestError`.
+``REQUEST_LIMIT_EXCEEDED`` with "TotalRequests Limit exceeded" is the org's 24-hour API
+request limit: no retry helps, so the export stops at once. An upsert by external id is
+idempotent, so it is retried after a timeout too. Any other request-level failure raises
+:class:`SalesforceRequestError`.
+
+Collections of one object go out ``concurrency`` at a time (Salesforce allows concurrent
+API requests; the limit is on long-running ones). Records refused with
+``UNABLE_TO_LOCK_ROW`` (two requests touching the same parent Account at once) are sent
+again afterwards, one request at a time.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ __all__ = [
 
 BATCH_SIZE = 200
 DEFAULT_API_VERSION = "v62.0"
+CONCURRENCY = 3
+"""Collections sent at once."""
 _VERSION_RE = re.compile(r"^v\d{2}\.\d$")
 
 
@@ -115,6 +126,20 @@ def is_throttled(response: Response) -> bool:
     return False
 
 
+def is_daily_limit(response: Response) -> bool:
+    """True when the org's 24-hour API request limit is spent."""
+    if response.status != 403:
+        return False
+    body = response.json()
+    items = body if isinstance(body, list) else [body]
+    return any(
+        isinstance(item, dict)
+        and item.get("errorCode") == "REQUEST_LIMIT_EXCEEDED"
+        and "TotalRequests" in str(item.get("message", ""))
+        for item in items
+    )
+
+
 def _error_codes(body: Any) -> list[str]:
     items = body if isinstance(body, list) else [body]
     return [str(item.get("errorCode")) for item in items if isinstance(item, dict)]
@@ -157,6 +182,7 @@ class SalesforceClient:
         api_version: str = DEFAULT_API_VERSION,
         retry: RetryPolicy | None = None,
         sleep: Sleep = time.sleep,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         if not _VERSION_RE.match(api_version):
             raise ValueError(f"{api_version!r} is not an API version such as 'v62.0'")
@@ -169,10 +195,16 @@ class SalesforceClient:
             sleep=sleep,
             user_agent="ips-jobdev-salesforce",
             logger=logging.getLogger("ips_jobdev_salesforce"),
+            give_up=is_daily_limit,
+            concurrency=concurrency,
         )
 
     def __repr__(self) -> str:
         return f"SalesforceClient({self.http.base_url!r}, {self.api_version!r}, token=***)"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
 
     @property
     def requests(self) -> int:
@@ -193,13 +225,20 @@ class SalesforceClient:
             f"/services/data/{self.api_version}/composite/sobjects/"
             f"{urllib.parse.quote(sobject)}/{urllib.parse.quote(external_id_field)}"
         )
-        results: list[SaveResult] = []
-        for chunk in chunked(records, BATCH_SIZE):
+
+        def send(chunk: Sequence[Mapping[str, Any]]) -> list[SaveResult]:
             body = {
                 "allOrNone": False,
                 "records": [{"attributes": {"type": sobject}, **record} for record in chunk],
             }
-            results.extend(self._results(self.http.send("PATCH", path, body), len(chunk)))
+            return self._results(self.http.send("PATCH", path, body, idempotent=True), len(chunk))
+
+        answers = self.http.map(send, chunked(records, BATCH_SIZE))
+        results = [result for answer in answers for result in answer]
+        locked = [n for n, r in enumerate(results) if _locked(r)]
+        for chunk in chunked(locked, BATCH_SIZE):
+            for n, result in zip(chunk, send([records[n] for n in chunk]), strict=True):
+                results[n] = result
         return results
 
     def delete(self, ids: Sequence[str]) -> list[SaveResult]:
@@ -224,6 +263,10 @@ class SalesforceClient:
                 response.status, f"expected {expected} results, got {_describe(body)}"
             )
         return [SaveResult.from_json(item) for item in body]
+
+
+def _locked(result: SaveResult) -> bool:
+    return any(error.status_code == "UNABLE_TO_LOCK_ROW" for error in result.errors)
 
 
 def _describe(body: Any) -> str:

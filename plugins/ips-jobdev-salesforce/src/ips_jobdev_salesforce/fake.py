@@ -15,7 +15,8 @@ makes the way the REST API Developer Guide documents them:
 
 It checks the bearer token (``401 INVALID_SESSION_ID``), field names, required fields,
 lengths, e-mail addresses and date-times, and can be told to answer
-``403 REQUEST_LIMIT_EXCEEDED`` or ``429`` now and then. Every request is kept in
+``403 REQUEST_LIMIT_EXCEEDED`` (a concurrency limit) or ``429`` now and then, or the
+24-hour limit after a number of requests. Every request is kept in
 :attr:`FakeSalesforce.requests` so tests can check bodies field by field.
 """
 
@@ -46,6 +47,7 @@ _FIELDS: dict[str, dict[str, int]] = {
         "BillingState": 80,
         "BillingPostalCode": 20,
         "Industry": 255,
+        "IPS_Jobdev_Industry__c": 255,
         "Description": 32000,
     },
     "Contact": {
@@ -88,6 +90,10 @@ class FakeSalesforce(FakeServer):
         throttle_every: answer every n-th request with a rate-limit error (0: never).
         throttle_status: ``403`` (``REQUEST_LIMIT_EXCEEDED``, as Salesforce does) or ``429``.
         retry_after: seconds sent in ``Retry-After`` with a ``429``.
+        industry_picklist: the values of a *restricted* ``Industry`` picklist (``None``:
+            unrestricted, as in a new org, where any text is stored).
+        daily_limit_after: answer ``403 REQUEST_LIMIT_EXCEEDED`` "TotalRequests Limit
+            exceeded." (the 24-hour API limit) after this many requests (0: never).
     """
 
     content_type = "application/json;charset=UTF-8"
@@ -100,8 +106,12 @@ class FakeSalesforce(FakeServer):
         throttle_every: int = 0,
         throttle_status: int = 403,
         retry_after: int = 1,
+        industry_picklist: tuple[str, ...] | None = None,
+        daily_limit_after: int = 0,
     ) -> None:
         super().__init__(throttle_every=throttle_every)
+        self.industry_picklist = industry_picklist
+        self.daily_limit_after = daily_limit_after
         self.token = token
         self.external_id_fields = external_id_fields
         self.throttle_status = throttle_status
@@ -109,6 +119,9 @@ class FakeSalesforce(FakeServer):
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _FIELDS}
         self.deleted: set[str] = set()
         self.failures: dict[str, str] = {}
+        self.locked: set[str] = set()
+        """External ids whose next upsert fails with ``UNABLE_TO_LOCK_ROW`` (a parent record
+        locked by another request at the same moment)."""
         self._index: dict[tuple[str, str, Any], set[str]] = {}
         self._serial = itertools.count(1)
 
@@ -154,11 +167,11 @@ class FakeSalesforce(FakeServer):
                     {"Retry-After": str(self.retry_after)},
                     [_request_error("REQUEST_LIMIT_EXCEEDED", message)],
                 )
-            return (
-                403,
-                {},
-                [_request_error("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")],
-            )
+            message = "ConcurrentPerOrgLongTxn Limit exceeded."
+            return 403, {}, [_request_error("REQUEST_LIMIT_EXCEEDED", message)]
+        if self.daily_limit_after and len(self.requests) >= self.daily_limit_after:
+            message = "TotalRequests Limit exceeded."
+            return 403, {}, [_request_error("REQUEST_LIMIT_EXCEEDED", message)]
         match = re.fullmatch(r"/services/data/v\d{2}\.\d/composite/sobjects(?:/(\w+)/(\w+))?", path)
         if match is None:
             return 404, {}, [_request_error("NOT_FOUND", "The requested resource does not exist")]
@@ -197,6 +210,10 @@ class FakeSalesforce(FakeServer):
 
     def _upsert_one(self, sobject: str, field: str, record: dict[str, Any]) -> dict[str, Any]:
         try:
+            if record.get(field) in self.locked:
+                self.locked.discard(record[field])
+                message = "unable to obtain exclusive access to this record or 1 records"
+                raise _Error("UNABLE_TO_LOCK_ROW", message)
             if record.get(field) in self.failures:
                 message = self.failures.pop(record[field])
                 raise _Error("FIELD_CUSTOM_VALIDATION_EXCEPTION", message)
@@ -236,6 +253,13 @@ class FakeSalesforce(FakeServer):
             if name not in known:
                 message = f"No such column '{name}' on sobject of type {sobject}"
                 raise _Error("INVALID_FIELD", message, (name,))
+            if (
+                name == "Industry"
+                and self.industry_picklist is not None
+                and value not in self.industry_picklist
+            ):
+                message = f"bad value for restricted picklist field: {value}"
+                raise _Error("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", message, (name,))
             size = known[name]
             if size == -1:
                 values[_ID_FIELD[name]] = self._reference(name, value)

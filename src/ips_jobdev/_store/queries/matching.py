@@ -10,6 +10,8 @@ latitude/longitude box, plus the ZIPs whose centroid is in range).
 from __future__ import annotations
 
 import datetime as dt
+import time
+import weakref
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,11 +31,19 @@ __all__ = [
     "COLUMN_NAMES",
     "Area",
     "EmployerFilter",
+    "KeyedBound",
+    "ScoreBound",
     "all_employer_rows",
+    "bound_expression",
+    "bound_supported",
+    "count_kept",
     "count_removed",
+    "distinct_job_types",
+    "distinct_keys",
     "distinct_zips",
     "employer_names",
     "employer_rows",
+    "filter_counts",
     "hashable",
     "job_start_count",
     "read_employers",
@@ -63,8 +73,10 @@ COLUMN_NAMES: tuple[str, ...] = (
 _COLUMNS: tuple[Any, ...] = (
     _e.id,
     _e.industry,
-    sa.type_coerce(_e.job_types, sa.String).label("job_types"),
-    sa.type_coerce(_e.shifts, sa.String).label("shifts"),
+    # JSON label lists as their text: PostgreSQL's driver would parse every row's JSON,
+    # the slowest part of reading the statewide set (they are decoded once per distinct text)
+    sa.cast(_e.job_types, sa.Text).label("job_types"),
+    sa.cast(_e.shifts, sa.Text).label("shifts"),
     sa.type_coerce(_e.wage_min, sa.Integer).label("wage_min"),
     sa.type_coerce(_e.wage_max, sa.Integer).label("wage_max"),
     _e.bus_access,
@@ -94,12 +106,15 @@ class EmployerFilter:
     """The hard filters the database applies: do-not-contact always, and the rest when set.
 
     ``avoid_names`` are normalised employer names (``name_key``); ``avoid_industries``
-    industry labels as stored; ``area`` a distance limit.
+    industry labels as stored; ``area`` a distance limit; ``avoid_job_types`` stored job
+    type lists (as their JSON text, see :func:`distinct_job_types`) whose every type is
+    avoided.
     """
 
     avoid_names: frozenset[str] = frozenset()
     avoid_industries: frozenset[str] = frozenset()
     area: Area | None = None
+    avoid_job_types: frozenset[str] = frozenset()
 
     def removed(self) -> list[tuple[str, sa.ColumnElement[bool]]]:
         """For each filter, its name and a condition true for the employers it removes."""
@@ -115,7 +130,115 @@ class EmployerFilter:
             )
         if self.area is not None:
             removed.append(("distance_limit", sa.not_(_inside(self.area))))
+        if self.avoid_job_types:
+            texts = sorted(self.avoid_job_types)
+            removed.append(("avoided_job_types", sa.cast(_e.job_types, sa.Text).in_(texts)))
         return removed
+
+    def within(self, area: Area | None) -> EmployerFilter:
+        """The same filters, restricted to ``area`` (a region to read, not a hard filter:
+        callers count what it leaves out themselves)."""
+        return attrs.evolve(self, area=area)
+
+
+@attrs.frozen(slots=True)
+class KeyedBound:
+    """One factor's share of a score bound, looked up by the value of one stored column.
+
+    ``column`` is ``job_types`` or ``shifts`` (their JSON text), ``industry``,
+    ``bus_access`` or ``zip``; ``levels`` pairs a value with the keys that have it;
+    ``when_null`` is the value for a missing key and ``otherwise`` for any key not listed
+    (one stored after the keys were read: give the factor's full weight).
+    ``own_position``, for ``zip``, is the value of employers with their own coordinates.
+    """
+
+    column: str
+    levels: tuple[tuple[float, tuple[Any, ...]], ...]
+    when_null: float
+    otherwise: float
+    own_position: float | None = None
+
+
+@attrs.frozen(slots=True)
+class ScoreBound:
+    """An upper bound of each employer's weighted score the database computes: ``constant``
+    plus each term's value; only employers whose bound reaches ``at_least`` are read."""
+
+    terms: tuple[KeyedBound, ...]
+    constant: float
+    at_least: float = float("-inf")
+
+
+_JSON_COLUMNS = ("job_types", "shifts")
+
+
+def _key(column: str) -> sa.ColumnElement[Any]:
+    if column in _JSON_COLUMNS:
+        return sa.cast(_e[column], sa.Text)
+    return _e[column]
+
+
+def _term(term: KeyedBound) -> sa.ColumnElement[Any]:
+    key = _key(term.column)
+    whens: list[tuple[sa.ColumnElement[bool], float]] = [(key.is_(None), term.when_null)]
+    for value, keys in term.levels:
+        if not keys:
+            continue
+        if term.column == "bus_access":
+            whens.extend((key.is_(bool(k)), value) for k in keys)
+        else:
+            whens.append((key.in_(list(keys)), value))
+    expression: sa.ColumnElement[Any] = sa.case(*whens, else_=term.otherwise)
+    if term.own_position is not None:
+        own = sa.and_(_e.latitude.is_not(None), _e.longitude.is_not(None))
+        expression = sa.case((own, term.own_position), else_=expression)
+    return expression
+
+
+def bound_expression(bound: ScoreBound) -> sa.ColumnElement[Any]:
+    """The SQL of ``bound``'s value for each employer."""
+    total: sa.ColumnElement[Any] = sa.literal(bound.constant, sa.Float)
+    for term in bound.terms:
+        total = total + _term(term)
+    return total
+
+
+def bound_supported(uow: UnitOfWork) -> bool:
+    """Whether the database computes score bounds quickly (PostgreSQL; SQLite reads the
+    rows faster than it evaluates long ``CASE ... IN`` lists)."""
+    return uow.session.connection().dialect.name == "postgresql"
+
+
+_KEYS_TTL_SECONDS = 300.0
+_keys_cache: weakref.WeakKeyDictionary[sa.Engine, dict[str, tuple[float, list[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def distinct_keys(uow: UnitOfWork, columns: Collection[str]) -> dict[str, list[Any]]:
+    """The distinct stored values of the ``columns`` a :class:`KeyedBound` looks up
+    (``job_types``, ``shifts`` as JSON text, ``industry``).
+
+    Kept for a few minutes per database: reading the JSON lists of every employer is the
+    slowest query of a ranking, and a value stored since then is harmless (a bound counts
+    the factor's full weight for any value it does not list).
+    """
+    bind = uow.session.get_bind()
+    cache = _keys_cache.setdefault(bind, {}) if isinstance(bind, sa.Engine) else {}
+    now = time.monotonic()
+    out: dict[str, list[Any]] = {}
+    connection = uow.session.connection()
+    for name in columns:
+        cached = cache.get(name)
+        if cached is not None and now - cached[0] < _KEYS_TTL_SECONDS:
+            out[name] = cached[1]
+            continue
+        column = _key(name)
+        statement = sa.select(column).where(column.is_not(None)).distinct()
+        values = list(connection.execute(statement).scalars())
+        cache[name] = (now, values)
+        out[name] = values
+    return out
 
 
 def _inside(area: Area) -> sa.ColumnElement[bool]:
@@ -164,6 +287,36 @@ def _fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any
         cursor.close()
 
 
+def distinct_job_types(uow: UnitOfWork) -> list[str]:
+    """Every stored job type list, once each, as the JSON text :func:`read_employers` gives."""
+    text = sa.cast(_e.job_types, sa.Text)
+    return [str(v) for v in uow.session.execute(sa.select(text).distinct()).scalars()]
+
+
+def count_kept(uow: UnitOfWork, where: EmployerFilter) -> int:
+    """How many employers every filter of ``where`` keeps."""
+    statement = sa.select(sa.func.count()).select_from(tables.employers)
+    for _, condition in where.removed():
+        statement = statement.where(sa.not_(condition))
+    return int(uow.session.connection().scalar(statement) or 0)
+
+
+def filter_counts(uow: UnitOfWork, where: EmployerFilter) -> tuple[dict[str, int], int]:
+    """In one pass: how many employers each filter of ``where`` removed (each counted
+    under the first that did; filters that removed none left out), and how many it kept."""
+    removed = where.removed()
+    reason = sa.case(*[(cond, name) for name, cond in removed], else_=None).label("reason")
+    statement = sa.select(reason, sa.func.count()).select_from(tables.employers).group_by(reason)
+    counts: dict[str, int] = {}
+    kept = 0
+    for name, count in uow.session.connection().execute(statement):
+        if name is None:
+            kept = int(count)
+        else:
+            counts[str(name)] = int(count)
+    return counts, kept
+
+
 def distinct_zips(uow: UnitOfWork) -> list[str]:
     """Every ZIP code stored on an employer, once each."""
     statement = sa.select(_e.zip).where(_e.zip.is_not(None)).distinct()
@@ -174,15 +327,23 @@ def _employer_statement(
     where: EmployerFilter | None,
     with_name_key: bool = False,
     columns: Collection[str] | None = None,
+    bound: ScoreBound | None = None,
+    top: int | None = None,
 ) -> sa.Select[Any]:
     chosen = [
         column if columns is None or name == "id" or name in columns else sa.null().label(name)
         for name, column in zip(COLUMN_NAMES, _COLUMNS, strict=True)
     ]
-    statement = sa.select(*chosen, *([_e.name_key] if with_name_key else [])).order_by(_e.id)
+    statement = sa.select(*chosen, *([_e.name_key] if with_name_key else []))
     for _, condition in where.removed() if where is not None else ():
         statement = statement.where(sa.not_(condition))
-    return statement
+    if bound is not None:
+        value = bound_expression(bound)
+        if bound.at_least != float("-inf"):
+            statement = statement.where(value >= bound.at_least)
+        if top is not None:
+            return statement.order_by(value.desc(), _e.id).limit(top)
+    return statement.order_by(_e.id)
 
 
 def read_employers(
@@ -191,14 +352,22 @@ def read_employers(
     *,
     with_name_key: bool = False,
     columns: Collection[str] | None = None,
+    bound: ScoreBound | None = None,
+    top: int | None = None,
 ) -> list[tuple[Any, ...]]:
     """Rows of the employers ``where`` keeps, in id order, as raw tuples.
 
     Each row holds the columns of :data:`COLUMN_NAMES` undecoded (``name_key`` after them
     with ``with_name_key``); ``columns`` names those to read (``None``: all), the others
-    come back as ``None`` in every row, so positions never change.
+    come back as ``None`` in every row, so positions never change. With ``bound``, only
+    employers whose bound reaches its ``at_least``; with ``top`` as well, the ``top``
+    highest bounds (ties by id).
     """
-    return _fetch_tuples(uow.session, _employer_statement(where, with_name_key, columns))
+    statement = _employer_statement(where, with_name_key, columns, bound, top)
+    rows = _fetch_tuples(uow.session, statement)
+    if top is not None:
+        rows.sort(key=lambda row: row[0])
+    return rows
 
 
 def all_employer_rows(uow: UnitOfWork) -> list[tuple[Any, ...]]:
@@ -227,7 +396,9 @@ def count_removed(uow: UnitOfWork, where: EmployerFilter, kept: int) -> dict[str
     """
     removed = where.removed()
     counts: dict[str, int] = {}
-    others = [(name, cond) for name, cond in removed if name != "distance_limit"]
+    # the distance filter, when it is the last, is counted as what is left of the total
+    last_is_distance = bool(removed) and removed[-1][0] == "distance_limit"
+    others = removed[:-1] if last_is_distance else removed
     connection = uow.session.connection()
     if others:
         reason = sa.case(*[(cond, name) for name, cond in others], else_=None).label("reason")

@@ -1,0 +1,198 @@
+"""Ranking without a distance limit reads only the region that can hold the best ``k``
+(issue 14's pushdown): the result must be exactly what reading every employer gives, on
+SQLite and PostgreSQL, with the filter counts the database makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ips_jobdev import Database, JobSeeker, Preferences
+from ips_jobdev._store.queries import matching as queries
+from ips_jobdev.matching import _source, rank_employers, targets_for_seekers
+from ips_jobdev.matching._config import MatchConfig
+from ips_jobdev.matching._context import SeekerView
+from ips_jobdev.matching._engine import SeekerScoring, active_factors
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _statewide() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("statewide", ROOT / "benchmarks/statewide.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("statewide", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+statewide = _statewide()
+AS_OF: dt.date = statewide.END
+JOB_TYPES = sorted({t for types in statewide.INDUSTRY_JOB_TYPES.values() for t in types})
+INDUSTRIES = sorted(statewide.INDUSTRY_JOB_TYPES)
+
+
+@pytest.fixture
+def small(db_url: str) -> Database:
+    statewide.generate(db_url, seed=11, scale=0.004)
+    return Database(db_url)
+
+
+no_limit = st.builds(
+    Preferences,
+    job_types=st.lists(st.sampled_from(JOB_TYPES), max_size=3),
+    industries=st.lists(st.sampled_from(INDUSTRIES), max_size=2),
+    avoid=st.lists(st.sampled_from(JOB_TYPES + INDUSTRIES), max_size=3),
+    shifts=st.lists(st.sampled_from(["day", "evening", "night", "weekend"]), max_size=2),
+    home_zip=st.sampled_from([None, "53703", "54301", "54481", "53202", "54601", "54806"]),
+    transport=st.sampled_from([None, "bus", "car", "walk"]),
+    wage_min=st.sampled_from([None, "12.00", "16.50"]),
+)
+
+
+@pytest.fixture(params=[False, True], ids=["radius", "radius-and-bound"])
+def bound_in_database(request: pytest.FixtureRequest) -> bool:
+    """Whether the database computes the score bound (by default only PostgreSQL does)."""
+    return bool(request.param)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(prefs=no_limit, k=st.integers(min_value=1, max_value=80))
+def test_the_regional_read_ranks_exactly_as_reading_every_employer(
+    small: Database, bound_in_database: bool, prefs: Preferences, k: int
+) -> None:
+    seeker = JobSeeker(code="J-9001", preferences=prefs)
+    with small.unit_of_work() as uow:
+        everything = rank_employers(uow, seeker, limit=None, as_of=AS_OF)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_source, "NEARBY_MIN_EMPLOYERS", 0)
+            patch.setattr(_source, "BOUND_IN_DATABASE", bound_in_database)
+            nearby = rank_employers(uow, seeker, limit=k, as_of=AS_OF)
+    assert nearby.matches == everything.matches[:k]
+    assert nearby.considered == everything.considered
+    assert nearby.filtered == everything.filtered
+    assert nearby.notes == everything.notes
+
+
+def test_the_regional_read_reads_less_than_everything(small: Database) -> None:
+    prefs = Preferences(job_types=["cook", "cashier", "server"], home_zip="53703", transport="car")
+    seeker = JobSeeker(code="J-9002", preferences=prefs)
+    config = MatchConfig()
+    with small.unit_of_work() as uow:
+        view = SeekerView.build(seeker, config, as_of=AS_OF)
+        scoring = SeekerScoring(
+            uow=uow,
+            view=view,
+            config=config,
+            factors=active_factors(view, config),
+            spread=queries.spread_facts(uow),
+        )
+        where = _source.hard_filters(uow, view)
+        read = _source.read_nearby(uow, scoring, where, 1, None)
+        total = _source.count_kept(uow, where)
+    assert read is not None
+    assert 1 <= len(read) < total / 2
+
+
+def test_the_score_bound_in_the_database_reads_less_without_a_home(
+    small: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_source, "BOUND_IN_DATABASE", True)
+    prefs = Preferences(job_types=["cook"], industries=["food service"], shifts=["day"])
+    seeker = JobSeeker(code="J-9004", preferences=prefs)
+    config = MatchConfig()
+    with small.unit_of_work() as uow:
+        view = SeekerView.build(seeker, config, as_of=AS_OF)
+        scoring = SeekerScoring(
+            uow=uow,
+            view=view,
+            config=config,
+            factors=active_factors(view, config),
+            spread=queries.spread_facts(uow),
+        )
+        where = _source.hard_filters(uow, view)
+        keys = queries.distinct_keys(uow, _source.bound_columns(scoring))
+        bound = _source.score_bound(scoring, {**keys, "zip": queries.distinct_zips(uow)})
+        read = _source.read_nearby(uow, scoring, where, 3, None)
+        total = _source.count_kept(uow, where)
+    assert bound is not None
+    assert {t.column for t in bound.terms} == {"job_types", "industry", "shifts"}
+    assert read is not None
+    assert 3 <= len(read) < total / 2
+
+
+def test_the_radius_is_where_full_marks_elsewhere_stop_reaching_the_score(
+    small: Database,
+) -> None:
+    prefs = Preferences(job_types=["cook"], home_zip="53703", transport="car")
+    seeker = JobSeeker(code="J-9003", preferences=prefs)
+    config = MatchConfig()
+    with small.unit_of_work() as uow:
+        view = SeekerView.build(seeker, config, as_of=AS_OF)
+        scoring = SeekerScoring(
+            uow=uow,
+            view=view,
+            config=config,
+            factors=active_factors(view, config),
+            spread={},
+        )
+    weights = {a.factor.name: a.weight for a in scoring.factors}
+    others = sum(
+        (0.5 * a.weight if a.unknown else a.weight)
+        for a in scoring.factors
+        if a.factor.name != "distance"
+    )
+    usual = view.usual_miles  # the distance part is 1 - miles / (2 * usual)
+    # a sum that needs a distance part of 0.75 at least: within half the usual distance
+    need = others + 0.75 * weights["distance"]
+    assert _source.distance_radius(scoring, need) == pytest.approx(usual / 2, abs=0.1)
+    assert _source.distance_radius(scoring, others) is None  # any distance reaches it
+    assert _source.distance_radius(scoring, others + weights["distance"] + 1) == 0.0
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    caseload=st.lists(
+        st.builds(
+            Preferences,
+            job_types=st.lists(st.sampled_from(JOB_TYPES), max_size=2),
+            industries=st.lists(st.sampled_from(INDUSTRIES), max_size=1),
+            avoid=st.lists(st.sampled_from(JOB_TYPES + INDUSTRIES), max_size=2),
+            home_zip=st.sampled_from([None, "53703", "54301", "53202"]),
+            max_miles=st.sampled_from([None, 10.0, 40.0]),
+            transport=st.sampled_from([None, "bus", "car"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    good_fit=st.sampled_from([0.5, 0.6, 0.7]),
+)
+def test_caseload_targets_equal_scoring_each_job_seeker_over_every_employer(
+    small: Database, caseload: list[Preferences], good_fit: float
+) -> None:
+    seekers = [JobSeeker(code=f"J-9{i:03d}", preferences=p) for i, p in enumerate(caseload)]
+    with small.unit_of_work() as uow:
+        targets = targets_for_seekers(uow, seekers, limit=None, good_fit=good_fit, as_of=AS_OF)
+        expected: dict[int, dict[str, float]] = {}
+        for seeker in seekers:
+            ranked = rank_employers(uow, seeker, limit=None, as_of=AS_OF)
+            for match in ranked.matches:
+                if match.score >= good_fit:
+                    expected.setdefault(match.employer_id, {})[seeker.code] = match.score
+    assert {t.employer_id: t.scores for t in targets} == expected
