@@ -419,6 +419,6 @@ def test_the_running_app_keeps_its_shared_tables_out_of_the_collectors_way(
 ) -> None:
     app, _, _ = app_parts
     with TestClient(app, base_url=BASE):  # type: ignore[arg-type]
-        # the ZIP table (tens of thousands of places) is frozen with the rest of start-up
+        # what start-up loaded (modules, the ZIP table) is frozen while the app runs
         assert gc.get_freeze_count() > 40_000
     assert gc.get_freeze_count() == 0

@@ -99,12 +99,12 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 def _settle() -> None:
-    """Keep what every page shares out of the garbage collector's way.
-
-    The ZIP code table (about 43,000 places, and the ``zipcodes`` package's own rows,
-    loaded by :func:`create_app`) lives as long as the server; left to the collector,
-    every full collection walks it again (a quarter of a second, once in every ten or so
-    Week pages). Frozen at start-up, collections only look at what requests make.
+    """Keep what start-up loaded (modules, templates' code, the ZIP table) out of the
+    garbage collector's way: it lives as long as the server, and left to the collector
+    every full collection walks it again (measured on the statewide data set: a full
+    collection every ten or so Week pages, up to a quarter of a second each with the
+    ``zipcodes`` rows in memory). Frozen at start-up, collections only look at what
+    requests make.
     """
     gc.collect()
     gc.freeze()
