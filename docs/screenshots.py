@@ -90,6 +90,8 @@ def main() -> None:
             _shot(page, "employers")
             page.locator("#employer-results a.name").first.click()
             _shot(page, "employer")
+            page.goto(base + "/seekers")
+            _shot(page, "seekers")
             page.goto(base + "/seekers/J-1001")
             page.locator("details > summary", has_text="Why").first.click()
             _shot(page, "seeker")

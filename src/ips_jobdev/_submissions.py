@@ -21,7 +21,13 @@ import attrs
 
 from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
-from ips_jobdev._casework.visits import FUTURE_SLACK, complete_visit, log_visit, parse_visit_time
+from ips_jobdev._casework.visits import (
+    FUTURE_SLACK,
+    cancel_visit,
+    complete_visit,
+    log_visit,
+    parse_visit_time,
+)
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
@@ -31,6 +37,7 @@ __all__ = [
     "ChangedElsewhere",
     "Submission",
     "VisitFields",
+    "cancel_planned_visit",
     "complete_planned_visit",
     "move_visit",
     "submit_visit",
@@ -311,3 +318,34 @@ def move_visit(
     uow.record_event(RecordChanged("visit", visit_id, ChangeAction.UPDATED))
     uow.commit()
     return visit
+
+
+def cancel_planned_visit(
+    uow: UnitOfWork,
+    visit_id: int,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> model.Visit:
+    """Call off a planned visit (the employer cannot see you, the day fell through), with
+    an optional reason, and commit.
+
+    Raises:
+        ChangedElsewhere: the visit is no longer at ``expected_version``.
+        NotFoundError: no such visit.
+        ValidationError: the visit is not planned (already made or cancelled).
+    """
+    visit = lookup.visit(uow, visit_id)
+    who = uow.specialists.get(visit.specialist_id)
+    yours = _describe(visit, lookup.employer(uow, visit.employer_id).name, who.zone)
+    yours["status"] = VisitStatus.CANCELLED.value
+    _check_version(uow, visit, expected_version, yours, who.zone)
+    if visit.status is not VisitStatus.PLANNED:
+        raise ValidationError(
+            "Visit",
+            "status",
+            f"visit #{visit_id} is {visit.status.value}; only a planned one is called off",
+        )
+    cancelled = cancel_visit(uow, visit_id, reason=reason.strip() if reason else None)
+    uow.commit()
+    return cancelled

@@ -5,6 +5,7 @@ JSON answers, imports, the calendar feed."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterator
 
@@ -191,7 +192,7 @@ def test_posting_without_the_csrf_token_or_from_another_site_is_refused(
         "/visits", data={**form, "csrf_token": token}, headers={"origin": "http://evil.example"}
     )
     assert foreign.status_code == 403
-    for path in ["/week", "/specialist", "/import", "/visits/1/move"]:
+    for path in ["/week", "/specialist", "/import", "/visits/1/move", "/visits/1/cancel"]:
         assert client.post(path, data={}).status_code == 403, path
 
 
@@ -399,6 +400,21 @@ def test_switching_specialist(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert switched.headers["location"] == "/today"
+    for elsewhere in ["//evil.example/", "/\\evil.example/", "/\\/evil.example"]:
+        sent = client.post(
+            "/specialist",
+            data={"csrf_token": csrf(page), "specialist": "av", "next": elsewhere},
+            follow_redirects=False,
+        )
+        assert sent.headers["location"] == "/today", elsewhere
+    week = client.get("/week?week=2026-W51").text
+    assert 'name="next" value="/week?week=2026-W51"' in week
+    back = client.post(
+        "/specialist",
+        data={"csrf_token": csrf(week), "specialist": "mo", "next": "/week?week=2026-W51"},
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/week?week=2026-W51"
     assert "Morgan Sample" in client.get("/today").text.split("<h1>")[1]
 
 
@@ -444,3 +460,13 @@ def test_visiting_windows_are_set_on_the_employer_page_and_shown_on_today(
         f"/employers/{employer.id}/windows", data={"windows": ""}, follow_redirects=False
     )
     assert without_token.status_code == 403
+
+
+def test_the_running_app_keeps_its_shared_tables_out_of_the_collectors_way(
+    app_parts: tuple[object, LocalTokenAuth, jobdev.Database],
+) -> None:
+    app, _, _ = app_parts
+    with TestClient(app, base_url=BASE):  # type: ignore[arg-type]
+        # what start-up loaded (modules, the ZIP table) is frozen while the app runs
+        assert gc.get_freeze_count() > 40_000
+    assert gc.get_freeze_count() == 0

@@ -26,6 +26,7 @@ from records import ZONE
 
 import ips_jobdev as jobdev
 from ips_jobdev._feeds import feed_url, issue_feed_token, revoke_feeds
+from ips_jobdev._submissions import move_visit
 from ips_jobdev.web import LocalTokenAuth, create_app
 
 NOW = dt.datetime(2026, 12, 7, 16, 0, tzinfo=ZONE)
@@ -136,6 +137,27 @@ def test_sign_in_with_the_token_and_refused_without_it(browser: Browser, live: L
     context.close()
 
 
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _focus_ring_is_visible(page: Page) -> None:
+    """The focused control shows a solid outline of 2 px or more, with 3:1 contrast or more
+    against the page behind it (WCAG 1.4.11), whatever it is."""
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor,"
+        " getComputedStyle(document.body).backgroundColor]; }"
+    )
+    outline_style, width, color, background = style
+    assert outline_style == "solid"
+    assert float(width.removesuffix("px")) >= 2
+    lighter, darker = sorted([_luminance(color), _luminance(background)], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 3, (color, background)
+
+
 def test_log_a_planned_visit_from_today_in_two_taps(page: Page, live: Live) -> None:
     planned = _planned_today(live.database)
     first = planned[0]
@@ -178,6 +200,7 @@ def test_the_log_form_works_by_keyboard_alone(page: Page, live: Live) -> None:
             page.keyboard.type("Asked when to come back")
             typed.add("outcome")
         elif tag == "BUTTON" and text == "Save visit":
+            _focus_ring_is_visible(page)
             page.keyboard.press("Enter")
             break
     else:
@@ -317,6 +340,7 @@ def test_log_a_visit_offline_and_see_it_arrive_once(page: Page, live: Live) -> N
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Saved on this device. It will be sent")).to_be_visible()
     expect(page.get_by_text("1 visit is saved on this device, waiting to be sent.")).to_be_visible()
+    visit(page, "Log a visit (saved offline, waiting)")
     with live.database.unit_of_work() as uow:
         assert uow.visits.get(planned[0].id).status.value == "planned"
     queued = page.evaluate(
@@ -382,8 +406,98 @@ def test_every_page_passes_axe_at_desktop_width_too(page: Page, live: Live) -> N
         "/seekers/J-1001",
         "/reports",
         "/reports/job_starts",
+        "/reports/multi_visit_relationships",
+        "/reports/rapid_job_search",
+        "/reports/frequent_employer_contact",
         "/visits/new",
+        f"/visits/new?employer={employer}",
         "/import",
+        "/employers/999999",
+        "/offline",
     ]:
-        page.goto(live.url(path))
+        answer = page.goto(live.url(path))
+        assert answer is not None
+        assert answer.status == (404 if path == "/employers/999999" else 200), path
         check_accessibility(page, f"{path} (desktop)")
+
+
+def test_call_off_a_planned_visit_from_the_week(page: Page, live: Live) -> None:
+    first = _planned_today(live.database)[0]
+    with live.database.unit_of_work() as uow:
+        name = uow.employers.get(first.employer_id).name
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Week").click()
+    today = page.locator(
+        "section.day", has=page.get_by_role("heading", name="Monday 7 December 2026")
+    )
+    card = today.locator("li.card", has=page.get_by_role("link", name=name, exact=True))
+    # someone else moves the visit while the page is open
+    with live.database.unit_of_work() as uow:
+        move_visit(uow, first.id, "2026-12-07T17:30")
+    card.locator("summary", has_text="Call off").click()
+    card.get_by_label("Why (optional)").fill("The manager is away today")
+    card.get_by_role("button", name="Call off visit").click()
+    expect(page.get_by_role("heading", name="Changed by someone else")).to_be_visible()
+    expect(page.get_by_role("cell", name="2026-12-07 17:30").first).to_be_visible()
+    visit(page, "Changed by someone else (calling off)")
+    page.get_by_role("button", name="Call it off anyway").click()
+    expect(page.get_by_text("The visit was called off.")).to_be_visible()
+    visit(page, "Week (after calling off)")
+    with live.database.unit_of_work() as uow:
+        called_off = uow.visits.get(first.id)
+        assert (called_off.status.value, called_off.reason) == (
+            "cancelled",
+            "The manager is away today",
+        )
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    planned = page.get_by_role("region", name=re.compile("Planned today"))
+    expect(planned.get_by_role("link", name=name, exact=True)).to_have_count(0)
+
+
+def test_every_form_works_without_javascript(browser: Browser, live: Live) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live.auth.sign_in_url(live.base))
+    first = _planned_today(live.database)[0]
+    # log a planned visit from Today: Done, then Save visit
+    page.get_by_role("link", name=re.compile(r"^Done")).first.click()
+    page.get_by_label("Outcome").fill("Logged with script turned off")
+    page.get_by_role("button", name="Save visit").click()
+    expect(page.get_by_text("Visit saved.")).to_be_visible()
+    with live.database.unit_of_work() as uow:
+        assert uow.visits.get(first.id).outcome == "Logged with script turned off"
+    # a refused visit comes back with the error next to its field
+    page.goto(live.url("/visits/new"))
+    page.get_by_label("Employer").fill("No Such Place")
+    page.get_by_role("button", name="Save visit").click()
+    expect(page.locator("#employer-error")).to_have_text(re.compile("No employer matches"))
+    # search employers with the button
+    page.goto(live.url("/employers"))
+    page.get_by_label("Search employers by name").fill("hotel")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("status").filter(has_text="matching “hotel”")).to_be_visible()
+    # plan next week: skip one proposal, then save
+    page.goto(live.url("/week?week=2026-W51"))
+    page.get_by_label("Skip").first.check()
+    page.get_by_role("button", name="Show my changes").click()
+    expect(page.get_by_text("Your changes are shown; nothing is saved yet.")).to_be_visible()
+    page.get_by_role("button", name="Save plan").click()
+    expect(page.get_by_text(re.compile(r"Saved \d+ planned visits?"))).to_be_visible()
+    # move a planned visit, and call another off
+    week = page.locator("section.day").filter(has=page.locator("details"))
+    week.locator("summary", has_text="Move").first.click()
+    week.get_by_label("New time").first.fill("08:15")
+    week.get_by_role("button", name="Move visit").first.click()
+    expect(page.get_by_text("The visit was moved.")).to_be_visible()
+    week.locator("summary", has_text="Call off").last.click()
+    week.get_by_role("button", name="Call off visit").last.click()
+    expect(page.get_by_text("The visit was called off.")).to_be_visible()
+    # switch specialist, see the reports for a period
+    page.get_by_label("Specialist").select_option("mo")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.locator("p.lede")).to_contain_text("Morgan Sample")
+    page.goto(live.url("/reports"))
+    page.get_by_label("The whole program").check()
+    page.get_by_role("button", name="Show figures").click()
+    expect(page.get_by_role("heading", name="Fidelity")).to_be_visible()
+    assert "scope=program" in page.url
+    context.close()

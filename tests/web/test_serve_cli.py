@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,14 +50,14 @@ def served(demo_db: jobdev.Database) -> Iterator[tuple[str, str]]:
 def test_serve_prints_a_one_time_sign_in_link_on_loopback(served: tuple[str, str]) -> None:
     link, _ = served
     base = link.split("/sign-in")[0]
-    with httpx.Client() as anonymous:
+    with httpx.Client(timeout=60) as anonymous:
         assert anonymous.get(f"{base}/today").status_code == 401
-    with httpx.Client(follow_redirects=True) as browser:
+    with httpx.Client(follow_redirects=True, timeout=60) as browser:
         today = browser.get(link)
         assert today.status_code == 200
         assert "<h1>Today</h1>" in today.text
         assert "Monday 7 December 2026" in today.text
-    with httpx.Client() as late:
+    with httpx.Client(timeout=60) as late:
         assert late.get(link).status_code == 403
 
 
@@ -81,13 +82,42 @@ def test_feed_url_prints_a_working_url_and_revoke_ends_it(
     url = made.output.strip()
     assert url.startswith(f"{base}/feed/")
     assert url.endswith(".ics")
-    answer = httpx.get(url)
+    answer = httpx.get(url, timeout=60)
     assert answer.status_code == 200
     assert icalendar.Calendar.from_ical(answer.content).walk("VEVENT")
     gone = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--json"])
     assert gone.exit_code == 0
     assert '"revoked": 1' in gone.output
-    assert httpx.get(url).status_code == 404
+    assert httpx.get(url, timeout=60).status_code == 404
     both = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--specialist", "av"])
     assert both.exit_code == 1
     assert "one of them" in both.output
+
+
+def test_serve_opens_the_sign_in_link_in_the_browser_without_no_browser(
+    demo_db: jobdev.Database, tmp_path: Path
+) -> None:
+    # $BROWSER names the program webbrowser runs; this one writes down what it was given
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    url = demo_db.url
+    demo_db.dispose()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": str(browser)},
+    )
+    try:
+        assert process.stdout is not None
+        link = next(line for line in process.stdout if "http" in line).split()[-1]
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert opened.read_text(encoding="utf-8") == link
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

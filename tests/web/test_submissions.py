@@ -12,6 +12,7 @@ import ips_jobdev as jobdev
 from ips_jobdev._submissions import (
     ChangedElsewhere,
     VisitFields,
+    cancel_planned_visit,
     complete_planned_visit,
     move_visit,
     submit_visit,
@@ -149,3 +150,27 @@ def test_only_a_planned_visit_moves(small: Small) -> None:
         assert moved.version == 2
     with database.unit_of_work() as uow, pytest.raises(ValidationError, match="only a planned"):
         move_visit(uow, ids["intro"], f"{TODAY}T08:30")
+
+
+def test_a_planned_visit_is_called_off_once_and_a_stale_page_is_told(small: Small) -> None:
+    database, ids = small
+    with database.unit_of_work() as uow:
+        version = uow.visits.get(ids["tomorrow"]).version
+    with database.unit_of_work() as uow:
+        move_visit(uow, ids["tomorrow"], f"{TODAY}T16:30", expected_version=version)
+    with database.unit_of_work() as uow, pytest.raises(ChangedElsewhere) as caught:
+        cancel_planned_visit(uow, ids["tomorrow"], reason="snow", expected_version=version)
+    assert caught.value.theirs["status"] == "planned"
+    assert caught.value.yours["status"] == "cancelled"
+    with database.unit_of_work() as uow:
+        assert uow.visits.get(ids["tomorrow"]).status.value == "planned"
+        called_off = cancel_planned_visit(
+            uow, ids["tomorrow"], reason=" snow ", expected_version=caught.value.version
+        )
+    assert (called_off.status.value, called_off.reason) == ("cancelled", "snow")
+    with database.unit_of_work() as uow:
+        assert uow.visits.get(ids["tomorrow"]).status.value == "cancelled"
+        with pytest.raises(ValidationError, match="only a planned one is called off"):
+            cancel_planned_visit(uow, ids["tomorrow"])
+        with pytest.raises(ValidationError, match="only a planned one is called off"):
+            cancel_planned_visit(uow, ids["intro"])

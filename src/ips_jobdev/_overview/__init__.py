@@ -14,6 +14,7 @@ from ips_jobdev._overview.employers import (
     find_employers,
 )
 from ips_jobdev._overview.reports import (
+    FIGURE_ITEMS,
     FigureDetail,
     ReportsPage,
     WeekCount,
@@ -43,6 +44,7 @@ from ips_jobdev._overview.week import (
 )
 
 __all__ = [
+    "FIGURE_ITEMS",
     "CaseloadPage",
     "CaseloadRow",
     "Choice",

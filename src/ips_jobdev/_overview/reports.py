@@ -31,6 +31,7 @@ from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.errors import NotFoundError, ValidationError
 
 __all__ = [
+    "FIGURE_ITEMS",
     "SCOPES",
     "FigureDetail",
     "ReportsPage",
@@ -42,6 +43,18 @@ __all__ = [
 
 SCOPES = ("mine", "program")
 """``mine``: the chosen specialist's own figures; ``program``: everyone's."""
+
+FIGURE_ITEMS = {
+    "frequent_employer_contact": "Frequent employer contact",
+    "rapid_job_search": "Rapid job search",
+    "rapid_job_search_share": "Rapid job search",
+    "diversity_of_job_types": "Diversity of job types",
+    "diversity_of_employers": "Diversity of employers",
+    "competitive_jobs": "Competitive jobs",
+    "multi_visit_relationships": "Quality of employer contact (evidence)",
+    "caseload_size": "Caseload size",
+}
+"""The IPS-25 fidelity scale item each figure is evidence for."""
 
 DEFAULT_DAYS = 91
 """The default period: the last 13 weeks, today included."""

@@ -17,6 +17,7 @@ import attrs
 from ips_jobdev._overview.common import Team, VisitLine, day_bounds, local_now, team, visit_lines
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import VisitStatus
+from ips_jobdev.cycles import DEFAULT_POLICY
 from ips_jobdev.cycles._due import DueItem, list_due
 
 __all__ = ["TodayOverview", "today_overview"]
@@ -30,7 +31,8 @@ class TodayOverview:
     today's visits already logged, ``coming`` the next planned visits after today; ``due``
     the employers whose next visit is overdue or due, ``at_risk`` the job seekers at risk
     of (or past) the 30-day mark with no employer contact yet; ``cold`` how many
-    relationships went cold.
+    relationships went cold, that is had no counted visit (face to face only, when
+    ``face_to_face_only``) for ``cold_after_days`` days: the cycle policy's figures.
     """
 
     team: Team
@@ -43,6 +45,8 @@ class TodayOverview:
     due: list[DueItem]
     at_risk: list[DueItem]
     cold: int
+    cold_after_days: int = DEFAULT_POLICY.cold_after_days
+    face_to_face_only: bool = DEFAULT_POLICY.face_to_face_only
 
 
 def today_overview(
@@ -91,7 +95,7 @@ def today_overview(
         ),
         zone,
     )
-    due = list_due(uow, specialist=who.code, on=day)
+    due = list_due(uow, specialist=who.code, on=day, policy=DEFAULT_POLICY)
     return TodayOverview(
         team=crew,
         day=day,

@@ -101,12 +101,15 @@ def summarize(
     last_any: dt.date | None = None
     restarted = False
     last_stage = len(policy.stages)
+    # resolved once, not per visit: an employer of a busy program has thousands of visits
+    tz = zone if zone is None or isinstance(zone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(zone)
+    stage_of: dict[object, int] = {}
     for visit in sorted(visits, key=lambda v: v.at):
         if before is not None and visit.at >= before:
             continue
         if _status(visit) is not VisitStatus.DONE:
             continue
-        day = local_date(visit.at, zone)
+        day = local_date(visit.at, tz)
         last_any = day
         if visit.face_to_face:
             last_f2f = day
@@ -114,7 +117,9 @@ def summarize(
             continue
         if last_counted is not None and (day - last_counted).days >= policy.cold_after_days:
             stage, counted, started, restarted = 0, 0, None, True
-        reached = policy.stage_for(visit.purpose)
+        reached = stage_of.get(visit.purpose)
+        if reached is None:
+            reached = stage_of[visit.purpose] = policy.stage_for(visit.purpose)
         if reached > stage:
             stage = reached
         elif stage >= last_stage:

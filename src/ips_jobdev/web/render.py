@@ -14,7 +14,10 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from ips_jobdev._overview import FIGURE_ITEMS
+
 __all__ = [
+    "FIGURE_ITEMS",
     "MODE_LABELS",
     "PURPOSE_LABELS",
     "environment",
@@ -37,16 +40,6 @@ STATUS_LABELS = {
     "working": "Working",
     "on-hold": "On hold",
     "closed": "Closed",
-}
-FIGURE_ITEMS = {
-    "frequent_employer_contact": "Frequent employer contact",
-    "rapid_job_search": "Rapid job search",
-    "rapid_job_search_share": "Rapid job search",
-    "diversity_of_job_types": "Diversity of job types",
-    "diversity_of_employers": "Diversity of employers",
-    "competitive_jobs": "Competitive jobs",
-    "multi_visit_relationships": "Quality of employer contact (evidence)",
-    "caseload_size": "Caseload size",
 }
 
 

@@ -38,8 +38,10 @@ async def today(request: Request) -> Response:
 
 
 def _safe_next(target: str) -> str:
-    # only this app's own pages: never an absolute URL given by a form
-    return target if target.startswith("/") and not target.startswith("//") else "/today"
+    # only this app's own pages: never an absolute URL given by a form ("//host" and
+    # "/\\host" are other sites to a browser, which reads a backslash as a slash)
+    own = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if own else "/today"
 
 
 async def switch_specialist(request: Request) -> Response:

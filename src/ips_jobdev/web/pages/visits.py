@@ -15,6 +15,7 @@ from ips_jobdev._submissions import (
     ChangedElsewhere,
     Submission,
     VisitFields,
+    cancel_planned_visit,
     complete_planned_visit,
     move_visit,
     submit_visit,
@@ -246,8 +247,37 @@ async def move(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+async def cancel(request: Request) -> Response:
+    """Call off a planned visit, with a reason (from the Week page)."""
+    form = await read_form(request)
+    visit_id = optional_int(str(request.path_params["visit_id"])) or 0
+    week = text(form, "week")
+    try:
+        await call(
+            request,
+            cancel_planned_visit,
+            visit_id,
+            reason=text(form, "reason") or None,
+            expected_version=optional_int(text(form, "version")),
+        )
+    except ChangedElsewhere as exc:
+        return page(
+            request,
+            "changed.html",
+            status_code=409,
+            section="week",
+            change=exc,
+            values={"reason": text(form, "reason"), "version": str(exc.version), "week": week},
+            action=f"/visits/{visit_id}/cancel",
+            overwrite="Call it off anyway",
+        )
+    target = f"/week?week={week}&cancelled={visit_id}" if week else f"/week?cancelled={visit_id}"
+    return RedirectResponse(target, status_code=303)
+
+
 routes = [
     Route("/visits/new", new_visit, methods=["GET"], name="new_visit"),
     Route("/visits", save_visit, methods=["POST"], name="save_visit"),
     Route("/visits/{visit_id:int}/move", move, methods=["POST"], name="move_visit"),
+    Route("/visits/{visit_id:int}/cancel", cancel, methods=["POST"], name="cancel_visit"),
 ]

@@ -32,6 +32,7 @@ def _render(
         notice=notice,
         saved=request.query_params.get("saved"),
         moved=request.query_params.get("moved"),
+        cancelled=request.query_params.get("cancelled"),
     )
 
 
