@@ -283,3 +283,22 @@ def test_a_history_row_carries_notes_a_use_case_adds(db: Database) -> None:
     entry = _rows(db)[-1]
     assert (entry.operation, entry.reason) == ("test operation", "because")
     assert entry.after == {"size": 3, "checked_by": "a test"}
+
+
+def test_every_new_session_maker_gets_the_history_listener() -> None:
+    """Each Database makes its own session maker. A registry check (``event.contains``)
+    keyed by the id of a collected session maker's class once made most new ones skip the
+    listener, and their changes went unrecorded."""
+    from sqlalchemy.orm import sessionmaker
+
+    from ips_jobdev._store import history
+
+    without = 0
+    for _ in range(300):
+        sessions = sessionmaker()
+        history.install(sessions)
+        session = sessions()
+        without += not session.dispatch.after_flush
+        session.close()
+        del sessions, session
+    assert without == 0
