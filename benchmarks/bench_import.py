@@ -90,7 +90,9 @@ HEADER = [
     "Name", "External ID", "Industry", "Job Types", "Street", "City", "State", "ZIP",
     "Phone", "Website", "Shifts", "Wage Min", "Wage Max", "Bus Access", "Do Not Contact",
     "Contact Name", "Contact Title", "Contact Phone", "Contact Email", "Notes",
+    "Visiting Windows", "Contact Visiting Windows",
 ]  # fmt: skip
+WINDOWS = ["", "", "", "Tue-Thu 14:00-16:00", "weekdays 9-11am; not 11:30-13:30"]
 FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Casey", "Morgan", "Riley", "Jamie", "Robin"]
 LAST = ["Example", "Sample", "Placeholder", "Testwell", "Demo", "Fictional"]
 
@@ -138,6 +140,8 @@ def generate(path: Path, rows: int, seed: int = SEED) -> None:
                     "Hiring manager" if has_contact else "",
                     f"608-555-01{rng.randint(0, 99):02d}" if has_contact else "",
                     f"hiring{index}@example.org" if has_contact else "",
+                    "",
+                    rng.choice(WINDOWS),
                     "",
                 ]
             )
