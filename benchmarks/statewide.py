@@ -37,9 +37,21 @@ import sqlalchemy as sa
 
 from ips_jobdev import Database
 from ips_jobdev._geo import miles_between, wisconsin_zips, zip_place
-from ips_jobdev._model import FitFactorRating, Preferences, normalize_employer_name
+from ips_jobdev._model import (
+    Employer,
+    EmployerPerson,
+    FitFactorRating,
+    JobFitNote,
+    JobOpening,
+    JobSeeker,
+    JobStart,
+    Preferences,
+    Specialist,
+    Visit,
+)
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._store import tables
+from ips_jobdev._store.bulk import new_row
 
 __all__ = [
     "END",
@@ -240,20 +252,16 @@ class _Generator:
         for i in range(self.n_specialists):
             code = f"S-{i + 1:03d}"
             rows.append(
-                {
-                    "id": i + 1,
-                    "code": code,
-                    "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
-                    "email": f"{code.lower()}@example.org",
-                    "office_zip": offices[i],
-                    "timezone": "America/Chicago",
-                    "weekly_contact_target": 6,
-                    "work_days": "mon,tue,wed,thu,fri",
-                    "work_start": dt.time(8, 30),
-                    "work_end": dt.time(17, 0),
-                    "active": True,
-                    "version": 1,
-                }
+                new_row(
+                    Specialist,
+                    {
+                        "id": i + 1,
+                        "code": code,
+                        "name": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
+                        "email": f"{code.lower()}@example.org",
+                        "office_zip": offices[i],
+                    },
+                )
             )
         return rows
 
@@ -294,33 +302,31 @@ class _Generator:
             self.employer_zip.append(z)
             self.employer_industry.append(industry)
             self.employers_by_zip.setdefault(z, []).append(eid)
-            yield {
-                "id": eid,
-                "external_id": f"WI-{eid:06d}",
-                "name": name,
-                "name_key": normalize_employer_name(name),
-                "industry": industry if rng.random() > 0.03 else None,
-                "job_types": job_types,
-                "street": f"{rng.randrange(100, 9900)} {rng.choice(_STREETS)} Street",
-                "city": place.city,
-                "state": "WI",
-                "zip": z,
-                "latitude": place.latitude + rng.uniform(-0.02, 0.02) if own else None,
-                "longitude": place.longitude + rng.uniform(-0.02, 0.02) if own else None,
-                "phone": self.phone(rng) if rng.random() < 0.7 else None,
-                "website": None,
-                "size": rng.choice((3, 8, 15, 40, 120, 400)),
-                "shifts": shifts,
-                "hours_note": None,
-                "wage_min": wage_min,
-                "wage_max": wage_max,
-                "bus_access": None if rng.random() < 0.15 else bus,
-                "do_not_contact": rng.random() < 0.01,
-                "notes": None,
-                "version": 1,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
+            yield new_row(
+                Employer,
+                {
+                    "id": eid,
+                    "external_id": f"WI-{eid:06d}",
+                    "name": name,
+                    "industry": industry if rng.random() > 0.03 else None,
+                    "job_types": job_types,
+                    "street": f"{rng.randrange(100, 9900)} {rng.choice(_STREETS)} Street",
+                    "city": place.city,
+                    "state": "WI",
+                    "zip": z,
+                    "latitude": place.latitude + rng.uniform(-0.02, 0.02) if own else None,
+                    "longitude": place.longitude + rng.uniform(-0.02, 0.02) if own else None,
+                    "phone": self.phone(rng) if rng.random() < 0.7 else None,
+                    "size": rng.choice((3, 8, 15, 40, 120, 400)),
+                    "shifts": shifts,
+                    "wage_min": wage_min,
+                    "wage_max": wage_max,
+                    "bus_access": None if rng.random() < 0.15 else bus,
+                    "do_not_contact": rng.random() < 0.01,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
 
     def people(self) -> Iterator[dict[str, Any]]:
         rng = self.rng
@@ -329,17 +335,20 @@ class _Generator:
             if rng.random() < 0.25:
                 pid += 1
                 name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-                yield {
-                    "id": pid,
-                    "employer_id": eid,
-                    "name": name,
-                    "title": rng.choice(("Hiring Manager", "Owner", "Store Manager", "Supervisor")),
-                    "phone": self.phone(rng),
-                    "email": f"person{pid}@example.org",
-                    "makes_hiring_decisions": True,
-                    "notes": None,
-                    "version": 1,
-                }
+                yield new_row(
+                    EmployerPerson,
+                    {
+                        "id": pid,
+                        "employer_id": eid,
+                        "name": name,
+                        "title": rng.choice(
+                            ("Hiring Manager", "Owner", "Store Manager", "Supervisor")
+                        ),
+                        "phone": self.phone(rng),
+                        "email": f"person{pid}@example.org",
+                        "makes_hiring_decisions": True,
+                    },
+                )
 
     def seekers(self, specialists: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rng = self.rng
@@ -380,18 +389,19 @@ class _Generator:
             )
             stamp = _utc(ips_start, 9 * 60)
             rows.append(
-                {
-                    "id": i + 1,
-                    "code": f"J-{i + 1:04d}",
-                    "name": None,
-                    "specialist_id": spec["id"],
-                    "ips_start": ips_start,
-                    "status": status,
-                    "preferences": Preferences.from_dict(prefs),
-                    "version": 1,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                }
+                new_row(
+                    JobSeeker,
+                    {
+                        "id": i + 1,
+                        "code": f"J-{i + 1:04d}",
+                        "specialist_id": spec["id"],
+                        "ips_start": ips_start,
+                        "status": status,
+                        "preferences": Preferences.from_dict(prefs),
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    },
+                )
             )
         return rows
 
@@ -433,24 +443,23 @@ class _Generator:
                             for_seekers = rng.sample(enrolled, wanted)
                     at = _utc(day, rng.randrange(8 * 60 + 30, 16 * 60, 15))
                     yield (
-                        {
-                            "id": vid,
-                            "employer_id": employer,
-                            "specialist_id": spec["id"],
-                            "person_id": None,
-                            "at": at,
-                            "duration_minutes": 20 if purpose == "learn-business" else 30,
-                            "mode": mode,
-                            "purpose": purpose,
-                            "status": status,
-                            "seeker_present": bool(for_seekers) and rng.random() < 0.2,
-                            "outcome": rng.choice(_OUTCOMES) if status == "done" else None,
-                            "next_step": None,
-                            "reason": None,
-                            "version": 1,
-                            "created_at": at,
-                            "updated_at": at,
-                        },
+                        new_row(
+                            Visit,
+                            {
+                                "id": vid,
+                                "employer_id": employer,
+                                "specialist_id": spec["id"],
+                                "at": at,
+                                "duration_minutes": 20 if purpose == "learn-business" else 30,
+                                "mode": mode,
+                                "purpose": purpose,
+                                "status": status,
+                                "seeker_present": bool(for_seekers) and rng.random() < 0.2,
+                                "outcome": rng.choice(_OUTCOMES) if status == "done" else None,
+                                "created_at": at,
+                                "updated_at": at,
+                            },
+                        ),
                         for_seekers,
                     )
                     day += dt.timedelta(days=rng.choice((7, 10, 14, 21, 30, 45, 60, 90)))
@@ -482,21 +491,22 @@ class _Generator:
                 end = start + dt.timedelta(days=rng.randrange(30, 900))
                 ended = end < END and rng.random() < 0.7
                 rows.append(
-                    {
-                        "id": len(rows) + 1,
-                        "seeker_id": seeker["id"],
-                        "employer_id": employer,
-                        "opening_id": None,
-                        "title": rng.choice(INDUSTRY_JOB_TYPES[industry]).title(),
-                        "job_type": rng.choice(INDUSTRY_JOB_TYPES[industry]),
-                        "start_date": start,
-                        "hours_per_week": float(rng.choice((12, 16, 20, 24, 30, 38))),
-                        "wage": Decimal(rng.randrange(1100, 2100)) / 100,
-                        "competitive": rng.random() < 0.95,
-                        "end_date": end if ended else None,
-                        "end_reason": _weighted(rng, _END_REASONS) if ended else None,
-                        "version": 1,
-                    }
+                    new_row(
+                        JobStart,
+                        {
+                            "id": len(rows) + 1,
+                            "seeker_id": seeker["id"],
+                            "employer_id": employer,
+                            "title": rng.choice(INDUSTRY_JOB_TYPES[industry]).title(),
+                            "job_type": rng.choice(INDUSTRY_JOB_TYPES[industry]),
+                            "start_date": start,
+                            "hours_per_week": float(rng.choice((12, 16, 20, 24, 30, 38))),
+                            "wage": Decimal(rng.randrange(1100, 2100)) / 100,
+                            "competitive": rng.random() < 0.95,
+                            "end_date": end if ended else None,
+                            "end_reason": _weighted(rng, _END_REASONS) if ended else None,
+                        },
+                    )
                 )
                 start = (end if ended else END) + dt.timedelta(days=rng.randrange(14, 120))
         return rows
@@ -509,20 +519,21 @@ class _Generator:
             industry = self.employer_industry[employer - 1]
             job_type = rng.choice(INDUSTRY_JOB_TYPES[industry])
             rows.append(
-                {
-                    "id": i + 1,
-                    "employer_id": employer,
-                    "title": job_type.title(),
-                    "job_type": job_type,
-                    "hours_per_week": float(rng.choice((15, 20, 25, 32, 40))),
-                    "shifts": rng.sample(_SHIFTS[:4], 1),
-                    "wage": Decimal(rng.randrange(1100, 2200)) / 100,
-                    "advertised": rng.random() < 0.6,
-                    "status": _weighted(rng, (("open", 60), ("filled", 30), ("closed", 10))),
-                    "learned_on": END - dt.timedelta(days=rng.randrange(365)),
-                    "notes": None,
-                    "version": 1,
-                }
+                new_row(
+                    JobOpening,
+                    {
+                        "id": i + 1,
+                        "employer_id": employer,
+                        "title": job_type.title(),
+                        "job_type": job_type,
+                        "hours_per_week": float(rng.choice((15, 20, 25, 32, 40))),
+                        "shifts": rng.sample(_SHIFTS[:4], 1),
+                        "wage": Decimal(rng.randrange(1100, 2200)) / 100,
+                        "advertised": rng.random() < 0.6,
+                        "status": _weighted(rng, (("open", 60), ("filled", 30), ("closed", 10))),
+                        "learned_on": END - dt.timedelta(days=rng.randrange(365)),
+                    },
+                )
             )
         return rows
 
@@ -538,21 +549,22 @@ class _Generator:
                 seeker = by_id[start["seeker_id"]]
                 written = _utc(start["start_date"] - dt.timedelta(days=rng.randrange(3, 40)), 600)
                 rows.append(
-                    {
-                        "id": len(rows) + 1,
-                        "seeker_id": seeker["id"],
-                        "employer_id": start["employer_id"],
-                        "opening_id": None,
-                        "author_id": seeker["specialist_id"],
-                        "ratings": {
-                            f: FitFactorRating(rng.choice(ratings))
-                            for f in ("job_type", "distance", "schedule", "wage")
+                    new_row(
+                        JobFitNote,
+                        {
+                            "id": len(rows) + 1,
+                            "seeker_id": seeker["id"],
+                            "employer_id": start["employer_id"],
+                            "author_id": seeker["specialist_id"],
+                            "ratings": {
+                                f: FitFactorRating(rng.choice(ratings))
+                                for f in ("job_type", "distance", "schedule", "wage")
+                            },
+                            "overall": rng.choice(ratings[:3]),
+                            "text": "Talked through the job with the job seeker.",
+                            "written_at": written,
                         },
-                        "overall": rng.choice(ratings[:3]),
-                        "text": "Talked through the job with the job seeker.",
-                        "written_at": written,
-                        "version": 1,
-                    }
+                    )
                 )
         return rows
 
@@ -561,6 +573,7 @@ def _insert(
     connection: sa.Connection,
     table: sa.Table,
     rows: Iterable[dict[str, Any]],
+    *,
     total: int,
     stage: str,
     progress: Progress,
@@ -618,21 +631,22 @@ def generate(
             with connection.begin():
                 specialists = gen.specialists()
                 counts["specialists"] = _insert(
-                    connection, tables.specialists, specialists, len(specialists), "specialists",
-                    report,
+                    connection, tables.specialists, specialists,
+                    total=len(specialists), stage="specialists", progress=report,
                 )  # fmt: skip
                 counts["employers"] = _insert(
-                    connection, tables.employers, gen.employers(), gen.n_employers, "employers",
-                    report,
+                    connection, tables.employers, gen.employers(),
+                    total=gen.n_employers, stage="employers", progress=report,
                 )  # fmt: skip
                 counts["employer_people"] = _insert(
-                    connection, tables.employer_people, gen.people(), gen.n_employers // 4,
-                    "employer people", report,
+                    connection, tables.employer_people, gen.people(),
+                    total=gen.n_employers // 4, stage="employer people", progress=report,
                 )  # fmt: skip
                 seekers = gen.seekers(specialists)
                 counts["job_seekers"] = _insert(
-                    connection, tables.job_seekers, seekers, len(seekers), "job seekers", report
-                )
+                    connection, tables.job_seekers, seekers,
+                    total=len(seekers), stage="job seekers", progress=report,
+                )  # fmt: skip
                 links: list[dict[str, Any]] = []
                 visit_rows: list[dict[str, Any]] = []
                 done = 0
@@ -650,20 +664,24 @@ def generate(
                     report("visits", done, gen.n_visits)
                 counts["visits"] = done
                 counts["visit_seekers"] = _insert(
-                    connection, tables.visit_seekers, links, len(links), "visit links", report
-                )
+                    connection, tables.visit_seekers, links,
+                    total=len(links), stage="visit links", progress=report,
+                )  # fmt: skip
                 starts = gen.job_starts(specialists, seekers)
                 counts["job_starts"] = _insert(
-                    connection, tables.job_starts, starts, len(starts), "job starts", report
-                )
+                    connection, tables.job_starts, starts,
+                    total=len(starts), stage="job starts", progress=report,
+                )  # fmt: skip
                 openings = gen.openings()
                 counts["job_openings"] = _insert(
-                    connection, tables.job_openings, openings, len(openings), "openings", report
-                )
+                    connection, tables.job_openings, openings,
+                    total=len(openings), stage="openings", progress=report,
+                )  # fmt: skip
                 notes = gen.fit_notes(seekers, starts)
                 counts["job_fit_notes"] = _insert(
-                    connection, tables.job_fit_notes, notes, len(notes), "fit notes", report
-                )
+                    connection, tables.job_fit_notes, notes,
+                    total=len(notes), stage="fit notes", progress=report,
+                )  # fmt: skip
                 _reset_sequences(connection)
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("ANALYZE")

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 import ips_jobdev as jobdev
-from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.demo import build_demo
 
 TODAY = dt.date(2026, 11, 24)
@@ -145,7 +144,7 @@ def caseload_dashboard(db: jobdev.Database, specialist_code: str) -> dict[str, A
         planned = uow.visits.between(
             dt.datetime.combine(TODAY, dt.time(), tzinfo=specialist.zone),
             specialist_id=specialist.id,
-            status=VisitStatus.PLANNED,
+            status=jobdev.VisitStatus.PLANNED,
         )
         before_going = []
         for visit in planned:
@@ -201,7 +200,7 @@ def specialist_leaves(db: jobdev.Database, leaving: str, joining: str) -> dict[s
         assert new.id is not None  # add_specialist flushes, so the new id is known
         moved = jobdev.reassign_caseload(uow, leaving, joining, now=now)
         planned = uow.visits.between(
-            now, specialist_id=moved.from_specialist.id, status=VisitStatus.PLANNED
+            now, specialist_id=moved.from_specialist.id, status=jobdev.VisitStatus.PLANNED
         )
         for visit in planned:  # the new specialist keeps these appointments
             visit.specialist_id = new.id

@@ -12,19 +12,18 @@ import datetime as dt
 import sys
 
 import ips_jobdev as jobdev
-from ips_jobdev._planning import plan_week, save_plan
 
 
 def main(url: str) -> int:
     with jobdev.open_store(url) as uow:
-        plan = plan_week(uow, "av", "2026-W49", today=dt.date(2026, 11, 24))
+        plan = jobdev.plan_week(uow, "av", "2026-W49", today=dt.date(2026, 11, 24))
         for day in plan.days:
             for visit in day.visits:
                 print(f"{visit.start:%a %H:%M}  {visit.employer_name}: {visit.reason}")
                 for warning in visit.warnings:
                     print(f"            ! {warning}")
         print(f"{plan.face_to_face_total} face-to-face visits, target {plan.target}")
-        saved = save_plan(uow, plan)
+        saved = jobdev.save_plan(uow, plan)
         uow.commit()
         print(f"saved {len(saved)} planned visits")
     return 0

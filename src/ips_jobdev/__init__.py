@@ -134,7 +134,7 @@ _deprecated.install()
 
 def _publish_to_plugins(uow: UnitOfWork, events: typing.Sequence[Event]) -> None:
     # imported on first use: scripts that never commit an event never load pluggy's side
-    from ips_jobdev._plugins import default_publisher
+    from ips_jobdev._notify import default_publisher
 
     default_publisher(uow, events)
 

@@ -11,8 +11,7 @@
   (:func:`ips_jobdev.adapters._base.validate_adapter_class`).
 - :func:`load_match_factors` and :func:`load_cycle_policies` hand plugins' factors and
   policies to :mod:`ips_jobdev.matching` and :mod:`ips_jobdev.cycles`.
-- :func:`notify_visit_planned` (and ``_completed``, ``_cancelled``) call the event hooks one
-  implementation at a time, so one failing plugin does not silence the others.
+- The event hooks are called by :mod:`ips_jobdev._notify` after a commit.
 """
 
 from __future__ import annotations
@@ -30,16 +29,7 @@ import attrs
 import pluggy
 
 from ips_jobdev import hookspecs
-from ips_jobdev._events import (
-    Event,
-    RecordChanged,
-    VisitCancelled,
-    VisitCompleted,
-    VisitEvent,
-    VisitPlanned,
-)
-from ips_jobdev._records import Audience, RecordKind, VisitRecord
-from ips_jobdev._sync.gather import visit_records
+from ips_jobdev._records import Audience, RecordKind
 from ips_jobdev._version import __version__
 from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, validate_adapter_class
 from ips_jobdev.errors import AdapterError, NotFoundError
@@ -48,20 +38,14 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "AdapterInfo",
-    "HookFailure",
-    "default_publisher",
-    "event_publisher",
     "get_adapter",
     "get_adapters",
     "get_plugin_manager",
     "load_cycle_policies",
     "load_match_factors",
     "make_plugin_manager",
-    "notify_visit_cancelled",
-    "notify_visit_completed",
-    "notify_visit_planned",
+    "plugin_name",
     "plugin_problems",
-    "publish_events",
 ]
 
 log = logging.getLogger(__name__)
@@ -122,15 +106,6 @@ class AdapterInfo:
                 for o in self.options
             ],
         }
-
-
-@attrs.frozen(slots=True)
-class HookFailure:
-    """An event-hook implementation that raised: which plugin, which hook, and the error."""
-
-    plugin: str
-    hook: str
-    error: str
 
 
 class _Registry:
@@ -217,7 +192,8 @@ def get_plugin_manager() -> pluggy.PluginManager:
         return _shared
 
 
-def _plugin_name(manager: pluggy.PluginManager, impl: Any) -> str:
+def plugin_name(manager: pluggy.PluginManager, impl: Any) -> str:
+    """The name a hook implementation's plugin was registered under."""
     return impl.plugin_name or str(manager.get_name(impl.plugin))
 
 
@@ -230,9 +206,9 @@ def _call_registration(
     impls = getattr(manager.hook, hook_name).get_hookimpls()
     # pluggy calls the last registered plugin first; built-ins go first here so that a
     # third-party adapter cannot take a built-in adapter's name.
-    ordered = sorted(impls, key=lambda i: _plugin_name(manager, i) not in DEFAULT_PLUGINS)
+    ordered = sorted(impls, key=lambda i: plugin_name(manager, i) not in DEFAULT_PLUGINS)
     for impl in ordered:
-        plugin = _plugin_name(manager, impl)
+        plugin = plugin_name(manager, impl)
         try:
             impl.function(**{arg: make_register(plugin) for arg in impl.argnames})
         except Exception as exc:
@@ -362,130 +338,3 @@ def load_cycle_policies(manager: pluggy.PluginManager | None = None) -> list[str
         registry.fed_policies.add(name)
         handed.append(name)
     return handed
-
-
-# -- events -----------------------------------------------------------------------------------
-
-_VISIT_HOOKS: dict[type[Event], str] = {
-    VisitPlanned: "visit_planned",
-    VisitCompleted: "visit_completed",
-    VisitCancelled: "visit_cancelled",
-}
-
-
-def publish_events(
-    uow: Any, events: Sequence[Event], *, manager: pluggy.PluginManager | None = None
-) -> list[HookFailure]:
-    """Tell plugins of committed events, in order, one implementation at a time.
-
-    Visit events go to ``visit_planned``/``visit_completed``/``visit_cancelled`` with the
-    visit described for the team audience (read in one batch); every
-    :class:`~ips_jobdev._events.RecordChanged` goes to ``record_changed``. Failures are
-    logged, kept on ``uow.hook_failures`` and returned; they never undo the change.
-    """
-    manager = manager or get_plugin_manager()
-    wanted = [e for e in events if _hook_for(e) and _implemented(manager, _hook_for(e))]
-    if not wanted:
-        return []
-    visit_ids = [e.visit_id for e in wanted if isinstance(e, VisitEvent)]
-    records: dict[int, VisitRecord] = {}
-    if visit_ids:
-        visits = [uow.visits.get(visit_id) for visit_id in dict.fromkeys(visit_ids)]
-        records = {r.id: r for r in visit_records(uow, visits)}
-    failures: list[HookFailure] = []
-    for event in wanted:
-        hook_name = _hook_for(event)
-        if isinstance(event, VisitEvent):
-            failures += _call_event_hook(manager, hook_name, records[event.visit_id])
-        else:
-            failures += _call_event_hook(manager, hook_name, event)
-    uow.hook_failures.extend(failures)
-    return failures
-
-
-def event_publisher(manager: pluggy.PluginManager) -> Callable[[Any, Sequence[Event]], None]:
-    """A publisher for :class:`~ips_jobdev.Database` that tells this manager's plugins
-    (tests and embedding programs use it; the default is the shared manager)."""
-
-    def publish(uow: Any, events: Sequence[Event]) -> None:
-        publish_events(uow, events, manager=manager)
-
-    return publish
-
-
-def default_publisher(uow: Any, events: Sequence[Event]) -> None:
-    """The publisher every database uses unless it names another: the shared manager."""
-    publish_events(uow, events)
-
-
-def _hook_for(event: Event) -> str:
-    if isinstance(event, RecordChanged):
-        return "record_changed"
-    return _VISIT_HOOKS.get(type(event), "")
-
-
-def _implemented(manager: pluggy.PluginManager, hook_name: str) -> bool:
-    return bool(getattr(manager.hook, hook_name).get_hookimpls())
-
-
-def _call_event_hook(
-    manager: pluggy.PluginManager, hook_name: str, argument: object
-) -> list[HookFailure]:
-    failures: list[HookFailure] = []
-    for impl in reversed(getattr(manager.hook, hook_name).get_hookimpls()):
-        plugin = _plugin_name(manager, impl)
-        try:
-            impl.function(**dict.fromkeys(impl.argnames, argument))
-        except Exception as exc:
-            failure = HookFailure(plugin, hook_name, f"{type(exc).__name__}: {exc}")
-            log.warning("plugin %r: %s raised %s", plugin, hook_name, failure.error)
-            failures.append(failure)
-    return failures
-
-
-def _notify(
-    hook_name: str, visit: Any, uow: Any, manager: pluggy.PluginManager | None
-) -> list[HookFailure]:
-    manager = manager or get_plugin_manager()
-    impls = getattr(manager.hook, hook_name).get_hookimpls()
-    if not impls:
-        return []
-    if isinstance(visit, VisitRecord):
-        record = visit
-    else:
-        if uow is None:
-            raise TypeError(f"{hook_name}: give the unit of work to describe a stored visit")
-        record = visit_records(uow, [visit])[0]
-    return _call_event_hook(manager, hook_name, record)
-
-
-def notify_visit_planned(
-    visit: Any, uow: Any = None, *, manager: pluggy.PluginManager | None = None
-) -> list[HookFailure]:
-    """Call every ``visit_planned`` implementation, one at a time.
-
-    Args:
-        visit: a saved :class:`~ips_jobdev.Visit` (then give ``uow``) or a VisitRecord.
-        uow: the unit of work the visit was saved in.
-        manager: the plugin manager (default: the shared one).
-
-    Returns:
-        The implementations that raised (each logged); the others ran regardless.
-    """
-    return _notify("visit_planned", visit, uow, manager)
-
-
-def notify_visit_completed(
-    visit: Any, uow: Any = None, *, manager: pluggy.PluginManager | None = None
-) -> list[HookFailure]:
-    """Call every ``visit_completed`` implementation, one at a time (as
-    :func:`notify_visit_planned`)."""
-    return _notify("visit_completed", visit, uow, manager)
-
-
-def notify_visit_cancelled(
-    visit: Any, uow: Any = None, *, manager: pluggy.PluginManager | None = None
-) -> list[HookFailure]:
-    """Call every ``visit_cancelled`` implementation, one at a time (as
-    :func:`notify_visit_planned`)."""
-    return _notify("visit_cancelled", visit, uow, manager)

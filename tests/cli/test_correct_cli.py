@@ -295,7 +295,7 @@ def test_seekers_edit_and_its_history(url: str) -> None:
         url,
         "seekers",
         "edit",
-        "J-1002",
+        "P-2002",
         "--ips-start",
         "2026-01-13",
         "--home-zip",
@@ -315,8 +315,8 @@ def test_seekers_edit_and_its_history(url: str) -> None:
         "ips_start",
         "transport",
     ]
-    history = document(url, "history", "seeker", "J-1002")
-    assert history["record"]["label"] == "J-1002"
+    history = document(url, "history", "seeker", "P-2002")
+    assert history["record"]["label"] == "P-2002"
     last = history["entries"][-1]
     assert {c["field"] for c in last["changes"]} == {
         "ips_start",
@@ -324,24 +324,24 @@ def test_seekers_edit_and_its_history(url: str) -> None:
         "preferences.industries",
         "preferences.transport",
     }
-    renamed = document(url, "seekers", "edit", "J-1002", "--code", "J-1012")
-    assert renamed["changes"] == [{"field": "code", "before": "J-1002", "after": "J-1012"}]
-    assert document(url, "history", "seeker", "J-1012")["record"]["id"] == history["record"]["id"]
+    renamed = document(url, "seekers", "edit", "P-2002", "--code", "P-2012")
+    assert renamed["changes"] == [{"field": "code", "before": "P-2002", "after": "P-2012"}]
+    assert document(url, "history", "seeker", "P-2012")["record"]["id"] == history["record"]["id"]
 
 
 def test_specialists_reassign_moves_planned_visits_with_the_job_seekers(url: str) -> None:
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).strftime("%Y-%m-%dT10:00")
     planned = document(
-        url, "visits", "log", "DC-0002", "-s", "ab", "--at", soon, "--planned", "--seeker", "J-1001"
+        url, "visits", "log", "DC-0002", "-s", "ab", "--at", soon, "--planned", "--seeker", "P-2001"
     )["visit"]["id"]
     general = document(url, "visits", "log", "DC-0002", "-s", "ab", "--at", soon, "--planned")
     moved = document(
-        url, "--as", "supervisor", "specialists", "reassign", "ab", "mt", "--seeker", "J-1001"
+        url, "--as", "supervisor", "specialists", "reassign", "ab", "mt", "--seeker", "P-2001"
     )
     assert moved == {
         "from": "ab",
         "to": "mt",
-        "moved": ["J-1001"],
+        "moved": ["P-2001"],
         "planned_visits_left": 1,
         "visits_moved": [planned],
     }
@@ -349,7 +349,7 @@ def test_specialists_reassign_moves_planned_visits_with_the_job_seekers(url: str
     entry = document(url, "history", "visit", str(planned))["entries"][-1]
     assert (entry["actor"], entry["operation"]) == ("supervisor", "reassign caseload")
     left = document(
-        url, "specialists", "reassign", "ab", "mt", "--seeker", "J-1002", "--leave-planned-visits"
+        url, "specialists", "reassign", "ab", "mt", "--seeker", "P-2002", "--leave-planned-visits"
     )
     assert left["visits_moved"] == []
 

@@ -19,6 +19,12 @@ from ips_jobdev.cli import main
 FIRST = "0001"
 
 
+@pytest.fixture
+def db_url(unmigrated_db_url: str) -> str:
+    """Here a database starts with no schema at all: these tests are about making it."""
+    return unmigrated_db_url
+
+
 def _run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 

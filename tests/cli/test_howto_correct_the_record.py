@@ -88,7 +88,7 @@ def test_the_howto_commands_run_in_order(sqlite_url: str) -> None:
     assert override["reason"] == "the owner invited us back"
     person = _json(url, "history", "person", "11")
     assert person["record"]["label"] == "Jo Example"
-    moved = _json(url, "seekers", "show", "J-1002")["seeker"]
+    moved = _json(url, "seekers", "show", "P-2002")["seeker"]
     assert moved["specialist"] == "mt"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -14,7 +15,7 @@ from rich.console import Console
 from ips_jobdev import Database, Specialist
 from ips_jobdev.cli import main
 from ips_jobdev.cli._app import App
-from ips_jobdev.cli._import_command import _progress_bar
+from ips_jobdev.cli._import_command import SHOWN_PLUGIN_FAILURES, _progress_bar
 
 HEADER = "Name,External ID,ZIP,Phone,Bus Access"
 GOOD = ["Example Bakery,EX-1,53703,608-555-0101,yes", "Example Hardware,EX-2,53704,,no"]
@@ -229,3 +230,28 @@ def test_the_progress_bar_draws_on_a_terminal_for_long_imports() -> None:
     with _progress_bar(quiet, "Importing employers") as progress:
         progress(10, 20)  # a short import: no bar
     assert quiet.err_console.file.getvalue() == ""  # type: ignore[attr-defined]
+
+
+def test_a_plugin_that_fails_to_hear_of_an_import_is_a_short_warning_and_the_rows_stay(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ips_jobdev import _plugins, hookimpl
+
+    class Broken:
+        @hookimpl
+        def record_changed(self, change: Any) -> None:
+            raise RuntimeError(f"webhook down for {change.kind} {change.record_id}")
+
+    manager = _plugins.make_plugin_manager(load_entry_points=False, plugins=[Broken()], environ={})
+    monkeypatch.setattr(_plugins, "_shared", manager)
+    rows = [f"Example Shop {i},EX-{i},53703,," for i in range(1, 9)]
+    result = invoke(sqlite_url, "employers", "import", str(write(tmp_path, *rows)), "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["counts"]["created"] == 8
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == SHOWN_PLUGIN_FAILURES + 1
+    assert all(w.startswith("Warning: plugin ") for w in warnings[:-1])
+    assert "failed: RuntimeError: webhook down for employer 1" in warnings[0]
+    assert warnings[-1] == "Warning: and 3 more plugin failures."
+    assert employer_count(sqlite_url) == 8

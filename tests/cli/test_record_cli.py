@@ -117,11 +117,11 @@ def test_seekers_list_filters_by_specialist_and_status(url: str) -> None:
     assert everything["count"] == 6
     mine = document(url, "seekers", "list", "--specialist", "ab")
     assert [s["code"] for s in mine["seekers"]] == [
-        "J-1001",
-        "J-1002",
-        "J-1003",
-        "J-1004",
-        "J-1005",
+        "P-2001",
+        "P-2002",
+        "P-2003",
+        "P-2004",
+        "P-2005",
     ]
     assert {s["specialist"] for s in mine["seekers"]} == {"ab"}
     assert document(url, "seekers", "list", "--status", "working")["count"] == 0
@@ -132,16 +132,16 @@ def test_seekers_list_filters_by_specialist_and_status(url: str) -> None:
 
 
 def test_seekers_show_gives_preferences_and_visits_for_them(url: str) -> None:
-    shown = document(url, "seekers", "show", "j-1001")
+    shown = document(url, "seekers", "show", "p-2001")
     assert list(shown) == ["seeker", "recent_visits"]
-    assert shown["seeker"]["code"] == "J-1001"
+    assert shown["seeker"]["code"] == "P-2001"
     assert shown["seeker"]["specialist"] == "ab"
     assert shown["seeker"]["preferences"]["job_types"] == ["stock", "cashier"]
     assert len(shown["recent_visits"]) == 4
-    text = words(invoke(url, "seekers", "show", "J-1001").stdout)
-    assert "Maria Example (J-1001), searching" in text
+    text = words(invoke(url, "seekers", "show", "P-2001").stdout)
+    assert "Maria Example (P-2001), searching" in text
     assert "transport: bus" in text
-    bare = words(invoke(url, "seekers", "show", "J-1006").stdout)
+    bare = words(invoke(url, "seekers", "show", "P-2006").stdout)
     assert "preferences: none recorded yet" in bare
     assert "No employer contacts for them yet." in bare
 
@@ -153,7 +153,7 @@ def test_visits_log_reads_a_time_without_offset_in_the_specialists_zone(url: str
     logged = document(
         url, "visits", "log", "Example Hardware", "--specialist", "mt",
         "--at", "2026-03-02T10:00", "--purpose", "follow_up", "--mode", "phone",
-        "--seeker", "J-1002", "--seeker", "j-1003", "--seeker-present",
+        "--seeker", "P-2002", "--seeker", "p-2003", "--seeker-present",
         "--outcome", "Owner out", "--next-step", "Call Monday",
     )  # fmt: skip
     visit = logged["visit"]
@@ -161,7 +161,7 @@ def test_visits_log_reads_a_time_without_offset_in_the_specialists_zone(url: str
     assert visit["at"] == "2026-03-02T17:00:00+00:00"  # 10:00 in Denver (MST)
     assert (visit["mode"], visit["purpose"], visit["status"]) == ("phone", "follow-up", "done")
     assert visit["face_to_face"] is False
-    assert visit["seekers"] == ["J-1002", "J-1003"]
+    assert visit["seekers"] == ["P-2002", "P-2003"]
     assert visit["seeker_present"] is True
     assert (visit["outcome"], visit["next_step"]) == ("Owner out", "Call Monday")
     screen = invoke(url, "visits", "list", "--specialist", "mt")

@@ -61,4 +61,4 @@ def test_the_tutorial_commands_run_in_order(
     visits = json.loads(runner.invoke(main, ["visits", "list", "-s", "ab", "--json"]).stdout)
     logged = visits["visits"] if isinstance(visits, dict) else visits
     assert [v["purpose"] for v in logged] == ["learn-business"]
-    assert logged[0]["seekers"] == ["J-1001"]
+    assert logged[0]["seekers"] == ["P-2001"]

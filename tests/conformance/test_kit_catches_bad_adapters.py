@@ -43,6 +43,10 @@ class MemoryCrm(Adapter):
             text = str(record_to_dict(change.record))
             if self.flaw == "leaks":
                 text += " Quinn Private"
+            if self.flaw == "reads the store":  # around the redaction, to the team's record
+                with self.database.unit_of_work() as uow:
+                    visit = uow.visits.find(change.local_id)
+                    text += " ".join(s.display_name for s in visit.seekers) if visit else ""
             if self.flaw != "drops a record" or change.local_id != 1:
                 self.rows[remote_id] = (change.key, text)
             results.append(change.created(remote_id) if change.kind is ChangeKind.CREATE
@@ -61,11 +65,13 @@ class Remote:
 
 class MemoryConformance(AdapterConformance):
     flaw = None
+    privacy_examples = 5
 
     @pytest.fixture
-    def adapter(self):
+    def adapter(self, jobdev_database):
         adapter = MemoryCrm()
         adapter.flaw = self.flaw
+        adapter.database = jobdev_database
         return adapter
 
     @pytest.fixture
@@ -82,6 +88,13 @@ FLAWS = {
     ),
     "Leaks": ("leaks", {"test_nothing_arrives_that_the_audience_may_not_see"}),
     "Drops": ("drops a record", {"test_first_export_creates_every_record_once"}),
+    "ReadsTheStore": (
+        "reads the store",
+        {
+            "test_nothing_arrives_that_the_audience_may_not_see",
+            "test_job_seekers_arrive_only_as_the_audience_may_see_them",
+        },
+    ),
 }
 
 
@@ -93,6 +106,14 @@ def test_the_kit_fails_exactly_the_checks_a_flawed_adapter_breaks(
         for name, (flaw, _) in FLAWS.items()
     )
     pytester.makepyfile(test_vendor=VENDOR_TESTS + classes)
+    # only which checks fail matters here: the same examples each run, a failure not shrunk
+    pytester.makeconftest(
+        "from hypothesis import Phase, settings\n"
+        "settings.register_profile(\n"
+        "    'kit', derandomize=True, phases=[Phase.explicit, Phase.generate]\n"
+        ")\n"
+        "settings.load_profile('kit')\n"
+    )
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-rf")
     output = result.stdout.str()
     failed = re.findall(r"^FAILED \S+::Test(\w+)::(test_\w+)", output, re.MULTILINE)

@@ -239,7 +239,7 @@ def test_no_statement_of_the_library_updates_or_deletes_history_rows() -> None:
     assert mentions == {
         "_store/tables.py",
         "_store/history.py",
-        "_store/migrations/versions/0003_change_history.py",
+        "_store/migrations/versions/0004_change_history.py",
     }
     source = (SRC / "_store" / "history.py").read_text(encoding="utf-8")
     assert "sa.insert(tables.change_history)" in source

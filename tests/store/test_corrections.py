@@ -15,7 +15,8 @@ import pytest
 
 import ips_jobdev as jobdev
 from ips_jobdev import Database
-from ips_jobdev._plugins import event_publisher, make_plugin_manager
+from ips_jobdev._notify import event_publisher
+from ips_jobdev._plugins import make_plugin_manager
 from ips_jobdev.errors import ConcurrentUpdateError, NotFoundError, ValidationError
 
 MADE = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)

@@ -5,7 +5,9 @@ are the same as the Python ones."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import re
 from pathlib import Path
@@ -37,16 +39,19 @@ def _figures(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {figure["key"]: figure for figure in document["figures"]}
 
 
-@pytest.fixture
-def ran(db_url: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str, Any]]:
-    result = _example().main(db_url)
-    printed = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def ran(module_db_url: str) -> tuple[str, dict[str, Any]]:
+    """The example run once per database for the module (its tests only read the result)."""
+    printed_to = io.StringIO()
+    with contextlib.redirect_stdout(printed_to):
+        result = _example().main(module_db_url)
+    printed = printed_to.getvalue()
     # the lines the tutorial shows are the lines the example prints
     tutorial = TUTORIAL.read_text(encoding="utf-8")
     for line in printed.splitlines():
         assert line in tutorial, line
     assert len(printed.splitlines()) == 10
-    return db_url, result
+    return module_db_url, result
 
 
 def test_the_example_runs_every_step_of_the_tutorial(ran: tuple[str, dict[str, Any]]) -> None:

@@ -10,7 +10,12 @@ import pytest
 
 import ips_jobdev as jobdev
 from ips_jobdev import hookimpl
-from ips_jobdev._plugins import event_publisher, make_plugin_manager
+from ips_jobdev._notify import (
+    event_publisher,
+)
+from ips_jobdev._plugins import (
+    make_plugin_manager,
+)
 
 NOW = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)
 

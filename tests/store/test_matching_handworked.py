@@ -29,6 +29,7 @@ job type, telemarketing, is avoided).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -184,10 +185,14 @@ def build(db: Database) -> None:
         uow.commit()
 
 
-@pytest.fixture
-def county(db: Database) -> Database:
-    build(db)
-    return db
+@pytest.fixture(scope="module")
+def county(module_db_url: str) -> Iterator[Database]:
+    """The hand-worked county, built once per database for the module (its tests only read
+    it)."""
+    database = Database(module_db_url)
+    build(database)
+    yield database
+    database.dispose()
 
 
 EXPECTED = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -39,10 +40,14 @@ JOB_TYPES = sorted({t for types in statewide.INDUSTRY_JOB_TYPES.values() for t i
 INDUSTRIES = sorted(statewide.INDUSTRY_JOB_TYPES)
 
 
-@pytest.fixture
-def small(db_url: str) -> Database:
-    statewide.generate(db_url, seed=7, scale=0.002)
-    return Database(db_url)
+@pytest.fixture(scope="module")
+def small(module_db_url: str) -> Iterator[Database]:
+    """A small statewide data set, made once per database for the module (its tests only
+    read it)."""
+    statewide.generate(module_db_url, seed=7, scale=0.002)
+    database = Database(module_db_url)
+    yield database
+    database.dispose()
 
 
 def _in_order(result: MatchList) -> bool:

@@ -271,6 +271,12 @@ FIRST_REVISION_ROWS: dict[str, list[dict[str, Any]]] = {
 
 
 @pytest.fixture
+def db_url(unmigrated_db_url: str) -> str:
+    """Here a database starts with no schema at all: these tests are about making it."""
+    return unmigrated_db_url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[sa.Engine]:
     """An engine on an empty database (SQLite or PostgreSQL)."""
     made = make_engine(db_url)
@@ -454,9 +460,9 @@ def test_the_schema_comparison_does_notice_a_difference(engine: sa.Engine) -> No
     assert [(d[0], d[3].name) for d in differences] == [("add_column", "fax")]
 
 
-# -- 0003_change_history ------------------------------------------------------------------------
+# -- 0004_change_history ------------------------------------------------------------------------
 
-BEFORE_HISTORY = "0002"
+BEFORE_HISTORY = "0003_web"
 
 
 def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_history(

@@ -17,7 +17,8 @@ import pytest
 import ips_jobdev as jobdev
 from ips_jobdev import Database, UnitOfWork
 from ips_jobdev._casework.visits import last_contacts
-from ips_jobdev._plugins import event_publisher, make_plugin_manager
+from ips_jobdev._notify import event_publisher
+from ips_jobdev._plugins import make_plugin_manager
 from ips_jobdev._sync.export import export
 from ips_jobdev.adapters import (
     Adapter,

@@ -1,19 +1,16 @@
-"""The JSON-over-HTTPS client for adapters, against a real ``http.server`` on 127.0.0.1."""
+"""The JSON-over-HTTPS client for adapters, against a real HTTP server on 127.0.0.1 (a
+scripted :class:`~ips_jobdev.testing.fake_server.FakeServer`)."""
 
 from __future__ import annotations
 
 import email.utils
-import http.server
-import json
 import logging
 import pickle
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,77 +23,26 @@ from ips_jobdev.adapters.http import (
     Secret,
     check_base_url,
 )
+from ips_jobdev.testing.fake_server import FakeServer, Reply, Request
 
 TOKEN = "pat-na1-never-show-this-0000"
 
 
-@attrs.frozen
-class Answer:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class Seen:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-
-
-class Service:
-    """A scripted service: answers from ``script`` in turn, then ``200 {}``; records requests."""
+class Service(FakeServer):
+    """A scripted service: answers from ``script`` in turn, then ``200 {}``."""
 
     def __init__(self) -> None:
-        self.script: list[Answer] = []
-        self.seen: list[Seen] = []
-        handler = type("Handler", (_Handler,), {"service": self})
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        super().__init__()
+        self.script: list[Reply] = []
 
-    def answer(self, seen: Seen) -> Answer:
-        self.seen.append(seen)
-        return self.script.pop(0) if self.script else Answer(200, {})
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    service: Service
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        seen = Seen(self.command, self.path, headers, json.loads(raw) if raw else None)
-        answer = self.service.answer(seen)
-        data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
-        self.send_response(answer.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
+    def handle(self, request: Request) -> Reply:
+        return self.script.pop(0) if self.script else Reply(200, {})
 
 
 @pytest.fixture
 def service() -> Iterator[Service]:
-    running = Service()
-    yield running
-    running.close()
+    with Service() as running:
+        yield running
 
 
 def rate_limited(response: Response) -> bool:
@@ -120,13 +66,13 @@ def client_for(
 def test_a_request_carries_json_and_the_bearer_token_in_its_header_only(
     service: Service,
 ) -> None:
-    service.script = [Answer(201, {"id": "1001", "name": "Hilltop Bakery"})]
+    service.script = [Reply(201, {"id": "1001", "name": "Hilltop Bakery"})]
     client = client_for(service.url, [])
     response = client.send("POST", "/records?mode=upsert", {"name": "Hilltop Bakery ☕"})
     assert (response.status, response.json()) == (201, {"id": "1001", "name": "Hilltop Bakery"})
     assert response.headers["content-type"] == "application/json"
-    [seen] = service.seen
-    assert (seen.method, seen.path) == ("POST", "/records?mode=upsert")
+    [seen] = service.requests
+    assert (seen.method, seen.path, seen.query) == ("POST", "/records", {"mode": ["upsert"]})
     assert seen.body == {"name": "Hilltop Bakery ☕"}
     assert seen.headers["authorization"] == f"Bearer {TOKEN}"
     assert seen.headers["content-type"] == "application/json; charset=UTF-8"
@@ -139,22 +85,22 @@ def test_a_request_carries_json_and_the_bearer_token_in_its_header_only(
 
 def test_a_429_is_retried_after_the_retry_after_seconds(service: Service) -> None:
     service.script = [
-        Answer(429, {"message": "slow down"}, {"Retry-After": "3"}),
-        Answer(429, None, {"Retry-After": "0.5"}),
-        Answer(200, {"ok": True}),
+        Reply(429, {"message": "slow down"}, {"Retry-After": "3"}),
+        Reply(429, None, {"Retry-After": "0.5"}),
+        Reply(200, {"ok": True}),
     ]
     delays: list[float] = []
     client = client_for(service.url, delays)
     response = client.send("GET", "/records/7")
     assert (response.status, response.json()) == (200, {"ok": True})
     assert delays == [3.0, 0.5]
-    assert len(service.seen) == 3
+    assert len(service.requests) == 3
     assert (client.requests, client.retries) == (3, 2)
 
 
 def test_a_retry_after_date_counts_the_seconds_until_then(service: Service) -> None:
     later = email.utils.formatdate(time.time() + 30, usegmt=True)
-    service.script = [Answer(429, None, {"Retry-After": later})]
+    service.script = [Reply(429, None, {"Retry-After": later})]
     delays: list[float] = []
     assert client_for(service.url, delays).send("GET", "/x").status == 200
     [waited] = delays
@@ -164,13 +110,13 @@ def test_a_retry_after_date_counts_the_seconds_until_then(service: Service) -> N
 def test_without_retry_after_the_waits_double_and_the_tries_are_bounded(
     service: Service,
 ) -> None:
-    service.script = [Answer(429, {"message": "slow down"})] * 10
+    service.script = [Reply(429, {"message": "slow down"})] * 10
     delays: list[float] = []
     response = client_for(service.url, delays, attempts=4).send("DELETE", "/records/7")
     assert response.status == 429
     assert response.json() == {"message": "slow down"}
     assert delays == [1.0, 2.0, 4.0]
-    assert len(service.seen) == 4
+    assert len(service.requests) == 4
 
 
 def test_only_the_answers_the_vendor_rule_names_are_retried(service: Service) -> None:
@@ -179,29 +125,26 @@ def test_only_the_answers_the_vendor_rule_names_are_retried(service: Service) ->
         return isinstance(body, list) and body[0].get("errorCode") == "REQUEST_LIMIT_EXCEEDED"
 
     service.script = [
-        Answer(403, [{"errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
-        Answer(403, [{"errorCode": "INSUFFICIENT_ACCESS"}]),
-        Answer(429, None, {"Retry-After": "1"}),
+        Reply(403, [{"errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
+        Reply(403, [{"errorCode": "INSUFFICIENT_ACCESS"}]),
+        Reply(429, None, {"Retry-After": "1"}),
     ]
     delays: list[float] = []
     client = client_for(service.url, delays, throttled=limit_exceeded)
     assert client.send("PATCH", "/a", {}).json() == [{"errorCode": "INSUFFICIENT_ACCESS"}]
     assert client.send("PATCH", "/b", {}).status == 429
     assert delays == [1.0]
-    assert [seen.path for seen in service.seen] == ["/a", "/a", "/b"]
+    assert [seen.path for seen in service.requests] == ["/a", "/a", "/b"]
 
 
 def test_a_redirect_is_returned_not_followed(service: Service) -> None:
-    elsewhere = Service()
-    try:
-        service.script = [Answer(302, None, {"Location": f"{elsewhere.url}/steal"})]
+    with Service() as elsewhere:
+        service.script = [Reply(302, None, {"Location": f"{elsewhere.url}/steal"})]
         response = client_for(service.url, []).send("GET", "/records")
         assert response.status == 302
         assert response.headers["location"] == f"{elsewhere.url}/steal"
-        assert elsewhere.seen == []
-        assert len(service.seen) == 1
-    finally:
-        elsewhere.close()
+        assert elsewhere.requests == []
+        assert len(service.requests) == 1
 
 
 def free_port() -> int:
@@ -236,7 +179,7 @@ def test_the_retry_log_names_the_path_but_not_the_query_or_token(
     service: Service, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    service.script = [Answer(429, None, {"Retry-After": "2"})]
+    service.script = [Reply(429, None, {"Retry-After": "2"})]
     client_for(service.url, []).send("GET", "/records?email=maria@example.org")
     assert "GET /records answered 429; try 2 of 5 in 2.0 s" in caplog.text
     assert "example.org" not in caplog.text
@@ -244,7 +187,7 @@ def test_the_retry_log_names_the_path_but_not_the_query_or_token(
 
 
 def test_an_error_status_is_an_answer_with_its_message(service: Service) -> None:
-    service.script = [Answer(400, None)]
+    service.script = [Reply(400, None)]
     response = client_for(service.url, []).send("POST", "/records", [1, 2])
     assert (response.status, response.body, response.json()) == (400, b"", None)
     assert str(HttpError(400, "bad input")) == "HTTP 400: bad input"

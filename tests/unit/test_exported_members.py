@@ -108,4 +108,5 @@ def test_the_public_modules_are_the_ones_plugins_and_scripts_are_told_to_use() -
         "ips_jobdev.matching",
         "ips_jobdev.privacy",
         "ips_jobdev.testing",
+        "ips_jobdev.web",
     }

@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 
 from ips_jobdev import hookspecs
+from ips_jobdev._notify import (
+    notify_visit_completed,
+    notify_visit_planned,
+)
 from ips_jobdev._plugins import (
     get_adapters,
     load_cycle_policies,
     load_match_factors,
     make_plugin_manager,
-    notify_visit_completed,
-    notify_visit_planned,
 )
 from ips_jobdev._sync.export import export
 from ips_jobdev.adapters import Audience

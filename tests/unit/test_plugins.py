@@ -13,15 +13,17 @@ import pytest
 
 import ips_jobdev
 from ips_jobdev import Database, hookimpl
+from ips_jobdev._notify import (
+    notify_visit_cancelled,
+    notify_visit_completed,
+    notify_visit_planned,
+)
 from ips_jobdev._plugins import (
     get_adapter,
     get_adapters,
     load_cycle_policies,
     load_match_factors,
     make_plugin_manager,
-    notify_visit_cancelled,
-    notify_visit_completed,
-    notify_visit_planned,
     plugin_problems,
 )
 from ips_jobdev._records import VisitRecord

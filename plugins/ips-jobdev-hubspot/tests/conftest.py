@@ -105,6 +105,10 @@ class HubRemote:
         """Make HubSpot refuse the next upsert of this record."""
         self.fake.fail_next(key)
 
+    def received_text(self) -> str:
+        """Every request body the account received (the kit's privacy checks search it)."""
+        return self.fake.received_text()
+
 
 @pytest.fixture
 def hub_remote(hub: FakeHubSpot) -> HubRemote:

@@ -96,6 +96,10 @@ class OrgRemote:
         """Make the org refuse the next upsert of this record."""
         self.fake.fail_next(self.prefix + key)
 
+    def received_text(self) -> str:
+        """Every request body the org received (the kit's privacy checks search it)."""
+        return self.fake.received_text()
+
 
 @pytest.fixture
 def org_remote(org: FakeSalesforce) -> OrgRemote:

@@ -201,7 +201,14 @@ def read_table(
             "header",
             f"no {', '.join(repr(m) for m in missing)} column (the header has {found})",
         )
-    return CsvTable(name, encoding, tuple(header), tuple(columns), tuple(rows), tuple(warnings))
+    return CsvTable(
+        source=name,
+        encoding=encoding,
+        header=tuple(header),
+        columns=tuple(columns),
+        rows=tuple(rows),
+        warnings=tuple(warnings),
+    )
 
 
 def _match_header(

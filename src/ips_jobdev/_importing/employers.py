@@ -240,6 +240,7 @@ class EmployerImporter(Importer):
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:
         """Load the employers to change and change them (their versions go up)."""
         by_id = {record_id: (changes, stored) for _, record_id, changes, stored in items}
+        people: list[tuple[model.EmployerPerson, ChangeAction]] = []
         for employer in self.uow.employers.by_ids(by_id).values():
             changes, stored = by_id[employer.id]  # type: ignore[index]
             if employer.version != stored["version"]:
@@ -252,18 +253,24 @@ class EmployerImporter(Importer):
                     setattr(employer, column, value)
             contact = changes.get("contact")
             if contact is not None:
-                _apply_contact(employer, contact)
+                people.append(_apply_contact(employer, contact))
         self.uow.flush()
+        self.other_changes += [
+            RecordChanged("person", person.id, action)  # type: ignore[arg-type]
+            for person, action in people
+        ]
 
 
-def _apply_contact(employer: model.Employer, contact: Mapping[str, Any]) -> None:
+def _apply_contact(
+    employer: model.Employer, contact: Mapping[str, Any]
+) -> tuple[model.EmployerPerson, ChangeAction]:
     fields = {k: v for k, v in contact.items() if k != "id"}
     if contact["id"] is None:
-        employer.add_person(model.EmployerPerson(**fields))
-        return
+        return employer.add_person(model.EmployerPerson(**fields)), ChangeAction.CREATED
     person = next(p for p in employer.people if p.id == contact["id"])
     for field, value in fields.items():
         setattr(person, field, value)
+    return person, ChangeAction.UPDATED
 
 
 def import_employers(

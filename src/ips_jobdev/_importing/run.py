@@ -352,7 +352,9 @@ def _match(
             results[index] = _file_duplicate(importer, candidate, key, line, policy)
             continue
         identity, found = matches[index]
-        results[index] = _decide(importer, candidate, identity, found, stored, policy)
+        results[index] = _decide(
+            importer, candidate, identity=identity, found=found, stored=stored, policy=policy
+        )
         if results[index].action is not ImportAction.REJECTED:  # type: ignore[union-attr]
             for key in keys:
                 first_lines.setdefault(key.key, candidate.line)
@@ -383,6 +385,7 @@ _UPDATE_KEY = "_update"
 def _decide(
     importer: Importer,
     candidate: Candidate,
+    *,
     identity: int | None,
     found: list[StoredMatch],
     stored: Mapping[int, Mapping[str, Any]],

@@ -1,19 +1,20 @@
 """Bulk writes: many new records in a few multi-row INSERTs, for imports and the demo.
 
 Mapped objects cost too much for a hundred thousand rows, so new rows go in as plain
-values. They are still the model's records: every column the caller leaves out takes the
-model's own default (read from its attrs fields, so no default is written twice), the
-version starts at the model's first version, and derived keys (an employer's ``name_key``)
-come from the same function the mapper uses. Each function returns the new ids in the
-order of the rows given, and writes a ``created`` row per record to the change history
+values. They are still the model's records: :func:`new_row` is the one place a new row is
+made. Every column the caller leaves out takes the model's own default (read from its attrs
+fields, so no default is written twice), the version starts at the model's first version,
+and derived keys (an employer's ``name_key``) come from the same function the mapper uses.
+Each ``insert_*`` function returns the new ids in the order of the rows given, and writes
+a ``created`` row per record to the change history
 (:func:`ips_jobdev._store.history.record_created`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -22,8 +23,8 @@ import sqlalchemy as sa
 from ips_jobdev import _model as model
 from ips_jobdev._store import history, tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev.errors import ValidationError
+from ips_jobdev._store.mapping import start_mappers
+from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
 
 __all__ = [
     "insert_employers",
@@ -33,140 +34,133 @@ __all__ = [
     "new_row",
 ]
 
-_Defaults = tuple[tuple[str, Any], ...]
+
+def _employer_name_key(row: Mapping[str, Any]) -> str:
+    return model.normalize_employer_name(row["name"])
+
+
+_DERIVED: dict[type, dict[str, Callable[[Mapping[str, Any]], Any]]] = {
+    # the mapper stamps the same key on employers it writes (mapping._stamp_name_key)
+    model.Employer: {"name_key": _employer_name_key},
+}
+"""Columns computed from a row's other values, never given by callers."""
+
+
+@attrs.frozen
+class _Template:
+    """A new row of one record class before its values: the plain defaults, the columns
+    made by a factory (a fresh list, the creation time), and the derived columns."""
+
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    derived: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...]
 
 
 @functools.cache
-def _defaults(record_class: type, table: sa.Table) -> tuple[_Defaults, tuple[str, ...]]:
-    """(column, default) pairs with plain defaults, and the columns with a factory."""
-    plain: list[tuple[str, Any]] = []
-    factories: list[str] = []
+def _template(record_class: type) -> _Template:
+    start_mappers()
+    table: sa.FromClause = sa.inspect(record_class).local_table
+    defaults: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
     for field in attrs.fields(record_class):
         if field.name not in table.c or field.name == "id":
             continue
         if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            factories.append(field.name)
+            factories.append((field.name, field.default.factory))
         elif field.default is not attrs.NOTHING:
-            plain.append((field.name, field.default))
-    return tuple(plain), tuple(factories)
+            defaults[field.name] = field.default
+    derived = tuple(_DERIVED.get(record_class, {}).items())
+    return _Template(defaults, tuple(factories), derived)
 
 
-@functools.cache
-def _factory(record_class: type, name: str) -> Callable[[], Any]:
-    default = attrs.fields_dict(record_class)[name].default
-    return default.factory  # type: ignore[no-any-return,union-attr]
+def new_row(record_class: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole row of ``record_class``'s table for a new record: ``values`` over the
+    model's defaults (factories, such as the creation time, are called per row), with the
+    derived keys computed.
 
-
-def new_row(record_class: type, table: sa.Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A full row of ``table`` for a new ``record_class`` record: ``values`` over the
-    model's defaults (factories, such as the creation time, are called per row)."""
-    plain, factories = _defaults(record_class, table)
-    row = dict(plain)
-    for name in factories:
+    >>> row = new_row(model.Employer, {"name": "The Example Bakery, Inc."})
+    >>> row["name_key"], row["version"], row["job_types"], row["do_not_contact"]
+    ('example bakery', 1, [], False)
+    """
+    template = _template(record_class)
+    row = template.defaults.copy()
+    for name, factory in template.factories:
         if name not in values:
-            row[name] = _factory(record_class, name)()
+            row[name] = factory()
     row.update(values)
+    for name, derive in template.derived:
+        row[name] = derive(row)
     return row
 
 
-@contextmanager
-def _refused_as(record: str) -> Iterator[None]:
-    """The database refusing a row (a unique key, a reference) as our error, naming it."""
-    try:
-        yield
-    except sa.exc.IntegrityError as exc:
-        message = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        raise ValidationError(record, "database", message) from exc
+_KEYS: dict[str, tuple[str, ...]] = {
+    tables.employers.name: ("name_key", "zip"),
+    tables.employer_people.name: ("employer_id", "name"),
+    tables.job_seekers.name: ("code",),
+    tables.visits.name: ("employer_id", "specialist_id", "at"),
+}
+"""What tells the rows of one batch apart, to map RETURNING's ids back to them."""
 
 
-def _returned_ids(
-    uow: UnitOfWork,
-    table: sa.Table,
-    rows: Sequence[Mapping[str, Any]],
-    key: Callable[[Mapping[str, Any]], Any],
-    key_columns: Sequence[str],
-) -> list[int]:
-    # RETURNING may answer in any order: a key unique within the batch maps ids back
-    statement = sa.insert(table).returning(table.c.id, *(table.c[c] for c in key_columns))
-    returned = {tuple(found[1:]): found[0] for found in uow.session.execute(statement, rows)}
-    return [returned[key(row)] for row in rows]
+def _insert(uow: UnitOfWork, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert ``rows``; their new ids, in order.
+
+    RETURNING may answer a multi-row INSERT in any order. When the rows' natural key (the
+    table's :data:`_KEYS`) is unique within the batch, the ids are mapped back by it and
+    the rows go in a few statements; otherwise the database is asked to keep the order,
+    which SQLite does one row per statement.
+    """
+    if not rows:
+        return []
+    key_columns = _KEYS[table.name]
+    key_of = operator.itemgetter(*key_columns)
+    keys = [key_of(row) for row in rows]
+    with _translated_errors(uow.session):
+        if len(set(keys)) == len(keys):
+            statement = sa.insert(table).returning(*(table.c[c] for c in key_columns), table.c.id)
+            found = {key_of(r._mapping): r.id for r in uow.session.execute(statement, rows)}
+            return [found[key] for key in keys]
+        ordered = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(uow.session.execute(ordered, rows).scalars())
 
 
 def insert_employers(uow: UnitOfWork, employers: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Add employers (their normalized name and ZIP must be unique within the batch)."""
-    rows = []
-    for values in employers:
-        row = new_row(model.Employer, tables.employers, values)
-        row["name_key"] = model.normalize_employer_name(row["name"])
-        rows.append(row)
-    with _refused_as("employer"):
-        ids = _returned_ids(
-            uow,
-            tables.employers,
-            rows,
-            lambda row: (row["name_key"], row["zip"]),
-            ("name_key", "zip"),
-        )
+    """Add employers (without their people; see :func:`insert_people`)."""
+    rows = [new_row(model.Employer, e) for e in employers]
+    ids = _insert(uow, tables.employers, rows)
     history.record_created(uow.session, "employer", ids, rows)
     return ids
 
 
 def insert_people(uow: UnitOfWork, people: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Add people at employers (each row names its ``employer_id``); their new ids."""
-    if not people:
-        return []
-    rows = [new_row(model.EmployerPerson, tables.employer_people, p) for p in people]
-    statement = sa.insert(tables.employer_people).returning(
-        tables.employer_people.c.id, sort_by_parameter_order=True
-    )
-    with _refused_as("person"):
-        ids = list(uow.session.execute(statement, rows).scalars())
+    """Add people at employers (each row names its ``employer_id``)."""
+    rows = [new_row(model.EmployerPerson, p) for p in people]
+    ids = _insert(uow, tables.employer_people, rows)
     history.record_created(uow.session, "person", ids, rows)
     return ids
 
 
 def insert_seekers(uow: UnitOfWork, seekers: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Add job seekers (codes unique within the batch)."""
-    rows = [new_row(model.JobSeeker, tables.job_seekers, s) for s in seekers]
-    with _refused_as("job seeker"):
-        ids = _returned_ids(uow, tables.job_seekers, rows, lambda row: (row["code"],), ("code",))
+    """Add job seekers."""
+    rows = [new_row(model.JobSeeker, s) for s in seekers]
+    ids = _insert(uow, tables.job_seekers, rows)
     history.record_created(uow.session, "job-seeker", ids, rows)
     return ids
 
 
 def insert_visits(
-    uow: UnitOfWork,
-    visits: Sequence[Mapping[str, Any]],
-    seeker_ids: Sequence[Sequence[int]],
-    *,
-    unique_times: bool = True,
+    uow: UnitOfWork, visits: Sequence[Mapping[str, Any]], seeker_ids: Sequence[Sequence[int]]
 ) -> list[int]:
-    """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``).
-
-    With ``unique_times`` (an import: employer, specialist and time unique in the batch)
-    the ids are mapped back by that key; otherwise rows go in parameter order.
-    """
-    rows = [new_row(model.Visit, tables.visits, v) for v in visits]
-    with _refused_as("visit"):
-        if unique_times:
-            ids = _returned_ids(
-                uow,
-                tables.visits,
-                rows,
-                lambda row: (row["employer_id"], row["specialist_id"], row["at"]),
-                ("employer_id", "specialist_id", "at"),
-            )
-        else:
-            statement = sa.insert(tables.visits).returning(
-                tables.visits.c.id, sort_by_parameter_order=True
-            )
-            ids = list(uow.session.execute(statement, rows).scalars())
-        links = [
-            {"visit_id": visit_id, "seeker_id": seeker_id}
-            for visit_id, seekers in zip(ids, seeker_ids, strict=True)
-            for seeker_id in seekers
-        ]
-        if links:
+    """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
+    rows = [new_row(model.Visit, v) for v in visits]
+    ids = _insert(uow, tables.visits, rows)
+    links = [
+        {"visit_id": visit_id, "seeker_id": seeker_id}
+        for visit_id, seekers in zip(ids, seeker_ids, strict=True)
+        for seeker_id in seekers
+    ]
+    if links:
+        with _translated_errors(uow.session):
             uow.session.execute(sa.insert(tables.visit_seekers), links)
     codes = _seeker_codes(uow, {i for seekers in seeker_ids for i in seekers})
     extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]

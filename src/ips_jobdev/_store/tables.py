@@ -254,6 +254,43 @@ sync_state = sa.Table(
 """Per adapter and target: each record's remote id, the fingerprint and sequence last sent,
 and whether it was deleted there (written by :mod:`ips_jobdev._sync.export`)."""
 
+feed_tokens = sa.Table(
+    "feed_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "specialist_id",
+        sa.Integer,
+        sa.ForeignKey("specialists.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+"""Calendar subscription feeds: the SHA-256 of each secret token (the token itself is
+never stored), whose visits it serves, and when it was revoked (written by
+:mod:`ips_jobdev._feeds`)."""
+
+client_submissions = sa.Table(
+    "client_submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("client_id", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "visit_id",
+        sa.Integer,
+        sa.ForeignKey("visits.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+"""Visits sent by a browser (the web app's log form and its offline queue), by the id
+the browser made for each submission: a submission sent twice is stored once (written by
+:mod:`ips_jobdev._submissions`)."""
+
 change_history = sa.Table(
     "change_history",
     metadata,

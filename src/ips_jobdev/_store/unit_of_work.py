@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._store import database, history, migrate
+from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
     EmployerRepository,
@@ -34,6 +35,7 @@ from ips_jobdev._store.repositories import (
     SpecialistRepository,
     VisitRepository,
 )
+from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
@@ -82,6 +84,7 @@ class Database:
             self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         history.install(self._sessions)
+
         self._schema_checked = False
         if check_schema:
             self.ensure_schema()
@@ -175,6 +178,8 @@ class UnitOfWork:
         self.goals = GoalRepository(session)
         self.sync_state = SyncStateRepository(session)
         self.history = history.HistoryRepository(session)
+        self.feed_tokens = FeedTokenRepository(session)
+        self.submissions = SubmissionRepository(session)
 
     @property
     def actor(self) -> str:

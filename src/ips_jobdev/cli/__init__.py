@@ -11,6 +11,7 @@ from ips_jobdev.cli.demo import demo_command
 from ips_jobdev.cli.due import due_command
 from ips_jobdev.cli.employers import employers_group
 from ips_jobdev.cli.export import export_command
+from ips_jobdev.cli.feed import feed_group
 from ips_jobdev.cli.fit import fit_group
 from ips_jobdev.cli.goals import goals_group
 from ips_jobdev.cli.history import history_command
@@ -21,6 +22,7 @@ from ips_jobdev.cli.plan import plan_group
 from ips_jobdev.cli.plugins import plugins_command
 from ips_jobdev.cli.report import report_group
 from ips_jobdev.cli.seekers import seekers_group
+from ips_jobdev.cli.serve import serve_command
 from ips_jobdev.cli.specialists import specialists_group
 from ips_jobdev.cli.visits import visits_group
 
@@ -83,3 +85,5 @@ main.add_command(fit_group)
 main.add_command(jobs_group)
 main.add_command(people_group)
 main.add_command(history_command)
+main.add_command(serve_command)
+main.add_command(feed_group)

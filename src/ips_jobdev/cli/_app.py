@@ -144,9 +144,13 @@ def command_error(message: str) -> click.ClickException:
     return click.ClickException(message)
 
 
-def warn_hook_failures(app: App, uow: UnitOfWork) -> None:
-    """Print a warning for each plugin that failed to hear of a committed change."""
-    for failure in uow.hook_failures:
+def warn_hook_failures(app: App, uow: UnitOfWork, *, limit: int | None = None) -> None:
+    """Print a warning for each plugin that failed to hear of a committed change (the
+    first ``limit`` of them, then how many more: an import may fail once per row)."""
+    failures = uow.hook_failures
+    for failure in failures[:limit]:
         plugin = getattr(failure, "plugin", "a plugin")
         error = getattr(failure, "error", str(failure))
         app.err_console.print(f"Warning: plugin {plugin!r} failed: {escape(error)}", soft_wrap=True)
+    if limit is not None and len(failures) > limit:
+        app.err_console.print(f"Warning: and {len(failures) - limit:,} more plugin failures.")

@@ -19,7 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ips_jobdev._importing import DuplicatePolicy, ImportReport
-from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    App,
+    db_option,
+    json_option,
+    pass_app,
+    warn_hook_failures,
+    with_examples,
+)
 
 __all__ = ["make_import_command"]
 
@@ -29,6 +36,8 @@ PROGRESS_THRESHOLD = 2000
 """Show a progress bar from this many steps on (a step is a row checked or written)."""
 SHOWN_REJECTIONS = 20
 """Rejections listed on screen; all of them are in --json and the --rejects file."""
+SHOWN_PLUGIN_FAILURES = 5
+"""Plugin failures listed on standard error (a plugin that is down fails once per record)."""
 
 
 @contextmanager
@@ -133,6 +142,7 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
             )
+        warn_hook_failures(app, uow, limit=SHOWN_PLUGIN_FAILURES)
         if as_json:
             app.print_json(report.to_dict())
         else:

@@ -27,6 +27,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ips_jobdev import _lookup
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
@@ -219,10 +220,11 @@ def targets_command(
     config = _config(config_path)
     threshold = config.good_fit if good_fit is None else good_fit
     with app.uow() as uow:
-        code = uow.specialists.by_code(specialist).code
+        who = _lookup.specialist(uow, specialist)
+        code = who.code
         targets = caseload_targets(
             uow,
-            specialist,
+            who,
             limit=limit,
             good_fit=threshold,
             config=config,

@@ -298,15 +298,16 @@ class _CountyBuilder:
             present = (
                 bool(seekers) and purpose is VisitPurpose.LEARN_BUSINESS and rng.random() < 0.4
             )
-            self._visit(specialist, employer, day, purpose, mode, seekers, present=present)
+            self._visit(
+                specialist, employer, day, purpose, mode=mode, seekers=seekers, present=present
+            )
             if purpose is VisitPurpose.LEARN_BUSINESS and rng.random() < 0.4:
                 self._visit(
                     specialist,
                     employer,
                     day + dt.timedelta(days=1),
                     VisitPurpose.FOLLOW_UP,
-                    ContactMode.EMAIL,
-                    [],
+                    mode=ContactMode.EMAIL,
                     outcome=("Sent a thank-you note.", "judge the relationship"),
                 )
 
@@ -316,9 +317,9 @@ class _CountyBuilder:
         employer: Employer,
         day: dt.date,
         purpose: VisitPurpose,
-        mode: ContactMode,
-        seekers: Sequence[JobSeeker],
         *,
+        mode: ContactMode = ContactMode.IN_PERSON,
+        seekers: Sequence[JobSeeker] = (),
         present: bool = False,
         planned: bool = False,
         reason: str | None = None,
@@ -392,8 +393,7 @@ class _CountyBuilder:
                 employer,
                 start + dt.timedelta(days=days),
                 purpose,
-                ContactMode.IN_PERSON,
-                [seeker],
+                seekers=[seeker],
                 present=self.rng.random() < 0.3,
             )
 
@@ -417,9 +417,8 @@ class _CountyBuilder:
             presented = self.today - dt.timedelta(days=self.rng.randint(30, 150))
             presented = max(presented, _start(seeker) + dt.timedelta(days=20))
             self._visit(
-                specialist, employer, presented, VisitPurpose.PRESENT_JOB_SEEKER,
-                ContactMode.IN_PERSON, [seeker],
-            )  # fmt: skip
+                specialist, employer, presented, VisitPurpose.PRESENT_JOB_SEEKER, seekers=[seeker]
+            )
             start = min(presented + dt.timedelta(days=self.rng.randint(7, 25)), self.today)
             job = self._job(seeker, employer, start - dt.timedelta(days=3), start)
             ended = index < 4
@@ -430,9 +429,12 @@ class _CountyBuilder:
                 job.end(end, reason)
             for week in range(1, self.rng.randint(2, 4)):
                 self._visit(
-                    specialist, employer, start + dt.timedelta(days=7 * week),
-                    VisitPurpose.SUPPORT, ContactMode.IN_PERSON, [seeker],
-                )  # fmt: skip
+                    specialist,
+                    employer,
+                    start + dt.timedelta(days=7 * week),
+                    VisitPurpose.SUPPORT,
+                    seekers=[seeker],
+                )
             starts.append(job)
         self.counts["job_starts"] = len(starts)
         self.counts["jobs_ended"] = sum(1 for j in starts if j.end_date is not None)
@@ -509,20 +511,26 @@ class _CountyBuilder:
             engaged = self.engaged[specialist.code]
             for offset, employer in enumerate(self.rng.sample(engaged, 4)):
                 self._visit(
-                    specialist, employer, self.today + dt.timedelta(days=1 + offset),
-                    VisitPurpose.FOLLOW_UP, ContactMode.IN_PERSON, [], planned=True,
+                    specialist,
+                    employer,
+                    self.today + dt.timedelta(days=1 + offset),
+                    VisitPurpose.FOLLOW_UP,
+                    planned=True,
                     reason="keep in touch",
-                )  # fmt: skip
+                )
             waiting = [s for s in self.waiting if s.specialist_id == specialist.id]
             waiting.sort(key=lambda s: (_start(s), s.code))
             for seeker in waiting[:2]:
                 days = (self.today - _start(seeker)).days + 2
                 self._visit(
-                    specialist, self._fitting_employer(seeker, specialist),
-                    self.today + dt.timedelta(days=2), VisitPurpose.INTRODUCE,
-                    ContactMode.IN_PERSON, [seeker], planned=True,
+                    specialist,
+                    self._fitting_employer(seeker, specialist),
+                    self.today + dt.timedelta(days=2),
+                    VisitPurpose.INTRODUCE,
+                    seekers=[seeker],
+                    planned=True,
                     reason=f"first employer contact for {seeker.code} (day {days} since IPS start)",
-                )  # fmt: skip
+                )
 
     def _introductions(self) -> None:
         """Every relationship starts with an introduction: where a specialist's first visit
@@ -536,10 +544,7 @@ class _CountyBuilder:
                 continue
             specialist = next(s for s in self.specialists if s.id == specialist_id)
             day = visit["at"].astimezone(ZONE).date() - dt.timedelta(days=self.rng.randint(6, 10))
-            self._visit(
-                specialist, by_id[employer_id], day, VisitPurpose.INTRODUCE,
-                ContactMode.IN_PERSON, [],
-            )  # fmt: skip
+            self._visit(specialist, by_id[employer_id], day, VisitPurpose.INTRODUCE)
 
     def _write_visits(self) -> None:
         """Bulk insert the visits, then the job seekers each was for."""
@@ -547,7 +552,7 @@ class _CountyBuilder:
         order = sorted(range(len(self.visits)), key=lambda i: (self.visits[i]["at"], i))
         visits = [self.visits[i] for i in order]
         seekers = [self.visit_seekers[i] for i in order]
-        bulk.insert_visits(self.uow, visits, seekers, unique_times=False)
+        bulk.insert_visits(self.uow, visits, seekers)
         planned = sum(1 for v in visits if v["status"] is VisitStatus.PLANNED)
         self.counts["visits_done"] = len(visits) - planned
         self.counts["visits_planned"] = planned

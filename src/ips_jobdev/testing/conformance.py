@@ -27,30 +27,38 @@ edited visit or employer is one update at the same remote id; a cancelled visit 
 cancelled or deleted remotely, once; a record gone from the store is deleted (when the
 adapter ``deletes``); one failing record is reported with its reason and retried next
 time; an adapter that raises fails only its batch; and nothing reaches the remote end that
-the adapter's audience may not see. Checks an adapter's declared capabilities or record
-kinds rule out are skipped, with the reason. A vendor who overrides a test says why in a
-comment.
+the adapter's audience may not see, in the standard records nor in generated visits about
+several job seekers, each disclosing or not, named or not (a property check with
+hypothesis). Checks an adapter's declared capabilities or record kinds rule out are
+skipped, with the reason. A vendor who overrides a test says why in a comment.
 
 The vendor's ``remote`` fixture returns an object with ``items()`` (a list of
 :class:`RemoteItem`: what is at the remote end now) and, to take part in the per-record
 failure check, ``fail_next(key)`` (make the next write of the record with this key, such as
-``"visit-3"``, fail).
+``"visit-3"``, fail). A remote that also has ``received_text()`` (everything that reached
+it, such as every request body a fake web service received:
+:meth:`ips_jobdev.testing.fake_server.FakeServer.received_text`) has that searched too by
+the privacy checks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ips_jobdev._records import Audience, RecordKind
+from ips_jobdev._records import Audience, RecordKind, SeekerRef
 from ips_jobdev._store import Database
 from ips_jobdev._sync import export as sync
 from ips_jobdev._sync import gather as outgoing
+from ips_jobdev._vocab import Disclosure, VisitPurpose, VisitStatus
 from ips_jobdev.adapters._base import (
     Adapter,
     CancelStyle,
@@ -60,10 +68,10 @@ from ips_jobdev.adapters._base import (
     Outcome,
     validate_adapter_class,
 )
-from ips_jobdev.privacy import PrivacySettings
+from ips_jobdev.privacy import PrivacySettings, SeekerLabel, seeker_label
 from ips_jobdev.testing import records as std
 
-__all__ = ["AdapterConformance", "FailingRemote", "Remote", "RemoteItem"]
+__all__ = ["AdapterConformance", "FailingRemote", "RecordingRemote", "Remote", "RemoteItem"]
 
 
 @attrs.frozen
@@ -106,8 +114,50 @@ class FailingRemote(Remote, Protocol):
         ...
 
 
+@runtime_checkable
+class RecordingRemote(Remote, Protocol):
+    """A remote end that keeps everything it received (a fake web service's request log)."""
+
+    def received_text(self) -> str:
+        """Everything that reached the remote end so far, as one text."""
+        ...
+
+
 def _first_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.split()[0] for name in names)
+
+
+_case_numbers = itertools.count()
+
+_case_seekers = st.lists(
+    st.tuples(st.sampled_from(list(Disclosure)), st.booleans()), min_size=1, max_size=5
+)
+
+
+def _shown_as(seeker: std.CaseSeeker, audience: Audience, settings: PrivacySettings) -> str | None:
+    """How ``audience`` must see the job seeker (``None``: not at all)."""
+    label = seeker.name or seeker.code
+    if audience is Audience.EMPLOYER_FACING:
+        return label if seeker.disclosure is Disclosure.DISCLOSE else None
+    if audience is Audience.PERSONAL_CALENDAR:
+        ref = SeekerRef(label=label, code=seeker.code, name=seeker.name)
+        return seeker_label(ref, settings.seeker_label)
+    return label
+
+
+def _never_shown(case: std.PrivacyCase, audience: Audience, settings: PrivacySettings) -> list[str]:
+    """The texts of ``case`` that must not reach ``audience``."""
+    forbidden = [text for seeker in case.seekers for text in seeker.preference_texts]
+    if audience is Audience.TEAM:
+        return forbidden
+    forbidden += [*case.team_texts, "not-disclose", "undecided"]
+    if audience is Audience.EMPLOYER_FACING:
+        forbidden.append(case.reason_text)
+        hidden = [s for s in case.seekers if s.disclosure is not Disclosure.DISCLOSE]
+        forbidden += [text for s in hidden for text in (s.code, s.first, s.last)]
+    elif settings.seeker_label is not SeekerLabel.NAME:
+        forbidden += [text for s in case.seekers for text in (s.first, s.last)]
+    return forbidden
 
 
 class AdapterConformance:
@@ -116,7 +166,13 @@ class AdapterConformance:
     Optional fixtures: ``adapter_options`` (a dict, default empty), ``export_target``
     (default: what the adapter derives from its options) and ``privacy_settings``.
     The adapter instance is opened and closed once per export and must open again.
+
+    Attributes:
+        privacy_examples: how many generated cases the privacy property check exports
+            (each one export; raise it for a longer search, as a nightly run might).
     """
+
+    privacy_examples: int = 15
 
     @pytest.fixture
     def _standard(self, tmp_path: Path) -> Iterator[tuple[Database, std.StandardRecords]]:
@@ -213,6 +269,14 @@ class AdapterConformance:
     def remote_text(remote: Remote) -> str:
         """Everything at the remote end, as one text."""
         return "\n".join(item.text for item in remote.items())
+
+    @classmethod
+    def received_text(cls, remote: Remote) -> str:
+        """Everything at the remote end, and everything it received if it keeps that."""
+        text = cls.remote_text(remote)
+        if isinstance(remote, RecordingRemote):
+            text += "\n" + remote.received_text()
+        return text
 
     # -- the contract ------------------------------------------------------------------------
 
@@ -435,7 +499,7 @@ class AdapterConformance:
     ) -> None:
         std.edit_visit(jobdev_database, standard_records)
         assert run_export().ok
-        text = self.remote_text(remote)
+        text = self.received_text(remote)
         forbidden = list(standard_records.never_texts)
         if adapter.audience is not Audience.TEAM:
             forbidden += standard_records.team_only_texts
@@ -448,6 +512,61 @@ class AdapterConformance:
             forbidden += _first_names(standard_records.seeker_names)
         leaked = [marker for marker in forbidden if marker.casefold() in text.casefold()]
         assert not leaked, f"{adapter.name} ({adapter.audience.value}) received {leaked}"
+
+    def test_job_seekers_arrive_only_as_the_audience_may_see_them(
+        self,
+        run_export: Any,
+        remote: Remote,
+        adapter: Adapter,
+        jobdev_database: Database,
+        privacy_settings: PrivacySettings,
+    ) -> None:
+        """For generated visits about several job seekers (each disclosing or not, named or
+        not, with preferences and a benefits cap) and a reason naming them all, nothing the
+        audience may not see arrives, and each job seeker it may see is shown as it must.
+
+        Each case is added to the same store and exported; its texts carry a tag of their
+        own (:func:`~ips_jobdev.testing.records.add_privacy_case`), so earlier cases still
+        at the remote end cannot be mistaken for it.
+        """
+        self.require_kind(adapter, RecordKind.VISIT)
+        audience = adapter.audience
+
+        @settings(max_examples=self.privacy_examples, deadline=None)
+        @given(
+            seekers=_case_seekers,
+            purpose=st.sampled_from(list(VisitPurpose)),
+            present=st.booleans(),
+            status=st.sampled_from([VisitStatus.PLANNED, VisitStatus.DONE]),
+        )
+        def check(
+            seekers: list[tuple[Disclosure, bool]],
+            purpose: VisitPurpose,
+            present: bool,
+            status: VisitStatus,
+        ) -> None:
+            case = std.add_privacy_case(
+                jobdev_database,
+                tag=std.case_tag(next(_case_numbers)),
+                seekers=seekers,
+                purpose=purpose,
+                present=present,
+                status=status,
+            )
+            report = run_export()
+            assert report.ok, [(i.key, i.reason) for i in report.failures]
+            item = self.find(remote, report, f"visit-{case.visit_id}")
+            assert item is not None, "the visit did not arrive"
+            for seeker in case.seekers:
+                shown = _shown_as(seeker, audience, privacy_settings)
+                if shown is not None:
+                    assert shown.casefold() in item.text.casefold(), (seeker, item.text)
+            text = self.received_text(remote).casefold()
+            forbidden = _never_shown(case, audience, privacy_settings)
+            leaked = [marker for marker in forbidden if marker.casefold() in text]
+            assert not leaked, f"{adapter.name} ({audience.value}) received {leaked}"
+
+        check()
 
     def test_unicode_and_long_text_arrive_intact(
         self,

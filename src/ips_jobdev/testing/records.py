@@ -9,6 +9,10 @@ the privacy checks look for. :func:`edit_visit`, :func:`rename_employer`,
 :func:`cancel_visit` and :func:`delete_visit` make the changes the kit then exports.
 :func:`standard_database` hands out copies of one database made once per process, so each
 test gets its own in milliseconds.
+
+:func:`add_privacy_case` adds one generated case of the privacy property check: a visit
+about several job seekers (each disclosing or not, named or not) whose every text carries
+a tag of its own, so that no other case's texts can be mistaken for it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import shutil
 import tempfile
 import threading
 import zoneinfo
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,8 +44,12 @@ from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitPurpose, 
 
 __all__ = [
     "LONG_TEXT",
+    "CaseSeeker",
+    "PrivacyCase",
     "StandardRecords",
+    "add_privacy_case",
     "cancel_visit",
+    "case_tag",
     "delete_visit",
     "edit_visit",
     "load_standard_records",
@@ -322,6 +331,155 @@ def delete_visit(database: Database, records: StandardRecords) -> None:
     with database.unit_of_work() as uow:
         uow.visits.delete(uow.visits.get(records.visit_ids["long_reason"]))
         uow.commit()
+
+
+FIRST_NAMES = ("Quorra", "Zephyrine", "Ottoline", "Benedikt", "Ysolde")
+LAST_NAMES = ("Quillfeather", "Brightwater", "Oakhollow", "Stormcrest", "Larkspur")
+_SYLLABLES = tuple(c + v for c in "bdfgklmnprstvz" for v in "aeiou")
+
+
+def case_tag(number: int) -> str:
+    """Three syllables that only the ``number``-th case uses (``"babeba"``...).
+
+    All tags have the same length, so one never contains another.
+    """
+    syllables = []
+    for _ in range(3):
+        number, index = divmod(number, len(_SYLLABLES))
+        syllables.append(_SYLLABLES[index])
+    return "".join(syllables)
+
+
+@attrs.frozen
+class CaseSeeker:
+    """A job seeker of a privacy case, with the texts that identify them.
+
+    Attributes:
+        code: the program code.
+        first: the first name (stored only when ``named``).
+        last: the last name (stored only when ``named``).
+        named: whether a name is recorded.
+        disclosure: their disclosure choice.
+        preference_texts: their strengths and work setting (no audience ever gets them).
+    """
+
+    code: str
+    first: str
+    last: str
+    named: bool
+    disclosure: Disclosure
+    preference_texts: tuple[str, str]
+
+    @property
+    def name(self) -> str | None:
+        """The recorded name, if any."""
+        return f"{self.first} {self.last}" if self.named else None
+
+
+@attrs.frozen
+class PrivacyCase:
+    """One visit added by :func:`add_privacy_case`, and the texts to look for.
+
+    Attributes:
+        visit_id: the visit.
+        seekers: the job seekers it is about.
+        reason_text: a text in the visit's reason (only the team and a specialist's own
+            calendar may see the reason).
+        team_texts: the employer's and the person's notes and the visit's outcome (only
+            the team may see them).
+    """
+
+    visit_id: int
+    seekers: tuple[CaseSeeker, ...]
+    reason_text: str
+    team_texts: tuple[str, ...]
+
+
+def add_privacy_case(
+    database: Database,
+    *,
+    tag: str,
+    seekers: Sequence[tuple[Disclosure, bool]],
+    purpose: VisitPurpose,
+    present: bool,
+    status: VisitStatus,
+) -> PrivacyCase:
+    """Add an employer, a person there, job seekers and a visit about them all; commit.
+
+    ``seekers`` gives each job seeker's disclosure choice and whether a name is recorded
+    (at most five). The visit belongs to the standard specialist ``ab`` (added when
+    missing) and its reason names every job seeker. Every text carries ``tag``
+    (:func:`case_tag`).
+    """
+    tagged = [
+        CaseSeeker(
+            code=f"PX-{tag}-{i}",
+            first=f"{FIRST_NAMES[i]}{tag}",
+            last=f"{LAST_NAMES[i]}{tag}",
+            named=named,
+            disclosure=disclosure,
+            preference_texts=(f"STRENGTH-{tag}-{i}", f"SETTING-{tag}-{i}"),
+        )
+        for i, (disclosure, named) in enumerate(seekers)
+    ]
+    team_texts = [f"TEAM-NOTE-{tag}", f"TEAM-NOTE-PERSON-{tag}"]
+    if status is VisitStatus.DONE:
+        team_texts.append(f"TEAM-OUTCOME-{tag}")
+    with database.unit_of_work() as uow:
+        specialist = uow.specialists.find_by_code("ab") or uow.specialists.add(
+            Specialist(code="ab", name="Alex Example")
+        )
+        employer = Employer(
+            name=f"Example Bakery {tag}",
+            street="5 Sample Ave",
+            city="Madison",
+            state="WI",
+            zip="53703",
+            notes=team_texts[0],
+        )
+        person = employer.add_person(
+            EmployerPerson(name="Robin Owner", title="Owner", notes=team_texts[1])
+        )
+        uow.employers.add(employer)
+        stored = [
+            uow.seekers.add(
+                JobSeeker(
+                    code=seeker.code,
+                    name=seeker.name,
+                    preferences=Preferences(
+                        disclosure=seeker.disclosure,
+                        benefits_hours_cap=17,
+                        strengths=seeker.preference_texts[0],
+                        work_setting=seeker.preference_texts[1],
+                    ),
+                )
+            )
+            for seeker in tagged
+        ]
+        uow.flush()
+        assert specialist.id is not None
+        assert employer.id is not None
+        reason_text = f"REASON-{tag}"
+        about = ", ".join(s.display_name for s in stored)
+        visit = uow.visits.add(
+            Visit(
+                employer_id=employer.id,
+                specialist_id=specialist.id,
+                person_id=person.id,
+                at=_at(7, 10),
+                purpose=purpose,
+                seekers=stored,
+                seeker_present=present,
+                status=status,
+                reason=f"Talk about {about} and {reason_text}",
+                outcome=team_texts[2] if status is VisitStatus.DONE else None,
+            )
+        )
+        uow.flush()
+        assert visit.id is not None
+        case = PrivacyCase(visit.id, tuple(tagged), reason_text, tuple(team_texts))
+        uow.commit()
+    return case
 
 
 _template_lock = threading.Lock()

@@ -1,8 +1,8 @@
 """A local stand-in for a HubSpot account's CRM API, for tests, demos and benchmarks.
 
-:class:`FakeHubSpot` runs a standard-library HTTP server on ``127.0.0.1`` (a free port) in
-a thread and answers the calls the adapter makes the way HubSpot's API reference documents
-them:
+:class:`FakeHubSpot` is an :class:`ips_jobdev.testing.fake_server.FakeServer` (an HTTP
+server on ``127.0.0.1``, a free port, in a thread) that answers the calls the adapter makes
+the way HubSpot's API reference documents them:
 
 - ``POST /crm/v3/objects/{companies|contacts|meetings}/batch/upsert``: at most 100 inputs,
   ``idProperty`` naming a property with unique values; ``200`` with ``results`` (``id``,
@@ -22,15 +22,13 @@ answer ``429`` with ``Retry-After`` now and then. Every request is kept in
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import itertools
 import json
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
+from ips_jobdev.testing.fake_server import FakeServer, RecordedRequest, Reply, Request
 
 __all__ = ["FakeHubSpot", "RecordedRequest"]
 
@@ -60,17 +58,6 @@ _ASSOCIABLE = {
 }
 
 
-@attrs.frozen
-class RecordedRequest:
-    """One request as the fake received it (the body parsed as JSON)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    status: int
-
-
 class _InputError(Exception):
     def __init__(self, category: str, message: str, **context: list[str]) -> None:
         super().__init__(message)
@@ -84,7 +71,7 @@ def _invalid(name: str, error: str, message: str) -> _InputError:
     return _InputError("VALIDATION_ERROR", f"Property values were not valid: {detail}")
 
 
-class FakeHubSpot:
+class FakeHubSpot(FakeServer):
     """A fake account: ``with FakeHubSpot(token="t") as hub: hub.url ...``.
 
     Args:
@@ -96,6 +83,8 @@ class FakeHubSpot:
         retry_after: seconds sent in ``Retry-After`` with a ``429``.
     """
 
+    content_type = "application/json;charset=utf-8"
+
     def __init__(
         self,
         token: str = "pat-na1-fake-private-app-token",
@@ -106,53 +95,18 @@ class FakeHubSpot:
         throttle_status: int = 429,
         retry_after: int = 1,
     ) -> None:
+        super().__init__(throttle_every=throttle_every)
         self.token = token
         self.throttle_status = throttle_status
         self.unique_properties = unique_properties
         self.custom_properties = custom_properties
-        self.throttle_every = throttle_every
         self.retry_after = retry_after
-        self.throttle_next = 0
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _STANDARD}
         self.archived: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _STANDARD}
         self.links: dict[tuple[str, str, str], set[str]] = {}
         self._index: dict[tuple[str, str, str], str] = {}
         self.failures: dict[str, str] = {}
-        self.requests: list[RecordedRequest] = []
         self._serial = itertools.count(1001)
-        self._lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        """The API base URL to give the client (``http://127.0.0.1:PORT``)."""
-        assert self._server is not None, "the fake is not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> FakeHubSpot:
-        """Start serving on a free port of 127.0.0.1."""
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeHubSpot:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- what tests look at ------------------------------------------------------------
 
@@ -193,20 +147,17 @@ class FakeHubSpot:
 
     # -- the API -----------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: Any) -> Any:
-        """Answer one request: ``(status, extra headers, JSON body or None)``."""
-        with self._lock:
-            status, extra, answer = self._dispatch(method, path, headers, body)
-            self.requests.append(RecordedRequest(method, path, headers, body, status))
-        return status, extra, answer
+    def handle(self, request: Request) -> Reply:
+        """Answer one request as HubSpot would."""
+        status, extra, answer = self._dispatch(request)
+        return Reply(status, answer, extra)
 
-    def _dispatch(
-        self, method: str, path: str, headers: dict[str, str], body: Any
-    ) -> tuple[int, dict[str, str], Any]:
-        if headers.get("authorization") != f"Bearer {self.token}":
+    def _dispatch(self, request: Request) -> tuple[int, dict[str, str], Any]:
+        method, path, body = request.method, request.path, request.body
+        if request.bearer != self.token:
             message = "Authentication credentials not found."
             return 401, {}, _error("INVALID_AUTHENTICATION", message)
-        if self._throttle_now():
+        if self.throttled():
             if self.throttle_status == 423:
                 message = "Another request is writing these records; retry in 2 seconds."
                 return 423, {}, _error("LOCKED", message)
@@ -236,13 +187,6 @@ class FakeHubSpot:
                 return self._unlink(links.group(1), links.group(2), body)
             return self._associate(links.group(1), links.group(2), body)
         return 404, {}, _error("OBJECT_NOT_FOUND", f"No route for {path}")
-
-    def _throttle_now(self) -> bool:
-        if self.throttle_next > 0:
-            self.throttle_next -= 1
-            return True
-        count = len(self.requests) + 1
-        return bool(self.throttle_every) and count % self.throttle_every == 0
 
     def _upsert(
         self, object_type: str, body: dict[str, Any], inputs: list[Any]
@@ -444,32 +388,3 @@ def _error(category: str, message: str) -> dict[str, Any]:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    fake: FakeHubSpot
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = {"unparsable": raw.decode("utf-8", "replace")}
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        status, extra, answer = self.fake.handle(self.command, self.path, headers, body)
-        data = b"" if answer is None else json.dumps(answer).encode("utf-8")
-        self.send_response(status)
-        if data:
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_POST = do_GET = do_PATCH = do_DELETE = do_PUT = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""

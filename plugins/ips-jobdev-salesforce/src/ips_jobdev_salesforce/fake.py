@@ -1,8 +1,8 @@
 """A local stand-in for a Salesforce org's REST API, for tests, demos and benchmarks.
 
-:class:`FakeSalesforce` runs a standard-library HTTP server on ``127.0.0.1`` (a free port)
-in a thread and answers the two calls the adapter makes the way the REST API Developer
-Guide documents them:
+:class:`FakeSalesforce` is an :class:`ips_jobdev.testing.fake_server.FakeServer` (an HTTP
+server on ``127.0.0.1``, a free port, in a thread) that answers the two calls the adapter
+makes the way the REST API Developer Guide documents them:
 
 - ``PATCH /services/data/vXX.X/composite/sobjects/{SObject}/{ExternalIdField}``: at most
   200 records, each with ``attributes.type``; ``200`` with one UpsertResult per record
@@ -22,16 +22,12 @@ lengths, e-mail addresses and date-times, and can be told to answer
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import itertools
-import json
 import re
-import threading
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
+from ips_jobdev.testing.fake_server import FakeServer, RecordedRequest, Reply, Request
 
 __all__ = ["FakeSalesforce", "RecordedRequest"]
 
@@ -77,25 +73,13 @@ _PARENT = {"Account": "Account"}
 _ID_FIELD = {"Account": "AccountId", "What": "WhatId", "Who": "WhoId"}
 
 
-@attrs.frozen
-class RecordedRequest:
-    """One request as the fake received it (the body parsed as JSON)."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: Any
-    status: int
-
-
 class _Error(Exception):
     def __init__(self, status_code: str, message: str, fields: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.item = {"statusCode": status_code, "message": message, "fields": list(fields)}
 
 
-class FakeSalesforce:
+class FakeSalesforce(FakeServer):
     """A fake org: ``with FakeSalesforce(token="t") as org: org.url ...``.
 
     Args:
@@ -106,6 +90,8 @@ class FakeSalesforce:
         retry_after: seconds sent in ``Retry-After`` with a ``429``.
     """
 
+    content_type = "application/json;charset=UTF-8"
+
     def __init__(
         self,
         token: str = "00DFAKE!fake-access-token",
@@ -115,53 +101,16 @@ class FakeSalesforce:
         throttle_status: int = 403,
         retry_after: int = 1,
     ) -> None:
+        super().__init__(throttle_every=throttle_every)
         self.token = token
         self.external_id_fields = external_id_fields
-        self.throttle_every = throttle_every
         self.throttle_status = throttle_status
         self.retry_after = retry_after
-        self.throttle_next = 0
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in _FIELDS}
         self.deleted: set[str] = set()
         self.failures: dict[str, str] = {}
         self._index: dict[tuple[str, str, Any], set[str]] = {}
-        self.requests: list[RecordedRequest] = []
         self._serial = itertools.count(1)
-        self._lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        """The instance URL to give the client (``http://127.0.0.1:PORT``)."""
-        assert self._server is not None, "the fake is not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> FakeSalesforce:
-        """Start serving on a free port of 127.0.0.1."""
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeSalesforce:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- what tests look at ------------------------------------------------------------
 
@@ -188,26 +137,16 @@ class FakeSalesforce:
 
     # -- the API -----------------------------------------------------------------------
 
-    def handle(self, method: str, url: str, headers: dict[str, str], body: Any) -> Any:
-        """Answer one request: ``(status, extra headers, JSON body)``."""
-        parts = urllib.parse.urlsplit(url)
-        query = urllib.parse.parse_qs(parts.query)
-        with self._lock:
-            status, extra, answer = self._dispatch(method, parts.path, query, headers, body)
-            self.requests.append(RecordedRequest(method, parts.path, query, headers, body, status))
-        return status, extra, answer
+    def handle(self, request: Request) -> Reply:
+        """Answer one request as Salesforce would."""
+        status, extra, answer = self._dispatch(request)
+        return Reply(status, answer, extra)
 
-    def _dispatch(
-        self,
-        method: str,
-        path: str,
-        query: dict[str, list[str]],
-        headers: dict[str, str],
-        body: Any,
-    ) -> tuple[int, dict[str, str], Any]:
-        if headers.get("authorization") != f"Bearer {self.token}":
+    def _dispatch(self, request: Request) -> tuple[int, dict[str, str], Any]:
+        method, path, query, body = request.method, request.path, request.query, request.body
+        if request.bearer != self.token:
             return 401, {}, [_request_error("INVALID_SESSION_ID", "Session expired or invalid")]
-        if self._throttle_now():
+        if self.throttled():
             if self.throttle_status == 429:
                 message = "Too many requests"
                 return (
@@ -232,13 +171,6 @@ class FakeSalesforce:
             {},
             [_request_error("METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed")],
         )
-
-    def _throttle_now(self) -> bool:
-        if self.throttle_next > 0:
-            self.throttle_next -= 1
-            return True
-        count = len(self.requests) + 1
-        return bool(self.throttle_every) and count % self.throttle_every == 0
 
     def _upsert(self, sobject: str, field: str, body: Any) -> tuple[int, dict[str, str], Any]:
         if sobject not in _FIELDS or field not in self.external_id_fields:
@@ -308,17 +240,7 @@ class FakeSalesforce:
             if size == -1:
                 values[_ID_FIELD[name]] = self._reference(name, value)
             elif size > 0 and value is not None:
-                if not isinstance(value, str):
-                    raise _Error(
-                        "INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name}: not a string", (name,)
-                    )
-                if len(value) > size:
-                    message = f"{name}: data value too large: {value[:40]}... (max length={size})"
-                    raise _Error("STRING_TOO_LONG", message, (name,))
-                if name == "Email" and not _EMAIL_RE.match(value):
-                    message = f"Email: invalid email address: {value}"
-                    raise _Error("INVALID_EMAIL_ADDRESS", message, (name,))
-                values[name] = value
+                values[name] = _checked_text(name, value, size)
             else:
                 values[name] = value
         if not record.get(field):
@@ -413,29 +335,14 @@ def _parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    fake: FakeSalesforce
-    protocol_version = "HTTP/1.1"
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = {"unparsable": raw.decode("utf-8", "replace")}
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        status, extra, answer = self.fake.handle(self.command, self.path, headers, body)
-        data = json.dumps(answer).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_PATCH = do_DELETE = do_GET = do_POST = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
+def _checked_text(name: str, value: object, size: int) -> str:
+    """A text field's value as Salesforce checks it: a string, not too long, an email shaped."""
+    if not isinstance(value, str):
+        raise _Error("INVALID_TYPE_ON_FIELD_IN_RECORD", f"{name}: not a string", (name,))
+    if len(value) > size:
+        message = f"{name}: data value too large: {value[:40]}... (max length={size})"
+        raise _Error("STRING_TOO_LONG", message, (name,))
+    if name == "Email" and not _EMAIL_RE.match(value):
+        message = f"Email: invalid email address: {value}"
+        raise _Error("INVALID_EMAIL_ADDRESS", message, (name,))
+    return value

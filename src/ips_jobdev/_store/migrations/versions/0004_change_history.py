@@ -2,8 +2,8 @@
 who, when, the values before and after, and why. Existing records get no rows: their
 history starts with this upgrade.
 
-Revision ID: 0003_change_history
-Revises: 0002
+Revision ID: 0004_change_history
+Revises: 0003_web
 Create Date: 2026-12-05
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_change_history"
-down_revision = "0002"
+revision = "0004_change_history"
+down_revision = "0003_web"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,122 @@
+"""Records an import writes in bulk are the model's records: the model's defaults, its
+first version, the derived name key, and editable afterwards like any other record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import sqlalchemy as sa
+
+from ips_jobdev import (
+    Database,
+    Employer,
+    EmployerPerson,
+    JobSeeker,
+    Specialist,
+    Visit,
+    import_employers,
+    import_seekers,
+    import_visits,
+)
+from ips_jobdev._model import normalize_employer_name
+from ips_jobdev._store import bulk, tables
+
+MADE_HERE = {"id", "created_at", "updated_at"}
+"""Columns that differ between any two new records."""
+
+
+def _row(db: Database, table: sa.Table, record_id: int) -> dict[str, Any]:
+    with db.unit_of_work() as uow:
+        row = uow.session.execute(sa.select(table).where(table.c.id == record_id)).mappings().one()
+        return {k: v for k, v in row.items() if k not in MADE_HERE}
+
+
+def _import(db: Database, function: Any, text: str) -> int:
+    with db.unit_of_work() as uow:
+        report = function(uow, io.BytesIO(text.encode()))
+    assert report.created >= 1, report.summary()
+    record_id: int = report.rows[0].record_id
+    return record_id
+
+
+def test_an_imported_employer_and_contact_equal_ones_added_through_the_model(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        added = uow.employers.add(Employer(name="The Example Bakery, Inc.", zip="53703"))
+        added.add_person(EmployerPerson(name="Pat Example"))
+        uow.commit()
+    imported = _import(
+        db, import_employers, "name,zip,contact_name\nThe Example Bakery Inc,53704,Pat Example\n"
+    )
+
+    stored = _row(db, tables.employers, imported)
+    assert stored == {
+        **_row(db, tables.employers, added.id),
+        "name": stored["name"],
+        "zip": "53704",
+    }
+    assert (
+        stored["name_key"] == normalize_employer_name("The Example Bakery Inc") == "example bakery"
+    )
+    assert stored["version"] == 1
+    with db.unit_of_work() as uow:
+        person = uow.employers.get(imported).people[0]
+        twin = uow.employers.get(added.id).people[0]
+    assert _row(db, tables.employer_people, person.id) == {
+        **_row(db, tables.employer_people, twin.id),
+        "employer_id": imported,
+    }
+
+
+def test_an_imported_employer_is_edited_like_any_other_and_its_version_counts_on(
+    db: Database,
+) -> None:
+    imported = _import(db, import_employers, "name,zip\nExample Print Shop,53703\n")
+    with db.unit_of_work() as uow:
+        employer = uow.employers.get(imported)
+        employer.name = "The Example Print Shop LLC"
+        uow.commit()
+
+    stored = _row(db, tables.employers, imported)
+    assert (stored["version"], stored["name_key"]) == (2, "example print shop")
+
+
+def test_imported_job_seekers_and_visits_equal_ones_added_through_the_model(db: Database) -> None:
+    at = dt.datetime(2026, 3, 2, 16, 0, tzinfo=dt.UTC)
+    with db.unit_of_work() as uow:
+        ab = uow.specialists.add(Specialist(code="ab", name="Alex Example"))
+        bakery = uow.employers.add(Employer(name="Example Bakery", external_id="EX-1"))
+        uow.flush()
+        seeker = uow.seekers.add(JobSeeker(code="J-1001"))
+        visit = uow.visits.add(Visit(employer_id=bakery.id, specialist_id=ab.id, at=at))
+        uow.commit()
+
+    new_seeker = _import(db, import_seekers, "code\nJ-1002\n")
+    new_visit = _import(db, import_visits, "employer,specialist,at\nEX-1,ab,2026-03-03T16:00Z\n")
+
+    assert _row(db, tables.job_seekers, new_seeker) == {
+        **_row(db, tables.job_seekers, seeker.id),
+        "code": "J-1002",
+    }
+    assert _row(db, tables.visits, new_visit) == {
+        **_row(db, tables.visits, visit.id),
+        "at": at + dt.timedelta(days=1),
+    }
+
+
+def test_bulk_inserts_give_ids_in_row_order_even_when_rows_look_alike(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        employer_ids = bulk.insert_employers(uow, [{"name": "Example Cafe"}, {"name": "Bakery"}])
+        # two people of one name at one employer: ids cannot be told apart by their values
+        people = [
+            {"employer_id": employer_ids[0], "name": "Sam Example", "title": title}
+            for title in ("Owner", "Cook", "Server")
+        ]
+        person_ids = bulk.insert_people(uow, people)
+        uow.commit()
+
+    with db.unit_of_work() as uow:
+        assert [uow.employers.get(i).name for i in employer_ids] == ["Example Cafe", "Bakery"]
+        titles = {p.id: p.title for p in uow.employers.get(employer_ids[0]).people}
+    assert [titles[i] for i in person_ids] == ["Owner", "Cook", "Server"]

@@ -1,0 +1,93 @@
+"""``ips-jobdev serve`` and ``ips-jobdev feed``, run as a person runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+import ips_jobdev as jobdev
+from ips_jobdev.cli import main
+
+
+@pytest.fixture
+def served(demo_db: jobdev.Database) -> Iterator[tuple[str, str]]:
+    """``ips-jobdev serve`` on a free port; yields the sign-in link and the database URL."""
+    url = demo_db.url
+    demo_db.dispose()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--no-browser", "--port", "0",
+         "--specialist", "av", "--today", "2026-12-07"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = ""
+        for line in process.stdout:
+            if "http" in line:
+                first = line
+                break
+        link = first.split()[-1]
+        assert link.startswith("http://127.0.0.1:")
+        assert "/sign-in?token=" in link
+        yield link, url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_prints_a_one_time_sign_in_link_on_loopback(served: tuple[str, str]) -> None:
+    link, _ = served
+    base = link.split("/sign-in")[0]
+    with httpx.Client() as anonymous:
+        assert anonymous.get(f"{base}/today").status_code == 401
+    with httpx.Client(follow_redirects=True) as browser:
+        today = browser.get(link)
+        assert today.status_code == 200
+        assert "<h1>Today</h1>" in today.text
+        assert "Monday 7 December 2026" in today.text
+    with httpx.Client() as late:
+        assert late.get(link).status_code == 403
+
+
+def test_serve_refuses_an_address_other_computers_can_reach(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "x.sqlite3"), "serve", "--host", "0.0.0.0", "--no-browser"]
+    )
+    assert result.exit_code == 1
+    assert "not a loopback address" in result.output
+
+
+def test_feed_url_prints_a_working_url_and_revoke_ends_it(
+    served: tuple[str, str],
+) -> None:
+    link, db_url = served
+    base = link.split("/sign-in")[0]
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["--db", db_url, "feed", "url", "--specialist", "av", "--base-url", base]
+    )
+    assert made.exit_code == 0, made.output
+    url = made.output.strip()
+    assert url.startswith(f"{base}/feed/")
+    assert url.endswith(".ics")
+    answer = httpx.get(url)
+    assert answer.status_code == 200
+    assert icalendar.Calendar.from_ical(answer.content).walk("VEVENT")
+    gone = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--json"])
+    assert gone.exit_code == 0
+    assert '"revoked": 1' in gone.output
+    assert httpx.get(url).status_code == 404
+    both = runner.invoke(main, ["--db", db_url, "feed", "revoke", url, "--specialist", "av"])
+    assert both.exit_code == 1
+    assert "one of them" in both.output
