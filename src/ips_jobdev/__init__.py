@@ -75,12 +75,14 @@ from ips_jobdev._model import (
     JobSeeker,
     JobStart,
     Preferences,
+    Program,
     ProgramGoal,
     Specialist,
     Visit,
 )
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._planning import WeekPlan, plan_week, save_plan
+from ips_jobdev._programs import ProgramSummary, add_program, edit_program, list_programs
 from ips_jobdev._reports import (
     FidelityReport,
     FidelityScale,
@@ -210,7 +212,9 @@ __all__ = [
     "PhoneNumber",
     "Preferences",
     "PrivacySettings",
+    "Program",
     "ProgramGoal",
+    "ProgramSummary",
     "Reassignment",
     "RecordChanged",
     "RecordHistory",
@@ -235,12 +239,14 @@ __all__ = [
     "add_employer",
     "add_fit_note",
     "add_person",
+    "add_program",
     "add_specialist",
     "cancel_visit",
     "caseload_targets",
     "complete_visit",
     "edit_employer",
     "edit_person",
+    "edit_program",
     "edit_seeker",
     "edit_visit",
     "end_job",
@@ -255,6 +261,7 @@ __all__ = [
     "job_starts_for",
     "last_contacts",
     "list_due",
+    "list_programs",
     "log_visit",
     "merge_employers",
     "open_store",

@@ -49,6 +49,7 @@ __all__ = [
     "JobSeeker",
     "JobStart",
     "Preferences",
+    "Program",
     "ProgramGoal",
     "Specialist",
     "Visit",
@@ -426,6 +427,25 @@ def normalize_employer_name(name: str) -> str:
     return " ".join(w for w in words if w not in _LEGAL_SUFFIXES)
 
 
+# -- programs ------------------------------------------------------------------------------
+
+
+@attrs.define(slots=False, eq=False)
+class Program:
+    """An IPS program (a county's or a tribe's) in a shared record.
+
+    ``code`` is how people and commands name it (``"dane"``). Its specialists, job seekers,
+    visits, fit notes, jobs and goals belong to it (their ``program_id``); employers are
+    shared by every program.
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    name: str = attrs.field(validator=_require_name)
+    id: int | None = None
+    version: int = 1
+    created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+
+
 # -- people on the caseload ---------------------------------------------------------------
 
 
@@ -445,6 +465,7 @@ class Specialist:
     active: bool = True
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -553,6 +574,7 @@ class JobSeeker:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    program_id: int | None = None
 
     @property
     def on_caseload(self) -> bool:
@@ -596,6 +618,7 @@ class Visit:
     version: int = 1
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.seeker_present and not self.seekers:
@@ -728,6 +751,7 @@ class JobFitNote:
     written_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
 
 @attrs.define(slots=False, eq=False)
@@ -749,6 +773,7 @@ class JobStart:
     end_reason: JobEndReason | None = attrs.field(default=None, converter=_jobstart_end_reason)
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check_end(self.end_date, self.end_reason)
@@ -788,6 +813,7 @@ class ProgramGoal:
     scope: str = "program"
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.period_end < self.period_start:

@@ -511,3 +511,70 @@ def test_upgrading_to_the_change_history_keeps_every_row_and_starts_an_empty_his
         2,
     )
     assert (entry.before, entry.after) == ({"do_not_contact": True}, {"do_not_contact": False})
+
+
+# -- 0005_programs ------------------------------------------------------------------------------
+
+BEFORE_PROGRAMS = "0004_change_history"
+PROGRAM_OWNED = ("specialists", "job_seekers", "visits", "job_fit_notes", "job_starts")
+
+
+def test_upgrading_to_programs_puts_every_row_into_a_default_program(
+    engine: sa.Engine, db_url: str
+) -> None:
+    migrate.upgrade(engine, BEFORE_PROGRAMS)
+    schema = _reflect(engine)
+    assert "programs" not in schema.tables
+    history_rows = [
+        {
+            "id": 1,
+            "changed_at": T0,
+            "actor": "user:pat",
+            "record_kind": kind,
+            "record_id": 1,
+            "action": "created",
+            "record_version": 1,
+            "before": None,
+            "after": {"name": "x"},
+            "operation": None,
+            "reason": None,
+            "batch": "b1",
+        }
+        for kind in ("job-seeker", "employer")
+    ]
+    for number, row in enumerate(history_rows, start=1):
+        row["id"] = number
+    with engine.begin() as connection:
+        for table in schema.sorted_tables:
+            if table.name in FIRST_REVISION_ROWS:
+                connection.execute(sa.insert(table), FIRST_REVISION_ROWS[table.name])
+        connection.execute(sa.insert(schema.tables["change_history"]), history_rows)
+    before = _dump(engine, schema)
+
+    assert migrate.upgrade(engine) == (BEFORE_PROGRAMS, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert len(after[name]) == len(old_rows), name
+        for old, new in zip(old_rows, after[name], strict=True):
+            assert {c: new[c] for c in old} == old, name
+    [default] = after["programs"]
+    assert (default["code"], default["name"]) == ("default", "Default program")
+    for name in (*PROGRAM_OWNED, "program_goals"):
+        assert after[name], name
+        assert {row["program_id"] for row in after[name]} == {default["id"]}, name
+    assert [(r["record_kind"], r["program_id"]) for r in after["change_history"]] == [
+        ("job-seeker", default["id"]),
+        ("employer", None),
+    ], "program-owned history follows its program; shared history stays shared"
+
+    with Database(db_url) as database, database.unit_of_work() as uow:
+        assert [p.code for p in uow.programs.list()] == ["default"]
+        assert uow.specialists.by_code("ae").program_id == default["id"]
+        assert uow.seekers.by_code("J-1001").program_id == default["id"]
+
+
+def test_upgrading_an_empty_database_makes_no_program(engine: sa.Engine, db_url: str) -> None:
+    migrate.upgrade(engine, BEFORE_PROGRAMS)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM programs")).scalar_one() == 0

@@ -99,11 +99,17 @@ def add_specialist(
     office_zip: str | None = None,
     timezone: str = "America/Chicago",
     weekly_contact_target: int = 6,
+    program: str | None = None,
 ) -> Specialist:
     """Add an employment specialist (staged: call ``uow.commit()``).
 
+    ``program`` is the code of the specialist's program; by default the unit of work's
+    program, or the record's only one.
+
     Raises:
-        ValidationError: a field is not valid, or a specialist with this code exists.
+        ValidationError: a field is not valid, a specialist with this code exists, or the
+            record holds several programs and none is given.
+        NotFoundError: no program has the code ``program``.
     """
     specialist = Specialist(
         code=code,
@@ -118,6 +124,8 @@ def add_specialist(
         raise ValidationError(
             "Specialist", "code", f"{existing.code!r} already exists ({existing.name})"
         )
+    if program is not None:
+        specialist.program_id = uow.programs.by_code(program).id
     uow.specialists.add(specialist)
     uow.flush()
     assert specialist.id is not None

@@ -21,7 +21,7 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import history, tables
+from ips_jobdev._store import history, programs, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors
@@ -112,6 +112,7 @@ def _insert(uow: UnitOfWork, table: sa.Table, rows: Sequence[Mapping[str, Any]])
     """
     if not rows:
         return []
+    programs.fill_programs(uow.session, table, rows)  # type: ignore[arg-type]
     key_columns = _KEYS[table.name]
     key_of = operator.itemgetter(*key_columns)
     keys = [key_of(row) for row in rows]

@@ -27,7 +27,7 @@ from ips_jobdev._vocab import (
     VisitStatus,
 )
 
-__all__ = ["metadata"]
+__all__ = ["PROGRAM_OWNED", "metadata"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -67,6 +67,7 @@ specialists = sa.Table(
     sa.Column("work_end", sa.Time, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 employers = sa.Table(
@@ -132,6 +133,7 @@ job_seekers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 visits = sa.Table(
@@ -153,6 +155,7 @@ visits = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
 )
@@ -202,6 +205,7 @@ job_fit_notes = sa.Table(
     sa.Column("text", sa.Text),
     sa.Column("written_at", UTCDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 job_starts = sa.Table(
@@ -220,6 +224,7 @@ job_starts = sa.Table(
     sa.Column("end_date", sa.Date),
     sa.Column("end_reason", _choice(JobEndReason)),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 program_goals = sa.Table(
@@ -232,6 +237,7 @@ program_goals = sa.Table(
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("scope", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 sync_state = sa.Table(
@@ -306,9 +312,37 @@ change_history = sa.Table(
     sa.Column("operation", sa.String(60)),
     sa.Column("reason", sa.Text),
     sa.Column("batch", sa.String(32), nullable=False),
+    sa.Column("program_id", sa.Integer, index=True),
     sa.Index("ix_change_history_record", "record_kind", "record_id"),
 )
 """The append-only change history: one row per record created, changed or deleted, with
 who, when, the values before and after, and why (written by :mod:`ips_jobdev._store.history`;
 nothing in the library updates or deletes a row). No foreign keys: the history of a deleted
 or merged-away record stays."""
+
+programs = sa.Table(
+    "programs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+"""The IPS programs sharing this record (a county's or a tribe's). Specialists, job seekers,
+visits, fit notes, jobs and goals each belong to one (their ``program_id``); employers and
+the people there are shared by all."""
+
+program_roles = sa.Table(
+    "program_roles",
+    metadata,
+    sa.Column("role_name", sa.String(63), primary_key=True),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False),
+    sa.Column("granted_at", UTCDateTime, nullable=False),
+    sa.Column("can_write", sa.Boolean, nullable=False),
+)
+"""PostgreSQL roles made for one program (``ips-jobdev db grant-program``): the database's
+row-level security shows such a role its program's rows only, even in plain SQL."""
+
+PROGRAM_OWNED = (specialists, job_seekers, visits, job_fit_notes, job_starts, program_goals)
+"""The tables whose rows belong to one program (a ``program_id`` column)."""

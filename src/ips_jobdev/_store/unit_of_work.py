@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev._events import Event, Publisher
-from ips_jobdev._store import database, history, migrate
+from ips_jobdev._model import Program
+from ips_jobdev._store import database, history, migrate, programs
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
@@ -61,6 +62,10 @@ class Database:
     first use; an out-of-date one raises
     :class:`~ips_jobdev.errors.SchemaOutOfDateError` until ``ips-jobdev db upgrade`` is run.
 
+    ``program`` (a program's code) scopes every unit of work to that program: on
+    PostgreSQL the database's row-level security then shows and accepts that program's
+    rows only (see :mod:`ips_jobdev._store.programs`).
+
     Example:
         >>> db = Database("sqlite://")                  # doctest: +SKIP
         >>> with db.unit_of_work() as uow: ...          # doctest: +SKIP
@@ -72,6 +77,7 @@ class Database:
         *,
         check_schema: bool = True,
         publisher: Publisher | None = None,
+        program: str | None = None,
         **engine_options: object,
     ) -> None:
         start_mappers()
@@ -84,7 +90,8 @@ class Database:
             self.engine = database.make_engine(self.url, poolclass=sa.pool.StaticPool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         history.install(self._sessions)
-
+        programs.install(self._sessions)
+        self.program = program
         self._schema_checked = False
         if check_schema:
             self.ensure_schema()
@@ -115,14 +122,22 @@ class Database:
         """The schema version this version of ips-jobdev needs."""
         return migrate.head_revision()
 
-    def unit_of_work(self, *, actor: str | None = None) -> UnitOfWork:
+    def unit_of_work(self, *, actor: str | None = None, program: str | None = None) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block).
 
         ``actor`` names who makes its changes in the change history (``specialist:ae``,
         ``user:pat``, an application's own label); default ``user:<login name>``.
+        ``program`` scopes it to one program (by code; default: the database's
+        ``program``): on PostgreSQL it then reads and writes that program's rows only.
         """
         self.ensure_schema()
-        return UnitOfWork(self._sessions(), owner=None, publisher=self.publisher, actor=actor)
+        return UnitOfWork(
+            self._sessions(),
+            owner=None,
+            publisher=self.publisher,
+            actor=actor,
+            program=program if program is not None else self.program,
+        )
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -159,6 +174,7 @@ class UnitOfWork:
         publisher: Publisher | None = None,
         *,
         actor: str | None = None,
+        program: str | None = None,
     ) -> None:
         self.session = session
         history.set_actor(session, actor or history.default_actor())
@@ -180,6 +196,33 @@ class UnitOfWork:
         self.history = history.HistoryRepository(session)
         self.feed_tokens = FeedTokenRepository(session)
         self.submissions = SubmissionRepository(session)
+        self.programs = programs.ProgramRepository(session)
+        try:
+            self._program = programs.enter_scope(session, program)
+        except BaseException:
+            session.close()
+            if owner is not None:
+                owner.dispose()
+            raise
+
+    @property
+    def program(self) -> Program | None:
+        """The program this unit of work is scoped to (``None``: not scoped)."""
+        return self._program
+
+    @property
+    def program_id(self) -> int | None:
+        """The id of :attr:`program` (``None``: not scoped)."""
+        return programs.scope_of(self.session)
+
+    def program_for_new(self) -> int:
+        """The program a new record goes to when nothing else says: the scope's, else the
+        only program (made as ``default`` when there is none yet).
+
+        Raises:
+            ValidationError: several programs and no scope.
+        """
+        return programs.program_for_new(self.session)
 
     @property
     def actor(self) -> str:
@@ -310,6 +353,7 @@ def open_store(
     *,
     check_schema: bool = True,
     actor: str | None = None,
+    program: str | None = None,
 ) -> UnitOfWork:
     """Open the database and start one unit of work; the engine closes when it ends.
 
@@ -321,7 +365,9 @@ def open_store(
 
     Long-running programs should keep a :class:`Database` and call
     :meth:`Database.unit_of_work` instead. ``actor`` names who makes the changes in the
-    change history (default ``user:<login name>``).
+    change history (default ``user:<login name>``); ``program`` scopes it to one program.
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._sessions(), owner=db, publisher=db.publisher, actor=actor)
+    return UnitOfWork(
+        db._sessions(), owner=db, publisher=db.publisher, actor=actor, program=program
+    )

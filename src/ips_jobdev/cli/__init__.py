@@ -20,6 +20,7 @@ from ips_jobdev.cli.matching import match_command, targets_command
 from ips_jobdev.cli.people import people_group
 from ips_jobdev.cli.plan import plan_group
 from ips_jobdev.cli.plugins import plugins_command
+from ips_jobdev.cli.programs import programs_group
 from ips_jobdev.cli.report import report_group
 from ips_jobdev.cli.seekers import seekers_group
 from ips_jobdev.cli.serve import serve_command
@@ -44,6 +45,13 @@ __all__ = ["main"]
     help="Who makes the changes, for the change history (default: the specialist a command "
     "names, else your login name; $IPS_JOBDEV_AS).",
 )
+@click.option(
+    "--program",
+    metavar="CODE",
+    envvar="IPS_JOBDEV_PROGRAM",
+    help="The program to work in, by code (needed only when the record holds several "
+    "programs; $IPS_JOBDEV_PROGRAM).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.version_option(__version__, prog_name="ips-jobdev")
 @click.pass_context
@@ -52,7 +60,9 @@ __all__ = ["main"]
     "ips-jobdev --db sqlite:///county.sqlite3 employers import employers.csv",
     "ips-jobdev employers list --json",
 )
-def main(ctx: click.Context, db_url: str | None, actor: str | None, debug: bool) -> None:
+def main(
+    ctx: click.Context, db_url: str | None, actor: str | None, program: str | None, debug: bool
+) -> None:
     """Systematic job development for IPS supported employment.
 
     Keeps the record of employers, job seekers' preferences and employer visits, and plans
@@ -64,11 +74,14 @@ def main(ctx: click.Context, db_url: str | None, actor: str | None, debug: bool)
         app.db_url = db_url
     if actor is not None and actor.strip() and app.actor is None:
         app.actor = actor.strip()
+    if program is not None and program.strip() and app.program is None:
+        app.program = program.strip()
     app.debug = debug
 
 
 main.add_command(db_group)
 main.add_command(demo_command)
+main.add_command(programs_group)
 main.add_command(specialists_group)
 main.add_command(export_command)
 main.add_command(plugins_command)

@@ -32,6 +32,7 @@ from ips_jobdev.cli._app import (
     db_option,
     json_option,
     pass_app,
+    program_option,
     warn_hook_failures,
     with_examples,
 )
@@ -63,12 +64,14 @@ def specialists_group() -> None:
     show_default=True,
     help="Face-to-face employer contacts a week to aim for (6 or more is the IPS top score).",
 )
+@program_option
 @db_option
 @pass_app
 @with_examples(
     'ips-jobdev specialists add ae --name "Alex Example" --office-zip 53704',
     'ips-jobdev specialists add bx --name "Blair Example" --email blair@example.org '
     "--weekly-target 7",
+    'ips-jobdev specialists add ce --name "Casey Example" --program dane',
 )
 def add_command(
     app: App,
