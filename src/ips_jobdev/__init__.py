@@ -82,7 +82,15 @@ from ips_jobdev._model import (
 )
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._planning import WeekPlan, plan_week, save_plan
-from ips_jobdev._programs import ProgramSummary, add_program, edit_program, list_programs
+from ips_jobdev._programs import (
+    ProgramGrant,
+    ProgramSummary,
+    add_program,
+    edit_program,
+    grant_program,
+    list_programs,
+    revoke_program,
+)
 from ips_jobdev._reports import (
     FidelityReport,
     FidelityScale,
@@ -214,6 +222,7 @@ __all__ = [
     "PrivacySettings",
     "Program",
     "ProgramGoal",
+    "ProgramGrant",
     "ProgramSummary",
     "Reassignment",
     "RecordChanged",
@@ -254,6 +263,7 @@ __all__ = [
     "fidelity_report",
     "fit_notes_for",
     "goal_progress",
+    "grant_program",
     "hookimpl",
     "import_employers",
     "import_seekers",
@@ -275,6 +285,7 @@ __all__ = [
     "record_history",
     "record_job_start",
     "register_factor",
+    "revoke_program",
     "save_plan",
     "set_goal",
     "specialist_caseload",

@@ -29,7 +29,15 @@ from ips_jobdev._model import Program
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["ProgramSummary", "add_program", "edit_program", "list_programs"]
+__all__ = [
+    "ProgramGrant",
+    "ProgramSummary",
+    "add_program",
+    "edit_program",
+    "grant_program",
+    "list_programs",
+    "revoke_program",
+]
 
 
 @attrs.frozen(slots=True)
@@ -110,3 +118,57 @@ def list_programs(uow: UnitOfWork) -> Sequence[ProgramSummary]:
             )
         )
     return out
+
+
+@attrs.frozen(slots=True)
+class ProgramGrant:
+    """A PostgreSQL role made (or reused) for one program's own tools and reports."""
+
+    role: str
+    program: str
+    created: bool
+    can_write: bool
+    login: bool
+
+
+def grant_program(
+    uow: UnitOfWork,
+    program: str,
+    role: str,
+    *,
+    password: str | None = None,
+    write: bool = False,
+) -> ProgramGrant:
+    """Make the PostgreSQL role ``role`` (or take an existing one) for the program with
+    code ``program``: it reads the record's tables, and the database's row-level security
+    shows it that program's rows only, even in plain SQL (``psql``, a report tool). With
+    ``write`` it may also change that program's rows (never another's); ``password``
+    makes it a role that can log in. Staged: call ``uow.commit()``.
+
+    The connected role needs the ``CREATEROLE`` privilege to make a new role.
+
+    Raises:
+        NotFoundError: no program has the code ``program``.
+        ValidationError: the role name is not valid, is the tables' owner, or is granted
+            to another program.
+        IpsJobdevError: the record is SQLite (one program, no database roles).
+    """
+    found = uow.programs.by_code(program)
+    granted = uow.programs.grant_role(found, role, password=password, write=write)
+    return ProgramGrant(
+        role=granted.role,
+        program=found.code,
+        created=granted.created,
+        can_write=granted.can_write,
+        login=granted.login,
+    )
+
+
+def revoke_program(uow: UnitOfWork, role: str, *, drop_role: bool = False) -> bool:
+    """Take back what :func:`grant_program` gave ``role`` (and with ``drop_role`` drop the
+    role itself); whether it had been granted a program. Staged: call ``uow.commit()``.
+
+    Raises:
+        IpsJobdevError: the record is SQLite.
+    """
+    return uow.programs.revoke_role(role, drop=drop_role)

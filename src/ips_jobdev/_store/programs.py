@@ -312,7 +312,7 @@ def _require_postgresql(session: Session, what: str) -> sa.Connection:
 
 def _quoted(connection: sa.Connection, template: str, *values: str) -> str:
     """A statement with identifiers and literals quoted by PostgreSQL's own ``format``."""
-    placeholders = ", ".join(f":v{i}" for i in range(len(values)))
+    placeholders = ", ".join(f"CAST(:v{i} AS text)" for i in range(len(values)))
     statement = sa.text(f"SELECT format(:template, {placeholders})")
     params = {"template": template, **{f"v{i}": v for i, v in enumerate(values)}}
     return str(connection.execute(statement, params).scalar_one())
@@ -418,7 +418,7 @@ def grant_role(
 
 def revoke_role(session: Session, role: str, *, drop: bool = False) -> bool:
     """Take back what :func:`grant_role` gave ``role`` in this schema (and with ``drop``,
-    drop the role, with whatever else it was granted in this database); whether it was
+    drop the role: PostgreSQL refuses while it holds privileges elsewhere); whether it was
     granted.
 
     Raises:
@@ -440,7 +440,6 @@ def revoke_role(session: Session, role: str, *, drop: bool = False) -> bool:
         ):
             connection.exec_driver_sql(_quoted(connection, statement, schema, role))
         if drop:
-            connection.exec_driver_sql(_quoted(connection, "DROP OWNED BY %I", role))
             connection.exec_driver_sql(_quoted(connection, "DROP ROLE %I", role))
     return bool(deleted)
 

@@ -343,6 +343,14 @@ class _translated_errors:
         if isinstance(exc, IntegrityError):
             self.session.rollback()
             raise ValidationError("database", "constraint", str(exc.orig).splitlines()[0]) from exc
+        if isinstance(exc, sa.exc.ProgrammingError) and "row-level security" in str(exc.orig):
+            self.session.rollback()
+            raise ValidationError(
+                "program",
+                "program_id",
+                "the database's row-level security refused a row of another program: "
+                + str(exc.orig).splitlines()[0],
+            ) from exc
         if isinstance(exc, sa.exc.OperationalError):
             self.session.rollback()
             raise IpsJobdevError(f"database error: {str(exc.orig).splitlines()[0]}") from exc
