@@ -578,3 +578,29 @@ def test_upgrading_an_empty_database_makes_no_program(engine: sa.Engine, db_url:
     migrate.upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM programs")).scalar_one() == 0
+
+
+# -- 0007_accounts ------------------------------------------------------------------------------
+
+BEFORE_ACCOUNTS = "0006_program_boundaries"
+
+
+def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(
+    engine: sa.Engine,
+) -> None:
+    migrate.upgrade(engine, BEFORE_PROGRAMS)
+    with engine.begin() as connection:
+        for table in _reflect(engine).sorted_tables:
+            if table.name in FIRST_REVISION_ROWS:
+                connection.execute(sa.insert(table), FIRST_REVISION_ROWS[table.name])
+    migrate.upgrade(engine, BEFORE_ACCOUNTS)
+    schema = _reflect(engine)
+    assert "users" not in schema.tables
+    before = _dump(engine, schema)
+    assert before["programs"]
+    assert before["job_seekers"]
+    assert migrate.upgrade(engine) == (BEFORE_ACCOUNTS, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    assert after["users"] == []

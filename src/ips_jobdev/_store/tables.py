@@ -346,3 +346,24 @@ row-level security shows such a role its program's rows only, even in plain SQL.
 
 PROGRAM_OWNED = (specialists, job_seekers, visits, job_fit_notes, job_starts, program_goals)
 """The tables whose rows belong to one program (a ``program_id`` column)."""
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("specialist_id", sa.Integer, sa.ForeignKey("specialists.id")),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_sign_in_at", UTCDateTime),
+    sa.Column("password_changed_at", UTCDateTime, nullable=False),
+)
+"""Accounts of the shared web app (``ips-jobdev users``): one per person, in one program,
+with a role; the password only as an argon2 hash (never in clear, never in the change
+history). Not behind row-level security: signing in looks an account up before its
+program is known."""

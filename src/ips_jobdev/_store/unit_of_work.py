@@ -38,6 +38,7 @@ from ips_jobdev._store.repositories import (
 )
 from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
+from ips_jobdev._store.users import UserRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
@@ -197,6 +198,7 @@ class UnitOfWork:
         self.feed_tokens = FeedTokenRepository(session)
         self.submissions = SubmissionRepository(session)
         self.programs = programs.ProgramRepository(session)
+        self.users = UserRepository(session)
         try:
             self._program = programs.enter_scope(session, program)
         except BaseException:

@@ -25,6 +25,7 @@ from ips_jobdev.cli.report import report_group
 from ips_jobdev.cli.seekers import seekers_group
 from ips_jobdev.cli.serve import serve_command
 from ips_jobdev.cli.specialists import specialists_group
+from ips_jobdev.cli.users import users_group
 from ips_jobdev.cli.visits import visits_group
 
 __all__ = ["main"]
@@ -100,3 +101,4 @@ main.add_command(people_group)
 main.add_command(history_command)
 main.add_command(serve_command)
 main.add_command(feed_group)
+main.add_command(users_group)
