@@ -34,6 +34,7 @@ __all__ = [
     "Account",
     "Role",
     "SignIn",
+    "account_active",
     "add_user",
     "authenticate",
     "disable_user",
@@ -304,3 +305,14 @@ def authenticate(
         values["password_hash"] = hasher.hash(password)
     uow.users.update(record.id, **values)
     return SignIn(attrs.evolve(Account.of(record), last_sign_in_at=moment, locked_until=None))
+
+
+def account_active(uow: UnitOfWork, email: str, *, now: dt.datetime | None = None) -> bool:
+    """Whether the account may still be used (exists, not disabled, not locked): the
+    shared web app checks it on every request, so disabling an account ends its
+    sessions."""
+    record = uow.users.find_by_email(email)
+    if record is None or record.disabled:
+        return False
+    moment = now or dt.datetime.now(dt.UTC)
+    return record.locked_until is None or record.locked_until <= moment
