@@ -76,18 +76,23 @@ def test_sign_in_roles_and_sign_out(shared: tuple[jobdev.Database, TestClient]) 
     refused = client.get("/today", headers={"accept": "application/json"})
     assert refused.status_code == 401
     page = client.get("/sign-in")
-    assert 'type="password"' in page.text and "one-time" not in page.text
+    assert 'type="password"' in page.text
+    assert "one-time" not in page.text
     wrong = sign_in(client, "ab@example.org", "not the password")
-    assert wrong.status_code == 401 and "not right" in wrong.text
+    assert wrong.status_code == 401
+    assert "not right" in wrong.text
     unknown = sign_in(client, "who@example.org")
-    assert unknown.status_code == 401 and unknown.text.count("not right") == 1
+    assert unknown.status_code == 401
+    assert unknown.text.count("not right") == 1
 
     answer = sign_in(client, "ab@example.org")
     assert (answer.status_code, answer.headers["location"]) == (303, "/today")
     cookie = answer.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     today = client.get("/today")
-    assert today.status_code == 200 and "ab@example.org (specialist" in today.text
+    assert today.status_code == 200
+    assert "ab@example.org (specialist" in today.text
     assert client.get("/seekers/J-1").status_code == 200
     assert client.get("/state").status_code == 403
 
@@ -141,7 +146,8 @@ def test_a_state_reviewer_gets_figures_and_no_names(
     sign_in(client, "sr@example.org")
     figures = client.get("/state")
     assert figures.status_code == 200
-    assert "All programs" in figures.text and "Caseload" in figures.text
+    assert "All programs" in figures.text
+    assert "Caseload" in figures.text
     for person in ("Jordan Sample", "J-1", "J-2", "Alex Example", "Casey Demo"):
         assert person not in figures.text
 
@@ -242,7 +248,8 @@ def test_lockout_rate_limit_disable_and_timeouts(db: jobdev.Database) -> None:
         for _ in range(3):
             sign_in(client, "sup@example.org", "wrong password!")
         limited = sign_in(client, "sup@example.org")
-        assert limited.status_code == 429 and "retry-after" in limited.headers
+        assert limited.status_code == 429
+        assert "retry-after" in limited.headers
     with make_client(db) as client:
         assert sign_in(client, "sup@example.org").status_code == 303
         assert client.get("/today").status_code == 200
@@ -293,7 +300,8 @@ def _program_records(db: jobdev.Database, program: str, specialist: str, seeker:
             uow, seeker, bakery, title=f"Baker for {seeker}", start_date=dt.date(2026, 12, 2)
         )
         uow.commit()
-        assert bakery.id is not None and visit.id is not None
+        assert bakery.id is not None
+        assert visit.id is not None
         return visit.id
 
 
@@ -362,7 +370,8 @@ def test_a_state_reviewer_sees_every_program_in_figures_only(
         assert sign_in(client, "sr@example.org").headers["location"] == "/state"
         figures = client.get("/state")
         assert figures.status_code == 200
-        assert "Dane County IPS" in figures.text and "Rock County IPS" in figures.text
+        assert "Dane County IPS" in figures.text
+        assert "Rock County IPS" in figures.text
         for text in ("P-2001", "P-3001", "Person", "Specialist ae", "Specialist bx"):
             assert text not in figures.text
         for path in ("/seekers", "/seekers/P-2001", "/today", "/reports"):
