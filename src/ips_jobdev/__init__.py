@@ -19,6 +19,14 @@ from __future__ import annotations
 import typing
 
 from ips_jobdev import _deprecated
+from ips_jobdev._audit import (
+    AuditCount,
+    AuditEvent,
+    AuditTrail,
+    audit_summary,
+    audit_trail,
+    record_access,
+)
 from ips_jobdev._casework.caseload import (
     Caseload,
     Reassignment,
@@ -181,6 +189,9 @@ def __getattr__(name: str) -> typing.Any:
 __all__ = [
     "AdapterError",
     "Audience",
+    "AuditCount",
+    "AuditEvent",
+    "AuditTrail",
     "Caseload",
     "ChangeAction",
     "ConcurrentUpdateError",
@@ -250,6 +261,8 @@ __all__ = [
     "add_person",
     "add_program",
     "add_specialist",
+    "audit_summary",
+    "audit_trail",
     "cancel_visit",
     "caseload_targets",
     "complete_visit",
@@ -282,6 +295,7 @@ __all__ = [
     "rank_employers",
     "reassign_caseload",
     "recent_visits",
+    "record_access",
     "record_history",
     "record_job_start",
     "register_factor",

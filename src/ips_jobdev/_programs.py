@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from ips_jobdev._audit import AuditAction, record_access
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._model import Program
 from ips_jobdev._store import UnitOfWork
@@ -155,6 +156,14 @@ def grant_program(
     """
     found = uow.programs.by_code(program)
     granted = uow.programs.grant_role(found, role, password=password, write=write)
+    record_access(
+        uow,
+        action=AuditAction.GRANT,
+        kind="program",
+        record_id=found.id,
+        program_id=found.id,
+        detail={"role": granted.role, "write": granted.can_write, "login": granted.login},
+    )
     return ProgramGrant(
         role=granted.role,
         program=found.code,

@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 
 import ips_jobdev as jobdev
 from ips_jobdev import Database
+from ips_jobdev._overview import employer_overview
+from ips_jobdev._planning import plan_week
+from ips_jobdev._planning.coordination import other_programs_at
 from ips_jobdev.cli import main
 from ips_jobdev.errors import IpsJobdevError, ValidationError
 
@@ -259,3 +262,41 @@ def test_every_program_owned_table_has_forced_row_level_security(pg_url: str) ->
         "change_history",
     }
     assert "employers" not in protected, "employers are shared"
+
+
+# -- coordination: the shared employer -----------------------------------------------------
+
+
+def test_each_program_is_warned_of_the_others_visit_without_its_job_seekers(
+    record: dict[str, Any],
+) -> None:
+    for program, other, contact, hidden in (
+        ("dane", "rock", "Specialist bx", "P-3001"),
+        ("rock", "dane", "Specialist ae", "P-2001"),
+    ):
+        with record["db"].unit_of_work(program=program) as uow:
+            [bakery] = uow.employers.list()
+            assert bakery.id is not None
+            notes = other_programs_at(uow, [bakery.id], around=NOW)[bakery.id]
+            assert [(n.program_code, n.contact_name, n.planned) for n in notes] == [
+                (other, contact, False)
+            ]
+            assert notes[0].text.startswith(f"{notes[0].program_name} ({other}) visited on 18 Nov")
+            page = employer_overview(uow, bakery.id, now=NOW + dt.timedelta(days=1))
+            assert [n.program_code for n in page.other_programs] == [other]
+            shown = repr(page.other_programs) + " ".join(n.text for n in page.other_programs)
+            assert hidden not in shown
+            assert all(hidden not in line.seekers for line in page.history)
+            # outside 30 days, no warning
+            later = NOW + dt.timedelta(days=45)
+            assert other_programs_at(uow, [bakery.id], around=later) == {}
+
+
+def test_the_planner_warns_of_another_programs_visit(record: dict[str, Any]) -> None:
+    with record["db"].unit_of_work(program="dane") as uow:
+        plan = plan_week(uow, "ae", "2026-W49", today=dt.date(2026, 11, 30))
+    [bakery] = [v for v in plan.visits if v.employer_name == "Example Bakery"]
+    assert bakery.warnings == (
+        "another program, Rock County IPS (rock) visited on 18 Nov; contact Specialist bx",
+    )
+    assert not any("P-3001" in w for w in plan.warnings)

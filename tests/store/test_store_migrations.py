@@ -580,9 +580,9 @@ def test_upgrading_an_empty_database_makes_no_program(engine: sa.Engine, db_url:
         assert connection.execute(sa.text("SELECT count(*) FROM programs")).scalar_one() == 0
 
 
-# -- 0007_accounts ------------------------------------------------------------------------------
+# -- 0008_accounts ------------------------------------------------------------------------------
 
-BEFORE_ACCOUNTS = "0006_program_boundaries"
+BEFORE_ACCOUNTS = "0007_audit"
 
 
 def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(

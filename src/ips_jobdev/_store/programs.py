@@ -132,6 +132,18 @@ class ProgramRepository(Repository[model.Program]):
         statement = sa.select(c.role_name, c.program_id, c.can_write).order_by(c.role_name)
         return [(r.role_name, r.program_id, r.can_write) for r in self.session.execute(statement)]
 
+    def current_id(self) -> int | None:
+        """The program this unit of work works in, without making one: the scope's, else
+        the connected role's (a role granted to a program), else the only program."""
+        scope = scope_of(self.session)
+        if scope is not None:
+            return scope
+        granted = granted_program(self.session)
+        if granted is not None:
+            return granted
+        ids = self.session.scalars(sa.select(tables.programs.c.id).limit(2)).all()
+        return int(ids[0]) if len(ids) == 1 else None
+
     def counts(self) -> dict[int, dict[str, int]]:
         """Per program id, how many specialists and job seekers this unit of work can see."""
         out: dict[int, dict[str, int]] = {}

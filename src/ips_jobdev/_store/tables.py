@@ -347,6 +347,25 @@ row-level security shows such a role its program's rows only, even in plain SQL.
 PROGRAM_OWNED = (specialists, job_seekers, visits, job_fit_notes, job_starts, program_goals)
 """The tables whose rows belong to one program (a ``program_id`` column)."""
 
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("record_id", sa.Integer),
+    sa.Column("program_id", sa.Integer, index=True),
+    sa.Column("origin", sa.String(200)),
+    sa.Column("detail", sa.JSON(none_as_null=True)),
+    sa.Index("ix_audit_events_record", "record_kind", "record_id"),
+)
+"""The audit trail: one row per view of a person's record, export or grant, with who, when,
+what, which program and from where (written by :mod:`ips_jobdev._store.audit`). Changes are
+in ``change_history``. Append-only: the library has no statement that updates or deletes a
+row, and a trigger refuses both (SQLite and PostgreSQL)."""
+
 users = sa.Table(
     "users",
     metadata,
@@ -365,5 +384,6 @@ users = sa.Table(
 )
 """Accounts of the shared web app (``ips-jobdev users``): one per person, in one program,
 with a role; the password only as an argon2 hash (never in clear, never in the change
-history). Not behind row-level security: signing in looks an account up before its
-program is known."""
+history). On PostgreSQL only the role owning the tables reads it (row-level security):
+signing in looks an account up before its program is known, and a program's reporting
+role must never read password hashes."""

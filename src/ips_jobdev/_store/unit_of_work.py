@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._model import Program
 from ips_jobdev._store import database, history, migrate, programs
+from ips_jobdev._store.audit import AuditRepository
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.repositories import (
@@ -198,6 +199,7 @@ class UnitOfWork:
         self.feed_tokens = FeedTokenRepository(session)
         self.submissions = SubmissionRepository(session)
         self.programs = programs.ProgramRepository(session)
+        self.audit = AuditRepository(session)
         self.users = UserRepository(session)
         try:
             self._program = programs.enter_scope(session, program)

@@ -38,6 +38,7 @@ from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
+from ips_jobdev._audit import AuditAction, record_access
 from ips_jobdev._records import Audience, RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._sync.gather import Selection, gather, start_of
@@ -269,8 +270,28 @@ def export(
         return _dry_run(run, batch)
     if not batch.changes and not run.adapter.capabilities.snapshot:
         # nothing to send: do not even connect (a snapshot adapter still writes its file)
-        return run.report((), ())
-    return _send(uow, run, batch, rows)
+        report = run.report((), ())
+    else:
+        report = _send(uow, run, batch, rows)
+    _audited(uow, report)
+    return report
+
+
+def _audited(uow: UnitOfWork, report: ExportReport) -> None:
+    """Every export goes to the audit trail: who sent what to which adapter and target."""
+    record_access(
+        uow,
+        action=AuditAction.EXPORT,
+        kind="export",
+        origin=f"adapter {report.adapter}",
+        detail={
+            "adapter": report.adapter,
+            "target": report.target,
+            "audience": str(report.audience.value),
+            "sent": report.sent,
+        },
+    )
+    uow.commit()
 
 
 @attrs.frozen

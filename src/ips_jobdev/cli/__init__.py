@@ -6,6 +6,7 @@ import click
 
 from ips_jobdev._version import __version__
 from ips_jobdev.cli._app import App, JobdevGroup, with_examples
+from ips_jobdev.cli.audit import audit_command
 from ips_jobdev.cli.db import db_group
 from ips_jobdev.cli.demo import demo_command
 from ips_jobdev.cli.due import due_command
@@ -101,4 +102,5 @@ main.add_command(people_group)
 main.add_command(history_command)
 main.add_command(serve_command)
 main.add_command(feed_group)
+main.add_command(audit_command)
 main.add_command(users_group)

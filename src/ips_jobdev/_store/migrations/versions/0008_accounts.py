@@ -8,8 +8,8 @@ tables (the one ips-jobdev connects as) see it, whatever the program setting: si
 looks an account up before its program is known, and a county's reporting role made by
 ``ips-jobdev db grant-program`` must never read other people's password hashes.
 
-Revision ID: 0007_accounts
-Revises: 0006_program_boundaries
+Revision ID: 0008_accounts
+Revises: 0007_audit
 Create Date: 2026-12-05
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_accounts"
-down_revision = "0006_program_boundaries"
+revision = "0008_accounts"
+down_revision = "0007_audit"
 branch_labels = None
 depends_on = None
 
