@@ -16,7 +16,8 @@ from records import NOW, build_small_record
 from starlette.testclient import TestClient
 
 import ips_jobdev as jobdev
-from ips_jobdev._accounts import LOCK_AFTER, add_user, disable_user
+from ips_jobdev._accounts import LOCK_AFTER, add_user, disable_user, reset_password
+from ips_jobdev._audit import audit_trail
 from ips_jobdev.web import create_app
 from ips_jobdev.web.accounts import AccountAuth, RateLimiter
 from ips_jobdev.web.auth import SESSION_COOKIE
@@ -270,8 +271,6 @@ def test_lockout_rate_limit_disable_and_timeouts(db: jobdev.Database) -> None:
 
 
 def jobdev_reset(uow: Any) -> None:
-    from ips_jobdev._accounts import reset_password
-
     reset_password(uow, "sup@example.org", SECRET)
     uow.commit()
 
@@ -360,6 +359,11 @@ def test_a_program_a_account_reads_none_of_program_b(two_programs: dict[str, Any
             other_visit = client.get(f"/visits/new?visit={two_programs['rock_visit']}")
             for text in rock:
                 assert text not in other_visit.text
+    with db.unit_of_work(program="dane") as uow:
+        trail = audit_trail(uow, seeker="P-2001")
+    views = [(e.actor, e.action) for e in trail.events if e.action == "view"]
+    assert views == [("user:ae@example.org", "view"), ("user:sup@example.org", "view")]
+    assert all(e.origin.startswith("web ") for e in trail.events if e.action == "view")
 
 
 @pytest.mark.postgres

@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ips_jobdev._accounts import Role, SignIn, authenticate
+from ips_jobdev._audit import AuditAction, record_access
 from ips_jobdev._store import Database
 from ips_jobdev.web.auth import (
     SESSION_COOKIE,
@@ -253,7 +254,7 @@ class AccountAuth:
             response.headers["retry-after"] = str(int(self.limiter.window))
             return response
         password = str(form.get("password") or "")
-        result = await run_in_threadpool(self._check, email, password)
+        result = await run_in_threadpool(self._check, email, password, f"web {client}")
         if result.account is None:
             messages = {
                 "locked": "Too many failed sign-ins: this account is locked for a while. "
@@ -284,9 +285,18 @@ class AccountAuth:
         response.delete_cookie(PRE_COOKIE, path="/sign-in")
         return response
 
-    def _check(self, email: str, password: str) -> SignIn:
-        with self.database.unit_of_work(actor=f"user:{email.lower()}") as uow:
+    def _check(self, email: str, password: str, origin: str) -> SignIn:
+        with self.database.unit_of_work(actor=f"user:{email.strip().lower()}") as uow:
             result = authenticate(uow, email, password)
+            if result.account is not None:
+                record_access(
+                    uow,
+                    action=AuditAction.SIGN_IN,
+                    kind="user",
+                    record_id=result.account.id,
+                    origin=origin,
+                    program_id=uow.programs.by_code(result.account.program).id,
+                )
             uow.commit()
         return result
 
