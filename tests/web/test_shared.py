@@ -6,6 +6,7 @@ or jobs, and a state reviewer gets figures and no names."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -71,7 +72,10 @@ def shared(db: jobdev.Database) -> Iterator[tuple[jobdev.Database, TestClient]]:
         yield db, client
 
 
-def test_sign_in_roles_and_sign_out(shared: tuple[jobdev.Database, TestClient]) -> None:
+def test_sign_in_roles_and_sign_out(
+    shared: tuple[jobdev.Database, TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     _, client = shared
     assert client.get("/today").status_code == 401
     refused = client.get("/today", headers={"accept": "application/json"})
@@ -102,6 +106,8 @@ def test_sign_in_roles_and_sign_out(shared: tuple[jobdev.Database, TestClient]) 
     )
     assert signed_out.status_code == 303
     assert client.get("/today").status_code == 401
+    assert SECRET not in caplog.text, "a password never reaches a log"
+    assert "not the password" not in caplog.text
 
 
 @pytest.mark.parametrize(
