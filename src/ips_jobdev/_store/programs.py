@@ -283,15 +283,18 @@ def fill_programs(
 
 def install(sessions: sessionmaker[Session]) -> None:
     """Programs for every session ``sessions`` makes: the scope's setting at each
-    transaction's start, and the program of each new record (once per session maker)."""
+    transaction's start, and the program of each new record (call once per session maker).
+
+    No ``event.contains`` guard: SQLAlchemy's registry can answer True for a new session
+    maker whose class reuses the id of a collected one, and the listeners would be lost.
+    """
     for name, listener in (
         ("after_begin", _after_begin),
         ("before_flush", _before_flush),
         ("after_commit", _forget_fallback),
         ("after_rollback", _forget_fallback),
     ):
-        if not event.contains(sessions, name, listener):
-            event.listen(sessions, name, listener)
+        event.listen(sessions, name, listener)
 
 
 # -- database roles for one program (PostgreSQL) ----------------------------------------------
