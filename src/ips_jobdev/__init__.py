@@ -19,7 +19,7 @@ from __future__ import annotations
 import typing
 
 from ips_jobdev import _deprecated
-from ips_jobdev._audit import (
+from ips_jobdev._casework.audit import (
     AuditCount,
     AuditEvent,
     AuditTrail,
@@ -51,6 +51,15 @@ from ips_jobdev._casework.fitnotes import add_fit_note, fit_notes_for, prefill_f
 from ips_jobdev._casework.history import HistoryEntry, RecordHistory, record_history
 from ips_jobdev._casework.jobs import JobStartResult, end_job, job_starts_for, record_job_start
 from ips_jobdev._casework.people import add_person, edit_person
+from ips_jobdev._casework.programs import (
+    ProgramGrant,
+    ProgramSummary,
+    add_program,
+    edit_program,
+    grant_program,
+    list_programs,
+    revoke_program,
+)
 from ips_jobdev._casework.visits import (
     cancel_visit,
     complete_visit,
@@ -90,15 +99,6 @@ from ips_jobdev._model import (
 )
 from ips_jobdev._phones import PhoneNumber, parse_phone
 from ips_jobdev._planning import WeekPlan, plan_week, save_plan
-from ips_jobdev._programs import (
-    ProgramGrant,
-    ProgramSummary,
-    add_program,
-    edit_program,
-    grant_program,
-    list_programs,
-    revoke_program,
-)
 from ips_jobdev._reports import (
     FidelityReport,
     FidelityScale,

@@ -212,6 +212,12 @@ def test_the_library_connected_as_a_granted_role_sees_its_program(role: dict[str
             assert [s.code for s in uow.seekers.list()] == ["P-2001"]
             assert {v.program_id for v in uow.visits.list()} == {role["dane"]}
             assert [j.program_id for j in uow.job_starts.list()] == [role["dane"]]
+            # a read-only role's views are audited, in its own program
+            seeker = uow.seekers.by_code("P-2001")
+            jobdev.record_access(uow, action="view", kind="job-seeker", record_id=seeker.id)
+            uow.commit()
+            [event] = [e for e in jobdev.audit_trail(uow).events if e.action == "view"]
+            assert (event.program, event.record_id) == ("dane", seeker.id)
     finally:
         as_role.dispose()
 

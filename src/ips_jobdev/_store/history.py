@@ -285,8 +285,9 @@ def _after_flush(session: Session, flush_context: Any) -> None:
 
 def install(sessions: sessionmaker[Session]) -> None:
     """Record the history of every session ``sessions`` makes (once per session maker)."""
-    if not event.contains(sessions, "after_flush", _after_flush):
-        event.listen(sessions, "after_flush", _after_flush)
+    # no event.contains guard: a new session maker's class may reuse a collected one's id,
+    # and the registry would wrongly say the listener is there
+    event.listen(sessions, "after_flush", _after_flush)
 
 
 def record_created(

@@ -283,15 +283,18 @@ def fill_programs(
 
 def install(sessions: sessionmaker[Session]) -> None:
     """Programs for every session ``sessions`` makes: the scope's setting at each
-    transaction's start, and the program of each new record (once per session maker)."""
+    transaction's start, and the program of each new record (call once per session maker).
+
+    No ``event.contains`` guard: SQLAlchemy's registry can answer True for a new session
+    maker whose class reuses the id of a collected one, and the listeners would be lost.
+    """
     for name, listener in (
         ("after_begin", _after_begin),
         ("before_flush", _before_flush),
         ("after_commit", _forget_fallback),
         ("after_rollback", _forget_fallback),
     ):
-        if not event.contains(sessions, name, listener):
-            event.listen(sessions, name, listener)
+        event.listen(sessions, name, listener)
 
 
 # -- database roles for one program (PostgreSQL) ----------------------------------------------
@@ -330,6 +333,80 @@ def _quoted(connection: sa.Connection, template: str, *values: str) -> str:
     return str(connection.execute(statement, params).scalar_one())
 
 
+def _checked_role(
+    connection: sa.Connection, program: model.Program, role: str
+) -> tuple[bool, int | None]:
+    """Whether the role exists and which program it is granted (refusing the unsafe)."""
+    if not _ROLE_NAME.match(role):
+        raise ValidationError(
+            "role", "name", f"{role!r} is not a role name (lower-case letters, digits, '_')"
+        )
+    found = connection.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    exists = found.first() is not None
+    if (
+        exists
+        and connection.execute(
+            sa.text("SELECT pg_has_role(:r, current_user, 'MEMBER')"), {"r": role}
+        ).scalar_one()
+    ):
+        raise ValidationError(
+            "role",
+            "name",
+            f"{role!r} is (a member of) the role owning the tables, which sees every "
+            "program; choose a role of its own",
+        )
+    granted = connection.execute(
+        sa.select(tables.program_roles.c.program_id).where(tables.program_roles.c.role_name == role)
+    ).scalar_one_or_none()
+    if granted is not None and granted != program.id:
+        raise ValidationError(
+            "role", "name", f"{role!r} is granted to another program; revoke it first"
+        )
+    return exists, granted
+
+
+def _make_role(connection: sa.Connection, role: str, exists: bool, password: str | None) -> None:
+    if not exists:
+        template = "CREATE ROLE %I" if password is None else "CREATE ROLE %I LOGIN PASSWORD %L"
+    elif password is not None:
+        template = "ALTER ROLE %I LOGIN PASSWORD %L"
+    else:
+        return
+    values = (role,) if password is None else (role, password)
+    connection.exec_driver_sql(_quoted(connection, template, *values))
+
+
+def _privileges(name: str, write: bool) -> str:
+    if name == "audit_events":
+        return "SELECT, INSERT"  # a read-only role's views are audited too
+    if write and name in _APPEND_ONLY:
+        return "SELECT, INSERT"
+    if write and name not in _READ_ONLY:
+        return "SELECT, INSERT, UPDATE, DELETE"
+    return "SELECT"
+
+
+def _grant_tables(connection: sa.Connection, role: str, write: bool) -> None:
+    schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar_one())
+    connection.exec_driver_sql(_quoted(connection, "GRANT USAGE ON SCHEMA %I TO %I", schema, role))
+    present = set(sa.inspect(connection).get_table_names())
+    for name in [t.name for t in tables.metadata.sorted_tables] + ["alembic_version"]:
+        if name in present:
+            template = f"GRANT {_privileges(name, write)} ON TABLE %I.%I TO %I"
+            connection.exec_driver_sql(_quoted(connection, template, schema, name, role))
+    if write:
+        template = "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I"
+        connection.exec_driver_sql(_quoted(connection, template, schema, role))
+        return
+    sequence = connection.execute(
+        sa.text("SELECT pg_get_serial_sequence('audit_events', 'id')")
+    ).scalar_one_or_none()
+    if sequence:
+        connection.exec_driver_sql(
+            _quoted(connection, "GRANT USAGE ON SEQUENCE %s TO %I", sequence, role)
+        )
+
+
 def grant_role(
     session: Session,
     program: model.Program,
@@ -339,8 +416,9 @@ def grant_role(
     write: bool = False,
 ) -> RoleGrant:
     """Make (or reuse) the PostgreSQL role ``role`` and let it see ``program``'s rows only:
-    read access to the schema's tables (row-level security filters them), and with
-    ``write`` the right to change its program's rows; ``password`` makes it a login role.
+    read access to the schema's tables (row-level security filters them; it may add to the
+    audit trail), and with ``write`` the right to change its program's rows; ``password``
+    makes it a login role.
 
     Raises:
         ValidationError: the role name is not a plain lower-case name, the role is the
@@ -348,81 +426,26 @@ def grant_role(
         IpsJobdevError: the database is SQLite.
     """
     connection = _require_postgresql(session, "grant-program")
-    if not _ROLE_NAME.match(role):
-        raise ValidationError(
-            "role", "name", f"{role!r} is not a role name (lower-case letters, digits, '_')"
-        )
-    exists = connection.execute(
-        sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
-    ).first()
-    if exists is not None:
-        owner_like = connection.execute(
-            sa.text("SELECT pg_has_role(:r, current_user, 'MEMBER')"), {"r": role}
-        ).scalar_one()
-        if owner_like:
-            raise ValidationError(
-                "role",
-                "name",
-                f"{role!r} is (a member of) the role owning the tables, which sees every "
-                "program; choose a role of its own",
-            )
-    granted = connection.execute(
-        sa.select(tables.program_roles.c.program_id).where(tables.program_roles.c.role_name == role)
-    ).scalar_one_or_none()
-    if granted is not None and granted != program.id:
-        raise ValidationError(
-            "role", "name", f"{role!r} is granted to another program; revoke it first"
-        )
-    if exists is None:
-        if password is not None:
-            connection.exec_driver_sql(
-                _quoted(connection, "CREATE ROLE %I LOGIN PASSWORD %L", role, password)
-            )
-        else:
-            connection.exec_driver_sql(_quoted(connection, "CREATE ROLE %I", role))
-    elif password is not None:
-        connection.exec_driver_sql(
-            _quoted(connection, "ALTER ROLE %I LOGIN PASSWORD %L", role, password)
-        )
-    schema = str(connection.execute(sa.text("SELECT current_schema()")).scalar_one())
-    connection.exec_driver_sql(_quoted(connection, "GRANT USAGE ON SCHEMA %I TO %I", schema, role))
-    names = [t.name for t in tables.metadata.sorted_tables] + ["alembic_version"]
-    present = set(sa.inspect(connection).get_table_names())
-    for name in names:
-        if name not in present:
-            continue
-        privileges = "SELECT"
-        if write and name in _APPEND_ONLY:
-            privileges = "SELECT, INSERT"
-        elif write and name not in _READ_ONLY:
-            privileges = "SELECT, INSERT, UPDATE, DELETE"
-        connection.exec_driver_sql(
-            _quoted(connection, f"GRANT {privileges} ON TABLE %I.%I TO %I", schema, name, role)
-        )
-    if write:
-        connection.exec_driver_sql(
-            _quoted(
-                connection, "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I", schema, role
-            )
-        )
-    values = {
-        "role_name": role,
-        "program_id": program.id,
-        "granted_at": model.utc_now(),
-        "can_write": write,
-    }
+    exists, granted = _checked_role(connection, program, role)
+    _make_role(connection, role, exists, password)
+    _grant_tables(connection, role, write)
+    now = model.utc_now()
     if granted is None:
-        connection.execute(sa.insert(tables.program_roles).values(**values))
+        connection.execute(
+            sa.insert(tables.program_roles).values(
+                role_name=role, program_id=program.id, granted_at=now, can_write=write
+            )
+        )
     else:
         connection.execute(
             sa.update(tables.program_roles)
             .where(tables.program_roles.c.role_name == role)
-            .values(granted_at=values["granted_at"], can_write=write)
+            .values(granted_at=now, can_write=write)
         )
     return RoleGrant(
         role=role,
         program_code=program.code,
-        created=exists is None,
+        created=not exists,
         can_write=write,
         login=password is not None,
     )

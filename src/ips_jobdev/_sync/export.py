@@ -38,7 +38,7 @@ from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
-from ips_jobdev._audit import AuditAction, record_access
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._records import Audience, RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._sync.gather import Selection, gather, start_of

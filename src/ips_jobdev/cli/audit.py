@@ -17,7 +17,7 @@ import datetime as dt
 import click
 from rich.table import Table
 
-from ips_jobdev._audit import audit_summary, audit_trail
+from ips_jobdev._casework.audit import audit_summary, audit_trail
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, program_option, with_examples
 
 __all__ = ["audit_command"]

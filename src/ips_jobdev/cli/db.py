@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ips_jobdev._programs import grant_program, revoke_program
+from ips_jobdev._casework.programs import grant_program, revoke_program
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 
 __all__ = ["db_group"]

@@ -17,8 +17,8 @@ from typing import Any
 import click
 from rich.table import Table
 
+from ips_jobdev._casework.programs import add_program, edit_program, list_programs
 from ips_jobdev._model import Program
-from ips_jobdev._programs import add_program, edit_program, list_programs
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 
 __all__ = ["programs_group"]

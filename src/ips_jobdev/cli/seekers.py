@@ -23,7 +23,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ips_jobdev._audit import AuditAction, record_access
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._casework.corrections import SEEKER_FIELDS, edit_seeker
 from ips_jobdev._casework.visits import recent_visits
 from ips_jobdev._importing import import_seekers

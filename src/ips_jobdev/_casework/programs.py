@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ips_jobdev._audit import AuditAction, record_access
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._model import Program
 from ips_jobdev._store import UnitOfWork
