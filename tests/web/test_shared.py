@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 import ips_jobdev as jobdev
 from ips_jobdev._accounts import LOCK_AFTER, add_user, disable_user, reset_password
-from ips_jobdev._audit import audit_trail
+from ips_jobdev._casework.audit import audit_trail
 from ips_jobdev.web import create_app
 from ips_jobdev.web.accounts import AccountAuth, RateLimiter
 from ips_jobdev.web.auth import SESSION_COOKIE

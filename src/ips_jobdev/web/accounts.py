@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ips_jobdev._accounts import Role, SignIn, authenticate
-from ips_jobdev._audit import AuditAction, record_access
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._store import Database
 from ips_jobdev.web.auth import (
     SESSION_COOKIE,

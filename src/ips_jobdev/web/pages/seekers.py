@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ips_jobdev._audit import AuditAction, record_access
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._overview import SeekerPage, caseload_overview, seeker_overview
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.web.pages._common import call, call_uow, chosen, now
