@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from statewide import END, generate
 
 from ips_jobdev import Database
-from ips_jobdev._accounts import add_user
+from ips_jobdev._casework.accounts import add_user
 from ips_jobdev._store import tables
 from ips_jobdev._version import __version__
 

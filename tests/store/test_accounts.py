@@ -1,4 +1,4 @@
-"""Accounts of the shared web app (``ips_jobdev._accounts``) on SQLite and PostgreSQL: add,
+"""Accounts of the shared web app (``ips_jobdev._casework.accounts``) on SQLite and PostgreSQL: add,
 list, disable, reset, sign-in with lockout; passwords never stored or logged in clear."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import ips_jobdev as jobdev
-from ips_jobdev._accounts import (
+from ips_jobdev._casework.accounts import (
     LOCK_AFTER,
     LOCK_FOR,
     Role,

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from records import ZONE
 
 import ips_jobdev as jobdev
-from ips_jobdev._accounts import add_user
+from ips_jobdev._casework.accounts import add_user
 from ips_jobdev.web import create_app
 from ips_jobdev.web.accounts import AccountAuth
 

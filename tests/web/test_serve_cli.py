@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import ips_jobdev as jobdev
-from ips_jobdev._accounts import add_user
+from ips_jobdev._casework.accounts import add_user
 from ips_jobdev.cli import main
 
 

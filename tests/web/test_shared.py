@@ -17,7 +17,7 @@ from records import NOW, build_small_record
 from starlette.testclient import TestClient
 
 import ips_jobdev as jobdev
-from ips_jobdev._accounts import LOCK_AFTER, add_user, disable_user, reset_password
+from ips_jobdev._casework.accounts import LOCK_AFTER, add_user, disable_user, reset_password
 from ips_jobdev._casework.audit import audit_trail
 from ips_jobdev.web import create_app
 from ips_jobdev.web.accounts import AccountAuth, RateLimiter

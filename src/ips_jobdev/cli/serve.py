@@ -68,13 +68,14 @@ def _serve_shared(
     database: Any,
     host: str,
     port: int,
+    *,
     allowed_hosts: list[str],
     insecure_cookies: bool,
     today_: dt.datetime | None,
 ) -> None:
     import uvicorn
 
-    from ips_jobdev._accounts import list_users
+    from ips_jobdev._casework.accounts import list_users
     from ips_jobdev.web import create_app
     from ips_jobdev.web.accounts import AccountAuth
 
@@ -200,7 +201,14 @@ def serve_command(
         raise command_error("--allowed-host and --insecure-cookies go with --shared")
     database = app.database()
     if shared:
-        _serve_shared(database, host, port, list(allowed_hosts), insecure_cookies, today_)
+        _serve_shared(
+            database,
+            host,
+            port,
+            allowed_hosts=list(allowed_hosts),
+            insecure_cookies=insecure_cookies,
+            today_=today_,
+        )
         return
     if specialist is not None:
         from ips_jobdev._overview import team

@@ -21,7 +21,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ips_jobdev._accounts import (
+from ips_jobdev._casework.accounts import (
     MIN_PASSWORD_LENGTH,
     ROLES,
     Account,

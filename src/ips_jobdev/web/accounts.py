@@ -1,7 +1,7 @@
 """Shared mode (``ips-jobdev serve --shared``): sign-in with accounts and roles.
 
 - ``GET /sign-in`` shows a form (email, password); ``POST /sign-in`` checks them with
-  :func:`ips_jobdev._accounts.authenticate`. The form carries a CSRF token tied to a
+  :func:`ips_jobdev._casework.accounts.authenticate`. The form carries a CSRF token tied to a
   short-lived pre-sign-in cookie (no other site can sign a browser into an account).
 - A successful sign-in always starts a **new** session with a fresh random id and drops
   whatever session id the browser presented (no session fixation).
@@ -29,7 +29,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ips_jobdev._accounts import Role, SignIn, authenticate
+from ips_jobdev._casework.accounts import Role, SignIn, authenticate
 from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._store import Database
 from ips_jobdev.web.auth import (

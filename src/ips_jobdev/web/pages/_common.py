@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from ips_jobdev._accounts import account_active
+from ips_jobdev._casework.accounts import account_active
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.web.auth import Session
 

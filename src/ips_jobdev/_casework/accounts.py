@@ -6,7 +6,7 @@ in a row an account is locked for :data:`LOCK_FOR`; an administrator's password 
 unlocks it.
 
 >>> import ips_jobdev as jobdev                                              # doctest: +SKIP
->>> from ips_jobdev._accounts import add_user, authenticate                  # doctest: +SKIP
+>>> from ips_jobdev._casework.accounts import add_user     # doctest: +SKIP
 >>> with db.unit_of_work() as uow:                                          # doctest: +SKIP
 ...     add_user(uow, "pat@example.org", "dane", "supervisor", "a long passphrase")
 ...     uow.commit()
@@ -23,7 +23,6 @@ from typing import Any
 import attrs
 
 from ips_jobdev._store import UnitOfWork
-from ips_jobdev._store.users import UserRecord
 from ips_jobdev.errors import IpsJobdevError, NotFoundError, ValidationError
 
 __all__ = [
@@ -83,8 +82,8 @@ class Account:
     last_sign_in_at: dt.datetime | None
 
     @classmethod
-    def of(cls, record: UserRecord) -> Account:
-        """The account of a stored row."""
+    def of(cls, record: Any) -> Account:
+        """The account of a stored row (``uow.users``)."""
         return cls(
             id=record.id,
             email=record.email,
@@ -158,7 +157,7 @@ def _role(role: str) -> Role:
         ) from None
 
 
-def _found(uow: UnitOfWork, email: str) -> UserRecord:
+def _found(uow: UnitOfWork, email: str) -> Any:
     record = uow.users.find_by_email(email)
     if record is None:
         raise NotFoundError("user", email)
