@@ -623,6 +623,8 @@ def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(
             )
             assert str(bakery.people[0].visiting_windows) == "Mon 06:00-06:45"
             assert uow.employers.get(2).visiting_windows == VisitingWindows()
+
+
 # -- 0008_programs ------------------------------------------------------------------------------
 
 BEFORE_PROGRAMS = "0007_sync_basis"

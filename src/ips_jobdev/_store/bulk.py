@@ -290,8 +290,9 @@ class BulkWriter:
         encoder = _encoder(record_class, self.dialect)
         session = self.uow.session
         if "program_id" in encoder.index:
-            rows = [dict(row) for row in rows]
-            programs.fill_programs(session, encoder.table, rows)
+            filled = [dict(row) for row in rows]
+            programs.fill_programs(session, encoder.table, filled)
+            rows = filled
         with _translated_errors(session):
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
