@@ -452,7 +452,7 @@ def table_rows(settings: Any) -> Iterator[Any]:
         child = state[key]
         total = sum(child["counts"].values())
         yield Row(
-            what=f"ics export peak memory, {what} ({total:,} visits, statewide x{settings.scale:g})",
+            what=f"ics export peak memory, {what} ({total:,} visits, x{settings.scale:g})",
             database="SQLite",
             project=float(child["rss_mb"]),
             unit="MB",
