@@ -225,11 +225,12 @@ class SyncStateRepository:
         Returns how many rows moved."""
         c = tables.sync_state.c
         of_kind = c.record_kind == kind.value
-        taken = set(
-            self.session.execute(
+        taken = {
+            (program_id, adapter, target)
+            for program_id, adapter, target in self.session.execute(
                 sa.select(c.program_id, c.adapter, c.target).where(of_kind, c.local_id == to_id)
-            ).tuples()
-        )
+            )
+        }
         movable = [
             row_id
             for row_id, program_id, adapter, target in self.session.execute(

@@ -47,7 +47,11 @@ EmployerKey = tuple[int, "str | None", str, "str | None", "str | None"]
 
 def column_width(table: str, column: str) -> int | None:
     """The declared length of a string column (``None`` for unlimited text)."""
-    return getattr(_TABLES[table].c[column].type, "length", None)
+    if table == "employers" and column == "notes":
+        column_type: Any = tables.employer_program_notes.c.notes.type  # each program's own
+    else:
+        column_type = _TABLES[table].c[column].type
+    return getattr(column_type, "length", None)
 
 
 def employer_keys(uow: UnitOfWork) -> Iterator[EmployerKey]:
