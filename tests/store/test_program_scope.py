@@ -366,9 +366,11 @@ def test_a_granted_role_cannot_select_from_users(granted: dict[str, Any], write:
         with granted["db"].unit_of_work() as uow:
             jobdev.grant_program(uow, "dane", granted["role"], write=True)
             uow.commit()
-    with _connect(granted) as connection:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="users"):
-            connection.execute("SELECT count(*) FROM users")
+    with (
+        _connect(granted) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="users"),
+    ):
+        connection.execute("SELECT count(*) FROM users")
     with _connect(granted) as connection:
         privileges = connection.execute(
             "SELECT privilege_type FROM information_schema.role_table_grants "

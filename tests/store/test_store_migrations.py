@@ -749,9 +749,9 @@ def test_upgrading_to_program_notes_moves_every_note_to_the_program(
     assert migrate.upgrade(engine) == (BEFORE_PROGRAM_NOTES, migrate.head_revision())
     after = _dump(engine, _reflect(engine))
     [default] = after["programs"]
-    assert [(r["employer_id"], r["program_id"], r["notes"]) for r in after[
-        "employer_program_notes"
-    ]] == [(1, default["id"], "Ask for Pat.\nMornings are best.")]
+    assert [
+        (r["employer_id"], r["program_id"], r["notes"]) for r in after["employer_program_notes"]
+    ] == [(1, default["id"], "Ask for Pat.\nMornings are best.")]
     for name, old_rows in before.items():
         assert [{c: r[c] for c in old} for old, r in zip(old_rows, after[name], strict=True)] == (
             old_rows
@@ -783,9 +783,9 @@ def test_upgrading_a_database_of_two_programs_gives_each_the_notes_it_could_read
         ).scalar_one()
         # visit 1 is rock's: its sync row follows it; the employer's goes to the first
         connection.execute(
-            sa.update(schema.tables["visits"]).where(schema.tables["visits"].c.id == 1).values(
-                program_id=rock
-            )
+            sa.update(schema.tables["visits"])
+            .where(schema.tables["visits"].c.id == 1)
+            .values(program_id=rock)
         )
         connection.execute(sa.insert(schema.tables["sync_state"]), SYNC_ROWS)
     migrate.upgrade(engine)
@@ -807,7 +807,7 @@ def test_upgrading_a_database_of_two_programs_gives_each_the_notes_it_could_read
             "active, version, :rock FROM specialists WHERE program_id = :dane"
         )
         connection.execute(copy, {"rock": rock, "dane": dane, "shift": 100})
-        with pytest.raises(sa.exc.IntegrityError, match="program_code|program_id, specialists"):
+        with pytest.raises(sa.exc.IntegrityError, match=r"program_code|program_id, specialists"):
             connection.execute(copy, {"rock": rock, "dane": dane, "shift": 200})
         connection.rollback()
     text = "Ask for Pat.\nMornings are best."

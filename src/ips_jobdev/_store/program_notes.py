@@ -132,4 +132,3 @@ def bulk_rows(
         for i, n in written
     ]
     return rows, entries
-

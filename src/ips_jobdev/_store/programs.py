@@ -435,8 +435,8 @@ def grant_role(
 ) -> RoleGrant:
     """Make (or reuse) the PostgreSQL role ``role`` and let it see ``program``'s rows only:
     read access to the schema's tables except ``users`` (row-level security filters them;
-    it may add to the audit trail), and with ``write`` the right to change its program's rows; ``password``
-    makes it a login role.
+    it may add to the audit trail), and with ``write`` the right to change its program's
+    rows; ``password`` makes it a login role. It gets no privilege on ``users`` at all.
 
     Raises:
         ValidationError: the role name is not a plain lower-case name, the role is the

@@ -129,9 +129,13 @@ class SpecialistRepository(Repository[model.Specialist]):
             ValidationError: no program is current and several hold the code."""
         c = tables.specialists.c
         program = (
-            tables.in_current_program(c.program_id) if program_id is None else c.program_id == program_id
+            tables.in_current_program(c.program_id)
+            if program_id is None
+            else c.program_id == program_id
         )
-        statement = sa.select(model.Specialist).where(sa.func.lower(c.code) == code.strip().lower(), program)
+        statement = sa.select(model.Specialist).where(
+            sa.func.lower(c.code) == code.strip().lower(), program
+        )
         return _one_by_code(self.session.scalars(statement.limit(2)).all(), "specialist", code)
 
     def by_code(self, code: str, *, program_id: int | None = None) -> model.Specialist:
@@ -168,41 +172,14 @@ class EmployerRepository(Repository[model.Employer]):
         program wrote about ``away`` (joined to its own about ``kept``), which deleting
         ``away`` would lose; the current program's are the caller's (``kept.notes``). On
         PostgreSQL a function run as the owner of the tables does it, so a scoped unit of
-        work keeps the notes of programs it cannot see. How many programs' notes moved."""
+        work keeps the notes of programs it cannot see (SQLite holds one program). How many
+        programs' notes moved."""
         connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            return 0  # SQLite holds one program: there are no other programs' notes
         current = connection.execute(sa.select(tables.current_program())).scalar()
-        if connection.dialect.name == "postgresql":
-            statement = sa.select(
-                sa.func.ips_jobdev_move_employer_notes(away.id, kept.id, current)
-            )
-            return int(connection.execute(statement).scalar_one() or 0)
-        n = tables.employer_program_notes.c
-        others = n.program_id != current if current is not None else sa.true()
-        kept_notes = {
-            row.program_id: (row.id, row.notes)
-            for row in connection.execute(
-                sa.select(n.id, n.program_id, n.notes).where(n.employer_id == kept.id, others)
-            )
-        }
-        found = connection.execute(
-            sa.select(n.id, n.program_id, n.notes).where(n.employer_id == away.id, others)
-        ).all()
-        for row in found:
-            mine = kept_notes.get(row.program_id)
-            if mine is None:
-                values: dict[str, Any] = {"employer_id": kept.id}
-            else:
-                connection.execute(sa.delete(tables.employer_program_notes).where(n.id == row.id))
-                row_id, text = mine
-                if text == row.notes:
-                    continue
-                values = {"notes": f"{text}\n\n{row.notes}"}
-            connection.execute(
-                sa.update(tables.employer_program_notes)
-                .where(n.id == (row.id if mine is None else mine[0]))
-                .values(version=n.version + 1, **values)
-            )
-        return len(found)
+        statement = sa.select(sa.func.ips_jobdev_move_employer_notes(away.id, kept.id, current))
+        return int(connection.execute(statement).scalar_one() or 0)
 
     def find_by_external_id(self, external_id: str) -> model.Employer | None:
         """The employer with this external id, or ``None``."""
@@ -280,9 +257,13 @@ class JobSeekerRepository(Repository[model.JobSeeker]):
             ValidationError: no program is current and several hold the code."""
         c = tables.job_seekers.c
         program = (
-            tables.in_current_program(c.program_id) if program_id is None else c.program_id == program_id
+            tables.in_current_program(c.program_id)
+            if program_id is None
+            else c.program_id == program_id
         )
-        statement = sa.select(model.JobSeeker).where(sa.func.lower(c.code) == code.strip().lower(), program)
+        statement = sa.select(model.JobSeeker).where(
+            sa.func.lower(c.code) == code.strip().lower(), program
+        )
         return _one_by_code(self.session.scalars(statement.limit(2)).all(), "job seeker", code)
 
     def by_code(self, code: str, *, program_id: int | None = None) -> model.JobSeeker:

@@ -499,7 +499,7 @@ signing in looks an account up before its program is known, and a program's repo
 role must never read password hashes."""
 
 
-class current_program(FunctionElement[int]):  # noqa: N801 (an SQL function's name)
+class current_program(FunctionElement[int]):  # an SQL function's name, in lower case
     """The id of the program the statement runs in, computed by the database: the
     transaction's scope (``ips_jobdev.program``), else the program the connected role is
     granted to, else the only program; NULL when none of these says (several programs and

@@ -210,9 +210,7 @@ def _in_scope(statement: Any, kind: RecordKind, scope: Scope) -> Any:
     return statement
 
 
-def _sync_join(
-    uow: UnitOfWork, kind: RecordKind, scope: Scope, id_column: Any
-) -> tuple[Any, Any]:
+def _sync_join(uow: UnitOfWork, kind: RecordKind, scope: Scope, id_column: Any) -> tuple[Any, Any]:
     """The sync state of this scope's adapter and target (the export's program's),
     aliased, and its join condition."""
     ss = tables.sync_state.alias("ss")

@@ -12,8 +12,8 @@
   people) to the program ``default``, else the first program.
 
 On PostgreSQL both program-owned tables get the row-level security policy of the other
-program-owned tables, and a function moving the notes other programs wrote about an employer merged into
-another (only the role owning the tables may run it).
+program-owned tables, and a function moving the notes other programs wrote about an
+employer merged into another (only the role owning the tables may run it).
 
 Revision ID: 0012_program_notes
 Revises: 0011_accounts
@@ -93,14 +93,15 @@ $$
 
 
 def _program_ids(connection: sa.Connection) -> list[int]:
-    return [int(i) for i in connection.execute(sa.text("SELECT id FROM programs ORDER BY id")).scalars()]
+    return [
+        int(i) for i in connection.execute(sa.text("SELECT id FROM programs ORDER BY id")).scalars()
+    ]
 
 
 def _make_default(connection: sa.Connection) -> int:
     connection.execute(
         sa.text(
-            "INSERT INTO programs (code, name, version, created_at) "
-            "VALUES (:code, :name, 1, :at)"
+            "INSERT INTO programs (code, name, version, created_at) VALUES (:code, :name, 1, :at)"
         ),
         {"code": DEFAULT_CODE, "name": DEFAULT_NAME, "at": dt.datetime.now(dt.UTC)},
     )
@@ -178,9 +179,7 @@ def upgrade() -> None:
             name=op.f("fk_employer_program_notes_program_id_programs"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_program_notes")),
-        sa.UniqueConstraint(
-            "employer_id", "program_id", name="uq_employer_program_notes_program"
-        ),
+        sa.UniqueConstraint("employer_id", "program_id", name="uq_employer_program_notes_program"),
     )
     op.create_index(
         op.f("ix_employer_program_notes_program_id"), NOTES, ["program_id"], unique=False
