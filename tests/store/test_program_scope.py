@@ -360,6 +360,22 @@ def _connect(granted: dict[str, Any]) -> psycopg.Connection[Any]:
     )
 
 
+def test_granting_again_takes_back_what_an_older_grant_gave_on_users(
+    granted: dict[str, Any],
+) -> None:
+    with granted["db"].unit_of_work() as uow:
+        uow.session.execute(sa.text(f"GRANT SELECT ON users TO {granted['role']}"))
+        uow.commit()
+    with granted["db"].unit_of_work() as uow:
+        jobdev.grant_program(uow, "dane", granted["role"])
+        uow.commit()
+    with (
+        _connect(granted) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="users"),
+    ):
+        connection.execute("SELECT count(*) FROM users")
+
+
 @pytest.mark.parametrize("write", [False, True], ids=["read-only", "writing"])
 def test_a_granted_role_cannot_select_from_users(granted: dict[str, Any], write: bool) -> None:
     if write:

@@ -10,6 +10,7 @@ added: whatever 0002, 0003... do, the rows written at 0001 must read back unchan
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -813,3 +814,40 @@ def test_upgrading_a_database_of_two_programs_gives_each_the_notes_it_could_read
     text = "Ask for Pat.\nMornings are best."
     assert [tuple(r) for r in notes] == [(1, dane, text), (1, rock, text)]
     assert [tuple(r) for r in state] == [("visit", rock), ("employer", dane)]
+
+
+def test_upgrading_to_program_notes_takes_users_from_granted_roles(
+    unmigrated_pg_url: str,
+) -> None:
+    engine = make_engine(unmigrated_pg_url)
+    role = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        migrate.upgrade(engine, BEFORE_PROGRAM_NOTES)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO programs (code, name, version, created_at) "
+                    "VALUES ('dane', 'Dane', 1, now())"
+                )
+            )
+            connection.exec_driver_sql(f"CREATE ROLE {role}")
+            connection.exec_driver_sql(f"GRANT SELECT ON users TO {role}")
+            connection.execute(
+                sa.text(
+                    "INSERT INTO program_roles (role_name, program_id, granted_at, can_write) "
+                    "SELECT :role, id, now(), false FROM programs"
+                ),
+                {"role": role},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            held = connection.execute(
+                sa.text("SELECT has_table_privilege(:role, 'users', 'SELECT')"), {"role": role}
+            ).scalar_one()
+        assert held is False
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM program_roles"))
+            connection.exec_driver_sql(f"REVOKE ALL ON users FROM {role}")
+            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        engine.dispose()

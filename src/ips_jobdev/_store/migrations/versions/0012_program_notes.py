@@ -11,7 +11,8 @@
   of visits and fit notes go to their record's program; other rows (shared employers and
   people) to the program ``default``, else the first program.
 
-On PostgreSQL both program-owned tables get the row-level security policy of the other
+On PostgreSQL roles made by ``db grant-program`` lose every privilege on ``users``, both
+program-owned tables get the row-level security policy of the other
 program-owned tables, and a function moving the notes other programs wrote about an
 employer merged into another (only the role owning the tables may run it).
 
@@ -212,6 +213,13 @@ def upgrade() -> None:
         schema = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
         op.execute(_move_notes_function(schema))
         op.execute(f"REVOKE ALL ON FUNCTION {MOVE_NOTES}(integer, integer, integer) FROM PUBLIC")
+        # roles granted a program before: nothing on the accounts (grant-program no longer
+        # gives it)
+        op.execute(
+            "DO $$ DECLARE r record; BEGIN FOR r IN SELECT p.role_name FROM program_roles p "
+            "JOIN pg_roles g ON g.rolname = p.role_name LOOP "
+            "EXECUTE format('REVOKE ALL ON TABLE users FROM %I', r.role_name); END LOOP; END $$"
+        )
 
 
 def downgrade() -> None:
