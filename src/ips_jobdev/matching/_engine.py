@@ -170,8 +170,9 @@ def _money(cents: int | None) -> Decimal | None:
 class SeekerScoring:
     """Scores employer columns for one job seeker (used by ranking and caseload targets).
 
-    ``history`` holds visit facts already read for every employer (caseload targets read
-    them once for all job seekers); otherwise they are read for candidates as needed.
+    ``history`` holds visit facts already read for every employer; otherwise they are read
+    for candidates as needed, into ``partial`` (``loaded``: the ids read), which caseload
+    targets share between job seekers so that no employer's visits are read twice.
     """
 
     uow: UnitOfWork
@@ -489,7 +490,8 @@ class SeekerScoring:
         need = threshold * weight - spare - _EPSILON * weight
         rows = [i for i, s in enumerate(sums) if s >= need]
         if rows and any(a.deferred and a.weight for a in self.factors):
-            self.load_all_history()
+            ids = table.ids
+            self.relationship_for([ids[i] for i in rows])  # for these rows only, at once
         exact = self.exact_sums(table, sums, rows)
         scores = {i: round(s / weight, 4) for i, s in exact.items()}
         return {i: v for i, v in scores.items() if v >= threshold}
