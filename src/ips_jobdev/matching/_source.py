@@ -213,7 +213,7 @@ class EmployerColumns:
         found = self._miles.get(home)
         if found is None:
             to = _MilesFrom(home)
-            by_zip = {z: to.zip(z) for z in set(self.zip)}
+            by_zip = {z: _zip_miles(home, z) for z in set(self.zip)}
             found = list(map(by_zip.__getitem__, self.zip))
             rows, lats, lons = self.own_positions()
             for i, value in zip(rows, to.points(lats, lons), strict=True):
@@ -233,7 +233,7 @@ class EmployerColumns:
         to = _MilesFrom(home)
         if lat is not None and lon is not None:
             return to.points([math.radians(lat)], [math.radians(lon)])[0]
-        return to.zip(row[_ZIP])
+        return _zip_miles(home, row[_ZIP])
 
     def take(self, keep: Sequence[int]) -> EmployerColumns:
         """Only the rows at the indexes in ``keep``, in that order."""
@@ -281,6 +281,20 @@ class _MilesFrom:
         return self.points([math.radians(centre[0])], [math.radians(centre[1])])[0]
 
 
+@functools.lru_cache(maxsize=65536)
+def _zip_miles(home: LatLon, zip_code: str | None) -> float | None:
+    """:meth:`_MilesFrom.zip`, kept: every ranking and caseload asks for the same few
+    homes and the same stored ZIPs again and again."""
+    return _MilesFrom(home).zip(zip_code)
+
+
+@functools.lru_cache(maxsize=65536)
+def _within_limit(home: LatLon, zip_code: str, limit: float) -> bool:
+    """Whether a ZIP's centroid is within ``limit`` miles of home (or unknown)."""
+    centre = zip_centroid(zip_code)
+    return centre is None or round(miles_between(home, centre), 1) <= limit
+
+
 def area_around(
     uow: UnitOfWork, home: LatLon, limit: float, zips: Sequence[str] | None = None
 ) -> Area:
@@ -290,8 +304,7 @@ def area_around(
     keep: list[str] = []
     far: list[str] = []
     for value in queries.distinct_zips(uow) if zips is None else zips:
-        centre = zip_centroid(value)
-        if centre is None or round(miles_between(home, centre), 1) <= limit:
+        if _within_limit(home, value, limit):
             keep.append(value)
         else:
             far.append(value)

@@ -146,9 +146,7 @@ def _caseload_fits(
     region = _region([p.area for p in plans if p.area is not None])
     if region is not None:
         rows = queries.read_region(uow, region, with_name_key=with_name_key, columns=columns)
-        table = EmployerColumns(rows)
-        for plan in plans:
-            _fit(plan, table, threshold, fits)
+        _fit_all(plans, EmployerColumns(rows), threshold, fits)
     free = [p for p in plans if p.area is None]
     at_least = _fits_to_reach(fits, limit, len(free))
     if not free or at_least > len(free):
@@ -157,9 +155,7 @@ def _caseload_fits(
     rows = queries.read_kinds_outside(
         uow, skip, outside=region, with_name_key=with_name_key, columns=columns
     )
-    table = EmployerColumns(rows)
-    for plan in free:
-        _fit(plan, table, threshold, fits)
+    _fit_all(free, EmployerColumns(rows), threshold, fits)
     return fits
 
 
@@ -258,20 +254,34 @@ def _avoided(avoid: frozenset[str], industry: str | None, types: tuple[str, ...]
     return bool(labels) and all(t in avoid for t in labels)
 
 
-def _fit(
-    plan: _Plan, table: EmployerColumns, threshold: float, fits: dict[int, dict[str, float]]
+def _fit_all(
+    plans: Sequence[_Plan],
+    table: EmployerColumns,
+    threshold: float,
+    fits: dict[int, dict[str, float]],
 ) -> None:
-    """Add to ``fits`` the employers of ``table`` that ``plan``'s job seeker fits."""
-    scoring, home = plan.scoring, plan.scoring.view.home
-    keep = scoring.keep(table, empty_filter_counts())
-    sub = table if keep is None else table.take_for(home, keep)
-    survivors = scoring.prune(sub, need=threshold * scoring.total_weight)
-    if survivors is not None:
-        sub = sub.take_for(home, survivors)
-    sums = scoring.row_sums(sub)
-    ids = sub.ids
-    for index, score in scoring.scores_at_least(sub, sums, threshold).items():
-        fits.setdefault(ids[index], {})[plan.code] = score
+    """Add to ``fits`` the employers of ``table`` that each job seeker of ``plans`` fits
+    (visit history read once, for every job seeker's candidates together)."""
+    steps: list[tuple[_Plan, EmployerColumns, list[float]]] = []
+    wanted: set[int] = set()
+    for plan in plans:
+        scoring, home = plan.scoring, plan.scoring.view.home
+        keep = scoring.keep(table, empty_filter_counts())
+        sub = table if keep is None else table.take_for(home, keep)
+        survivors = scoring.prune(sub, need=threshold * scoring.total_weight)
+        if survivors is not None:
+            sub = sub.take_for(home, survivors)
+        sums = scoring.row_sums(sub)
+        if scoring.needs_history():
+            ids = sub.ids
+            wanted.update(ids[i] for i in scoring.rows_reaching(sums, threshold))
+        steps.append((plan, sub, sums))
+    if wanted and steps:
+        steps[0][0].scoring.relationship_for(sorted(wanted))  # shared by every job seeker
+    for plan, sub, sums in steps:
+        ids = sub.ids
+        for index, score in plan.scoring.scores_at_least(sub, sums, threshold).items():
+            fits.setdefault(ids[index], {})[plan.code] = score
 
 
 def _ranked(
