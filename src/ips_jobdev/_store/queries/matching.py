@@ -44,6 +44,7 @@ __all__ = [
     "distinct_keys",
     "distinct_kinds",
     "distinct_zips",
+    "do_not_contact_ids",
     "employer_names",
     "employer_rows",
     "filter_counts",
@@ -353,22 +354,30 @@ def filter_counts(uow: UnitOfWork, where: EmployerFilter) -> tuple[dict[str, int
     """In one pass: how many employers each filter of ``where`` removed (each counted
     under the first that did; filters that removed none left out), and how many it kept."""
     removed = where.removed()
-    reason = sa.case(*[(cond, name) for name, cond in removed], else_=None).label("reason")
-    statement = sa.select(reason, sa.func.count()).select_from(tables.employers).group_by(reason)
-    counts: dict[str, int] = {}
-    kept = 0
-    for name, count in uow.session.connection().execute(statement):
-        if name is None:
-            kept = int(count)
-        else:
-            counts[str(name)] = int(count)
-    return counts, kept
+    # one aggregate row, no grouping: each filter counts the rows no earlier filter removed
+    sums: list[sa.ColumnElement[Any]] = [sa.func.count()]
+    earlier: list[sa.ColumnElement[bool]] = []
+    for _, condition in removed:
+        sums.append(sa.func.sum(sa.case((sa.and_(*earlier, condition), 1), else_=0)))
+        earlier.append(sa.not_(condition))
+    row = uow.session.connection().execute(sa.select(*sums).select_from(tables.employers)).one()
+    total, counts = int(row[0]), {}
+    for (name, _), count in zip(removed, row[1:], strict=True):
+        if count:
+            counts[name] = int(count)
+    return counts, total - sum(counts.values())
 
 
 def distinct_zips(uow: UnitOfWork) -> list[str]:
     """Every ZIP code stored on an employer, once each."""
     statement = sa.select(_e.zip).where(_e.zip.is_not(None)).distinct()
     return list(uow.session.execute(statement).scalars())
+
+
+def do_not_contact_ids(uow: UnitOfWork) -> list[int]:
+    """The ids of the employers marked do-not-contact."""
+    statement = sa.select(_e.id).where(_e.do_not_contact.is_(True))
+    return [int(row[0]) for row in _fetch_tuples(uow.session, statement)]
 
 
 def _employer_statement(
@@ -614,5 +623,5 @@ def employer_names(
         return out
     for condition in _id_batches(connection, _e.id, ids):
         statement = sa.select(_e.id, _e.name).where(condition)
-        out.update((int(i), n) for i, n in connection.execute(statement))
+        out.update(_fetch_tuples(uow.session, statement))
     return out
