@@ -230,7 +230,7 @@ _SHARED_TYPES = ["cook", "cashier", "server", "stocker", "dishwasher", "housekee
 
 
 @settings(
-    max_examples=15,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -251,7 +251,7 @@ _SHARED_TYPES = ["cook", "cashier", "server", "stocker", "dishwasher", "housekee
         max_size=8,
     ),
     good_fit=st.sampled_from([0.5, 0.6, 0.7]),
-    limit=st.sampled_from([1, 3, 10]),
+    limit=st.sampled_from([1, 3, 10, 40, 400]),
 )
 def test_the_fast_caseload_targets_rank_exactly_as_scoring_everything(
     small: Database, caseload: list[Preferences], good_fit: float, limit: int
