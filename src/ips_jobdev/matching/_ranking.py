@@ -224,9 +224,7 @@ def _by_history(
         return None
     scoring.load_all_history()
     assert scoring.history is not None
-    known = (set(scoring.history) | set(scoring.spread)) - set(
-        queries.do_not_contact_ids(uow)
-    )
+    known = (set(scoring.history) | set(scoring.spread)) - set(queries.do_not_contact_ids(uow))
     if len(known) < k:
         return None
     table = EmployerColumns([(i, *_NO_COLUMNS) for i in sorted(known)])
