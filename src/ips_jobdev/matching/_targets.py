@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,9 +24,9 @@ from ips_jobdev._store.queries import matching as queries
 from ips_jobdev._store.queries.matching import Area, Region
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.matching._config import MatchConfig
-from ips_jobdev.matching._context import SeekerView, label
+from ips_jobdev.matching._context import SeekerView
 from ips_jobdev.matching._engine import SeekerScoring, active_factors, empty_filter_counts
-from ips_jobdev.matching._source import EmployerColumns, area_around, decode_tags
+from ips_jobdev.matching._source import EmployerColumns, area_around, kind_bound
 
 if TYPE_CHECKING:
     from ips_jobdev._store import UnitOfWork
@@ -199,59 +199,15 @@ def _kinds_to_skip(
     seekers of ``scorings`` may fit (their hard filters, and a bound of their score with
     full marks for every factor but job type and industry): no employer of such a kind
     can reach the list."""
-    may_fit = [_kind_bound(scoring, threshold) for scoring in scorings]
+    may_fit = [
+        kind_bound(scoring, (threshold - 2 * _EPSILON) * scoring.total_weight)
+        for scoring in scorings
+    ]
     return [
         kind
         for kind in queries.distinct_kinds(uow)
         if sum(1 for fits in may_fit if fits(*kind)) < at_least
     ]
-
-
-def _kind_bound(scoring: SeekerScoring, threshold: float) -> Callable[[str | None, str], bool]:
-    """Whether an employer of an industry and job types (JSON text) may reach
-    ``threshold`` for ``scoring``'s job seeker, whatever its other facts."""
-    view = scoring.view
-    weight = scoring.total_weight
-    need = threshold * weight - 2 * _EPSILON * weight
-    constant = 0.0
-    by_fact: dict[str, list[tuple[float, Callable[..., float | None]]]] = {
-        "industry": [],
-        "job_types": [],
-    }
-    for active in scoring.factors:
-        if not active.weight:
-            continue
-        fact = active.facts[0] if active.facts is not None and len(active.facts) == 1 else None
-        bulk = getattr(active.factor, "part_column", None)
-        if active.unknown:
-            constant += 0.5 * active.weight
-        elif fact in by_fact and active.function is not None and bulk is None:
-            by_fact[fact].append((active.weight, active.function))
-        else:
-            constant += active.weight
-
-    def may_fit(industry: str | None, job_types: str) -> bool:
-        types = decode_tags(job_types)
-        if view.avoid and _avoided(view.avoid, industry, types):
-            return False
-        total = constant
-        for weight, part in by_fact["industry"]:
-            value = part(industry)
-            total += weight * (0.5 if value is None else value)
-        for weight, part in by_fact["job_types"]:
-            value = part(types)
-            total += weight * (0.5 if value is None else value)
-        return total >= need
-
-    return may_fit
-
-
-def _avoided(avoid: frozenset[str], industry: str | None, types: tuple[str, ...]) -> bool:
-    """Whether the hard filters remove every employer of this industry and job types."""
-    if industry and label(industry) in avoid:
-        return True
-    labels = [label(t) for t in types]
-    return bool(labels) and all(t in avoid for t in labels)
 
 
 def _fit_all(

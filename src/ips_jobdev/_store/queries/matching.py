@@ -411,6 +411,7 @@ def read_employers(
     columns: Collection[str] | None = None,
     bound: ScoreBound | None = None,
     top: int | None = None,
+    skip_kinds: Collection[tuple[str | None, str]] = (),
 ) -> list[tuple[Any, ...]]:
     """Rows of the employers ``where`` keeps, in id order, as raw tuples.
 
@@ -418,9 +419,12 @@ def read_employers(
     with ``with_name_key``); ``columns`` names those to read (``None``: all), the others
     come back as ``None`` in every row, so positions never change. With ``bound``, only
     employers whose bound reaches its ``at_least``; with ``top`` as well, the ``top``
-    highest bounds (ties by id).
+    highest bounds (ties by id). Employers of a pair of industry and job types in
+    ``skip_kinds`` (see :func:`distinct_kinds`) are left out.
     """
     statement = _employer_statement(where, with_name_key, columns, bound, top)
+    if skip_kinds:
+        statement = statement.where(sa.not_(_kind_skipped(skip_kinds)))
     rows = _fetch_tuples(uow.session, statement)
     if top is not None:
         rows.sort(key=lambda row: row[0])
@@ -456,6 +460,21 @@ def read_region(
     return _fetch_tuples(uow.session, statement.where(_in_region(region)))
 
 
+def _kind_skipped(skip: Collection[tuple[str | None, str]]) -> sa.ColumnElement[bool]:
+    """True for the employers whose pair of industry and job types is in ``skip``."""
+    job_types = sa.cast(_e.job_types, sa.Text)
+    by_industry: dict[str | None, list[str]] = {}
+    for industry, jt in sorted(skip, key=lambda kind: (kind[0] or "", kind[1])):
+        by_industry.setdefault(industry, []).append(jt)
+    # one CASE on the industry, then one IN lookup: far quicker on SQLite than a row-value
+    # IN list, and NULL-safe (an industry not listed is never skipped)
+    whens = [
+        (_e.industry.is_(None) if industry is None else _e.industry == industry, job_types.in_(jts))
+        for industry, jts in by_industry.items()
+    ]
+    return sa.case(*whens, else_=sa.false()) if whens else sa.false()
+
+
 def read_kinds_outside(
     uow: UnitOfWork,
     skip: Collection[tuple[str | None, str]],
@@ -467,19 +486,8 @@ def read_kinds_outside(
     """Rows of the employers (not do-not-contact, outside ``outside`` when given) whose
     pair of industry and job types (as :func:`distinct_kinds` gives them) is not in
     ``skip``, in id order: one pass, one lookup a row."""
-    job_types = sa.cast(_e.job_types, sa.Text)
-    by_industry: dict[str | None, list[str]] = {}
-    for industry, jt in sorted(skip, key=lambda kind: (kind[0] or "", kind[1])):
-        by_industry.setdefault(industry, []).append(jt)
-    # one CASE on the industry, then one IN lookup: far quicker on SQLite than a row-value
-    # IN list, and NULL-safe (an industry not listed is never skipped)
-    whens = [
-        (_e.industry.is_(None) if industry is None else _e.industry == industry, job_types.in_(jts))
-        for industry, jts in by_industry.items()
-    ]
-    skipped = sa.case(*whens, else_=sa.false()) if whens else sa.false()
     statement = _employer_statement(EmployerFilter(), with_name_key, columns)
-    statement = statement.where(sa.not_(skipped))
+    statement = statement.where(sa.not_(_kind_skipped(skip)))
     if outside is not None:
         statement = statement.where(sa.not_(_in_region(outside)))
     return _fetch_tuples(uow.session, statement)
