@@ -639,7 +639,8 @@ def read_nearby(
     (within the usual distance, doubled until there are ``k``), or, with no home, the
     ``k`` with the best bound (:func:`score_bound`). Then only the employers that can
     still reach it are read: those within :func:`distance_radius` of home and, where the
-    database computes the bound, whose bound reaches it. Employers whose distance is
+    database computes the bound, whose bound reaches it (elsewhere, whose kind, industry
+    and job types, can reach it: :func:`kinds_below`). Employers whose distance is
     unknown are always read.
     """
     view = scoring.view
