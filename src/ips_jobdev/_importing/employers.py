@@ -107,15 +107,17 @@ class EmployerImporter(Importer):
         Columns whose cells repeat from row to row (industry, city, ZIP, shifts, wages...)
         parse each distinct cell once.
         """
-        plain = ["name", "external_id", "street", "website", "notes", "visiting_windows"]
-        repeating = ["industry", "job_types", "city", "zip", "shifts"]
+        plain = ["name", "external_id", "street", "website", "notes"]
+        repeating = ["industry", "job_types", "city", "zip", "shifts", "visiting_windows"]
         parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
         parsers.update((name, cached(_employer_field(name))) for name in repeating)
         for wage in ("wage_min", "wage_max"):
             parsers[wage] = cached(chain(_employer_field(wage), hourly_wage))
         parsers["state"] = cached(chain(_employer_field("state"), _two_letters))
-        parsers["phone"] = parse_phone_quickly
-        parsers["contact_phone"] = parse_phone_quickly
+        # phone numbers are immutable: a switchboard's number, repeated, is read once
+        parsers["phone"] = cached(parse_phone_quickly)
+        parsers["contact_phone"] = cached(parse_phone_quickly)
+        parsers["contact_visiting_windows"] = cached(_person_field("visiting_windows"))
         parsers["bus_access"] = cached(parse_yes_no)
         parsers["do_not_contact"] = cached(parse_yes_no)
         parsers["contact_title"] = cached(_person_field("title"))

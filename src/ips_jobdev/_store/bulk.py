@@ -318,15 +318,26 @@ class BulkWriter:
         if not entries:
             return
         columns, processors = _table_processors(table, self.dialect)
+        ids = self._reserve(table, len(entries))
+        # a value that is one object in every entry (the history's actor, time, batch) is
+        # converted once; the others per entry
+        template: list[Any] = [None] * len(columns)
+        own: list[tuple[int, str, Callable[[Any], Any] | None]] = []
+        first = entries[0]
+        for at, (name, process) in enumerate(zip(columns, processors, strict=True)):
+            value = first.get(name)
+            if name != "id" and all(entry.get(name) is value for entry in entries):
+                template[at] = value if process is None else process(value)
+            else:
+                own.append((at, name, process))
         encoded = []
-        for new_id, entry in zip(self._reserve(table, len(entries)), entries, strict=True):
+        for new_id, entry in zip(ids, entries, strict=True):
             entry = {**entry, "id": new_id}
-            encoded.append(
-                tuple(
-                    entry.get(name) if process is None else process(entry.get(name))
-                    for name, process in zip(columns, processors, strict=True)
-                )
-            )
+            row = template.copy()
+            for at, name, process in own:
+                value = entry.get(name)
+                row[at] = value if process is None else process(value)
+            encoded.append(tuple(row))
         with _translated_errors(self.uow.session):
             self._write(table, columns, encoded)
 
