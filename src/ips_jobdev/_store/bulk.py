@@ -43,6 +43,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import history, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
+from ips_jobdev._store.spill import FirstSeen
 from ips_jobdev._store.types import TagList
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors, refusal
 from ips_jobdev._vocab import JobSeekerStatus
@@ -50,6 +51,7 @@ from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationE
 
 __all__ = [
     "BulkWriter",
+    "FirstSeen",
     "insert_employers",
     "insert_people",
     "insert_seekers",
