@@ -19,7 +19,14 @@ import attrs
 
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["DuplicatePolicy", "ImportAction", "ImportReport", "Rejection", "RowResult"]
+__all__ = [
+    "ROWS_IN_MEMORY",
+    "DuplicatePolicy",
+    "ImportAction",
+    "ImportReport",
+    "Rejection",
+    "RowResult",
+]
 
 
 class ImportAction(enum.StrEnum):
@@ -174,8 +181,8 @@ class _RowLog:
     newest page in memory, the others written to a private temporary file (deleted with
     the report), so a report of a million rows holds no more memory than one of 50,000."""
 
-    def __init__(self, page_rows: int = ROWS_IN_MEMORY) -> None:
-        self.page_rows = page_rows
+    def __init__(self, page_rows: int | None = None) -> None:
+        self.page_rows = ROWS_IN_MEMORY if page_rows is None else page_rows
         self.page = _Page()
         self.spilled: list[tuple[int, int]] = []
         """Where each earlier page is in the file: offset and length."""
