@@ -15,7 +15,9 @@ import pytest
 import ips_jobdev as jobdev
 from ips_jobdev import Database, import_employers, import_visits
 from ips_jobdev._events import ChangeAction, EventLog, RecordChanged, VisitPlanned
-from ips_jobdev._importing import ImportReport, report
+from ips_jobdev._importing import ImportReport, report, values
+from ips_jobdev._importing import run as run_module
+from ips_jobdev._importing.run import CHUNK_ROWS
 from ips_jobdev._store import spill
 
 HEADER = (
@@ -56,32 +58,50 @@ def run(db: Database, source: Path, **options: Any) -> ImportReport:
         return import_employers(uow, source, workers=0, **options)
 
 
-def test_peak_memory_does_not_grow_with_the_file(
+def test_memory_does_not_grow_with_the_file(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the bounds made small, so that files a test can afford pass them many times over
     monkeypatch.setattr(report, "ROWS_IN_MEMORY", 500)
     monkeypatch.setattr(spill, "FIRST_SEEN_IN_MEMORY", 1500)
-    peaks = {}
+    monkeypatch.setattr(values, "CACHED_TEXTS", 200)
+    monkeypatch.setattr(run_module, "_parsers_by_class", {})  # parsers with those caches
+    assert CHUNK_ROWS == 2000
+    peaks: dict[int, int] = {}
+    held: dict[int, int] = {}  # memory in use after each chunk is written, by rows done
+    held_by_file: dict[int, dict[int, int]] = {}
+
+    def sample(done: int, total: int) -> None:
+        if done % (2 * CHUNK_ROWS) == 0:  # checked, then written: twice a chunk's rows
+            held[done // 2] = tracemalloc.get_traced_memory()[0]
+
     first = 0
     # the first file loads what any import loads once (plugins, parsers' caches); the
-    # larger file before the smaller one, so that the store it finds is no help to it
-    for rows in (300, 8000, 1000):
+    # larger file before the smaller one, so that the store it finds is no help to it;
+    # both files fill whole chunks (the rows worked on together take the same memory)
+    for rows in (300, 12_000, 2000):
         source = write_employers(tmp_path / f"employers-{rows}.csv", rows, first=first)
         first += rows
+        held.clear()
         gc.collect()
         tracemalloc.start()
         try:
-            found = run(db, source)
+            with db.unit_of_work() as uow:
+                found = import_employers(uow, source, workers=0, progress=sample)
             peaks[rows] = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
         assert found.created == rows, found.summary()
         assert len(list(found.iter_rows())) == rows
-    growth = peaks[8000] - peaks[1000]
-    # before: about 500 bytes a row kept to the end (3.5 MB for these 7,000 more rows);
-    # now 16 bytes an event id (two a row), and the parsers' caches, of bounded size
-    assert growth < 2_000_000, f"{growth / 1e6:.1f} MB more for 7,000 more rows"
+        held_by_file[rows] = dict(held)
+    # before: about 500 bytes a row kept to the end (4 MB more after 8,000 more rows);
+    # now 16 bytes an event id, two a row
+    held = held_by_file[12_000]
+    assert sorted(held) == [2000, 4000, 6000, 8000, 10_000, 12_000]
+    kept = held[12_000] - held[4000]
+    assert kept < 600_000, f"{kept / 1e6:.1f} MB more held after 8,000 more rows"
+    growth = peaks[12_000] - peaks[2000]
+    assert growth < 2_000_000, f"peak {growth / 1e6:.1f} MB higher for 10,000 more rows"
 
 
 def test_spilling_to_disk_changes_nothing_in_the_report_nor_the_records(

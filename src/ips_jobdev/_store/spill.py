@@ -37,7 +37,8 @@ def _text(key: Hashable) -> str:
 
 class FirstSeen:
     """Keys and the number (line) each was first seen with, in memory up to ``limit`` keys
-    (default :data:`FIRST_SEEN_IN_MEMORY`) and on disk beyond. Only keys that :meth:`find` did not find are :meth:`add`-ed."""
+    (default :data:`FIRST_SEEN_IN_MEMORY`) and on disk beyond. Only keys that
+    :meth:`find` did not find are :meth:`add`-ed."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = FIRST_SEEN_IN_MEMORY if limit is None else limit
