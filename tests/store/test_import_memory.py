@@ -94,12 +94,12 @@ def test_memory_does_not_grow_with_the_file(
         assert found.created == rows, found.summary()
         assert len(list(found.iter_rows())) == rows
         held_by_file[rows] = dict(held)
-    # before: about 500 bytes a row kept to the end (4 MB more after 8,000 more rows);
-    # now 16 bytes an event id, two a row
+    # before: about 500 bytes a row kept to the end (5 MB more after 10,000 more rows);
+    # now 16 bytes an event id, two a row, and what the chunk at work holds, which varies
     held = held_by_file[12_000]
     assert sorted(held) == [2000, 4000, 6000, 8000, 10_000, 12_000]
-    kept = held[12_000] - held[4000]
-    assert kept < 600_000, f"{kept / 1e6:.1f} MB more held after 8,000 more rows"
+    spread = max(held.values()) - min(held.values())
+    assert spread < 1_500_000, f"{spread / 1e6:.1f} MB more held in the course of the file"
     growth = peaks[12_000] - peaks[2000]
     assert growth < 2_000_000, f"peak {growth / 1e6:.1f} MB higher for 10,000 more rows"
 
