@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 import zoneinfo
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ import ips_jobdev
 from ips_jobdev._sync.export import export
 
 RESULTS = Path(__file__).parent / "results" / "export.json"
+SOURCE = "bench_export"
 SEED = 20261207
 ZIPS = ["53703", "53704", "53705", "53711", "53713", "53714", "53590", "53593", "53589"]
 PURPOSES = ["introduce", "learn-business", "follow-up", "present-job-seeker", "support"]
@@ -402,6 +404,62 @@ def _table(figures: dict[str, Any]) -> list[tuple[str, str, str, str, str, str, 
                 )
             )
     return rows
+
+
+def table_rows(settings: Any) -> Iterator[Any]:
+    """The ics rows of the issue's table, for ``benchmarks/run``: a first export of 10,000
+    visits against bare icalendar (wall clock and CPU), the re-export with nothing changed,
+    and the whole state's export's peak memory (SQLite; the exporter reads through the same
+    store on PostgreSQL)."""
+    from table import Row
+
+    visits, repeat = (300, 1) if settings.small else (10_000, max(1, min(settings.runs, 3)))
+    part = ten_thousand(visits, repeat)
+    n = f"{visits:,}"
+    floor_what = "bare icalendar, the same events from rows in memory"
+    yield Row(
+        what=f"ics export, {n} visits",
+        database="SQLite",
+        project=part["export_s"],
+        unit="s",
+        floor=part["floor_bare_icalendar_s"],
+        floor_what=floor_what,
+        max_ratio=1.2,
+        source=SOURCE,
+        notes={"cpu_s": part["export_cpu_s"], "floor_cpu_s": part["floor_cpu_s"]},
+    )
+    yield Row(
+        what=f"ics export, {n} visits, CPU seconds",
+        database="SQLite",
+        project=part["export_cpu_s"],
+        unit="s",
+        floor=part["floor_cpu_s"],
+        floor_what=floor_what + " (CPU)",
+        max_ratio=1.2,
+        source=SOURCE,
+    )
+    yield Row(
+        what=f"ics re-export, nothing changed, {n} visits",
+        database="SQLite",
+        project=part["re_export_s"],
+        unit="s",
+        goal=0.5,
+        source=SOURCE,
+        notes={"cpu_s": part["re_export_cpu_s"], "rss_mb": part["re_export_rss_mb"]},
+    )
+    state = statewide_exports(settings.scale)
+    for key, what in (("whole_state", "whole state"), ("whole_state_again", "again, unchanged")):
+        child = state[key]
+        total = sum(child["counts"].values())
+        yield Row(
+            what=f"ics export peak memory, {what} ({total:,} visits, x{settings.scale:g})",
+            database="SQLite",
+            project=float(child["rss_mb"]),
+            unit="MB",
+            goal=300.0,
+            source=SOURCE,
+            notes={"seconds": round(child["seconds"], 2), "cpu_s": child.get("cpu_seconds")},
+        )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
