@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +314,47 @@ def measure(database: str, csv_path: Path, work: Path, pg_url: str | None) -> di
         and figures["peak_rss_mb"] < GOAL_RSS_MB
     )
     return figures
+
+
+_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def table_rows(settings: Any) -> Iterator[Any]:
+    """Rows/s and peak memory of the import on each database, for ``benchmarks/run``
+    (100,000 rows; 400 with ``small``). One run each: a run takes tens of seconds, and the
+    CPU figure beside it holds on a busy machine."""
+    from table import Row
+
+    rows = 400 if settings.small else 100_000
+    pg_url = settings.pg_url
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        csv_path = work / "employers.csv"
+        generate(csv_path, rows)
+        for database in settings.databases():
+            f = measure(database, csv_path, work, pg_url)
+            label = _LABELS[database]
+            notes = {k: f[k] for k in ("rows", "project_seconds", "cpu_ratio")}
+            yield Row(
+                what=f"CSV import, {rows:,} employers, 2 phones each",
+                database=label,
+                project=f["project_rows_per_second"],
+                unit="rows/s",
+                goal=GOAL_ROWS_PER_SECOND,
+                at_least=True,
+                floor=f["floor_rows_per_second"],
+                floor_what="csv + executemany/COPY of raw cells + phonenumbers",
+                source="bench_import",
+                notes={**notes, "cpu_seconds": f["project_cpu_seconds"]},
+            )
+            yield Row(
+                what=f"peak memory, {rows:,}-row import",
+                database=label,
+                project=f["peak_rss_mb"],
+                unit="MB",
+                goal=GOAL_RSS_MB,
+                source="bench_import",
+            )
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

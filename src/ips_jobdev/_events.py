@@ -10,9 +10,10 @@ saved. The default publisher calls the plugin hooks (:mod:`ips_jobdev.hookspecs`
 
 from __future__ import annotations
 
+import array
 import enum
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeAlias, overload
 
 import attrs
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ChangeAction",
     "Event",
+    "EventLog",
     "Publisher",
     "RecordChanged",
     "VisitCancelled",
@@ -79,6 +81,69 @@ class RecordChanged(Event):
     kind: str
     record_id: int
     action: ChangeAction
+
+
+@attrs.define(slots=True)
+class _Changes:
+    """Consecutive :class:`RecordChanged` events of one kind and action: their ids."""
+
+    kind: str
+    action: ChangeAction
+    ids: array.array[int]
+
+
+class EventLog(Sequence[Event]):
+    """Events in the order they were recorded, kept compactly.
+
+    A run of :class:`RecordChanged` events of one kind and action (an import's rows) is
+    kept as an array of record ids, 8 bytes an event; reading the log gives the events
+    themselves, made as they are read. So an import of a million rows does not hold a
+    million event objects until its commit, and plugins still hear of every record.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[Event | _Changes] = []
+        self._count = 0
+
+    def append(self, event: Event) -> None:
+        """Add ``event`` after the others."""
+        if type(event) is RecordChanged and type(event.record_id) is int:
+            last = self._parts[-1] if self._parts else None
+            if type(last) is _Changes and last.kind == event.kind and last.action == event.action:
+                last.ids.append(event.record_id)
+            else:
+                self._parts.append(
+                    _Changes(event.kind, event.action, array.array("q", [event.record_id]))
+                )
+        else:
+            self._parts.append(event)
+        self._count += 1
+
+    def clear(self) -> None:
+        """Forget every event."""
+        self._parts.clear()
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Event]:
+        for part in self._parts:
+            if type(part) is _Changes:
+                kind, action = part.kind, part.action
+                for record_id in part.ids:
+                    yield RecordChanged(kind, record_id, action)
+            else:
+                yield part  # type: ignore[misc]
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return tuple(self)[index]
 
 
 Publisher: TypeAlias = Callable[["UnitOfWork", Sequence[Event]], None]

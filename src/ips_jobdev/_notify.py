@@ -71,10 +71,11 @@ def publish_events(
     manager = manager or get_plugin_manager()
     # asked once per hook, not per event: an import publishes 100,000 of them
     hooks = {name: _implemented(manager, name) for name in {_hook_for(e) for e in events} if name}
-    wanted = [e for e in events if hooks.get(_hook_for(e), False)]
-    if not wanted:
+    if not any(hooks.values()):
         return []
-    visit_ids = [e.visit_id for e in wanted if isinstance(e, VisitEvent)]
+    # the events are read again rather than listed: an import's are kept compactly
+    wanted = (e for e in events if hooks.get(_hook_for(e), False))
+    visit_ids = [e.visit_id for e in events if isinstance(e, VisitEvent) and hooks[_hook_for(e)]]
     records: dict[int, VisitRecord] = {}
     if visit_ids:
         visits = [uow.visits.get(visit_id) for visit_id in dict.fromkeys(visit_ids)]

@@ -69,6 +69,11 @@ EMPLOYER_COLUMNS = (
 """The columns of an employers file, in the documented order."""
 
 
+PRELOAD_AT_MOST = 100_000
+"""Stored employers whose keys an import may read at once (beyond, memory would grow with
+the database; each chunk then looks up its own)."""
+
+
 def _name_zip(name_key: str, zip5: str | None) -> str:
     """The key "same name and ZIP" compares (one string: a 100,000-row file keeps one per
     row)."""
@@ -107,15 +112,17 @@ class EmployerImporter(Importer):
         Columns whose cells repeat from row to row (industry, city, ZIP, shifts, wages...)
         parse each distinct cell once.
         """
-        plain = ["name", "external_id", "street", "website", "notes", "visiting_windows"]
-        repeating = ["industry", "job_types", "city", "zip", "shifts"]
+        plain = ["name", "external_id", "street", "website", "notes"]
+        repeating = ["industry", "job_types", "city", "zip", "shifts", "visiting_windows"]
         parsers: dict[str, CellParser] = {name: _employer_field(name) for name in plain}
         parsers.update((name, cached(_employer_field(name))) for name in repeating)
         for wage in ("wage_min", "wage_max"):
             parsers[wage] = cached(chain(_employer_field(wage), hourly_wage))
         parsers["state"] = cached(chain(_employer_field("state"), _two_letters))
-        parsers["phone"] = parse_phone_quickly
-        parsers["contact_phone"] = parse_phone_quickly
+        # phone numbers are immutable: a switchboard's number, repeated, is read once
+        parsers["phone"] = cached(parse_phone_quickly)
+        parsers["contact_phone"] = cached(parse_phone_quickly)
+        parsers["contact_visiting_windows"] = cached(_person_field("visiting_windows"))
         parsers["bus_access"] = cached(parse_yes_no)
         parsers["do_not_contact"] = cached(parse_yes_no)
         parsers["contact_title"] = cached(_person_field("title"))
@@ -125,12 +132,14 @@ class EmployerImporter(Importer):
 
     def load(self) -> None:
         """Decide how to find stored employers: when there are no more of them than the
-        file has lines, their keys are read once (one query, no more memory than the
-        file's own keys); otherwise each chunk looks up its own in a few queries."""
+        file has lines (and at most :data:`PRELOAD_AT_MOST`), their keys are read once
+        (one query, no more memory than the file's own keys); otherwise each chunk looks
+        up its own in a few queries."""
         self.by_external: dict[str, int] = {}
         self.by_name_zip: dict[str, list[int]] = defaultdict(list)
         self.by_phone: dict[str, list[int]] = defaultdict(list)
-        self._preloaded = queries.employer_count(self.uow) <= self.expected_rows
+        stored = queries.employer_count(self.uow)
+        self._preloaded = stored <= min(self.expected_rows, PRELOAD_AT_MOST)
         if self._preloaded:
             self._index(queries.employer_keys(self.uow))
 

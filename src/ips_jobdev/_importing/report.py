@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import array
 import enum
-from typing import Any
+import os
+import pickle
+import tempfile
+import weakref
+from collections.abc import Iterator
+from typing import IO, Any
 
 import attrs
 
 from ips_jobdev.errors import ValidationError
 
-__all__ = ["DuplicatePolicy", "ImportAction", "ImportReport", "Rejection", "RowResult"]
+__all__ = [
+    "ROWS_IN_MEMORY",
+    "DuplicatePolicy",
+    "ImportAction",
+    "ImportReport",
+    "Rejection",
+    "RowResult",
+]
 
 
 class ImportAction(enum.StrEnum):
@@ -122,10 +134,14 @@ _ACTIONS = tuple(ImportAction)
 _CODES = {action: code for code, action in enumerate(_ACTIONS)}
 
 
-class _RowLog:
-    """Every row's result, kept compactly: a few bytes a row (line, action, record id and
-    label), and the whole :class:`RowResult` only for rows with more to say (duplicates,
-    rejections). A 100,000-row import does not keep 100,000 objects."""
+ROWS_IN_MEMORY = 50_000
+"""Rows whose results a report keeps in memory; earlier ones wait in a temporary file."""
+
+
+class _Page:
+    """The results of consecutive rows, kept compactly: a few bytes a row (line, action,
+    record id and label), and the whole :class:`RowResult` only for rows with more to say
+    (duplicates, rejections)."""
 
     def __init__(self) -> None:
         self.lines = array.array("q")
@@ -133,7 +149,6 @@ class _RowLog:
         self.ids = array.array("q")
         self.labels: list[str] = []
         self.detailed: dict[int, RowResult] = {}
-        self.counts = dict.fromkeys((a.value for a in _ACTIONS), 0)
 
     def add(self, result: RowResult) -> None:
         index = len(self.actions)
@@ -143,29 +158,79 @@ class _RowLog:
         self.labels.append(result.label)
         if result.duplicate_of is not None or result.match is not None or result.rejections:
             self.detailed[index] = result
-        self.counts[result.action.value] += 1
 
     def __len__(self) -> int:
         return len(self.actions)
 
-    def result(self, index: int) -> RowResult:
-        detailed = self.detailed.get(index)
-        if detailed is not None:
-            return detailed
-        record_id = self.ids[index]
-        return RowResult(
-            self.lines[index],
-            _ACTIONS[self.actions[index]],
-            self.labels[index],
-            record_id=None if record_id < 0 else record_id,
-        )
+    def results(self, forgotten: bool) -> Iterator[RowResult]:
+        created = _CODES[ImportAction.CREATED]
+        detailed = self.detailed
+        for index, code in enumerate(self.actions):
+            found = detailed.get(index)
+            if found is not None:
+                yield found
+                continue
+            record_id: int | None = self.ids[index]
+            if record_id is not None and (record_id < 0 or (forgotten and code == created)):
+                record_id = None
+            yield RowResult(self.lines[index], _ACTIONS[code], self.labels[index], record_id)
+
+
+class _RowLog:
+    """Every row's result in file order, in pages of :data:`ROWS_IN_MEMORY` rows: the
+    newest page in memory, the others written to a private temporary file (deleted with
+    the report), so a report of a million rows holds no more memory than one of 50,000."""
+
+    def __init__(self, page_rows: int | None = None) -> None:
+        self.page_rows = ROWS_IN_MEMORY if page_rows is None else page_rows
+        self.page = _Page()
+        self.spilled: list[tuple[int, int]] = []
+        """Where each earlier page is in the file: offset and length."""
+        self._file: IO[bytes] | None = None
+        self.rows = 0
+        self.counts = dict.fromkeys((a.value for a in _ACTIONS), 0)
+        self.forgotten = False
+
+    def add(self, result: RowResult) -> None:
+        self.page.add(result)
+        self.rows += 1
+        self.counts[result.action.value] += 1
+        if len(self.page) >= self.page_rows:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._file is None:
+            # lives as long as the report (closed by the finalizer), not one block
+            self._file = tempfile.TemporaryFile(prefix="ips-jobdev-report-")  # noqa: SIM115
+            weakref.finalize(self, self._file.close)
+        data = pickle.dumps(self.page, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self.spilled.append((offset, len(data)))
+        self.page = _Page()
+
+    def pages(self) -> Iterator[_Page]:
+        """Every page, in file order (earlier ones read back one at a time)."""
+        for offset, length in self.spilled:
+            assert self._file is not None
+            self._file.seek(offset)
+            # our own file, written just above: no one else's data is unpickled
+            yield pickle.loads(self._file.read(length))
+        yield self.page
+
+    def results(self) -> Iterator[RowResult]:
+        for page in self.pages():
+            yield from page.results(self.forgotten)
+
+    def detailed(self) -> Iterator[RowResult]:
+        """The rows with more to say than their action (duplicates, rejections)."""
+        for page in self.pages():
+            yield from (page.detailed[i] for i in sorted(page.detailed))
 
     def forget_created_ids(self) -> None:
-        """Rows counted as created but not written (rolled back) have no record."""
-        created = _CODES[ImportAction.CREATED]
-        for index, code in enumerate(self.actions):
-            if code == created:
-                self.ids[index] = -1
+        """Rows counted as created but not written (rolled back) have no record (the
+        last thing an import does to its report: it applies to every row)."""
+        self.forgotten = True
 
 
 @attrs.define(slots=False, eq=False)
@@ -197,9 +262,14 @@ class ImportReport:
 
     @property
     def rows(self) -> list[RowResult]:
-        """Every row's result, in file order (made on each call: keep it if you reuse it)."""
-        log = self._log
-        return [log.result(i) for i in range(len(log))]
+        """Every row's result, in file order (made on each call: keep it if you reuse it;
+        :meth:`iter_rows` reads them one at a time)."""
+        return list(self._log.results())
+
+    def iter_rows(self) -> Iterator[RowResult]:
+        """Every row's result, in file order, made as they are read (a report of a large
+        file keeps most of them in a temporary file, not in memory)."""
+        return self._log.results()
 
     def count(self, action: ImportAction) -> int:
         """How many rows got ``action``."""
@@ -208,7 +278,7 @@ class ImportReport:
     @property
     def counts(self) -> dict[str, int]:
         """Rows in the file and how many were created, updated, unchanged, skipped, rejected."""
-        return {"rows": len(self._log), **self._log.counts}
+        return {"rows": self._log.rows, **self._log.counts}
 
     @property
     def created(self) -> int:
@@ -240,9 +310,8 @@ class ImportReport:
         """True when no row was rejected."""
         return self.rejected == 0
 
-    def _detailed(self) -> list[RowResult]:
-        log = self._log
-        return [log.detailed[i] for i in sorted(log.detailed)]
+    def _detailed(self) -> Iterator[RowResult]:
+        return self._log.detailed()
 
     @property
     def rejections(self) -> list[Rejection]:

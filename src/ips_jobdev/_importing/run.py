@@ -428,7 +428,8 @@ class _Engine:
         self.ticker = ticker
         self.writing = not report.dry_run
         self.wrote = False
-        self.first_lines: dict[Hashable, int] = {}
+        self.first_lines = bulk.FirstSeen()
+        """Each key of the file's rows, with the first line that held it."""
 
     def chunk(
         self, rows: Sequence[CsvRow], checked: Sequence[CheckedRow], rejects: RejectsWriter | None
@@ -487,11 +488,14 @@ class _Engine:
             if identity is not None:
                 wanted.add(identity)
         stored = importer.snapshots(sorted(wanted)) if wanted else {}
-        first_lines = self.first_lines
-        for index, candidate in enumerate(candidates):
-            if candidate is None:
-                continue
-            keys = importer.file_keys(candidate)
+        keyed = [
+            (index, candidate, importer.file_keys(candidate))
+            for index, candidate in enumerate(candidates)
+            if candidate is not None
+        ]
+        first_lines = self.first_lines.find(key.key for _, _, keys in keyed for key in keys)
+        new_keys: dict[Hashable, int] = {}
+        for index, candidate, keys in keyed:
             earlier = next(
                 ((key, first_lines[key.key]) for key in keys if key.key in first_lines), None
             )
@@ -511,7 +515,9 @@ class _Engine:
             results[index] = result
             if result.action is not ImportAction.REJECTED:
                 for key in keys:
-                    first_lines.setdefault(key.key, candidate.line)
+                    if key.key not in first_lines:
+                        first_lines[key.key] = new_keys[key.key] = candidate.line
+        self.first_lines.add(new_keys)
 
     def _write(self, candidates: list[Candidate | None], results: list[RowResult | None]) -> None:
         importer = self.importer
@@ -625,8 +631,11 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
     importer.expected_rows = max(reader.lines - 1, 0)
     importer.load()
     with rejects.open() if rejects is not None else contextlib.nullcontext():
-        for rows, checked in _checked_chunks(type(importer), reader, workers):
-            engine.chunk(rows, checked, rejects)
+        try:
+            for rows, checked in _checked_chunks(type(importer), reader, workers):
+                engine.chunk(rows, checked, rejects)
+        finally:
+            engine.first_lines.close()
     # the rejects file is in place before anything is committed: one that cannot be
     # saved stops it all
     engine.end()

@@ -33,6 +33,7 @@ from ips_jobdev.errors import ValidationError
 
 __all__ = [
     "BOUNDS",
+    "CACHED_TEXTS",
     "HOURLY_WAGE_MAX",
     "NO_WORDS",
     "YES_WORDS",
@@ -208,14 +209,20 @@ def split_list(text: str) -> list[str]:
     return [item.strip() for item in text.split(";") if item.strip()]
 
 
-def cached(parser: CellParser, size: int = 4096) -> CellParser:
-    """``parser`` remembering its answers for up to ``size`` distinct texts.
+CACHED_TEXTS = 4096
+"""How many distinct texts a :func:`cached` parser remembers (unless told)."""
+
+
+def cached(parser: CellParser, size: int | None = None) -> CellParser:
+    """``parser`` remembering its answers for up to ``size`` distinct texts (default
+    :data:`CACHED_TEXTS`).
 
     For columns whose cells repeat (industry, shifts, ZIP, yes/no...): a 100,000-row file
     then parses each distinct cell once. ``parser`` must answer the same text the same way.
     A list answer is copied for each row, so rows never share a mutable value.
     """
     memo: dict[str, tuple[bool, Any]] = {}
+    limit = CACHED_TEXTS if size is None else size
 
     def parse(text: str) -> Any:
         hit = memo.get(text)
@@ -226,7 +233,7 @@ def cached(parser: CellParser, size: int = 4096) -> CellParser:
                 hit = (False, (exc.record, exc.field, exc.reason))
             except ValueError as exc:
                 hit = (False, ("cell", "value", str(exc)))
-            if len(memo) >= size:
+            if len(memo) >= limit:
                 memo.clear()
             memo[text] = hit
         ok, value = hit

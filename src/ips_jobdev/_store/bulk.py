@@ -43,13 +43,15 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import history, program_notes, programs, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
-from ips_jobdev._store.types import TagList
+from ips_jobdev._store.spill import FirstSeen
+from ips_jobdev._store.types import Money, TagList, WindowsType
 from ips_jobdev._store.unit_of_work import UnitOfWork, _translated_errors, refusal
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = [
     "BulkWriter",
+    "FirstSeen",
     "insert_employers",
     "insert_people",
     "insert_seekers",
@@ -135,7 +137,10 @@ class _Encoder:
         for i, column in enumerate(self.table.c):
             processor = self.processors[i]
             if processor is not None and isinstance(column.type, TagList):
-                self.processors[i] = _remembering(processor)
+                self.processors[i] = _remembering(processor, _list_key)
+            elif processor is not None and isinstance(column.type, Money | WindowsType):
+                # equal amounts (windows) are stored alike, and they repeat from row to row
+                self.processors[i] = _remembering(processor, _value_key)
         self.template = template
         self._utc_now = {name for name, factory in template.factories if factory is model.utc_now}
         self._blank: list[Any] = [None] * len(self.columns)
@@ -175,12 +180,23 @@ class _Encoder:
         return out
 
 
-def _remembering(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A list column's conversion, done once per distinct list (tags repeat a lot)."""
-    memo: dict[tuple[Any, ...], Any] = {}
+def _list_key(value: Any) -> Any:
+    return tuple(value or ())
+
+
+def _value_key(value: Any) -> Any:
+    return value
+
+
+def _remembering(
+    processor: Callable[[Any], Any], key_of: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """A column's conversion, done once per distinct value (tags, amounts and windows
+    repeat a lot)."""
+    memo: dict[Any, Any] = {}
 
     def process(value: Any) -> Any:
-        key = tuple(value or ())
+        key = key_of(value)
         hit = memo.get(key)
         if hit is None:
             hit = processor(value)
@@ -316,12 +332,21 @@ class BulkWriter:
         extra: Sequence[Mapping[str, Any]] | None,
     ) -> None:
         """The ``created`` history rows of new records, written the same fast way."""
+        # new_row's whole rows, with each factory called once for the batch: the history
+        # reads these rows and keeps none of their values
+        template = _template(record_class)
+        made = template.defaults.copy()
+        made.update((name, factory()) for name, factory in template.factories)
+        whole = []
+        for row in rows:
+            values = made.copy()
+            values.update(row)
+            for name, derive in template.derived:
+                if name not in row:
+                    values[name] = derive(values)
+            whole.append(values)
         entries = history.created_rows(
-            self.uow.session,
-            history.KINDS[record_class],
-            ids,
-            [new_row(record_class, row) for row in rows],
-            extra=extra,
+            self.uow.session, history.KINDS[record_class], ids, whole, extra=extra
         )
         self.add_plain(history.TABLE, entries)
 
@@ -331,15 +356,26 @@ class BulkWriter:
         if not entries:
             return
         columns, processors = _table_processors(table, self.dialect)
+        ids = self._reserve(table, len(entries))
+        # a value that is one object in every entry (the history's actor, time, batch) is
+        # converted once; the others per entry
+        template: list[Any] = [None] * len(columns)
+        own: list[tuple[int, str, Callable[[Any], Any] | None]] = []
+        first = entries[0]
+        for at, (name, process) in enumerate(zip(columns, processors, strict=True)):
+            value = first.get(name)
+            if name != "id" and all(entry.get(name) is value for entry in entries):
+                template[at] = value if process is None else process(value)
+            else:
+                own.append((at, name, process))
         encoded = []
-        for new_id, entry in zip(self._reserve(table, len(entries)), entries, strict=True):
+        for new_id, entry in zip(ids, entries, strict=True):
             entry = {**entry, "id": new_id}
-            encoded.append(
-                tuple(
-                    entry.get(name) if process is None else process(entry.get(name))
-                    for name, process in zip(columns, processors, strict=True)
-                )
-            )
+            row = template.copy()
+            for at, name, process in own:
+                value = entry.get(name)
+                row[at] = value if process is None else process(value)
+            encoded.append(tuple(row))
         with _translated_errors(self.uow.session):
             self._write(table, columns, encoded)
 

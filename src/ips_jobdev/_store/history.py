@@ -20,6 +20,7 @@ import datetime as dt
 import getpass
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -30,8 +31,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ips_jobdev import _model as model
 from ips_jobdev._history_entry import HistoryEntry
 from ips_jobdev._jsonable import jsonable
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
+from ips_jobdev._windows import VisitingWindows
 
 __all__ = [
     "KINDS",
@@ -186,6 +189,28 @@ def _flat(key: str, value: Any) -> dict[str, Any]:
         prefs = value.to_dict() if isinstance(value, model.Preferences) else dict(value or {})
         return {f"preferences.{k}": _plain(v) for k, v in prefs.items()}
     return {key: _plain(value)}
+
+
+_SLOW = object()
+
+
+def _bulk_plain(value: Any, seen: dict[VisitingWindows, str]) -> Any:
+    """:func:`_plain` of the values bulk rows hold most (amounts, phones, lists of words,
+    visiting windows), without its chain of type checks; ``_SLOW`` for any other value.
+    Windows repeat from row to row, so each distinct one is spelled once (``seen``)."""
+    kind = type(value)
+    if kind is Decimal:
+        return str(value)
+    if kind is PhoneNumber:
+        return value.to_storage()
+    if kind is VisitingWindows:
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = str(value)
+        return text
+    if kind is list and all(v is None or isinstance(v, bool | int | float | str) for v in value):
+        return list(value)  # what jsonable gives: the same items, in a new list
+    return _SLOW
 
 
 def _column_keys(record: object) -> list[str]:
@@ -361,6 +386,7 @@ def created_rows(
     writer that writes them its own way."""
     base = _row_base(session)
     history = []
+    seen: dict[VisitingWindows, str] = {}
     for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
         after: dict[str, Any] = {}
         for key, value in row.items():
@@ -368,6 +394,8 @@ def created_rows(
                 continue
             if type(value) in _AS_IS and key != "preferences":
                 after[key] = value  # most fields of a bulk row: no conversion to make
+            elif key != "preferences" and (plain := _bulk_plain(value, seen)) is not _SLOW:
+                after[key] = plain
             else:
                 after.update(_flat(key, value))
         if extra is not None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev import _publisher
-from ips_jobdev._events import Event, Publisher
+from ips_jobdev._events import Event, EventLog, Publisher
 from ips_jobdev._model import Program
 from ips_jobdev._store import database, history, migrate, program_notes, programs
 from ips_jobdev._store.audit import AuditRepository
@@ -241,7 +241,7 @@ class UnitOfWork:
         history.set_actor(session, actor or history.default_actor())
         self._owner = owner
         self._publisher = publisher
-        self._events: list[Event] = []
+        self._events = EventLog()
         self.hook_failures: list[object] = []
         """What went wrong telling plugins of committed changes (each also logged)."""
         self.specialists = SpecialistRepository(session)
@@ -347,7 +347,7 @@ class UnitOfWork:
         with _translated_errors(self.session, self._events):
             self.session.commit()
         history.end_batch(self.session)
-        events, self._events = self._events, []
+        events, self._events = self._events, EventLog()
         if events:
             self._publish(events)
 
@@ -384,7 +384,7 @@ class _translated_errors:
     never holds the statement's parameters (:func:`~ips_jobdev._store.database.describe_error`).
     """
 
-    def __init__(self, session: Session, events: list[Event] | None = None) -> None:
+    def __init__(self, session: Session, events: EventLog | None = None) -> None:
         self.session = session
         self.events = events
 

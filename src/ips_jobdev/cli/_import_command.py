@@ -152,7 +152,7 @@ def make_import_command(kind: str, import_function: ImportFunction, example: str
         if not report.ok and not partial:
             outcome = "nothing would be written" if dry_run else "nothing was written"
             click.echo(
-                f"Error: {report.rejected} of {len(report.rows)} rows rejected; {outcome} "
+                f"Error: {report.rejected} of {report.counts['rows']} rows rejected; {outcome} "
                 "(fix them, or use --partial to write the good rows)",
                 err=True,
             )
