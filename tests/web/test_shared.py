@@ -222,8 +222,15 @@ def test_session_fixation_is_refused(shared: tuple[jobdev.Database, TestClient])
     with make_client(db) as attacker:
         sign_in(attacker, "pm@example.org")
         planted = attacker.cookies[SESSION_COOKIE]
+    # (sessions live in the database, so the planted id is live in this app too: the victim
+    # opened the sign-in form before the attacker planted it)
+    form = client.get("/sign-in")
     client.cookies.set(SESSION_COOKIE, planted, domain="localhost.local")
-    answer = sign_in(client, "ab@example.org")
+    answer = client.post(
+        "/sign-in",
+        data={"email": "ab@example.org", "password": SECRET, "csrf_token": form_token(form.text)},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     fresh = client.cookies[SESSION_COOKIE]
     assert fresh != planted
