@@ -237,6 +237,9 @@ class AccountAuth:
             only to try shared mode over plain HTTP on this computer).
         idle_limit: how long a session lasts without a request.
         limiter: the sign-in rate limiter (default: 10 attempts a minute per address).
+        form_key: the key of the sign-in forms' CSRF tokens (default: a random one; the
+            worker processes of one server share one, so any of them takes a form another
+            one sent).
     """
 
     def __init__(
@@ -247,6 +250,7 @@ class AccountAuth:
         idle_limit: dt.timedelta = IDLE_LIMIT,
         absolute_limit: dt.timedelta = ABSOLUTE_LIMIT,
         limiter: RateLimiter | None = None,
+        form_key: bytes | None = None,
     ) -> None:
         self.database = database
         self.sessions = DatabaseSessions(
@@ -255,7 +259,7 @@ class AccountAuth:
         self.secure_cookies = secure_cookies
         self.absolute_limit = absolute_limit
         self.limiter = limiter or RateLimiter()
-        self._key = secrets.token_bytes(32)
+        self._key = form_key or secrets.token_bytes(32)
 
     shared = True
     """Shared mode (the app's pages say so)."""
