@@ -149,11 +149,11 @@ def _known(database: Database) -> Known:
     )
 
 
-def _serve(url: str) -> tuple[subprocess.Popen[str], str]:
+def _serve(url: str, workers: int | None) -> tuple[subprocess.Popen[str], str]:
     command = [
         sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--shared",
         "--insecure-cookies", "--host", "127.0.0.1", "--port", "0", "--no-browser",
-        "--today", END.isoformat(),
+        "--today", END.isoformat(), *(["--workers", str(workers)] if workers else []),
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -348,8 +348,18 @@ async def _drive(users: list[User], duration: float, think: float) -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Prepare, serve, drive, check; the results document."""
-    url, schema, known = _prepare(args.db, args.scale, args.programs, args.users)
-    process, base = _serve(url)
+    if args.schema:
+        # a data set left by an earlier run's --keep (its accounts too): no rebuilding
+        schema = args.schema
+        url = _schema_url(args.db, schema)
+        database = Database(url)
+        known = _known(database)
+        database.dispose()
+    else:
+        url, schema, known = _prepare(args.db, args.scale, args.programs, args.users)
+        if args.keep:
+            print(f"the data set is kept in schema {schema} (--schema {schema})", flush=True)
+    process, base = _serve(url, args.workers)
     tally = Tally()
     try:
         codes = sorted(known.program_of_specialist, key=lambda c: int(c[2:]))[: args.users]
@@ -359,7 +369,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         process.terminate()
         process.wait(timeout=30)
     saved, lost = _lost_updates(url, known, tally.saved)
-    if not args.keep:
+    if not args.keep and not args.schema:
         engine = sa.create_engine(args.db)
         with engine.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
@@ -370,6 +380,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "version": __version__,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "users": len(codes),
+        "workers": args.workers or "default",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "programs": args.programs,
         "scale": args.scale,
         "duration_s": round(elapsed, 1),
@@ -409,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", default=DEFAULT_PG, help="PostgreSQL URL (a schema is made)")
     parser.add_argument("--small", action="store_true", help="CI: 10 users, 2 programs, 8 s")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--schema", help="run on the data set kept by an earlier --keep")
+    parser.add_argument("--workers", type=int, help="server processes (default: serve's)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.small:

@@ -66,6 +66,7 @@ __all__ = [
     "AccountAuth",
     "DatabaseSessions",
     "RateLimiter",
+    "acting_for",
     "allowed",
     "home_for",
     "limiter_for_workers",
@@ -116,6 +117,14 @@ def allowed(principal: Principal, session_specialist: str | None, method: str, p
     if role == Role.STATE_REVIEWER:
         return reading and path == "/state"
     return False
+
+
+def acting_for(principal: Principal) -> str | None:
+    """The specialist a person's changes to visits are limited to: a specialist account
+    completes, moves and calls off only its own visits (whatever a hand-made request
+    says); supervisors and administrators any of their program's (the unit of work's
+    program scope bounds them); ``None``: not limited."""
+    return principal.specialist or "" if principal.role == Role.SPECIALIST else None
 
 
 class RateLimiter:
