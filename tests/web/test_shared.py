@@ -453,7 +453,11 @@ def test_a_specialist_cannot_complete_move_or_cancel_a_teammates_visit(
         assert "only their own visits" in refused.text
         queued = client.post(
             "/visits",
-            data={**done, "csrf_token": token, "submission_id": "c0ffee00-0000-4000-8000-0000000000aa"},
+            data={
+                **done,
+                "csrf_token": token,
+                "submission_id": "c0ffee00-0000-4000-8000-0000000000aa",
+            },
             headers={"accept": "application/json"},
         )
         assert (queued.status_code, queued.json()["status"]) == (403, "refused")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -93,13 +94,13 @@ def state_overview(
             ProgramFigures(
                 code=program.code,
                 name=program.name,
-                **{figure: counts[figure].get(pid, 0) for figure in counts},
+                **dict[str, Any]({figure: counts[figure].get(pid, 0) for figure in counts}),
             )
         )
     total = ProgramFigures(
         code="",
         name="All programs",
-        **{figure: sum(getattr(r, figure) for r in rows) for figure in counts},
+        **dict[str, Any]({figure: sum(getattr(r, figure) for r in rows) for figure in counts}),
     )
     overview = StateOverview(programs=rows, total=total)
     if suppress_below is None:
@@ -127,9 +128,7 @@ def suppress_small_counts(overview: StateOverview, *, below: int = SMALL_COUNT) 
         if _small(getattr(overview.total, figure), below):
             total_hidden[figure] = label
         elif len(small) == 1:
-            others = sorted(
-                (v, i) for i, v in enumerate(values) if i not in small and v > 0
-            )
+            others = sorted((v, i) for i, v in enumerate(values) if i not in small and v > 0)
             if others:
                 hidden[others[0][1]][figure] = HIDDEN
     programs = [_hide(p, h) for p, h in zip(overview.programs, hidden, strict=True)]
@@ -137,4 +136,5 @@ def suppress_small_counts(overview: StateOverview, *, below: int = SMALL_COUNT) 
 
 
 def _hide(figures: ProgramFigures, hidden: dict[str, str]) -> ProgramFigures:
-    return attrs.evolve(figures, hidden=hidden, **dict.fromkeys(hidden, 0))
+    zeros: dict[str, Any] = dict.fromkeys(hidden, 0)
+    return attrs.evolve(figures, hidden=hidden, **zeros)

@@ -108,9 +108,7 @@ class WebSessionRepository:
 
     def delete_of_user(self, user_id: int) -> int:
         """End every session of one account; how many."""
-        result = self.session.execute(
-            sa.delete(tables.web_sessions).where(_w.user_id == user_id)
-        )
+        result = self.session.execute(sa.delete(tables.web_sessions).where(_w.user_id == user_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def delete_stale(self, *, now: dt.datetime, seen_before: dt.datetime) -> int:

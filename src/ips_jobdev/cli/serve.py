@@ -206,8 +206,15 @@ def _serve_shared(
         with tempfile.TemporaryDirectory(prefix="ips-jobdev-workers-") as ready:
             # the workers are started afresh (spawn) and read the settings from here
             os.environ[SHARED_SETTINGS] = json.dumps({**settings, "ready": ready})
+            # a worker busy with sign-ins (argon2 is slow on purpose) on a loaded machine
+            # may answer the supervisor's ping late: a minute, not uvicorn's 5 s, before it
+            # counts as hung and is restarted (which drops its connections)
             config = uvicorn.Config(
-                "ips_jobdev.cli.serve:shared_app", factory=True, workers=workers, **options
+                "ips_jobdev.cli.serve:shared_app",
+                factory=True,
+                workers=workers,
+                timeout_worker_healthcheck=60,
+                **options,
             )
             _workers(config, [sock], ready, banner).run()
     finally:

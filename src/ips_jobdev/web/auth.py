@@ -142,8 +142,12 @@ class SessionStore:
 class Authenticator(Protocol):
     """How a mode of the app signs people in (local: a one-time link; shared: accounts)."""
 
-    sessions: Sessions
     secure_cookies: bool
+
+    @property
+    def sessions(self) -> Sessions:
+        """Where the sessions are kept."""
+        ...
 
     def routes(self) -> list[BaseRoute]:
         """The routes this mode adds (sign-in and the like); they need no session."""

@@ -55,8 +55,7 @@ def upgrade() -> None:
         op.execute("ALTER TABLE web_sessions ENABLE ROW LEVEL SECURITY")
         op.execute("ALTER TABLE web_sessions FORCE ROW LEVEL SECURITY")
         op.execute(
-            f"CREATE POLICY {POLICY} ON web_sessions USING ({OWNER_ONLY}) "
-            f"WITH CHECK ({OWNER_ONLY})"
+            f"CREATE POLICY {POLICY} ON web_sessions USING ({OWNER_ONLY}) WITH CHECK ({OWNER_ONLY})"
         )
 
 
