@@ -623,6 +623,8 @@ def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(
             )
             assert str(bakery.people[0].visiting_windows) == "Mon 06:00-06:45"
             assert uow.employers.get(2).visiting_windows == VisitingWindows()
+
+
 # -- 0008_programs ------------------------------------------------------------------------------
 
 BEFORE_PROGRAMS = "0007_sync_basis"
@@ -711,3 +713,27 @@ def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(
     for name, old_rows in before.items():
         assert after[name] == old_rows, name
     assert after["users"] == []
+
+
+# -- 0012_web_sessions --------------------------------------------------------------------------
+
+BEFORE_WEB_SESSIONS = "0011_accounts"
+
+
+def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_WEB_SESSIONS)
+    schema = _reflect(engine)
+    assert "web_sessions" not in schema.tables
+    before = _dump(engine, schema)
+    assert migrate.upgrade(engine) == (BEFORE_WEB_SESSIONS, migrate.head_revision())
+    after_schema = _reflect(engine)
+    after = _dump(engine, after_schema)
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    assert after["web_sessions"] == []
+    columns = {c.name for c in after_schema.tables["web_sessions"].columns}
+    assert "id_hash" in columns
+    assert "id" not in columns, "the session id itself is never stored"

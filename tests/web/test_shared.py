@@ -6,6 +6,7 @@ or jobs, and a state reviewer gets figures and no names."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import time
@@ -25,7 +26,7 @@ from ips_jobdev._overview.statewide import (
     suppress_small_counts,
 )
 from ips_jobdev.web import create_app
-from ips_jobdev.web.accounts import AccountAuth, RateLimiter
+from ips_jobdev.web.accounts import AccountAuth, RateLimiter, limiter_for_workers
 from ips_jobdev.web.auth import SESSION_COOKIE
 
 BASE = "http://localhost"
@@ -540,3 +541,36 @@ def test_the_state_page_shows_fewer_than_5_not_the_count(
     assert counts, "the cells are there"
     assert all(c in ("", "0") or int(c.replace(",", "")) >= 5 for c in counts), counts
     assert "50 %" not in html, "no rate of hidden counts"
+
+
+def test_sessions_are_in_the_database_as_a_hash_and_every_process_knows_them(
+    shared: tuple[jobdev.Database, TestClient],
+) -> None:
+    db, client = shared
+    assert sign_in(client, "ab@example.org").status_code == 303
+    session_id = client.cookies[SESSION_COOKIE]
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT id_hash, csrf FROM web_sessions").all()
+    assert [row.id_hash for row in rows] == [hashlib.sha256(session_id.encode()).hexdigest()]
+    assert session_id not in str(rows), "the id itself is not stored"
+    token = form_token(client.get("/today").text)
+    assert token == rows[0].csrf
+    # another server process (another app over the same database) takes the same cookie
+    with make_client(db) as other:
+        other.cookies.set(SESSION_COOKIE, session_id, domain="localhost.local")
+        assert other.get("/today").status_code == 200
+        switched = other.post(
+            "/specialist",
+            data={"csrf_token": token, "specialist": "cd", "next": "/today"},
+            follow_redirects=False,
+        )
+        assert switched.status_code == 303
+    assert 'value="cd" selected' in client.get("/today").text, "the choice is shared too"
+    with db.unit_of_work() as uow:
+        reset_password(uow, "ab@example.org", "another long passphrase")
+        uow.commit()
+    assert client.get("/today").status_code == 401, "a new password ends the sessions"
+
+
+def test_the_sign_in_limit_is_split_between_worker_processes() -> None:
+    assert [limiter_for_workers(n).limit for n in (1, 2, 3, 4, 16)] == [10, 5, 4, 3, 1]

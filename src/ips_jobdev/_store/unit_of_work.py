@@ -462,6 +462,4 @@ def open_store(
     change history (default ``user:<login name>``); ``program`` scopes it to one program.
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(
-        db._session(), owner=db, publisher=db.publisher, actor=actor, program=program
-    )
+    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor, program=program)
