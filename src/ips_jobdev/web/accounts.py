@@ -179,7 +179,14 @@ def _as_session(found: WebSession, now: dt.datetime) -> Session:
         specialist=found.own_specialist,
         program=found.program,
     )
-    return Session(found.id, principal, found.created_at, now, found.specialist, found.csrf)
+    return Session(
+        id=found.id,
+        principal=principal,
+        created=found.created_at,
+        last_seen=now,
+        specialist=found.specialist,
+        csrf=found.csrf,
+    )
 
 
 class DatabaseSessions:

@@ -231,10 +231,9 @@ def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.d
     last = (
         sa.select(_v.employer_id)
         .join(tables.employers, _emp.id == _v.employer_id)
+        # the same ids on the employers' side: an index lookup, not a scan of them all
+        .where(_in(uow, _v.employer_id, employers), _in(uow, _emp.id, employers))
         .where(
-            _in(uow, _v.employer_id, employers),
-            # the same ids on the employers' side: an index lookup, not a scan of them all
-            _in(uow, _emp.id, employers),
             _v.status == VisitStatus.DONE,
             _v.mode.in_(employers.modes),
             _v.at < employers.made_before,
