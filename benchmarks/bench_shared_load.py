@@ -16,7 +16,9 @@ checks that every job seeker code and specialist code in every page it receives 
 to its own program).
 
     python benchmarks/bench_shared_load.py [--users 200] [--programs 20] [--duration 300]
-        [--scale 1.0] [--think 10] [--db postgresql+psycopg://...]
+        [--scale 1.0] [--think 10] [--db postgresql+psycopg://...] [--workers N]
+        [--keep]                    # leave the data set in its schema (printed)
+        [--schema NAME]             # run again on a kept data set, without rebuilding it
     python benchmarks/bench_shared_load.py --small     # CI: a few seconds, small data set
 
 Results: benchmarks/results/shared_load.json. Goals (issue 13): page and API p95 under
