@@ -31,7 +31,7 @@ from ips_jobdev._casework.visits import (
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus, parse_choice
-from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
+from ips_jobdev.errors import ConcurrentUpdateError, NotAllowedError, ValidationError
 
 __all__ = [
     "ChangedElsewhere",
@@ -210,6 +210,14 @@ def _check_version(
         raise ChangedElsewhere(visit.id, visit.version, _describe(visit, name, zone), yours)
 
 
+def _check_owner(visit_id: int, who: model.Specialist, acting_for: str | None, does: str) -> None:
+    if acting_for is not None and who.code != acting_for:
+        raise NotAllowedError(
+            f"visit #{visit_id} is {who.name}'s: a specialist {does} only their own visits "
+            "(ask them, or a supervisor)"
+        )
+
+
 def complete_planned_visit(
     uow: UnitOfWork,
     submission_id: str,
@@ -219,11 +227,16 @@ def complete_planned_visit(
     employer: model.Employer | int | str | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    acting_for: str | None = None,
 ) -> Submission:
     """Log a planned visit as made, with what really happened (when, how, for whom, the
     outcome), once per ``submission_id``, and commit.
 
+    ``acting_for`` (a specialist's code): the change is made for that specialist, who may
+    complete only their own visits (a specialist's account in the shared web app).
+
     Raises:
+        NotAllowedError: the visit is not ``acting_for``'s.
         ChangedElsewhere: the visit is no longer at ``expected_version`` (someone changed,
             completed or cancelled it since it was shown).
         NotFoundError: no such visit, employer or job seeker.
@@ -237,6 +250,7 @@ def complete_planned_visit(
     current = now or model.utc_now()
     visit = lookup.visit(uow, visit_id)
     who = uow.specialists.get(visit.specialist_id)
+    _check_owner(visit_id, who, acting_for, "completes")
     place = lookup.employer(uow, employer) if employer is not None else None
     seekers = [uow.seekers.by_code(code) for code in dict.fromkeys(fields.seekers)]
     when = _when(fields.at, who.zone, current)
@@ -291,11 +305,14 @@ def move_visit(
     at: dt.datetime | str,
     *,
     expected_version: int | None = None,
+    acting_for: str | None = None,
 ) -> model.Visit:
     """Move a planned visit to another time (a string without an offset is read in the
-    specialist's time zone), and commit.
+    specialist's time zone), and commit (``acting_for``: as in
+    :func:`complete_planned_visit`).
 
     Raises:
+        NotAllowedError: the visit is not ``acting_for``'s.
         ChangedElsewhere: the visit is no longer at ``expected_version``.
         NotFoundError: no such visit.
         ValidationError: the visit is not planned (made or cancelled), or the time is
@@ -303,6 +320,7 @@ def move_visit(
     """
     visit = lookup.visit(uow, visit_id)
     who = uow.specialists.get(visit.specialist_id)
+    _check_owner(visit_id, who, acting_for, "moves")
     when = _when(at, who.zone, model.utc_now())
     yours = _describe(visit, lookup.employer(uow, visit.employer_id).name, who.zone)
     yours["when"] = when.astimezone(who.zone).strftime("%Y-%m-%d %H:%M")
@@ -326,17 +344,20 @@ def cancel_planned_visit(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
+    acting_for: str | None = None,
 ) -> model.Visit:
     """Call off a planned visit (the employer cannot see you, the day fell through), with
-    an optional reason, and commit.
+    an optional reason, and commit (``acting_for``: as in :func:`complete_planned_visit`).
 
     Raises:
+        NotAllowedError: the visit is not ``acting_for``'s.
         ChangedElsewhere: the visit is no longer at ``expected_version``.
         NotFoundError: no such visit.
         ValidationError: the visit is not planned (already made or cancelled).
     """
     visit = lookup.visit(uow, visit_id)
     who = uow.specialists.get(visit.specialist_id)
+    _check_owner(visit_id, who, acting_for, "calls off")
     yours = _describe(visit, lookup.employer(uow, visit.employer_id).name, who.zone)
     yours["status"] = VisitStatus.CANCELLED.value
     _check_version(uow, visit, expected_version, yours, who.zone)

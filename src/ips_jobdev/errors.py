@@ -10,6 +10,7 @@ __all__ = [
     "AdapterError",
     "ConcurrentUpdateError",
     "IpsJobdevError",
+    "NotAllowedError",
     "NotFoundError",
     "SchemaOutOfDateError",
     "ValidationError",
@@ -42,6 +43,11 @@ class NotFoundError(IpsJobdevError, LookupError):
         self.record = record
         self.key = key
         super().__init__(f"no {record} {key!r}")
+
+
+class NotAllowedError(IpsJobdevError, PermissionError):
+    """The person the change is made for may not make it (a specialist changing a
+    teammate's visit in the shared web app)."""
 
 
 class ConcurrentUpdateError(IpsJobdevError):

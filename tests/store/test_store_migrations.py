@@ -851,3 +851,27 @@ def test_upgrading_to_program_notes_takes_users_from_granted_roles(
             connection.exec_driver_sql(f"REVOKE ALL ON users FROM {role}")
             connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
         engine.dispose()
+
+
+# -- 0013_web_sessions --------------------------------------------------------------------------
+
+BEFORE_WEB_SESSIONS = "0012_program_notes"
+
+
+def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_WEB_SESSIONS)
+    schema = _reflect(engine)
+    assert "web_sessions" not in schema.tables
+    before = _dump(engine, schema)
+    assert migrate.upgrade(engine) == (BEFORE_WEB_SESSIONS, migrate.head_revision())
+    after_schema = _reflect(engine)
+    after = _dump(engine, after_schema)
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    assert after["web_sessions"] == []
+    columns = {c.name for c in after_schema.tables["web_sessions"].columns}
+    assert "id_hash" in columns
+    assert "id" not in columns, "the session id itself is never stored"

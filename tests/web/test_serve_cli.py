@@ -168,3 +168,48 @@ def test_serve_shared_listens_on_every_address_and_signs_in_with_accounts(
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.mark.postgres
+def test_serve_shared_with_several_workers_shares_sessions(pg_url: str) -> None:
+    db = jobdev.Database(pg_url)
+    with db.unit_of_work() as uow:
+        jobdev.add_program(uow, "dane", "Dane County IPS")
+        add_user(uow, "pat@example.org", "dane", "supervisor", "correct horse battery")
+        uow.commit()
+    db.dispose()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_jobdev", "--db", pg_url, "serve", "--shared", "--workers",
+         "2", "--port", "0", "--no-browser", "--insecure-cookies"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = next(line for line in process.stdout if "http" in line)
+        assert "2 server processes" in next(process.stdout)
+        base = line.split()[-1].removesuffix("/sign-in")
+        # a new connection for every request: the kernel hands them to either worker
+        fresh = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=base, limits=fresh) as client:
+            form = client.get("/sign-in")
+            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+            signed = client.post(
+                "/sign-in",
+                data={"email": "pat@example.org", "password": "correct horse battery",
+                      "csrf_token": token},
+            )  # fmt: skip
+            assert signed.status_code == 303
+            answers = [client.get("/today") for _ in range(24)]
+            assert [a.status_code for a in answers] == [200] * 24, "every worker knows it"
+            csrf = answers[-1].text.split('data-csrf="')[1].split('"')[0]
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+            assert len(children.split()) >= 2, "two worker processes"
+            out = client.post("/sign-out", data={"csrf_token": csrf})
+            assert out.status_code == 303
+            assert [client.get("/today").status_code for _ in range(8)] == [401] * 8
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

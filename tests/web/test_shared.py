@@ -6,6 +6,7 @@ or jobs, and a state reviewer gets figures and no names."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import time
@@ -19,8 +20,13 @@ from starlette.testclient import TestClient
 import ips_jobdev as jobdev
 from ips_jobdev._casework.accounts import LOCK_AFTER, add_user, disable_user, reset_password
 from ips_jobdev._casework.audit import audit_trail
+from ips_jobdev._overview.statewide import (
+    ProgramFigures,
+    StateOverview,
+    suppress_small_counts,
+)
 from ips_jobdev.web import create_app
-from ips_jobdev.web.accounts import AccountAuth, RateLimiter
+from ips_jobdev.web.accounts import AccountAuth, RateLimiter, limiter_for_workers
 from ips_jobdev.web.auth import SESSION_COOKIE
 
 BASE = "http://localhost"
@@ -222,8 +228,15 @@ def test_session_fixation_is_refused(shared: tuple[jobdev.Database, TestClient])
     with make_client(db) as attacker:
         sign_in(attacker, "pm@example.org")
         planted = attacker.cookies[SESSION_COOKIE]
+    # (sessions live in the database, so the planted id is live in this app too: the victim
+    # opened the sign-in form before the attacker planted it)
+    form = client.get("/sign-in")
     client.cookies.set(SESSION_COOKIE, planted, domain="localhost.local")
-    answer = sign_in(client, "ab@example.org")
+    answer = client.post(
+        "/sign-in",
+        data={"email": "ab@example.org", "password": SECRET, "csrf_token": form_token(form.text)},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     fresh = client.cookies[SESSION_COOKIE]
     assert fresh != planted
@@ -288,7 +301,9 @@ AT = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)
 
 def _program_records(db: jobdev.Database, program: str, specialist: str, seeker: str) -> int:
     with db.unit_of_work(program=program) as uow:
-        jobdev.add_specialist(uow, specialist, f"Specialist {specialist}")
+        jobdev.add_specialist(
+            uow, specialist, f"Specialist {specialist}", email=f"{specialist}@example.org"
+        )
         uow.seekers.add(jobdev.JobSeeker(code=seeker, name=f"Person {seeker}"))
         uow.flush()
         uow.seekers.by_code(seeker).specialist_id = uow.specialists.by_code(specialist).id
@@ -386,3 +401,176 @@ def test_a_state_reviewer_sees_every_program_in_figures_only(
             assert text not in figures.text
         for path in ("/seekers", "/seekers/P-2001", "/today", "/reports"):
             assert client.get(path).status_code == 403
+
+
+@pytest.mark.postgres
+def test_the_employer_page_warns_of_another_programs_visit_never_its_people(
+    two_programs: dict[str, Any],
+) -> None:
+    with make_client(two_programs["db"]) as client:
+        assert sign_in(client, "ae@example.org").status_code == 303
+        html = client.get(f"/employers/{two_programs['bakery']}").text
+    assert "Another program works with this employer too" in html
+    assert (
+        "Another program (Rock County IPS, contact Specialist bx, "
+        '<a href="mailto:bx@example.org">bx@example.org</a>) visited on Tue 1 Dec' in html
+    )
+    assert "Dane County IPS" not in html, "its own program is no other program"
+    for text in ("P-3001", "Person P-3001", "note of P-3001", "Baker for P-3001"):
+        assert text not in html
+
+
+def test_a_specialist_cannot_complete_move_or_cancel_a_teammates_visit(
+    db: jobdev.Database,
+) -> None:
+    ids = build_small_record(db)
+    with db.unit_of_work() as uow:
+        [program] = uow.programs.list()
+    add_accounts(
+        db,
+        program.code,
+        {
+            "cd@example.org": ("specialist", "cd"),
+            "ab@example.org": ("specialist", "ab"),
+            "sup@example.org": ("supervisor", None),
+        },
+    )
+    done = {
+        "visit_id": str(ids["planned"]),
+        "employer": f"#{ids['cafe']}",
+        "date": "2026-12-07",
+        "time": "10:00",
+        "mode": "in-person",
+        "purpose": "introduce",
+        "outcome": "met the manager",
+    }
+    tomorrow = ids["tomorrow"]
+    with make_client(db) as client:
+        assert sign_in(client, "cd@example.org").status_code == 303
+        token = form_token(client.get("/today").text)
+        # hand-made requests for Alex's (ab's) visits, from Casey's own pages
+        refused = client.post("/visits", data={**done, "csrf_token": token})
+        assert refused.status_code == 403
+        assert "only their own visits" in refused.text
+        queued = client.post(
+            "/visits",
+            data={
+                **done,
+                "csrf_token": token,
+                "submission_id": "c0ffee00-0000-4000-8000-0000000000aa",
+            },
+            headers={"accept": "application/json"},
+        )
+        assert (queued.status_code, queued.json()["status"]) == (403, "refused")
+        moved = client.post(
+            f"/visits/{tomorrow}/move",
+            data={"csrf_token": token, "date": "2026-12-09", "time": "11:00"},
+        )
+        assert moved.status_code == 403
+        called_off = client.post(
+            f"/visits/{tomorrow}/cancel", data={"csrf_token": token, "reason": "not mine"}
+        )
+        assert called_off.status_code == 403
+    with db.unit_of_work() as uow:
+        assert uow.visits.get(ids["planned"]).status.value == "planned"
+        assert uow.visits.get(tomorrow).status.value == "planned"
+        assert uow.visits.get(tomorrow).at.day == 8
+    with make_client(db) as client:  # their own: yes
+        assert sign_in(client, "ab@example.org").status_code == 303
+        token = form_token(client.get("/today").text)
+        own = client.post(
+            f"/visits/{tomorrow}/cancel",
+            data={"csrf_token": token, "reason": "closed"},
+            follow_redirects=False,
+        )
+        assert own.status_code == 303
+    with make_client(db) as client:  # a supervisor: the team's
+        assert sign_in(client, "sup@example.org").status_code == 303
+        token = form_token(client.get("/today").text)
+        logged = client.post("/visits", data={**done, "csrf_token": token}, follow_redirects=False)
+        assert logged.status_code == 303
+    with db.unit_of_work() as uow:
+        assert uow.visits.get(ids["planned"]).status.value == "done"
+        assert uow.visits.get(tomorrow).status.value == "cancelled"
+
+
+def _figures(name: str, caseload: int, working: int, job_starts: int) -> ProgramFigures:
+    return ProgramFigures(
+        code=name.lower(),
+        name=name,
+        specialists=2,
+        caseload=caseload,
+        working=working,
+        contacts=40,
+        job_starts=job_starts,
+    )
+
+
+def test_small_counts_of_people_are_suppressed() -> None:
+    programs = [
+        _figures("Dane", 40, 3, 0),
+        _figures("Rock", 25, 9, 6),
+        _figures("Sauk", 30, 12, 7),
+    ]
+    total = _figures("All", 95, 24, 13)
+    shown = suppress_small_counts(StateOverview(programs=programs, total=total))
+    dane, rock, sauk = shown.programs
+    assert dane.hidden == {"working": "fewer than 5"}
+    assert dane.working == 0, "the hidden value is not kept"
+    assert dane.employment_rate is None
+    # with one cell hidden, total minus the others would give it back: the next smallest
+    assert rock.hidden == {"working": "hidden"}
+    assert sauk.hidden == {}
+    assert (sauk.working, sauk.job_starts, dane.job_starts) == (12, 7, 0), "0 singles no one out"
+    assert shown.total.hidden == {}
+    tiny = suppress_small_counts(
+        StateOverview(programs=[_figures("Dane", 4, 1, 2)], total=_figures("All", 4, 1, 2))
+    )
+    assert tiny.total.hidden == dict.fromkeys(("caseload", "working", "job_starts"), "fewer than 5")
+
+
+def test_the_state_page_shows_fewer_than_5_not_the_count(
+    shared: tuple[jobdev.Database, TestClient],
+) -> None:
+    _, client = shared
+    sign_in(client, "sr@example.org")
+    html = client.get("/state").text
+    # the small record: a caseload of 2, one of them working
+    assert "fewer than 5" in html
+    counts = re.findall(r'data-label="(?:Caseload|Working|Job starts)">([^<]*)<', html)
+    assert counts, "the cells are there"
+    assert all(c in ("", "0") or int(c.replace(",", "")) >= 5 for c in counts), counts
+    assert "50 %" not in html, "no rate of hidden counts"
+
+
+def test_sessions_are_in_the_database_as_a_hash_and_every_process_knows_them(
+    shared: tuple[jobdev.Database, TestClient],
+) -> None:
+    db, client = shared
+    assert sign_in(client, "ab@example.org").status_code == 303
+    session_id = client.cookies[SESSION_COOKIE]
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT id_hash, csrf FROM web_sessions").all()
+    assert [row.id_hash for row in rows] == [hashlib.sha256(session_id.encode()).hexdigest()]
+    assert session_id not in str(rows), "the id itself is not stored"
+    token = form_token(client.get("/today").text)
+    assert token == rows[0].csrf
+    # another server process (another app over the same database) takes the same cookie
+    with make_client(db) as other:
+        other.cookies.set(SESSION_COOKIE, session_id, domain="localhost.local")
+        assert other.get("/today").status_code == 200
+        switched = other.post(
+            "/specialist",
+            data={"csrf_token": token, "specialist": "cd", "next": "/today"},
+            follow_redirects=False,
+        )
+        assert switched.status_code == 303
+    assert 'value="cd" selected' in client.get("/today").text, "the choice is shared too"
+    with db.unit_of_work() as uow:
+        reset_password(uow, "ab@example.org", "another long passphrase")
+        uow.commit()
+    assert client.get("/today").status_code == 401, "a new password ends the sessions"
+
+
+def test_the_sign_in_limit_is_split_between_worker_processes() -> None:
+    assert [limiter_for_workers(n).limit for n in (1, 2, 3, 4, 16)] == [10, 5, 4, 3, 1]

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import re
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,12 +35,17 @@ __all__ = [
     "Account",
     "Role",
     "SignIn",
+    "WebSession",
     "account_active",
     "add_user",
     "authenticate",
+    "choose_session_specialist",
     "disable_user",
+    "end_session",
+    "find_session",
     "list_users",
     "reset_password",
+    "start_session",
 ]
 
 LOCK_AFTER = 5
@@ -228,13 +235,15 @@ def add_user(
 
 
 def disable_user(uow: UnitOfWork, email: str) -> Account:
-    """Disable an account: it can no longer sign in (staged: call ``uow.commit()``).
+    """Disable an account: it can no longer sign in, and its web sessions end (staged:
+    call ``uow.commit()``).
 
     Raises:
         NotFoundError: no account has this email.
     """
     record = _found(uow, email)
     uow.users.update(record.id, disabled=True)
+    uow.web_sessions.delete_of_user(record.id)
     return attrs.evolve(Account.of(record), disabled=True)
 
 
@@ -242,7 +251,8 @@ def reset_password(
     uow: UnitOfWork, email: str, password: str, *, now: dt.datetime | None = None
 ) -> Account:
     """Give an account a new password (an administrator's reset); it also unlocks the
-    account and clears its failed sign-ins (staged: call ``uow.commit()``).
+    account, clears its failed sign-ins and ends its web sessions (staged: call
+    ``uow.commit()``).
 
     Raises:
         NotFoundError: no account has this email.
@@ -256,6 +266,7 @@ def reset_password(
         locked_until=None,
         password_changed_at=now or dt.datetime.now(dt.UTC),
     )
+    uow.web_sessions.delete_of_user(record.id)
     return attrs.evolve(Account.of(record), locked_until=None)
 
 
@@ -317,3 +328,117 @@ def account_active(uow: UnitOfWork, email: str, *, now: dt.datetime | None = Non
         return False
     moment = now or dt.datetime.now(dt.UTC)
     return record.locked_until is None or record.locked_until <= moment
+
+
+# -- web sessions ------------------------------------------------------------------------
+
+SEEN_EVERY = dt.timedelta(minutes=1)
+"""How often a session's last use is written back (not on every request: the idle limit
+is counted in minutes, and a write per page would be a write per page)."""
+
+
+@attrs.frozen(slots=True)
+class WebSession:
+    """A signed-in browser of the shared web app, with its account's role and program."""
+
+    id: str = attrs.field(repr=False)
+    """The session id (the browser's cookie; stored only as its SHA-256)."""
+    email: str
+    role: Role
+    program: str
+    own_specialist: str | None
+    """The account's own specialist (whose caseload a specialist account changes)."""
+    specialist: str | None
+    """The specialist whose pages the browser shows now."""
+    csrf: str = attrs.field(repr=False)
+    created_at: dt.datetime
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(
+    uow: UnitOfWork,
+    account: Account,
+    *,
+    now: dt.datetime,
+    lasts: dt.timedelta,
+    idle_limit: dt.timedelta,
+    replaces: str | None = None,
+) -> WebSession:
+    """Start a web session for ``account`` with a fresh random id (256 bits) and CSRF
+    token; it ends ``lasts`` after ``now`` at the latest (staged: call ``uow.commit()``).
+
+    ``replaces`` (the id the browser presented, if any) is ended, never adopted (no
+    session fixation). Sessions past their end or idle longer than ``idle_limit`` are
+    cleared out on the way.
+    """
+    if replaces:
+        uow.web_sessions.delete(_session_hash(replaces))
+    uow.web_sessions.delete_stale(now=now, seen_before=now - idle_limit)
+    session_id = secrets.token_urlsafe(32)
+    csrf = secrets.token_hex(32)
+    uow.web_sessions.add(
+        id_hash=_session_hash(session_id),
+        user_id=account.id,
+        specialist=account.specialist,
+        csrf=csrf,
+        now=now,
+        expires_at=now + lasts,
+    )
+    return WebSession(
+        id=session_id,
+        email=account.email,
+        role=account.role,
+        program=account.program,
+        own_specialist=account.specialist,
+        specialist=account.specialist,
+        csrf=csrf,
+        created_at=now,
+    )
+
+
+def find_session(
+    uow: UnitOfWork, session_id: str | None, *, now: dt.datetime, idle_limit: dt.timedelta
+) -> WebSession | None:
+    """The live session with this id (``None``: unknown, past its end, idle longer than
+    ``idle_limit``, or its account disabled or locked; such a session is ended). Notes
+    the use now and then (:data:`SEEN_EVERY`). Staged: call ``uow.commit()``."""
+    if not session_id or len(session_id) > 128:
+        return None
+    id_hash = _session_hash(session_id)
+    record = uow.web_sessions.find(id_hash)
+    if record is None:
+        return None
+    locked = record.locked_until is not None and record.locked_until > now
+    if (
+        record.expires_at <= now
+        or now - record.last_seen_at > idle_limit
+        or record.disabled
+        or locked
+    ):
+        uow.web_sessions.delete(id_hash)
+        return None
+    if now - record.last_seen_at >= min(SEEN_EVERY, idle_limit / 10):
+        uow.web_sessions.update(id_hash, last_seen_at=now)
+    return WebSession(
+        id=session_id,
+        email=record.email,
+        role=Role(record.role),
+        program=record.program,
+        own_specialist=record.own_specialist,
+        specialist=record.specialist,
+        csrf=record.csrf,
+        created_at=record.created_at,
+    )
+
+
+def choose_session_specialist(uow: UnitOfWork, session_id: str, specialist: str) -> None:
+    """Show ``specialist``'s pages in this session (staged: call ``uow.commit()``)."""
+    uow.web_sessions.update(_session_hash(session_id), specialist=specialist)
+
+
+def end_session(uow: UnitOfWork, session_id: str) -> None:
+    """End a web session (sign-out; staged: call ``uow.commit()``)."""
+    uow.web_sessions.delete(_session_hash(session_id))

@@ -538,3 +538,27 @@ def in_current_program(program_id: sa.ColumnElement[int]) -> sa.ColumnElement[bo
     """True for rows of the current program (:class:`current_program`), or of any program
     when none is current (an unscoped unit of work on a database of several programs)."""
     return program_id == sa.func.coalesce(current_program(), program_id)
+
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "user_id",
+        sa.Integer,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("specialist", sa.String(40)),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+"""Signed-in browsers of the shared web app: the SHA-256 of each session id (never the id
+itself, so a copy of the table signs nobody in), its account, the specialist whose pages it
+shows, its CSRF token, and when it started, was last used and must end. Every server
+process reads the same rows (``serve --shared --workers N``). On PostgreSQL only the role
+owning the tables reads it, as ``users``."""

@@ -41,6 +41,7 @@ from ips_jobdev._store.repositories import (
 from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev._store.users import UserRepository
+from ips_jobdev._store.web_sessions import WebSessionRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
@@ -260,6 +261,7 @@ class UnitOfWork:
         self.programs = programs.ProgramRepository(session)
         self.audit = AuditRepository(session)
         self.users = UserRepository(session)
+        self.web_sessions = WebSessionRepository(session)
         try:
             self._program = programs.enter_scope(session, program)
         except BaseException:

@@ -5,13 +5,19 @@ a sign-in link with a random one-time token; opening it signs one browser in. Wi
 ``--no-browser`` the link is opened in the default browser.
 
 Shared mode (``--shared``) signs people in with their accounts (``ips-jobdev users``) and
-may listen on every address (``--host 0.0.0.0``), behind a TLS reverse proxy.
+may listen on every address (``--host 0.0.0.0``), behind a TLS reverse proxy. It runs
+``--workers N`` server processes on one socket (default: one per CPU, at most
+:data:`MAX_DEFAULT_WORKERS`); sessions are in the database, so any process answers any
+browser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
+import os
+import secrets
 import socket
 import sys
 import threading
@@ -26,6 +32,20 @@ from ips_jobdev.cli._app import App, command_error, db_option, pass_app, with_ex
 __all__ = ["serve_command"]
 
 DEFAULT_PORT = 8700
+MAX_DEFAULT_WORKERS = 8
+SHARED_SETTINGS = "IPS_JOBDEV_SERVE_SHARED"
+"""The environment variable that hands ``serve --shared``'s settings to its worker
+processes (they build the app with :func:`shared_app`)."""
+
+
+def default_workers() -> int:
+    """Server processes for ``serve --shared`` by default: one per CPU this process may
+    use, at most :data:`MAX_DEFAULT_WORKERS` (the database does the rest of the work)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_WORKERS))
 
 
 def _loopback(host: str) -> bool:
@@ -64,6 +84,71 @@ def _clock(today: dt.datetime | None, zone: str) -> object:
     return clock
 
 
+def _shared_web_app(settings: dict[str, Any]) -> Any:
+    from ips_jobdev._store import Database
+    from ips_jobdev.web import create_app
+    from ips_jobdev.web.accounts import AccountAuth, limiter_for_workers
+
+    database = settings.get("database") or Database(settings["url"])
+    today_ = settings.get("today")
+    auth = AccountAuth(
+        database,
+        secure_cookies=not settings["insecure_cookies"],
+        limiter=limiter_for_workers(int(settings["workers"])),
+        form_key=bytes.fromhex(settings["form_key"]),
+    )
+    return create_app(
+        database,
+        auth=auth,
+        clock=_clock(  # type: ignore[arg-type]
+            dt.datetime.fromisoformat(today_) if today_ else None, "America/Chicago"
+        ),
+        allowed_hosts=settings["allowed_hosts"] or ["*"],
+    )
+
+
+def shared_app() -> Any:
+    """The shared-mode app of one worker process of ``serve --shared --workers N`` (an
+    application factory: the settings come from the parent in :data:`SHARED_SETTINGS`).
+    Once started, the worker leaves a file named for its process id in the settings'
+    ``ready`` folder, so the parent says the server is open only when every worker is."""
+    import contextlib
+    from pathlib import Path
+
+    settings = json.loads(os.environ[SHARED_SETTINGS])
+    web_app = _shared_web_app(settings)
+    started = web_app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        async with started(app) as state:
+            Path(settings["ready"], str(os.getpid())).touch()
+            yield state
+
+    web_app.router.lifespan_context = lifespan
+    return web_app
+
+
+def _workers(config: Any, sockets: list[socket.socket], ready: str, banner: Any) -> Any:
+    """uvicorn's supervisor of worker processes, telling ``banner`` once all have
+    started (or after two minutes, whatever they are doing)."""
+    import time
+    from pathlib import Path
+
+    from uvicorn.supervisors import Multiprocess
+
+    class Workers(Multiprocess):
+        def init_processes(self) -> None:
+            super().init_processes()
+            deadline = time.monotonic() + 120
+            while len(list(Path(ready).iterdir())) < self.processes_num:
+                if time.monotonic() > deadline or self.should_exit.wait(0.1):
+                    break
+            banner()
+
+    return Workers(config, sockets)
+
+
 def _serve_shared(
     database: Any,
     host: str,
@@ -72,12 +157,11 @@ def _serve_shared(
     allowed_hosts: list[str],
     insecure_cookies: bool,
     today_: dt.datetime | None,
+    workers: int,
 ) -> None:
     import uvicorn
 
     from ips_jobdev._casework.accounts import list_users
-    from ips_jobdev.web import create_app
-    from ips_jobdev.web.accounts import AccountAuth
 
     with database.unit_of_work() as uow:
         accounts = list_users(uow)
@@ -86,26 +170,55 @@ def _serve_shared(
             "shared mode signs people in with accounts, and there is none: add one with "
             "'ips-jobdev users add EMAIL --program CODE --role ROLE'"
         )
-    auth = AccountAuth(database, secure_cookies=not insecure_cookies)
-    web_app = create_app(
-        database,
-        auth=auth,
-        clock=_clock(today_, "America/Chicago"),  # type: ignore[arg-type]
-        allowed_hosts=allowed_hosts or ["*"],
-    )
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host.strip('[]')}]" if ":" in host else host
-    click.echo(f"ips-jobdev (shared) is open at http://{shown_host}:{bound_port}/sign-in")
-    click.echo("People sign in with their accounts. Serve it through HTTPS. Ctrl+C stops it.")
-    sys.stdout.flush()
+
+    def banner() -> None:
+        click.echo(f"ips-jobdev (shared) is open at http://{shown_host}:{bound_port}/sign-in")
+        processes = f"{workers} server process{'es' if workers > 1 else ''}"
+        click.echo(
+            f"People sign in with their accounts ({processes}). Serve it through HTTPS. "
+            "Ctrl+C stops it."
+        )
+        sys.stdout.flush()
+
     # the client address of a request comes from the proxy's X-Forwarded-For only when the
     # proxy is on this computer (uvicorn's default), so rate limits count real clients
-    config = uvicorn.Config(web_app, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
+    options: dict[str, Any] = {"log_level": "warning", "lifespan": "on", "access_log": False}
+    settings: dict[str, Any] = {
+        "url": database.url,
+        "insecure_cookies": insecure_cookies,
+        "allowed_hosts": allowed_hosts,
+        "today": today_.date().isoformat() if today_ is not None else None,
+        "workers": workers,
+        "form_key": secrets.token_hex(32),
+    }
     try:
-        server.run(sockets=[sock])
+        if workers == 1:
+            web_app = _shared_web_app({**settings, "database": database})
+            banner()
+            uvicorn.Server(uvicorn.Config(web_app, **options)).run(sockets=[sock])
+            return
+        import tempfile
+
+        database.dispose()  # each worker process opens its own connections
+        with tempfile.TemporaryDirectory(prefix="ips-jobdev-workers-") as ready:
+            # the workers are started afresh (spawn) and read the settings from here
+            os.environ[SHARED_SETTINGS] = json.dumps({**settings, "ready": ready})
+            # a worker busy with sign-ins (argon2 is slow on purpose) on a loaded machine
+            # may answer the supervisor's ping late: a minute, not uvicorn's 5 s, before it
+            # counts as hung and is restarted (which drops its connections)
+            config = uvicorn.Config(
+                "ips_jobdev.cli.serve:shared_app",
+                factory=True,
+                workers=workers,
+                timeout_worker_healthcheck=60,
+                **options,
+            )
+            _workers(config, [sock], ready, banner).run()
     finally:
+        os.environ.pop(SHARED_SETTINGS, None)
         sock.close()
 
 
@@ -136,6 +249,13 @@ def _serve_shared(
     "mode on this computer without TLS).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    metavar="N",
+    help="With --shared: server processes on the one port (default: one per CPU, at most "
+    f"{MAX_DEFAULT_WORKERS}).",
+)
+@click.option(
     "--port",
     default=DEFAULT_PORT,
     show_default=True,
@@ -162,6 +282,8 @@ def _serve_shared(
     "ips-jobdev --db county.sqlite3 serve --port 8800",
     "ips-jobdev --db postgresql+psycopg://ips@db.example.org/ips serve --shared --host 0.0.0.0 "
     "--allowed-host jobdev.example.org --no-browser",
+    "ips-jobdev --db postgresql+psycopg://ips@db.example.org/ips serve --shared --workers 4 "
+    "--no-browser",
 )
 def serve_command(
     app: App,
@@ -169,6 +291,7 @@ def serve_command(
     shared: bool,
     allowed_hosts: tuple[str, ...],
     insecure_cookies: bool,
+    workers: int | None,
     port: int,
     specialist: str | None,
     no_browser: bool,
@@ -197,8 +320,8 @@ def serve_command(
             "only (127.0.0.1, ::1 or localhost); a server for a team needs --shared "
             "(sign-in with accounts)"
         )
-    if (allowed_hosts or insecure_cookies) and not shared:
-        raise command_error("--allowed-host and --insecure-cookies go with --shared")
+    if (allowed_hosts or insecure_cookies or workers is not None) and not shared:
+        raise command_error("--allowed-host, --insecure-cookies and --workers go with --shared")
     database = app.database()
     if shared:
         _serve_shared(
@@ -208,6 +331,7 @@ def serve_command(
             allowed_hosts=list(allowed_hosts),
             insecure_cookies=insecure_cookies,
             today_=today_,
+            workers=workers or default_workers(),
         )
         return
     if specialist is not None:

@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 from ips_jobdev._geo import zip_place
 from ips_jobdev._store import Database
 from ips_jobdev._version import __version__
-from ips_jobdev.errors import IpsJobdevError, NotFoundError, ValidationError
+from ips_jobdev.errors import IpsJobdevError, NotAllowedError, NotFoundError, ValidationError
 from ips_jobdev.web.auth import Authenticator, LocalTokenAuth
 from ips_jobdev.web.render import page
 from ips_jobdev.web.security import Guard
@@ -104,6 +104,10 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return page(request, "error.html", status_code=404, heading="Not found", message=str(exc))
 
 
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return page(request, "error.html", status_code=403, heading="Not allowed", message=str(exc))
+
+
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, IpsJobdevError)
     message = exc.reason if isinstance(exc, ValidationError) else str(exc)
@@ -173,6 +177,7 @@ def create_app(
         exception_handlers={
             HTTPException: _http_error,
             NotFoundError: _not_found,
+            NotAllowedError: _not_allowed,
             ValidationError: _refused,
         },
         lifespan=lifespan,

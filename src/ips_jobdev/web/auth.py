@@ -29,6 +29,7 @@ __all__ = [
     "Principal",
     "Session",
     "SessionStore",
+    "Sessions",
 ]
 
 SESSION_COOKIE = "ips_jobdev_session"
@@ -62,6 +63,28 @@ class Session:
     created: dt.datetime
     last_seen: dt.datetime
     specialist: str | None = None
+    csrf: str = attrs.field(default="", repr=False)
+    """The session's CSRF token when its store keeps one (the database's)."""
+
+
+class Sessions(Protocol):
+    """Where an authenticator keeps its sessions (in memory, or in the database)."""
+
+    def drop(self, session_id: str) -> None:
+        """End a session."""
+        ...
+
+    def choose(self, session: Session, specialist: str) -> None:
+        """Show ``specialist``'s pages in this session from now on."""
+        ...
+
+    def csrf_token(self, session: Session) -> str:
+        """The token every form of this session must send back."""
+        ...
+
+    def check_csrf(self, session: Session, token: str | None) -> bool:
+        """Whether ``token`` is this session's CSRF token."""
+        ...
 
 
 class SessionStore:
@@ -103,6 +126,10 @@ class SessionStore:
         with self._lock:
             self._sessions.pop(session_id, None)
 
+    def choose(self, session: Session, specialist: str) -> None:
+        """Show ``specialist``'s pages in this session from now on."""
+        session.specialist = specialist
+
     def csrf_token(self, session: Session) -> str:
         """The token every form of this session must send back."""
         return hmac.new(self._key, session.id.encode(), hashlib.sha256).hexdigest()
@@ -115,15 +142,20 @@ class SessionStore:
 class Authenticator(Protocol):
     """How a mode of the app signs people in (local: a one-time link; shared: accounts)."""
 
-    sessions: SessionStore
     secure_cookies: bool
+
+    @property
+    def sessions(self) -> Sessions:
+        """Where the sessions are kept."""
+        ...
 
     def routes(self) -> list[BaseRoute]:
         """The routes this mode adds (sign-in and the like); they need no session."""
         ...
 
     def session_for(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
-        """The session behind a request, if it has one."""
+        """The session behind a request, if it has one (called in a worker thread: it may
+        read the database)."""
         ...
 
     def allows(self, session: Session, method: str, path: str) -> bool:

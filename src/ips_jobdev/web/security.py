@@ -20,6 +20,7 @@ import json
 import time
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -88,7 +89,9 @@ class Guard:
         path = scope.get("path", "")
         if not self._public(path):
             # sessions run on the wall clock, whatever day the app is told it is
-            session = self.auth.session_for(HTTPConnection(scope), dt.datetime.now(dt.UTC))
+            session = await run_in_threadpool(
+                self.auth.session_for, HTTPConnection(scope), dt.datetime.now(dt.UTC)
+            )
             if session is None:
                 await self._refuse(scope, receive, send_with_headers)
                 return

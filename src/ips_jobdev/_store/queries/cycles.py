@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
@@ -99,9 +100,39 @@ def employer_list_statement(employers: EmployerList) -> sa.Select[Any]:
     return sa.union(own, for_caseload, own_planned).subquery().select()
 
 
-def _in(column: sa.ColumnElement[Any], ids: EmployerIds) -> sa.ColumnElement[bool]:
+_LISTS = "ips_jobdev.employer_lists"
+LISTED_IDS_LIMIT = 2000
+"""A specialist's list up to this many employers is read once per unit of work and its ids
+given to the queries that follow; a longer one (or everyone's) stays a subquery."""
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _forget_lists(session: Session, context: Any) -> None:
+    # a flush may add or change visits: the lists are read again
+    session.info.pop(_LISTS, None)
+
+
+def _listed_ids(uow: UnitOfWork, employers: EmployerList) -> list[int] | None:
+    """The ids on a specialist's list, read once per unit of work (``None``: everyone's
+    list, or a long one). Each page of a specialist's day asks about the same list five
+    or six times; as a subquery the planner evaluated it, and misjudged its size, each
+    time (on the statewide data set it then scanned every employer of the state)."""
+    if employers.specialist_id is None:
+        return None
+    known: dict[EmployerList, list[int] | None] = uow.session.info.setdefault(_LISTS, {})
+    if employers not in known:
+        statement = employer_list_statement(employers).limit(LISTED_IDS_LIMIT + 1)
+        ids = sorted(int(i) for i in uow.session.scalars(statement))
+        known[employers] = ids if len(ids) <= LISTED_IDS_LIMIT else None
+    return known[employers]
+
+
+def _in(uow: UnitOfWork, column: sa.ColumnElement[Any], ids: EmployerIds) -> sa.ColumnElement[bool]:
     if isinstance(ids, EmployerList):
-        return column.in_(employer_list_statement(ids))
+        listed = _listed_ids(uow, ids)
+        if listed is None:
+            return column.in_(employer_list_statement(ids))
+        return column.in_(listed)
     return column.in_(sorted(ids))
 
 
@@ -153,7 +184,7 @@ def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]
         _emp.do_not_contact,
         _emp.state,
         _emp.visiting_windows,
-    ).where(_in(_emp.id, ids))
+    ).where(_in(uow, _emp.id, ids))
     infos = {
         row.id: EmployerInfo(
             id=row.id,
@@ -183,7 +214,7 @@ def _people_windows(uow: UnitOfWork, ids: EmployerIds) -> dict[int, tuple[str, V
     p = tables.employer_people.c
     statement = (
         sa.select(p.employer_id, p.name, p.visiting_windows)
-        .where(_in(p.employer_id, ids), p.visiting_windows.is_not(None))
+        .where(_in(uow, p.employer_id, ids), p.visiting_windows.is_not(None))
         .order_by(p.employer_id, p.makes_hiring_decisions.desc(), p.id)
     )
     found: dict[int, tuple[str, VisitingWindows]] = {}
@@ -200,8 +231,9 @@ def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.d
     last = (
         sa.select(_v.employer_id)
         .join(tables.employers, _emp.id == _v.employer_id)
+        # the same ids on the employers' side: an index lookup, not a scan of them all
+        .where(_in(uow, _v.employer_id, employers), _in(uow, _emp.id, employers))
         .where(
-            _v.employer_id.in_(employer_list_statement(employers)),
             _v.status == VisitStatus.DONE,
             _v.mode.in_(employers.modes),
             _v.at < employers.made_before,
@@ -221,7 +253,7 @@ def visits_made(
     ``before``, by employer id, then oldest first."""
     statement = (
         sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
-        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
+        .where(_in(uow, _v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
         .order_by(_v.employer_id, _v.at)
     )
     return list(uow.session.execute(statement).all())
@@ -234,7 +266,7 @@ def first_planned(
     with none are left out)."""
     statement = (
         sa.select(_v.employer_id, sa.func.min(_v.at))
-        .where(_in(_v.employer_id, ids), _v.status == VisitStatus.PLANNED, _v.at >= since)
+        .where(_in(uow, _v.employer_id, ids), _v.status == VisitStatus.PLANNED, _v.at >= since)
         .group_by(_v.employer_id)
     )
     return dict(uow.session.execute(statement).all())
@@ -251,7 +283,7 @@ def interest_pairs(
         sa.select(_v.employer_id, _vs.seeker_id)
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
         .where(
-            _in(_v.employer_id, ids),
+            _in(uow, _v.employer_id, ids),
             _vs.seeker_id.in_(pool),
             _v.status.in_(LIVE_VISIT_STATUSES),
             _v.at >= since,
@@ -261,7 +293,7 @@ def interest_pairs(
     fn = tables.job_fit_notes.c
     notes = (
         sa.select(fn.employer_id, fn.seeker_id)
-        .where(_in(fn.employer_id, ids), fn.seeker_id.in_(pool), fn.overall != FitRating.POOR)
+        .where(_in(uow, fn.employer_id, ids), fn.seeker_id.in_(pool), fn.overall != FitRating.POOR)
         .distinct()
     )
     pairs: list[tuple[int, int]] = []

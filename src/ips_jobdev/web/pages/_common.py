@@ -12,7 +12,6 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from ips_jobdev._casework.accounts import account_active
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.web.auth import Session
 
@@ -40,12 +39,8 @@ def _unit_of_work(request: Request, *, across_programs: bool = False) -> UnitOfW
     if principal is None or principal.program is None:
         return database.unit_of_work()  # type: ignore[no-any-return]
     program = None if across_programs else principal.program
+    # the guard checked the account (not disabled, not locked) when it found the session
     uow: UnitOfWork = database.unit_of_work(actor=principal.actor, program=program)
-    if not account_active(uow, principal.name):
-        # disabled or locked since signing in: the session ends here
-        uow.__exit__(None, None, None)
-        request.app.state.auth.sessions.drop(found.id)
-        raise HTTPException(401, "this account can no longer sign in")
     return uow
 
 

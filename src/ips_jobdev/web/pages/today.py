@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -55,7 +56,9 @@ async def switch_specialist(request: Request) -> Response:
     except NotFoundError:
         found = None
     if found is not None and found.chosen is not None:
-        session(request).specialist = found.chosen.code
+        await run_in_threadpool(
+            request.app.state.auth.sessions.choose, session(request), found.chosen.code
+        )
     return RedirectResponse(_safe_next(str(form.get("next", "/today"))), status_code=303)
 
 

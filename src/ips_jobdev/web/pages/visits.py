@@ -20,7 +20,8 @@ from ips_jobdev._submissions import (
     move_visit,
     submit_visit,
 )
-from ips_jobdev.errors import IpsJobdevError
+from ips_jobdev.errors import IpsJobdevError, NotAllowedError
+from ips_jobdev.web.accounts import acting_for
 from ips_jobdev.web.forms import (
     VISIT_ERROR_FIELDS,
     employer_reference,
@@ -142,6 +143,7 @@ async def _save(request: Request, values: dict[str, Any]) -> Submission:
             employer=reference,
             expected_version=optional_int(values["version"]),
             now=now(request),
+            acting_for=acting_for(session(request).principal),
         )
     return await call(
         request,
@@ -167,6 +169,10 @@ async def save_visit(request: Request) -> Response:
             result = await _save(request, values)
         except ChangedElsewhere as exc:
             return await _changed(request, values, exc)
+        except NotAllowedError as exc:
+            if wants_json(request):
+                return JSONResponse({"status": "refused", "message": str(exc)}, status_code=403)
+            raise
         except IpsJobdevError as exc:
             field, message = error_for(exc, VISIT_ERROR_FIELDS)
             errors[field] = message
@@ -229,6 +235,7 @@ async def move(request: Request) -> Response:
             visit_id,
             when,
             expected_version=optional_int(text(form, "version")),
+            acting_for=acting_for(session(request).principal),
         )
     except ChangedElsewhere as exc:
         return page(
@@ -262,6 +269,7 @@ async def cancel(request: Request) -> Response:
             visit_id,
             reason=text(form, "reason") or None,
             expected_version=optional_int(text(form, "version")),
+            acting_for=acting_for(session(request).principal),
         )
     except ChangedElsewhere as exc:
         return page(
