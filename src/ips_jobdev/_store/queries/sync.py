@@ -26,11 +26,13 @@ import datetime as dt
 import functools
 from array import array
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
 from ips_jobdev._store.sync_state import SyncRow, row_from_mapping
@@ -41,11 +43,15 @@ __all__ = [
     "KEPT",
     "SKIPPED",
     "Candidate",
+    "EmployerRow",
     "Scope",
     "Selected",
+    "VisitPerson",
+    "VisitPlace",
     "VisitRow",
     "candidate_ids",
     "candidates",
+    "employer_rows",
     "gone_rows",
     "kept_rows",
     "visit_rows",
@@ -388,9 +394,41 @@ def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
 
 
 @attrs.frozen(slots=True)
+class VisitPlace:
+    """An employer as a visit record shows it (read with the visit, without the ORM)."""
+
+    name: str
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    phone: PhoneNumber | None
+
+    @property
+    def address(self) -> str:
+        """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`."""
+        parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
+        return ", ".join(p for p in parts if p)
+
+
+@attrs.frozen(slots=True)
+class VisitPerson:
+    """The person met, as a visit record shows them (read with the visit)."""
+
+    id: int
+    name: str
+    title: str | None
+    phone: PhoneNumber | None
+
+
+@attrs.frozen(slots=True)
 class VisitRow:
-    """A visit's own columns and its job seekers' ids (by program code), read without the
-    ORM: what :func:`ips_jobdev.privacy.visit_record` needs besides the rows it refers to."""
+    """A visit's own columns, its employer's and the person met's, and its job seekers' ids
+    (by program code), read without the ORM: what :func:`ips_jobdev.privacy.visit_record`
+    needs besides the specialist and the job seekers.
+
+    ``person`` is ``None`` when no one is named, or when the person named no longer works
+    at the visit's employer (as the employer's ``people`` would have it)."""
 
     id: int
     employer_id: int
@@ -406,6 +444,8 @@ class VisitRow:
     outcome: str | None
     next_step: str | None
     seeker_ids: tuple[int, ...]
+    employer: VisitPlace
+    person: VisitPerson | None
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -429,12 +469,16 @@ _VISIT_COLUMNS = (
     "next_step",
 )
 
+_PLACE_COLUMNS = ("name", "street", "city", "state", "zip", "phone")
+
 
 def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
-    """The visits with these ids (at most a few hundred), in id order; two queries."""
+    """The visits with these ids (at most a few hundred), in id order, with their
+    employers' and people's columns; two queries."""
     if not ids:
         return []
     v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
+    e, p = tables.employers, tables.employer_people
     wanted = list(ids)
     seekers: dict[int, list[int]] = {}
     pairs = (
@@ -446,11 +490,82 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
     for visit_id, seeker_id in uow.session.execute(pairs):
         seekers.setdefault(visit_id, []).append(seeker_id)
     statement = (
-        sa.select(*(v.c[name] for name in _VISIT_COLUMNS))
+        sa.select(
+            *(v.c[name] for name in _VISIT_COLUMNS),
+            *(e.c[name] for name in _PLACE_COLUMNS),
+            p.c.id,
+            p.c.name,
+            p.c.title,
+            p.c.phone,
+        )
+        .select_from(
+            v.join(e, e.c.id == v.c.employer_id).outerjoin(
+                p, sa.and_(p.c.id == v.c.person_id, p.c.employer_id == v.c.employer_id)
+            )
+        )
         .where(v.c.id.in_(wanted))
         .order_by(v.c.id)
     )
-    return [
-        VisitRow(**row._asdict(), seeker_ids=tuple(seekers.get(row.id, ())))
-        for row in uow.session.execute(statement)
-    ]
+    places: dict[int, VisitPlace] = {}
+    out: list[VisitRow] = []
+    own = len(_VISIT_COLUMNS)
+    for row in uow.session.execute(statement):
+        employer_id = row[1]
+        place = places.get(employer_id)
+        if place is None:
+            place = places[employer_id] = VisitPlace(*row[own : own + len(_PLACE_COLUMNS)])
+        person_id, name, title, phone = row[own + len(_PLACE_COLUMNS) :]
+        person = VisitPerson(person_id, name, title, phone) if person_id is not None else None
+        out.append(
+            VisitRow(
+                **dict(zip(_VISIT_COLUMNS, row, strict=False)),
+                seeker_ids=tuple(seekers.get(row[0], ())),
+                employer=place,
+                person=person,
+            )
+        )
+    return out
+
+
+@attrs.frozen(slots=True)
+class EmployerRow:
+    """An employer's columns that records are made of, read without the ORM (as
+    :class:`ips_jobdev.privacy.EmployerFacts`)."""
+
+    id: int
+    name: str
+    external_id: str | None
+    industry: str | None
+    job_types: list[str]
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    latitude: float | None
+    longitude: float | None
+    phone: PhoneNumber | None
+    website: str | None
+    size: int | None
+    shifts: list[str]
+    hours_note: str | None
+    wage_min: Decimal | None
+    wage_max: Decimal | None
+    bus_access: bool | None
+    do_not_contact: bool
+    notes: str | None
+
+
+_EMPLOYER_COLUMNS = tuple(f.name for f in attrs.fields(EmployerRow))
+
+
+def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
+    """The employers with these ids (at most a few hundred), in id order; one query."""
+    if not ids:
+        return []
+    e = tables.employers
+    statement = (
+        sa.select(*(e.c[name] for name in _EMPLOYER_COLUMNS))
+        .where(e.c.id.in_(list(ids)))
+        .order_by(e.c.id)
+    )
+    return [EmployerRow(*row) for row in uow.session.execute(statement)]
