@@ -472,6 +472,11 @@ _VISIT_COLUMNS = (
 _PLACE_COLUMNS = ("name", "street", "city", "state", "zip", "phone")
 
 
+def _phone(stored: str | None) -> PhoneNumber | None:
+    """A phone column's value, as :class:`~ips_jobdev._store.types.PhoneType` reads it."""
+    return None if stored is None else PhoneNumber.from_storage(stored)
+
+
 def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
     """The visits with these ids (at most a few hundred), in id order, with their
     employers' and people's columns; two queries."""
@@ -489,14 +494,16 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
     )
     for visit_id, seeker_id in uow.session.execute(pairs):
         seekers.setdefault(visit_id, []).append(seeker_id)
+    # phones as stored: made PhoneNumbers once per employer, not once per visit
     statement = (
         sa.select(
             *(v.c[name] for name in _VISIT_COLUMNS),
-            *(e.c[name] for name in _PLACE_COLUMNS),
+            *(e.c[name] for name in _PLACE_COLUMNS[:-1]),
+            sa.type_coerce(e.c.phone, sa.String),
             p.c.id,
             p.c.name,
             p.c.title,
-            p.c.phone,
+            sa.type_coerce(p.c.phone, sa.String),
         )
         .select_from(
             v.join(e, e.c.id == v.c.employer_id).outerjoin(
@@ -513,9 +520,13 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         employer_id = row[1]
         place = places.get(employer_id)
         if place is None:
-            place = places[employer_id] = VisitPlace(*row[own : own + len(_PLACE_COLUMNS)])
-        person_id, name, title, phone = row[own + len(_PLACE_COLUMNS) :]
-        person = VisitPerson(person_id, name, title, phone) if person_id is not None else None
+            name, street, city, state, zip_code, stored = row[own : own + len(_PLACE_COLUMNS)]
+            place = VisitPlace(name, street, city, state, zip_code, _phone(stored))
+            places[employer_id] = place
+        person_id, name, title, stored = row[own + len(_PLACE_COLUMNS) :]
+        person = None
+        if person_id is not None:
+            person = VisitPerson(person_id, name, title, _phone(stored))
         out.append(
             VisitRow(
                 **dict(zip(_VISIT_COLUMNS, row, strict=False)),
