@@ -338,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{figures['reexport_seconds']} s ({figures['reexport_requests']} requests); "
                 f"baseline {figures['baseline_seconds']} s ({figures['baseline_requests']} "
                 f"requests); ratio {figures['ratio_to_baseline']}; CPU "
-            f"{figures['export_cpu_seconds']} s against {figures['baseline_cpu_seconds']} s "
-            f"(ratio {figures['cpu_ratio_to_baseline']})"
+                f"{figures['export_cpu_seconds']} s against {figures['baseline_cpu_seconds']} s "
+                f"(ratio {figures['cpu_ratio_to_baseline']})"
             )
         print_table(results)
     document = {

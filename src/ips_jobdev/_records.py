@@ -362,9 +362,7 @@ def _json_default(value: Any) -> Any:
 
 
 # every object written is a record's fields in sorted order (above): no sorting needed
-_ENCODE = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), default=_json_default
-).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode
 
 
 def _fingerprint(record: ExportRecord) -> str:

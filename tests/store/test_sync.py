@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database
 from ips_jobdev._store import tables
+from ips_jobdev._store.sync_state import NEVER_SENT, SyncRow
 from ips_jobdev._sync.export import export, sync_rows
 from ips_jobdev._sync.gather import RecordSource
 from ips_jobdev.adapters import (
@@ -430,3 +432,56 @@ def test_records_read_through_a_small_cache_are_all_there(
         for n in range(1, len(ids) + 1):
             got = small.records(RecordKind.VISIT, ids[:n])
             assert {i: got[i] for i in ids[:n]} == {i: expected[i] for i in ids[:n]}
+
+
+def test_sync_rows_written_in_bulk_read_back_as_they_were(db: Database) -> None:
+    # one driver executemany with each column's bind processing done once per value:
+    # times in any zone stored as UTC, booleans, missing values and long payloads intact
+    chicago = dt.timezone(dt.timedelta(hours=-6))
+    first = dt.datetime(2026, 12, 5, 9, 30, 15, 250_000, tzinfo=chicago)
+    later = dt.datetime(2026, 12, 6, 23, 59, tzinfo=dt.UTC)
+    rows = [
+        SyncRow(
+            record_kind=RecordKind.VISIT if i % 2 else RecordKind.EMPLOYER,
+            local_id=i,
+            remote_id=None if i == 3 else f"00U{i:012d}",
+            fingerprint=f"{i:064x}",
+            sequence=NEVER_SENT if i == 4 else i,
+            deleted=i in (1, 4),
+            sent_at=first if i < 5 else later,
+            basis=None if i == 2 else f"ctx|{i}:2026-12-05",
+            payload=None if i % 3 else "BEGIN:VEVENT\nSUMMARY:50% off\nEND:VEVENT\n" * i,
+        )
+        for i in range(1, 9)
+    ]
+    with db.unit_of_work() as uow:
+        uow.sync_state.save("recorder", "crm", new=rows, changed=())
+        # the same rows through SQLAlchemy's own executemany, to compare what is stored
+        uow.session.execute(
+            sa.insert(tables.sync_state),
+            [
+                {"adapter": "recorder", "target": "reference", "record_kind": r.record_kind.value}
+                | {n: getattr(r, n) for n in ("local_id", "remote_id", "fingerprint")}
+                | {n: getattr(r, n) for n in ("sequence", "deleted", "sent_at", "basis", "payload")}
+                for r in rows
+            ],
+        )
+        uow.commit()
+    with db.unit_of_work() as uow:
+        stored = uow.sync_state.rows("recorder", "crm")
+        c = tables.sync_state.c
+        raw = [sa.type_coerce(column, sa.String) for column in (c.deleted, c.sent_at)]
+        by_target = {
+            target: uow.session.execute(
+                sa.select(c.record_kind, c.local_id, c.payload, *raw)
+                .where(c.target == target)
+                .order_by(c.local_id)
+            ).all()
+            for target in ("crm", "reference")
+        }
+    assert by_target["crm"] == by_target["reference"]
+    assert [row[2] for row in by_target["crm"]] == [row.payload for row in rows]
+    assert sorted(stored) == sorted(row.key for row in rows)
+    for row in rows:
+        got = stored[row.key]
+        assert got == attrs.evolve(row, sent_at=row.sent_at.astimezone(dt.UTC), payload=None)
