@@ -474,7 +474,14 @@ _PLACE_COLUMNS = ("name", "street", "city", "state", "zip", "phone")
 
 def _phone(stored: str | None) -> PhoneNumber | None:
     """A phone column's value, as :class:`~ips_jobdev._store.types.PhoneType` reads it."""
-    return None if stored is None else PhoneNumber.from_storage(stored)
+    return None if stored is None else _stored_phone(stored)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _stored_phone(stored: str) -> PhoneNumber:
+    # the same employers come back chunk after chunk: each number is made once (the
+    # numbers are immutable values, a few hundred bytes each)
+    return PhoneNumber.from_storage(stored)
 
 
 def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
