@@ -18,6 +18,8 @@ DO $$ BEGIN
     CREATE ROLE ips_jobdev LOGIN PASSWORD 'ips_jobdev' CREATEDB;
   END IF;
 END $$;
+-- the program boundary tests make (and drop) PostgreSQL roles with `db grant-program`
+ALTER ROLE ips_jobdev CREATEROLE;
 SQL
 if ! su postgres -c "psql -tAc \"select 1 from pg_database where datname = 'ips_jobdev_test'\"" | grep -q 1; then
   su postgres -c "psql -v ON_ERROR_STOP=1 -c 'CREATE DATABASE ips_jobdev_test OWNER ips_jobdev'"

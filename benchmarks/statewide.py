@@ -572,6 +572,41 @@ class _Generator:
         return rows
 
 
+class _Programs:
+    """Which program each row belongs to: specialists are dealt round-robin to the
+    programs (1 by default), and every other row follows its specialist or job seeker."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.of_specialist: dict[int, int] = {}
+        self.of_seeker: dict[int, int] = {}
+
+    def rows(self) -> list[dict[str, Any]]:
+        made = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        if self.count == 1:
+            return [{"id": 1, "code": "statewide", "name": "Statewide sample", "version": 1,
+                     "created_at": made}]  # fmt: skip
+        return [
+            {"id": i, "code": f"prog-{i:02d}", "name": f"Sample program {i}", "version": 1,
+             "created_at": made}
+            for i in range(1, self.count + 1)
+        ]  # fmt: skip
+
+    def stamp(self, table: sa.Table, row: dict[str, Any]) -> None:
+        if table is tables.specialists:
+            row["program_id"] = self.of_specialist[row["id"]] = (row["id"] - 1) % self.count + 1
+        elif table is tables.job_seekers:
+            program = self.of_specialist.get(row.get("specialist_id") or 0, 1)
+            row["program_id"] = self.of_seeker[row["id"]] = program
+        elif table is tables.visits:
+            row["program_id"] = self.of_specialist.get(row["specialist_id"], 1)
+        elif "program_id" in table.c and "seeker_id" in table.c:
+            row["program_id"] = self.of_seeker.get(row["seeker_id"], 1)
+
+
+_NO_PROGRAMS = _Programs(1)
+
+
 def _insert(
     connection: sa.Connection,
     table: sa.Table,
@@ -580,9 +615,12 @@ def _insert(
     total: int,
     stage: str,
     progress: Progress,
+    programs: _Programs = _NO_PROGRAMS,
 ) -> int:
     done = 0
     for batch in _chunks(rows):
+        for row in batch:
+            programs.stamp(table, row)
         connection.execute(table.insert(), batch)
         done += len(batch)
         progress(stage, done, total)
@@ -604,7 +642,12 @@ def _reset_sequences(connection: sa.Connection) -> None:
 
 
 def generate(
-    url: str, *, seed: int = 2026, scale: float = 1.0, progress: Progress | None = None
+    url: str,
+    *,
+    seed: int = 2026,
+    scale: float = 1.0,
+    progress: Progress | None = None,
+    programs: int = 1,
 ) -> StatewideInfo:
     """Fill the empty database at ``url`` with the statewide data set.
 
@@ -614,6 +657,8 @@ def generate(
         seed: the random seed; the same seed and scale always give the same rows.
         scale: 1.0 is the full data set; 0.01 gives 1,500 employers, 10,000 visits...
         progress: called as ``progress(stage, done, total)`` while rows are written.
+        programs: how many programs share the record (specialists dealt round-robin;
+            several need PostgreSQL, as in the library).
 
     Everything is written in one transaction with bulk inserts (SQLite runs with
     ``synchronous=OFF`` meanwhile), so a failed run leaves the database empty.
@@ -631,11 +676,14 @@ def generate(
                 raise SystemExit(f"{url} already holds employers; give an empty database")
             connection.rollback()
             counts: dict[str, int] = {}
+            owner = _Programs(programs)
             with connection.begin():
+                connection.execute(tables.programs.insert(), owner.rows())
                 specialists = gen.specialists()
                 counts["specialists"] = _insert(
                     connection, tables.specialists, specialists,
                     total=len(specialists), stage="specialists", progress=report,
+                    programs=owner,
                 )  # fmt: skip
                 counts["employers"] = _insert(
                     connection, tables.employers, gen.employers(),
@@ -649,11 +697,13 @@ def generate(
                 counts["job_seekers"] = _insert(
                     connection, tables.job_seekers, seekers,
                     total=len(seekers), stage="job seekers", progress=report,
+                    programs=owner,
                 )  # fmt: skip
                 links: list[dict[str, Any]] = []
                 visit_rows: list[dict[str, Any]] = []
                 done = 0
                 for visit, for_seekers in gen.visits(specialists, seekers):
+                    owner.stamp(tables.visits, visit)
                     visit_rows.append(visit)
                     links.extend({"visit_id": visit["id"], "seeker_id": s} for s in for_seekers)
                     if len(visit_rows) >= CHUNK:
@@ -674,6 +724,7 @@ def generate(
                 counts["job_starts"] = _insert(
                     connection, tables.job_starts, starts,
                     total=len(starts), stage="job starts", progress=report,
+                    programs=owner,
                 )  # fmt: skip
                 openings = gen.openings()
                 counts["job_openings"] = _insert(
@@ -684,6 +735,7 @@ def generate(
                 counts["job_fit_notes"] = _insert(
                     connection, tables.job_fit_notes, notes,
                     total=len(notes), stage="fit notes", progress=report,
+                    programs=owner,
                 )  # fmt: skip
                 _reset_sequences(connection)
             if connection.dialect.name == "sqlite":

@@ -71,9 +71,9 @@ class RecordChanged(Event):
     """A record was added, changed or removed (an import row, an edit, a merge).
 
     It names the kind of record (``employer``, ``person``, ``job-seeker``, ``specialist``,
-    ``visit``, ``opening``, ``fit-note``, ``job-start``, ``goal``), its id and what happened,
-    and nothing of its content: a plugin reads what it needs through an export, which
-    applies its audience.
+    ``visit``, ``opening``, ``fit-note``, ``job-start``, ``goal``, ``program``), its id and
+    what happened, and nothing of its content: a plugin reads what it needs through an
+    export, which applies its audience.
     """
 
     kind: str

@@ -54,6 +54,7 @@ __all__ = [
     "JobStart",
     "Leave",
     "Preferences",
+    "Program",
     "ProgramGoal",
     "Specialist",
     "StatusChange",
@@ -479,6 +480,25 @@ def normalize_employer_name(name: str) -> str:
     return " ".join(w for w in words if w not in _LEGAL_SUFFIXES)
 
 
+# -- programs ------------------------------------------------------------------------------
+
+
+@attrs.define(slots=False, eq=False)
+class Program:
+    """An IPS program (a county's or a tribe's) in a shared record.
+
+    ``code`` is how people and commands name it (``"dane"``). Its specialists, job seekers,
+    visits, fit notes, jobs and goals belong to it (their ``program_id``); employers are
+    shared by every program.
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    name: str = attrs.field(validator=_require_name)
+    id: int | None = None
+    version: int = 1
+    created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
+
+
 # -- people on the caseload ---------------------------------------------------------------
 
 
@@ -557,6 +577,7 @@ class Specialist:
     version: int = 1
     periods: list[EmploymentPeriod] = attrs.field(factory=list)
     leaves: list[Leave] = attrs.field(factory=list)
+    program_id: int | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -761,6 +782,7 @@ class JobSeeker:
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     status_history: list[StatusChange] = attrs.field(factory=list)
+    program_id: int | None = None
 
     @property
     def on_caseload(self) -> bool:
@@ -922,6 +944,7 @@ class Visit:
     created_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     updated_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     made_by: ContactBy = attrs.field(default=ContactBy.SPECIALIST, converter=_visit_made_by)
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.seeker_present and not self.seekers:
@@ -1064,6 +1087,7 @@ class JobFitNote:
     written_at: dt.datetime = attrs.field(factory=utc_now, validator=_check_aware)
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
 
 @attrs.define(slots=False, eq=False)
@@ -1085,6 +1109,7 @@ class JobStart:
     end_reason: JobEndReason | None = attrs.field(default=None, converter=_jobstart_end_reason)
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         self._check_end(self.end_date, self.end_reason)
@@ -1124,6 +1149,7 @@ class ProgramGoal:
     scope: str = "program"
     id: int | None = None
     version: int = 1
+    program_id: int | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.period_end < self.period_start:

@@ -623,3 +623,93 @@ def test_visiting_windows_arrive_empty_on_older_rows_and_are_kept_once_written(
             )
             assert str(bakery.people[0].visiting_windows) == "Mon 06:00-06:45"
             assert uow.employers.get(2).visiting_windows == VisitingWindows()
+
+
+# -- 0008_programs ------------------------------------------------------------------------------
+
+BEFORE_PROGRAMS = "0007_sync_basis"
+PROGRAM_OWNED = ("specialists", "job_seekers", "visits", "job_fit_notes", "job_starts")
+
+
+def test_upgrading_to_programs_puts_every_row_into_a_default_program(
+    engine: sa.Engine, db_url: str
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_PROGRAMS)
+    schema = _reflect(engine)
+    assert "programs" not in schema.tables
+    with engine.connect() as connection:
+        first_id = connection.execute(sa.text("SELECT max(id) FROM change_history")).scalar()
+    history_rows = [
+        {
+            "id": 1,
+            "changed_at": T0,
+            "actor": "user:pat",
+            "record_kind": kind,
+            "record_id": 1,
+            "action": "created",
+            "record_version": 1,
+            "before": None,
+            "after": {"name": "x"},
+            "operation": None,
+            "reason": None,
+            "batch": "b1",
+        }
+        for kind in ("job-seeker", "employer")
+    ]
+    for number, row in enumerate(history_rows, start=(first_id or 0) + 1):
+        row["id"] = number
+    with engine.begin() as connection:
+        connection.execute(sa.insert(schema.tables["change_history"]), history_rows)
+    before = _dump(engine, schema)
+
+    assert migrate.upgrade(engine) == (BEFORE_PROGRAMS, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert len(after[name]) == len(old_rows), name
+        for old, new in zip(old_rows, after[name], strict=True):
+            assert {c: new[c] for c in old} == old, name
+    [default] = after["programs"]
+    assert (default["code"], default["name"]) == ("default", "Default program")
+    for name in (*PROGRAM_OWNED, "program_goals"):
+        assert after[name], name
+        assert {row["program_id"] for row in after[name]} == {default["id"]}, name
+    made_here = [r for r in after["change_history"] if r["batch"] == "b1"]
+    assert [(r["record_kind"], r["program_id"]) for r in made_here] == [
+        ("job-seeker", default["id"]),
+        ("employer", None),
+    ], "program-owned history follows its program; shared history stays shared"
+
+    with Database(db_url) as database, database.unit_of_work() as uow:
+        assert [p.code for p in uow.programs.list()] == ["default"]
+        assert uow.specialists.by_code("ae").program_id == default["id"]
+        assert uow.seekers.by_code("J-1001").program_id == default["id"]
+
+
+def test_upgrading_an_empty_database_makes_no_program(engine: sa.Engine, db_url: str) -> None:
+    migrate.upgrade(engine, BEFORE_PROGRAMS)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM programs")).scalar_one() == 0
+
+
+# -- 0011_accounts ------------------------------------------------------------------------------
+
+BEFORE_ACCOUNTS = "0010_audit"
+
+
+def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_ACCOUNTS)
+    schema = _reflect(engine)
+    assert "users" not in schema.tables
+    before = _dump(engine, schema)
+    assert before["programs"]
+    assert before["job_seekers"]
+    assert migrate.upgrade(engine) == (BEFORE_ACCOUNTS, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    assert after["users"] == []

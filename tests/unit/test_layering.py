@@ -134,6 +134,7 @@ STORE_PUBLIC = (
     "ips_jobdev._store.batching",
     "ips_jobdev._store.repositories",
     "ips_jobdev._store.sync_state",
+    "ips_jobdev._store.history",
 )
 DB_HANDLING = {"ips_jobdev.cli._app", "ips_jobdev.cli.db"}
 DB_HANDLING_MAY_USE = ("ips_jobdev._store.database", "ips_jobdev._store.migrate")

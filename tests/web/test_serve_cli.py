@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import ips_jobdev as jobdev
+from ips_jobdev._casework.accounts import add_user
 from ips_jobdev.cli import main
 
 
@@ -118,6 +119,52 @@ def test_serve_opens_the_sign_in_link_in_the_browser_without_no_browser(
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert opened.read_text(encoding="utf-8") == link
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_shared_listens_on_every_address_and_signs_in_with_accounts(
+    demo_db: jobdev.Database,
+) -> None:
+    url = demo_db.url
+    refused = CliRunner().invoke(main, ["--db", url, "serve", "--host", "0.0.0.0"])
+    assert refused.exit_code != 0
+    assert "--shared" in refused.output
+    no_account = CliRunner().invoke(main, ["--db", url, "serve", "--shared", "--no-browser"])
+    assert no_account.exit_code != 0
+    assert "users add" in no_account.output
+    with demo_db.unit_of_work() as uow:
+        [program] = uow.programs.list()
+        add_user(uow, "pat@example.org", program.code, "supervisor", "correct horse battery")
+        uow.commit()
+    demo_db.dispose()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--shared", "--host",
+         "0.0.0.0", "--port", "0", "--no-browser", "--insecure-cookies"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = next(line for line in process.stdout if "http" in line)
+        address = line.split()[-1]
+        assert address.startswith("http://0.0.0.0:")
+        assert address.endswith("/sign-in")
+        base = address.replace("0.0.0.0", "127.0.0.1").removesuffix("/sign-in")
+        with httpx.Client(base_url=base) as client:
+            assert client.get("/today").status_code == 401
+            form = client.get("/sign-in")
+            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+            signed = client.post(
+                "/sign-in",
+                data={"email": "pat@example.org", "password": "correct horse battery",
+                      "csrf_token": token},
+            )  # fmt: skip
+            assert signed.status_code == 303
+            assert client.get("/today").status_code == 200
     finally:
         process.terminate()
         process.wait(timeout=15)

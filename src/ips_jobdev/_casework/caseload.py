@@ -103,15 +103,19 @@ def add_specialist(
     weekly_contact_target: int = 6,
     started: dt.date | None = None,
     fte: float | None = None,
+    program: str | None = None,
 ) -> Specialist:
     """Add an employment specialist (staged: call ``uow.commit()``).
 
     ``started`` (the first day employed) and ``fte`` (the full-time share, 0.5 for half
     time) make their first employment period; without either, they count as employed
-    throughout, full time.
+    throughout, full time. ``program`` is the code of the specialist's program; by default
+    the unit of work's program, or the record's only one.
 
     Raises:
-        ValidationError: a field is not valid, or a specialist with this code exists.
+        ValidationError: a field is not valid, a specialist with this code exists, or the
+            record holds several programs and none is given.
+        NotFoundError: no program has the code ``program``.
     """
     specialist = Specialist(
         code=code,
@@ -128,6 +132,8 @@ def add_specialist(
         raise ValidationError(
             "Specialist", "code", f"{existing.code!r} already exists ({existing.name})"
         )
+    if program is not None:
+        specialist.program_id = uow.programs.by_code(program).id
     uow.specialists.add(specialist)
     uow.flush()
     assert specialist.id is not None

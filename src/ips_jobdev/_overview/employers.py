@@ -10,6 +10,7 @@ import attrs
 from ips_jobdev import _model as model
 from ips_jobdev._casework.visits import last_contacts
 from ips_jobdev._overview.common import Team, VisitLine, local_now, team, visit_lines
+from ips_jobdev._planning.coordination import ProgramNote, other_programs_at
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as casework_queries
 from ips_jobdev._store.queries import overview as queries
@@ -127,6 +128,9 @@ class EmployerPage:
     notes: list[FitNoteLine]
     openings: list[model.JobOpening]
     on: dt.date
+    other_programs: list[ProgramNote] = attrs.field(factory=list)
+    """Other programs' visits here in the 30 days before or after today (their program and
+    contact person, never their job seekers): a warning to coordinate before going."""
 
 
 def fit_note_lines(
@@ -205,4 +209,11 @@ def employer_overview(
         notes=notes,
         openings=list(uow.openings.at_employer(employer_id)),
         on=moment.date(),
+        other_programs=other_programs_at(
+            uow,
+            [employer_id],
+            program_id=uow.specialists.get(crew.chosen.id).program_id if crew.chosen else None,
+            around=moment,
+            zone=str(zone),
+        ).get(employer_id, []),
     )

@@ -10,6 +10,7 @@ from ips_jobdev import _plugins
 from ips_jobdev._geo import zip_centroid
 from ips_jobdev._geocoding import Position, locate
 from ips_jobdev._planning.context import Candidate, Draft, WeekContext
+from ips_jobdev._planning.coordination import other_programs_at
 from ips_jobdev._planning.lookups import CONFLICT_DAYS, last_contacts, other_specialists_visits
 from ips_jobdev._planning.schedule import (
     DaySchedule,
@@ -233,11 +234,19 @@ class _DayNotes:
         zone = context.zone
         since = day_start(context.reference - dt.timedelta(days=CONFLICT_DAYS), zone)
         before = day_start(context.reference + dt.timedelta(days=1), zone)
-        return cls(
-            other_specialists_visits(context.uow, context.specialist_id, employer_ids, since, zone),
-            last_contacts(context.uow, employer_ids, before, zone),
-            positions,
+        others = other_specialists_visits(context.uow, context.who, employer_ids, since, zone)
+        programs = other_programs_at(
+            context.uow,
+            employer_ids,
+            program_id=context.who.program_id,
+            around=day_start(context.reference, zone),
+            zone=zone,
         )
+        for employer_id, notes in programs.items():
+            others.setdefault(employer_id, []).extend(
+                f"another program, {note.text}" for note in notes
+            )
+        return cls(others, last_contacts(context.uow, employer_ids, before, zone), positions)
 
 
 def _plan_day(

@@ -103,12 +103,20 @@ def existing_visits(
 
 
 def other_specialists_visits(
-    uow: UnitOfWork, specialist_id: int, employer_ids: set[int], since: dt.datetime, zone: str
+    uow: UnitOfWork,
+    specialist: model.Specialist,
+    employer_ids: set[int],
+    since: dt.datetime,
+    zone: str,
 ) -> dict[int, list[str]]:
     """Warnings: other specialists' visits made or planned at these employers since
-    ``since``."""
+    ``since`` (of the specialist's own program; see :mod:`ips_jobdev._planning.coordination`
+    for the other programs)."""
+    assert specialist.id is not None
     found: dict[int, list[str]] = {}
-    for visit in queries.other_specialists_visits(uow, specialist_id, employer_ids, since=since):
+    for visit in queries.other_specialists_visits(
+        uow, specialist.id, employer_ids, since=since, program_id=specialist.program_id
+    ):
         day = short_date(local_date(visit.at, zone))
         did = "has a visit planned on" if visit.status is VisitStatus.PLANNED else "visited on"
         found.setdefault(visit.employer_id, []).append(

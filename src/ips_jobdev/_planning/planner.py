@@ -387,7 +387,7 @@ def _plan_new_employers(context: WeekContext, draft: Draft) -> None:
     infos = employer_infos(context.uow, ids)
     states = _states(context, ids, infos)
     since = day_start(context.reference - dt.timedelta(days=CONFLICT_DAYS), context.zone)
-    others = other_specialists_visits(context.uow, context.specialist_id, ids, since, context.zone)
+    others = other_specialists_visits(context.uow, context.who, ids, since, context.zone)
     for employer_id, seekers, score in targets:
         if len(draft.candidates) >= context.need:
             break

@@ -40,7 +40,7 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import history, tables
+from ips_jobdev._store import history, programs, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.types import TagList
@@ -289,6 +289,10 @@ class BulkWriter:
             return []
         encoder = _encoder(record_class, self.dialect)
         session = self.uow.session
+        if "program_id" in encoder.index:
+            filled = [dict(row) for row in rows]
+            programs.fill_programs(session, encoder.table, filled)
+            rows = filled
         with _translated_errors(session):
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))

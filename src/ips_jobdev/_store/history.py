@@ -58,6 +58,7 @@ KINDS: dict[type, str] = {
     model.JobFitNote: "fit-note",
     model.JobStart: "job-start",
     model.ProgramGoal: "goal",
+    model.Program: "program",
 }
 """The kind of record each mapped class is, as history rows and events name it."""
 
@@ -76,7 +77,7 @@ class HistoryAction:
 
 
 # Bookkeeping columns: they change with every write and say nothing a person corrected.
-_SKIPPED = frozenset({"id", "version", "created_at", "updated_at", "name_key"})
+_SKIPPED = frozenset({"id", "version", "created_at", "updated_at", "name_key", "program_id"})
 
 _ACTOR = "ips_jobdev.history.actor"
 _CONTEXT = "ips_jobdev.history.context"
@@ -264,6 +265,7 @@ def _flush_rows(session: Session) -> list[dict[str, Any]]:
                 "record_id": record_id,
                 "action": action,
                 "record_version": getattr(record, "version", None),
+                "program_id": getattr(record, "program_id", None),
                 "before": before,
                 "after": _with_note(session, record, after),
             }
@@ -346,6 +348,7 @@ def created_rows(
                 "record_id": record_id,
                 "action": HistoryAction.CREATED,
                 "record_version": row.get("version"),
+                "program_id": row.get("program_id"),
                 "before": None,
                 "after": after,
             }

@@ -146,6 +146,7 @@ def start_mappers() -> None:
         m(model.JobFitNote, tables.job_fit_notes, version_id_col=tables.job_fit_notes.c.version)
         m(model.JobStart, tables.job_starts, version_id_col=tables.job_starts.c.version)
         m(model.ProgramGoal, tables.program_goals, version_id_col=tables.program_goals.c.version)
+        m(model.Program, tables.programs, version_id_col=tables.programs.c.version)
 
         event.listen(model.Employer, "before_insert", _stamp_name_key)
         event.listen(model.Employer, "before_update", _stamp_name_key)

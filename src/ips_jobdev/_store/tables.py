@@ -29,7 +29,7 @@ from ips_jobdev._vocab import (
     VisitStatus,
 )
 
-__all__ = ["metadata"]
+__all__ = ["PROGRAM_OWNED", "metadata"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -69,6 +69,7 @@ specialists = sa.Table(
     sa.Column("work_end", sa.Time, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 employers = sa.Table(
@@ -136,6 +137,7 @@ job_seekers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 visits = sa.Table(
@@ -158,6 +160,7 @@ visits = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("made_by", _choice(ContactBy), nullable=False, server_default="specialist"),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
 )
@@ -207,6 +210,7 @@ job_fit_notes = sa.Table(
     sa.Column("text", sa.Text),
     sa.Column("written_at", UTCDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 job_starts = sa.Table(
@@ -225,6 +229,7 @@ job_starts = sa.Table(
     sa.Column("end_date", sa.Date),
     sa.Column("end_reason", _choice(JobEndReason)),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 program_goals = sa.Table(
@@ -237,6 +242,7 @@ program_goals = sa.Table(
     sa.Column("period_end", sa.Date, nullable=False),
     sa.Column("scope", sa.String(40), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
 )
 
 sync_state = sa.Table(
@@ -320,6 +326,7 @@ change_history = sa.Table(
     sa.Column("operation", sa.String(60)),
     sa.Column("reason", sa.Text),
     sa.Column("batch", sa.String(32), nullable=False),
+    sa.Column("program_id", sa.Integer, index=True),
     sa.Index("ix_change_history_record", "record_kind", "record_id"),
 )
 """The append-only change history: one row per record created, changed or deleted, with
@@ -380,3 +387,70 @@ seeker_status_changes = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
 )
 """Each job seeker's dated status history: the status held from ``since`` on."""
+programs = sa.Table(
+    "programs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+"""The IPS programs sharing this record (a county's or a tribe's). Specialists, job seekers,
+visits, fit notes, jobs and goals each belong to one (their ``program_id``); employers and
+the people there are shared by all."""
+
+program_roles = sa.Table(
+    "program_roles",
+    metadata,
+    sa.Column("role_name", sa.String(63), primary_key=True),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False),
+    sa.Column("granted_at", UTCDateTime, nullable=False),
+    sa.Column("can_write", sa.Boolean, nullable=False),
+)
+"""PostgreSQL roles made for one program (``ips-jobdev db grant-program``): the database's
+row-level security shows such a role its program's rows only, even in plain SQL."""
+
+PROGRAM_OWNED = (specialists, job_seekers, visits, job_fit_notes, job_starts, program_goals)
+"""The tables whose rows belong to one program (a ``program_id`` column)."""
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("record_id", sa.Integer),
+    sa.Column("program_id", sa.Integer, index=True),
+    sa.Column("origin", sa.String(200)),
+    sa.Column("detail", sa.JSON(none_as_null=True)),
+    sa.Index("ix_audit_events_record", "record_kind", "record_id"),
+)
+"""The audit trail: one row per view of a person's record, export or grant, with who, when,
+what, which program and from where (written by :mod:`ips_jobdev._store.audit`). Changes are
+in ``change_history``. Append-only: the library has no statement that updates or deletes a
+row, and a trigger refuses both (SQLite and PostgreSQL)."""
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("specialist_id", sa.Integer, sa.ForeignKey("specialists.id")),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("failed_attempts", sa.Integer, nullable=False),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_sign_in_at", UTCDateTime),
+    sa.Column("password_changed_at", UTCDateTime, nullable=False),
+)
+"""Accounts of the shared web app (``ips-jobdev users``): one per person, in one program,
+with a role; the password only as an argon2 hash (never in clear, never in the change
+history). On PostgreSQL only the role owning the tables reads it (row-level security):
+signing in looks an account up before its program is known, and a program's reporting
+role must never read password hashes."""

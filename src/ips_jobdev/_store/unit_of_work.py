@@ -22,7 +22,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ips_jobdev import _publisher
 from ips_jobdev._events import Event, Publisher
-from ips_jobdev._store import database, history, migrate
+from ips_jobdev._model import Program
+from ips_jobdev._store import database, history, migrate, programs
+from ips_jobdev._store.audit import AuditRepository
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import keep_status_history, start_mappers
 from ips_jobdev._store.repositories import (
@@ -38,6 +40,7 @@ from ips_jobdev._store.repositories import (
 )
 from ips_jobdev._store.submissions import SubmissionRepository
 from ips_jobdev._store.sync_state import SyncStateRepository
+from ips_jobdev._store.users import UserRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
 __all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
@@ -66,6 +69,10 @@ class Database:
     with one line saying what to check; an existing SQLite file readable by others is made
     private (0600), and :attr:`notices` says so.
 
+    ``program`` (a program's code) scopes every unit of work to that program: on
+    PostgreSQL the database's row-level security then shows and accepts that program's
+    rows only (see :mod:`ips_jobdev._store.programs`).
+
     Example:
         >>> db = Database("sqlite://")                  # doctest: +SKIP
         >>> with db.unit_of_work() as uow: ...          # doctest: +SKIP
@@ -78,6 +85,7 @@ class Database:
         check_schema: bool = True,
         create: bool = True,
         publisher: Publisher | None = None,
+        program: str | None = None,
         **engine_options: object,
     ) -> None:
         start_mappers()
@@ -92,6 +100,7 @@ class Database:
         self._engine_options = dict(engine_options)
         self._engine: sa.Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self.program = program
         self._schema_checked = False
         if self.path is not None and database.check_sqlite_location(self.path, create=True):
             notice = database.tighten_file_mode(self.path)
@@ -164,19 +173,28 @@ class Database:
         """The schema version this version of ips-jobdev needs."""
         return migrate.head_revision()
 
-    def unit_of_work(self, *, actor: str | None = None) -> UnitOfWork:
+    def unit_of_work(self, *, actor: str | None = None, program: str | None = None) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block).
 
         ``actor`` names who makes its changes in the change history (``specialist:ae``,
         ``user:pat``, an application's own label); default ``user:<login name>``.
+        ``program`` scopes it to one program (by code; default: the database's
+        ``program``): on PostgreSQL it then reads and writes that program's rows only.
         """
         self.ensure_schema()
-        return UnitOfWork(self._session(), owner=None, publisher=self.publisher, actor=actor)
+        return UnitOfWork(
+            self._session(),
+            owner=None,
+            publisher=self.publisher,
+            actor=actor,
+            program=program if program is not None else self.program,
+        )
 
     def _session(self) -> Session:
         if self._sessions is None:
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             history.install(self._sessions)
+            programs.install(self._sessions)
             event.listen(self._sessions, "before_flush", keep_status_history)
         return self._sessions()
 
@@ -216,6 +234,7 @@ class UnitOfWork:
         publisher: Publisher | None = None,
         *,
         actor: str | None = None,
+        program: str | None = None,
     ) -> None:
         self.session = session
         history.set_actor(session, actor or history.default_actor())
@@ -237,6 +256,35 @@ class UnitOfWork:
         self.history = history.HistoryRepository(session)
         self.feed_tokens = FeedTokenRepository(session)
         self.submissions = SubmissionRepository(session)
+        self.programs = programs.ProgramRepository(session)
+        self.audit = AuditRepository(session)
+        self.users = UserRepository(session)
+        try:
+            self._program = programs.enter_scope(session, program)
+        except BaseException:
+            session.close()
+            if owner is not None:
+                owner.dispose()
+            raise
+
+    @property
+    def program(self) -> Program | None:
+        """The program this unit of work is scoped to (``None``: not scoped)."""
+        return self._program
+
+    @property
+    def program_id(self) -> int | None:
+        """The id of :attr:`program` (``None``: not scoped)."""
+        return programs.scope_of(self.session)
+
+    def program_for_new(self) -> int:
+        """The program a new record goes to when nothing else says: the scope's, else the
+        only program (made as ``default`` when there is none yet).
+
+        Raises:
+            ValidationError: several programs and no scope.
+        """
+        return programs.program_for_new(self.session)
 
     @property
     def actor(self) -> str:
@@ -362,6 +410,12 @@ class _translated_errors:
             return
         with contextlib.suppress(sa.exc.SQLAlchemyError):
             self.session.rollback()
+        if isinstance(exc, sa.exc.ProgrammingError) and "row-level security" in str(exc.orig):
+            raise ValidationError(
+                "program",
+                "program_id",
+                "the database's row-level security refused a row of another program",
+            ) from exc
         if isinstance(exc, sa.exc.DBAPIError) and not isinstance(
             exc, sa.exc.IntegrityError | sa.exc.OperationalError
         ):
@@ -391,6 +445,7 @@ def open_store(
     *,
     check_schema: bool = True,
     actor: str | None = None,
+    program: str | None = None,
 ) -> UnitOfWork:
     """Open the database and start one unit of work; the engine closes when it ends.
 
@@ -402,7 +457,7 @@ def open_store(
 
     Long-running programs should keep a :class:`Database` and call
     :meth:`Database.unit_of_work` instead. ``actor`` names who makes the changes in the
-    change history (default ``user:<login name>``).
+    change history (default ``user:<login name>``); ``program`` scopes it to one program.
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor)
+    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor, program=program)

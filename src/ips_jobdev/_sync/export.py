@@ -43,6 +43,7 @@ from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
+from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._records import RecordKind, record_to_dict
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries.sync import Scope
@@ -190,10 +191,30 @@ def export(
     if dry_run:
         return _dry_run(run, planner)
     if capabilities.snapshot and capabilities.streams:
-        return _send_stream(uow, run, planner)
-    if capabilities.snapshot:
-        return _send_whole(uow, run, planner)
-    return _send_changes(uow, run, planner)
+        report = _send_stream(uow, run, planner)
+    elif capabilities.snapshot:
+        report = _send_whole(uow, run, planner)
+    else:
+        report = _send_changes(uow, run, planner)
+    _audited(uow, report)
+    return report
+
+
+def _audited(uow: UnitOfWork, report: ExportReport) -> None:
+    """Every export goes to the audit trail: who sent what to which adapter and target."""
+    record_access(
+        uow,
+        action=AuditAction.EXPORT,
+        kind="export",
+        origin=f"adapter {report.adapter}",
+        detail={
+            "adapter": report.adapter,
+            "target": report.target,
+            "audience": str(report.audience.value),
+            "sent": report.sent,
+        },
+    )
+    uow.commit()
 
 
 def _prepare(

@@ -14,6 +14,11 @@ from ips_jobdev.cli._app import DEBUG_WARNING, App, JobdevGroup, LazyCommand, wi
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, LazyCommand] = {
+    "audit": LazyCommand(
+        "ips_jobdev.cli.audit",
+        "audit_command",
+        "Who looked at a person's record, exported or changed what, and when (the audit trail).",
+    ),
     "db": LazyCommand("ips_jobdev.cli.db", "db_group", "Create, upgrade and inspect the database."),
     "demo": LazyCommand(
         "ips_jobdev.cli.demo",
@@ -74,6 +79,11 @@ COMMANDS: dict[str, LazyCommand] = {
     "plan": LazyCommand(
         "ips_jobdev.cli.plan", "plan_group", "Plan employer visits that meet the IPS targets."
     ),
+    "programs": LazyCommand(
+        "ips_jobdev.cli.programs",
+        "programs_group",
+        "The IPS programs sharing this record (several need PostgreSQL).",
+    ),
     "plugins": LazyCommand(
         "ips_jobdev.cli.plugins",
         "plugins_command",
@@ -104,6 +114,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "ips_jobdev.cli.matching",
         "targets_command",
         "Employers ranked by how many of a specialist's job seekers they fit well.",
+    ),
+    "users": LazyCommand(
+        "ips_jobdev.cli.users",
+        "users_group",
+        "Accounts of the shared web app (ips-jobdev serve --shared).",
     ),
     "visits": LazyCommand(
         "ips_jobdev.cli.visits",
@@ -145,6 +160,13 @@ line against the command's own help)."""
     is_flag=True,
     help="Show whole errors and tracebacks (they may include personal data).",
 )
+@click.option(
+    "--program",
+    metavar="CODE",
+    envvar="IPS_JOBDEV_PROGRAM",
+    help="The program to work in, by code (needed only when the record holds several "
+    "programs; $IPS_JOBDEV_PROGRAM).",
+)
 @click.version_option(__version__, prog_name="ips-jobdev")
 @click.pass_context
 @with_examples(
@@ -154,7 +176,12 @@ line against the command's own help)."""
     "ips-jobdev employers list --json",
 )
 def main(
-    ctx: click.Context, db_url: str | None, actor: str | None, create: bool, debug: bool
+    ctx: click.Context,
+    db_url: str | None,
+    actor: str | None,
+    create: bool,
+    debug: bool,
+    program: str | None,
 ) -> None:
     """Systematic job development for IPS supported employment.
 
@@ -171,6 +198,8 @@ def main(
         app.db_url = db_url
     if actor is not None and actor.strip() and app.actor is None:
         app.actor = actor.strip()
+    if program is not None and program.strip() and app.program is None:
+        app.program = program.strip()
     if create:
         app.create = True
     app.debug = debug

@@ -34,6 +34,7 @@ __all__ = [
     "db_option",
     "json_option",
     "pass_app",
+    "program_option",
     "warn_hook_failures",
     "with_examples",
 ]
@@ -65,6 +66,8 @@ class App:
         """Who the changes are made by (``--as``), for the change history."""
         self.create = False
         """``--create``: a command may make a new database where none is."""
+        self.program: str | None = None
+        """The program the command works in (``--program``, ``$IPS_JOBDEV_PROGRAM``)."""
         self._database: Database | None = None
         self._console: Console | None = None
         self._err_console: Console | None = None
@@ -119,7 +122,7 @@ class App:
         for a specialist, else by the operating-system user (``user:LOGIN``).
         """
         actor = self.actor or (f"specialist:{specialist.strip()}" if specialist else None)
-        return self.database().unit_of_work(actor=actor)
+        return self.database().unit_of_work(actor=actor, program=self.program)
 
     def print_json(self, document: Any) -> None:
         """Print a JSON document (UTF-8, two-space indent, keys in their documented order)."""
@@ -186,6 +189,26 @@ def actor_option(function: F) -> F:
         envvar="IPS_JOBDEV_AS",
         help="Who makes the change, for the change history (default: the specialist the "
         "command names, else your login name; $IPS_JOBDEV_AS).",
+    )(function)
+
+
+def _set_program(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None and value.strip():
+        ctx.ensure_object(App).program = value.strip()
+
+
+def program_option(function: F) -> F:
+    """``--program CODE`` on a command (also accepted before the command:
+    ``ips-jobdev --program CODE ...``): the program it works in."""
+    return click.option(
+        "--program",
+        metavar="CODE",
+        expose_value=False,
+        callback=_set_program,
+        is_eager=True,
+        envvar="IPS_JOBDEV_PROGRAM",
+        help="The program to work in, by code (needed only when the record holds several; "
+        "$IPS_JOBDEV_PROGRAM).",
     )(function)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from ips_jobdev._casework.programs import grant_program, revoke_program
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
 
 __all__ = ["db_group"]
@@ -67,3 +70,77 @@ def status_command(app: App, as_json: bool) -> None:
             "There is no database there yet: `ips-jobdev db upgrade` creates it.", soft_wrap=True
         )
     app.console.print(f"Schema: {current or 'none'} (this version needs {head})")
+
+
+@db_group.command("grant-program")
+@click.argument("program")
+@click.option("--role", required=True, metavar="PG_ROLE", help="The PostgreSQL role to make.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password from standard input and let the role log in with it.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Let the role change its program's rows too (default: read only).",
+)
+@db_option
+@json_option
+@pass_app
+@with_examples(
+    "ips-jobdev db grant-program dane --role dane_reports",
+    "printf '%s' \"$PASSWORD\" | ips-jobdev db grant-program dane --role dane_reports "
+    "--password-stdin",
+)
+def grant_program_command(
+    app: App, program: str, role: str, password_stdin: bool, write: bool, as_json: bool
+) -> None:
+    """Make a PostgreSQL role that sees only PROGRAM's rows, even in plain SQL.
+
+    For a county's own tools and reports: the database's row-level security shows the role
+    the rows of PROGRAM and nothing of the other programs (employers are shared). The
+    role of --db needs the CREATEROLE privilege. PostgreSQL only.
+    """
+    password = None
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input")
+    with app.uow() as uow:
+        granted = grant_program(uow, program, role, password=password, write=write)
+        uow.commit()
+    if as_json:
+        app.print_json(
+            {
+                "role": granted.role,
+                "program": granted.program,
+                "created": granted.created,
+                "write": granted.can_write,
+                "login": granted.login,
+            }
+        )
+        return
+    made = "Made" if granted.created else "Updated"
+    access = "read and write" if granted.can_write else "read"
+    app.console.print(f"{made} role {granted.role}: {access} access to program {granted.program}.")
+    if not granted.login:
+        app.console.print(
+            f"It cannot log in: grant it to a login role (GRANT {granted.role} TO someone, "
+            "then SET ROLE), or run again with --password-stdin."
+        )
+
+
+@db_group.command("revoke-program")
+@click.option("--role", required=True, metavar="PG_ROLE", help="The PostgreSQL role.")
+@click.option("--drop", "drop_role", is_flag=True, help="Drop the role too.")
+@db_option
+@pass_app
+@with_examples("ips-jobdev db revoke-program --role dane_reports --drop")
+def revoke_program_command(app: App, role: str, drop_role: bool) -> None:
+    """Take back what grant-program gave a role (and with --drop, drop it). PostgreSQL only."""
+    with app.uow() as uow:
+        was_granted = revoke_program(uow, role, drop_role=drop_role)
+        uow.commit()
+    state = "revoked" if was_granted else "had no program; its privileges were revoked"
+    app.console.print(f"Role {role}: {state}{' and dropped' if drop_role else ''}.")

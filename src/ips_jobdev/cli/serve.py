@@ -1,8 +1,11 @@
-"""``ips-jobdev serve``: the web app for specialists, on this computer only.
+"""``ips-jobdev serve``: the web app for specialists.
 
 Local mode binds to a loopback address and prints, as the first line with ``http`` in it,
 a sign-in link with a random one-time token; opening it signs one browser in. Without
 ``--no-browser`` the link is opened in the default browser.
+
+Shared mode (``--shared``) signs people in with their accounts (``ips-jobdev users``) and
+may listen on every address (``--host 0.0.0.0``), behind a TLS reverse proxy.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 import threading
 import webbrowser
 import zoneinfo
+from typing import Any
 
 import click
 
@@ -60,9 +64,76 @@ def _clock(today: dt.datetime | None, zone: str) -> object:
     return clock
 
 
+def _serve_shared(
+    database: Any,
+    host: str,
+    port: int,
+    *,
+    allowed_hosts: list[str],
+    insecure_cookies: bool,
+    today_: dt.datetime | None,
+) -> None:
+    import uvicorn
+
+    from ips_jobdev._casework.accounts import list_users
+    from ips_jobdev.web import create_app
+    from ips_jobdev.web.accounts import AccountAuth
+
+    with database.unit_of_work() as uow:
+        accounts = list_users(uow)
+    if not any(not a.disabled for a in accounts):
+        raise command_error(
+            "shared mode signs people in with accounts, and there is none: add one with "
+            "'ips-jobdev users add EMAIL --program CODE --role ROLE'"
+        )
+    auth = AccountAuth(database, secure_cookies=not insecure_cookies)
+    web_app = create_app(
+        database,
+        auth=auth,
+        clock=_clock(today_, "America/Chicago"),  # type: ignore[arg-type]
+        allowed_hosts=allowed_hosts or ["*"],
+    )
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    shown_host = f"[{host.strip('[]')}]" if ":" in host else host
+    click.echo(f"ips-jobdev (shared) is open at http://{shown_host}:{bound_port}/sign-in")
+    click.echo("People sign in with their accounts. Serve it through HTTPS. Ctrl+C stops it.")
+    sys.stdout.flush()
+    # the client address of a request comes from the proxy's X-Forwarded-For only when the
+    # proxy is on this computer (uvicorn's default), so rate limits count real clients
+    config = uvicorn.Config(web_app, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+
+
 @click.command("serve")
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only)."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback only, unless --shared).",
+)
+@click.option(
+    "--shared",
+    is_flag=True,
+    help="Sign in with accounts (ips-jobdev users) instead of a one-time link; allows "
+    "--host 0.0.0.0. Put it behind a TLS reverse proxy.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="With --shared: a host name the app answers to (repeat; default: any).",
+)
+@click.option(
+    "--insecure-cookies",
+    is_flag=True,
+    help="With --shared: send the session cookie over plain HTTP too (only to try shared "
+    "mode on this computer without TLS).",
 )
 @click.option(
     "--port",
@@ -89,10 +160,15 @@ def _clock(today: dt.datetime | None, zone: str) -> object:
     "ips-jobdev serve",
     "ips-jobdev serve --specialist av --no-browser",
     "ips-jobdev --db county.sqlite3 serve --port 8800",
+    "ips-jobdev --db postgresql+psycopg://ips@db.example.org/ips serve --shared --host 0.0.0.0 "
+    "--allowed-host jobdev.example.org --no-browser",
 )
 def serve_command(
     app: App,
     host: str,
+    shared: bool,
+    allowed_hosts: tuple[str, ...],
+    insecure_cookies: bool,
     port: int,
     specialist: str | None,
     no_browser: bool,
@@ -115,12 +191,25 @@ def serve_command(
             f"the web app needs the 'web' extra ({exc.name} is missing): "
             'pip install "ips-jobdev[web]"'
         ) from None
-    if not _loopback(host):
+    if not _loopback(host) and not shared:
         raise command_error(
             f"{host} is not a loopback address: the local web app listens on this computer "
-            "only (127.0.0.1, ::1 or localhost)"
+            "only (127.0.0.1, ::1 or localhost); a server for a team needs --shared "
+            "(sign-in with accounts)"
         )
+    if (allowed_hosts or insecure_cookies) and not shared:
+        raise command_error("--allowed-host and --insecure-cookies go with --shared")
     database = app.database()
+    if shared:
+        _serve_shared(
+            database,
+            host,
+            port,
+            allowed_hosts=list(allowed_hosts),
+            insecure_cookies=insecure_cookies,
+            today_=today_,
+        )
+        return
     if specialist is not None:
         from ips_jobdev._overview import team
 

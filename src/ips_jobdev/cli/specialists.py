@@ -35,6 +35,7 @@ from ips_jobdev.cli._app import (
     db_option,
     json_option,
     pass_app,
+    program_option,
     warn_hook_failures,
     with_examples,
 )
@@ -184,6 +185,7 @@ def leave_command(
 )
 @click.option("--started", type=DAY, help="First day employed (default: not recorded).")
 @click.option("--fte", type=FTE, help="Full-time share: 1 full time (the default), 0.5 half time.")
+@program_option
 @db_option
 @pass_app
 @with_examples(
@@ -191,6 +193,7 @@ def leave_command(
     'ips-jobdev specialists add bx --name "Blair Example" --email blair@example.org '
     "--weekly-target 7",
     'ips-jobdev specialists add cy --name "Casey Example" --started 2026-08-03 --fte 0.5',
+    'ips-jobdev specialists add dx --name "Dana Example" --program dane',
 )
 def add_command(
     app: App,

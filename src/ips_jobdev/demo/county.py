@@ -23,6 +23,7 @@ from ips_jobdev._model import (
     JobSeeker,
     JobStart,
     Preferences,
+    Program,
     Specialist,
 )
 from ips_jobdev._store import UnitOfWork, bulk
@@ -78,6 +79,12 @@ class _CountyBuilder:
     # -- people and places ---------------------------------------------------------------
 
     def build(self) -> dict[str, int]:
+        if self.uow.program_id is None and self.uow.programs.count() == 0:
+            # the demo's own program, made at the demo's clock so a seed gives the same rows
+            self.uow.programs.add(
+                Program(code="demo", name="Demo County IPS", created_at=self.created)
+            )
+            self.uow.flush()
         self.specialists = [
             self.uow.specialists.add(
                 Specialist(code=code, name=name, email=email, office_zip=office_zip)

@@ -62,13 +62,25 @@ def _routes() -> list[BaseRoute]:
         offline,
         reports,
         seekers,
+        state,
         today,
         visits,
         week,
     )
 
     routes: list[BaseRoute] = []
-    for module in (today, week, employers, seekers, reports, visits, importing, feed, offline):
+    for module in (
+        today,
+        week,
+        employers,
+        seekers,
+        reports,
+        visits,
+        importing,
+        feed,
+        offline,
+        state,
+    ):
         routes.extend(module.routes)
     routes.append(
         Mount("/static", app=StaticFiles(packages=[("ips_jobdev.web", "static")]), name="static")
@@ -170,5 +182,6 @@ def create_app(
     app.state.auth = authenticator
     app.state.clock = ticking
     app.state.upload_dir = uploads
-    app.state.info = AppInfo(__version__, db.display_url, "local")
+    shared = getattr(authenticator, "shared", False)
+    app.state.info = AppInfo(__version__, db.display_url, "shared" if shared else "local")
     return app

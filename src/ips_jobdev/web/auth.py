@@ -43,6 +43,14 @@ class Principal:
     name: str
     role: str = "local"
     specialist: str | None = None
+    program: str | None = None
+    """The program an account works in (shared mode; ``None``: local mode, no scope)."""
+
+    @property
+    def actor(self) -> str | None:
+        """Who the change history records as making this person's changes (``None``: the
+        default, the login name of whoever started the server)."""
+        return f"user:{self.name}" if self.role != "local" else None
 
 
 @attrs.define
@@ -118,6 +126,10 @@ class Authenticator(Protocol):
         """The session behind a request, if it has one."""
         ...
 
+    def allows(self, session: Session, method: str, path: str) -> bool:
+        """Whether this session's person may make this request (their role's pages)."""
+        ...
+
 
 def set_session_cookie(response: Response, session: Session, *, secure: bool) -> None:
     """Send the session cookie: HttpOnly (no script reads it), SameSite=Lax (no other
@@ -188,3 +200,7 @@ class LocalTokenAuth:
     def session_for(self, connection: HTTPConnection, now: dt.datetime) -> Session | None:
         """The session named by the cookie."""
         return self.sessions.get(connection.cookies.get(SESSION_COOKIE), now)
+
+    def allows(self, session: Session, method: str, path: str) -> bool:
+        """Local mode: the whole record, as on the command line."""
+        return True

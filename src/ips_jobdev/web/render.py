@@ -138,9 +138,26 @@ def page(
 
 
 def render_refusal(request: Request, *, used: bool, status_code: int = 403) -> HTMLResponse:
-    """The page for a browser without a session (or with a used sign-in link)."""
-    html = _env().get_template("refused.html").render(used=used, session=None, csrf="")
+    """The page for a browser without a session (or with a used sign-in link); in shared
+    mode, a link to the sign-in form."""
+    shared = getattr(request.app.state, "info", None) is not None and (
+        request.app.state.info.mode == "shared"
+    )
+    html = (
+        _env().get_template("refused.html").render(used=used, session=None, csrf="", shared=shared)
+    )
     return HTMLResponse(html, status_code=status_code)
+
+
+def render_forbidden(request: Request) -> HTMLResponse:
+    """The page for a signed-in person whose role does not include the page (403)."""
+    state = request.scope.get("state", {})
+    html = (
+        _env()
+        .get_template("forbidden.html")
+        .render(session=state.get("session"), csrf="", home=state.get("home", "/"))
+    )
+    return HTMLResponse(html, status_code=403)
 
 
 def render_text(template: str, **context: Any) -> str:

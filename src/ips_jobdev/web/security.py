@@ -92,8 +92,18 @@ class Guard:
             if session is None:
                 await self._refuse(scope, receive, send_with_headers)
                 return
+            if not self.auth.allows(session, scope.get("method", "GET"), path):
+                await self._forbid(scope, receive, send_with_headers)
+                return
             scope.setdefault("state", {})["session"] = session
         await self.app(scope, receive, send_with_headers)
+
+    async def _forbid(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from ips_jobdev.web.render import render_forbidden
+
+        request = Request(scope, receive)
+        response: Any = render_forbidden(request)
+        await response(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         from ips_jobdev.web.render import render_refusal

@@ -61,10 +61,16 @@ _COLUMNS = (_v.employer_id, _v.at, _v.status, _v.mode, _v.purpose, _v.outcome, _
 
 
 def other_specialists_visits(
-    uow: UnitOfWork, specialist_id: int, employer_ids: Collection[int], *, since: dt.datetime
+    uow: UnitOfWork,
+    specialist_id: int,
+    employer_ids: Collection[int],
+    *,
+    since: dt.datetime,
+    program_id: int | None = None,
 ) -> list[SpecialistVisit]:
     """Visits made or planned (not cancelled) at the employers since ``since`` by
-    specialists other than ``specialist_id``, oldest first."""
+    specialists other than ``specialist_id`` (of program ``program_id`` when given: other
+    programs' visits are the coordination warnings' business), oldest first."""
     if not employer_ids:
         return []
     statement = (
@@ -78,6 +84,8 @@ def other_specialists_visits(
         )
         .order_by(_v.at, _v.id)
     )
+    if program_id is not None:
+        statement = statement.where(_v.program_id == program_id)
     return _specialist_visits(uow, statement)
 
 

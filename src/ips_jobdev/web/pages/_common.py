@@ -12,20 +12,61 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from ips_jobdev._casework.accounts import account_active
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.web.auth import Session
 
-__all__ = ["call", "chosen", "now", "read_form", "session", "wants_json"]
+__all__ = [
+    "call",
+    "call_across_programs",
+    "call_uow",
+    "chosen",
+    "now",
+    "read_form",
+    "session",
+    "wants_json",
+]
 
 T = TypeVar("T")
 
 
+def _unit_of_work(request: Request, *, across_programs: bool = False) -> UnitOfWork:
+    """A unit of work for this request: in shared mode named for the signed-in account
+    and scoped to its program (``across_programs``: not scoped, for the state reviewer's
+    figures)."""
+    database = request.app.state.database
+    found = request.scope.get("state", {}).get("session")
+    principal = found.principal if isinstance(found, Session) else None
+    if principal is None or principal.program is None:
+        return database.unit_of_work()  # type: ignore[no-any-return]
+    program = None if across_programs else principal.program
+    uow: UnitOfWork = database.unit_of_work(actor=principal.actor, program=program)
+    if not account_active(uow, principal.name):
+        # disabled or locked since signing in: the session ends here
+        uow.__exit__(None, None, None)
+        request.app.state.auth.sessions.drop(found.id)
+        raise HTTPException(401, "this account can no longer sign in")
+    return uow
+
+
 async def call(request: Request, use_case: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one use case in a new unit of work, in a worker thread."""
-    database = request.app.state.database
 
     def work() -> T:
-        with database.unit_of_work() as uow:
+        with _unit_of_work(request) as uow:
+            return use_case(uow, *args, **kwargs)
+
+    return await run_in_threadpool(work)
+
+
+async def call_across_programs(
+    request: Request, use_case: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    """Run one use case in a unit of work not scoped to a program (the guard lets only
+    the state reviewer's figures page use it; it shows counts, never a person)."""
+
+    def work() -> T:
+        with _unit_of_work(request, across_programs=True) as uow:
             return use_case(uow, *args, **kwargs)
 
     return await run_in_threadpool(work)
@@ -33,10 +74,9 @@ async def call(request: Request, use_case: Callable[..., T], *args: Any, **kwarg
 
 async def call_uow(request: Request, work: Callable[[UnitOfWork], T]) -> T:
     """Run ``work(uow)`` in a new unit of work, in a worker thread."""
-    database = request.app.state.database
 
     def run() -> T:
-        with database.unit_of_work() as uow:
+        with _unit_of_work(request) as uow:
             return work(uow)
 
     return await run_in_threadpool(run)

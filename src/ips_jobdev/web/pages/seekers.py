@@ -6,8 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ips_jobdev._overview import caseload_overview, seeker_overview
-from ips_jobdev.web.pages._common import call, chosen, now
+from ips_jobdev._casework.audit import AuditAction, record_access
+from ips_jobdev._overview import SeekerPage, caseload_overview, seeker_overview
+from ips_jobdev._store import UnitOfWork
+from ips_jobdev.web.pages._common import call, call_uow, chosen, now
 from ips_jobdev.web.render import page
 
 __all__ = ["routes"]
@@ -19,16 +21,31 @@ async def caseload(request: Request) -> Response:
     return page(request, "seekers.html", section="seekers", team=found.team, caseload=found)
 
 
+def origin(request: Request) -> str:
+    """Where a request came from, for the audit trail (``web 192.0.2.7``)."""
+    return f"web {request.client.host}" if request.client else "web"
+
+
 async def seeker(request: Request) -> Response:
-    """One job seeker's page."""
-    found = await call(
-        request,
-        seeker_overview,
-        request.path_params["code"],
-        chosen(request),
-        now=now(request),
-        every_employer=request.query_params.get("all") == "1",
-    )
+    """One job seeker's page; the view is recorded in the audit trail."""
+    code = request.path_params["code"]
+    specialist = chosen(request)
+    moment = now(request)
+    every = request.query_params.get("all") == "1"
+
+    def view(uow: UnitOfWork) -> SeekerPage:
+        shown = seeker_overview(uow, code, specialist, now=moment, every_employer=every)
+        record_access(
+            uow,
+            action=AuditAction.VIEW,
+            kind="job-seeker",
+            record_id=shown.seeker.id,
+            origin=origin(request),
+        )
+        uow.commit()
+        return shown
+
+    found = await call_uow(request, view)
     return page(request, "seeker.html", section="seekers", team=found.team, s=found.seeker, o=found)
 
 

@@ -20,8 +20,10 @@ SAVED_MESSAGES = {
 
 
 async def home(request: Request) -> Response:
-    """``/``: Today."""
-    return RedirectResponse("/today", status_code=303)
+    """``/``: Today (in shared mode, the role's first page)."""
+    from ips_jobdev.web.accounts import home_for
+
+    return RedirectResponse(home_for(session(request).principal.role), status_code=303)
 
 
 async def today(request: Request) -> Response:

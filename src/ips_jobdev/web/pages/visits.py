@@ -29,7 +29,7 @@ from ips_jobdev.web.forms import (
     optional_int,
     text,
 )
-from ips_jobdev.web.pages._common import call, chosen, now, read_form, wants_json
+from ips_jobdev.web.pages._common import call, chosen, now, read_form, session, wants_json
 from ips_jobdev.web.render import MODE_LABELS, PURPOSE_LABELS, page
 
 __all__ = ["routes"]
@@ -158,6 +158,9 @@ async def _save(request: Request, values: dict[str, Any]) -> Submission:
 async def save_visit(request: Request) -> Response:
     """Save a visit from the form, or from the offline queue (``Accept: application/json``)."""
     values = _posted(await read_form(request))
+    principal = session(request).principal
+    if principal.role == "specialist":
+        values["specialist"] = principal.specialist or ""  # a specialist logs as themselves
     errors = _missing(values)
     if not errors:
         try:
