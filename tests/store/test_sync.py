@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, ClassVar
 
 import attrs
@@ -485,3 +486,64 @@ def test_sync_rows_written_in_bulk_read_back_as_they_were(db: Database) -> None:
     for row in rows:
         got = stored[row.key]
         assert got == attrs.evolve(row, sent_at=row.sent_at.astimezone(dt.UTC), payload=None)
+
+
+class Threaded(Recorder):
+    """Notes the thread of every call, one record a batch; planning may be made to fail."""
+
+    batch_size = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[tuple[str, str]] = []
+
+    def open(self, options: Any, target: str) -> None:
+        self.threads.append(("open", threading.current_thread().name))
+        super().open(options, target)
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.threads.append(("export", threading.current_thread().name))
+        return super().export(batch)
+
+    def close(self) -> None:
+        self.threads.append(("close", threading.current_thread().name))
+
+
+def test_the_adapter_works_in_one_thread_of_its_own_while_batches_are_planned(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Threaded()
+    report = run(db, adapter)
+    assert report.ok
+    assert report.counts == {"created": 4 + 7}
+    assert [call for call, _ in adapter.threads] == ["open"] + ["export"] * 11 + ["close"]
+    [thread] = {name for _, name in adapter.threads}
+    assert thread != threading.current_thread().name
+    assert [c.key for b in adapter.batches for c in b.changes] == [i.key for i in report.items]
+    assert run(db, adapter).sent == 0
+
+
+def test_a_batch_out_when_planning_fails_is_remembered(
+    db: Database, loaded: std.StandardRecords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter = Threaded()
+    real = RecordSource.records
+
+    def failing(self: RecordSource, kind: RecordKind, ids: Any) -> Any:
+        if kind is RecordKind.VISIT:
+            raise RuntimeError("the disk went away")
+        return real(self, kind, ids)
+
+    monkeypatch.setattr(RecordSource, "records", failing)
+    with pytest.raises(RuntimeError, match="disk went away"):
+        run(db, adapter)
+    # every employer went out, one a batch; the last was still out when planning failed
+    assert len(adapter.remote) == 4
+    assert adapter.threads[-1][0] == "close"
+    with db.unit_of_work() as uow:
+        assert set(sync_rows(uow, "recorder", "crm")) == {
+            (RecordKind.EMPLOYER, int(key.removeprefix("employer-"))) for key in adapter.remote
+        }
+    monkeypatch.undo()
+    again = run(db, adapter)
+    assert again.counts == {"created": 7}
