@@ -11,6 +11,7 @@ with ``executemany`` statements.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -121,7 +122,7 @@ class SyncStateRepository:
         """Insert the ``new`` rows and overwrite the ``changed`` ones (same key)."""
         table = tables.sync_state
         c = table.c
-        inserts = [{"adapter": adapter, "target": target, **_values(row)} for row in new]
+        inserts = list(new)
         updates = [
             {
                 "b_record_kind": row.record_kind.value,
@@ -131,7 +132,16 @@ class SyncStateRepository:
             for row in changed
         ]
         if inserts:
-            _insert_many(self.session.connection(), table, inserts)
+            count = len(inserts)
+            columns: dict[str, list[Any]] = {
+                "adapter": [adapter] * count,
+                "target": [target] * count,
+                "record_kind": [row.record_kind.value for row in inserts],
+                "local_id": [row.local_id for row in inserts],
+            }
+            for name in _VALUE_COLUMNS:
+                columns[name] = list(map(operator.attrgetter(name), inserts))
+            _insert_many(self.session.connection(), table, columns)
         if updates:
             statement = (
                 sa.update(table)
@@ -206,33 +216,36 @@ class SyncStateRepository:
         return len(movable)
 
 
-def _insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) with one driver ``executemany``.
+def _insert_many(connection: sa.Connection, table: sa.Table, columns: dict[str, list[Any]]) -> None:
+    """Insert rows given as ``columns`` (name: a value per row) with one driver
+    ``executemany``.
 
     The statement is compiled once and each column's bind processor runs once per distinct
     value (an export's rows share their adapter, target and time): SQLAlchemy's own
     ``executemany`` processes every parameter of every row, which cost most of the time
     a first export spent writing its sync state."""
     dialect = connection.dialect
-    names = tuple(rows[0])
+    names = tuple(columns)
     compiled = _compiled_insert(table, names, dialect)
-    columns: list[list[Any]] = []
+    processed: list[list[Any]] = []
     for name in names:
-        values = [row[name] for row in rows]
+        values = columns[name]
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             done: dict[Any, Any] = {}
+            values = list(values)
             for i, value in enumerate(values):
                 key = (type(value), value)
                 if key not in done:
                     done[key] = process(value)
                 values[i] = done[key]
-        columns.append(values)
+        processed.append(values)
+    params: list[Any]
     if compiled.positional:
         order = [names.index(name) for name in compiled.positiontup or ()]
-        params: list[Any] = [tuple(row[i] for i in order) for row in zip(*columns, strict=True)]
+        params = list(zip(*(processed[i] for i in order), strict=True))
     else:
-        params = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        params = [dict(zip(names, row, strict=True)) for row in zip(*processed, strict=True)]
     connection.exec_driver_sql(compiled.string, params)
 
 
@@ -246,11 +259,3 @@ def _compiled_insert(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialec
         statement = sa.insert(table).inline().values({n: sa.bindparam(n) for n in names})
         found = _COMPILED[key] = statement.compile(dialect=dialect)
     return found
-
-
-def _values(row: SyncRow) -> dict[str, Any]:
-    return {
-        "record_kind": row.record_kind.value,
-        "local_id": row.local_id,
-        **{name: getattr(row, name) for name in _VALUE_COLUMNS},
-    }

@@ -365,7 +365,7 @@ def candidates(
         .where(id_column.in_(list(ids)))
     )
     found: dict[int, Candidate] = {}
-    for row in uow.session.execute(statement).mappings():
+    for row in uow.session.execute(statement).mappings().all():
         sync = None
         if row["sequence"] is not None:
             sync = row_from_mapping(kind, row)
@@ -523,7 +523,7 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
     places: dict[int, VisitPlace] = {}
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
-    for row in uow.session.execute(statement):
+    for row in uow.session.execute(statement).all():
         employer_id = row[1]
         place = places.get(employer_id)
         if place is None:
@@ -586,4 +586,4 @@ def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
         .where(e.c.id.in_(list(ids)))
         .order_by(e.c.id)
     )
-    return [EmployerRow(*row) for row in uow.session.execute(statement)]
+    return [EmployerRow(*row) for row in uow.session.execute(statement).all()]
