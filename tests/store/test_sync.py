@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ips_jobdev import Database
 from ips_jobdev._store import tables
+from ips_jobdev._store.queries import sync as sync_queries
 from ips_jobdev._store.sync_state import NEVER_SENT, SyncRow
 from ips_jobdev._sync.export import export, sync_rows
 from ips_jobdev._sync.gather import RecordSource
@@ -547,3 +548,21 @@ def test_a_batch_out_when_planning_fails_is_remembered(
     monkeypatch.undo()
     again = run(db, adapter)
     assert again.counts == {"created": 7}
+
+
+def test_export_rows_read_by_range_or_by_list_are_the_same(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    # a chunk of consecutive ids is read as a range, any other as a list
+    with db.unit_of_work() as uow:
+        visit_ids = sorted(v.id for v in uow.visits.list() if v.id is not None)
+        employer_ids = sorted(e.id for e in uow.employers.list() if e.id is not None)
+        visits = {row.id: row for row in sync_queries.visit_rows(uow, visit_ids)}
+        employers = {row.id: row for row in sync_queries.employer_rows(uow, employer_ids)}
+        assert sorted(visits) == visit_ids
+        assert sorted(employers) == employer_ids
+        for ids in (visit_ids[::2], visit_ids[1::3], visit_ids[-1:], [*visit_ids, 10**6]):
+            assert sync_queries.visit_rows(uow, ids) == [visits[i] for i in ids if i in visits]
+        for ids in (employer_ids[::2], [employer_ids[0] - 1, *employer_ids[:2]]):
+            found = sync_queries.employer_rows(uow, ids)
+            assert found == [employers[i] for i in ids if i in employers]
