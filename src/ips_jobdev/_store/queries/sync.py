@@ -374,11 +374,11 @@ def candidates(
         .where(_among(id_column, ids))
     )
     found: dict[int, Candidate] = {}
-    for row in uow.session.execute(statement).mappings().all():
-        sync = None
-        if row["sequence"] is not None:
-            sync = row_from_mapping(kind, row)
-        found[row["local_id"]] = Candidate(kind, row["local_id"], row["now"], sync)
+    for row in uow.session.execute(statement).all():
+        local_id, now, sequence = row[0], row[1], row[4]
+        # most rows of a first export have no sync row: no mapping made for them
+        sync = row_from_mapping(kind, row._mapping) if sequence is not None else None
+        found[local_id] = Candidate(kind, local_id, now, sync)
     return [found[i] for i in ids if i in found]
 
 
@@ -543,12 +543,26 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         person = None
         if person_id is not None:
             person = VisitPerson(person_id, name, title, _phone(stored))
+        visit_id, _, specialist_id, met, at, minutes, mode, purpose, status = row[:9]
+        present, reason, outcome, next_step = row[9:own]
         out.append(
             VisitRow(
-                **dict(zip(_VISIT_COLUMNS, row, strict=False)),
-                seeker_ids=tuple(seekers.get(row[0], ())),
-                employer=place,
-                person=person,
+                visit_id,
+                employer_id,
+                specialist_id,
+                met,
+                at,
+                minutes,
+                mode,
+                purpose,
+                status,
+                present,
+                reason,
+                outcome,
+                next_step,
+                tuple(seekers.get(visit_id, ())),
+                place,
+                person,
             )
         )
     return out
