@@ -364,10 +364,25 @@ def _json_default(value: Any) -> Any:
 # every object written is a record's fields in sorted order (above): no sorting needed
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode
 
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# the C encoder JSONEncoder.encode makes for every call, made once (no circular references
+# to look for in a record): the same text, without the set-up each time
+_C_ENCODE: Any = None
+if _make_encoder is not None:
+    _C_ENCODE = _make_encoder(
+        None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+
+
+def _encode(value: dict[str, Any]) -> str:
+    if _C_ENCODE is None:  # pragma: no cover - an interpreter without the C accelerator
+        return _ENCODE(value)
+    return "".join(_C_ENCODE(value, 0))
+
 
 def _fingerprint(record: ExportRecord) -> str:
     # the same text as json.dumps(_plain(record), sort_keys=True, ...), made by the C
     # encoder without building the plain copy first (a test holds the two equal)
     names, get = _sorted_fields(type(record))
-    text = _ENCODE(dict(zip(names, get(record), strict=True)))
+    text = _encode(dict(zip(names, get(record), strict=True)))
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
