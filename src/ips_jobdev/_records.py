@@ -368,10 +368,11 @@ _make_encoder = getattr(json.encoder, "c_make_encoder", None)
 # the C encoder JSONEncoder.encode makes for every call, made once (no circular references
 # to look for in a record): the same text, without the set-up each time
 _C_ENCODE: Any = None
+# its arguments, in the order it takes them (it takes no keywords): markers, default,
+# encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan
+_ENCODER_ARGS = (None, _json_default, json.encoder.encode_basestring, None, ":", ",")
 if _make_encoder is not None:
-    _C_ENCODE = _make_encoder(
-        None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
+    _C_ENCODE = _make_encoder(*_ENCODER_ARGS, False, False, True)
 
 
 def _encode(value: dict[str, Any]) -> str:

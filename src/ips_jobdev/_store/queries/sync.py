@@ -537,7 +537,9 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         place = places.get(employer_id)
         if place is None:
             name, street, city, state, zip_code, stored = row[own : own + len(_PLACE_COLUMNS)]
-            place = VisitPlace(name, street, city, state, zip_code, _phone(stored))
+            place = VisitPlace(
+                name=name, street=street, city=city, state=state, zip=zip_code, phone=_phone(stored)
+            )
             places[employer_id] = place
         person_id, name, title, stored = row[own + len(_PLACE_COLUMNS) :]
         person = None
@@ -547,22 +549,22 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         present, reason, outcome, next_step = row[9:own]
         out.append(
             VisitRow(
-                visit_id,
-                employer_id,
-                specialist_id,
-                met,
-                at,
-                minutes,
-                mode,
-                purpose,
-                status,
-                present,
-                reason,
-                outcome,
-                next_step,
-                tuple(seekers.get(visit_id, ())),
-                place,
-                person,
+                id=visit_id,
+                employer_id=employer_id,
+                specialist_id=specialist_id,
+                person_id=met,
+                at=at,
+                duration_minutes=minutes,
+                mode=mode,
+                purpose=purpose,
+                status=status,
+                seeker_present=present,
+                reason=reason,
+                outcome=outcome,
+                next_step=next_step,
+                seeker_ids=tuple(seekers.get(visit_id, ())),
+                employer=place,
+                person=person,
             )
         )
     return out
