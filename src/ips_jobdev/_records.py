@@ -20,6 +20,8 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import operator
+from collections.abc import Callable
 from typing import Any, TypeAlias
 
 import attrs
@@ -331,24 +333,57 @@ def record_to_dict(record: ExportRecord | SeekerRef | FitRatingRecord) -> dict[s
     return out
 
 
+_SORTED_FIELDS: dict[type[Any], tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _sorted_fields(cls: type[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """An attrs class's field names in sorted order, and a getter of their values in it."""
+    found = _SORTED_FIELDS.get(cls)
+    if found is None:
+        names = tuple(sorted(_field_names(cls)))
+        get = operator.attrgetter(*names)
+        getter = get if len(names) > 1 else (lambda value: (get(value),))
+        found = _SORTED_FIELDS[cls] = (names, getter)
+    return found
+
+
 def _json_default(value: Any) -> Any:
     """What the JSON encoder cannot write itself, as :func:`_plain` writes it (enums are
-    ``str`` subclasses, written as their values, and tuples as lists, by the encoder)."""
+    ``str`` subclasses, written as their values, and tuples as lists, by the encoder);
+    records as objects with their keys in sorted order."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
+        # records hold UTC times: astimezone would make the same time again
+        return (value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)).isoformat()
     cls = type(value)
     if attrs.has(cls):
-        return {name: getattr(value, name) for name in _field_names(cls)}
+        names, get = _sorted_fields(cls)
+        return dict(zip(names, get(value), strict=True))
     raise TypeError(f"cannot turn {cls.__name__} into a plain value")
 
 
-_ENCODE = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
-).encode
+# every object written is a record's fields in sorted order (above): no sorting needed
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default).encode
+
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# the C encoder JSONEncoder.encode makes for every call, made once (no circular references
+# to look for in a record): the same text, without the set-up each time
+_C_ENCODE: Any = None
+# its arguments, in the order it takes them (it takes no keywords): markers, default,
+# encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan
+_ENCODER_ARGS = (None, _json_default, json.encoder.encode_basestring, None, ":", ",")
+if _make_encoder is not None:
+    _C_ENCODE = _make_encoder(*_ENCODER_ARGS, False, False, True)
+
+
+def _encode(value: dict[str, Any]) -> str:
+    if _C_ENCODE is None:  # pragma: no cover - an interpreter without the C accelerator
+        return _ENCODE(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def _fingerprint(record: ExportRecord) -> str:
     # the same text as json.dumps(_plain(record), sort_keys=True, ...), made by the C
     # encoder without building the plain copy first (a test holds the two equal)
-    text = _ENCODE(record)
+    names, get = _sorted_fields(type(record))
+    text = _encode(dict(zip(names, get(record), strict=True)))
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()

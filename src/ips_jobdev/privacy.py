@@ -31,7 +31,8 @@ import enum
 import functools
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 import attrs
 
@@ -52,6 +53,9 @@ from ips_jobdev._vocab import ContactMode, Disclosure, VisitPurpose, VisitStatus
 
 __all__ = [
     "Audience",
+    "EmployerFacts",
+    "MetFacts",
+    "PlaceFacts",
     "PrivacySettings",
     "SeekerLabel",
     "VisitFacts",
@@ -138,8 +142,79 @@ def _money(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def employer_record(employer: model.Employer) -> EmployerRecord:
-    """An employer as the team sees it."""
+class EmployerFacts(Protocol):
+    """What an employer record is made of: an :class:`~ips_jobdev._model.Employer`, or the
+    same columns read without the ORM (exports of many employers read them so)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def external_id(self) -> str | None: ...
+
+    @property
+    def industry(self) -> str | None: ...
+
+    @property
+    def job_types(self) -> Iterable[str]: ...
+
+    @property
+    def street(self) -> str | None: ...
+
+    @property
+    def city(self) -> str | None: ...
+
+    @property
+    def state(self) -> str | None: ...
+
+    @property
+    def zip(self) -> str | None: ...
+
+    @property
+    def latitude(self) -> float | None: ...
+
+    @property
+    def longitude(self) -> float | None: ...
+
+    @property
+    def phone(self) -> PhoneNumber | None: ...
+
+    @property
+    def website(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
+
+    @property
+    def shifts(self) -> Iterable[str]: ...
+
+    @property
+    def hours_note(self) -> str | None: ...
+
+    @property
+    def wage_min(self) -> Decimal | None: ...
+
+    @property
+    def wage_max(self) -> Decimal | None: ...
+
+    @property
+    def bus_access(self) -> bool | None: ...
+
+    @property
+    def do_not_contact(self) -> bool: ...
+
+    @property
+    def notes(self) -> str | None: ...
+
+
+def employer_record(
+    employer: EmployerFacts, *, audience: Audience = Audience.TEAM
+) -> EmployerRecord:
+    """An employer as the team sees it; with another ``audience``, as that audience receives
+    it (the same as ``redact(employer_record(employer), audience)``, made in one step)."""
     assert employer.id is not None, "save the employer before exporting it"
     return EmployerRecord(
         id=employer.id,
@@ -162,8 +237,13 @@ def employer_record(employer: model.Employer) -> EmployerRecord:
         wage_max=_money(employer.wage_max),
         bus_access=employer.bus_access,
         do_not_contact=employer.do_not_contact,
-        notes=employer.notes,
+        notes=employer.notes if _notes_go(audience) else None,
     )
+
+
+def _notes_go(audience: Audience) -> bool:
+    """Whether employers' and people's notes (the team's free text) go to ``audience``."""
+    return Audience(audience) is Audience.TEAM
 
 
 def person_record(person: model.EmployerPerson, employer: model.Employer) -> PersonRecord:
@@ -231,12 +311,43 @@ class VisitFacts(Protocol):
     def next_step(self) -> str | None: ...
 
 
+class PlaceFacts(Protocol):
+    """What a visit record shows of its employer (an :class:`~ips_jobdev._model.Employer`
+    or the same columns read with the visit)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def phone(self) -> PhoneNumber | None: ...
+
+
+class MetFacts(Protocol):
+    """What a visit record shows of the person met (an
+    :class:`~ips_jobdev._model.EmployerPerson` or the same columns read with the visit)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str | None: ...
+
+    @property
+    def phone(self) -> PhoneNumber | None: ...
+
+
 def visit_record(
     visit: VisitFacts,
     *,
-    employer: model.Employer,
+    employer: PlaceFacts,
     specialist: model.Specialist,
-    person: model.EmployerPerson | None = None,
+    person: MetFacts | None = None,
     seekers: Iterable[model.JobSeeker] | None = None,
     audience: Audience = Audience.TEAM,
     settings: PrivacySettings | None = None,
@@ -256,37 +367,36 @@ def visit_record(
     if seekers is None:
         seekers = visit.seekers  # type: ignore[attr-defined]
         assert seekers is not None
-    draft = VisitRecord(
-        id=visit.id,
-        employer_id=visit.employer_id,
-        employer_name=employer.name,
-        specialist_code=specialist.code,
-        specialist_name=specialist.name,
-        specialist_email=specialist.email,
-        timezone=specialist.timezone,
-        start=visit.at.astimezone(dt.UTC),
-        end=visit.ends_at.astimezone(dt.UTC),
-        mode=visit.mode,
-        purpose=visit.purpose,
-        status=VisitStatus.CANCELLED if voided else visit.status,
-        title="",
-        description="",
-        employer_address=employer.address or None,
-        employer_phone=_phone(employer.phone),
-        person_id=person.id if person is not None else None,
-        person_name=person.name if person is not None else None,
-        person_title=person.title if person is not None else None,
-        person_phone=_phone(person.phone) if person is not None else None,
-        seekers=tuple(seeker_ref(s) for s in seekers),
-        seeker_present=visit.seeker_present,
-        reason=None if voided else visit.reason,
-        outcome=visit.outcome,
-        next_step=visit.next_step,
-    )
+    fields: dict[str, Any] = {
+        "id": visit.id,
+        "employer_id": visit.employer_id,
+        "employer_name": employer.name,
+        "specialist_code": specialist.code,
+        "specialist_name": specialist.name,
+        "specialist_email": specialist.email,
+        "timezone": specialist.timezone,
+        "start": visit.at.astimezone(dt.UTC),
+        "end": visit.ends_at.astimezone(dt.UTC),
+        "mode": visit.mode,
+        "purpose": visit.purpose,
+        "status": VisitStatus.CANCELLED if voided else visit.status,
+        "employer_address": employer.address or None,
+        "employer_phone": _phone(employer.phone),
+        "person_id": person.id if person is not None else None,
+        "person_name": person.name if person is not None else None,
+        "person_title": person.title if person is not None else None,
+        "person_phone": _phone(person.phone) if person is not None else None,
+        "seekers": tuple(seeker_ref(s) for s in seekers),
+        "seeker_present": visit.seeker_present,
+        "reason": None if voided else visit.reason,
+        "outcome": visit.outcome,
+        "next_step": visit.next_step,
+    }
+    audience = Audience(audience)
     if audience is not Audience.TEAM:
         # redaction words the record for its audience from these fields
-        return _redact_visit(draft, Audience(audience), settings or PrivacySettings())
-    return _worded(draft, Audience.TEAM)
+        _narrow_visit(fields, audience, settings or PrivacySettings())
+    return _worded(fields, audience)
 
 
 def fit_note_record(
@@ -400,38 +510,43 @@ def _for_employer(seeker: SeekerRef) -> SeekerRef | None:
     )
 
 
+_VISIT_FIELDS = tuple(
+    f.name for f in attrs.fields(VisitRecord) if f.name not in ("title", "description")
+)
+"""A visit record's fields but its wording (which is made from them)."""
+
+
 def _redact_visit(visit: VisitRecord, audience: Audience, settings: PrivacySettings) -> VisitRecord:
+    fields = {name: getattr(visit, name) for name in _VISIT_FIELDS}
+    _narrow_visit(fields, audience, settings)
+    return _worded(fields, audience)
+
+
+def _narrow_visit(fields: dict[str, Any], audience: Audience, settings: PrivacySettings) -> None:
+    """Narrow a team visit's ``fields`` (all but its wording) for ``audience``, in place."""
+    team_seekers: tuple[SeekerRef, ...] = fields["seekers"]
     if audience is Audience.PERSONAL_CALENDAR:
-        seekers = tuple(_for_calendar(s, settings) for s in visit.seekers)
+        seekers = tuple(_for_calendar(s, settings) for s in team_seekers)
         names = [
             (name, shown.label)
-            for original, shown in zip(visit.seekers, seekers, strict=True)
+            for original, shown in zip(team_seekers, seekers, strict=True)
             for name in (original.name, original.label)
             if name and name != shown.label and name != shown.name
         ]
-        draft = attrs.evolve(
-            visit,
-            seekers=seekers,
-            reason=scrub_names(visit.reason, names),
-            outcome=None,
-            next_step=None,
-        )
-        return _worded(draft, audience)
-    kept = tuple(s for s in (_for_employer(s) for s in visit.seekers) if s is not None)
-    hidden = len(kept) < len(visit.seekers)
-    purpose = visit.purpose
-    if hidden and not kept and purpose in PERSON_PURPOSES:
-        purpose = VisitPurpose.OTHER
-    draft = attrs.evolve(
-        visit,
-        seekers=kept,
-        purpose=purpose,
-        seeker_present=visit.seeker_present and bool(kept),
-        reason=None,
-        outcome=None,
-        next_step=None,
-    )
-    return _worded(draft, audience)
+        fields["seekers"] = seekers
+        fields["reason"] = scrub_names(fields["reason"], names)
+        fields["outcome"] = None
+        fields["next_step"] = None
+        return
+    kept = tuple(s for s in (_for_employer(s) for s in team_seekers) if s is not None)
+    hidden = len(kept) < len(team_seekers)
+    if hidden and not kept and fields["purpose"] in PERSON_PURPOSES:
+        fields["purpose"] = VisitPurpose.OTHER
+    fields["seekers"] = kept
+    fields["seeker_present"] = fields["seeker_present"] and bool(kept)
+    fields["reason"] = None
+    fields["outcome"] = None
+    fields["next_step"] = None
 
 
 def redact(
@@ -449,40 +564,43 @@ def redact(
     return _redact_visit(record, audience, settings)
 
 
-def _worded(visit: VisitRecord, audience: Audience) -> VisitRecord:
-    """Set the visit's title and description for ``audience`` from its (redacted) fields."""
-    labels = [s.label for s in visit.seekers]
+def _worded(fields: dict[str, Any], audience: Audience) -> VisitRecord:
+    """The visit record of ``fields`` (redacted for ``audience``), with its title and
+    description for that audience."""
+    labels = [s.label for s in fields["seekers"]]
     who = f" ({', '.join(labels)})" if labels else ""
     person = None
-    if visit.person_name:
-        person = visit.person_name + (f", {visit.person_title}" if visit.person_title else "")
+    person_name, person_title = fields["person_name"], fields["person_title"]
+    if person_name:
+        person = person_name + (f", {person_title}" if person_title else "")
     if audience is Audience.EMPLOYER_FACING:
-        purpose = NEUTRAL_LABELS[visit.purpose]
-        title = f"{purpose}: {visit.employer_name}{who}"
-        lines = [f"{purpose} by {visit.specialist_name}."]
+        purpose = NEUTRAL_LABELS[fields["purpose"]]
+        title = f"{purpose}: {fields['employer_name']}{who}"
+        lines = [f"{purpose} by {fields['specialist_name']}."]
         if person:
             lines.append(f"Meeting with {person}.")
         if labels:
             lines.append(f"Candidates: {', '.join(labels)}.")
     else:
-        purpose = PURPOSE_LABELS[visit.purpose]
-        title = f"{purpose}: {visit.employer_name}{who}"
+        purpose = PURPOSE_LABELS[fields["purpose"]]
+        title = f"{purpose}: {fields['employer_name']}{who}"
         lines = [f"Purpose: {purpose}"]
-        if visit.reason:
-            lines.append(f"Reason: {visit.reason}")
+        if fields["reason"]:
+            lines.append(f"Reason: {fields['reason']}")
         if person:
-            phone = f", {_national(visit.person_phone)}" if visit.person_phone else ""
+            person_phone = fields["person_phone"]
+            phone = f", {_national(person_phone)}" if person_phone else ""
             lines.append(f"Meeting: {person}{phone}")
-        if visit.employer_phone:
-            lines.append(f"Employer phone: {_national(visit.employer_phone)}")
+        if fields["employer_phone"]:
+            lines.append(f"Employer phone: {_national(fields['employer_phone'])}")
         if labels:
-            came = " (coming along)" if visit.seeker_present else ""
+            came = " (coming along)" if fields["seeker_present"] else ""
             lines.append(f"Job seekers: {', '.join(labels)}{came}")
-        lines.append(f"Contact: {visit.mode.value}")
-        if visit.outcome:
-            lines.append(f"Outcome: {visit.outcome}")
-        if visit.next_step:
-            lines.append(f"Next step: {visit.next_step}")
-    if visit.status is VisitStatus.CANCELLED:
+        lines.append(f"Contact: {fields['mode'].value}")
+        if fields["outcome"]:
+            lines.append(f"Outcome: {fields['outcome']}")
+        if fields["next_step"]:
+            lines.append(f"Next step: {fields['next_step']}")
+    if fields["status"] is VisitStatus.CANCELLED:
         title = f"Cancelled: {title}"
-    return attrs.evolve(visit, title=title, description="\n".join(lines))
+    return VisitRecord(**fields, title=title, description="\n".join(lines))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import Database
 from ips_jobdev._store import tables
+from ips_jobdev._store.queries import sync as sync_queries
+from ips_jobdev._store.sync_state import NEVER_SENT, SyncRow
 from ips_jobdev._sync.export import export, sync_rows
 from ips_jobdev._sync.gather import RecordSource
 from ips_jobdev.adapters import (
@@ -430,3 +434,135 @@ def test_records_read_through_a_small_cache_are_all_there(
         for n in range(1, len(ids) + 1):
             got = small.records(RecordKind.VISIT, ids[:n])
             assert {i: got[i] for i in ids[:n]} == {i: expected[i] for i in ids[:n]}
+
+
+def test_sync_rows_written_in_bulk_read_back_as_they_were(db: Database) -> None:
+    # one driver executemany with each column's bind processing done once per value:
+    # times in any zone stored as UTC, booleans, missing values and long payloads intact
+    chicago = dt.timezone(dt.timedelta(hours=-6))
+    first = dt.datetime(2026, 12, 5, 9, 30, 15, 250_000, tzinfo=chicago)
+    later = dt.datetime(2026, 12, 6, 23, 59, tzinfo=dt.UTC)
+    rows = [
+        SyncRow(
+            record_kind=RecordKind.VISIT if i % 2 else RecordKind.EMPLOYER,
+            local_id=i,
+            remote_id=None if i == 3 else f"00U{i:012d}",
+            fingerprint=f"{i:064x}",
+            sequence=NEVER_SENT if i == 4 else i,
+            deleted=i in (1, 4),
+            sent_at=first if i < 5 else later,
+            basis=None if i == 2 else f"ctx|{i}:2026-12-05",
+            payload=None if i % 3 else "BEGIN:VEVENT\nSUMMARY:50% off\nEND:VEVENT\n" * i,
+        )
+        for i in range(1, 9)
+    ]
+    with db.unit_of_work() as uow:
+        uow.sync_state.save("recorder", "crm", new=rows, changed=())
+        # the same rows through SQLAlchemy's own executemany, to compare what is stored
+        uow.session.execute(
+            sa.insert(tables.sync_state),
+            [
+                {"adapter": "recorder", "target": "reference", "record_kind": r.record_kind.value}
+                | {n: getattr(r, n) for n in ("local_id", "remote_id", "fingerprint")}
+                | {n: getattr(r, n) for n in ("sequence", "deleted", "sent_at", "basis", "payload")}
+                for r in rows
+            ],
+        )
+        uow.commit()
+    with db.unit_of_work() as uow:
+        stored = uow.sync_state.rows("recorder", "crm")
+        c = tables.sync_state.c
+        raw = [sa.type_coerce(column, sa.String) for column in (c.deleted, c.sent_at)]
+        by_target = {
+            target: uow.session.execute(
+                sa.select(c.record_kind, c.local_id, c.payload, *raw)
+                .where(c.target == target)
+                .order_by(c.local_id)
+            ).all()
+            for target in ("crm", "reference")
+        }
+    assert by_target["crm"] == by_target["reference"]
+    assert [row[2] for row in by_target["crm"]] == [row.payload for row in rows]
+    assert sorted(stored) == sorted(row.key for row in rows)
+    for row in rows:
+        got = stored[row.key]
+        assert got == attrs.evolve(row, sent_at=row.sent_at.astimezone(dt.UTC), payload=None)
+
+
+class Threaded(Recorder):
+    """Notes the thread of every call, one record a batch; planning may be made to fail."""
+
+    batch_size = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[tuple[str, str]] = []
+
+    def open(self, options: Any, target: str) -> None:
+        self.threads.append(("open", threading.current_thread().name))
+        super().open(options, target)
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        self.threads.append(("export", threading.current_thread().name))
+        return super().export(batch)
+
+    def close(self) -> None:
+        self.threads.append(("close", threading.current_thread().name))
+
+
+def test_the_adapter_works_in_one_thread_of_its_own_while_batches_are_planned(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    adapter = Threaded()
+    report = run(db, adapter)
+    assert report.ok
+    assert report.counts == {"created": 4 + 7}
+    assert [call for call, _ in adapter.threads] == ["open"] + ["export"] * 11 + ["close"]
+    [thread] = {name for _, name in adapter.threads}
+    assert thread != threading.current_thread().name
+    assert [c.key for b in adapter.batches for c in b.changes] == [i.key for i in report.items]
+    assert run(db, adapter).sent == 0
+
+
+def test_a_batch_out_when_planning_fails_is_remembered(
+    db: Database, loaded: std.StandardRecords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter = Threaded()
+    real = RecordSource.records
+
+    def failing(self: RecordSource, kind: RecordKind, ids: Any) -> Any:
+        if kind is RecordKind.VISIT:
+            raise RuntimeError("the disk went away")
+        return real(self, kind, ids)
+
+    monkeypatch.setattr(RecordSource, "records", failing)
+    with pytest.raises(RuntimeError, match="disk went away"):
+        run(db, adapter)
+    # every employer went out, one a batch; the last was still out when planning failed
+    assert len(adapter.remote) == 4
+    assert adapter.threads[-1][0] == "close"
+    with db.unit_of_work() as uow:
+        assert set(sync_rows(uow, "recorder", "crm")) == {
+            (RecordKind.EMPLOYER, int(key.removeprefix("employer-"))) for key in adapter.remote
+        }
+    monkeypatch.undo()
+    again = run(db, adapter)
+    assert again.counts == {"created": 7}
+
+
+def test_export_rows_read_by_range_or_by_list_are_the_same(
+    db: Database, loaded: std.StandardRecords
+) -> None:
+    # a chunk of consecutive ids is read as a range, any other as a list
+    with db.unit_of_work() as uow:
+        visit_ids = sorted(v.id for v in uow.visits.list() if v.id is not None)
+        employer_ids = sorted(e.id for e in uow.employers.list() if e.id is not None)
+        visits = {row.id: row for row in sync_queries.visit_rows(uow, visit_ids)}
+        employers = {row.id: row for row in sync_queries.employer_rows(uow, employer_ids)}
+        assert sorted(visits) == visit_ids
+        assert sorted(employers) == employer_ids
+        for ids in (visit_ids[::2], visit_ids[1::3], visit_ids[-1:], [*visit_ids, 10**6]):
+            assert sync_queries.visit_rows(uow, ids) == [visits[i] for i in ids if i in visits]
+        for ids in (employer_ids[::2], [employer_ids[0] - 1, *employer_ids[:2]]):
+            found = sync_queries.employer_rows(uow, ids)
+            assert found == [employers[i] for i in ids if i in employers]

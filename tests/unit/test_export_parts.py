@@ -9,13 +9,22 @@ import json
 import os
 import stat
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ips_jobdev import _files
-from ips_jobdev._records import EmployerRecord, RecordKind, SeekerRef, VisitRecord, _plain
+from ips_jobdev._records import (
+    EmployerRecord,
+    FitNoteRecord,
+    FitRatingRecord,
+    RecordKind,
+    SeekerRef,
+    VisitRecord,
+    _plain,
+)
 from ips_jobdev._sync.report import FIRST_FAILURES, ExportItem, ExportReport, ItemLog
 from ips_jobdev.adapters import (
     Adapter,
@@ -132,7 +141,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
         _files.probe_folder(tmp_path / "a-file" / "out.txt")
 
 
-def _plain_fingerprint(record: VisitRecord | EmployerRecord) -> str:
+def _plain_fingerprint(record: VisitRecord | EmployerRecord | FitNoteRecord) -> str:
     text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
 
@@ -149,11 +158,17 @@ _seeker = st.builds(
     seekers=st.lists(_seeker, max_size=3),
     minutes=st.integers(0, 600),
     present=st.booleans(),
+    zone=st.sampled_from([dt.UTC, ZoneInfo("UTC"), ZoneInfo("America/Chicago")]),
 )
 def test_fingerprints_are_the_hash_of_the_records_plain_json(
-    title: str, reason: str | None, seekers: list[SeekerRef], minutes: int, present: bool
+    title: str,
+    reason: str | None,
+    seekers: list[SeekerRef],
+    minutes: int,
+    present: bool,
+    zone: dt.tzinfo,
 ) -> None:
-    start = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)
+    start = dt.datetime(2026, 12, 7, 16, tzinfo=zone)
     visit = VisitRecord(
         id=1,
         employer_id=2,
@@ -175,6 +190,18 @@ def test_fingerprints_are_the_hash_of_the_records_plain_json(
     assert visit.fingerprint == _plain_fingerprint(visit)
     employer = EmployerRecord(id=3, name=title or "x", latitude=43.07, job_types=(title,))
     assert employer.fingerprint == _plain_fingerprint(employer)
+    note = FitNoteRecord(
+        id=4,
+        seeker=seekers[0] if seekers else SeekerRef(label="JS-1"),
+        employer_id=2,
+        employer_name="Example Bakery",
+        author_code="ab",
+        overall="good",
+        written_at=start,
+        ratings=(FitRatingRecord("pace", "partial", reason),),
+        text=reason,
+    )
+    assert note.fingerprint == _plain_fingerprint(note)
 
 
 def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:

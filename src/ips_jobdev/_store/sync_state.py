@@ -16,6 +16,7 @@ them apart on PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -154,10 +155,7 @@ class SyncStateRepository:
         table = tables.sync_state
         c = table.c
         program_id = export_program(self.session)
-        inserts = [
-            {"program_id": program_id, "adapter": adapter, "target": target, **_values(row)}
-            for row in new
-        ]
+        inserts = list(new)
         updates = [
             {
                 "b_record_kind": row.record_kind.value,
@@ -167,7 +165,17 @@ class SyncStateRepository:
             for row in changed
         ]
         if inserts:
-            self.session.execute(sa.insert(table), inserts)
+            count = len(inserts)
+            columns: dict[str, list[Any]] = {
+                "program_id": [program_id] * count,
+                "adapter": [adapter] * count,
+                "target": [target] * count,
+                "record_kind": [row.record_kind.value for row in inserts],
+                "local_id": [row.local_id for row in inserts],
+            }
+            for name in _VALUE_COLUMNS:
+                columns[name] = list(map(operator.attrgetter(name), inserts))
+            _insert_many(self.session.connection(), table, columns)
         if updates:
             statement = (
                 sa.update(table)
@@ -247,9 +255,46 @@ class SyncStateRepository:
         return len(movable)
 
 
-def _values(row: SyncRow) -> dict[str, Any]:
-    return {
-        "record_kind": row.record_kind.value,
-        "local_id": row.local_id,
-        **{name: getattr(row, name) for name in _VALUE_COLUMNS},
-    }
+def _insert_many(connection: sa.Connection, table: sa.Table, columns: dict[str, list[Any]]) -> None:
+    """Insert rows given as ``columns`` (name: a value per row) with one driver
+    ``executemany``.
+
+    The statement is compiled once and each column's bind processor runs once per distinct
+    value (an export's rows share their adapter, target and time): SQLAlchemy's own
+    ``executemany`` processes every parameter of every row, which cost most of the time
+    a first export spent writing its sync state."""
+    dialect = connection.dialect
+    names = tuple(columns)
+    compiled = _compiled_insert(table, names, dialect)
+    processed: list[list[Any]] = []
+    for name in names:
+        values = columns[name]
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            done: dict[Any, Any] = {}
+            values = list(values)
+            for i, value in enumerate(values):
+                key = (type(value), value)
+                if key not in done:
+                    done[key] = process(value)
+                values[i] = done[key]
+        processed.append(values)
+    params: list[Any]
+    if compiled.positional:
+        order = [names.index(name) for name in compiled.positiontup or ()]
+        params = list(zip(*(processed[i] for i in order), strict=True))
+    else:
+        params = [dict(zip(names, row, strict=True)) for row in zip(*processed, strict=True)]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+_COMPILED: dict[tuple[str, str, str, tuple[str, ...]], Any] = {}
+
+
+def _compiled_insert(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect) -> Any:
+    key = (f"{dialect.name}+{dialect.driver}", dialect.paramstyle, table.name, names)
+    found = _COMPILED.get(key)
+    if found is None:
+        statement = sa.insert(table).inline().values({n: sa.bindparam(n) for n in names})
+        found = _COMPILED[key] = statement.compile(dialect=dialect)
+    return found

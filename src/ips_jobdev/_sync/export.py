@@ -34,6 +34,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -444,28 +445,74 @@ def _logged(run: _Run, items: ItemLog) -> None:
 
 def _send_changes(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
     """Adapters that take changes only: batches of ``batch_size``, committed one by one;
-    the adapter is not even opened when nothing changed."""
+    the adapter is not even opened when nothing changed.
+
+    The adapter works in a thread of its own (open, every batch, close) while this one
+    plans the next batch: a remote end's round trips no longer wait for the planning, nor
+    the planning for them. One batch is out at a time, and its sync state is saved and
+    committed before the next one's."""
     items = ItemLog()
     notes: list[str] = []
-    opened = False
-    try:
-        for batch in _batches(uow, run, planner.steps(), run.adapter.batch_size):
-            if not opened:
-                _open(run)
-                opened = True
-            outcome = _run_batch(run.adapter, run.batch(batch.changes), run.secrets)
-            notes.extend(outcome.notes)
-            _save(uow, run, outcome.pairs, batch.pending)
-            # the remote end has these records: their sync state must survive what follows
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ips-jobdev-export") as worker:
+        out: tuple[_Batch, Future[_Outcome]] | None = None
+        opened = False
+        try:
+            for batch in _batches(uow, run, planner.steps(), run.adapter.batch_size):
+                if not opened:
+                    worker.submit(_open, run).result()
+                    opened = True
+                sending = worker.submit(
+                    _run_batch, run.adapter, run.batch(batch.changes), run.secrets
+                )
+                previous, out = out, (batch, sending)
+                if previous is not None:
+                    _arrived(uow, run, previous, items, notes)
+            last, out = out, None
+            if last is not None:
+                _arrived(uow, run, last, items, notes)
             uow.commit()
-            for change, result in outcome.pairs:
-                items.append(_item(change, result))
-        uow.commit()
-    finally:
-        if opened:
-            _close(run, notes)
+        except BaseException:
+            if out is not None:
+                # something failed while a batch was out: what arrived must be remembered
+                _save_after_failure(uow, run, out, items, notes)
+            raise
+        finally:
+            if opened:
+                worker.submit(_close, run, notes).result()
     _logged(run, items)
     return run.report(items, notes)
+
+
+def _save_after_failure(
+    uow: UnitOfWork,
+    run: _Run,
+    out: tuple[_Batch, Future[_Outcome]],
+    items: ItemLog,
+    notes: list[str],
+) -> None:
+    try:
+        _arrived(uow, run, out, items, notes)
+    except Exception:
+        # the first failure is the one to report
+        log.exception("%s: could not save the sync state of the last batch", run.adapter.name)
+
+
+def _arrived(
+    uow: UnitOfWork,
+    run: _Run,
+    out: tuple[_Batch, Future[_Outcome]],
+    items: ItemLog,
+    notes: list[str],
+) -> None:
+    """Wait for a batch that is out, then save and commit its sync state."""
+    batch, sending = out
+    outcome = sending.result()
+    notes.extend(outcome.notes)
+    _save(uow, run, outcome.pairs, batch.pending)
+    # the remote end has these records: their sync state must survive what follows
+    uow.commit()
+    for change, result in outcome.pairs:
+        items.append(_item(change, result))
 
 
 def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:

@@ -206,6 +206,10 @@ class RecordSource:
             return {}
         if kind is RecordKind.VISIT:
             return self._visits(ids)
+        if kind is RecordKind.EMPLOYER:
+            # made for the audience in one step, from the columns (no ORM objects)
+            rows = sync_queries.employer_rows(self.uow, ids)
+            return {r.id: privacy.employer_record(r, audience=self.audience) for r in rows}
         team = self._team_records(kind, ids)
         out: dict[int, ExportRecord] = {}
         for record in team:
@@ -216,8 +220,6 @@ class RecordSource:
 
     def _team_records(self, kind: RecordKind, ids: Sequence[int]) -> list[ExportRecord]:
         uow = self.uow
-        if kind is RecordKind.EMPLOYER:
-            return [privacy.employer_record(e) for e in self.employers(ids).values()]
         if kind is RecordKind.PERSON:
             people = [p for p in uow.people.by_ids(ids).values() if p.employer_id is not None]
             employers = self.employers(p.employer_id for p in people if p.employer_id)
@@ -242,24 +244,22 @@ class RecordSource:
         return {i: self._seekers[i] for i in wanted if i in self._seekers}
 
     def _visits(self, ids: Sequence[int]) -> dict[int, ExportRecord]:
-        """Visits for the audience, made in one step from their rows (no ORM objects for
-        the visits themselves; employers, specialists and job seekers are kept)."""
+        """Visits for the audience, made in one step from their rows, which carry their
+        employers' and people's columns (no ORM objects but for specialists and job
+        seekers, which are kept)."""
         rows = sync_queries.visit_rows(self.uow, ids)
-        employers = self.employers(r.employer_id for r in rows)
         specialists = self.specialists(r.specialist_id for r in rows)
         seekers = self.seekers(i for r in rows for i in r.seeker_ids)
         out: dict[int, ExportRecord] = {}
         for row in rows:
-            employer = employers.get(row.employer_id)
             specialist = specialists.get(row.specialist_id)
-            if employer is None or specialist is None:
+            if specialist is None:
                 continue  # removed since the row was read: gone next time
-            person = next((p for p in employer.people if p.id == row.person_id), None)
             out[row.id] = privacy.visit_record(
                 row,
-                employer=employer,
+                employer=row.employer,
                 specialist=specialist,
-                person=person,
+                person=row.person,
                 seekers=[seekers[i] for i in row.seeker_ids if i in seekers],
                 audience=self.audience,
                 settings=self.settings,

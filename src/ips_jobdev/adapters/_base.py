@@ -479,7 +479,9 @@ class Adapter(abc.ABC):
         """Send a batch; return one result per change (in any order).
 
         Report a record that cannot be sent with ``change.failed(reason)`` and go on with
-        the others. A change without a result counts as failed.
+        the others. A change without a result counts as failed. For an adapter that takes
+        changes only, :meth:`open`, every ``export`` and :meth:`close` are called from one
+        thread of their own, one batch at a time, while the export plans the next batch.
         """
 
     def close(self) -> None:  # noqa: B027

@@ -26,11 +26,13 @@ import datetime as dt
 import functools
 from array import array
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
 
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
 from ips_jobdev._store.sync_state import SyncRow, export_program, row_from_mapping
@@ -41,11 +43,15 @@ __all__ = [
     "KEPT",
     "SKIPPED",
     "Candidate",
+    "EmployerRow",
     "Scope",
     "Selected",
+    "VisitPerson",
+    "VisitPlace",
     "VisitRow",
     "candidate_ids",
     "candidates",
+    "employer_rows",
     "gone_rows",
     "kept_rows",
     "visit_rows",
@@ -224,6 +230,15 @@ def _sync_join(uow: UnitOfWork, kind: RecordKind, scope: Scope, id_column: Any) 
     return ss, condition
 
 
+def _among(column: Any, ids: Sequence[int]) -> Any:
+    """``column IN ids``; as a range when the ids are exactly one (a first export's chunks
+    are): two parameters to bind instead of hundreds, and an index range to scan."""
+    distinct = set(ids)
+    if distinct and max(distinct) - min(distinct) + 1 == len(distinct):
+        return column.between(min(distinct), max(distinct))
+    return column.in_(list(ids))
+
+
 def _full_basis(shape: _Shape, scope: Scope) -> Any:
     return sa.literal(scope.context + "|", sa.String) + shape.basis
 
@@ -359,14 +374,14 @@ def candidates(
     statement = (
         sa.select(id_column.label("local_id"), _full_basis(shape, scope).label("now"), *columns)
         .select_from(shape.source.outerjoin(ss, condition))
-        .where(id_column.in_(list(ids)))
+        .where(_among(id_column, ids))
     )
     found: dict[int, Candidate] = {}
-    for row in uow.session.execute(statement).mappings():
-        sync = None
-        if row["sequence"] is not None:
-            sync = row_from_mapping(kind, row)
-        found[row["local_id"]] = Candidate(kind, row["local_id"], row["now"], sync)
+    for row in uow.session.execute(statement).all():
+        local_id, now, sequence = row[0], row[1], row[4]
+        # most rows of a first export have no sync row: no mapping made for them
+        sync = row_from_mapping(kind, row._mapping) if sequence is not None else None
+        found[local_id] = Candidate(kind, local_id, now, sync)
     return [found[i] for i in ids if i in found]
 
 
@@ -395,9 +410,41 @@ def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
 
 
 @attrs.frozen(slots=True)
+class VisitPlace:
+    """An employer as a visit record shows it (read with the visit, without the ORM)."""
+
+    name: str
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    phone: PhoneNumber | None
+
+    @property
+    def address(self) -> str:
+        """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`."""
+        parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
+        return ", ".join(p for p in parts if p)
+
+
+@attrs.frozen(slots=True)
+class VisitPerson:
+    """The person met, as a visit record shows them (read with the visit)."""
+
+    id: int
+    name: str
+    title: str | None
+    phone: PhoneNumber | None
+
+
+@attrs.frozen(slots=True)
 class VisitRow:
-    """A visit's own columns and its job seekers' ids (by program code), read without the
-    ORM: what :func:`ips_jobdev.privacy.visit_record` needs besides the rows it refers to."""
+    """A visit's own columns, its employer's and the person met's, and its job seekers' ids
+    (by program code), read without the ORM: what :func:`ips_jobdev.privacy.visit_record`
+    needs besides the specialist and the job seekers.
+
+    ``person`` is ``None`` when no one is named, or when the person named no longer works
+    at the visit's employer (as the employer's ``people`` would have it)."""
 
     id: int
     employer_id: int
@@ -413,6 +460,8 @@ class VisitRow:
     outcome: str | None
     next_step: str | None
     seeker_ids: tuple[int, ...]
+    employer: VisitPlace
+    person: VisitPerson | None
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -436,28 +485,137 @@ _VISIT_COLUMNS = (
     "next_step",
 )
 
+_PLACE_COLUMNS = ("name", "street", "city", "state", "zip", "phone")
+
+
+def _phone(stored: str | None) -> PhoneNumber | None:
+    """A phone column's value, as :class:`~ips_jobdev._store.types.PhoneType` reads it."""
+    return None if stored is None else _stored_phone(stored)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _stored_phone(stored: str) -> PhoneNumber:
+    # the same employers come back chunk after chunk: each number is made once (the
+    # numbers are immutable values, a few hundred bytes each)
+    return PhoneNumber.from_storage(stored)
+
 
 def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
-    """The visits with these ids (at most a few hundred), in id order; two queries."""
+    """The visits with these ids (at most a few hundred), in id order, with their
+    employers' and people's columns; two queries."""
     if not ids:
         return []
     v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
+    e, p = tables.employers, tables.employer_people
     wanted = list(ids)
     seekers: dict[int, list[int]] = {}
     pairs = (
         sa.select(vs.c.visit_id, vs.c.seeker_id)
         .join(js, js.c.id == vs.c.seeker_id)
-        .where(vs.c.visit_id.in_(wanted))
+        .where(_among(vs.c.visit_id, wanted))
         .order_by(vs.c.visit_id, js.c.code)
     )
     for visit_id, seeker_id in uow.session.execute(pairs):
         seekers.setdefault(visit_id, []).append(seeker_id)
+    # phones as stored: made PhoneNumbers once per employer, not once per visit
     statement = (
-        sa.select(*(v.c[name] for name in _VISIT_COLUMNS))
-        .where(v.c.id.in_(wanted))
+        sa.select(
+            *(v.c[name] for name in _VISIT_COLUMNS),
+            *(e.c[name] for name in _PLACE_COLUMNS[:-1]),
+            sa.type_coerce(e.c.phone, sa.String),
+            p.c.id,
+            p.c.name,
+            p.c.title,
+            sa.type_coerce(p.c.phone, sa.String),
+        )
+        .select_from(
+            v.join(e, e.c.id == v.c.employer_id).outerjoin(
+                p, sa.and_(p.c.id == v.c.person_id, p.c.employer_id == v.c.employer_id)
+            )
+        )
+        .where(_among(v.c.id, wanted))
         .order_by(v.c.id)
     )
-    return [
-        VisitRow(**row._asdict(), seeker_ids=tuple(seekers.get(row.id, ())))
-        for row in uow.session.execute(statement)
-    ]
+    places: dict[int, VisitPlace] = {}
+    out: list[VisitRow] = []
+    own = len(_VISIT_COLUMNS)
+    for row in uow.session.execute(statement).all():
+        employer_id = row[1]
+        place = places.get(employer_id)
+        if place is None:
+            name, street, city, state, zip_code, stored = row[own : own + len(_PLACE_COLUMNS)]
+            place = VisitPlace(
+                name=name, street=street, city=city, state=state, zip=zip_code, phone=_phone(stored)
+            )
+            places[employer_id] = place
+        person_id, name, title, stored = row[own + len(_PLACE_COLUMNS) :]
+        person = None
+        if person_id is not None:
+            person = VisitPerson(person_id, name, title, _phone(stored))
+        visit_id, _, specialist_id, met, at, minutes, mode, purpose, status = row[:9]
+        present, reason, outcome, next_step = row[9:own]
+        out.append(
+            VisitRow(
+                id=visit_id,
+                employer_id=employer_id,
+                specialist_id=specialist_id,
+                person_id=met,
+                at=at,
+                duration_minutes=minutes,
+                mode=mode,
+                purpose=purpose,
+                status=status,
+                seeker_present=present,
+                reason=reason,
+                outcome=outcome,
+                next_step=next_step,
+                seeker_ids=tuple(seekers.get(visit_id, ())),
+                employer=place,
+                person=person,
+            )
+        )
+    return out
+
+
+@attrs.frozen(slots=True)
+class EmployerRow:
+    """An employer's columns that records are made of, read without the ORM (as
+    :class:`ips_jobdev.privacy.EmployerFacts`)."""
+
+    id: int
+    name: str
+    external_id: str | None
+    industry: str | None
+    job_types: list[str]
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    latitude: float | None
+    longitude: float | None
+    phone: PhoneNumber | None
+    website: str | None
+    size: int | None
+    shifts: list[str]
+    hours_note: str | None
+    wage_min: Decimal | None
+    wage_max: Decimal | None
+    bus_access: bool | None
+    do_not_contact: bool
+    notes: str | None
+
+
+_EMPLOYER_COLUMNS = tuple(f.name for f in attrs.fields(EmployerRow))
+
+
+def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
+    """The employers with these ids (at most a few hundred), in id order; one query."""
+    if not ids:
+        return []
+    e = tables.employers
+    statement = (
+        sa.select(*(e.c[name] for name in _EMPLOYER_COLUMNS))
+        .where(_among(e.c.id, ids))
+        .order_by(e.c.id)
+    )
+    return [EmployerRow(*row) for row in uow.session.execute(statement).all()]
