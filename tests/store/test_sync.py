@@ -458,11 +458,13 @@ def test_sync_rows_written_in_bulk_read_back_as_they_were(db: Database) -> None:
     ]
     with db.unit_of_work() as uow:
         uow.sync_state.save("recorder", "crm", new=rows, changed=())
+        program_id = uow.program_for_new()
         # the same rows through SQLAlchemy's own executemany, to compare what is stored
         uow.session.execute(
             sa.insert(tables.sync_state),
             [
                 {"adapter": "recorder", "target": "reference", "record_kind": r.record_kind.value}
+                | {"program_id": program_id}
                 | {n: getattr(r, n) for n in ("local_id", "remote_id", "fingerprint")}
                 | {n: getattr(r, n) for n in ("sequence", "deleted", "sent_at", "basis", "payload")}
                 for r in rows

@@ -608,13 +608,20 @@ class EmployerRow:
 _EMPLOYER_COLUMNS = tuple(f.name for f in attrs.fields(EmployerRow))
 
 
+def _employer_column(name: str) -> sa.ColumnElement[Any]:
+    # an employer's notes are each program's own (issue 13): the current program's
+    if name == "notes":
+        return tables.employer_notes(tables.employers.c.id).label("notes")
+    return tables.employers.c[name]
+
+
 def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
     """The employers with these ids (at most a few hundred), in id order; one query."""
     if not ids:
         return []
     e = tables.employers
     statement = (
-        sa.select(*(e.c[name] for name in _EMPLOYER_COLUMNS))
+        sa.select(*(_employer_column(name) for name in _EMPLOYER_COLUMNS))
         .where(_among(e.c.id, ids))
         .order_by(e.c.id)
     )
