@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -302,6 +302,74 @@ def print_table(results: dict[str, Any]) -> None:
         print(
             f"{name + ' repeat, nothing to send':<34} {again:>8.2f}s {'-':>9} {'-':>6} "
             f"{'< 1 s':>8}  {'yes' if again < GOAL_REEXPORT_SECONDS else 'no'}"
+        )
+
+
+def _installed() -> dict[str, str]:
+    return {
+        name: module
+        for name, module in (
+            ("salesforce", "ips_jobdev_salesforce"),
+            ("hubspot", "ips_jobdev_hubspot"),
+        )
+        if importlib.util.find_spec(module) is not None
+    }
+
+
+def measure(employers: int, visits: int, throttle_every: int = 0) -> dict[str, Any]:
+    """Each installed CRM plugin's figures (:func:`run_case`) on a store of ``employers``
+    employers and ``visits`` visits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        template = folder / "template.sqlite3"
+        build(f"sqlite:///{template}", employers, visits)
+        records = gathered(f"sqlite:///{template}")
+        results: dict[str, Any] = {}
+        for name in _installed():
+            maker = salesforce_case if name == "salesforce" else hubspot_case
+            results[name] = run_case(name, maker(records, throttle_every), template, folder)
+    return results
+
+
+def table_rows(settings: Any) -> Iterator[Any]:
+    """The CRM rows of the issue's table, for ``benchmarks/run``: each plugin's first export
+    of 10,000 employers and 50,000 visits against its bare client sending the same payloads
+    (wall clock and CPU), and the repeat export that sends nothing (SQLite store)."""
+    from table import Row
+
+    employers, visits = (40, 200) if settings.small else (10_000, 50_000)
+    for name, figures in measure(employers, visits).items():
+        label = {"salesforce": "Salesforce", "hubspot": "HubSpot"}[name]
+        size = f"{employers:,} employers + {visits:,} visits"
+        yield Row(
+            what=f"{label} export, {size}",
+            database="SQLite",
+            project=figures["export_seconds"],
+            unit="s",
+            floor=figures["baseline_seconds"],
+            floor_what="the plugin's bare client sending the same payloads",
+            max_ratio=GOAL_RATIO,
+            source="bench_crm",
+            notes={"requests": figures["export_requests"]},
+        )
+        yield Row(
+            what=f"{label} export, {size}, CPU seconds",
+            database="SQLite",
+            project=figures["export_cpu_seconds"],
+            unit="s",
+            floor=figures["baseline_cpu_seconds"],
+            floor_what="the bare client (CPU)",
+            max_ratio=GOAL_RATIO,
+            source="bench_crm",
+        )
+        yield Row(
+            what=f"{label} repeat export, nothing to send",
+            database="SQLite",
+            project=figures["reexport_seconds"],
+            unit="s",
+            goal=GOAL_REEXPORT_SECONDS,
+            source="bench_crm",
+            notes={"requests": figures["reexport_requests"]},
         )
 
 
