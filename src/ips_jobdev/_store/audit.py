@@ -1,20 +1,169 @@
 """The audit trail in the store: append a row, read rows back. Nothing here (or anywhere
-in the library) updates or deletes one, and the database refuses both (a trigger)."""
+in the library) updates or deletes one, and the database refuses both (a trigger).
+
+Views through the Python API are recorded here too, without any use case or script asking:
+an ORM ``load``/``refresh`` listener on the job seeker mapping (and on fit notes and job
+starts, which count as a view of their job seeker) notes each job seeker a unit of work
+loads, at most once per unit of work, in ``session.info``. The unit of work writes the
+noted views (one ``view`` row per job seeker, one bulk insert) in the transaction of its
+next :meth:`~ips_jobdev.UnitOfWork.commit`, or, when it ends without committing (a
+read-only script never commits), in a short transaction of its own. A rollback of the
+caller's changes keeps them noted: a view happened whether or not the changes were kept.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+import threading
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import tables
+from ips_jobdev._store import history, tables
 
-__all__ = ["AuditRepository", "AuditRow"]
+__all__ = [
+    "API_ORIGIN",
+    "AuditRepository",
+    "AuditRow",
+    "install_view_listeners",
+    "origin_of",
+    "pending_views",
+    "views_unaudited",
+    "views_written",
+    "watch_views",
+    "write_views",
+]
+
+API_ORIGIN = "api"
+"""The origin of a unit of work whose caller names none: a script using the Python API."""
+
+_VIEWS = "ips_jobdev.audit.views"
+_VIEW = "view"
+_SEEKER = "job-seeker"
+
+
+@attrs.define(slots=True)
+class _Views:
+    """What one unit of work has viewed: job seeker id -> (program id, first loaded at)."""
+
+    origin: str
+    enabled: bool
+    suspended: int = 0
+    pending: dict[int, tuple[int | None, dt.datetime]] = attrs.Factory(dict)
+    recorded: set[int] = attrs.Factory(set)
+
+
+def watch_views(session: Session, *, origin: str | None, enabled: bool = True) -> None:
+    """Note every job seeker ``session`` loads as a view from ``origin`` (``enabled=False``:
+    the caller records what it shows itself, as the web app does)."""
+    text = " ".join((origin or "").split())[:200]
+    session.info[_VIEWS] = _Views(origin=text or API_ORIGIN, enabled=enabled)
+
+
+def origin_of(session: Session) -> str:
+    """Where the session's unit of work works from (``api``, ``cli``, ``web 192.0.2.7``)."""
+    views: _Views | None = session.info.get(_VIEWS)
+    return views.origin if views is not None else API_ORIGIN
+
+
+@contextlib.contextmanager
+def views_unaudited(session: Session) -> Iterator[None]:
+    """Within the block, loading a job seeker is not noted as a view (blocks nest)."""
+    views: _Views | None = session.info.get(_VIEWS)
+    if views is None:
+        yield
+        return
+    views.suspended += 1
+    try:
+        yield
+    finally:
+        views.suspended -= 1
+
+
+def _note(session: Session | None, seeker_id: int | None, program_id: int | None) -> None:
+    if session is None or seeker_id is None:
+        return
+    views: _Views | None = session.info.get(_VIEWS)
+    if views is None or not views.enabled or views.suspended:
+        return
+    if seeker_id in views.recorded or seeker_id in views.pending:
+        return
+    # the listeners of a flush (programs, history) load records to write, not to show
+    if getattr(session, "_flushing", False):
+        return
+    views.pending[seeker_id] = (program_id, model.utc_now())
+
+
+def _loaded(target: Any, context: Any, *_attrs: Any) -> None:
+    seeker_id = target.id if isinstance(target, model.JobSeeker) else target.seeker_id
+    _note(context.session, seeker_id, target.__dict__.get("program_id"))
+
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install_view_listeners() -> None:
+    """Listen to loads of job seekers, fit notes and job starts (once per process; the
+    model must be mapped)."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        for cls in (model.JobSeeker, model.JobFitNote, model.JobStart):
+            event.listen(cls, "load", _loaded)
+            event.listen(cls, "refresh", _loaded)
+        _installed = True
+
+
+def pending_views(session: Session) -> list[dict[str, Any]]:
+    """The ``audit_events`` rows of the views noted and not yet written."""
+    views: _Views | None = session.info.get(_VIEWS)
+    if views is None or not views.pending:
+        return []
+    actor = history.actor_of(session)
+    return [
+        {
+            "at": at,
+            "actor": actor,
+            "action": _VIEW,
+            "record_kind": _SEEKER,
+            "record_id": seeker_id,
+            "program_id": program_id,
+            "origin": views.origin,
+            "detail": None,
+        }
+        for seeker_id, (program_id, at) in sorted(views.pending.items())
+    ]
+
+
+def write_views(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (:func:`pending_views`) in the session's transaction."""
+    if rows:
+        session.connection().execute(sa.insert(tables.audit_events), list(rows))
+
+
+def views_written(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``rows`` are committed: never write them again in this unit of work."""
+    views: _Views | None = session.info.get(_VIEWS)
+    if views is None:
+        return
+    for row in rows:
+        views.pending.pop(row["record_id"], None)
+        views.recorded.add(row["record_id"])
+
+
+def _recorded_explicitly(session: Session, seeker_id: int) -> None:
+    views: _Views | None = session.info.get(_VIEWS)
+    if views is not None:
+        views.pending.pop(seeker_id, None)
+        views.recorded.add(seeker_id)
 
 _a = tables.audit_events.c
 _h = tables.change_history.c
@@ -52,7 +201,10 @@ class AuditRepository:
         origin: str | None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
-        """Add one event (written with the unit of work's transaction)."""
+        """Add one event (written with the unit of work's transaction). A view of a job
+        seeker this way is the unit of work's view of them: loading them is not noted again."""
+        if action == _VIEW and kind == _SEEKER and record_id is not None:
+            _recorded_explicitly(self.session, record_id)
         self.session.connection().execute(
             sa.insert(tables.audit_events).values(
                 at=model.utc_now(),

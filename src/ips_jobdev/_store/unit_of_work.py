@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ips_jobdev import _publisher
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._model import Program
-from ips_jobdev._store import database, history, migrate, programs
+from ips_jobdev._store import audit, database, history, migrate, programs
 from ips_jobdev._store.audit import AuditRepository
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import keep_status_history, start_mappers
@@ -89,6 +89,7 @@ class Database:
         **engine_options: object,
     ) -> None:
         start_mappers()
+        audit.install_view_listeners()
         self.publisher = publisher
         self.url = database.resolve_database_url(url)
         self.create = create
@@ -173,13 +174,24 @@ class Database:
         """The schema version this version of ips-jobdev needs."""
         return migrate.head_revision()
 
-    def unit_of_work(self, *, actor: str | None = None, program: str | None = None) -> UnitOfWork:
+    def unit_of_work(
+        self,
+        *,
+        actor: str | None = None,
+        program: str | None = None,
+        origin: str | None = None,
+        audit_views: bool = True,
+    ) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block).
 
         ``actor`` names who makes its changes in the change history (``specialist:ae``,
         ``user:pat``, an application's own label); default ``user:<login name>``.
         ``program`` scopes it to one program (by code; default: the database's
         ``program``): on PostgreSQL it then reads and writes that program's rows only.
+        ``origin`` says where it works from in the audit trail (default ``api``; the
+        command line says ``cli``, the web app ``web <address>``). Every job seeker it
+        loads is recorded as viewed by ``actor`` from ``origin``; ``audit_views=False``
+        is for a face that records each page it shows itself (the web app).
         """
         self.ensure_schema()
         return UnitOfWork(
@@ -188,6 +200,8 @@ class Database:
             publisher=self.publisher,
             actor=actor,
             program=program if program is not None else self.program,
+            origin=origin,
+            audit_views=audit_views,
         )
 
     def _session(self) -> Session:
@@ -225,6 +239,13 @@ class UnitOfWork:
     Every record the unit of work creates, changes or deletes is written to the change
     history (``uow.history``) in the same transaction, in the name of :attr:`actor`; a
     use case says what it is doing and why with :meth:`explain`.
+
+    Every job seeker it loads (by ``uow.seekers``, or through their fit notes and job
+    starts) is a ``view`` in the audit trail, by :attr:`actor` from :attr:`origin`, once
+    per job seeker: written with the next :meth:`commit`, or, if it ends without one, in
+    a short transaction of its own as it closes (a rollback does not undo a view). Bulk
+    work that shows no one's record (plans, reports, exports, imports) loads inside
+    :meth:`views_unaudited`.
     """
 
     def __init__(
@@ -235,9 +256,12 @@ class UnitOfWork:
         *,
         actor: str | None = None,
         program: str | None = None,
+        origin: str | None = None,
+        audit_views: bool = True,
     ) -> None:
         self.session = session
         history.set_actor(session, actor or history.default_actor())
+        audit.watch_views(session, origin=origin, enabled=audit_views)
         self._owner = owner
         self._publisher = publisher
         self._events: list[Event] = []
@@ -291,6 +315,21 @@ class UnitOfWork:
         """Who this unit of work's changes are recorded as made by."""
         return history.actor_of(self.session)
 
+    @property
+    def origin(self) -> str:
+        """Where this unit of work works from, for the audit trail (``api``, ``cli``,
+        ``web 192.0.2.7``)."""
+        return audit.origin_of(self.session)
+
+    def views_unaudited(self) -> contextlib.AbstractContextManager[None]:
+        """Within the block, loading a job seeker is not recorded as a view: for bulk work
+        that shows no one's record, or that is audited as a whole (an export). Blocks nest.
+
+        >>> with uow.views_unaudited():                       # doctest: +SKIP
+        ...     plan = build_plan(uow)
+        """
+        return audit.views_unaudited(self.session)
+
     @contextlib.contextmanager
     def explain(self, operation: str, reason: str | None = None) -> Iterator[None]:
         """Within the block, the change history records ``operation`` (``"void visit"``)
@@ -324,12 +363,33 @@ class UnitOfWork:
             # close() ends the transaction (rolling back anything uncommitted) without
             # expiring loaded records, so they stay readable after the block
             self.session.close()
+            self._write_views_alone(failing=exc is not None)
         finally:
             if self._owner is not None:
                 self._owner.dispose()
         if isinstance(exc, sa.exc.SQLAlchemyError) and not isinstance(exc, IpsJobdevError):
             # a statement in the block failed: our one-line error, never its parameters
             raise _describe(self.session, exc) from exc
+
+    def _write_views_alone(self, *, failing: bool) -> None:
+        """Write the views not yet committed in a transaction of their own (the unit of
+        work ended without committing them). While another error is on its way out, a
+        failure here is logged, not raised over it."""
+        rows = audit.pending_views(self.session)
+        if not rows:
+            return
+        try:
+            try:
+                audit.write_views(self.session, rows)
+                self.session.commit()
+            finally:
+                self.session.close()
+        except sa.exc.SQLAlchemyError as error:
+            if not failing:
+                raise _describe(self.session, error) from error
+            log.warning("recording %d view(s) in the audit trail failed: %s", len(rows), error)
+            return
+        audit.views_written(self.session, rows)
 
     def flush(self) -> None:
         """Send pending changes (assigning ids) without committing."""
@@ -343,15 +403,20 @@ class UnitOfWork:
             ConcurrentUpdateError: someone saved one of these records since it was loaded.
             ValidationError: a uniqueness or reference rule of the database was broken.
         """
+        views = audit.pending_views(self.session)
         with _translated_errors(self.session, self._events):
+            audit.write_views(self.session, views)
             self.session.commit()
+        audit.views_written(self.session, views)
         history.end_batch(self.session)
         events, self._events = self._events, []
         if events:
             self._publish(events)
 
     def rollback(self) -> None:
-        """Forget every change since the last commit (and the events they recorded)."""
+        """Forget every change since the last commit (and the events they recorded); the
+        views of job seekers loaded meanwhile stay, to be written with the next commit or
+        as the unit of work closes."""
         self._events.clear()
         self.session.rollback()
         history.end_batch(self.session)
@@ -446,6 +511,7 @@ def open_store(
     check_schema: bool = True,
     actor: str | None = None,
     program: str | None = None,
+    origin: str | None = None,
 ) -> UnitOfWork:
     """Open the database and start one unit of work; the engine closes when it ends.
 
@@ -457,7 +523,16 @@ def open_store(
 
     Long-running programs should keep a :class:`Database` and call
     :meth:`Database.unit_of_work` instead. ``actor`` names who makes the changes in the
-    change history (default ``user:<login name>``); ``program`` scopes it to one program.
+    change history (default ``user:<login name>``); ``program`` scopes it to one program;
+    ``origin`` names where its views of job seekers come from in the audit trail (default
+    ``api``).
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor, program=program)
+    return UnitOfWork(
+        db._session(),
+        owner=db,
+        publisher=db.publisher,
+        actor=actor,
+        program=program,
+        origin=origin,
+    )
