@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ips_jobdev import _model as model
 from ips_jobdev._store import history, tables
@@ -31,6 +31,7 @@ __all__ = [
     "API_ORIGIN",
     "AuditRepository",
     "AuditRow",
+    "install_session_listeners",
     "install_view_listeners",
     "origin_of",
     "pending_views",
@@ -103,6 +104,21 @@ def _note(session: Session | None, seeker_id: int | None, program_id: int | None
 def _loaded(target: Any, context: Any, *_attrs: Any) -> None:
     seeker_id = target.id if isinstance(target, model.JobSeeker) else target.seeker_id
     _note(context.session, seeker_id, target.__dict__.get("program_id"))
+
+
+def _created(session: Session, instance: object) -> None:
+    # a job seeker this unit of work added is in the change history; reading it back (which
+    # SQLAlchemy reports as its first load) is no view of someone else's record
+    if isinstance(instance, model.JobSeeker) and instance.id is not None:
+        views: _Views | None = session.info.get(_VIEWS)
+        if views is not None:
+            views.pending.pop(instance.id, None)
+            views.recorded.add(instance.id)
+
+
+def install_session_listeners(sessions: sessionmaker[Session]) -> None:
+    """Job seekers a session adds are no views (call once per session maker)."""
+    event.listen(sessions, "pending_to_persistent", _created)
 
 
 _installed = False

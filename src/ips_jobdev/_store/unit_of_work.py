@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -43,9 +44,12 @@ from ips_jobdev._store.sync_state import SyncStateRepository
 from ips_jobdev._store.users import UserRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
-__all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
+__all__ = ["Database", "UnitOfWork", "open_store", "reads_unaudited", "set_default_publisher"]
 
 log = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def set_default_publisher(publisher: Publisher | None) -> None:
@@ -209,6 +213,7 @@ class Database:
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             history.install(self._sessions)
             programs.install(self._sessions)
+            audit.install_session_listeners(self._sessions)
             event.listen(self._sessions, "before_flush", keep_status_history)
         return self._sessions()
 
@@ -536,3 +541,20 @@ def open_store(
         program=program,
         origin=origin,
     )
+
+
+def reads_unaudited(
+    use_case: Callable[Concatenate[UnitOfWork, _P], _R],
+) -> Callable[Concatenate[UnitOfWork, _P], _R]:
+    """Run ``use_case(uow, ...)`` inside :meth:`UnitOfWork.views_unaudited`: for a use case
+    that reads job seekers in bulk and shows no one's record (a plan, a report, an import),
+    or that is audited as a whole (an export)."""
+
+    @functools.wraps(use_case)
+    def unaudited(*args: Any, **kwargs: Any) -> _R:
+        # the unit of work is the first argument, or passed by name
+        uow: UnitOfWork = args[0] if args else kwargs["uow"]
+        with uow.views_unaudited():
+            return use_case(*args, **kwargs)
+
+    return unaudited
