@@ -181,6 +181,7 @@ def _recorded_explicitly(session: Session, seeker_id: int) -> None:
         views.pending.pop(seeker_id, None)
         views.recorded.add(seeker_id)
 
+
 _a = tables.audit_events.c
 _h = tables.change_history.c
 
