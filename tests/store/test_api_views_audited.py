@@ -100,7 +100,8 @@ def test_fit_notes_and_job_starts_are_views_of_their_seeker(db: Database) -> Non
     with db.unit_of_work(actor="user:setup") as uow:
         seeker = uow.seekers.by_code("P-2002")
         employer = uow.employers.list()[0]
-        assert seeker.id is not None and employer.id is not None
+        assert seeker.id is not None
+        assert employer.id is not None
         uow.job_starts.add(
             jobdev.JobStart(
                 seeker_id=seeker.id,
@@ -139,9 +140,14 @@ def test_views_survive_a_rollback_and_are_written_with_a_commit(db: Database) ->
 
 def test_a_failing_block_still_records_what_it_read(db: Database) -> None:
     _county(db)
-    with pytest.raises(RuntimeError), db.unit_of_work(actor="user:crash") as uow:
-        uow.seekers.by_code("P-2001")
-        raise RuntimeError("the script failed after reading")
+
+    def script() -> None:
+        with db.unit_of_work(actor="user:crash") as uow:
+            uow.seekers.by_code("P-2001")
+            raise RuntimeError("the script failed after reading")
+
+    with pytest.raises(RuntimeError, match="failed after reading"):
+        script()
     assert [e.actor for e in _views(db)] == ["user:crash"]
 
 

@@ -8,8 +8,8 @@ per unit of work, even when it never commits; bulk work that shows no one's reco
 (plans, reports, imports, the demo) and exports (recorded as one export) load inside
 :meth:`~ips_jobdev.UnitOfWork.views_unaudited`. The web app records each page it shows
 through :func:`record_access` (one view per job seeker's page). Every change is already
-in the change history, which the trail reads too. The trail is append-only: the library has no way to
-change or delete an event, and the database refuses both.
+in the change history, which the trail reads too. The trail is append-only: the library
+has no way to change or delete an event, and the database refuses both.
 
 >>> import ips_jobdev as jobdev
 >>> with jobdev.Database(url, program="dane").unit_of_work() as uow:    # doctest: +SKIP

@@ -380,21 +380,21 @@ class UnitOfWork:
         """Write the views not yet committed in a transaction of their own (the unit of
         work ended without committing them). While another error is on its way out, a
         failure here is logged, not raised over it."""
-        rows = audit.pending_views(self.session)
-        if not rows:
+        views = audit.pending_views(self.session)
+        if not views:
             return
         try:
             try:
-                audit.write_views(self.session, rows)
+                audit.write_views(self.session, views)
                 self.session.commit()
             finally:
                 self.session.close()
         except sa.exc.SQLAlchemyError as error:
             if not failing:
                 raise _describe(self.session, error) from error
-            log.warning("recording %d view(s) in the audit trail failed: %s", len(rows), error)
+            log.warning("recording %d view(s) in the audit trail failed: %s", len(views), error)
             return
-        audit.views_written(self.session, rows)
+        audit.views_written(self.session, views)
 
     def flush(self) -> None:
         """Send pending changes (assigning ids) without committing."""
