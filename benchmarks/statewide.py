@@ -741,7 +741,10 @@ def generate(
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("ANALYZE")
             else:
-                connection.execute(sa.text("ANALYZE"))
+                # this schema's tables only: a bare ANALYZE visits every schema of the
+                # database and can deadlock with another session dropping one
+                for table in tables.metadata.sorted_tables:
+                    connection.exec_driver_sql(f"ANALYZE {table.name}")
                 connection.commit()
     finally:
         database.dispose()

@@ -56,15 +56,23 @@ def test_a_plain_change_through_the_python_api_is_recorded_with_who_and_what(
         bakery.phone = "608-555-0101"
         bakery.notes = "Ask for Pat"
         uow.commit()
-    [entry] = [r for r in _rows(db) if r.actor == "county-intake-script"]
+    # the shared employer's row, and the program's row for its own notes (one batch)
+    [entry, notes] = [r for r in _rows(db) if r.actor == "county-intake-script"]
     assert (entry.kind, entry.record_id, entry.action, entry.record_version) == (
         "employer",
         bakery.id,
         "updated",
         2,
     )
-    assert entry.before == {"phone": None, "notes": None}
-    assert entry.after == {"phone": "+16085550101", "notes": "Ask for Pat"}
+    assert entry.before == {"phone": None}
+    assert entry.after == {"phone": "+16085550101"}
+    assert (notes.kind, notes.record_id, notes.action, notes.batch) == (
+        "employer",
+        bakery.id,
+        "updated",
+        entry.batch,
+    )
+    assert (notes.before, notes.after) == ({"notes": None}, {"notes": "Ask for Pat"})
     assert entry.operation is None
     assert entry.reason is None
     assert NOW.year <= entry.changed_at.year
@@ -134,14 +142,19 @@ def test_an_import_records_each_created_and_updated_record(db: Database) -> None
     with db.unit_of_work(actor="user:importer") as uow:
         report = jobdev.import_employers(uow, EXAMPLES / "employers.csv")
     assert report.ok
-    created = [r for r in _rows(db) if r.kind == "employer"]
+    employers = [r for r in _rows(db) if r.kind == "employer"]
+    created = [r for r in employers if r.action == "created"]
     assert sorted(r.record_id for r in created) == sorted(r.record_id for r in report.rows)
-    assert {(r.action, r.operation, r.actor) for r in created} == {
-        ("created", "import employers", "user:importer")
-    }
+    assert {(r.operation, r.actor) for r in employers} == {("import employers", "user:importer")}
     bakery = next(r for r in created if r.after and r.after["name"] == "Example Bakery")
     assert bakery.after is not None
     assert bakery.after["phone"].startswith("+1608555")
+    assert "notes" not in bakery.after, "the notes are the program's, in a row of their own"
+    [noted] = [r for r in employers if r.action == "updated" and r.record_id == bakery.record_id]
+    assert (noted.before, noted.after) == (
+        {"notes": None},
+        {"notes": "Busy before 10 am; visit after 2 pm"},
+    )
     people = [r for r in _rows(db) if r.kind == "person"]
     assert people
     assert {r.action for r in people} == {"created"}

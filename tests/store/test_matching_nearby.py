@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ips_jobdev import Database, JobSeeker, Preferences
+from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import matching as queries
 from ips_jobdev.matching import _source, rank_employers, targets_for_seekers
 from ips_jobdev.matching._config import MatchConfig
@@ -196,3 +197,69 @@ def test_caseload_targets_equal_scoring_each_job_seeker_over_every_employer(
                 if match.score >= good_fit:
                     expected.setdefault(match.employer_id, {})[seeker.code] = match.score
     assert {t.employer_id: t.scores for t in targets} == expected
+
+
+def _targets_by_scoring_everything(
+    uow: UnitOfWork, seekers: list[JobSeeker], good_fit: float, limit: int
+) -> list[tuple[int, str, list[str], float, dict[str, float]]]:
+    """Caseload targets the slow way: every job seeker's whole ranking, then the order
+    of :func:`targets_for_seekers` (most job seekers, higher mean, name, id)."""
+    fits: dict[int, dict[str, float]] = {}
+    names: dict[int, str] = {}
+    for seeker in seekers:
+        for match in rank_employers(uow, seeker, limit=None, as_of=AS_OF).matches:
+            if match.score >= good_fit:
+                fits.setdefault(match.employer_id, {})[seeker.code] = match.score
+                names[match.employer_id] = match.employer_name
+    rows = [
+        (
+            employer_id,
+            names[employer_id],
+            sorted(scores, key=lambda code: (-scores[code], code)),
+            round(sum(scores.values()) / len(scores), 4),
+            scores,
+        )
+        for employer_id, scores in fits.items()
+    ]
+    rows.sort(key=lambda r: (-len(r[2]), -r[3], r[1].casefold(), r[0]))
+    return rows[:limit]
+
+
+#: Few job types and home ZIPs, so that job seekers share employers (targets fit several).
+_SHARED_TYPES = ["cook", "cashier", "server", "stocker", "dishwasher", "housekeeping"]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    caseload=st.lists(
+        st.builds(
+            Preferences,
+            job_types=st.lists(st.sampled_from(_SHARED_TYPES), max_size=2),
+            industries=st.lists(st.sampled_from(INDUSTRIES[:4]), max_size=1),
+            avoid=st.lists(st.sampled_from(JOB_TYPES + INDUSTRIES), max_size=1),
+            shifts=st.lists(st.sampled_from(["day", "evening"]), max_size=1),
+            home_zip=st.sampled_from([None, "53703", "53202", "53704"]),
+            max_miles=st.sampled_from([None, None, 5.0, 15.0, 40.0]),
+            transport=st.sampled_from([None, "bus", "car"]),
+            wage_min=st.sampled_from([None, "12.00"]),
+        ),
+        min_size=2,
+        max_size=8,
+    ),
+    good_fit=st.sampled_from([0.5, 0.6, 0.7]),
+    limit=st.sampled_from([1, 3, 10, 40, 400]),
+)
+def test_the_fast_caseload_targets_rank_exactly_as_scoring_everything(
+    small: Database, caseload: list[Preferences], good_fit: float, limit: int
+) -> None:
+    """The fast path (the limits' areas read once, outside them only the kinds of employer
+    enough job seekers may fit) gives the very list of scoring every employer for everyone."""
+    seekers = [JobSeeker(code=f"J-9{i:03d}", preferences=p) for i, p in enumerate(caseload)]
+    with small.unit_of_work() as uow:
+        fast = targets_for_seekers(uow, seekers, limit=limit, good_fit=good_fit, as_of=AS_OF)
+        slow = _targets_by_scoring_everything(uow, seekers, good_fit, limit)
+    assert [(t.employer_id, t.employer_name, t.seekers, t.score, t.scores) for t in fast] == slow

@@ -266,6 +266,8 @@ def test_every_program_owned_table_has_forced_row_level_security(pg_url: str) ->
         "feed_tokens",
         "client_submissions",
         "change_history",
+        "employer_program_notes",
+        "sync_state",
     }
     assert "employers" not in protected, "employers are shared"
 

@@ -10,6 +10,7 @@ added: whatever 0002, 0003... do, the rows written at 0001 must read back unchan
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -300,7 +301,21 @@ def _dump(engine: sa.Engine, schema: sa.MetaData) -> dict[str, list[dict[str, An
             order = list(table.primary_key.columns) or list(table.columns)
             rows = connection.execute(sa.select(table).order_by(*order)).mappings()
             out[table.name] = [dict(row) for row in rows]
+    if "employer_program_notes" in out and "employers" in out:
+        _notes_as_one_program_sees_them(out)
     return out
+
+
+def _notes_as_one_program_sees_them(out: dict[str, list[dict[str, Any]]]) -> None:
+    """Since 0012 an employer's notes are each program's: put them back on the employers'
+    rows, as the one program of the databases these tests upgrade sees them."""
+    notes: dict[int, str] = {}
+    for row in out["employer_program_notes"]:
+        assert row["employer_id"] not in notes, "one program's notes per employer here"
+        notes[row["employer_id"]] = row["notes"]
+    for row in out["employers"]:
+        assert "notes" not in row
+        row["notes"] = notes.get(row["id"])
 
 
 def _fill_first_revision(engine: sa.Engine) -> sa.MetaData:
@@ -713,3 +728,126 @@ def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(
     for name, old_rows in before.items():
         assert after[name] == old_rows, name
     assert after["users"] == []
+
+
+# -- 0012_program_notes -------------------------------------------------------------------------
+
+BEFORE_PROGRAM_NOTES = "0011_accounts"
+
+
+def test_upgrading_to_program_notes_moves_every_note_to_the_program(
+    engine: sa.Engine, db_url: str
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_PROGRAM_NOTES)
+    schema = _reflect(engine)
+    assert "employer_program_notes" not in schema.tables
+    with engine.begin() as connection:
+        connection.execute(sa.insert(schema.tables["sync_state"]), SYNC_ROWS)
+    before = _dump(engine, schema)
+    assert [r["notes"] for r in before["employers"]] == ["Ask for Pat.\nMornings are best.", None]
+
+    assert migrate.upgrade(engine) == (BEFORE_PROGRAM_NOTES, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    [default] = after["programs"]
+    assert [
+        (r["employer_id"], r["program_id"], r["notes"]) for r in after["employer_program_notes"]
+    ] == [(1, default["id"], "Ask for Pat.\nMornings are best.")]
+    for name, old_rows in before.items():
+        assert [{c: r[c] for c in old} for old, r in zip(old_rows, after[name], strict=True)] == (
+            old_rows
+        ), name
+    assert {r["program_id"] for r in after["sync_state"]} == {default["id"]}
+
+    with Database(db_url) as database, database.unit_of_work() as uow:
+        assert uow.employers.get(1).notes == "Ask for Pat.\nMornings are best."
+        assert uow.employers.get(2).notes is None
+
+
+def test_upgrading_a_database_of_two_programs_gives_each_the_notes_it_could_read(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_PROGRAM_NOTES)
+    schema = _reflect(engine)
+    programs = schema.tables["programs"]
+    with engine.begin() as connection:
+        connection.execute(sa.update(programs).values(code="dane"))
+        connection.execute(
+            sa.insert(programs).values(code="rock", name="Rock", version=1, created_at=T0)
+        )
+        rock = connection.execute(
+            sa.select(programs.c.id).where(programs.c.code == "rock")
+        ).scalar_one()
+        dane = connection.execute(
+            sa.select(programs.c.id).where(programs.c.code == "dane")
+        ).scalar_one()
+        # visit 1 is rock's: its sync row follows it; the employer's goes to the first
+        connection.execute(
+            sa.update(schema.tables["visits"])
+            .where(schema.tables["visits"].c.id == 1)
+            .values(program_id=rock)
+        )
+        connection.execute(sa.insert(schema.tables["sync_state"]), SYNC_ROWS)
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        notes = connection.execute(
+            sa.text(
+                "SELECT employer_id, program_id, notes FROM employer_program_notes "
+                "ORDER BY program_id"
+            )
+        ).all()
+        state = connection.execute(
+            sa.text("SELECT record_kind, program_id FROM sync_state ORDER BY id")
+        ).all()
+        # codes are each program's: rock may now hold dane's specialist code
+        copy = sa.text(
+            "INSERT INTO specialists (id, code, name, timezone, weekly_contact_target, "
+            "work_days, work_start, work_end, active, version, program_id) SELECT id + :shift, "
+            "code, name, timezone, weekly_contact_target, work_days, work_start, work_end, "
+            "active, version, :rock FROM specialists WHERE program_id = :dane"
+        )
+        connection.execute(copy, {"rock": rock, "dane": dane, "shift": 100})
+        with pytest.raises(sa.exc.IntegrityError, match=r"program_code|program_id, specialists"):
+            connection.execute(copy, {"rock": rock, "dane": dane, "shift": 200})
+        connection.rollback()
+    text = "Ask for Pat.\nMornings are best."
+    assert [tuple(r) for r in notes] == [(1, dane, text), (1, rock, text)]
+    assert [tuple(r) for r in state] == [("visit", rock), ("employer", dane)]
+
+
+def test_upgrading_to_program_notes_takes_users_from_granted_roles(
+    unmigrated_pg_url: str,
+) -> None:
+    engine = make_engine(unmigrated_pg_url)
+    role = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        migrate.upgrade(engine, BEFORE_PROGRAM_NOTES)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO programs (code, name, version, created_at) "
+                    "VALUES ('dane', 'Dane', 1, now())"
+                )
+            )
+            connection.exec_driver_sql(f"CREATE ROLE {role}")
+            connection.exec_driver_sql(f"GRANT SELECT ON users TO {role}")
+            connection.execute(
+                sa.text(
+                    "INSERT INTO program_roles (role_name, program_id, granted_at, can_write) "
+                    "SELECT :role, id, now(), false FROM programs"
+                ),
+                {"role": role},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            held = connection.execute(
+                sa.text("SELECT has_table_privilege(:role, 'users', 'SELECT')"), {"role": role}
+            ).scalar_one()
+        assert held is False
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM program_roles"))
+            connection.exec_driver_sql(f"REVOKE ALL ON users FROM {role}")
+            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        engine.dispose()

@@ -190,7 +190,9 @@ def add_user(
     assert found_program.id is not None
     specialist_id = None
     if specialist is not None:
-        person = uow.specialists.by_code(specialist)
+        person = uow.specialists.find_by_code(
+            specialist, program_id=found_program.id
+        ) or uow.specialists.by_code(specialist)
         if person.program_id != found_program.id:
             raise ValidationError(
                 "user", "specialist", f"{specialist!r} is not in program {found_program.code!r}"

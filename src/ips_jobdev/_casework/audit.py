@@ -190,7 +190,7 @@ def _trail(
     program_id = uow.programs.by_code(program).id if program is not None else None
     records: set[tuple[str, int]] | None = None
     if seeker is not None:
-        person = uow.seekers.by_code(seeker)
+        person = uow.seekers.by_code(seeker, program_id=program_id)
         assert person.id is not None
         records = {("job-seeker", person.id)}
         records |= {("fit-note", n.id) for n in uow.fit_notes.matching(seeker_id=person.id) if n.id}

@@ -127,13 +127,14 @@ def add_specialist(
     )
     if started is not None or fte is not None:
         specialist.add_period(started, fte=1.0 if fte is None else fte)
-    existing = uow.specialists.find_by_code(specialist.code)
+    if program is not None:
+        specialist.program_id = uow.programs.by_code(program).id
+    # codes are unique per program: look in the one the specialist goes to
+    existing = uow.specialists.find_by_code(specialist.code, program_id=specialist.program_id)
     if existing is not None:
         raise ValidationError(
             "Specialist", "code", f"{existing.code!r} already exists ({existing.name})"
         )
-    if program is not None:
-        specialist.program_id = uow.programs.by_code(program).id
     uow.specialists.add(specialist)
     uow.flush()
     assert specialist.id is not None

@@ -360,6 +360,8 @@ def merge_employers(
         uow.flush()
         sync_moved = uow.sync_state.move_record(RecordKind.EMPLOYER, away.id, kept.id)
         uow.annotate(away, merged_into=kept.id, sync_records_moved=sync_moved)
+        # other programs' notes about ``away`` (this program's are joined by the fills)
+        uow.employers.move_other_programs_notes(away, kept)
         uow.employers.delete(away)
         uow.flush()
         for field, value in fills.items():

@@ -40,7 +40,7 @@ import attrs
 import sqlalchemy as sa
 
 from ips_jobdev import _model as model
-from ips_jobdev._store import history, programs, tables
+from ips_jobdev._store import history, program_notes, programs, tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.mapping import start_mappers
 from ips_jobdev._store.types import TagList
@@ -289,6 +289,11 @@ class BulkWriter:
             return []
         encoder = _encoder(record_class, self.dialect)
         session = self.uow.session
+        notes: list[str | None] = []
+        if record_class is model.Employer:
+            # an employer's notes are the current program's, kept apart from the record
+            notes = [row.get("notes") for row in rows]
+            rows = [{k: v for k, v in row.items() if k != "notes"} for row in rows]
         if "program_id" in encoder.index:
             filled = [dict(row) for row in rows]
             programs.fill_programs(session, encoder.table, filled)
@@ -297,6 +302,10 @@ class BulkWriter:
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
             self._record_created(record_class, ids, rows, history_extra)
+        if any(n is not None for n in notes):
+            written, entries = program_notes.bulk_rows(session, ids, notes)
+            self.add_plain(tables.employer_program_notes, written)
+            self.add_plain(history.TABLE, entries)
         return ids
 
     def _record_created(

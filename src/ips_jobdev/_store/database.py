@@ -14,6 +14,7 @@ the values of a statement (:func:`describe_error`).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import stat
@@ -326,10 +327,11 @@ def create_sqlite_file(path: Path, build: Callable[[sa.Engine], object]) -> bool
     elif not folder.is_dir():
         folder.mkdir(mode=0o700, parents=True)
     _remove_stale_temporaries(path)
-    fd, name = tempfile.mkstemp(prefix=f"{_temporary_prefix(path)}{os.getpid()}-", dir=folder)
-    os.close(fd)
-    temporary = Path(name)
+    ours = f"{_temporary_prefix(path)}{os.getpid()}-"
     try:
+        fd, name = tempfile.mkstemp(prefix=ours, dir=folder)
+        os.close(fd)
+        temporary = Path(name)
         engine = make_engine(sa.URL.create("sqlite", database=str(temporary)))
         try:
             build(engine)
@@ -337,7 +339,9 @@ def create_sqlite_file(path: Path, build: Callable[[sa.Engine], object]) -> bool
             engine.dispose()
         return _publish(temporary, path)
     finally:
-        for leftover in (temporary, Path(f"{temporary}-journal"), Path(f"{temporary}-wal")):
+        # by this process's prefix, not by name: a Ctrl-C may land between mkstemp making
+        # the file and the name being kept
+        for leftover in folder.glob(f"{glob.escape(ours)}*"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
 

@@ -44,6 +44,7 @@ __all__ = [
     "default_actor",
     "explained",
     "install",
+    "note_row",
     "record_created",
     "set_actor",
 ]
@@ -188,8 +189,14 @@ def _flat(key: str, value: Any) -> dict[str, Any]:
 
 
 def _column_keys(record: object) -> list[str]:
+    # only the record's own columns: a value read from another table (an employer's
+    # notes, the current program's) has its own history rows, in its program
     mapper = sa.inspect(type(record))
-    return [a.key for a in mapper.column_attrs if a.key not in _SKIPPED]
+    return [
+        a.key
+        for a in mapper.column_attrs
+        if a.key not in _SKIPPED and isinstance(a.expression, sa.Column)
+    ]
 
 
 def _values(record: object) -> dict[str, Any]:
@@ -301,6 +308,30 @@ def install(sessions: sessionmaker[Session]) -> None:
     # no event.contains guard: a new session maker's class may reuse a collected one's id,
     # and the registry would wrongly say the listener is there
     event.listen(sessions, "after_flush", _after_flush)
+
+
+def note_row(
+    session: Session,
+    kind: str,
+    record_id: int,
+    *,
+    program_id: int | None,
+    version: int | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> dict[str, Any]:
+    """An ``updated`` history row of one record's values kept per program (an employer's
+    notes), in that program's history, for the caller to append."""
+    return {
+        **_row_base(session),
+        "record_kind": kind,
+        "record_id": record_id,
+        "action": HistoryAction.UPDATED,
+        "record_version": version,
+        "program_id": program_id,
+        "before": {k: _plain(v) for k, v in before.items()},
+        "after": {k: _plain(v) for k, v in after.items()},
+    }
 
 
 def record_created(

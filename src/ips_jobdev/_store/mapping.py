@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, attributes, registry, relationship
+from sqlalchemy.orm import Session, attributes, column_property, registry, relationship
 
 from ips_jobdev import _model as model
 from ips_jobdev._store import tables
@@ -105,6 +105,10 @@ def start_mappers() -> None:
             tables.employers,
             version_id_col=tables.employers.c.version,
             properties={
+                # the current program's notes (the store writes them: program_notes.py)
+                "notes": column_property(
+                    tables.employer_notes(tables.employers.c.id), expire_on_flush=False
+                ),
                 "people": relationship(
                     model.EmployerPerson,
                     cascade="all, delete-orphan",

@@ -301,6 +301,10 @@ def install(sessions: sessionmaker[Session]) -> None:
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _READ_ONLY = ("programs", "program_roles", "alembic_version")
+_NEVER_GRANTED = frozenset({"users"})
+"""Tables a program's role gets no privilege on at all: the web app's accounts (password
+hashes of every program; row-level security hides the rows too, but the role must not
+even be able to name the table in a query)."""
 _APPEND_ONLY = ("change_history", "audit_events")
 
 
@@ -391,12 +395,26 @@ def _grant_tables(connection: sa.Connection, role: str, write: bool) -> None:
     connection.exec_driver_sql(_quoted(connection, "GRANT USAGE ON SCHEMA %I TO %I", schema, role))
     present = set(sa.inspect(connection).get_table_names())
     for name in [t.name for t in tables.metadata.sorted_tables] + ["alembic_version"]:
+        if name in _NEVER_GRANTED:
+            # a role granted before this rule may hold one: take it back
+            template = "REVOKE ALL ON TABLE %I.%I FROM %I"
+            if name in present:
+                connection.exec_driver_sql(_quoted(connection, template, schema, name, role))
+            continue
         if name in present:
             template = f"GRANT {_privileges(name, write)} ON TABLE %I.%I TO %I"
             connection.exec_driver_sql(_quoted(connection, template, schema, name, role))
     if write:
         template = "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I"
         connection.exec_driver_sql(_quoted(connection, template, schema, role))
+        for name in sorted(_NEVER_GRANTED & present):
+            sequence = connection.execute(
+                sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": name}
+            ).scalar_one_or_none()
+            if sequence:
+                connection.exec_driver_sql(
+                    _quoted(connection, "REVOKE ALL ON SEQUENCE %s FROM %I", sequence, role)
+                )
         return
     sequence = connection.execute(
         sa.text("SELECT pg_get_serial_sequence('audit_events', 'id')")
@@ -416,9 +434,9 @@ def grant_role(
     write: bool = False,
 ) -> RoleGrant:
     """Make (or reuse) the PostgreSQL role ``role`` and let it see ``program``'s rows only:
-    read access to the schema's tables (row-level security filters them; it may add to the
-    audit trail), and with ``write`` the right to change its program's rows; ``password``
-    makes it a login role.
+    read access to the schema's tables except ``users`` (row-level security filters them;
+    it may add to the audit trail), and with ``write`` the right to change its program's
+    rows; ``password`` makes it a login role. It gets no privilege on ``users`` at all.
 
     Raises:
         ValidationError: the role name is not a plain lower-case name, the role is the

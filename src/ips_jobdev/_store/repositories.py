@@ -102,22 +102,46 @@ class Repository(Generic[T]):
         return self.model_class.id  # type: ignore[attr-defined]
 
 
+def _one_by_code(found: Sequence[T], record: str, code: str) -> T | None:
+    """The one record a code names in the current program; codes are unique per program,
+    so an unscoped unit of work on several programs may find one in each."""
+    if len(found) > 1:
+        raise ValidationError(
+            record,
+            "code",
+            f"{code!r} is a code in several programs; say which program "
+            "(--program CODE, or Database(url, program=CODE))",
+        )
+    return found[0] if found else None
+
+
 class SpecialistRepository(Repository[model.Specialist]):
     """Employment specialists, looked up by their code."""
 
     model_class = model.Specialist
     record_name = "specialist"
 
-    def find_by_code(self, code: str) -> model.Specialist | None:
-        """The specialist with this code (case-insensitive), or ``None``."""
-        statement = sa.select(model.Specialist).where(
-            sa.func.lower(tables.specialists.c.code) == code.strip().lower()
-        )
-        return self.session.scalars(statement).first()
+    def find_by_code(self, code: str, *, program_id: int | None = None) -> model.Specialist | None:
+        """The specialist with this code (case-insensitive) in the program ``program_id``,
+        else the current program, or ``None``.
 
-    def by_code(self, code: str) -> model.Specialist:
-        """The specialist with this code, or :class:`NotFoundError`."""
-        found = self.find_by_code(code)
+        Raises:
+            ValidationError: no program is current and several hold the code."""
+        c = tables.specialists.c
+        program = (
+            tables.in_current_program(c.program_id)
+            if program_id is None
+            else c.program_id == program_id
+        )
+        statement = sa.select(model.Specialist).where(
+            sa.func.lower(c.code) == code.strip().lower(), program
+        )
+        return _one_by_code(self.session.scalars(statement.limit(2)).all(), "specialist", code)
+
+    def by_code(self, code: str, *, program_id: int | None = None) -> model.Specialist:
+        """The specialist with this code (see :meth:`find_by_code`), or
+        :class:`NotFoundError`."""
+        found = self.find_by_code(code, program_id=program_id)
         if found is None:
             raise NotFoundError(self.record_name, code)
         return found
@@ -142,6 +166,20 @@ class EmployerRepository(Repository[model.Employer]):
 
     model_class = model.Employer
     record_name = "employer"
+
+    def move_other_programs_notes(self, away: model.Employer, kept: model.Employer) -> int:
+        """Before ``away`` is merged into ``kept``: give ``kept`` the notes every *other*
+        program wrote about ``away`` (joined to its own about ``kept``), which deleting
+        ``away`` would lose; the current program's are the caller's (``kept.notes``). On
+        PostgreSQL a function run as the owner of the tables does it, so a scoped unit of
+        work keeps the notes of programs it cannot see (SQLite holds one program). How many
+        programs' notes moved."""
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            return 0  # SQLite holds one program: there are no other programs' notes
+        current = connection.execute(sa.select(tables.current_program())).scalar()
+        statement = sa.select(sa.func.ips_jobdev_move_employer_notes(away.id, kept.id, current))
+        return int(connection.execute(statement).scalar_one() or 0)
 
     def find_by_external_id(self, external_id: str) -> model.Employer | None:
         """The employer with this external id, or ``None``."""
@@ -211,16 +249,27 @@ class JobSeekerRepository(Repository[model.JobSeeker]):
     model_class = model.JobSeeker
     record_name = "job seeker"
 
-    def find_by_code(self, code: str) -> model.JobSeeker | None:
-        """The job seeker with this code (case-insensitive), or ``None``."""
-        statement = sa.select(model.JobSeeker).where(
-            sa.func.lower(tables.job_seekers.c.code) == code.strip().lower()
-        )
-        return self.session.scalars(statement).first()
+    def find_by_code(self, code: str, *, program_id: int | None = None) -> model.JobSeeker | None:
+        """The job seeker with this code (case-insensitive) in the program ``program_id``,
+        else the current program, or ``None``.
 
-    def by_code(self, code: str) -> model.JobSeeker:
-        """The job seeker with this code, or :class:`NotFoundError`."""
-        found = self.find_by_code(code)
+        Raises:
+            ValidationError: no program is current and several hold the code."""
+        c = tables.job_seekers.c
+        program = (
+            tables.in_current_program(c.program_id)
+            if program_id is None
+            else c.program_id == program_id
+        )
+        statement = sa.select(model.JobSeeker).where(
+            sa.func.lower(c.code) == code.strip().lower(), program
+        )
+        return _one_by_code(self.session.scalars(statement.limit(2)).all(), "job seeker", code)
+
+    def by_code(self, code: str, *, program_id: int | None = None) -> model.JobSeeker:
+        """The job seeker with this code (see :meth:`find_by_code`), or
+        :class:`NotFoundError`."""
+        found = self.find_by_code(code, program_id=program_id)
         if found is None:
             raise NotFoundError(self.record_name, code)
         return found

@@ -6,6 +6,11 @@ it was last looked at and the payload a file adapter rendered for it
 (:mod:`ips_jobdev._store.queries.sync` reads them with the records they belong to). Rows are
 not mapped objects (there can be a million of them): exports write back only what arrived,
 with ``executemany`` statements.
+
+The rows are program-owned: each program's exports read and write their own program's
+state (:func:`export_program`), so two programs exporting the same shared employer, or to
+the same target, never read or overwrite each other's rows (row-level security keeps
+them apart on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,9 +24,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ips_jobdev._records import RecordKind
-from ips_jobdev._store import tables
+from ips_jobdev._store import programs, tables
 
-__all__ = ["NEVER_SENT", "Refresh", "SyncRow", "SyncStateRepository", "row_from_mapping"]
+__all__ = [
+    "NEVER_SENT",
+    "Refresh",
+    "SyncRow",
+    "SyncStateRepository",
+    "export_program",
+    "row_from_mapping",
+]
 
 NEVER_SENT = -1
 """The ``sequence`` of a row that stands for a record looked at and never sent (a visit
@@ -85,6 +97,16 @@ def row_from_mapping(kind: RecordKind, row: sa.RowMapping) -> SyncRow:
     )
 
 
+def export_program(session: Session) -> int:
+    """The program whose sync state an export in ``session`` reads and writes: the
+    scope's, else the granted role's, else the only program.
+
+    Raises:
+        ValidationError: the database holds several programs and nothing says which.
+    """
+    return programs.program_for_new(session, "export")
+
+
 _VALUE_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at", "basis", "payload")
 
 
@@ -99,7 +121,9 @@ class SyncStateRepository:
         payloads. Rows of a kind this version does not know are left out."""
         c = tables.sync_state.c
         columns = [c.record_kind, c.local_id, *(c[n] for n in _VALUE_COLUMNS if n != "payload")]
-        statement = sa.select(*columns).where(c.adapter == adapter, c.target == target)
+        statement = sa.select(*columns).where(
+            c.program_id == export_program(self.session), c.adapter == adapter, c.target == target
+        )
         found: dict[tuple[RecordKind, int], SyncRow] = {}
         for row in self.session.execute(statement).mappings():
             try:
@@ -112,7 +136,15 @@ class SyncStateRepository:
     def has_rows(self, adapter: str, target: str) -> bool:
         """True when anything was ever exported (or looked at) for this adapter and target."""
         c = tables.sync_state.c
-        statement = sa.select(c.id).where(c.adapter == adapter, c.target == target).limit(1)
+        statement = (
+            sa.select(c.id)
+            .where(
+                c.program_id == export_program(self.session),
+                c.adapter == adapter,
+                c.target == target,
+            )
+            .limit(1)
+        )
         return self.session.execute(statement).first() is not None
 
     def save(
@@ -121,7 +153,11 @@ class SyncStateRepository:
         """Insert the ``new`` rows and overwrite the ``changed`` ones (same key)."""
         table = tables.sync_state
         c = table.c
-        inserts = [{"adapter": adapter, "target": target, **_values(row)} for row in new]
+        program_id = export_program(self.session)
+        inserts = [
+            {"program_id": program_id, "adapter": adapter, "target": target, **_values(row)}
+            for row in new
+        ]
         updates = [
             {
                 "b_record_kind": row.record_kind.value,
@@ -136,6 +172,7 @@ class SyncStateRepository:
             statement = (
                 sa.update(table)
                 .where(
+                    c.program_id == program_id,
                     c.adapter == adapter,
                     c.target == target,
                     c.record_kind == sa.bindparam("b_record_kind"),
@@ -162,6 +199,7 @@ class SyncStateRepository:
             else:
                 replace.append({**values, "payload": item.payload})
         where = (
+            c.program_id == export_program(self.session),
             c.adapter == adapter,
             c.target == target,
             c.record_kind == sa.bindparam("b_record_kind"),
@@ -181,23 +219,26 @@ class SyncStateRepository:
 
     def move_record(self, kind: RecordKind, from_id: int, to_id: int) -> int:
         """Give record ``to_id`` the rows of ``from_id`` (same kind) at every adapter and
-        target where ``to_id`` has none: that remote record becomes ``to_id``'s (a merge).
+        target where ``to_id`` has none, in each program this unit of work sees: that remote
+        record becomes ``to_id``'s (a merge).
         Rows where both have one stay, so the next export deletes ``from_id`` there.
         Returns how many rows moved."""
         c = tables.sync_state.c
         of_kind = c.record_kind == kind.value
         taken = {
-            (adapter, target)
-            for adapter, target in self.session.execute(
-                sa.select(c.adapter, c.target).where(of_kind, c.local_id == to_id)
+            (program_id, adapter, target)
+            for program_id, adapter, target in self.session.execute(
+                sa.select(c.program_id, c.adapter, c.target).where(of_kind, c.local_id == to_id)
             )
         }
         movable = [
             row_id
-            for row_id, adapter, target in self.session.execute(
-                sa.select(c.id, c.adapter, c.target).where(of_kind, c.local_id == from_id)
+            for row_id, program_id, adapter, target in self.session.execute(
+                sa.select(c.id, c.program_id, c.adapter, c.target).where(
+                    of_kind, c.local_id == from_id
+                )
             )
-            if (adapter, target) not in taken
+            if (program_id, adapter, target) not in taken
         ]
         if movable:
             self.session.execute(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ips_jobdev._store.types import (
     Money,
@@ -29,7 +31,7 @@ from ips_jobdev._vocab import (
     VisitStatus,
 )
 
-__all__ = ["PROGRAM_OWNED", "metadata"]
+__all__ = ["PROGRAM_OWNED", "current_program", "employer_notes", "in_current_program", "metadata"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -58,7 +60,7 @@ specialists = sa.Table(
     "specialists",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("code", sa.String(40), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("email", sa.String(200)),
     sa.Column("office_zip", sa.String(10)),
@@ -70,7 +72,10 @@ specialists = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    sa.UniqueConstraint("program_id", "code", name="uq_specialists_program_code"),
 )
+"""Specialists, each in one program; codes are unique within a program (another program
+may use the same code)."""
 
 employers = sa.Table(
     "employers",
@@ -96,12 +101,32 @@ employers = sa.Table(
     sa.Column("wage_max", Money),
     sa.Column("bus_access", sa.Boolean),
     sa.Column("do_not_contact", sa.Boolean, nullable=False),
-    sa.Column("notes", sa.Text),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("visiting_windows", WindowsType),
 )
+"""The shared employer registry: one row per business, seen by every program. A program's
+notes about its relationship with the employer are in :data:`employer_program_notes`."""
+
+employer_program_notes = sa.Table(
+    "employer_program_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "employer_id",
+        sa.Integer,
+        sa.ForeignKey("employers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("employer_id", "program_id", name="uq_employer_program_notes_program"),
+)
+"""Each program's notes about its relationship with an employer (``Employer.notes`` as a
+unit of work of that program sees it): one row per employer and program that wrote any.
+Program-owned: row-level security keeps each program's notes its own."""
 
 employer_people = sa.Table(
     "employer_people",
@@ -128,7 +153,7 @@ job_seekers = sa.Table(
     "job_seekers",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("code", sa.String(40), nullable=False, unique=True),
+    sa.Column("code", sa.String(40), nullable=False),
     sa.Column("name", sa.String(200)),
     sa.Column("specialist_id", sa.Integer, sa.ForeignKey("specialists.id"), index=True),
     sa.Column("ips_start", sa.Date),
@@ -138,7 +163,9 @@ job_seekers = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    sa.UniqueConstraint("program_id", "code", name="uq_job_seekers_program_code"),
 )
+"""Job seekers, each in one program; codes are unique within a program."""
 
 visits = sa.Table(
     "visits",
@@ -260,8 +287,14 @@ sync_state = sa.Table(
     sa.Column("sent_at", UTCDateTime, nullable=False),
     sa.Column("basis", sa.String(400)),
     sa.Column("payload", sa.Text),
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False),
     sa.UniqueConstraint(
-        "adapter", "target", "record_kind", "local_id", name="uq_sync_state_record"
+        "program_id",
+        "adapter",
+        "target",
+        "record_kind",
+        "local_id",
+        name="uq_sync_state_record",
     ),
 )
 """Per adapter and target: each record's remote id, the fingerprint and sequence last sent,
@@ -272,7 +305,8 @@ the rows it draws on, see :mod:`ips_jobdev._store.queries.sync`): an export gath
 records whose basis moved. ``payload`` is what an adapter that rewrites a whole file
 rendered for the record (an iCalendar ``VEVENT``, a CSV row), reused while it is unchanged.
 A row with ``sequence`` -1 stands for a record looked at and never sent (a visit cancelled
-before its first export)."""
+before its first export). Program-owned: each program's exports keep their own state (two
+programs exporting to the same target, or the same shared employer, never share a row)."""
 
 feed_tokens = sa.Table(
     "feed_tokens",
@@ -411,7 +445,16 @@ program_roles = sa.Table(
 """PostgreSQL roles made for one program (``ips-jobdev db grant-program``): the database's
 row-level security shows such a role its program's rows only, even in plain SQL."""
 
-PROGRAM_OWNED = (specialists, job_seekers, visits, job_fit_notes, job_starts, program_goals)
+PROGRAM_OWNED = (
+    specialists,
+    job_seekers,
+    visits,
+    job_fit_notes,
+    job_starts,
+    program_goals,
+    employer_program_notes,
+    sync_state,
+)
 """The tables whose rows belong to one program (a ``program_id`` column)."""
 
 audit_events = sa.Table(
@@ -454,3 +497,44 @@ with a role; the password only as an argon2 hash (never in clear, never in the c
 history). On PostgreSQL only the role owning the tables reads it (row-level security):
 signing in looks an account up before its program is known, and a program's reporting
 role must never read password hashes."""
+
+
+class current_program(FunctionElement[int]):  # an SQL function's name, in lower case
+    """The id of the program the statement runs in, computed by the database: the
+    transaction's scope (``ips_jobdev.program``), else the program the connected role is
+    granted to, else the only program; NULL when none of these says (several programs and
+    no scope). On SQLite, which holds one program, that program."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(current_program, "postgresql")
+def _current_program_postgresql(element: current_program, compiler: object, **kw: object) -> str:
+    return (
+        "COALESCE(NULLIF(current_setting('ips_jobdev.program', true), '')::integer, "
+        "(SELECT r.program_id FROM program_roles r WHERE r.role_name = current_user), "
+        "(SELECT min(p.id) FROM programs p HAVING count(*) = 1))"
+    )
+
+
+@compiles(current_program)
+def _current_program_default(element: current_program, compiler: object, **kw: object) -> str:
+    return "(SELECT min(p.id) FROM programs p HAVING count(*) = 1)"
+
+
+def employer_notes(employer_id: sa.ColumnElement[int]) -> sa.ScalarSelect[str | None]:
+    """The notes of the current program (:class:`current_program`) about the employer
+    ``employer_id`` names, as a scalar subquery (NULL: none)."""
+    n = employer_program_notes.c
+    return (
+        sa.select(n.notes)
+        .where(n.employer_id == employer_id, n.program_id == current_program())
+        .scalar_subquery()
+    )
+
+
+def in_current_program(program_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """True for rows of the current program (:class:`current_program`), or of any program
+    when none is current (an unscoped unit of work on a database of several programs)."""
+    return program_id == sa.func.coalesce(current_program(), program_id)

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ips_jobdev import _publisher
 from ips_jobdev._events import Event, Publisher
 from ips_jobdev._model import Program
-from ips_jobdev._store import audit, database, history, migrate, programs
+from ips_jobdev._store import audit, database, history, migrate, program_notes, programs
 from ips_jobdev._store.audit import AuditRepository
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import keep_status_history, start_mappers
@@ -213,6 +213,7 @@ class Database:
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             history.install(self._sessions)
             programs.install(self._sessions)
+            program_notes.install(self._sessions)
             audit.install_session_listeners(self._sessions)
             event.listen(self._sessions, "before_flush", keep_status_history)
         return self._sessions()

@@ -8,6 +8,7 @@ joins it with one employer for a factor's :meth:`~ips_jobdev.matching.MatchFacto
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def label(text: str) -> str:
     """Fold a job type or industry label for comparison: case, hyphens, underscores, spaces."""
     return " ".join(text.lower().replace("-", " ").replace("_", " ").split())

@@ -170,8 +170,9 @@ def _money(cents: int | None) -> Decimal | None:
 class SeekerScoring:
     """Scores employer columns for one job seeker (used by ranking and caseload targets).
 
-    ``history`` holds visit facts already read for every employer (caseload targets read
-    them once for all job seekers); otherwise they are read for candidates as needed.
+    ``history`` holds visit facts already read for every employer; otherwise they are read
+    for candidates as needed, into ``partial`` (``loaded``: the ids read), which caseload
+    targets share between job seekers so that no employer's visits are read twice.
     """
 
     uow: UnitOfWork
@@ -182,6 +183,7 @@ class SeekerScoring:
     history: dict[int, tuple[int, dt.date | None]] | None = None
     _loaded: set[int] = attrs.field(factory=set)
     _partial: dict[int, tuple[int, dt.date | None]] = attrs.field(factory=dict)
+    _parts: dict[int, dict[Any, float]] = attrs.field(factory=dict, init=False)
 
     def columns_needed(self) -> set[str] | None:
         """The employer columns this job seeker's factors and filters read (``None``: all)."""
@@ -311,20 +313,24 @@ class SeekerScoring:
             keys = self._key_column(active.facts[0], table)
         else:
             keys = list(zip(*(self._key_column(f, table) for f in active.facts), strict=True))
-        if active.function is None:
-            contribution = self._scored_by_context(active, table, keys)
-        else:
-            contribution = _scored_by_function(active, keys)
+        # each distinct key is scored once per job seeker, whichever table holds it
+        contribution = self._parts.setdefault(id(active), {})
+        missing = set(keys).difference(contribution)
+        if missing and active.function is None:
+            contribution.update(self._scored_by_context(active, table, keys, missing))
+        elif missing:
+            contribution.update(_scored_by_function(active, missing))
         return map(contribution.__getitem__, keys)
 
     def _scored_by_context(
-        self, active: ActiveFactor, table: EmployerColumns, keys: list[Any]
+        self, active: ActiveFactor, table: EmployerColumns, keys: list[Any], wanted: set[Any]
     ) -> dict[Any, float]:
-        """``weight * part`` per distinct key, from the factor's ``score`` on the full
-        context of the first row holding that key."""
+        """``weight * part`` per distinct key of ``wanted``, from the factor's ``score`` on
+        the full context of the first row holding that key."""
         first: dict[Any, int] = {}
         for index, key in enumerate(keys):
-            first.setdefault(key, index)
+            if key in wanted:
+                first.setdefault(key, index)
         contribution: dict[Any, float] = {}
         for key, index in first.items():
             part = active.factor.score(self.context(table, index)).score
@@ -474,22 +480,33 @@ class SeekerScoring:
         )
         return [(by_id[e], scores[by_id[e]], names[e]) for e in order[:k]]
 
+    def rows_reaching(self, sums: list[float], threshold: float) -> list[int]:
+        """Rows whose best case (full marks on the deferred factors) reaches
+        ``threshold``: the only ones :meth:`scores_at_least` finishes."""
+        weight = self.total_weight
+        spare = sum(a.weight for a in self.factors if a.deferred)
+        need = threshold * weight - spare - _EPSILON * weight
+        return [i for i, s in enumerate(sums) if s >= need]
+
+    def needs_history(self) -> bool:
+        """Whether a factor that reads visit history counts for this job seeker."""
+        return any(a.deferred and a.weight for a in self.factors)
+
     def scores_at_least(
         self, table: EmployerColumns, sums: list[float], threshold: float
     ) -> dict[int, float]:
         """``{row index: score}`` for every row whose score reaches ``threshold``.
 
         Rows whose best case (full marks on the deferred factors) stays below it are
-        never finished; visit history is read for all employers when it is needed.
+        never finished; visit history is read for the others only (unless already read).
         """
         weight = self.total_weight
         if not weight:
             return dict.fromkeys(range(len(table)), 0.0) if threshold <= 0 else {}
-        spare = sum(a.weight for a in self.factors if a.deferred)
-        need = threshold * weight - spare - _EPSILON * weight
-        rows = [i for i, s in enumerate(sums) if s >= need]
-        if rows and any(a.deferred and a.weight for a in self.factors):
-            self.load_all_history()
+        rows = self.rows_reaching(sums, threshold)
+        if rows and self.needs_history():
+            ids = table.ids
+            self.relationship_for([ids[i] for i in rows])  # for these rows only, at once
         exact = self.exact_sums(table, sums, rows)
         scores = {i: round(s / weight, 4) for i, s in exact.items()}
         return {i: v for i, v in scores.items() if v >= threshold}
@@ -576,7 +593,7 @@ def _target(partial: list[float], need: float | None, k: int | None, floor: floa
     return target
 
 
-def _scored_by_function(active: ActiveFactor, keys: list[Any]) -> dict[Any, float]:
+def _scored_by_function(active: ActiveFactor, keys: Iterable[Any]) -> dict[Any, float]:
     """``weight * part`` per distinct key, from the factor's part function on the decoded
     facts."""
     function = active.function
@@ -584,7 +601,7 @@ def _scored_by_function(active: ActiveFactor, keys: list[Any]) -> dict[Any, floa
     assert active.facts is not None
     decoders = [_DECODERS.get(f) for f in active.facts]
     contribution: dict[Any, float] = {}
-    for key in set(keys):
+    for key in keys:
         if len(decoders) == 1:
             decode = decoders[0]
             part = function(key if decode is None else decode(key))

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -193,6 +194,8 @@ def _read_candidates(
         filtered, kept = filter_counts(uow, whole)
         table = None
         if kept >= max(_source.NEARBY_MIN_EMPLOYERS, 1):
+            table = _by_history(uow, scoring, whole, min(limit, kept))
+        if table is None and kept >= max(_source.NEARBY_MIN_EMPLOYERS, 1):
             table = read_nearby(uow, scoring, whole, min(limit, kept), columns)
         if table is None:  # the database applied every hard filter: read what they keep
             table = read_employers(uow, whole, columns=columns)
@@ -203,6 +206,44 @@ def _read_candidates(
     if keep is not None:
         table = table.take_for(view.home, keep)
     return table, filtered, len(table)
+
+
+def _by_history(
+    uow: UnitOfWork, scoring: SeekerScoring, where: EmployerFilter, k: int
+) -> EmployerColumns | None:
+    """The employers that may be among the best ``k`` when no employer column counts for
+    this job seeker (nothing recorded to compare: only visit history and job starts tell
+    employers apart), without reading every employer (``None``: this cannot help).
+
+    Every employer without visits in the window and without job starts has one and the
+    same score; when the ``k``-th best of the others beats it, the list is made of those
+    others alone, and only they are read (their ids, then names for the finalists).
+    """
+    needed = scoring.columns_needed()
+    if needed is None or needed or where != EmployerFilter() or k <= 0:
+        return None
+    scoring.load_all_history()
+    assert scoring.history is not None
+    known = (set(scoring.history) | set(scoring.spread)) - set(queries.do_not_contact_ids(uow))
+    if len(known) < k:
+        return None
+    table = EmployerColumns([(i, *_NO_COLUMNS) for i in sorted(known)])
+    unknown = EmployerColumns([(_NO_EMPLOYER, *_NO_COLUMNS)])
+    weight = scoring.total_weight
+    if not weight:
+        return None
+    rest = scoring.exact_sums(unknown, scoring.row_sums(unknown), [0])[0]
+    sums = scoring.row_sums(table)
+    exact = scoring.exact_sums(table, sums, scoring.candidates(sums, k))
+    kth = heapq.nlargest(k, exact.values())[-1]
+    # compare as shown (four places): a tie with the others would bring their names in
+    if round(kth / weight, 4) <= round(rest / weight, 4):
+        return None
+    return table
+
+
+_NO_COLUMNS = (None,) * (len(_source.COLUMN_NAMES) - 1)
+_NO_EMPLOYER = -1  # an id no employer has: no visits, no job starts
 
 
 def _filtered_by(view: SeekerView, employer: Employer, miles: float | None) -> str | None:

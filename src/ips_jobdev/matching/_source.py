@@ -213,7 +213,7 @@ class EmployerColumns:
         found = self._miles.get(home)
         if found is None:
             to = _MilesFrom(home)
-            by_zip = {z: to.zip(z) for z in set(self.zip)}
+            by_zip = {z: _zip_miles(home, z) for z in set(self.zip)}
             found = list(map(by_zip.__getitem__, self.zip))
             rows, lats, lons = self.own_positions()
             for i, value in zip(rows, to.points(lats, lons), strict=True):
@@ -233,7 +233,7 @@ class EmployerColumns:
         to = _MilesFrom(home)
         if lat is not None and lon is not None:
             return to.points([math.radians(lat)], [math.radians(lon)])[0]
-        return to.zip(row[_ZIP])
+        return _zip_miles(home, row[_ZIP])
 
     def take(self, keep: Sequence[int]) -> EmployerColumns:
         """Only the rows at the indexes in ``keep``, in that order."""
@@ -281,6 +281,20 @@ class _MilesFrom:
         return self.points([math.radians(centre[0])], [math.radians(centre[1])])[0]
 
 
+@functools.lru_cache(maxsize=65536)
+def _zip_miles(home: LatLon, zip_code: str | None) -> float | None:
+    """:meth:`_MilesFrom.zip`, kept: every ranking and caseload asks for the same few
+    homes and the same stored ZIPs again and again."""
+    return _MilesFrom(home).zip(zip_code)
+
+
+@functools.lru_cache(maxsize=65536)
+def _within_limit(home: LatLon, zip_code: str, limit: float) -> bool:
+    """Whether a ZIP's centroid is within ``limit`` miles of home (or unknown)."""
+    centre = zip_centroid(zip_code)
+    return centre is None or round(miles_between(home, centre), 1) <= limit
+
+
 def area_around(
     uow: UnitOfWork, home: LatLon, limit: float, zips: Sequence[str] | None = None
 ) -> Area:
@@ -290,8 +304,7 @@ def area_around(
     keep: list[str] = []
     far: list[str] = []
     for value in queries.distinct_zips(uow) if zips is None else zips:
-        centre = zip_centroid(value)
-        if centre is None or round(miles_between(home, centre), 1) <= limit:
+        if _within_limit(home, value, limit):
             keep.append(value)
         else:
             far.append(value)
@@ -333,18 +346,81 @@ def read_employers(
     columns: Collection[str] | None = None,
     bound: ScoreBound | None = None,
     top: int | None = None,
+    skip_kinds: Collection[tuple[str | None, str]] = (),
 ) -> EmployerColumns:
     """Employers that ``where`` keeps, as columns, in id order.
 
     ``columns`` names the columns to read (of :data:`COLUMN_NAMES`; ``None``: all); the
     others come back as ``None`` in every row, so positions never change. ``bound`` and
     ``top`` keep only employers whose score bound reaches its ``at_least``, or the
-    ``top`` best bounds.
+    ``top`` best bounds; employers of the kinds in ``skip_kinds`` (pairs of industry and
+    job types, :func:`kinds_below`) are left out.
     """
     rows = queries.read_employers(
-        uow, where, with_name_key=with_name_key, columns=columns, bound=bound, top=top
+        uow,
+        where,
+        with_name_key=with_name_key,
+        columns=columns,
+        bound=bound,
+        top=top,
+        skip_kinds=skip_kinds,
     )
     return EmployerColumns(rows)
+
+
+def kind_bound(scoring: SeekerScoring, need: float) -> Callable[[str | None, str], bool]:
+    """Whether an employer of an industry and job types (JSON text) may reach a weighted
+    sum of ``need`` for ``scoring``'s job seeker, whatever its other facts (full marks on
+    every factor but job type and industry; hard filters on those two applied)."""
+    view = scoring.view
+    constant = 0.0
+    by_fact: dict[str, list[tuple[float, Callable[..., float | None]]]] = {
+        "industry": [],
+        "job_types": [],
+    }
+    for active in scoring.factors:
+        if not active.weight:
+            continue
+        fact = active.facts[0] if active.facts is not None and len(active.facts) == 1 else None
+        bulk = getattr(active.factor, "part_column", None)
+        if active.unknown:
+            constant += 0.5 * active.weight
+        elif fact in by_fact and active.function is not None and bulk is None:
+            by_fact[fact].append((active.weight, active.function))
+        else:
+            constant += active.weight
+
+    def may_reach(industry: str | None, job_types: str) -> bool:
+        types = decode_tags(job_types)
+        if view.avoid and _kind_avoided(view.avoid, industry, types):
+            return False
+        total = constant
+        for weight, part in by_fact["industry"]:
+            value = part(industry)
+            total += weight * (0.5 if value is None else value)
+        for weight, part in by_fact["job_types"]:
+            value = part(types)
+            total += weight * (0.5 if value is None else value)
+        return total >= need
+
+    return may_reach
+
+
+def _kind_avoided(avoid: frozenset[str], industry: str | None, types: tuple[str, ...]) -> bool:
+    """Whether the hard filters remove every employer of this industry and job types."""
+    if industry and label(industry) in avoid:
+        return True
+    labels = [label(t) for t in types]
+    return bool(labels) and all(t in avoid for t in labels)
+
+
+def kinds_below(
+    uow: UnitOfWork, scoring: SeekerScoring, need: float
+) -> list[tuple[str | None, str]]:
+    """The stored kinds of employer (pairs of industry and job types) none of which can
+    reach a weighted sum of ``need`` for ``scoring``'s job seeker (:func:`kind_bound`)."""
+    may_reach = kind_bound(scoring, need)
+    return [kind for kind in queries.distinct_kinds(uow) if not may_reach(*kind)]
 
 
 def count_kept(uow: UnitOfWork, where: EmployerFilter) -> int:
@@ -563,7 +639,8 @@ def read_nearby(
     (within the usual distance, doubled until there are ``k``), or, with no home, the
     ``k`` with the best bound (:func:`score_bound`). Then only the employers that can
     still reach it are read: those within :func:`distance_radius` of home and, where the
-    database computes the bound, whose bound reaches it. Employers whose distance is
+    database computes the bound, whose bound reaches it (elsewhere, whose kind, industry
+    and job types, can reach it: :func:`kinds_below`). Employers whose distance is
     unknown are always read.
     """
     view = scoring.view
@@ -598,10 +675,12 @@ def read_nearby(
         radius += 0.1  # the region is drawn on rounded distances: keep a tenth to spare
         if near is not None and radius <= near and bound is None:
             return table
-    elif bound is None:
-        return None
     region = where
     if radius is not None and home is not None:
         region = where.within(area_around(uow, home, radius, zips))
-    limited = attrs.evolve(bound, at_least=reach) if bound is not None else None
-    return read_employers(uow, region, columns=columns, bound=limited)
+    if bound is not None:
+        limited = attrs.evolve(bound, at_least=reach)
+        return read_employers(uow, region, columns=columns, bound=limited)
+    # no bound in the database: leave out the kinds of employer that cannot reach it
+    skip = kinds_below(uow, scoring, reach)
+    return read_employers(uow, region, columns=columns, skip_kinds=skip)

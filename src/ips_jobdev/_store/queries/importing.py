@@ -47,7 +47,11 @@ EmployerKey = tuple[int, "str | None", str, "str | None", "str | None"]
 
 def column_width(table: str, column: str) -> int | None:
     """The declared length of a string column (``None`` for unlimited text)."""
-    return getattr(_TABLES[table].c[column].type, "length", None)
+    if table == "employers" and column == "notes":
+        column_type: Any = tables.employer_program_notes.c.notes.type  # each program's own
+    else:
+        column_type = _TABLES[table].c[column].type
+    return getattr(column_type, "length", None)
 
 
 def employer_keys(uow: UnitOfWork) -> Iterator[EmployerKey]:
@@ -157,35 +161,41 @@ def employer_references(
 
 
 def seeker_ids_by_code(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, int]:
-    """Job seekers' ids by lower-case code, for these codes (in any case)."""
+    """Job seekers' ids by lower-case code, for these codes (in any case), in the current
+    program (codes are unique per program)."""
     s = tables.job_seekers.c
     wanted = sorted({code.lower() for code in codes})
     if not wanted:
         return {}
     condition = _one_of(uow, sa.func.lower(s.code), wanted, sa.String)
-    statement = sa.select(s.id, s.code).where(condition)
+    statement = sa.select(s.id, s.code).where(condition, tables.in_current_program(s.program_id))
     return {code.lower(): record_id for record_id, code in uow.session.execute(statement)}
 
 
 def specialist_codes(uow: UnitOfWork) -> dict[str, int]:
-    """Specialists' ids by lower-case code."""
+    """Specialists' ids by lower-case code, in the current program."""
     s = tables.specialists.c
-    return {code.lower(): i for i, code in uow.session.execute(sa.select(s.id, s.code))}
+    statement = sa.select(s.id, s.code).where(tables.in_current_program(s.program_id))
+    return {code.lower(): i for i, code in uow.session.execute(statement)}
 
 
 def seeker_codes(uow: UnitOfWork) -> dict[str, int]:
-    """Job seekers' ids by lower-case code."""
+    """Job seekers' ids by lower-case code, in the current program."""
     s = tables.job_seekers.c
-    return {code.lower(): i for i, code in uow.session.execute(sa.select(s.id, s.code))}
+    statement = sa.select(s.id, s.code).where(tables.in_current_program(s.program_id))
+    return {code.lower(): i for i, code in uow.session.execute(statement)}
 
 
 def employer_snapshots(uow: UnitOfWork, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Stored employers' columns, each with ``people``: its people's columns, by id."""
+    """Stored employers' columns (with ``notes``, the current program's), each with
+    ``people``: its people's columns, by id."""
     e, p = tables.employers.c, tables.employer_people.c
     out: dict[int, dict[str, Any]] = {}
     for chunk in chunks(ids):
         for row in uow.session.execute(
-            sa.select(tables.employers).where(e.id.in_(chunk))
+            sa.select(tables.employers, tables.employer_notes(e.id).label("notes")).where(
+                e.id.in_(chunk)
+            )
         ).mappings():
             out[row["id"]] = {**row, "people": []}
         people = sa.select(tables.employer_people).where(p.employer_id.in_(chunk)).order_by(p.id)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 import weakref
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import BoundingBox
@@ -32,6 +33,7 @@ __all__ = [
     "Area",
     "EmployerFilter",
     "KeyedBound",
+    "Region",
     "ScoreBound",
     "all_employer_rows",
     "bound_expression",
@@ -40,13 +42,17 @@ __all__ = [
     "count_removed",
     "distinct_job_types",
     "distinct_keys",
+    "distinct_kinds",
     "distinct_zips",
+    "do_not_contact_ids",
     "employer_names",
     "employer_rows",
     "filter_counts",
     "hashable",
     "job_start_count",
     "read_employers",
+    "read_kinds_outside",
+    "read_region",
     "relationship_facts",
     "spread_facts",
 ]
@@ -169,6 +175,16 @@ class ScoreBound:
     at_least: float = float("-inf")
 
 
+@attrs.frozen(slots=True)
+class Region:
+    """The union of several distance limits' areas (see :class:`Area`): employers with
+    their own position inside any of ``boxes``, the others when their ZIP is missing or
+    among ``zips`` (the stored ZIPs inside any of the areas)."""
+
+    boxes: tuple[BoundingBox, ...]
+    zips: tuple[str, ...]
+
+
 _JSON_COLUMNS = ("job_types", "shifts")
 
 
@@ -241,6 +257,25 @@ def distinct_keys(uow: UnitOfWork, columns: Collection[str]) -> dict[str, list[A
     return out
 
 
+def distinct_kinds(uow: UnitOfWork) -> list[tuple[str | None, str]]:
+    """Every stored pair of industry and job types (JSON text), once each.
+
+    Kept for a few minutes per database, as :func:`distinct_keys`: callers must treat a
+    pair stored since then as possible anywhere (:func:`read_kinds_outside` reads every
+    pair it is not told to skip).
+    """
+    bind = uow.session.get_bind()
+    cache = _keys_cache.setdefault(bind, {}) if isinstance(bind, sa.Engine) else {}
+    now = time.monotonic()
+    cached = cache.get("industry+job_types")
+    if cached is not None and now - cached[0] < _KEYS_TTL_SECONDS:
+        return cached[1]
+    statement = sa.select(_e.industry, sa.cast(_e.job_types, sa.Text)).distinct()
+    values = [(industry, str(jt)) for industry, jt in uow.session.connection().execute(statement)]
+    cache["industry+job_types"] = (now, values)
+    return values
+
+
 def _inside(area: Area) -> sa.ColumnElement[bool]:
     box = area.box
     own = sa.and_(_e.latitude.is_not(None), _e.longitude.is_not(None))
@@ -255,6 +290,20 @@ def _inside(area: Area) -> sa.ColumnElement[bool]:
         else sa.or_(_e.zip.is_(None), _e.zip.not_in(list(far)))
     )
     return sa.or_(sa.and_(own, in_box), sa.and_(sa.not_(own), by_zip))
+
+
+def _id_batches(
+    connection: sa.Connection, column: sa.ColumnElement[int], ids: Collection[int]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """Conditions "``column`` is one of ``ids``", values bound: on PostgreSQL one
+    condition with every id as a single array parameter (``= ANY(:ids)``: one statement,
+    parsed once, however many ids); elsewhere ``IN`` lists of :data:`_IN_CHUNK` ids."""
+    if connection.dialect.name == "postgresql":
+        array = sa.bindparam("ids", sorted(set(ids)), type_=postgresql.ARRAY(sa.Integer))
+        yield column == sa.any_(array)
+        return
+    for chunk in chunks(ids, _IN_CHUNK):
+        yield column.in_(chunk)
 
 
 def hashable(raw: object) -> object:
@@ -305,22 +354,30 @@ def filter_counts(uow: UnitOfWork, where: EmployerFilter) -> tuple[dict[str, int
     """In one pass: how many employers each filter of ``where`` removed (each counted
     under the first that did; filters that removed none left out), and how many it kept."""
     removed = where.removed()
-    reason = sa.case(*[(cond, name) for name, cond in removed], else_=None).label("reason")
-    statement = sa.select(reason, sa.func.count()).select_from(tables.employers).group_by(reason)
-    counts: dict[str, int] = {}
-    kept = 0
-    for name, count in uow.session.connection().execute(statement):
-        if name is None:
-            kept = int(count)
-        else:
-            counts[str(name)] = int(count)
-    return counts, kept
+    # one aggregate row, no grouping: each filter counts the rows no earlier filter removed
+    sums: list[sa.ColumnElement[Any]] = [sa.func.count()]
+    earlier: list[sa.ColumnElement[bool]] = []
+    for _, condition in removed:
+        sums.append(sa.func.sum(sa.case((sa.and_(*earlier, condition), 1), else_=0)))
+        earlier.append(sa.not_(condition))
+    row = uow.session.connection().execute(sa.select(*sums).select_from(tables.employers)).one()
+    total, counts = int(row[0]), {}
+    for (name, _), count in zip(removed, row[1:], strict=True):
+        if count:
+            counts[name] = int(count)
+    return counts, total - sum(counts.values())
 
 
 def distinct_zips(uow: UnitOfWork) -> list[str]:
     """Every ZIP code stored on an employer, once each."""
     statement = sa.select(_e.zip).where(_e.zip.is_not(None)).distinct()
     return list(uow.session.execute(statement).scalars())
+
+
+def do_not_contact_ids(uow: UnitOfWork) -> list[int]:
+    """The ids of the employers marked do-not-contact."""
+    statement = sa.select(_e.id).where(_e.do_not_contact.is_(True))
+    return [int(row[0]) for row in _fetch_tuples(uow.session, statement)]
 
 
 def _employer_statement(
@@ -354,6 +411,7 @@ def read_employers(
     columns: Collection[str] | None = None,
     bound: ScoreBound | None = None,
     top: int | None = None,
+    skip_kinds: Collection[tuple[str | None, str]] = (),
 ) -> list[tuple[Any, ...]]:
     """Rows of the employers ``where`` keeps, in id order, as raw tuples.
 
@@ -361,13 +419,78 @@ def read_employers(
     with ``with_name_key``); ``columns`` names those to read (``None``: all), the others
     come back as ``None`` in every row, so positions never change. With ``bound``, only
     employers whose bound reaches its ``at_least``; with ``top`` as well, the ``top``
-    highest bounds (ties by id).
+    highest bounds (ties by id). Employers of a pair of industry and job types in
+    ``skip_kinds`` (see :func:`distinct_kinds`) are left out.
     """
     statement = _employer_statement(where, with_name_key, columns, bound, top)
+    if skip_kinds:
+        statement = statement.where(sa.not_(_kind_skipped(skip_kinds)))
     rows = _fetch_tuples(uow.session, statement)
     if top is not None:
         rows.sort(key=lambda row: row[0])
     return rows
+
+
+def _in_region(region: Region) -> sa.ColumnElement[bool]:
+    own = sa.and_(_e.latitude.is_not(None), _e.longitude.is_not(None))
+    in_box = sa.or_(
+        sa.false(),
+        *[
+            sa.and_(
+                _e.latitude.between(box.lat_min, box.lat_max),
+                _e.longitude.between(box.lon_min, box.lon_max),
+            )
+            for box in region.boxes
+        ],
+    )
+    by_zip = sa.or_(_e.zip.is_(None), _e.zip.in_(list(region.zips)))
+    return sa.or_(sa.and_(own, in_box), sa.and_(sa.not_(own), by_zip))
+
+
+def read_region(
+    uow: UnitOfWork,
+    region: Region,
+    *,
+    with_name_key: bool = False,
+    columns: Collection[str] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Rows (as :func:`read_employers` gives them) of the employers inside ``region``
+    that are not do-not-contact, in id order."""
+    statement = _employer_statement(EmployerFilter(), with_name_key, columns)
+    return _fetch_tuples(uow.session, statement.where(_in_region(region)))
+
+
+def _kind_skipped(skip: Collection[tuple[str | None, str]]) -> sa.ColumnElement[bool]:
+    """True for the employers whose pair of industry and job types is in ``skip``."""
+    job_types = sa.cast(_e.job_types, sa.Text)
+    by_industry: dict[str | None, list[str]] = {}
+    for industry, jt in sorted(skip, key=lambda kind: (kind[0] or "", kind[1])):
+        by_industry.setdefault(industry, []).append(jt)
+    # one CASE on the industry, then one IN lookup: far quicker on SQLite than a row-value
+    # IN list, and NULL-safe (an industry not listed is never skipped)
+    whens = [
+        (_e.industry.is_(None) if industry is None else _e.industry == industry, job_types.in_(jts))
+        for industry, jts in by_industry.items()
+    ]
+    return sa.case(*whens, else_=sa.false()) if whens else sa.false()
+
+
+def read_kinds_outside(
+    uow: UnitOfWork,
+    skip: Collection[tuple[str | None, str]],
+    *,
+    outside: Region | None = None,
+    with_name_key: bool = False,
+    columns: Collection[str] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Rows of the employers (not do-not-contact, outside ``outside`` when given) whose
+    pair of industry and job types (as :func:`distinct_kinds` gives them) is not in
+    ``skip``, in id order: one pass, one lookup a row."""
+    statement = _employer_statement(EmployerFilter(), with_name_key, columns)
+    statement = statement.where(sa.not_(_kind_skipped(skip)))
+    if outside is not None:
+        statement = statement.where(sa.not_(_in_region(outside)))
+    return _fetch_tuples(uow.session, statement)
 
 
 def all_employer_rows(uow: UnitOfWork) -> list[tuple[Any, ...]]:
@@ -380,8 +503,11 @@ def employer_rows(uow: UnitOfWork, ids: Collection[int]) -> dict[int, tuple[Any,
     """Full rows (every column of :data:`COLUMN_NAMES`) of some employers, by id, with
     PostgreSQL's JSON lists made tuples."""
     out: dict[int, tuple[Any, ...]] = {}
-    for chunk in chunks(ids, _IN_CHUNK):
-        statement = sa.select(*_COLUMNS).where(_e.id.in_(chunk))
+    if not ids:
+        return out
+    connection = uow.session.connection()
+    for condition in _id_batches(connection, _e.id, ids):
+        statement = sa.select(*_COLUMNS).where(condition)
         for row in _fetch_tuples(uow.session, statement):
             out[int(row[0])] = tuple(hashable(v) for v in row)
     return out
@@ -446,15 +572,16 @@ def relationship_facts(
         group = (v.employer_id + 0).label("employer")
         statement = sa.select(group, sa.func.count(), last_at).where(*conditions)
         batches: Iterable[Any] = [connection.execute(statement.group_by(group))]
+    elif not employer_ids:
+        return out
     else:
-        statement = (
-            sa.select(v.employer_id, sa.func.count(), last_at)
-            .where(*conditions, v.employer_id.in_(sa.bindparam("ids", expanding=True)))
-            .group_by(v.employer_id)
-        )
         batches = (
-            connection.execute(statement, {"ids": chunk})
-            for chunk in chunks(employer_ids, _IN_CHUNK)
+            connection.execute(
+                sa.select(v.employer_id, sa.func.count(), last_at)
+                .where(*conditions, condition)
+                .group_by(v.employer_id)
+            )
+            for condition in _id_batches(connection, v.employer_id, employer_ids)
         )
     for result in batches:
         for employer_id, visits, last in result.all():
@@ -499,8 +626,10 @@ def employer_names(
     if all_rows:
         return dict(_fetch_tuples(uow.session, sa.select(_e.id, _e.name)))
     connection = uow.session.connection()
-    statement = sa.select(_e.id, _e.name).where(_e.id.in_(sa.bindparam("ids", expanding=True)))
     out: dict[int, str] = {}
-    for chunk in chunks(ids, _IN_CHUNK):
-        out.update((int(i), n) for i, n in connection.execute(statement, {"ids": chunk}))
+    if not ids:
+        return out
+    for condition in _id_batches(connection, _e.id, ids):
+        statement = sa.select(_e.id, _e.name).where(condition)
+        out.update(_fetch_tuples(uow.session, statement))
     return out

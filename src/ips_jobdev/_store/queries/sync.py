@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
-from ips_jobdev._store.sync_state import SyncRow, row_from_mapping
+from ips_jobdev._store.sync_state import SyncRow, export_program, row_from_mapping
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 
@@ -210,10 +210,12 @@ def _in_scope(statement: Any, kind: RecordKind, scope: Scope) -> Any:
     return statement
 
 
-def _sync_join(kind: RecordKind, scope: Scope, id_column: Any) -> tuple[Any, Any]:
-    """The sync state of this scope's adapter and target, aliased, and its join condition."""
+def _sync_join(uow: UnitOfWork, kind: RecordKind, scope: Scope, id_column: Any) -> tuple[Any, Any]:
+    """The sync state of this scope's adapter and target (the export's program's),
+    aliased, and its join condition."""
     ss = tables.sync_state.alias("ss")
     condition = sa.and_(
+        ss.c.program_id == export_program(uow.session),
         ss.c.adapter == scope.adapter,
         ss.c.target == scope.target,
         ss.c.record_kind == kind.value,
@@ -266,7 +268,7 @@ def candidate_ids(
     """
     shape = _shape(kind)
     id_column = shape.table.c.id
-    ss, condition = _sync_join(kind, scope, id_column)
+    ss, condition = _sync_join(uow, kind, scope, id_column)
     same = ss.c.basis == _full_basis(shape, scope)
     source = shape.source.outerjoin(ss, condition)
     if changed_only:
@@ -307,6 +309,7 @@ def kept_rows(
     statement = sa.select(
         c.local_id, c.remote_id, c.fingerprint, c.sequence, c.deleted, c.sent_at, c.basis, c.payload
     ).where(
+        c.program_id == export_program(uow.session),
         c.adapter == scope.adapter,
         c.target == scope.target,
         c.record_kind == kind.value,
@@ -349,7 +352,7 @@ def candidates(
         return []
     shape = _shape(kind)
     id_column = shape.table.c.id
-    ss, condition = _sync_join(kind, scope, id_column)
+    ss, condition = _sync_join(uow, kind, scope, id_column)
     columns = [ss.c[name] for name in _ROW_COLUMNS]
     if payloads:
         columns.append(ss.c.payload)
@@ -375,7 +378,11 @@ def gone_rows(uow: UnitOfWork, scope: Scope, kind: RecordKind) -> list[SyncRow]:
     record = _shape(kind).table
     statement = (
         sa.select(table)
-        .where(c.adapter == scope.adapter, c.target == scope.target)
+        .where(
+            c.program_id == export_program(uow.session),
+            c.adapter == scope.adapter,
+            c.target == scope.target,
+        )
         .where(
             c.record_kind == kind.value,
             c.deleted == sa.false(),
