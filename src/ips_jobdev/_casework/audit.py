@@ -1,11 +1,15 @@
 """The audit trail: who looked at a person's record, who exported what, who changed what.
 
 Records about job seekers are treatment-related, so a program must be able to answer "who
-looked at this person's record, and when". Every face records what it shows through
-:func:`record_access` (the command line's ``seekers show``; the web app's pages and API);
-every export is recorded by the export itself; every change is already in the change
-history, which the trail reads too. The trail is append-only: the library has no way to
-change or delete an event, and the database refuses both.
+looked at this person's record, and when". Every job seeker a unit of work loads (through
+``uow.seekers``, or their fit notes and job starts) is recorded as a view, by the unit of
+work's actor from its origin (``api`` for a script, ``cli`` for the command line), once
+per unit of work, even when it never commits; bulk work that shows no one's record
+(plans, reports, imports, the demo) and exports (recorded as one export) load inside
+:meth:`~ips_jobdev.UnitOfWork.views_unaudited`. The web app records each page it shows
+through :func:`record_access` (one view per job seeker's page). Every change is already
+in the change history, which the trail reads too. The trail is append-only: the library
+has no way to change or delete an event, and the database refuses both.
 
 >>> import ips_jobdev as jobdev
 >>> with jobdev.Database(url, program="dane").unit_of_work() as uow:    # doctest: +SKIP
@@ -82,7 +86,8 @@ def record_access(
         kind: the kind of record (``job-seeker``, ``visit``, ``fit-note``...).
         record_id: which record (``None`` for a list or an export).
         actor: who (default: the unit of work's actor, ``user:<login>``).
-        origin: from where (``cli``, ``web 192.0.2.7``, ``api``...).
+        origin: from where (``cli``, ``web 192.0.2.7``, ``api``...; default: the unit of
+            work's :attr:`~ips_jobdev.UnitOfWork.origin`).
         program_id: the program it concerns (default: the record's, else the unit of work's).
         detail: a few plain values (never a job seeker's data).
     """
@@ -94,7 +99,7 @@ def record_access(
         kind=kind,
         record_id=record_id,
         program_id=program_id if program_id is not None else _program_of(uow, kind, record_id),
-        origin=origin,
+        origin=origin or uow.origin,
         detail=detail,
     )
 
@@ -169,6 +174,18 @@ def audit_trail(
     Raises:
         NotFoundError: no such program or job seeker.
     """
+    with uow.views_unaudited():  # the trail shows when someone was seen, not their record
+        return _trail(uow, program=program, since=since, until=until, seeker=seeker)
+
+
+def _trail(
+    uow: UnitOfWork,
+    *,
+    program: str | None,
+    since: dt.date | dt.datetime | None,
+    until: dt.date | dt.datetime | None,
+    seeker: str | None,
+) -> AuditTrail:
     start, end = _period(since, until)
     program_id = uow.programs.by_code(program).id if program is not None else None
     records: set[tuple[str, int]] | None = None

@@ -36,7 +36,7 @@ from ips_jobdev._importing.values import (
     text_up_to,
     whole_number_between,
 )
-from ips_jobdev._store import bulk
+from ips_jobdev._store import bulk, reads_unaudited
 from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import JobSeekerStatus
@@ -250,6 +250,7 @@ class SeekerImporter(Importer):
         self.uow.flush()
 
 
+@reads_unaudited
 def import_seekers(
     uow: UnitOfWork,
     source: Source,

@@ -35,7 +35,7 @@ from ips_jobdev._importing.values import (
     text_up_to,
     whole_number_between,
 )
-from ips_jobdev._store import bulk
+from ips_jobdev._store import bulk, reads_unaudited
 from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import VisitStatus
@@ -270,6 +270,7 @@ class VisitImporter(Importer):
         self.uow.flush()
 
 
+@reads_unaudited
 def import_visits(
     uow: UnitOfWork,
     source: Source,

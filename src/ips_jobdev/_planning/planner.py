@@ -41,7 +41,7 @@ from ips_jobdev._planning.lookups import (
     work_windows,
 )
 from ips_jobdev._planning.week import Unplanned, WeekPlan, parse_week, week_label
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries import planning as queries
 from ips_jobdev._vocab import ContactMode, VisitStatus
 from ips_jobdev.cycles import (
@@ -112,6 +112,7 @@ def _at_risk(
     return near + past
 
 
+@reads_unaudited
 def plan_week(
     uow: UnitOfWork,
     specialist: model.Specialist | str,
@@ -440,6 +441,7 @@ def _complete_states(context: WeekContext, draft: Draft) -> None:
         candidate.state = candidate.state or draft.states[employer_id]
 
 
+@reads_unaudited
 def save_plan(
     uow: UnitOfWork,
     plan: WeekPlan,

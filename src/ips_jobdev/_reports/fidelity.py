@@ -39,7 +39,7 @@ from ips_jobdev._reports.people import (
     worked_time,
 )
 from ips_jobdev._reports.scale import BETWEEN_ANCHORS, FidelityScale, ScaleItem, default_scale
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries import fidelity as queries
 from ips_jobdev._store.queries.people import seeker_rows
 from ips_jobdev._vocab import VisitPurpose
@@ -558,6 +558,7 @@ def _context(
     )
 
 
+@reads_unaudited
 def fidelity_report(
     uow: UnitOfWork,
     *,

@@ -13,7 +13,7 @@ import attrs
 from ips_jobdev._reports.common import Figure, Period, Scope, make_period, resolve_scope, share
 from ips_jobdev._reports.counts import OutcomeCounts, is_unsatisfactory, outcome_counts
 from ips_jobdev._reports.goals import GoalProgress, goal_progress
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 
 __all__ = ["OutcomesReport", "outcomes_report"]
 
@@ -139,6 +139,7 @@ def _figures(counts: OutcomeCounts) -> list[Figure]:
     ]
 
 
+@reads_unaudited
 def outcomes_report(
     uow: UnitOfWork,
     *,

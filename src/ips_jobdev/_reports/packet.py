@@ -25,7 +25,7 @@ from ips_jobdev._reports.common import Figure
 from ips_jobdev._reports.fidelity import FidelityReport, fidelity_report
 from ips_jobdev._reports.outcomes import OutcomesReport, outcomes_report
 from ips_jobdev._reports.scale import FidelityScale, default_scale
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries.people import seeker_names
 from ips_jobdev.errors import IpsJobdevError, ValidationError
 
@@ -358,6 +358,7 @@ def _fidelity_trend(
     return '<h2>The last four quarters</h2><figure class="trend">' + chart + "</figure>"
 
 
+@reads_unaudited
 def fidelity_packet(
     uow: UnitOfWork,
     *,
@@ -495,6 +496,7 @@ def _goals(report: OutcomesReport) -> str:
     )
 
 
+@reads_unaudited
 def outcomes_packet(
     uow: UnitOfWork,
     *,

@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -23,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ips_jobdev import _publisher
 from ips_jobdev._events import Event, EventLog, Publisher
 from ips_jobdev._model import Program
-from ips_jobdev._store import database, history, migrate, program_notes, programs
+from ips_jobdev._store import audit, database, history, migrate, program_notes, programs
 from ips_jobdev._store.audit import AuditRepository
 from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import keep_status_history, start_mappers
@@ -44,9 +45,12 @@ from ips_jobdev._store.users import UserRepository
 from ips_jobdev._store.web_sessions import WebSessionRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
 
-__all__ = ["Database", "UnitOfWork", "open_store", "set_default_publisher"]
+__all__ = ["Database", "UnitOfWork", "open_store", "reads_unaudited", "set_default_publisher"]
 
 log = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def set_default_publisher(publisher: Publisher | None) -> None:
@@ -90,6 +94,7 @@ class Database:
         **engine_options: object,
     ) -> None:
         start_mappers()
+        audit.install_view_listeners()
         self.publisher = publisher
         self.url = database.resolve_database_url(url)
         self.create = create
@@ -174,13 +179,24 @@ class Database:
         """The schema version this version of ips-jobdev needs."""
         return migrate.head_revision()
 
-    def unit_of_work(self, *, actor: str | None = None, program: str | None = None) -> UnitOfWork:
+    def unit_of_work(
+        self,
+        *,
+        actor: str | None = None,
+        program: str | None = None,
+        origin: str | None = None,
+        audit_views: bool = True,
+    ) -> UnitOfWork:
         """A new unit of work (use it in a ``with`` block).
 
         ``actor`` names who makes its changes in the change history (``specialist:ae``,
         ``user:pat``, an application's own label); default ``user:<login name>``.
         ``program`` scopes it to one program (by code; default: the database's
         ``program``): on PostgreSQL it then reads and writes that program's rows only.
+        ``origin`` says where it works from in the audit trail (default ``api``; the
+        command line says ``cli``, the web app ``web <address>``). Every job seeker it
+        loads is recorded as viewed by ``actor`` from ``origin``; ``audit_views=False``
+        is for a face that records each page it shows itself (the web app).
         """
         self.ensure_schema()
         return UnitOfWork(
@@ -189,6 +205,8 @@ class Database:
             publisher=self.publisher,
             actor=actor,
             program=program if program is not None else self.program,
+            origin=origin,
+            audit_views=audit_views,
         )
 
     def _session(self) -> Session:
@@ -197,6 +215,7 @@ class Database:
             history.install(self._sessions)
             programs.install(self._sessions)
             program_notes.install(self._sessions)
+            audit.install_session_listeners(self._sessions)
             event.listen(self._sessions, "before_flush", keep_status_history)
         return self._sessions()
 
@@ -227,6 +246,13 @@ class UnitOfWork:
     Every record the unit of work creates, changes or deletes is written to the change
     history (``uow.history``) in the same transaction, in the name of :attr:`actor`; a
     use case says what it is doing and why with :meth:`explain`.
+
+    Every job seeker it loads (by ``uow.seekers``, or through their fit notes and job
+    starts) is a ``view`` in the audit trail, by :attr:`actor` from :attr:`origin`, once
+    per job seeker: written with the next :meth:`commit`, or, if it ends without one, in
+    a short transaction of its own as it closes (a rollback does not undo a view). Bulk
+    work that shows no one's record (plans, reports, exports, imports) loads inside
+    :meth:`views_unaudited`.
     """
 
     def __init__(
@@ -237,9 +263,12 @@ class UnitOfWork:
         *,
         actor: str | None = None,
         program: str | None = None,
+        origin: str | None = None,
+        audit_views: bool = True,
     ) -> None:
         self.session = session
         history.set_actor(session, actor or history.default_actor())
+        audit.watch_views(session, origin=origin, enabled=audit_views)
         self._owner = owner
         self._publisher = publisher
         self._events = EventLog()
@@ -294,6 +323,21 @@ class UnitOfWork:
         """Who this unit of work's changes are recorded as made by."""
         return history.actor_of(self.session)
 
+    @property
+    def origin(self) -> str:
+        """Where this unit of work works from, for the audit trail (``api``, ``cli``,
+        ``web 192.0.2.7``)."""
+        return audit.origin_of(self.session)
+
+    def views_unaudited(self) -> contextlib.AbstractContextManager[None]:
+        """Within the block, loading a job seeker is not recorded as a view: for bulk work
+        that shows no one's record, or that is audited as a whole (an export). Blocks nest.
+
+        >>> with uow.views_unaudited():                       # doctest: +SKIP
+        ...     plan = build_plan(uow)
+        """
+        return audit.views_unaudited(self.session)
+
     @contextlib.contextmanager
     def explain(self, operation: str, reason: str | None = None) -> Iterator[None]:
         """Within the block, the change history records ``operation`` (``"void visit"``)
@@ -327,12 +371,33 @@ class UnitOfWork:
             # close() ends the transaction (rolling back anything uncommitted) without
             # expiring loaded records, so they stay readable after the block
             self.session.close()
+            self._write_views_alone(failing=exc is not None)
         finally:
             if self._owner is not None:
                 self._owner.dispose()
         if isinstance(exc, sa.exc.SQLAlchemyError) and not isinstance(exc, IpsJobdevError):
             # a statement in the block failed: our one-line error, never its parameters
             raise _describe(self.session, exc) from exc
+
+    def _write_views_alone(self, *, failing: bool) -> None:
+        """Write the views not yet committed in a transaction of their own (the unit of
+        work ended without committing them). While another error is on its way out, a
+        failure here is logged, not raised over it."""
+        views = audit.pending_views(self.session)
+        if not views:
+            return
+        try:
+            try:
+                audit.write_views(self.session, views)
+                self.session.commit()
+            finally:
+                self.session.close()
+        except sa.exc.SQLAlchemyError as error:
+            if not failing:
+                raise _describe(self.session, error) from error
+            log.warning("recording %d view(s) in the audit trail failed: %s", len(views), error)
+            return
+        audit.views_written(self.session, views)
 
     def flush(self) -> None:
         """Send pending changes (assigning ids) without committing."""
@@ -346,15 +411,20 @@ class UnitOfWork:
             ConcurrentUpdateError: someone saved one of these records since it was loaded.
             ValidationError: a uniqueness or reference rule of the database was broken.
         """
+        views = audit.pending_views(self.session)
         with _translated_errors(self.session, self._events):
+            audit.write_views(self.session, views)
             self.session.commit()
+        audit.views_written(self.session, views)
         history.end_batch(self.session)
         events, self._events = self._events, EventLog()
         if events:
             self._publish(events)
 
     def rollback(self) -> None:
-        """Forget every change since the last commit (and the events they recorded)."""
+        """Forget every change since the last commit (and the events they recorded); the
+        views of job seekers loaded meanwhile stay, to be written with the next commit or
+        as the unit of work closes."""
         self._events.clear()
         self.session.rollback()
         history.end_batch(self.session)
@@ -449,6 +519,7 @@ def open_store(
     check_schema: bool = True,
     actor: str | None = None,
     program: str | None = None,
+    origin: str | None = None,
 ) -> UnitOfWork:
     """Open the database and start one unit of work; the engine closes when it ends.
 
@@ -460,7 +531,33 @@ def open_store(
 
     Long-running programs should keep a :class:`Database` and call
     :meth:`Database.unit_of_work` instead. ``actor`` names who makes the changes in the
-    change history (default ``user:<login name>``); ``program`` scopes it to one program.
+    change history (default ``user:<login name>``); ``program`` scopes it to one program;
+    ``origin`` names where its views of job seekers come from in the audit trail (default
+    ``api``).
     """
     db = Database(url, check_schema=check_schema)
-    return UnitOfWork(db._session(), owner=db, publisher=db.publisher, actor=actor, program=program)
+    return UnitOfWork(
+        db._session(),
+        owner=db,
+        publisher=db.publisher,
+        actor=actor,
+        program=program,
+        origin=origin,
+    )
+
+
+def reads_unaudited(
+    use_case: Callable[Concatenate[UnitOfWork, _P], _R],
+) -> Callable[Concatenate[UnitOfWork, _P], _R]:
+    """Run ``use_case(uow, ...)`` inside :meth:`UnitOfWork.views_unaudited`: for a use case
+    that reads job seekers in bulk and shows no one's record (a plan, a report, an import),
+    or that is audited as a whole (an export)."""
+
+    @functools.wraps(use_case)
+    def unaudited(*args: Any, **kwargs: Any) -> _R:
+        # the unit of work is the first argument, or passed by name
+        uow: UnitOfWork = args[0] if args else kwargs["uow"]
+        with uow.views_unaudited():
+            return use_case(*args, **kwargs)
+
+    return unaudited

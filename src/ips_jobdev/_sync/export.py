@@ -46,7 +46,7 @@ from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
 from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._records import RecordKind, record_to_dict
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries.sync import Scope
 from ips_jobdev._store.sync_state import Refresh, SyncRow
 from ips_jobdev._sync.gather import start_of
@@ -148,6 +148,7 @@ class _Run:
         )
 
 
+@reads_unaudited
 def export(
     uow: UnitOfWork,
     adapter: str | Adapter | type[Adapter],

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ips_jobdev._store import Database, UnitOfWork
 
 __all__ = [
+    "CLI_ORIGIN",
     "EXIT_CODES",
     "App",
     "JobdevGroup",
@@ -40,6 +41,9 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+CLI_ORIGIN = "cli"
+"""Where the command line's units of work work from, in the audit trail."""
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_CODES: dict[int, str] = {
@@ -119,10 +123,12 @@ class App:
 
         Its changes are recorded in the change history as made by ``--as`` (or
         ``$IPS_JOBDEV_AS``) when given, else by ``specialist:CODE`` when the command acts
-        for a specialist, else by the operating-system user (``user:LOGIN``).
+        for a specialist, else by the operating-system user (``user:LOGIN``). Every job
+        seeker it loads is a view from ``cli`` in the audit trail (commands that plan,
+        report, import or export load theirs unaudited).
         """
         actor = self.actor or (f"specialist:{specialist.strip()}" if specialist else None)
-        return self.database().unit_of_work(actor=actor, program=self.program)
+        return self.database().unit_of_work(actor=actor, program=self.program, origin=CLI_ORIGIN)
 
     def print_json(self, document: Any) -> None:
         """Print a JSON document (UTF-8, two-space indent, keys in their documented order)."""

@@ -24,7 +24,6 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ips_jobdev._casework.audit import AuditAction, record_access
 from ips_jobdev._casework.corrections import SEEKER_FIELDS, edit_seeker
 from ips_jobdev._casework.status import close_seeker, reopen_seeker
 from ips_jobdev._casework.visits import recent_visits
@@ -120,11 +119,7 @@ def list_command(app: App, specialist: str | None, status: str | None, as_json: 
 def show_command(app: App, code: str, as_json: bool) -> None:
     """Show a job seeker: specialist, IPS start, preferences, and recent visits for them."""
     with app.uow() as uow:
-        seeker = uow.seekers.by_code(code)
-        record_access(
-            uow, action=AuditAction.VIEW, kind="job-seeker", record_id=seeker.id, origin="cli"
-        )
-        uow.commit()
+        seeker = uow.seekers.by_code(code)  # the unit of work records the view
         specialist = (
             uow.specialists.get(seeker.specialist_id) if seeker.specialist_id is not None else None
         )

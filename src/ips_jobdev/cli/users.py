@@ -30,7 +30,15 @@ from ips_jobdev._casework.accounts import (
     list_users,
     reset_password,
 )
-from ips_jobdev.cli._app import App, command_error, db_option, json_option, pass_app, with_examples
+from ips_jobdev.cli._app import (
+    CLI_ORIGIN,
+    App,
+    command_error,
+    db_option,
+    json_option,
+    pass_app,
+    with_examples,
+)
 
 __all__ = ["users_group"]
 
@@ -97,7 +105,7 @@ def add_command(
     across programs, never a name), administrator (everything in the program).
     """
     password = read_password()
-    with app.database().unit_of_work(actor=app.actor, program=program) as uow:
+    with app.database().unit_of_work(actor=app.actor, program=program, origin=CLI_ORIGIN) as uow:
         account = add_user(uow, email, program, role, password, specialist=specialist)
         uow.commit()
     if as_json:

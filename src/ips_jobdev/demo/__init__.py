@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries import demo as queries
 from ips_jobdev.demo.county import DEMO_EXTERNAL_ID_PREFIX, build_county
 from ips_jobdev.demo.summary import DemoSummary, RecentEmployer, WaitingSeeker, summarize
@@ -55,6 +55,7 @@ def demo_present(uow: UnitOfWork) -> bool:
     return queries.employer_with_external_id_prefix(uow, DEMO_EXTERNAL_ID_PREFIX)
 
 
+@reads_unaudited
 def build_demo(
     uow: UnitOfWork, *, seed: int = DEFAULT_SEED, today: dt.date | None = None
 ) -> DemoSummary:

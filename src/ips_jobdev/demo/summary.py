@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from ips_jobdev._jsonable import jsonable
-from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries import demo as queries
 from ips_jobdev._vocab import ContactMode, VisitPurpose
 
@@ -119,6 +119,7 @@ class DemoSummary:
         }
 
 
+@reads_unaudited
 def summarize(
     uow: UnitOfWork, *, today: dt.date, created: bool, seed: int | None, recent: int = 5
 ) -> DemoSummary:

@@ -21,6 +21,7 @@ __all__ = [
     "call_uow",
     "chosen",
     "now",
+    "origin",
     "read_form",
     "session",
     "wants_json",
@@ -29,18 +30,27 @@ __all__ = [
 T = TypeVar("T")
 
 
+def origin(request: Request) -> str:
+    """Where a request came from, for the audit trail (``web 192.0.2.7``)."""
+    return f"web {request.client.host}" if request.client else "web"
+
+
 def _unit_of_work(request: Request, *, across_programs: bool = False) -> UnitOfWork:
     """A unit of work for this request: in shared mode named for the signed-in account
     and scoped to its program (``across_programs``: not scoped, for the state reviewer's
-    figures)."""
+    figures). The pages record what they show themselves (a job seeker's page is one
+    view), so loading a record is not a view here."""
     database = request.app.state.database
     found = request.scope.get("state", {}).get("session")
     principal = found.principal if isinstance(found, Session) else None
+    where = origin(request)
     if principal is None or principal.program is None:
-        return database.unit_of_work()  # type: ignore[no-any-return]
+        return database.unit_of_work(origin=where, audit_views=False)  # type: ignore[no-any-return]
     program = None if across_programs else principal.program
     # the guard checked the account (not disabled, not locked) when it found the session
-    uow: UnitOfWork = database.unit_of_work(actor=principal.actor, program=program)
+    uow: UnitOfWork = database.unit_of_work(
+        actor=principal.actor, program=program, origin=where, audit_views=False
+    )
     return uow
 
 

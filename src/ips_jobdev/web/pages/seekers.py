@@ -21,11 +21,6 @@ async def caseload(request: Request) -> Response:
     return page(request, "seekers.html", section="seekers", team=found.team, caseload=found)
 
 
-def origin(request: Request) -> str:
-    """Where a request came from, for the audit trail (``web 192.0.2.7``)."""
-    return f"web {request.client.host}" if request.client else "web"
-
-
 async def seeker(request: Request) -> Response:
     """One job seeker's page; the view is recorded in the audit trail."""
     code = request.path_params["code"]
@@ -35,13 +30,7 @@ async def seeker(request: Request) -> Response:
 
     def view(uow: UnitOfWork) -> SeekerPage:
         shown = seeker_overview(uow, code, specialist, now=moment, every_employer=every)
-        record_access(
-            uow,
-            action=AuditAction.VIEW,
-            kind="job-seeker",
-            record_id=shown.seeker.id,
-            origin=origin(request),
-        )
+        record_access(uow, action=AuditAction.VIEW, kind="job-seeker", record_id=shown.seeker.id)
         uow.commit()
         return shown
 
