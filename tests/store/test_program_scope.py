@@ -376,21 +376,25 @@ def test_granting_again_takes_back_what_an_older_grant_gave_on_users(
         connection.execute("SELECT count(*) FROM users")
 
 
+@pytest.mark.parametrize("table", ["users", "web_sessions"])
 @pytest.mark.parametrize("write", [False, True], ids=["read-only", "writing"])
-def test_a_granted_role_cannot_select_from_users(granted: dict[str, Any], write: bool) -> None:
+def test_a_granted_role_cannot_select_from_accounts_or_sessions(
+    granted: dict[str, Any], write: bool, table: str
+) -> None:
     if write:
         with granted["db"].unit_of_work() as uow:
             jobdev.grant_program(uow, "dane", granted["role"], write=True)
             uow.commit()
     with (
         _connect(granted) as connection,
-        pytest.raises(psycopg.errors.InsufficientPrivilege, match="users"),
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match=table),
     ):
-        connection.execute("SELECT count(*) FROM users")
+        connection.execute(f"SELECT count(*) FROM {table}")
     with _connect(granted) as connection:
         privileges = connection.execute(
             "SELECT privilege_type FROM information_schema.role_table_grants "
-            "WHERE table_name = 'users' AND grantee = current_user"
+            "WHERE table_name = %s AND grantee = current_user",
+            (table,),
         ).fetchall()
         assert privileges == []
 

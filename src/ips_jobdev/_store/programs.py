@@ -301,10 +301,10 @@ def install(sessions: sessionmaker[Session]) -> None:
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _READ_ONLY = ("programs", "program_roles", "alembic_version")
-_NEVER_GRANTED = frozenset({"users"})
+_NEVER_GRANTED = frozenset({"users", "web_sessions"})
 """Tables a program's role gets no privilege on at all: the web app's accounts (password
-hashes of every program; row-level security hides the rows too, but the role must not
-even be able to name the table in a query)."""
+hashes of every program) and its signed-in sessions (row-level security hides the rows
+too, but the role must not even be able to name the tables in a query)."""
 _APPEND_ONLY = ("change_history", "audit_events")
 
 
@@ -408,6 +408,8 @@ def _grant_tables(connection: sa.Connection, role: str, write: bool) -> None:
         template = "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I"
         connection.exec_driver_sql(_quoted(connection, template, schema, role))
         for name in sorted(_NEVER_GRANTED & present):
+            if "id" not in tables.metadata.tables[name].c:
+                continue  # keyed by something else (web_sessions): no sequence
             sequence = connection.execute(
                 sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": name}
             ).scalar_one_or_none()
