@@ -16,6 +16,14 @@ from click.testing import CliRunner
 
 import ips_jobdev as jobdev
 from ips_jobdev import Database
+from ips_jobdev.adapters import (
+    Adapter,
+    Audience,
+    Capabilities,
+    ExportBatch,
+    ExportResult,
+    RecordKind,
+)
 from ips_jobdev.cli import main
 
 NOW = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)
@@ -170,6 +178,42 @@ def test_bulk_work_reads_without_a_row_per_person(db: Database, tmp_path: Path) 
     with db.unit_of_work(actor="user:planner") as uow:
         actions = [e.action for e in jobdev.audit_trail(uow).events if e.actor == "user:planner"]
     assert actions == ["export"], "the export is one row, with the unit of work's actor"
+
+
+class _ReadsTheStore(Adapter):
+    """An adapter that looks job seekers up in the record while it sends (in the thread the
+    export hands its batches to)."""
+
+    name = "reads-the-store"
+    audience = Audience.TEAM
+    record_kinds = frozenset({RecordKind.VISIT})
+    capabilities = Capabilities()
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.names: list[str] = []
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        with self.database.unit_of_work(actor="user:adapter") as uow:
+            self.names.extend(s.display_name for s in uow.seekers.list())
+        return [change.created(f"R{change.local_id}") for change in batch.changes]
+
+
+def test_an_adapter_reading_the_record_during_an_export_is_part_of_the_export(
+    db: Database,
+) -> None:
+    # on SQLite its views would wait for the export's write lock; they are the export's reads
+    _county(db)
+    adapter = _ReadsTheStore(db)
+    with db.unit_of_work(actor="user:planner") as uow:
+        report = jobdev.export(uow, adapter, target="memory", environ={})
+    assert report.ok, report.failures
+    assert report.sent == 1
+    assert len(adapter.names) == 3
+    assert _all_views(db) == []
+    with db.unit_of_work(actor="user:after") as uow:
+        assert len(uow.seekers.list()) == 3
+    assert [e.actor for e in _all_views(db)] == ["user:after"] * 3, "outside an export: views"
 
 
 def test_the_command_line_says_cli(db: Database, db_url: str) -> None:

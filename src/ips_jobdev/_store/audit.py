@@ -14,6 +14,7 @@ caller's changes keeps them noted: a view happened whether or not the changes we
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -77,25 +78,39 @@ def origin_of(session: Session) -> str:
     return views.origin if views is not None else API_ORIGIN
 
 
+_WITHIN_UNAUDITED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "ips_jobdev_within_unaudited", default=False
+)
+"""Set while a use case reads unaudited: a unit of work opened meanwhile in the same context
+(by an adapter during an export, in the export's thread or in the thread it hands batches
+to) is part of that work, and its loads are not views either. Without this an adapter that
+reads the store would write views on SQLite while the export holds the write lock."""
+
+
 @contextlib.contextmanager
 def views_unaudited(session: Session) -> Iterator[None]:
-    """Within the block, loading a job seeker is not noted as a view (blocks nest)."""
+    """Within the block, loading a job seeker is not noted as a view (blocks nest), in this
+    unit of work and in any other opened within the same context."""
+    token = _WITHIN_UNAUDITED.set(True)
     views: _Views | None = session.info.get(_VIEWS)
-    if views is None:
-        yield
-        return
-    views.suspended += 1
     try:
-        yield
+        if views is None:
+            yield
+            return
+        views.suspended += 1
+        try:
+            yield
+        finally:
+            views.suspended -= 1
     finally:
-        views.suspended -= 1
+        _WITHIN_UNAUDITED.reset(token)
 
 
 def _note(session: Session | None, seeker_id: int | None, query: object) -> None:
     if session is None or seeker_id is None:
         return
     views: _Views | None = session.info.get(_VIEWS)
-    if views is None or not views.enabled or views.suspended:
+    if views is None or not views.enabled or views.suspended or _WITHIN_UNAUDITED.get():
         return
     if seeker_id in views.recorded or seeker_id in views.pending:
         return

@@ -30,6 +30,7 @@ cancellation. Memory stays bounded: records are read, sent and reported in chunk
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -454,16 +455,19 @@ def _send_changes(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
     committed before the next one's."""
     items = ItemLog()
     notes: list[str] = []
+    # the adapter's thread runs in this export's context: a unit of work the adapter opens
+    # reads unaudited, as the export does (it is audited as one export)
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ips-jobdev-export") as worker:
         out: tuple[_Batch, Future[_Outcome]] | None = None
         opened = False
         try:
             for batch in _batches(uow, run, planner.steps(), run.adapter.batch_size):
                 if not opened:
-                    worker.submit(_open, run).result()
+                    worker.submit(context.run, _open, run).result()
                     opened = True
                 sending = worker.submit(
-                    _run_batch, run.adapter, run.batch(batch.changes), run.secrets
+                    context.run, _run_batch, run.adapter, run.batch(batch.changes), run.secrets
                 )
                 previous, out = out, (batch, sending)
                 if previous is not None:
@@ -479,7 +483,7 @@ def _send_changes(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
             raise
         finally:
             if opened:
-                worker.submit(_close, run, notes).result()
+                worker.submit(context.run, _close, run, notes).result()
     _logged(run, items)
     return run.report(items, notes)
 
