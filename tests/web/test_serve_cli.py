@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -95,6 +96,34 @@ def test_feed_url_prints_a_working_url_and_revoke_ends_it(
     assert "one of them" in both.output
 
 
+@contextlib.contextmanager
+def _serving(
+    *arguments: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``python -m ips_jobdev ARGUMENTS`` as a real process; yields it and the first line it
+    prints with an address, and stops it afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ips_jobdev", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+    try:
+        assert process.stdout is not None
+        yield process, next(line for line in process.stdout if "http" in line)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _sign_in(client: httpx.Client, email: str, password: str) -> httpx.Response:
+    """The sign-in form, sent back with its CSRF token."""
+    form = client.get("/sign-in")
+    token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
+
+
 def test_serve_opens_the_sign_in_link_in_the_browser_without_no_browser(
     demo_db: jobdev.Database, tmp_path: Path
 ) -> None:
@@ -105,23 +134,15 @@ def test_serve_opens_the_sign_in_link_in_the_browser_without_no_browser(
     browser.chmod(0o755)
     url = demo_db.url
     demo_db.dispose()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": str(browser)},
-    )
-    try:
-        assert process.stdout is not None
-        link = next(line for line in process.stdout if "http" in line).split()[-1]
+    with _serving("--db", url, "serve", "--port", "0", env={"BROWSER": str(browser)}) as (
+        _,
+        line,
+    ):
+        link = line.split()[-1]
         deadline = time.monotonic() + 20
         while not opened.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert opened.read_text(encoding="utf-8") == link
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def test_serve_shared_listens_on_every_address_and_signs_in_with_accounts(
@@ -139,35 +160,19 @@ def test_serve_shared_listens_on_every_address_and_signs_in_with_accounts(
         add_user(uow, "pat@example.org", program.code, "supervisor", "correct horse battery")
         uow.commit()
     demo_db.dispose()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ips_jobdev", "--db", url, "serve", "--shared", "--host",
-         "0.0.0.0", "--port", "0", "--no-browser", "--insecure-cookies"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = next(line for line in process.stdout if "http" in line)
+    with _serving(
+        "--db", url, "serve", "--shared", "--host", "0.0.0.0", "--port", "0", "--no-browser",
+        "--insecure-cookies",
+    ) as (_, line):  # fmt: skip
         address = line.split()[-1]
         assert address.startswith("http://0.0.0.0:")
         assert address.endswith("/sign-in")
         base = address.replace("0.0.0.0", "127.0.0.1").removesuffix("/sign-in")
         with httpx.Client(base_url=base) as client:
             assert client.get("/today").status_code == 401
-            form = client.get("/sign-in")
-            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
-            signed = client.post(
-                "/sign-in",
-                data={"email": "pat@example.org", "password": "correct horse battery",
-                      "csrf_token": token},
-            )  # fmt: skip
+            signed = _sign_in(client, "pat@example.org", "correct horse battery")
             assert signed.status_code == 303
             assert client.get("/today").status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.mark.postgres
@@ -178,29 +183,17 @@ def test_serve_shared_with_several_workers_shares_sessions(pg_url: str) -> None:
         add_user(uow, "pat@example.org", "dane", "supervisor", "correct horse battery")
         uow.commit()
     db.dispose()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ips_jobdev", "--db", pg_url, "serve", "--shared", "--workers",
-         "2", "--port", "0", "--no-browser", "--insecure-cookies"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    try:
+    with _serving(
+        "--db", pg_url, "serve", "--shared", "--workers", "2", "--port", "0", "--no-browser",
+        "--insecure-cookies",
+    ) as (process, line):  # fmt: skip
         assert process.stdout is not None
-        line = next(line for line in process.stdout if "http" in line)
         assert "2 server processes" in next(process.stdout)
         base = line.split()[-1].removesuffix("/sign-in")
         # a new connection for every request: the kernel hands them to either worker
         fresh = httpx.Limits(max_keepalive_connections=0)
         with httpx.Client(base_url=base, limits=fresh) as client:
-            form = client.get("/sign-in")
-            token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
-            signed = client.post(
-                "/sign-in",
-                data={"email": "pat@example.org", "password": "correct horse battery",
-                      "csrf_token": token},
-            )  # fmt: skip
+            signed = _sign_in(client, "pat@example.org", "correct horse battery")
             assert signed.status_code == 303
             answers = [client.get("/today") for _ in range(24)]
             assert [a.status_code for a in answers] == [200] * 24, "every worker knows it"
@@ -210,6 +203,3 @@ def test_serve_shared_with_several_workers_shares_sessions(pg_url: str) -> None:
             out = client.post("/sign-out", data={"csrf_token": csrf})
             assert out.status_code == 303
             assert [client.get("/today").status_code for _ in range(8)] == [401] * 8
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
