@@ -87,19 +87,27 @@ def test_the_regional_read_ranks_exactly_as_reading_every_employer(
     assert nearby.notes == everything.notes
 
 
+def _scoring(
+    uow: UnitOfWork, seeker: JobSeeker, config: MatchConfig
+) -> tuple[SeekerView, SeekerScoring]:
+    """The view of ``seeker`` and its scoring, as the ranking builds them."""
+    view = SeekerView.build(seeker, config, as_of=AS_OF)
+    scoring = SeekerScoring(
+        uow=uow,
+        view=view,
+        config=config,
+        factors=active_factors(view, config),
+        spread=queries.spread_facts(uow),
+    )
+    return view, scoring
+
+
 def test_the_regional_read_reads_less_than_everything(small: Database) -> None:
     prefs = Preferences(job_types=["cook", "cashier", "server"], home_zip="53703", transport="car")
     seeker = JobSeeker(code="J-9002", preferences=prefs)
     config = MatchConfig()
     with small.unit_of_work() as uow:
-        view = SeekerView.build(seeker, config, as_of=AS_OF)
-        scoring = SeekerScoring(
-            uow=uow,
-            view=view,
-            config=config,
-            factors=active_factors(view, config),
-            spread=queries.spread_facts(uow),
-        )
+        view, scoring = _scoring(uow, seeker, config)
         where = _source.hard_filters(uow, view)
         read = _source.read_nearby(uow, scoring, where, 1, None)
         total = _source.count_kept(uow, where)
@@ -115,14 +123,7 @@ def test_the_score_bound_in_the_database_reads_less_without_a_home(
     seeker = JobSeeker(code="J-9004", preferences=prefs)
     config = MatchConfig()
     with small.unit_of_work() as uow:
-        view = SeekerView.build(seeker, config, as_of=AS_OF)
-        scoring = SeekerScoring(
-            uow=uow,
-            view=view,
-            config=config,
-            factors=active_factors(view, config),
-            spread=queries.spread_facts(uow),
-        )
+        view, scoring = _scoring(uow, seeker, config)
         where = _source.hard_filters(uow, view)
         keys = queries.distinct_keys(uow, _source.bound_columns(scoring))
         bound = _source.score_bound(scoring, {**keys, "zip": queries.distinct_zips(uow)})
