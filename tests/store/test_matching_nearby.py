@@ -5,12 +5,9 @@ SQLite and PostgreSQL, with the filter counts the database makes."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+import statewide
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,20 +19,6 @@ from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import SeekerView
 from ips_jobdev.matching._engine import SeekerScoring, active_factors
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _statewide() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("statewide", ROOT / "benchmarks/statewide.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("statewide", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-statewide = _statewide()
 AS_OF: dt.date = statewide.END
 JOB_TYPES = sorted({t for types in statewide.INDUSTRY_JOB_TYPES.values() for t in types})
 INDUSTRIES = sorted(statewide.INDUSTRY_JOB_TYPES)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import sqlalchemy as sa
+import statewide
 
 from ips_jobdev import Database
 from ips_jobdev._geo import wisconsin_zips
 from ips_jobdev._store import tables
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _statewide() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("statewide", ROOT / "benchmarks/statewide.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("statewide", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-statewide = _statewide()
 
 
 def _dump(url: str) -> dict[str, list[tuple[object, ...]]]:
