@@ -25,6 +25,9 @@ from ips_jobdev._store import migrate, tables
 from ips_jobdev._store.database import make_engine
 from ips_jobdev._vocab import JobEndReason, VisitStatus
 
+TRIGRAM_INDEX = "ix_employers_name_trgm"
+"""Migration 0014's index for the employer search, made only where pg_trgm can be had."""
+
 FIRST = "0001"
 T0 = dt.datetime(2026, 3, 2, 14, 30, 5, 250000, tzinfo=dt.UTC)
 T1 = dt.datetime(2026, 3, 9, 16, 0, tzinfo=dt.UTC)
@@ -488,7 +491,9 @@ def test_upgrade_of_a_current_database_changes_nothing(engine: sa.Engine) -> Non
 
 def _schema_differences(engine: sa.Engine, metadata: sa.MetaData) -> list[Any]:
     def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-        return not (type_ == "table" and name == "alembic_version")
+        # the trigram index is made only where PostgreSQL's pg_trgm can be had
+        optional = type_ == "index" and name == TRIGRAM_INDEX
+        return not (type_ == "table" and name == "alembic_version") and not optional
 
     with engine.connect() as connection:
         context = MigrationContext.configure(
@@ -875,3 +880,61 @@ def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
     columns = {c.name for c in after_schema.tables["web_sessions"].columns}
     assert "id_hash" in columns
     assert "id" not in columns, "the session id itself is never stored"
+
+
+# -- 0014_search_indexes ------------------------------------------------------------------------
+
+
+def _index_names(engine: sa.Engine, table: str) -> set[str]:
+    return {str(index["name"]) for index in sa.inspect(engine).get_indexes(table)}
+
+
+def test_search_indexes_arrive_with_the_upgrade_and_leave_with_the_downgrade(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    migrate.upgrade(engine, "0013_web_sessions")
+    assert "ix_employers_do_not_contact" not in _index_names(engine, "employers")
+    migrate.upgrade(engine)
+    made = _index_names(engine, "employers")
+    assert "ix_employers_do_not_contact" in made
+    # the test server lets the database's owner make pg_trgm (a trusted extension)
+    assert (TRIGRAM_INDEX in made) is (engine.dialect.name == "postgresql")
+    command.downgrade(migrate.alembic_config(engine), "0013_web_sessions")
+    left = _index_names(engine, "employers")
+    assert "ix_employers_do_not_contact" not in left
+    assert TRIGRAM_INDEX not in left
+
+
+def _plan(connection: sa.Connection, query: sa.Select[Any]) -> str:
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    if connection.dialect.name == "postgresql":
+        # the test tables are nearly empty: a scan would be cheaper, so ask for the index
+        connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        return " ".join(
+            str(line) for line in connection.execute(sa.text(f"EXPLAIN {sql}")).scalars()
+        )
+    rows = connection.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}")).all()
+    return " ".join(str(row[-1]) for row in rows)
+
+
+def test_counting_do_not_contact_employers_reads_the_partial_index(engine: sa.Engine) -> None:
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        plan = _plan(
+            connection,
+            sa.select(sa.func.count()).where(tables.employers.c.do_not_contact.is_(True)),
+        )
+    assert "ix_employers_do_not_contact" in plan
+
+
+def test_employer_search_by_name_reads_the_trigram_index_on_postgresql(engine: sa.Engine) -> None:
+    migrate.upgrade(engine)
+    with engine.begin() as connection:
+        plan = _plan(
+            connection,
+            sa.select(tables.employers.c.id).where(tables.employers.c.name.ilike("%bakery%")),
+        )
+    # SQLite has no such index: it reads every employer (one program, a small registry)
+    assert (TRIGRAM_INDEX in plan) is (engine.dialect.name == "postgresql")

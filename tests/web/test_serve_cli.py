@@ -203,3 +203,23 @@ def test_serve_shared_with_several_workers_shares_sessions(pg_url: str) -> None:
             out = client.post("/sign-out", data={"csrf_token": csrf})
             assert out.status_code == 303
             assert [client.get("/today").status_code for _ in range(8)] == [401] * 8
+
+
+def test_the_server_socket_sends_each_answer_at_once() -> None:
+    """Nagle's algorithm off on every connection the server takes: with it on, an answer
+    sent as headers and then a body waits, on a kept-alive connection, for the browser's
+    delayed acknowledgement (40 ms on Linux) before its body leaves."""
+    import socket
+
+    from ips_jobdev.cli.serve import _bind
+
+    server = _bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(server.getsockname()[:2]):
+            taken, _ = server.accept()
+            with taken:
+                # asyncio turns Nagle off itself only on sockets that say they are TCP
+                assert taken.proto == socket.IPPROTO_TCP
+                assert taken.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        server.close()

@@ -105,6 +105,14 @@ employers = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("visiting_windows", WindowsType),
+    sa.Index(
+        "ix_employers_do_not_contact",
+        "id",
+        postgresql_where=sa.text("do_not_contact IS TRUE"),
+        # the condition as the queries write it (SQLAlchemy's is_(True)), or SQLite
+        # does not see that the index answers them
+        sqlite_where=sa.text("do_not_contact IS 1"),
+    ),
 )
 """The shared employer registry: one row per business, seen by every program. A program's
 notes about its relationship with the employer are in :data:`employer_program_notes`."""
