@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
@@ -127,13 +128,25 @@ def _listed_ids(uow: UnitOfWork, employers: EmployerList) -> list[int] | None:
     return known[employers]
 
 
+def _one_of(
+    uow: UnitOfWork, column: sa.ColumnElement[Any], ids: list[int]
+) -> sa.ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL ``column = ANY(:ids)``, every id in ONE array
+    parameter: a specialist's list is hundreds of ids, and as an ``IN`` list each is a
+    parameter of its own, which SQLAlchemy expands, psycopg parses (too long a statement
+    for its cache) and PostgreSQL plans again on every page."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _in(uow: UnitOfWork, column: sa.ColumnElement[Any], ids: EmployerIds) -> sa.ColumnElement[bool]:
     if isinstance(ids, EmployerList):
         listed = _listed_ids(uow, ids)
         if listed is None:
             return column.in_(employer_list_statement(ids))
-        return column.in_(listed)
-    return column.in_(sorted(ids))
+        return _one_of(uow, column, listed)
+    return _one_of(uow, column, sorted(ids))
 
 
 @attrs.frozen
@@ -284,7 +297,7 @@ def interest_pairs(
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
         .where(
             _in(uow, _v.employer_id, ids),
-            _vs.seeker_id.in_(pool),
+            _one_of(uow, _vs.seeker_id, pool),
             _v.status.in_(LIVE_VISIT_STATUSES),
             _v.at >= since,
         )
@@ -293,7 +306,11 @@ def interest_pairs(
     fn = tables.job_fit_notes.c
     notes = (
         sa.select(fn.employer_id, fn.seeker_id)
-        .where(_in(uow, fn.employer_id, ids), fn.seeker_id.in_(pool), fn.overall != FitRating.POOR)
+        .where(
+            _in(uow, fn.employer_id, ids),
+            _one_of(uow, fn.seeker_id, pool),
+            fn.overall != FitRating.POOR,
+        )
         .distinct()
     )
     pairs: list[tuple[int, int]] = []
@@ -316,7 +333,7 @@ def first_face_to_face(
         sa.select(_vs.seeker_id, sa.func.min(_v.at))
         .join(tables.visits, _v.id == _vs.visit_id)
         .where(
-            _vs.seeker_id.in_(ids),
+            _one_of(uow, _vs.seeker_id, ids),
             _v.status == VisitStatus.DONE,
             _v.mode == ContactMode.IN_PERSON,
             _v.purpose != VisitPurpose.SUPPORT,
@@ -338,7 +355,7 @@ def first_planned_for_seekers(
         sa.select(_vs.seeker_id, sa.func.min(_v.at))
         .join(tables.visits, _v.id == _vs.visit_id)
         .where(
-            _vs.seeker_id.in_(sorted(seeker_ids)),
+            _one_of(uow, _vs.seeker_id, sorted(seeker_ids)),
             _v.status == VisitStatus.PLANNED,
             _v.mode == ContactMode.IN_PERSON,
             _v.at >= since,
