@@ -120,3 +120,43 @@ def test_bulk_inserts_give_ids_in_row_order_even_when_rows_look_alike(db: Databa
         assert [uow.employers.get(i).name for i in employer_ids] == ["Example Cafe", "Bakery"]
         titles = {p.id: p.title for p in uow.employers.get(employer_ids[0]).people}
     assert [titles[i] for i in person_ids] == ["Owner", "Cook", "Server"]
+
+
+def test_plain_bulk_rows_keep_each_entrys_own_values_beside_shared_ones(db: Database) -> None:
+    # one object in every entry is converted once; equal but distinct objects, a value
+    # only some entries give, and a value only the last entry differs in stay per entry
+    when = dt.datetime(2026, 12, 6, 9, 30, tzinfo=dt.UTC)
+    shared_after = {"name": "Example Cafe", "job_types": ["cook", "server"]}
+    entries: list[dict[str, Any]] = [
+        {
+            "changed_at": when,
+            "actor": "importer",
+            "record_kind": "employer",
+            "record_id": record_id,
+            "action": "created",
+            "record_version": 1,
+            "before": None,
+            "after": shared_after if record_id < 3 else {"name": "Example Bakery"},
+            "batch": "b1" if record_id < 3 else "b2",
+            **({"reason": "bulk test"} if record_id == 2 else {}),
+        }
+        for record_id in (1, 2, 3)
+    ]
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        writer.add_plain(tables.change_history, entries)
+        writer.finish()
+        uow.commit()
+
+    c = tables.change_history.c
+    with db.unit_of_work() as uow:
+        stored = uow.session.execute(
+            sa.select(c.record_id, c.changed_at, c.after, c.reason, c.batch, c.before)
+            .where(c.actor == "importer")
+            .order_by(c.id)
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        (1, when, shared_after, None, "b1", None),
+        (2, when, shared_after, "bulk test", "b1", None),
+        (3, when, {"name": "Example Bakery"}, None, "b2", None),
+    ]

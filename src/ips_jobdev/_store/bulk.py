@@ -32,6 +32,8 @@ explains (``uow.explain``).
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -357,25 +359,23 @@ class BulkWriter:
             return
         columns, processors = _table_processors(table, self.dialect)
         ids = self._reserve(table, len(entries))
-        # a value that is one object in every entry (the history's actor, time, batch) is
-        # converted once; the others per entry
-        template: list[Any] = [None] * len(columns)
-        own: list[tuple[int, str, Callable[[Any], Any] | None]] = []
-        first = entries[0]
-        for at, (name, process) in enumerate(zip(columns, processors, strict=True)):
-            value = first.get(name)
-            if name != "id" and all(entry.get(name) is value for entry in entries):
-                template[at] = value if process is None else process(value)
+        count = len(entries)
+        # built column by column, then zipped into rows: a value that is one object in
+        # every entry (the history's actor, time, batch) is converted once, the others
+        # per entry
+        by_column: list[Iterable[Any]] = []
+        for name, process in zip(columns, processors, strict=True):
+            if name == "id":
+                by_column.append(ids if process is None else list(map(process, ids)))
+                continue
+            values = [entry.get(name) for entry in entries]
+            first = values[0]
+            if all(map(operator.is_, values, itertools.repeat(first))):
+                shared = first if process is None else process(first)
+                by_column.append(itertools.repeat(shared, count))
             else:
-                own.append((at, name, process))
-        encoded = []
-        for new_id, entry in zip(ids, entries, strict=True):
-            entry = {**entry, "id": new_id}
-            row = template.copy()
-            for at, name, process in own:
-                value = entry.get(name)
-                row[at] = value if process is None else process(value)
-            encoded.append(tuple(row))
+                by_column.append(values if process is None else list(map(process, values)))
+        encoded = list(zip(*by_column, strict=False))
         with _translated_errors(self.uow.session):
             self._write(table, columns, encoded)
 

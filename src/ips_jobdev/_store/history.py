@@ -208,7 +208,11 @@ def _bulk_plain(value: Any, seen: dict[VisitingWindows, str]) -> Any:
         if text is None:
             text = seen[value] = str(value)
         return text
-    if kind is list and all(v is None or isinstance(v, bool | int | float | str) for v in value):
+    if kind is list and (
+        # one C-level pass for the usual list of plain words; the per-item check otherwise
+        _AS_IS.issuperset(map(type, value))
+        or all(v is None or isinstance(v, bool | int | float | str) for v in value)
+    ):
         return list(value)  # what jsonable gives: the same items, in a new list
     return _SLOW
 
