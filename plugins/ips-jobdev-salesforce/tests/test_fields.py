@@ -160,6 +160,23 @@ def test_visit_without_a_person_clears_who() -> None:
     assert out["WhoId"] is None
 
 
+def test_event_fields_keep_their_order_and_leave_out_empty_text() -> None:
+    out = fields.event_fields(
+        visit(person_id=None, title="", description=None),
+        external_id_field=EXT,
+        key="visit-12",
+        account_key="employer-3",
+        contact_key=None,
+    )
+    # the order the request body lists them in, the reference last
+    assert list(out) == [EXT, "StartDateTime", "EndDateTime", "Location", "What", "WhoId"]
+    with_person = fields.event_fields(
+        visit(), external_id_field=EXT, key="visit-12", account_key="employer-3", contact_key="p"
+    )
+    assert list(with_person) == [
+        EXT, "Subject", "StartDateTime", "EndDateTime", "Location", "Description", "What", "Who"
+    ]  # fmt: skip
+
 def test_datetimes_are_utc_with_milliseconds() -> None:
     chicago = dt.timezone(dt.timedelta(hours=-6))
     moment = dt.datetime(2026, 12, 31, 23, 15, 0, 987654, tzinfo=chicago)
