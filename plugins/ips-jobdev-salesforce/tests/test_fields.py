@@ -177,6 +177,7 @@ def test_event_fields_keep_their_order_and_leave_out_empty_text() -> None:
         EXT, "Subject", "StartDateTime", "EndDateTime", "Location", "Description", "What", "Who"
     ]  # fmt: skip
 
+
 def test_datetimes_are_utc_with_milliseconds() -> None:
     chicago = dt.timezone(dt.timedelta(hours=-6))
     moment = dt.datetime(2026, 12, 31, 23, 15, 0, 987654, tzinfo=chicago)
