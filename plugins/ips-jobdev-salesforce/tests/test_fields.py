@@ -20,6 +20,7 @@ Field names and formats follow the Salesforce documentation:
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -160,10 +161,38 @@ def test_visit_without_a_person_clears_who() -> None:
     assert out["WhoId"] is None
 
 
+def test_event_fields_keep_their_order_and_leave_out_empty_text() -> None:
+    out = fields.event_fields(
+        visit(person_id=None, title="", description=None),
+        external_id_field=EXT,
+        key="visit-12",
+        account_key="employer-3",
+        contact_key=None,
+    )
+    # the order the request body lists them in, the reference last
+    assert list(out) == [EXT, "StartDateTime", "EndDateTime", "Location", "What", "WhoId"]
+    with_person = fields.event_fields(
+        visit(), external_id_field=EXT, key="visit-12", account_key="employer-3", contact_key="p"
+    )
+    assert list(with_person) == [
+        EXT, "Subject", "StartDateTime", "EndDateTime", "Location", "Description", "What", "Who"
+    ]  # fmt: skip
+
+
 def test_datetimes_are_utc_with_milliseconds() -> None:
     chicago = dt.timezone(dt.timedelta(hours=-6))
     moment = dt.datetime(2026, 12, 31, 23, 15, 0, 987654, tzinfo=chicago)
     assert fields.salesforce_datetime(moment) == "2027-01-01T05:15:00.987Z"
+
+
+def test_the_repeated_hour_gives_two_instants() -> None:
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
+    first = dt.datetime(2026, 11, 1, 1, 30, tzinfo=chicago)
+    second = first.replace(fold=1)
+    assert first == second  # one zone: compared as wall times, so remembered apart
+    assert fields.salesforce_datetime(first) == "2026-11-01T06:30:00.000Z"
+    assert fields.salesforce_datetime(second) == "2026-11-01T07:30:00.000Z"
+    assert fields.salesforce_datetime(first) == "2026-11-01T06:30:00.000Z"
 
 
 def test_phones_outside_north_america_stay_international() -> None:

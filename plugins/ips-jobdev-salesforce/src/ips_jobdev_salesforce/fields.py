@@ -14,6 +14,7 @@ person met clears the contact it had before.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -100,8 +101,16 @@ def salesforce_datetime(moment: dt.datetime) -> str:
     >>> salesforce_datetime(dt.datetime(2025, 3, 4, 9, 30, tzinfo=chicago))
     '2025-03-04T15:30:00.000Z'
     """
-    utc = moment.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # fold in the key: two times of the repeated hour in one zone compare equal
+    return _utc_text(moment, moment.fold)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_text(moment: dt.datetime, fold: int) -> str:
+    # two per Event, and visits start and end on the same few times of day: remembered
+    # (equal moments are the same instant, whatever their zone); isoformat, not strftime
+    utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="milliseconds") + "Z"
 
 
 def salesforce_phone(stored: str | None) -> str | None:
@@ -222,20 +231,25 @@ def event_fields(
     Cancelled visits never come here: Event has no status field, so the adapter deletes
     the Event instead.
     """
-    fields: dict[str, Any] = {
-        external_id_field: key,
-        "Subject": _clip(record.title, 255),
-        "StartDateTime": salesforce_datetime(record.start),
-        "EndDateTime": salesforce_datetime(record.end),
-        "Location": _clip(record.employer_address, 255),
-        "Description": _clip(record.description, 32000),
-        "What": {"attributes": {"type": "Account"}, external_id_field: account_key},
-    }
-    if contact_key is not None:
-        fields["Who"] = {"attributes": {"type": "Contact"}, external_id_field: contact_key}
-    fields = _present(fields)
+    # built in one pass, in the order sent, leaving out empty values as they come (an
+    # export builds one for every visit)
+    fields: dict[str, Any] = {external_id_field: key}
+    subject = _clip(record.title, 255)
+    if subject is not None:
+        fields["Subject"] = subject
+    fields["StartDateTime"] = salesforce_datetime(record.start)
+    fields["EndDateTime"] = salesforce_datetime(record.end)
+    location = _clip(record.employer_address, 255)
+    if location is not None:
+        fields["Location"] = location
+    description = _clip(record.description, 32000)
+    if description is not None:
+        fields["Description"] = description
+    fields["What"] = {"attributes": {"type": "Account"}, external_id_field: account_key}
     if contact_key is None:
         fields["WhoId"] = None
+    else:
+        fields["Who"] = {"attributes": {"type": "Contact"}, external_id_field: contact_key}
     return fields
 
 
