@@ -39,9 +39,14 @@ SOURCE = "bench_cli"
 HEAVY = ("sqlalchemy", "pluggy", "rich", "icalendar", "phonenumbers", "alembic", "zipcodes")
 
 
-def _script() -> str:
+def _script() -> list[str]:
+    """The command as a user starts it: the ``ips-jobdev`` script next to this interpreter;
+    with ``PYTHONPATH`` set, ``python -m ips_jobdev`` (the script would run the installed
+    code, not the tree ``PYTHONPATH`` names)."""
     found = Path(sys.executable).with_name("ips-jobdev")
-    return str(found) if found.exists() else "ips-jobdev"
+    if os.environ.get("PYTHONPATH") or not found.exists():
+        return [sys.executable, "-m", "ips_jobdev"]
+    return [str(found)]
 
 
 def _environment() -> dict[str, str]:
@@ -111,7 +116,7 @@ def start_rows(runs: int) -> Iterator[Row]:
     heavy = heavy_modules_after_import()
     row = _row("import ips_jobdev", [sys.executable, "-c", "import ips_jobdev"], runs, 0.2, "-")
     yield dataclasses.replace(row, notes={**row.notes, "heavy_modules_loaded": heavy})
-    yield _row("CLI start (ips-jobdev --help)", [_script(), "--help"], runs, 0.2, "-")
+    yield _row("CLI start (ips-jobdev --help)", [*_script(), "--help"], runs, 0.2, "-")
 
 
 def statewide_rows(settings: Settings) -> Iterator[Row]:
@@ -119,9 +124,9 @@ def statewide_rows(settings: Settings) -> Iterator[Row]:
     info = cached_statewide(settings.seed, settings.scale)
     db = ["--db", info.url.removeprefix("sqlite:///")]
     code = info.specialist_codes[0]
-    due = [_script(), *db, "due", "--specialist", code, "--on", END.isoformat()]
+    due = [*_script(), *db, "due", "--specialist", code, "--on", END.isoformat()]
     yield _row("due, whole CLI process", due, settings.runs, 0.3)
-    plan = [_script(), *db, "plan", "week", "--specialist", code]
+    plan = [*_script(), *db, "plan", "week", "--specialist", code]
     yield _row("plan week, whole CLI process", plan, settings.runs, 0.6)
 
 
@@ -129,7 +134,7 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
     """``match``, ``targets``, ``plan week`` and ``fit add --prefill`` on the demo county."""
     with tempfile.TemporaryDirectory() as folder:
         db = ["--db", str(Path(folder) / "demo.sqlite3")]
-        subprocess.run([_script(), *db, "demo"], capture_output=True, check=True)
+        subprocess.run([*_script(), *db, "demo"], capture_output=True, check=True)
         commands = {
             "match J-1001 (demo)": ["match", "J-1001"],
             "targets av (demo)": ["targets", "av"],
@@ -139,7 +144,7 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
             ],
         }  # fmt: skip
         for what, args in commands.items():
-            yield _row(what, [_script(), *db, *args], settings.runs, 0.5)
+            yield _row(what, [*_script(), *db, *args], settings.runs, 0.5)
 
 
 def table_rows(settings: Settings) -> Iterator[Row]:

@@ -27,7 +27,6 @@ from ips_jobdev._events import (
 )
 from ips_jobdev._plugins import get_plugin_manager, plugin_name
 from ips_jobdev._records import VisitRecord
-from ips_jobdev._sync.gather import visit_records
 
 __all__ = [
     "HookFailure",
@@ -78,6 +77,8 @@ def publish_events(
     visit_ids = [e.visit_id for e in events if isinstance(e, VisitEvent) and hooks[_hook_for(e)]]
     records: dict[int, VisitRecord] = {}
     if visit_ids:
+        from ips_jobdev._sync.gather import visit_records  # only when a plugin listens
+
         visits = [uow.visits.get(visit_id) for visit_id in dict.fromkeys(visit_ids)]
         records = {r.id: r for r in visit_records(uow, visits)}
     failures: list[HookFailure] = []
@@ -143,6 +144,8 @@ def _notify(
     else:
         if uow is None:
             raise TypeError(f"{hook_name}: give the unit of work to describe a stored visit")
+        from ips_jobdev._sync.gather import visit_records  # only when a plugin listens
+
         record = visit_records(uow, [visit])[0]
     return _call_event_hook(manager, hook_name, record)
 

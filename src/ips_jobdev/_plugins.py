@@ -40,6 +40,7 @@ from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, vali
 from ips_jobdev.errors import AdapterError, NotFoundError
 
 __all__ = [
+    "BUILTIN_HOOKS",
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "AdapterInfo",
@@ -65,6 +66,24 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "ips_jobdev.adapters.tabular",
 )
 """The built-in plugins, registered by dotted path."""
+
+BUILTIN_HOOKS = frozenset({"register_adapters"})
+"""The hooks the built-in plugins implement (a test checks it against their modules)."""
+
+
+class _BuiltinPlugin:
+    """A built-in plugin, registered under its dotted path and imported only when one of
+    its hooks is called: the ics adapter needs icalendar, which a command that never
+    lists or runs an adapter (due, plan, match) does not have to load."""
+
+    def __init__(self, dotted: str) -> None:
+        self.dotted = dotted
+
+    @hookspecs.hookimpl
+    def register_adapters(self, register: Any) -> None:
+        """The module's own ``register_adapters``."""
+        importlib.import_module(self.dotted).register_adapters(register)
+
 
 _state_lock = threading.Lock()
 _shared: pluggy.PluginManager | None = None
@@ -161,8 +180,7 @@ def make_plugin_manager(
     manager.add_hookspecs(hookspecs)
     registry = _registry(manager)
     for dotted in DEFAULT_PLUGINS:
-        module = importlib.import_module(dotted)
-        manager.register(module, name=dotted)
+        manager.register(_BuiltinPlugin(dotted), name=dotted)
         registry.versions[dotted] = __version__
     wanted = _wanted_entry_points(environ)
     if load_entry_points:

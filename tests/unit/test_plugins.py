@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import sys
 import types
@@ -19,6 +20,8 @@ from ips_jobdev._notify import (
     notify_visit_planned,
 )
 from ips_jobdev._plugins import (
+    BUILTIN_HOOKS,
+    DEFAULT_PLUGINS,
     get_adapter,
     get_adapters,
     load_cycle_policies,
@@ -283,3 +286,16 @@ def test_the_real_registries_accept_what_plugins_register() -> None:
     assert load_cycle_policies(pm) == ["plugin-copy"]
     assert cycles.get_policy("plugin-copy") is policy
     assert callable(matching.register_factor)
+
+
+def test_the_built_in_plugins_stand_ins_cover_every_hook_their_modules_implement() -> None:
+    # the manager registers a stand-in per built-in module (imported on first call), so a
+    # hook a built-in module implements must be one the stand-in forwards
+    for dotted in DEFAULT_PLUGINS:
+        module = importlib.import_module(dotted)
+        implemented = {
+            name
+            for name, value in vars(module).items()
+            if callable(value) and hasattr(value, "ips_jobdev_impl")
+        }
+        assert implemented == BUILTIN_HOOKS, dotted

@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -26,7 +26,6 @@ from ips_jobdev._events import Event, EventLog, Publisher
 from ips_jobdev._model import Program
 from ips_jobdev._store import audit, database, history, migrate, program_notes, programs
 from ips_jobdev._store.audit import AuditRepository
-from ips_jobdev._store.feed_tokens import FeedTokenRepository
 from ips_jobdev._store.mapping import keep_status_history, start_mappers
 from ips_jobdev._store.repositories import (
     EmployerRepository,
@@ -39,11 +38,14 @@ from ips_jobdev._store.repositories import (
     SpecialistRepository,
     VisitRepository,
 )
-from ips_jobdev._store.submissions import SubmissionRepository
-from ips_jobdev._store.sync_state import SyncStateRepository
-from ips_jobdev._store.users import UserRepository
-from ips_jobdev._store.web_sessions import WebSessionRepository
 from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationError
+
+if TYPE_CHECKING:
+    from ips_jobdev._store.feed_tokens import FeedTokenRepository
+    from ips_jobdev._store.submissions import SubmissionRepository
+    from ips_jobdev._store.sync_state import SyncStateRepository
+    from ips_jobdev._store.users import UserRepository
+    from ips_jobdev._store.web_sessions import WebSessionRepository
 
 __all__ = ["Database", "UnitOfWork", "open_store", "reads_unaudited", "set_default_publisher"]
 
@@ -283,14 +285,9 @@ class UnitOfWork:
         self.fit_notes = FitNoteRepository(session)
         self.job_starts = JobStartRepository(session)
         self.goals = GoalRepository(session)
-        self.sync_state = SyncStateRepository(session)
         self.history = history.HistoryRepository(session)
-        self.feed_tokens = FeedTokenRepository(session)
-        self.submissions = SubmissionRepository(session)
         self.programs = programs.ProgramRepository(session)
         self.audit = AuditRepository(session)
-        self.users = UserRepository(session)
-        self.web_sessions = WebSessionRepository(session)
         try:
             self._program = programs.enter_scope(session, program)
         except BaseException:
@@ -298,6 +295,44 @@ class UnitOfWork:
             if owner is not None:
                 owner.dispose()
             raise
+
+    # the repositories only exports, feeds, the web app and its accounts use are made (and
+    # their modules imported) on first use: a command that reads a due list needs none
+    @functools.cached_property
+    def sync_state(self) -> SyncStateRepository:
+        """What each export target was last sent (the sync state of every record)."""
+        from ips_jobdev._store.sync_state import SyncStateRepository
+
+        return SyncStateRepository(self.session)
+
+    @functools.cached_property
+    def feed_tokens(self) -> FeedTokenRepository:
+        """The calendar feeds' secret tokens."""
+        from ips_jobdev._store.feed_tokens import FeedTokenRepository
+
+        return FeedTokenRepository(self.session)
+
+    @functools.cached_property
+    def submissions(self) -> SubmissionRepository:
+        """Submissions from browsers, by the id each browser made for one (a visit sent
+        twice offline is found, not added again)."""
+        from ips_jobdev._store.submissions import SubmissionRepository
+
+        return SubmissionRepository(self.session)
+
+    @functools.cached_property
+    def users(self) -> UserRepository:
+        """The shared web app's accounts."""
+        from ips_jobdev._store.users import UserRepository
+
+        return UserRepository(self.session)
+
+    @functools.cached_property
+    def web_sessions(self) -> WebSessionRepository:
+        """The web app's signed-in sessions."""
+        from ips_jobdev._store.web_sessions import WebSessionRepository
+
+        return WebSessionRepository(self.session)
 
     @property
     def program(self) -> Program | None:

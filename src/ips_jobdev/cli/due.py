@@ -20,7 +20,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from rich.table import Table
 
 from ips_jobdev._windows import Opening
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
@@ -111,6 +110,8 @@ def due_command(
     if as_json:
         app.print_json(result.to_dict())
         return
+    from rich.table import Table  # not for --json
+
     who = f" for {result.specialist}" if result.specialist else ""
     timed = any(item.best_time is not None for item in result.items)
     columns = ["due", "", "employer / job seeker", "reason", "planned"]

@@ -20,7 +20,6 @@ import zoneinfo
 from typing import Any
 
 import click
-from rich.table import Table
 
 from ips_jobdev import _lookup
 from ips_jobdev._planning import (
@@ -185,6 +184,8 @@ def week_command(
 
 
 def _print_plan(app: App, plan: WeekPlan, unplanned_shown: int = UNPLANNED_SHOWN) -> None:
+    from rich.table import Table  # not for --json
+
     app.console.print(
         f"[bold]Week {plan.week}[/] ({plan.start.day} {plan.start:%b} - {plan.end.day} "
         f"{plan.end:%b %Y}) for "
