@@ -875,3 +875,26 @@ def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
     columns = {c.name for c in after_schema.tables["web_sessions"].columns}
     assert "id_hash" in columns
     assert "id" not in columns, "the session id itself is never stored"
+
+
+# -- 0014_ranking_indexes -----------------------------------------------------------------------
+
+BEFORE_RANKING_INDEXES = "0013_web_sessions"
+
+
+def test_upgrading_to_the_ranking_indexes_keeps_every_row_and_adds_both_indexes(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_RANKING_INDEXES)
+    schema = _reflect(engine)
+    before = _dump(engine, schema)
+    assert migrate.upgrade(engine) == (BEFORE_RANKING_INDEXES, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    inspector = sa.inspect(engine)
+    visits = {i["name"]: i["column_names"] for i in inspector.get_indexes("visits")}
+    employers = {i["name"]: i["column_names"] for i in inspector.get_indexes("employers")}
+    assert visits["ix_visits_at_relationship"] == ["at", "employer_id", "status", "mode"]
+    assert employers["ix_employers_do_not_contact"] == ["do_not_contact"]

@@ -105,6 +105,8 @@ employers = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("visiting_windows", WindowsType),
+    # ranking finds the do-not-contact employers without reading every employer
+    sa.Index("ix_employers_do_not_contact", "do_not_contact"),
 )
 """The shared employer registry: one row per business, seen by every program. A program's
 notes about its relationship with the employer are in :data:`employer_program_notes`."""
@@ -190,6 +192,8 @@ visits = sa.Table(
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
+    # every employer's visit history in the relationship window, read from the index alone
+    sa.Index("ix_visits_at_relationship", "at", "employer_id", "status", "mode"),
 )
 
 visit_seekers = sa.Table(
