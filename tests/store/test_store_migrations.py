@@ -896,5 +896,11 @@ def test_upgrading_to_the_ranking_indexes_keeps_every_row_and_adds_both_indexes(
     inspector = sa.inspect(engine)
     visits = {i["name"]: i["column_names"] for i in inspector.get_indexes("visits")}
     employers = {i["name"]: i["column_names"] for i in inspector.get_indexes("employers")}
-    assert visits["ix_visits_at_relationship"] == ["at", "employer_id", "status", "mode"]
+    assert visits["ix_visits_at_relationship"] == [
+        "at",
+        "employer_id",
+        "status",
+        "mode",
+        "program_id",
+    ]
     assert employers["ix_employers_do_not_contact"] == ["do_not_contact"]
