@@ -194,7 +194,7 @@ visits = sa.Table(
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
     # every employer's visit history in the relationship window, read from the index alone
     # (program_id: PostgreSQL's row-level security policy reads it)
-    sa.Index("ix_visits_at_relationship", "at", "employer_id", "status", "mode", "program_id"),
+    sa.Index("ix_visits_at_relationship", *("at", "employer_id", "status", "mode", "program_id")),
 )
 
 visit_seekers = sa.Table(
