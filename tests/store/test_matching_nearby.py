@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from ips_jobdev import Database, JobSeeker, Preferences
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import matching as queries
-from ips_jobdev.matching import _source, rank_employers, targets_for_seekers
+from ips_jobdev.matching import (
+    FactorScore,
+    MatchContext,
+    _source,
+    rank_employers,
+    register_factor,
+    targets_for_seekers,
+    unregister_factor,
+)
 from ips_jobdev.matching._config import MatchConfig
 from ips_jobdev.matching._context import SeekerView
 from ips_jobdev.matching._engine import SeekerScoring, active_factors
@@ -68,6 +76,50 @@ def test_the_regional_read_ranks_exactly_as_reading_every_employer(
     assert nearby.considered == everything.considered
     assert nearby.filtered == everything.filtered
     assert nearby.notes == everything.notes
+
+
+class EveryThirdEmployer:
+    """A plugin-style factor the score bound knows nothing about (no facts): full marks for
+    every third employer by id, none for the others."""
+
+    name = "every_third"
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+
+    def score(self, context: MatchContext) -> FactorScore:
+        hit = context.employer.id % 3 == 0
+        return FactorScore(self.name, self.weight, 1.0 if hit else 0.0, "every third")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    prefs=no_limit,
+    k=st.integers(min_value=1, max_value=40),
+    weight=st.sampled_from([0.5, 2.0, 6.0]),
+)
+def test_a_plugin_factor_without_a_bound_still_ranks_exactly_as_reading_every_employer(
+    small: Database, bound_in_database: bool, prefs: Preferences, k: int, weight: float
+) -> None:
+    seeker = JobSeeker(code="J-9005", preferences=prefs)
+    register_factor(EveryThirdEmployer(weight))
+    try:
+        with small.unit_of_work() as uow:
+            everything = rank_employers(uow, seeker, limit=None, as_of=AS_OF)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(_source, "NEARBY_MIN_EMPLOYERS", 0)
+                patch.setattr(_source, "BOUND_IN_DATABASE", bound_in_database)
+                nearby = rank_employers(uow, seeker, limit=k, as_of=AS_OF)
+    finally:
+        unregister_factor("every_third")
+    assert "every_third" in nearby.weights
+    assert nearby.matches == everything.matches[:k]
+    assert nearby.considered == everything.considered
+    assert nearby.filtered == everything.filtered
 
 
 def _scoring(

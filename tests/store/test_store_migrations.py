@@ -882,29 +882,55 @@ def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
     assert "id" not in columns, "the session id itself is never stored"
 
 
-# -- 0014_search_indexes ------------------------------------------------------------------------
+# -- 0014_ranking_indexes -----------------------------------------------------------------------
+
+BEFORE_RANKING_INDEXES = "0013_web_sessions"
+
+
+def test_upgrading_to_the_ranking_indexes_keeps_every_row_and_adds_both_indexes(
+    engine: sa.Engine,
+) -> None:
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_RANKING_INDEXES)
+    schema = _reflect(engine)
+    before = _dump(engine, schema)
+    assert migrate.upgrade(engine) == (BEFORE_RANKING_INDEXES, migrate.head_revision())
+    after = _dump(engine, _reflect(engine))
+    for name, old_rows in before.items():
+        assert after[name] == old_rows, name
+    inspector = sa.inspect(engine)
+    visits = {i["name"]: i["column_names"] for i in inspector.get_indexes("visits")}
+    employers = {i["name"]: i["column_names"] for i in inspector.get_indexes("employers")}
+    assert visits["ix_visits_at_relationship"] == [
+        "at",
+        "employer_id",
+        "status",
+        "mode",
+        "program_id",
+    ]
+    assert employers["ix_employers_do_not_contact"] == ["do_not_contact"]
+
+
+# -- 0015_search_indexes ------------------------------------------------------------------------
 
 
 def _index_names(engine: sa.Engine, table: str) -> set[str]:
     return {str(index["name"]) for index in sa.inspect(engine).get_indexes(table)}
 
 
-def test_search_indexes_arrive_with_the_upgrade_and_leave_with_the_downgrade(
+def test_the_trigram_index_arrives_with_the_upgrade_and_leaves_with_the_downgrade(
     engine: sa.Engine,
 ) -> None:
     from alembic import command
 
-    migrate.upgrade(engine, "0013_web_sessions")
-    assert "ix_employers_do_not_contact" not in _index_names(engine, "employers")
+    migrate.upgrade(engine, "0014_ranking_indexes")
+    assert TRIGRAM_INDEX not in _index_names(engine, "employers")
     migrate.upgrade(engine)
-    made = _index_names(engine, "employers")
-    assert "ix_employers_do_not_contact" in made
     # the test server lets the database's owner make pg_trgm (a trusted extension)
-    assert (TRIGRAM_INDEX in made) is (engine.dialect.name == "postgresql")
-    command.downgrade(migrate.alembic_config(engine), "0013_web_sessions")
-    left = _index_names(engine, "employers")
-    assert "ix_employers_do_not_contact" not in left
-    assert TRIGRAM_INDEX not in left
+    made = TRIGRAM_INDEX in _index_names(engine, "employers")
+    assert made is (engine.dialect.name == "postgresql")
+    command.downgrade(migrate.alembic_config(engine), "0014_ranking_indexes")
+    assert TRIGRAM_INDEX not in _index_names(engine, "employers")
 
 
 def _plan(connection: sa.Connection, query: sa.Select[Any]) -> str:

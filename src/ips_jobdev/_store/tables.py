@@ -105,14 +105,8 @@ employers = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("visiting_windows", WindowsType),
-    sa.Index(
-        "ix_employers_do_not_contact",
-        "id",
-        postgresql_where=sa.text("do_not_contact IS TRUE"),
-        # the condition as the queries write it (SQLAlchemy's is_(True)), or SQLite
-        # does not see that the index answers them
-        sqlite_where=sa.text("do_not_contact IS 1"),
-    ),
+    # ranking finds the do-not-contact employers without reading every employer
+    sa.Index("ix_employers_do_not_contact", "do_not_contact"),
 )
 """The shared employer registry: one row per business, seen by every program. A program's
 notes about its relationship with the employer are in :data:`employer_program_notes`."""
@@ -198,6 +192,9 @@ visits = sa.Table(
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
+    # every employer's visit history in the relationship window, read from the index alone
+    # (program_id: PostgreSQL's row-level security policy reads it)
+    sa.Index("ix_visits_at_relationship", *("at", "employer_id", "status", "mode", "program_id")),
 )
 
 visit_seekers = sa.Table(

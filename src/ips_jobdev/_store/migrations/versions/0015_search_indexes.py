@@ -1,18 +1,14 @@
-"""Indexes for the pages many specialists open at once on a shared database.
+"""A trigram index on employer names for the employer search on PostgreSQL.
 
-- ``ix_employers_do_not_contact``: a partial index of the employers marked do-not-contact,
-  so counting them (each ranking says how many it left out) reads a few rows, not the
-  whole registry.
-- ``ix_employers_name_trgm`` (PostgreSQL only): a trigram index on the employer's name, so
-  the employer search (``name ILIKE '%words%'``) does not read every employer. It needs
-  the ``pg_trgm`` extension: made here in the ``public`` schema when the database allows
-  (it is a trusted extension: the database's owner may make it); when it cannot be made,
-  the index is left out and the search still works, reading every employer. A county's
-  database administrator can run ``CREATE EXTENSION pg_trgm SCHEMA public`` and upgrade
-  again (``ips-jobdev db upgrade`` makes the index once the extension is there).
+``ix_employers_name_trgm``: the employer search (``name ILIKE '%words%'``, a page many
+specialists open at once on a shared database) no longer reads every employer. It needs
+the ``pg_trgm`` extension, made here in the ``public`` schema when the database allows (it
+is a trusted extension: the database's owner may make it). When it cannot be made, the
+index is left out and the search still works, reading every employer; the shared-database
+how-to says how an administrator adds both later.
 
-Revision ID: 0014_search_indexes
-Revises: 0013_web_sessions
+Revision ID: 0015_search_indexes
+Revises: 0014_ranking_indexes
 Create Date: 2026-12-06
 """
 
@@ -21,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_search_indexes"
-down_revision = "0013_web_sessions"
+revision = "0015_search_indexes"
+down_revision = "0014_ranking_indexes"
 branch_labels = None
 depends_on = None
 
@@ -58,16 +54,6 @@ def trigram_schema(connection: sa.Connection) -> str | None:
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_employers_do_not_contact",
-        "employers",
-        ["id"],
-        unique=False,
-        postgresql_where=sa.text("do_not_contact IS TRUE"),
-        # the condition as the queries write it (SQLAlchemy's is_(True)), or SQLite
-        # does not see that the index answers them
-        sqlite_where=sa.text("do_not_contact IS 1"),
-    )
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
@@ -82,4 +68,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
-    op.drop_index("ix_employers_do_not_contact", table_name="employers")
