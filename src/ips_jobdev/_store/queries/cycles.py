@@ -113,19 +113,81 @@ def _forget_lists(session: Session, context: Any) -> None:
     session.info.pop(_LISTS, None)
 
 
+def _list_facts_statement(employers: EmployerList) -> sa.Select[Any]:
+    """Per employer on ``employers`` taken ever (its ``made_since`` ignored): the last
+    counted visit the specialist made there or one made there for their caseload, and
+    whether the specialist has a visit planned there; what each shorter list (a
+    ``made_since`` later) is read from without another statement."""
+    made = [
+        _v.status == VisitStatus.DONE,
+        _v.mode.in_(employers.modes),
+        _v.at < employers.made_before,
+    ]
+    planned = [_v.status == VisitStatus.PLANNED, _v.at >= employers.planned_from]
+    specialist_id = employers.specialist_id
+    caseload = sa.select(_js.id).where(
+        _js.specialist_id == specialist_id, _js.status != JobSeekerStatus.CLOSED
+    )
+    no = sa.literal(0, sa.Integer)
+    own = sa.select(_v.employer_id, _v.at.label("made"), no.label("planned")).where(
+        _v.specialist_id == specialist_id, *made
+    )
+    for_caseload = (
+        sa.select(_v.employer_id, _v.at, no)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(_vs.seeker_id.in_(caseload), *made)
+    )
+    own_planned = sa.select(_v.employer_id, sa.null(), sa.literal(1, sa.Integer)).where(
+        _v.specialist_id == specialist_id, *planned
+    )
+    rows = sa.union_all(own, for_caseload, own_planned).subquery()
+    return sa.select(
+        rows.c.employer_id, sa.func.max(rows.c.made), sa.func.max(rows.c.planned)
+    ).group_by(rows.c.employer_id)
+
+
+_Facts = dict[int, tuple[dt.datetime | None, bool]]
+
+
 def _listed_ids(uow: UnitOfWork, employers: EmployerList) -> list[int] | None:
     """The ids on a specialist's list, read once per unit of work (``None``: everyone's
     list, or a long one). Each page of a specialist's day asks about the same list five
     or six times; as a subquery the planner evaluated it, and misjudged its size, each
-    time (on the statewide data set it then scanned every employer of the state)."""
+    time (on the statewide data set it then scanned every employer of the state).
+
+    The list taken ever (``made_since`` ``None``: the Today page counts the relationships
+    gone cold on it) is read with each employer's last counted visit; a shorter list of
+    the same specialist, day and modes asked for afterwards is then read from those,
+    without another statement."""
     if employers.specialist_id is None:
         return None
-    known: dict[EmployerList, list[int] | None] = uow.session.info.setdefault(_LISTS, {})
-    if employers not in known:
-        statement = employer_list_statement(employers).limit(LISTED_IDS_LIMIT + 1)
-        ids = sorted(int(i) for i in uow.session.scalars(statement))
-        known[employers] = ids if len(ids) <= LISTED_IDS_LIMIT else None
-    return known[employers]
+    known: dict[object, Any] = uow.session.info.setdefault(_LISTS, {})
+    if employers in known:
+        listed: list[int] | None = known[employers]
+        return listed
+    ever = attrs.evolve(employers, made_since=None)
+    facts: _Facts | None = known.get(("facts", ever))
+    if facts is None and employers.made_since is None:
+        statement = _list_facts_statement(employers).limit(LISTED_IDS_LIMIT + 1)
+        read = uow.session.execute(statement).all()
+        facts = {int(i): (made, bool(planned)) for i, made, planned in read}
+        if len(facts) > LISTED_IDS_LIMIT:
+            known[("facts", ever)] = known[employers] = None
+            return None
+        known[("facts", ever)] = facts
+    if facts is not None:
+        since = employers.made_since
+        ids = sorted(
+            employer_id
+            for employer_id, (made, planned) in facts.items()
+            if planned or since is None or (made is not None and made >= since)
+        )
+        known[employers] = ids
+        return ids
+    statement = employer_list_statement(employers).limit(LISTED_IDS_LIMIT + 1)
+    ids = sorted(int(i) for i in uow.session.scalars(statement))
+    known[employers] = ids if len(ids) <= LISTED_IDS_LIMIT else None
+    return known[employers]  # type: ignore[no-any-return]
 
 
 def _one_of(
@@ -269,7 +331,8 @@ def visits_made(
         .where(_in(uow, _v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
         .order_by(_v.employer_id, _v.at)
     )
-    return list(uow.session.execute(statement).all())
+    # on the connection: thousands of rows, without the ORM's handling of each
+    return list(uow.session.connection().execute(statement).all())
 
 
 def first_planned(
