@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
+from ips_jobdev._store.queries.matching import _fetch_tuples
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import (
     LIVE_VISIT_STATUSES,
@@ -326,13 +327,25 @@ def visits_made(
 ) -> list[tuple[int, dt.datetime, VisitPurpose, ContactMode]]:
     """``(employer id, at, purpose, mode)`` of every visit made at the employers before
     ``before``, by employer id, then oldest first."""
+    done = VisitStatus.DONE.value  # a plain string: the raw read below binds it as it is
     statement = (
         sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
-        .where(_in(uow, _v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
+        .where(_in(uow, _v.employer_id, ids), _v.status == done, _v.at < before)
         .order_by(_v.employer_id, _v.at)
     )
-    # on the connection: thousands of rows, without the ORM's handling of each
-    return list(uow.session.connection().execute(statement).all())
+    if uow.session.get_bind().dialect.name != "postgresql":
+        return list(uow.session.connection().execute(statement).all())
+    # thousands of rows a page: straight from the driver (which gives aware datetimes),
+    # each purpose and mode made the enum by a lookup, without SQLAlchemy's row handling
+    purposes, modes = _PURPOSES, _MODES
+    return [
+        (employer_id, at, purposes[purpose], modes[mode])
+        for employer_id, at, purpose, mode in _fetch_tuples(uow.session, statement)
+    ]
+
+
+_PURPOSES = {p.value: p for p in VisitPurpose}
+_MODES = {m.value: m for m in ContactMode}
 
 
 def first_planned(
