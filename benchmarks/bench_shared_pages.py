@@ -83,44 +83,65 @@ def _sign_in(client: Any, email: str) -> str:
 
 
 class Counter:
-    """SQL statements sent through the engine."""
+    """SQL statements sent to PostgreSQL: counted at the driver (``psycopg.Cursor``), so
+    the statements a query sends on a raw cursor, past SQLAlchemy, count too."""
 
     def __init__(self, engine: sa.Engine) -> None:
+        import psycopg
+
         self.n = 0
         self.sql_ms = 0.0
         self.timing = False
         self.explain = 0.0
         self.plans: dict[str, str] = {}
         self.spent: dict[str, list[float]] = {}
-        self._began = 0.0
         self.recording: list[tuple[str, Any]] | None = None
-        sa.event.listen(engine, "before_cursor_execute", self._before)
-        sa.event.listen(engine, "after_cursor_execute", self._after)
+        self._own = False  # the counter's own EXPLAIN is not counted
+        counter, execute, executemany = self, psycopg.Cursor.execute, psycopg.Cursor.executemany
+
+        def counted_execute(cursor: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+            if counter._own:
+                return execute(cursor, query, params, **kw)
+            counter.n += 1
+            if counter.recording is not None:
+                counter.recording.append((query, params))
+            began = time.perf_counter()
+            try:
+                return execute(cursor, query, params, **kw)
+            finally:
+                counter._spent(cursor, query, params, (time.perf_counter() - began) * 1000)
+
+        def counted_executemany(cursor: Any, query: Any, params_seq: Any, **kw: Any) -> Any:
+            counter.n += 1
+            began = time.perf_counter()
+            try:
+                return executemany(cursor, query, params_seq, **kw)
+            finally:
+                counter.sql_ms += (time.perf_counter() - began) * 1000
+
+        psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
+        psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
         sa.event.listen(engine, "begin", self._begin)
 
     def _begin(self, conn: Any) -> None:
         if self.recording is not None:
             self.recording.append(("BEGIN", None))
 
-    def _before(
-        self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
-    ) -> None:
-        self.n += 1
-        if self.recording is not None and not many:
-            self.recording.append((statement, parameters))
-        self._began = time.perf_counter()
-
-    def _after(self, conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        elapsed = (time.perf_counter() - self._began) * 1000
+    def _spent(self, cursor: Any, statement: Any, parameters: Any, elapsed: float) -> None:
         self.sql_ms += elapsed
-        if self.timing:
-            key = " ".join(statement.split())[:300]
-            self.spent.setdefault(key, []).append(elapsed)
-            if self.explain and elapsed > self.explain and key not in self.plans:
-                # a cursor of its own: the page's cursor still holds its rows
-                with conn.connection.dbapi_connection.cursor() as own:
+        if not self.timing or not isinstance(statement, str):
+            return
+        key = " ".join(statement.split())[:300]
+        self.spent.setdefault(key, []).append(elapsed)
+        if self.explain and elapsed > self.explain and key not in self.plans:
+            # a cursor of its own: the page's cursor still holds its rows
+            self._own = True
+            try:
+                with cursor.connection.cursor() as own:
                     own.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
                     self.plans[key] = "\n".join(row[0] for row in own.fetchall())
+            finally:
+                self._own = False
 
 
 def _requests(
@@ -261,7 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             counter.recording = []
             call()
             recorded, counter.recording = counter.recording, None
+            counter._own = True
             server["server_ms_best"] = round(_server_ms(database.engine, recorded, args.server), 1)
+            counter._own = False
         results[name] = {
             "queries": max(queries),
             "cpu_ms_median": round(statistics.median(cpu), 1),
