@@ -133,7 +133,8 @@ class Counter:
             return
         key = " ".join(statement.split())[:300]
         self.spent.setdefault(key, []).append(elapsed)
-        if self.explain and elapsed > self.explain and key not in self.plans:
+        explainable = _EXPLAINABLE.match(statement) is not None
+        if self.explain and elapsed > self.explain and explainable and key not in self.plans:
             # a cursor of its own: the page's cursor still holds its rows
             self._own = True
             try:
