@@ -966,9 +966,9 @@ def test_employer_search_by_name_reads_the_trigram_index_on_postgresql(engine: s
     assert (TRIGRAM_INDEX in plan) is (engine.dialect.name == "postgresql")
 
 
-# -- 0016_boundary_once -------------------------------------------------------------------------
+# -- 0016_page_speed ----------------------------------------------------------------------------
 
-BEFORE_BOUNDARY_ONCE = "0015_search_indexes"
+BEFORE_PAGE_SPEED = "0015_search_indexes"
 BOUNDED = (
     "specialists",
     "job_seekers",
@@ -1010,9 +1010,9 @@ def test_the_boundary_asks_who_is_asking_once_per_statement_after_the_upgrade(
     from alembic import command
 
     _fill_first_revision(engine)
-    migrate.upgrade(engine, BEFORE_BOUNDARY_ONCE)
+    migrate.upgrade(engine, BEFORE_PAGE_SPEED)
     before = _dump(engine, _reflect(engine))
-    assert migrate.upgrade(engine) == (BEFORE_BOUNDARY_ONCE, migrate.head_revision())
+    assert migrate.upgrade(engine) == (BEFORE_PAGE_SPEED, migrate.head_revision())
     assert _dump(engine, _reflect(engine)) == before
     if engine.dialect.name != "postgresql":
         return  # SQLite holds one program: it has no policies to change
@@ -1025,7 +1025,28 @@ def test_the_boundary_asks_who_is_asking_once_per_statement_after_the_upgrade(
             assert "SELECT NULLIF(current_setting(" in expression, table
     assert "pg_has_role" not in _per_row_filter(engine)
     assert "current_setting" not in _per_row_filter(engine)
-    command.downgrade(migrate.alembic_config(engine), BEFORE_BOUNDARY_ONCE)
+    command.downgrade(migrate.alembic_config(engine), BEFORE_PAGE_SPEED)
     for table, (using, check) in _boundary_policies(engine).items():
         assert "SELECT pg_has_role(" not in using + check, table
     assert "pg_has_role" in _per_row_filter(engine)
+
+
+def test_the_position_index_arrives_with_the_upgrade_and_a_ranking_area_reads_it(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    migrate.upgrade(engine, BEFORE_PAGE_SPEED)
+    assert "ix_employers_position" not in _index_names(engine, "employers")
+    migrate.upgrade(engine)
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("employers")}
+    assert indexes["ix_employers_position"] == ["latitude", "longitude"]
+    e = tables.employers.c
+    with engine.begin() as connection:
+        plan = _plan(
+            connection,
+            sa.select(e.id).where(e.latitude.between(43.0, 43.2), e.longitude.between(-90, -89)),
+        )
+    assert "ix_employers_position" in plan
+    command.downgrade(migrate.alembic_config(engine), BEFORE_PAGE_SPEED)
+    assert "ix_employers_position" not in _index_names(engine, "employers")

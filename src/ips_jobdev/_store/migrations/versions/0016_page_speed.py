@@ -1,5 +1,5 @@
-"""The program boundary's policies work out who is asking once per statement, not per row
-(PostgreSQL).
+"""Pages under load: the program boundary's policies work out who is asking once per
+statement, not per row (PostgreSQL); an index on employers' position.
 
 The policies of 0009, 0010 and 0012 called ``pg_has_role`` and read the setting
 ``ips_jobdev.program`` (twice) for every row a statement looked at: a specialist's Today
@@ -10,7 +10,11 @@ conditions, the same setting, the same roles (a statement never changes the sett
 half-way through; the functions that clear it for a query of their own run that query as
 a statement of its own).
 
-Revision ID: 0016_boundary_once
+``ix_employers_position`` (latitude, longitude): a ranking under a distance limit (every
+job seeker's page) reads the employers in the limit's latitude band instead of every
+employer of the state.
+
+Revision ID: 0016_page_speed
 Revises: 0015_search_indexes
 Create Date: 2026-12-06
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0016_boundary_once"
+revision = "0016_page_speed"
 down_revision = "0015_search_indexes"
 branch_labels = None
 depends_on = None
@@ -70,7 +74,11 @@ def _alter(*, once: bool) -> None:
     _policy(AUDIT, audit, f"(program_id IS NULL OR {audit})")
 
 
+POSITION_INDEX = "ix_employers_position"
+
+
 def upgrade() -> None:
+    op.create_index(POSITION_INDEX, "employers", ["latitude", "longitude"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         _alter(once=True)
 
@@ -78,3 +86,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _alter(once=False)
+    op.drop_index(POSITION_INDEX, table_name="employers")
