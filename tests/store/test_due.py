@@ -206,6 +206,28 @@ def test_a_shorter_list_read_from_the_list_taken_ever_is_the_one_its_own_stateme
     assert expected[recent] != expected[ever] or on != TODAY  # the cafe has gone cold
 
 
+@pytest.mark.parametrize(
+    "on", [TODAY, dt.date(2026, 8, 28), dt.date(2026, 8, 29), dt.date(2026, 9, 1)]
+)
+def test_the_count_of_relationships_gone_cold_is_the_number_listed_on_request(
+    db: jobdev.Database, on: dt.date
+) -> None:
+    ids = _build(db)
+    with db.unit_of_work() as uow:
+        # jd made it recently: only another specialist's visit kept Cold Cafe warm
+        kb = uow.specialists.by_code("kb")
+        uow.visits.add(
+            jobdev.Visit(employer_id=ids["cafe"], specialist_id=kb.id, at=_at(on),
+                         purpose="follow-up")  # type: ignore[arg-type]
+        )  # fmt: skip
+        uow.commit()
+    with db.unit_of_work() as uow:
+        counted = list_due(uow, specialist="jd", on=on).cold
+    with db.unit_of_work() as uow:
+        listed = list_due(uow, specialist="jd", on=on, include_cold=True)
+    assert counted == listed.cold == len([i for i in listed.items if i.status == "cold"])
+
+
 def test_an_unknown_specialist_is_a_clear_error(db: jobdev.Database) -> None:
     with db.unit_of_work() as uow, pytest.raises(jobdev.NotFoundError):
         list_due(uow, specialist="zz", on=TODAY)

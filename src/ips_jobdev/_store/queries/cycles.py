@@ -316,13 +316,30 @@ def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.d
     def any_visit(*more: sa.ColumnElement[bool]) -> sa.Exists:
         return sa.exists().where(_v.employer_id == _emp.id, *counted, *more)
 
+    listed = _in(uow, _emp.id, employers)
+    facts = _ever_facts(uow, employers)
+    if facts is not None:
+        # the specialist's own counted visit (or their caseload's) from cold_line on is
+        # one by anyone: those employers have not gone cold, and are not asked about
+        maybe = [i for i, (made, _) in facts.items() if made is None or made < cold_line]
+        listed = _one_of(uow, _emp.id, sorted(maybe))
     statement = (
         sa.select(sa.func.count())
         .select_from(tables.employers)
-        .where(_in(uow, _emp.id, employers), _emp.do_not_contact.is_(False))
+        .where(listed, _emp.do_not_contact.is_(False))
         .where(any_visit(), ~any_visit(_v.at >= cold_line))
     )
     return int(uow.session.scalar(statement) or 0)
+
+
+def _ever_facts(uow: UnitOfWork, employers: EmployerList) -> _Facts | None:
+    """The facts :func:`_listed_ids` read for ``employers`` when it is a list taken ever
+    (``None``: another list, or none read)."""
+    if employers.made_since is not None:
+        return None
+    known: dict[object, Any] = uow.session.info.get(_LISTS, {})
+    facts: _Facts | None = known.get(("facts", employers))
+    return facts
 
 
 def visits_made(
