@@ -3,6 +3,8 @@ give exactly what their plain form gives (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 import ips_jobdev as jobdev
@@ -34,3 +36,35 @@ def test_no_employer_with_a_zip_gives_no_zips(db: jobdev.Database) -> None:
         uow.commit()
     with db.unit_of_work() as uow:
         assert distinct_zips(uow) == []
+
+
+def test_a_job_seekers_latest_visits_are_the_newest_of_the_whole_history(
+    db: jobdev.Database,
+) -> None:
+    at = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    with db.unit_of_work() as uow:
+        specialist = uow.specialists.add(jobdev.Specialist(code="jd", name="Jo Doe"))
+        seeker = uow.seekers.add(jobdev.JobSeeker(code="J-1042", name="Example Person"))
+        other = uow.seekers.add(jobdev.JobSeeker(code="J-2000", name="Other Person"))
+        bakery = uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703"))
+        uow.flush()
+        # out of order, two at the same moment, one planned, one for someone else only
+        for days, people in ((5, [seeker]), (1, [seeker, other]), (9, [seeker]), (5, [seeker]),
+                             (12, [other]), (3, [seeker])):  # fmt: skip
+            uow.visits.add(
+                jobdev.Visit(employer_id=bakery.id, specialist_id=specialist.id,  # type: ignore[arg-type]
+                             at=at + dt.timedelta(days=days), purpose="follow-up", seekers=people)
+            )  # fmt: skip
+        uow.visits.add(
+            jobdev.Visit(employer_id=bakery.id, specialist_id=specialist.id, status="planned",  # type: ignore[arg-type]
+                         at=at + dt.timedelta(days=20), purpose="follow-up", seekers=[seeker])
+        )  # fmt: skip
+        uow.commit()
+        seeker_id = seeker.id
+    assert seeker_id is not None
+    with db.unit_of_work() as uow:
+        history = list(uow.visits.for_seeker(seeker_id))
+        for limit in (1, 3, 4, 10):
+            latest = [v.id for v in uow.visits.latest_for_seeker(seeker_id, limit)]
+            assert latest == [v.id for v in history[::-1][:limit]]
+    assert len(history) == 6

@@ -163,7 +163,7 @@ def seeker_overview(
         )
         for j in reversed(starts)
     ]
-    visits = list(uow.visits.for_seeker(seeker.id))[::-1][:visits_limit]
+    visits = list(uow.visits.latest_for_seeker(seeker.id, visits_limit))
     return SeekerPage(
         team=crew,
         seeker=seeker,
