@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 import ips_jobdev as jobdev
+from ips_jobdev._overview.common import team
 from ips_jobdev._store import tables
 from ips_jobdev._store.queries.matching import distinct_zips
 
@@ -68,3 +69,28 @@ def test_a_job_seekers_latest_visits_are_the_newest_of_the_whole_history(
             latest = [v.id for v in uow.visits.latest_for_seeker(seeker_id, limit)]
             assert latest == [v.id for v in history[::-1][:limit]]
     assert len(history) == 6
+
+
+def test_the_team_a_page_names_is_every_specialist_by_code_as_recorded(
+    db: jobdev.Database,
+) -> None:
+    with db.unit_of_work() as uow:
+        uow.specialists.add(jobdev.Specialist(code="kb", name="Kim Baker", active=False))
+        uow.specialists.add(
+            jobdev.Specialist(
+                code="ae", name="Alex Example", timezone="America/Denver", weekly_contact_target=9
+            )
+        )
+        uow.commit()
+    with db.unit_of_work() as uow:
+        crew = team(uow)
+        records = {s.code: s for s in uow.specialists.list()}
+    assert [b.code for b in crew.everyone] == ["ae", "kb"]
+    for brief in crew.everyone:
+        record = records[brief.code]
+        assert (brief.id, brief.name, brief.timezone, brief.active, brief.weekly_target) == (
+            record.id, record.name, record.timezone, record.active,
+            record.weekly_contact_target,
+        )  # fmt: skip
+    assert crew.chosen is not None
+    assert crew.chosen.code == "ae"  # the first active one
