@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -31,8 +32,6 @@ from ips_jobdev import _lookup
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
-from ips_jobdev.demo import DemoSummary
 from ips_jobdev.errors import ValidationError
 from ips_jobdev.matching import (
     EmployerMatch,
@@ -41,6 +40,9 @@ from ips_jobdev.matching import (
     caseload_targets,
     rank_employers,
 )
+
+if TYPE_CHECKING:
+    from ips_jobdev.demo import DemoSummary
 
 __all__ = ["demo_matches", "demo_matches_json", "match_command", "parse_weights", "targets_command"]
 
@@ -282,7 +284,3 @@ def demo_matches_json(uow: UnitOfWork, summary: DemoSummary) -> dict[str, object
     if code is None:
         return {"matches": None}
     return {"matches": rank_employers(uow, code, limit=DEMO_MATCHES, as_of=summary.today).to_dict()}
-
-
-DEMO_SECTIONS.append(demo_matches)
-DEMO_JSON_PARTS.append(demo_matches_json)

@@ -14,7 +14,6 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
@@ -136,6 +135,8 @@ def _one_of(
     parameter of its own, which SQLAlchemy expands, psycopg parses (too long a statement
     for its cache) and PostgreSQL plans again on every page."""
     if uow.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # not loaded for SQLite (slow to import)
+
         return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
     return column.in_(ids)
 
