@@ -254,8 +254,9 @@ def _load_without_gc(command: LazyCommand) -> click.Command:
     The imports (SQLAlchemy above all) make hundreds of thousands of objects and no garbage;
     with the collector on they set off collection after collection, and at exit Python
     collects once more over all of them: together about a fifth of a short command's CPU.
-    Frozen, later collections (and the last) skip them. Only for a whole process: a
-    program calling :func:`main` keeps its own collector as it was.
+    Frozen, later collections (and the last) skip them. Only when the arguments come from
+    ``sys.argv`` (the ``ips-jobdev`` script, ``python -m ips_jobdev``): a program or test
+    passing its own arguments to :func:`main` keeps its collector as it was.
     """
     import gc
 
