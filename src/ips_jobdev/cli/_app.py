@@ -407,9 +407,11 @@ def command_error(message: str) -> click.ClickException:
 def warn_hook_failures(app: App, uow: UnitOfWork, *, limit: int | None = None) -> None:
     """Print a warning for each plugin that failed to hear of a committed change (the
     first ``limit`` of them, then how many more: an import may fail once per row)."""
+    failures = uow.hook_failures
+    if not failures:
+        return
     from rich.markup import escape
 
-    failures = uow.hook_failures
     for failure in failures[:limit]:
         plugin = getattr(failure, "plugin", "a plugin")
         error = getattr(failure, "error", str(failure))

@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from ips_jobdev import _lookup
 from ips_jobdev._store import UnitOfWork
@@ -94,6 +92,9 @@ def _summary(match: EmployerMatch) -> str:
 
 
 def _print_matches(app: App, result: MatchList, explain: bool) -> None:
+    from rich.markup import escape  # rich only for the table, not for --json
+    from rich.table import Table
+
     console = app.console
     console.print(
         f"[bold]Employers for {escape(result.seeker_name)}[/] "
@@ -246,6 +247,9 @@ def targets_command(
             f"No employer reaches a score of {threshold:g} for any active job seeker of {code}."
         )
         return
+    from rich.markup import escape  # not for --json
+    from rich.table import Table
+
     table = Table("#", "employer", "fits", "mean score", "job seekers")
     table.title = f"Caseload targets for {code} (good fit: {threshold:g})"
     for rank, target in enumerate(targets, 1):
