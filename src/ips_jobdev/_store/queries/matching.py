@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import BoundingBox
@@ -299,6 +298,8 @@ def _id_batches(
     condition with every id as a single array parameter (``= ANY(:ids)``: one statement,
     parsed once, however many ids); elsewhere ``IN`` lists of :data:`_IN_CHUNK` ids."""
     if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # not loaded for SQLite (slow to import)
+
         array = sa.bindparam("ids", sorted(set(ids)), type_=postgresql.ARRAY(sa.Integer))
         yield column == sa.any_(array)
         return
