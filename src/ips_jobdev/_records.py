@@ -427,4 +427,7 @@ def _fingerprint(record: ExportRecord) -> str:
             if type(value) is dt.datetime:
                 values[i] = _utc_text(value)
     text = _encode(dict(zip(names, values, strict=True)))
-    return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{_PREFIXES[record.kind]}{text}".encode()).hexdigest()
+
+
+_PREFIXES = {kind: f"{kind.value}:" for kind in RecordKind}

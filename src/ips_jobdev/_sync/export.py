@@ -366,6 +366,10 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
     return _Outcome(pairs, notes)
 
 
+_KNOWN = Pending(None, known=True)
+"""What is known of a change without a pending entry: a row is stored for it."""
+
+
 def _save(
     uow: UnitOfWork,
     run: _Run,
@@ -380,7 +384,7 @@ def _save(
         if not result.ok:
             continue
         key = (change.record_kind, change.local_id)
-        known = pending.get(key, Pending(None, known=True))
+        known = pending.get(key, _KNOWN)
         if change.kind is ChangeKind.UNCHANGED and result.outcome is Outcome.UNCHANGED:
             # its row stands; a record read again keeps its new basis (and what was rendered)
             if change.record is not None and known.basis is not None:

@@ -27,7 +27,7 @@ import functools
 from array import array
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import sqlalchemy as sa
@@ -44,6 +44,7 @@ __all__ = [
     "SKIPPED",
     "Candidate",
     "EmployerRow",
+    "Places",
     "Scope",
     "Selected",
     "VisitPerson",
@@ -419,10 +420,12 @@ class VisitPlace:
     state: str | None
     zip: str | None
     phone: PhoneNumber | None
+    address: str = attrs.field(init=False)
+    """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`
+    (made once: the place is shared by the employer's visits)."""
 
-    @property
-    def address(self) -> str:
-        """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`."""
+    @address.default
+    def _address(self) -> str:
         parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
         return ", ".join(p for p in parts if p)
 
@@ -500,9 +503,19 @@ def _stored_phone(stored: str) -> PhoneNumber:
     return PhoneNumber.from_storage(stored)
 
 
-def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
+Places: TypeAlias = dict[tuple[int, int], VisitPlace]
+"""Employers as visits show them, by (id, version): what :func:`visit_rows` read before."""
+
+
+def visit_rows(
+    uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
+) -> list[VisitRow]:
     """The visits with these ids (at most a few hundred), in id order, with their
-    employers' and people's columns; two queries."""
+    employers' and people's columns; two queries.
+
+    ``places`` holds the employers read for earlier chunks, by id and version (a saved
+    change raises the version, so an employer of the same version has the same columns);
+    the new ones are added to it."""
     if not ids:
         return []
     v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
@@ -523,6 +536,7 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
             *(v.c[name] for name in _VISIT_COLUMNS),
             *(e.c[name] for name in _PLACE_COLUMNS[:-1]),
             sa.type_coerce(e.c.phone, sa.String),
+            e.c.version,
             p.c.id,
             p.c.name,
             p.c.title,
@@ -536,19 +550,22 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         .where(_among(v.c.id, wanted))
         .order_by(v.c.id)
     )
-    places: dict[int, VisitPlace] = {}
+    if places is None:
+        places = {}
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
+    version = own + len(_PLACE_COLUMNS)
     for row in uow.session.execute(statement).all():
         employer_id = row[1]
-        place = places.get(employer_id)
+        key = (employer_id, row[version])
+        place = places.get(key)
         if place is None:
-            name, street, city, state, zip_code, stored = row[own : own + len(_PLACE_COLUMNS)]
+            name, street, city, state, zip_code, stored = row[own:version]
             place = VisitPlace(
                 name=name, street=street, city=city, state=state, zip=zip_code, phone=_phone(stored)
             )
-            places[employer_id] = place
-        person_id, name, title, stored = row[own + len(_PLACE_COLUMNS) :]
+            places[key] = place
+        person_id, name, title, stored = row[version + 1 :]
         person = None
         if person_id is not None:
             person = VisitPerson(person_id, name, title, _phone(stored))
