@@ -9,6 +9,7 @@ among them: the batch upsert sets it from each input's ``id``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import urllib.parse
@@ -52,6 +53,14 @@ def hubspot_datetime(moment: dt.datetime) -> str:
     >>> hubspot_datetime(dt.datetime(2026, 12, 7, 10, tzinfo=chicago))
     '2026-12-07T16:00:00.000Z'
     """
+    # fold in the key: two times of the repeated hour in one zone compare equal
+    return _utc_text(moment, moment.fold)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_text(moment: dt.datetime, fold: int) -> str:
+    # two per meeting, and visits start and end on the same few times of day: remembered
+    # (equal moments are the same instant, whatever their zone)
     utc = moment.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
