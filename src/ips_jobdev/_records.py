@@ -40,6 +40,7 @@ __all__ = [
     "SeekerRef",
     "VisitRecord",
     "record_to_dict",
+    "utc_isoformat",
 ]
 
 
@@ -373,10 +374,17 @@ def _utc_text(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat()
 
 
+def utc_isoformat(value: dt.datetime) -> str:
+    """``value.isoformat()``, remembered for UTC times (visits share their times)."""
+    if value.tzinfo is dt.UTC:
+        return _utc_isoformat(value)
+    return value.isoformat()
+
+
 @functools.lru_cache(maxsize=16_384)
 def _utc_isoformat(value: dt.datetime) -> str:
-    # visits share their times; equal UTC times write the same text (a time of another
-    # zone never comes here: in the repeated hour two of them compare equal and are not)
+    # equal UTC times write the same text (a time of another zone never comes here: in
+    # the repeated hour two of them compare equal and are not the same instant)
     return value.isoformat()
 
 
@@ -417,15 +425,15 @@ def _fingerprint(record: ExportRecord) -> str:
     # the same text as json.dumps(_plain(record), sort_keys=True, ...), made by the C
     # encoder without building the plain copy first (a test holds the two equal)
     names, get, times = _sorted_fields(type(record))
-    values = get(record)
+    values: tuple[Any, ...] | list[Any] = get(record)
     if times:
         # times written as text here rather than by the encoder's call back for each
         # (the same text): a visit has two
-        values = list(values)
+        values = listed = list(values)
         for i in times:
-            value = values[i]
+            value = listed[i]
             if type(value) is dt.datetime:
-                values[i] = _utc_text(value)
+                listed[i] = _utc_text(value)
     text = _encode(dict(zip(names, values, strict=True)))
     return hashlib.sha256(f"{_PREFIXES[record.kind]}{text}".encode()).hexdigest()
 

@@ -158,8 +158,11 @@ def contact_properties(record: PersonRecord) -> dict[str, str]:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def meeting_body(description: str) -> str:
     """The visit's description as the meeting body (rich text: one paragraph a line)."""
+    # remembered: an employer-facing description is worded from a few facts (purpose,
+    # specialist, person met), so many visits share one
     return "".join(f"<p>{html.escape(line)}</p>" for line in description.splitlines() if line)
 
 
