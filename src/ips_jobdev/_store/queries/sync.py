@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeAlias
 
@@ -507,6 +507,27 @@ Places: TypeAlias = dict[tuple[int, int], VisitPlace]
 """Employers as visits show them, by (id, version): what :func:`visit_rows` read before."""
 
 
+_STORED = frozenset({"at", "mode", "purpose", "status"})
+"""Visit columns :func:`visit_rows` reads as stored and converts once per distinct value
+(visits share their times, and have a few modes, purposes and statuses)."""
+
+
+def _once_each(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """What ``column``'s type makes of a stored value (the same conversion as when the
+    column is selected), made once per distinct value."""
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    done: dict[Any, Any] = {}
+
+    def convert(stored: Any) -> Any:
+        try:
+            return done[stored]
+        except KeyError:
+            value = done[stored] = process(stored) if process is not None else stored
+            return value
+
+    return convert
+
+
 def visit_rows(
     uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
 ) -> list[VisitRow]:
@@ -530,10 +551,14 @@ def visit_rows(
     )
     for visit_id, seeker_id in uow.session.execute(pairs):
         seekers.setdefault(visit_id, []).append(seeker_id)
-    # phones as stored: made PhoneNumbers once per employer, not once per visit
+    # phones as stored: made PhoneNumbers once per employer, not once per visit; times
+    # and choices as stored, converted once per distinct value
     statement = (
         sa.select(
-            *(v.c[name] for name in _VISIT_COLUMNS),
+            *(
+                sa.type_coerce(v.c[name], sa.String) if name in _STORED else v.c[name]
+                for name in _VISIT_COLUMNS
+            ),
             *(e.c[name] for name in _PLACE_COLUMNS[:-1]),
             sa.type_coerce(e.c.phone, sa.String),
             e.c.version,
@@ -552,6 +577,10 @@ def visit_rows(
     )
     if places is None:
         places = {}
+    dialect = uow.session.connection().dialect
+    at, mode_of, purpose_of, status_of = (
+        _once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
+    )
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
     version = own + len(_PLACE_COLUMNS)
@@ -569,7 +598,7 @@ def visit_rows(
         person = None
         if person_id is not None:
             person = VisitPerson(person_id, name, title, _phone(stored))
-        visit_id, _, specialist_id, met, at, minutes, mode, purpose, status = row[:9]
+        visit_id, _, specialist_id, met, when, minutes, mode, purpose, status = row[:9]
         present, reason, outcome, next_step = row[9:own]
         out.append(
             VisitRow(
@@ -577,11 +606,11 @@ def visit_rows(
                 employer_id=employer_id,
                 specialist_id=specialist_id,
                 person_id=met,
-                at=at,
+                at=at(when),
                 duration_minutes=minutes,
-                mode=mode,
-                purpose=purpose,
-                status=status,
+                mode=mode_of(mode),
+                purpose=purpose_of(purpose),
+                status=status_of(status),
                 seeker_present=present,
                 reason=reason,
                 outcome=outcome,
