@@ -658,6 +658,9 @@ def _employer_column(name: str) -> sa.ColumnElement[Any]:
     # an employer's notes are each program's own (issue 13): the current program's
     if name == "notes":
         return tables.employer_notes(tables.employers.c.id).label("notes")
+    if name == "phone":
+        # as stored: made a PhoneNumber once per distinct number (_phone)
+        return sa.type_coerce(tables.employers.c.phone, sa.String).label("phone")
     return tables.employers.c[name]
 
 
@@ -671,4 +674,10 @@ def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
         .where(_among(e.c.id, ids))
         .order_by(e.c.id)
     )
-    return [EmployerRow(*row) for row in uow.session.execute(statement).all()]
+    phone = _EMPLOYER_COLUMNS.index("phone")
+    out: list[EmployerRow] = []
+    for row in uow.session.execute(statement).all():
+        values = list(row)
+        values[phone] = _phone(values[phone])
+        out.append(EmployerRow(*values))
+    return out
