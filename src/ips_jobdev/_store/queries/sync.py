@@ -369,7 +369,12 @@ def candidates(
     shape = _shape(kind)
     id_column = shape.table.c.id
     ss, condition = _sync_join(uow, kind, scope, id_column)
-    columns = [ss.c[name] for name in _ROW_COLUMNS]
+    # the time as stored: converted only for the records that have a row (none in a
+    # first export), once per distinct time (an export's rows share theirs)
+    columns = [
+        sa.type_coerce(ss.c[name], sa.String) if name == "sent_at" else ss.c[name]
+        for name in _ROW_COLUMNS
+    ]
     if payloads:
         columns.append(ss.c.payload)
     statement = (
@@ -377,11 +382,23 @@ def candidates(
         .select_from(shape.source.outerjoin(ss, condition))
         .where(_among(id_column, ids))
     )
+    sent_at = _once_each(ss.c.sent_at, uow.session.connection().dialect)
     found: dict[int, Candidate] = {}
     for row in uow.session.execute(statement).all():
-        local_id, now, sequence = row[0], row[1], row[4]
-        # most rows of a first export have no sync row: no mapping made for them
-        sync = row_from_mapping(kind, row._mapping) if sequence is not None else None
+        local_id, now, remote_id, fingerprint, sequence, deleted, sent, basis = row[:8]
+        sync = None
+        if sequence is not None:  # most rows of a first export have no sync row
+            sync = SyncRow(
+                record_kind=kind,
+                local_id=local_id,
+                remote_id=remote_id,
+                fingerprint=fingerprint,
+                sequence=sequence,
+                deleted=bool(deleted),
+                sent_at=sent_at(sent),
+                basis=basis,
+                payload=row[8] if payloads else None,
+            )
         found[local_id] = Candidate(kind, local_id, now, sync)
     return [found[i] for i in ids if i in found]
 
