@@ -9,7 +9,9 @@ in the same process, against a fresh fake server each:
 - the *baseline*: the plugin's bare client upserting the same payloads, built beforehand
   (only HTTP, JSON and the fake server's work: the floor any exporter pays).
 
-and reports the times, the request counts and the export/baseline ratio, then the rows of
+(with ``--core``, also the CPU of an export to an adapter that sends nothing: the core's
+part, against each floor) and reports the times, the request counts and the
+export/baseline ratio, then the rows of
 issue 14's table (project, floor, ratio, goal, met: within 2x of the floor; a repeat
 export under 1 s). With
 ``--throttle-every N`` the fake answers every N-th request with its rate-limit error
@@ -50,7 +52,15 @@ from ips_jobdev._sync import export as sync
 from ips_jobdev._sync.gather import gather
 from ips_jobdev._version import __version__
 from ips_jobdev._vocab import VisitPurpose, VisitStatus
-from ips_jobdev.adapters import Audience, RecordKind
+from ips_jobdev.adapters import (
+    Adapter,
+    Audience,
+    CancelStyle,
+    Capabilities,
+    ExportBatch,
+    ExportResult,
+    RecordKind,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "crm.json"
 SEED = 20261207
@@ -234,6 +244,36 @@ def _time_adapter(adapter: Any) -> list[float]:
     return spent
 
 
+class _SendsNothing(Adapter):
+    """The CRM adapters' shape (audience, kinds, batches) with nothing sent: an export to
+    it costs what the core does (gather, redact, plan, fingerprints, sync state)."""
+
+    name = "sends-nothing"
+    audience = Audience.EMPLOYER_FACING
+    record_kinds = frozenset({RecordKind.EMPLOYER, RecordKind.PERSON, RecordKind.VISIT})
+    capabilities = Capabilities(updates=True, deletes=True, cancel_style=CancelStyle.DELETE)
+    batch_size = 2000
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        return [change.created(f"remote-{change.local_id}") for change in batch.changes]
+
+
+def core_cpu(template: Path, folder: Path) -> float:
+    """CPU seconds of a first export to an adapter that sends nothing: the core's part."""
+    copy = folder / "core.sqlite3"
+    shutil.copyfile(template, copy)
+    database = Database(f"sqlite:///{copy}")
+    try:
+        with database.unit_of_work() as uow:
+            _, cpu, report = timed_cpu(
+                lambda: sync.export(uow, _SendsNothing(), options={}, environ={})
+            )
+    finally:
+        database.dispose()
+    assert report.ok
+    return cpu
+
+
 def run_case(name: str, case: dict[str, Any], template: Path, folder: Path) -> dict[str, Any]:
     waits: list[float] = []
     with case["fake"]() as fake:
@@ -378,6 +418,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--employers", type=int, default=10_000)
     parser.add_argument("--visits", type=int, default=50_000)
     parser.add_argument("--throttle-every", type=int, default=0)
+    parser.add_argument(
+        "--core",
+        action="store_true",
+        help="also time the core alone: an export to an adapter that sends nothing (CPU)",
+    )
     args = parser.parse_args(argv)
     cases = {
         name: module
@@ -410,6 +455,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{figures['export_cpu_seconds']} s against {figures['baseline_cpu_seconds']} s "
                 f"(ratio {figures['cpu_ratio_to_baseline']})"
             )
+        core: float | None = None
+        if args.core:
+            core = core_cpu(template, folder)
+            floors = ", ".join(
+                f"{n} {core / f['baseline_cpu_seconds']:.2f}x its floor" for n, f in results.items()
+            )
+            print(f"core alone (an adapter that sends nothing): CPU {core:.3f} s ({floors})")
         print_table(results)
     document = {
         "benchmark": "crm",
@@ -420,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         "visits": args.visits,
         "throttle_every": args.throttle_every,
         "results": results,
+        "core_cpu_seconds": None if core is None else round(core, 3),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
