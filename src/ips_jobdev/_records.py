@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 import operator
@@ -39,6 +40,7 @@ __all__ = [
     "SeekerRef",
     "VisitRecord",
     "record_to_dict",
+    "utc_isoformat",
 ]
 
 
@@ -70,6 +72,20 @@ class RecordKind(enum.StrEnum):
 
 def _optional_disclosure(value: Any) -> Disclosure | None:
     return None if value is None else Disclosure(value)
+
+
+# converters that pass a member through without the enum's call (an export makes a record
+# of every visit, whose members come from the store already made)
+def _mode(value: Any) -> ContactMode:
+    return value if type(value) is ContactMode else ContactMode(value)
+
+
+def _purpose(value: Any) -> VisitPurpose:
+    return value if type(value) is VisitPurpose else VisitPurpose(value)
+
+
+def _status(value: Any) -> VisitStatus:
+    return value if type(value) is VisitStatus else VisitStatus(value)
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -190,9 +206,9 @@ class VisitRecord:
     timezone: str
     start: dt.datetime
     end: dt.datetime
-    mode: ContactMode = attrs.field(converter=ContactMode)
-    purpose: VisitPurpose = attrs.field(converter=VisitPurpose)
-    status: VisitStatus = attrs.field(converter=VisitStatus)
+    mode: ContactMode = attrs.field(converter=_mode)
+    purpose: VisitPurpose = attrs.field(converter=_purpose)
+    status: VisitStatus = attrs.field(converter=_status)
     title: str
     description: str
     employer_address: str | None = None
@@ -333,18 +349,43 @@ def record_to_dict(record: ExportRecord | SeekerRef | FitRatingRecord) -> dict[s
     return out
 
 
-_SORTED_FIELDS: dict[type[Any], tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+_Getter: TypeAlias = Callable[[Any], tuple[Any, ...]]
+_SORTED_FIELDS: dict[type[Any], tuple[tuple[str, ...], _Getter, tuple[int, ...]]] = {}
 
 
-def _sorted_fields(cls: type[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """An attrs class's field names in sorted order, and a getter of their values in it."""
+def _sorted_fields(cls: type[Any]) -> tuple[tuple[str, ...], _Getter, tuple[int, ...]]:
+    """An attrs class's field names in sorted order, a getter of their values in it, and
+    the positions of the fields that hold times (written as text before encoding)."""
     found = _SORTED_FIELDS.get(cls)
     if found is None:
         names = tuple(sorted(_field_names(cls)))
         get = operator.attrgetter(*names)
         getter = get if len(names) > 1 else (lambda value: (get(value),))
-        found = _SORTED_FIELDS[cls] = (names, getter)
+        types = {f.name: str(f.type) for f in attrs.fields(cls)}
+        times = tuple(i for i, name in enumerate(names) if "datetime" in types[name])
+        found = _SORTED_FIELDS[cls] = (names, getter, times)
     return found
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """A time as :func:`_plain` writes it: UTC, ISO 8601."""
+    if value.tzinfo is dt.UTC:  # records hold UTC times: astimezone would make it again
+        return _utc_isoformat(value)
+    return value.astimezone(dt.UTC).isoformat()
+
+
+def utc_isoformat(value: dt.datetime) -> str:
+    """``value.isoformat()``, remembered for UTC times (visits share their times)."""
+    if value.tzinfo is dt.UTC:
+        return _utc_isoformat(value)
+    return value.isoformat()
+
+
+@functools.lru_cache(maxsize=16_384)
+def _utc_isoformat(value: dt.datetime) -> str:
+    # equal UTC times write the same text (a time of another zone never comes here: in
+    # the repeated hour two of them compare equal and are not the same instant)
+    return value.isoformat()
 
 
 def _json_default(value: Any) -> Any:
@@ -352,11 +393,10 @@ def _json_default(value: Any) -> Any:
     ``str`` subclasses, written as their values, and tuples as lists, by the encoder);
     records as objects with their keys in sorted order."""
     if isinstance(value, dt.datetime):
-        # records hold UTC times: astimezone would make the same time again
-        return (value if value.tzinfo is dt.UTC else value.astimezone(dt.UTC)).isoformat()
+        return _utc_text(value)
     cls = type(value)
     if attrs.has(cls):
-        names, get = _sorted_fields(cls)
+        names, get, _ = _sorted_fields(cls)
         return dict(zip(names, get(value), strict=True))
     raise TypeError(f"cannot turn {cls.__name__} into a plain value")
 
@@ -384,6 +424,18 @@ def _encode(value: dict[str, Any]) -> str:
 def _fingerprint(record: ExportRecord) -> str:
     # the same text as json.dumps(_plain(record), sort_keys=True, ...), made by the C
     # encoder without building the plain copy first (a test holds the two equal)
-    names, get = _sorted_fields(type(record))
-    text = _encode(dict(zip(names, get(record), strict=True)))
-    return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
+    names, get, times = _sorted_fields(type(record))
+    values: tuple[Any, ...] | list[Any] = get(record)
+    if times:
+        # times written as text here rather than by the encoder's call back for each
+        # (the same text): a visit has two
+        values = listed = list(values)
+        for i in times:
+            value = listed[i]
+            if type(value) is dt.datetime:
+                listed[i] = _utc_text(value)
+    text = _encode(dict(zip(names, values, strict=True)))
+    return hashlib.sha256(f"{_PREFIXES[record.kind]}{text}".encode()).hexdigest()
+
+
+_PREFIXES = {kind: f"{kind.value}:" for kind in RecordKind}

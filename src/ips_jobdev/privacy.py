@@ -386,13 +386,14 @@ def visit_record(
         "person_name": person.name if person is not None else None,
         "person_title": person.title if person is not None else None,
         "person_phone": _phone(person.phone) if person is not None else None,
-        "seekers": tuple(seeker_ref(s) for s in seekers),
+        "seekers": tuple(map(seeker_ref, seekers)),
         "seeker_present": visit.seeker_present,
         "reason": None if voided else visit.reason,
         "outcome": visit.outcome,
         "next_step": visit.next_step,
     }
-    audience = Audience(audience)
+    if type(audience) is not Audience:
+        audience = Audience(audience)
     if audience is not Audience.TEAM:
         # redaction words the record for its audience from these fields
         _narrow_visit(fields, audience, settings or PrivacySettings())

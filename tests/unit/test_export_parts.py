@@ -20,6 +20,7 @@ from ips_jobdev._records import (
     EmployerRecord,
     FitNoteRecord,
     FitRatingRecord,
+    PersonRecord,
     RecordKind,
     SeekerRef,
     VisitRecord,
@@ -202,6 +203,77 @@ def test_fingerprints_are_the_hash_of_the_records_plain_json(
         text=reason,
     )
     assert note.fingerprint == _plain_fingerprint(note)
+
+
+def test_fingerprints_keep_their_bytes_from_one_version_to_the_next() -> None:
+    # the sync state stores these: a fingerprint that changed its bytes would make the
+    # next export send every record again (pinned as version 0.x wrote them)
+    start = dt.datetime(2026, 12, 7, 10, 30, tzinfo=ZoneInfo("America/Chicago"))
+    seekers = (
+        SeekerRef(label="Maria Lopez", code="JS-7", name="Maria Lopez", disclosure="disclose"),  # type: ignore[arg-type]
+        SeekerRef(label="JS-8", code="JS-8"),
+    )
+    visit = VisitRecord(
+        id=42,
+        employer_id=3,
+        employer_name="Example Bakery \u00e9",
+        specialist_code="ab",
+        specialist_name="Alex Example",
+        timezone="America/Chicago",
+        start=start.astimezone(dt.UTC),
+        end=start + dt.timedelta(minutes=45),
+        mode="in-person",  # type: ignore[arg-type]
+        purpose="introduce",  # type: ignore[arg-type]
+        status="planned",  # type: ignore[arg-type]
+        title="Introduce: Example Bakery",
+        description="Purpose: Introduce\nContact: in-person",
+        employer_address="100 Example St, Madison, WI 53703",
+        employer_phone="+16085550101;ext=12",
+        person_id=7,
+        person_name="Pat Example",
+        seekers=seekers,
+        seeker_present=True,
+        reason='Ask about "hours"',
+    )
+    employer = EmployerRecord(
+        id=3,
+        name="Example Bakery",
+        industry="food service",
+        job_types=("baker", "cashier"),
+        latitude=43.07,
+        longitude=-89.4,
+        phone="+16085550101",
+        wage_min="15.50",
+        size=12,
+        bus_access=True,
+        shifts=("morning",),
+    )
+    person = PersonRecord(
+        id=7,
+        employer_id=3,
+        employer_name="Example Bakery",
+        name="Pat Example",
+        phone="+16085550102",
+        email="pat@example.org",
+        makes_hiring_decisions=True,
+    )
+    note = FitNoteRecord(
+        id=4,
+        seeker=seekers[0],
+        employer_id=3,
+        employer_name="Example Bakery",
+        author_code="ab",
+        overall="good",  # type: ignore[arg-type]
+        written_at=start,
+        ratings=(FitRatingRecord("pace", "good", "steady"),),  # type: ignore[arg-type]
+        text="Fits",
+    )
+    assert visit.fingerprint == "19c8a74b8e30aeb868b3a94139dbd98b47f3753a1a3371465c699324ae715e07"
+    assert (
+        employer.fingerprint == "977ec36e73a5dc23f818d83317cc55600ca8849116237520dc147966b6928554"
+    )
+    assert person.fingerprint == "e6fbf04bd138fa1483effddcffc6b1d7cb47e58c56d3936382beefec3ef033cc"
+    assert note.fingerprint == "7dbad4347f08c9720dbfada90dc08e0643ccc68e7c447033bb5d6fcb4349cb15"
 
 
 def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:

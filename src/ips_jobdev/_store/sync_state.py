@@ -170,7 +170,8 @@ class SyncStateRepository:
                 "program_id": [program_id] * count,
                 "adapter": [adapter] * count,
                 "target": [target] * count,
-                "record_kind": [row.record_kind.value for row in inserts],
+                # str() of the StrEnum: its value, without the property's call per row
+                "record_kind": [str(row.record_kind) for row in inserts],
                 "local_id": [row.local_id for row in inserts],
             }
             for name in _VALUE_COLUMNS:

@@ -46,7 +46,7 @@ from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
 from ips_jobdev._casework.audit import AuditAction, record_access
-from ips_jobdev._records import RecordKind, record_to_dict
+from ips_jobdev._records import RecordKind, record_to_dict, utc_isoformat
 from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries.sync import Scope
 from ips_jobdev._store.sync_state import Refresh, SyncRow
@@ -81,7 +81,7 @@ def _summary(change: Change) -> str:
             return f"{change.key} (unchanged)"
         return f"{change.key} (removed from the store)"
     if record.kind is RecordKind.VISIT:
-        return f"{record.title} at {record.start.isoformat()}"  # type: ignore[union-attr]
+        return f"{record.title} at {utc_isoformat(record.start)}"  # type: ignore[union-attr]
     if record.kind is RecordKind.FIT_NOTE:
         return f"job-fit note about {record.employer_name}"  # type: ignore[union-attr]
     return record.name  # type: ignore[union-attr]
@@ -366,6 +366,10 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
     return _Outcome(pairs, notes)
 
 
+_KNOWN = Pending(None, known=True)
+"""What is known of a change without a pending entry: a row is stored for it."""
+
+
 def _save(
     uow: UnitOfWork,
     run: _Run,
@@ -380,7 +384,7 @@ def _save(
         if not result.ok:
             continue
         key = (change.record_kind, change.local_id)
-        known = pending.get(key, Pending(None, known=True))
+        known = pending.get(key, _KNOWN)
         if change.kind is ChangeKind.UNCHANGED and result.outcome is Outcome.UNCHANGED:
             # its row stands; a record read again keeps its new basis (and what was rendered)
             if change.record is not None and known.basis is not None:

@@ -156,11 +156,16 @@ def gather(
     return out
 
 
+PLACES = 20_000
+"""Employers kept as visits show them (small: a few texts each), across chunks."""
+
+
 class RecordSource:
     """The redacted records of one export, made a chunk of ids at a time.
 
     Employers and specialists read for one chunk are kept for the next (up to
-    ``keep`` employers), so visits to the same employers read it once.
+    ``keep`` employers), so visits to the same employers read it once; employers as
+    visits show them are kept by version (up to :data:`PLACES`).
     """
 
     def __init__(
@@ -178,6 +183,7 @@ class RecordSource:
         self._employers: dict[int, model.Employer] = {}
         self._specialists: dict[int, model.Specialist] = {}
         self._seekers: dict[int, model.JobSeeker] = {}
+        self._places: sync_queries.Places = {}
 
     def employers(self, ids: Iterable[int]) -> dict[int, model.Employer]:
         """These employers (with their people), from what was read before or the store."""
@@ -247,7 +253,9 @@ class RecordSource:
         """Visits for the audience, made in one step from their rows, which carry their
         employers' and people's columns (no ORM objects but for specialists and job
         seekers, which are kept)."""
-        rows = sync_queries.visit_rows(self.uow, ids)
+        if len(self._places) > PLACES:
+            self._places = {}
+        rows = sync_queries.visit_rows(self.uow, ids, places=self._places)
         specialists = self.specialists(r.specialist_id for r in rows)
         seekers = self.seekers(i for r in rows for i in r.seeker_ids)
         out: dict[int, ExportRecord] = {}

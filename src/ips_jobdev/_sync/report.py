@@ -61,13 +61,15 @@ class ExportItem:
         }
 
     def _packed(self) -> tuple[Any, ...]:
+        # str() of a StrEnum member is its value, as a plain str (marshal takes no
+        # subclass), without the ``value`` property's call: every spilled item comes here
         return (
-            self.record_kind.value,
+            str(self.record_kind),
             self.local_id,
             self.key,
-            self.change.value,
+            str(self.change),
             self.summary,
-            self.outcome.value if self.outcome is not None else None,
+            str(self.outcome) if self.outcome is not None else None,
             self.remote_id,
             self.reason,
             self.record,
@@ -111,9 +113,9 @@ class ItemLog(Sequence[ExportItem]):
 
     def append(self, item: ExportItem) -> None:
         """Add one item (in the export's order)."""
-        self.changes[item.change.value] += 1
+        self.changes[str(item.change)] += 1  # the value (see _packed)
         if item.outcome is not None:
-            self.outcomes[item.outcome.value] += 1
+            self.outcomes[str(item.outcome)] += 1
             if item.outcome is Outcome.FAILED:
                 self.failed += 1
                 reason = item.reason or ""

@@ -90,7 +90,9 @@ def change_for(
         row = None
     if row is None:
         # never sent: a visit cancelled before it ever went out is not sent at all
-        return None if cancelled else Change(ChangeKind.CREATE, record)
+        if cancelled:
+            return None
+        return Change(ChangeKind.CREATE, record, record_kind=record.kind, local_id=record.id)
     common: dict[str, Any] = {"remote_id": row.remote_id, "last_sent_at": row.sent_at}
     if row.deleted:
         if cancelled:

@@ -182,6 +182,8 @@ class _Upsert:
     change: Change
     key: str
     properties: dict[str, str]
+    parents: dict[str, str] = attrs.field(factory=dict)
+    """The keys of the records it is associated with, by object type (:func:`_parents`)."""
 
 
 @attrs.define
@@ -218,7 +220,9 @@ def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
             else:
                 plan.done.append(change.failed("HubSpot takes no job-fit notes"))
                 continue
-            plan.upserts[object_type].append(_Upsert(change, settings.key(change.key), values))
+            plan.upserts[object_type].append(
+                _Upsert(change, settings.key(change.key), values, _parents(change, settings))
+            )
     return plan
 
 
@@ -264,7 +268,7 @@ class _Sender:
     def upsert(self, object_type: str, items: Sequence[_Upsert]) -> None:
         ready = []
         for item in items:
-            gone = [p for p in _parents(item.change, self.settings).values() if p in self.failed]
+            gone = [p for p in item.parents.values() if p in self.failed]
             if gone and not self.stopped:
                 self.failed.add(item.key)
                 self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
@@ -302,7 +306,7 @@ class _Sender:
     def link(self, object_type: str, stored: Sequence[tuple[_Upsert, str, bool]]) -> None:
         """Associate freshly upserted records with their parents, then report them."""
         problems: dict[str, str] = {}
-        wanted = {item.key: _parents(item.change, self.settings) for item, _, _ in stored}
+        wanted = {item.key: item.parents for item, _, _ in stored}
         try:
             self.resolve({p for parents in wanted.values() for p in parents.items()})
             for to_type in ("companies", "contacts"):
@@ -348,7 +352,7 @@ class _Sender:
         if self.stopped:
             self.results.extend(i.change.failed(f"not sent: {self.stopped}") for i in ready)
             return
-        wanted = {i.key: _parents(i.change, self.settings) for i in ready}
+        wanted = {i.key: i.parents for i in ready}
         try:
             self.resolve({p for parents in wanted.values() for p in parents.items()})
         except HubSpotRequestError as exc:
@@ -372,7 +376,7 @@ class _Sender:
             self.fail([i.change for i in sendable], exc)
 
     def _held_back(self, item: _Upsert) -> bool:
-        gone = [p for p in _parents(item.change, self.settings).values() if p in self.failed]
+        gone = [p for p in item.parents.values() if p in self.failed]
         if gone and not self.stopped:
             self.failed.add(item.key)
             self.results.append(item.change.failed(f"not sent: {gone[0]} failed"))
@@ -425,6 +429,8 @@ class _Sender:
             owners = {(h, links[i.key].get(to_type, "")): i.key for i, h, _ in stored}
             for pair, reason in self.client.associate("meetings", to_type, pairs).items():
                 problems[owners[pair]] = f"not associated with its {to_type[:-1]}: {reason}"
+            if not before:
+                continue  # nothing was associated before: nothing to take back
             stale = {
                 h: sorted(before.get(h, {}).get(to_type, set()) - {links[i.key].get(to_type, "")})
                 for i, h, _ in stored

@@ -9,6 +9,7 @@ among them: the batch upsert sets it from each input's ``id``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import urllib.parse
@@ -52,6 +53,14 @@ def hubspot_datetime(moment: dt.datetime) -> str:
     >>> hubspot_datetime(dt.datetime(2026, 12, 7, 10, tzinfo=chicago))
     '2026-12-07T16:00:00.000Z'
     """
+    # fold in the key: two times of the repeated hour in one zone compare equal
+    return _utc_text(moment, moment.fold)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_text(moment: dt.datetime, fold: int) -> str:
+    # two per meeting, and visits start and end on the same few times of day: remembered
+    # (equal moments are the same instant, whatever their zone)
     utc = moment.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
@@ -149,8 +158,11 @@ def contact_properties(record: PersonRecord) -> dict[str, str]:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def meeting_body(description: str) -> str:
     """The visit's description as the meeting body (rich text: one paragraph a line)."""
+    # remembered: an employer-facing description is worded from a few facts (purpose,
+    # specialist, person met), so many visits share one
     return "".join(f"<p>{html.escape(line)}</p>" for line in description.splitlines() if line)
 
 

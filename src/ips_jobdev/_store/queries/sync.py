@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import sqlalchemy as sa
@@ -44,6 +44,7 @@ __all__ = [
     "SKIPPED",
     "Candidate",
     "EmployerRow",
+    "Places",
     "Scope",
     "Selected",
     "VisitPerson",
@@ -368,7 +369,12 @@ def candidates(
     shape = _shape(kind)
     id_column = shape.table.c.id
     ss, condition = _sync_join(uow, kind, scope, id_column)
-    columns = [ss.c[name] for name in _ROW_COLUMNS]
+    # the time as stored: converted only for the records that have a row (none in a
+    # first export), once per distinct time (an export's rows share theirs)
+    columns = [
+        sa.type_coerce(ss.c[name], sa.String) if name == "sent_at" else ss.c[name]
+        for name in _ROW_COLUMNS
+    ]
     if payloads:
         columns.append(ss.c.payload)
     statement = (
@@ -376,11 +382,23 @@ def candidates(
         .select_from(shape.source.outerjoin(ss, condition))
         .where(_among(id_column, ids))
     )
+    sent_at = _once_each(ss.c.sent_at, uow.session.connection().dialect)
     found: dict[int, Candidate] = {}
     for row in uow.session.execute(statement).all():
-        local_id, now, sequence = row[0], row[1], row[4]
-        # most rows of a first export have no sync row: no mapping made for them
-        sync = row_from_mapping(kind, row._mapping) if sequence is not None else None
+        local_id, now, remote_id, fingerprint, sequence, deleted, sent, basis = row[:8]
+        sync = None
+        if sequence is not None:  # most rows of a first export have no sync row
+            sync = SyncRow(
+                record_kind=kind,
+                local_id=local_id,
+                remote_id=remote_id,
+                fingerprint=fingerprint,
+                sequence=sequence,
+                deleted=bool(deleted),
+                sent_at=sent_at(sent),
+                basis=basis,
+                payload=row[8] if payloads else None,
+            )
         found[local_id] = Candidate(kind, local_id, now, sync)
     return [found[i] for i in ids if i in found]
 
@@ -419,10 +437,12 @@ class VisitPlace:
     state: str | None
     zip: str | None
     phone: PhoneNumber | None
+    address: str = attrs.field(init=False)
+    """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`
+    (made once: the place is shared by the employer's visits)."""
 
-    @property
-    def address(self) -> str:
-        """The postal address on one line, as :attr:`ips_jobdev._model.Employer.address`."""
+    @address.default
+    def _address(self) -> str:
         parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
         return ", ".join(p for p in parts if p)
 
@@ -500,9 +520,40 @@ def _stored_phone(stored: str) -> PhoneNumber:
     return PhoneNumber.from_storage(stored)
 
 
-def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
+Places: TypeAlias = dict[tuple[int, int], VisitPlace]
+"""Employers as visits show them, by (id, version): what :func:`visit_rows` read before."""
+
+
+_STORED = frozenset({"at", "mode", "purpose", "status"})
+"""Visit columns :func:`visit_rows` reads as stored and converts once per distinct value
+(visits share their times, and have a few modes, purposes and statuses)."""
+
+
+def _once_each(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
+    """What ``column``'s type makes of a stored value (the same conversion as when the
+    column is selected), made once per distinct value."""
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    done: dict[Any, Any] = {}
+
+    def convert(stored: Any) -> Any:
+        try:
+            return done[stored]
+        except KeyError:
+            value = done[stored] = process(stored) if process is not None else stored
+            return value
+
+    return convert
+
+
+def visit_rows(
+    uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
+) -> list[VisitRow]:
     """The visits with these ids (at most a few hundred), in id order, with their
-    employers' and people's columns; two queries."""
+    employers' and people's columns; two queries.
+
+    ``places`` holds the employers read for earlier chunks, by id and version (a saved
+    change raises the version, so an employer of the same version has the same columns);
+    the new ones are added to it."""
     if not ids:
         return []
     v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
@@ -517,12 +568,17 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
     )
     for visit_id, seeker_id in uow.session.execute(pairs):
         seekers.setdefault(visit_id, []).append(seeker_id)
-    # phones as stored: made PhoneNumbers once per employer, not once per visit
+    # phones as stored: made PhoneNumbers once per employer, not once per visit; times
+    # and choices as stored, converted once per distinct value
     statement = (
         sa.select(
-            *(v.c[name] for name in _VISIT_COLUMNS),
+            *(
+                sa.type_coerce(v.c[name], sa.String) if name in _STORED else v.c[name]
+                for name in _VISIT_COLUMNS
+            ),
             *(e.c[name] for name in _PLACE_COLUMNS[:-1]),
             sa.type_coerce(e.c.phone, sa.String),
+            e.c.version,
             p.c.id,
             p.c.name,
             p.c.title,
@@ -536,23 +592,30 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
         .where(_among(v.c.id, wanted))
         .order_by(v.c.id)
     )
-    places: dict[int, VisitPlace] = {}
+    if places is None:
+        places = {}
+    dialect = uow.session.connection().dialect
+    at, mode_of, purpose_of, status_of = (
+        _once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
+    )
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
+    version = own + len(_PLACE_COLUMNS)
     for row in uow.session.execute(statement).all():
         employer_id = row[1]
-        place = places.get(employer_id)
+        key = (employer_id, row[version])
+        place = places.get(key)
         if place is None:
-            name, street, city, state, zip_code, stored = row[own : own + len(_PLACE_COLUMNS)]
+            name, street, city, state, zip_code, stored = row[own:version]
             place = VisitPlace(
                 name=name, street=street, city=city, state=state, zip=zip_code, phone=_phone(stored)
             )
-            places[employer_id] = place
-        person_id, name, title, stored = row[own + len(_PLACE_COLUMNS) :]
+            places[key] = place
+        person_id, name, title, stored = row[version + 1 :]
         person = None
         if person_id is not None:
             person = VisitPerson(person_id, name, title, _phone(stored))
-        visit_id, _, specialist_id, met, at, minutes, mode, purpose, status = row[:9]
+        visit_id, _, specialist_id, met, when, minutes, mode, purpose, status = row[:9]
         present, reason, outcome, next_step = row[9:own]
         out.append(
             VisitRow(
@@ -560,11 +623,11 @@ def visit_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[VisitRow]:
                 employer_id=employer_id,
                 specialist_id=specialist_id,
                 person_id=met,
-                at=at,
+                at=at(when),
                 duration_minutes=minutes,
-                mode=mode,
-                purpose=purpose,
-                status=status,
+                mode=mode_of(mode),
+                purpose=purpose_of(purpose),
+                status=status_of(status),
                 seeker_present=present,
                 reason=reason,
                 outcome=outcome,
@@ -612,6 +675,9 @@ def _employer_column(name: str) -> sa.ColumnElement[Any]:
     # an employer's notes are each program's own (issue 13): the current program's
     if name == "notes":
         return tables.employer_notes(tables.employers.c.id).label("notes")
+    if name == "phone":
+        # as stored: made a PhoneNumber once per distinct number (_phone)
+        return sa.type_coerce(tables.employers.c.phone, sa.String).label("phone")
     return tables.employers.c[name]
 
 
@@ -625,4 +691,10 @@ def employer_rows(uow: UnitOfWork, ids: Sequence[int]) -> list[EmployerRow]:
         .where(_among(e.c.id, ids))
         .order_by(e.c.id)
     )
-    return [EmployerRow(*row) for row in uow.session.execute(statement).all()]
+    phone = _EMPLOYER_COLUMNS.index("phone")
+    out: list[EmployerRow] = []
+    for row in uow.session.execute(statement).all():
+        values = list(row)
+        values[phone] = _phone(values[phone])
+        out.append(EmployerRow(*values))
+    return out
