@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ips_jobdev._model import Preferences
 from ips_jobdev._reports.common import Figure, share
 from ips_jobdev._reports.context import ReportContext
@@ -44,6 +46,49 @@ _FITS = {True: "yes", False: "no", None: "not judged"}
 _FITS_ORDER = ["no", "not judged", "yes"]
 
 
+@attrs.frozen
+class _Wanted:
+    """What a job seeker's preferences ask for, as sets (read once per person)."""
+
+    types: frozenset[str]
+    industries: frozenset[str]
+    avoid: frozenset[str]
+
+    @classmethod
+    def of(cls, preferences: Preferences) -> _Wanted:
+        return cls(
+            frozenset(preferences.job_types),
+            frozenset(preferences.industries),
+            frozenset(preferences.avoid),
+        )
+
+
+@attrs.frozen
+class _Offered:
+    """What an employer is, as sets (read once per employer): its job types, everything
+    about it an avoid list can name, and its industry as recorded."""
+
+    types: frozenset[str]
+    about: frozenset[str]
+    industry: str | None
+
+    @classmethod
+    def of(cls, employer_name: str, industry: str | None, job_types: Sequence[str]) -> _Offered:
+        offered = frozenset(t.lower() for t in job_types)
+        about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
+        return cls(offered, about, industry)
+
+
+def _fits(wanted: _Wanted, offered: _Offered) -> bool | None:
+    if not (wanted.types or wanted.industries) or not (offered.types or offered.industry):
+        return None
+    if offered.about & wanted.avoid:
+        return False
+    return bool(wanted.types & offered.types) or (
+        offered.industry is not None and offered.industry in wanted.industries
+    )
+
+
 def fits_preferences(
     preferences: Preferences, *, employer_name: str, industry: str | None, job_types: Sequence[str]
 ) -> bool | None:
@@ -51,14 +96,7 @@ def fits_preferences(
     or its industry is one they want, and nothing about it is on their avoid list.
     ``None`` when it cannot be judged (no job types or industries recorded for the person,
     or neither for the employer)."""
-    wanted_types, wanted_industries = set(preferences.job_types), set(preferences.industries)
-    offered = {t.lower() for t in job_types}
-    if not (wanted_types or wanted_industries) or not (offered or industry):
-        return None
-    about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
-    if about & set(preferences.avoid):
-        return False
-    return bool(wanted_types & offered) or (industry is not None and industry in wanted_industries)
+    return _fits(_Wanted.of(preferences), _Offered.of(employer_name, industry, job_types))
 
 
 def individualized(context: ReportContext) -> Figure:
@@ -71,26 +109,32 @@ def individualized(context: ReportContext) -> Figure:
         specialist_ids=context.scope.specialist_ids,
         excluded_purposes=_NOT_JOB_DEVELOPMENT,
     )
-    people = context.uow.seekers.by_ids({c.seeker_id for c in contacts})
+    people = {
+        seeker_id: (code, _Wanted.of(preferences))
+        for seeker_id, (code, preferences) in queries.seeker_preferences(
+            context.uow, {c.seeker_id for c in contacts}
+        ).items()
+    }
+    employers: dict[tuple[int, str, str | None, tuple[str, ...]], _Offered] = {}
+    zone = context.zone
     fitting = judged = 0
     evidence: list[dict[str, Any]] = []
     for contact in contacts:
         person = people.get(contact.seeker_id)
         if person is None:
             continue
-        fits = fits_preferences(
-            person.preferences,
-            employer_name=contact.employer_name,
-            industry=contact.industry,
-            job_types=contact.job_types,
-        )
+        key = (contact.employer_id, contact.employer_name, contact.industry, contact.job_types)
+        offered = employers.get(key)
+        if offered is None:
+            offered = employers[key] = _Offered.of(*key[1:])
+        fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)
         evidence.append(
             {
                 "visit": contact.visit_id,
-                "date": contact.at.astimezone(context.zone).date() if contact.at else None,
-                "seeker": person.code,
+                "date": contact.at.astimezone(zone).date() if contact.at else None,
+                "seeker": person[0],
                 "employer": contact.employer_name,
                 "fits": _FITS[fits],
             }

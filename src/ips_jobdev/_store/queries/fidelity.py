@@ -8,11 +8,13 @@ and the period as plain dates and UTC bounds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 
 import attrs
 import sqlalchemy as sa
 
+from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.queries._reporting import face_to_face, in_scope
@@ -31,6 +33,7 @@ __all__ = [
     "first_contacts",
     "job_start_counts",
     "last_visits_by_employer",
+    "seeker_preferences",
     "support_contacts",
 ]
 
@@ -273,11 +276,8 @@ def client_contacts(
     ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
     job seeker, in time order."""
     rows = uow.session.execute(
-        sa.select(
-            _v.id, _vs.seeker_id, _v.employer_id, _emp.name, _emp.industry, _emp.job_types, _v.at
-        )
+        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _v.at)
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
-        .join(tables.employers, _emp.id == _v.employer_id)
         .where(
             *face_to_face(start_at, end_at),
             _v.purpose.not_in(list(excluded_purposes)),
@@ -285,19 +285,57 @@ def client_contacts(
             *in_scope(_v.specialist_id, specialist_ids),
         )
         .order_by(_v.at, _v.id, _vs.seeker_id)
-    )
+    ).all()
+    # each employer read once, not once per contact (tens of thousands of contacts, a
+    # fraction of them different employers)
+    employers = _employer_facts(uow, {row[2] for row in rows})
     return [
         ClientContact(
             visit_id=visit_id,
             seeker_id=seeker_id,
             employer_id=employer_id,
-            employer_name=name,
-            industry=industry,
-            job_types=tuple(job_types or ()),
+            employer_name=employers[employer_id][0],
+            industry=employers[employer_id][1],
+            job_types=employers[employer_id][2],
             at=at,
         )
-        for visit_id, seeker_id, employer_id, name, industry, job_types, at in rows
+        for visit_id, seeker_id, employer_id, at in rows
     ]
+
+
+def _employer_facts(
+    uow: UnitOfWork, employer_ids: Collection[int]
+) -> dict[int, tuple[str, str | None, tuple[str, ...]]]:
+    """Name, industry and job types of each employer, by id."""
+    found: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
+    # the job types come as their JSON text, read once per different list (a program has
+    # a few hundred different lists over tens of thousands of employers)
+    tags: dict[str | None, tuple[str, ...]] = {}
+    for chunk in chunks(sorted(employer_ids)):
+        for employer_id, name, industry, text in uow.session.execute(
+            sa.select(_emp.id, _emp.name, _emp.industry, sa.cast(_emp.job_types, sa.Text)).where(
+                _emp.id.in_(chunk)
+            )
+        ):
+            job_types = tags.get(text)
+            if job_types is None:
+                job_types = tags[text] = tuple(json.loads(text) or ()) if text else ()
+            found[employer_id] = (name, industry, job_types)
+    return found
+
+
+def seeker_preferences(
+    uow: UnitOfWork, seeker_ids: Collection[int]
+) -> dict[int, tuple[str, Preferences]]:
+    """The program code and preferences of each job seeker, by id (ids not found left
+    out)."""
+    found: dict[int, tuple[str, Preferences]] = {}
+    for chunk in chunks(sorted(seeker_ids)):
+        for seeker_id, code, preferences in uow.session.execute(
+            sa.select(_js.id, _js.code, _js.preferences).where(_js.id.in_(chunk))
+        ):
+            found[seeker_id] = (code, preferences)
+    return found
 
 
 def support_contacts(
