@@ -259,11 +259,7 @@ def _each_specialist(
     """One row per specialist in scope who worked in the period and is active, made
     contacts, or has a caseload served in it."""
     contacts = queries.face_to_face_contacts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=rating.excluded_purposes,
+        context.tally, excluded_purposes=rating.excluded_purposes
     )
     caseloads = _caseloads(context.seekers)
     rows = []
@@ -519,6 +515,7 @@ def _multi_visit(context: ReportContext) -> Figure:
         excluded_purposes=NOT_JOB_DEVELOPMENT,
     )
     employers, visits = counts.employers, counts.visits
+    by_purpose = queries.face_to_face_by_purpose(context.tally)
     return Figure(
         key="multi_visit_relationships",
         label="Employers with two or more face-to-face visits",
@@ -529,7 +526,7 @@ def _multi_visit(context: ReportContext) -> Figure:
             "with_two_or_more": counts.repeated,
             "face_to_face_visits": visits,
             "visits_per_employer": round(visits / employers, 2) if employers else None,
-            "visits_by_purpose": {p.value: n for p, n in counts.by_purpose.items()},
+            "visits_by_purpose": {p.value: n for p, n in by_purpose.items()},
         },
         evidence=[
             {"employer": name, "visits": visits} for name, visits in counts.repeated_employers
@@ -547,6 +544,20 @@ def _context(
     uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale, between: str
 ) -> ReportContext:
     rows = tuple(seeker_rows(uow, specialist_ids=scope.specialist_ids, entered_by=period.end))
+    tally = queries.visit_tally(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
+    contacts = queries.client_contacts(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
     return ReportContext(
         uow=uow,
         period=period,
@@ -555,6 +566,8 @@ def _context(
         between=between,
         rows=rows,
         seekers=tuple(seekers_in_period(rows, period)),
+        tally=tuple(tally),
+        contacts=tuple(contacts),
     )
 
 

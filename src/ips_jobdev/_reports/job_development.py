@@ -102,13 +102,7 @@ def fits_preferences(
 def individualized(context: ReportContext) -> Figure:
     """Individualized job search: the share of client-specific contacts that fit the
     person's stated preferences."""
-    contacts = queries.client_contacts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
+    contacts = context.contacts
     people = {
         seeker_id: (code, _Wanted.of(preferences))
         for seeker_id, (code, preferences) in queries.seeker_preferences(
@@ -252,13 +246,7 @@ def contact_mix(context: ReportContext) -> list[Figure]:
     """The share of contacts made face to face, the share with a job seeker present, and
     the face-to-face contacts per job seeker looking for work."""
     period = context.period
-    mix = queries.contact_mix(
-        context.uow,
-        start_at=period.start_at,
-        end_at=period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
+    mix = queries.contact_mix(context.tally, context.contacts)
     looking = [s.code for s in context.seekers if s.served and s.looking_for_work]
     per_person = mix.in_person / len(looking) if looking else None
     return [

@@ -26,15 +26,18 @@ __all__ = [
     "ContactMix",
     "EmployerVisitCounts",
     "JobStartCounts",
+    "VisitTally",
     "client_contacts",
     "contact_mix",
     "employer_visit_counts",
+    "face_to_face_by_purpose",
     "face_to_face_contacts",
     "first_contacts",
     "job_start_counts",
     "last_visits_by_employer",
     "seeker_preferences",
     "support_contacts",
+    "visit_tally",
 ]
 
 _v = tables.visits.c
@@ -44,28 +47,66 @@ _jst = tables.job_starts.c
 _emp = tables.employers.c
 
 
-def face_to_face_contacts(
+@attrs.frozen
+class VisitTally:
+    """Visits the specialists made in a period, counted by specialist, purpose, mode and
+    whether a job seeker came along."""
+
+    specialist_id: int
+    purpose: VisitPurpose
+    mode: ContactMode
+    seeker_present: bool
+    visits: int
+
+
+def visit_tally(
     uow: UnitOfWork,
     *,
     start_at: dt.datetime,
     end_at: dt.datetime,
     specialist_ids: Collection[int] | None,
     excluded_purposes: Collection[VisitPurpose] = (),
-) -> dict[int, int]:
-    """Face-to-face employer contacts the specialists made from ``start_at`` to ``end_at``
-    per specialist id, leaving out visits for ``excluded_purposes`` and contacts job
-    seekers made alone."""
+) -> list[VisitTally]:
+    """The visits made (status done) from ``start_at`` to ``end_at`` by the specialists in
+    scope, leaving out visits for ``excluded_purposes`` and contacts job seekers made
+    alone, counted in one pass (the contact figures are sums of these counts)."""
     statement = (
-        sa.select(_v.specialist_id, sa.func.count())
+        sa.select(_v.specialist_id, _v.purpose, _v.mode, _v.seeker_present, sa.func.count())
         .where(
-            *face_to_face(start_at, end_at),
+            _v.status == VisitStatus.DONE,
+            _v.at >= start_at,
+            _v.at < end_at,
             _v.purpose.not_in(list(excluded_purposes)),
             _v.made_by == ContactBy.SPECIALIST,
             *in_scope(_v.specialist_id, specialist_ids),
         )
-        .group_by(_v.specialist_id)
+        .group_by(_v.specialist_id, _v.purpose, _v.mode, _v.seeker_present)
     )
-    return {row[0]: int(row[1]) for row in uow.session.execute(statement)}
+    return [
+        VisitTally(specialist_id, purpose, mode, bool(present), int(visits))
+        for specialist_id, purpose, mode, present, visits in uow.session.execute(statement)
+    ]
+
+
+def face_to_face_contacts(
+    tally: Collection[VisitTally], *, excluded_purposes: Collection[VisitPurpose] = ()
+) -> dict[int, int]:
+    """Face-to-face employer contacts per specialist id from a :func:`visit_tally`, leaving
+    out visits for ``excluded_purposes`` as well."""
+    found: dict[int, int] = {}
+    for row in tally:
+        if row.mode == ContactMode.IN_PERSON and row.purpose not in excluded_purposes:
+            found[row.specialist_id] = found.get(row.specialist_id, 0) + row.visits
+    return found
+
+
+def face_to_face_by_purpose(tally: Collection[VisitTally]) -> dict[VisitPurpose, int]:
+    """Face-to-face visits per purpose from a :func:`visit_tally`, in purpose order."""
+    found: dict[VisitPurpose, int] = {}
+    for row in sorted(tally, key=lambda row: row.purpose.value):
+        if row.mode == ContactMode.IN_PERSON:
+            found[row.purpose] = found.get(row.purpose, 0) + row.visits
+    return found
 
 
 def first_contacts(
@@ -139,12 +180,11 @@ def job_start_counts(
 @attrs.frozen
 class EmployerVisitCounts:
     """Employers visited face-to-face in a period: how many, how many at least
-    ``repeated_from`` times, the visits, and the visits by purpose (in purpose order)."""
+    ``repeated_from`` times, and the visits."""
 
     employers: int
     repeated: int
     visits: int
-    by_purpose: dict[VisitPurpose, int]
     repeated_employers: list[tuple[str, int]] = attrs.field(factory=list)
     """The employers visited at least ``repeated_from`` times, with their visits (most
     visits first, then by name)."""
@@ -160,46 +200,34 @@ def employer_visit_counts(
     excluded_purposes: Collection[VisitPurpose] = (),
 ) -> EmployerVisitCounts:
     """The face-to-face visits made by the specialists in scope from ``start_at`` to
-    ``end_at`` (not for ``excluded_purposes``, not made by a job seeker alone), counted
-    per employer and per purpose."""
-    made = [
-        *face_to_face(start_at, end_at),
-        _v.purpose.not_in(list(excluded_purposes)),
-        _v.made_by == ContactBy.SPECIALIST,
-        *in_scope(_v.specialist_id, specialist_ids),
-    ]
+    ``end_at`` (not for excluded purposes, not made by a job seeker alone), counted per
+    employer."""
     per_employer = (
         sa.select(_v.employer_id, sa.func.count().label("visits"))
-        .where(*made)
+        .where(
+            *face_to_face(start_at, end_at),
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
         .group_by(_v.employer_id)
         .subquery()
     )
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(sa.case((per_employer.c.visits >= repeated_from, 1), else_=0)),
-            sa.func.sum(per_employer.c.visits),
-        ).select_from(per_employer)
-    ).one()
-    employers, repeated, visits = (int(x or 0) for x in row)
-    by_purpose = uow.session.execute(
-        sa.select(_v.purpose, sa.func.count())
-        .where(*made)
-        .group_by(_v.purpose)
-        .order_by(_v.purpose)
-    )
-    repeated_rows = uow.session.execute(
-        sa.select(_emp.name, per_employer.c.visits)
-        .join(tables.employers, _emp.id == per_employer.c.employer_id)
-        .where(per_employer.c.visits >= repeated_from)
-        .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
-    )
+    # every employer visited, most visits first: the totals and the repeated ones in one pass
+    rows = [
+        (name, int(visits))
+        for name, visits in uow.session.execute(
+            sa.select(_emp.name, per_employer.c.visits)
+            .join(tables.employers, _emp.id == per_employer.c.employer_id)
+            .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
+        )
+    ]
+    repeated = [(name, visits) for name, visits in rows if visits >= repeated_from]
     return EmployerVisitCounts(
-        employers=employers,
-        repeated=repeated,
-        visits=visits,
-        by_purpose={purpose: int(count) for purpose, count in by_purpose},
-        repeated_employers=[(name, int(n)) for name, n in repeated_rows],
+        employers=len(rows),
+        repeated=len(repeated),
+        visits=sum(visits for _, visits in rows),
+        repeated_employers=repeated,
     )
 
 
@@ -216,38 +244,18 @@ class ContactMix:
 
 
 def contact_mix(
-    uow: UnitOfWork,
-    *,
-    start_at: dt.datetime,
-    end_at: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    excluded_purposes: Collection[VisitPurpose],
+    tally: Collection[VisitTally], contacts: Collection[ClientContact]
 ) -> ContactMix:
-    """How the specialists' employer contacts from ``start_at`` to ``end_at`` were made."""
-    in_person = _v.mode == ContactMode.IN_PERSON
-    for_seekers = sa.exists().where(_vs.visit_id == _v.id)
-    one = sa.literal(1)
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(sa.case((in_person, one), else_=0)),
-            sa.func.sum(sa.case((sa.and_(in_person, for_seekers), one), else_=0)),
-            sa.func.sum(
-                sa.case(
-                    (sa.and_(in_person, for_seekers, _v.seeker_present.is_(True)), one), else_=0
-                )
-            ),
-        ).where(
-            _v.status == VisitStatus.DONE,
-            _v.at >= start_at,
-            _v.at < end_at,
-            _v.purpose.not_in(list(excluded_purposes)),
-            _v.made_by == ContactBy.SPECIALIST,
-            *in_scope(_v.specialist_id, specialist_ids),
-        )
-    ).one()
-    made, person, for_them, present = (int(x or 0) for x in row)
-    return ContactMix(made, person, for_them, present)
+    """How the specialists' employer contacts were made, from the :func:`visit_tally` and
+    the :func:`client_contacts` of the same period, scope and excluded purposes."""
+    in_person = [row for row in tally if row.mode == ContactMode.IN_PERSON]
+    for_seekers = {contact.visit_id: contact.seeker_present for contact in contacts}
+    return ContactMix(
+        made=sum(row.visits for row in tally),
+        in_person=sum(row.visits for row in in_person),
+        in_person_for_seekers=len(for_seekers),
+        seeker_present=sum(for_seekers.values()),
+    )
 
 
 @attrs.frozen
@@ -262,6 +270,7 @@ class ClientContact:
     industry: str | None
     job_types: tuple[str, ...]
     at: dt.datetime | None = None
+    seeker_present: bool = False
 
 
 def client_contacts(
@@ -276,7 +285,7 @@ def client_contacts(
     ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
     job seeker, in time order."""
     rows = uow.session.execute(
-        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _v.at)
+        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _v.at, _v.seeker_present)
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
         .where(
             *face_to_face(start_at, end_at),
@@ -298,8 +307,9 @@ def client_contacts(
             industry=employers[employer_id][1],
             job_types=employers[employer_id][2],
             at=at,
+            seeker_present=bool(present),
         )
-        for visit_id, seeker_id, employer_id, at in rows
+        for visit_id, seeker_id, employer_id, at, present in rows
     ]
 
 
@@ -373,16 +383,21 @@ def last_visits_by_employer(
     """Employers the specialists in scope visited face-to-face from ``since`` up to
     ``before`` (not for excluded purposes, not a job seeker's own contact), with the time
     of the last such visit: ``(employer id, name, last visit)``, by name."""
-    rows = uow.session.execute(
-        sa.select(_v.employer_id, _emp.name, sa.func.max(_v.at))
-        .join(tables.employers, _emp.id == _v.employer_id)
+    # grouped first, then each employer's name read once (not once per visit)
+    last = (
+        sa.select(_v.employer_id, sa.func.max(_v.at).label("last"))
         .where(
             *face_to_face(since, before),
             _v.purpose.not_in(list(excluded_purposes)),
             _v.made_by == ContactBy.SPECIALIST,
             *in_scope(_v.specialist_id, specialist_ids),
         )
-        .group_by(_v.employer_id, _emp.name)
+        .group_by(_v.employer_id)
+        .subquery()
+    )
+    rows = uow.session.execute(
+        sa.select(last.c.employer_id, _emp.name, last.c.last)
+        .join(tables.employers, _emp.id == last.c.employer_id)
         .order_by(_emp.name)
     )
-    return [(employer_id, name, last) for employer_id, name, last in rows]
+    return [(employer_id, name, at) for employer_id, name, at in rows]
