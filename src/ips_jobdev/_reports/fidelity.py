@@ -506,14 +506,7 @@ def _job_starts(context: ReportContext) -> list[Figure]:
 
 
 def _multi_visit(context: ReportContext) -> Figure:
-    counts = queries.employer_visit_counts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        repeated_from=REPEAT_VISITS,
-        excluded_purposes=NOT_JOB_DEVELOPMENT,
-    )
+    counts = queries.employer_visit_counts(context.employers, repeated_from=REPEAT_VISITS)
     employers, visits = counts.employers, counts.visits
     by_purpose = queries.face_to_face_by_purpose(context.tally)
     return Figure(
@@ -558,6 +551,14 @@ def _context(
         specialist_ids=scope.specialist_ids,
         excluded_purposes=NOT_JOB_DEVELOPMENT,
     )
+    employers = queries.employer_visits(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        since=period.end_at - dt.timedelta(days=job_development.COLD_LOOKBACK_DAYS),
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
     return ReportContext(
         uow=uow,
         period=period,
@@ -568,6 +569,7 @@ def _context(
         seekers=tuple(seekers_in_period(rows, period)),
         tally=tuple(tally),
         contacts=tuple(contacts),
+        employers=tuple(employers),
     )
 
 

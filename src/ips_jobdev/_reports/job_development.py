@@ -16,7 +16,6 @@ from ips_jobdev._reports.common import Figure, share
 from ips_jobdev._reports.context import ReportContext
 from ips_jobdev._store.queries import fidelity as queries
 from ips_jobdev._store.queries.people import JobRow, job_rows
-from ips_jobdev._vocab import VisitPurpose
 from ips_jobdev.cycles import resolve_policy
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "individualized",
 ]
 
-_NOT_JOB_DEVELOPMENT = (VisitPurpose.SUPPORT,)
 FIRST_CONTACT_DAYS = 3
 """Days after a job start by which the first follow-along contact should come."""
 WEEKLY_CHECKS = 4
@@ -290,13 +288,7 @@ def cold_relationships(context: ReportContext) -> Figure:
     last such visit is old enough to have gone cold."""
     period = context.period
     cold_after = resolve_policy(None).cold_after_days
-    visited = queries.last_visits_by_employer(
-        context.uow,
-        since=period.end_at - dt.timedelta(days=COLD_LOOKBACK_DAYS),
-        before=period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
+    visited = queries.last_visits_by_employer(context.employers)
     cold = []
     for _, name, last in visited:
         day = last.astimezone(context.zone).date()

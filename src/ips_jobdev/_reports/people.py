@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -143,7 +144,7 @@ def _employed_runs(
         if job.ended is not None and period.start <= job.ended < period.end:
             edges.add(job.ended + dt.timedelta(days=1))
     bounds = sorted(edges)
-    for first, after in zip(bounds, bounds[1:], strict=False):
+    for first, after in itertools.pairwise(bounds):
         covering = specialist.period_on(first)
         if covering is not None:
             yield first, after - dt.timedelta(days=1), covering.fte, covering.started

@@ -25,11 +25,13 @@ __all__ = [
     "ClientContact",
     "ContactMix",
     "EmployerVisitCounts",
+    "EmployerVisits",
     "JobStartCounts",
     "VisitTally",
     "client_contacts",
     "contact_mix",
     "employer_visit_counts",
+    "employer_visits",
     "face_to_face_by_purpose",
     "face_to_face_contacts",
     "first_contacts",
@@ -178,6 +180,66 @@ def job_start_counts(
 
 
 @attrs.frozen
+class EmployerVisits:
+    """One employer the specialists visited face-to-face: its face-to-face visits in the
+    period, the time of its last such visit since the look-back day (``None``: none), and
+    its place when employers are ordered by visits in the period (most first), then by
+    name."""
+
+    employer_id: int
+    name: str
+    visits: int
+    last: dt.datetime | None
+    place: int
+
+
+def employer_visits(
+    uow: UnitOfWork,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    since: dt.datetime,
+    specialist_ids: Collection[int] | None,
+    excluded_purposes: Collection[VisitPurpose] = (),
+) -> list[EmployerVisits]:
+    """The employers the specialists in scope visited face-to-face (not for excluded
+    purposes, not a job seeker's own contact) from ``start_at`` or ``since``, whichever is
+    earlier, up to ``end_at``: per employer, the visits from ``start_at`` and the last visit
+    from ``since``, counted in one pass over the visits; by name."""
+    begin = min(start_at, since)
+    per_employer = (
+        sa.select(
+            _v.employer_id,
+            sa.func.sum(sa.case((_v.at >= start_at, 1), else_=0)).label("visits"),
+            sa.func.max(sa.case((_v.at >= since, _v.at))).label("last"),
+        )
+        .where(
+            *face_to_face(begin, end_at),
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
+        .group_by(_v.employer_id)
+        .subquery()
+    )
+    # the place by visits, then name, numbered by the database (its collation orders names)
+    place = sa.func.row_number().over(
+        order_by=(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
+    )
+    rows = uow.session.execute(
+        sa.select(
+            per_employer.c.employer_id, _emp.name, per_employer.c.visits, per_employer.c.last, place
+        )
+        .join(tables.employers, _emp.id == per_employer.c.employer_id)
+        .order_by(_emp.name, _emp.id)
+    )
+    return [
+        EmployerVisits(employer_id, name, int(visits or 0), last, int(number))
+        for employer_id, name, visits, last, number in rows
+    ]
+
+
+@attrs.frozen
 class EmployerVisitCounts:
     """Employers visited face-to-face in a period: how many, how many at least
     ``repeated_from`` times, and the visits."""
@@ -191,44 +253,29 @@ class EmployerVisitCounts:
 
 
 def employer_visit_counts(
-    uow: UnitOfWork,
-    *,
-    start_at: dt.datetime,
-    end_at: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    repeated_from: int,
-    excluded_purposes: Collection[VisitPurpose] = (),
+    employers: Collection[EmployerVisits], *, repeated_from: int
 ) -> EmployerVisitCounts:
-    """The face-to-face visits made by the specialists in scope from ``start_at`` to
-    ``end_at`` (not for excluded purposes, not made by a job seeker alone), counted per
-    employer."""
-    per_employer = (
-        sa.select(_v.employer_id, sa.func.count().label("visits"))
-        .where(
-            *face_to_face(start_at, end_at),
-            _v.purpose.not_in(list(excluded_purposes)),
-            _v.made_by == ContactBy.SPECIALIST,
-            *in_scope(_v.specialist_id, specialist_ids),
-        )
-        .group_by(_v.employer_id)
-        .subquery()
-    )
-    # every employer visited, most visits first: the totals and the repeated ones in one pass
-    rows = [
-        (name, int(visits))
-        for name, visits in uow.session.execute(
-            sa.select(_emp.name, per_employer.c.visits)
-            .join(tables.employers, _emp.id == per_employer.c.employer_id)
-            .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
-        )
-    ]
-    repeated = [(name, visits) for name, visits in rows if visits >= repeated_from]
+    """The employers of :func:`employer_visits` visited in the period, counted."""
+    visited = [row for row in employers if row.visits]
+    repeated = sorted((row for row in visited if row.visits >= repeated_from), key=_place)
     return EmployerVisitCounts(
-        employers=len(rows),
+        employers=len(visited),
         repeated=len(repeated),
-        visits=sum(visits for _, visits in rows),
-        repeated_employers=repeated,
+        visits=sum(row.visits for row in visited),
+        repeated_employers=[(row.name, row.visits) for row in repeated],
     )
+
+
+def _place(row: EmployerVisits) -> int:
+    return row.place
+
+
+def last_visits_by_employer(
+    employers: Collection[EmployerVisits],
+) -> list[tuple[int, str, dt.datetime]]:
+    """The employers of :func:`employer_visits` visited since the look-back day, with the
+    time of the last such visit: ``(employer id, name, last visit)``, by name."""
+    return [(row.employer_id, row.name, row.last) for row in employers if row.last is not None]
 
 
 @attrs.frozen
@@ -243,9 +290,7 @@ class ContactMix:
     seeker_present: int
 
 
-def contact_mix(
-    tally: Collection[VisitTally], contacts: Collection[ClientContact]
-) -> ContactMix:
+def contact_mix(tally: Collection[VisitTally], contacts: Collection[ClientContact]) -> ContactMix:
     """How the specialists' employer contacts were made, from the :func:`visit_tally` and
     the :func:`client_contacts` of the same period, scope and excluded purposes."""
     in_person = [row for row in tally if row.mode == ContactMode.IN_PERSON]
@@ -370,34 +415,3 @@ def support_contacts(
         for seeker_id, at in rows:
             found.setdefault(seeker_id, []).append(at)
     return found
-
-
-def last_visits_by_employer(
-    uow: UnitOfWork,
-    *,
-    since: dt.datetime,
-    before: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    excluded_purposes: Collection[VisitPurpose],
-) -> list[tuple[int, str, dt.datetime]]:
-    """Employers the specialists in scope visited face-to-face from ``since`` up to
-    ``before`` (not for excluded purposes, not a job seeker's own contact), with the time
-    of the last such visit: ``(employer id, name, last visit)``, by name."""
-    # grouped first, then each employer's name read once (not once per visit)
-    last = (
-        sa.select(_v.employer_id, sa.func.max(_v.at).label("last"))
-        .where(
-            *face_to_face(since, before),
-            _v.purpose.not_in(list(excluded_purposes)),
-            _v.made_by == ContactBy.SPECIALIST,
-            *in_scope(_v.specialist_id, specialist_ids),
-        )
-        .group_by(_v.employer_id)
-        .subquery()
-    )
-    rows = uow.session.execute(
-        sa.select(last.c.employer_id, _emp.name, last.c.last)
-        .join(tables.employers, _emp.id == last.c.employer_id)
-        .order_by(_emp.name)
-    )
-    return [(employer_id, name, at) for employer_id, name, at in rows]
