@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import ips_jobdev as jobdev
 from ips_jobdev._reports import fidelity_report
+from ips_jobdev._store.queries._reporting import without_jit
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 END = dt.date(2026, 6, 28)  # a Sunday
@@ -151,3 +153,30 @@ def test_a_period_longer_than_the_year_counts_visits_before_the_look_back(
     # but relationships gone cold look back one year only: the early employer is not there
     cold = figures["cold_relationships"]
     assert cold.detail == {"employers_visited_in_the_year": 5, "gone_cold": 2}
+
+
+def test_a_report_reads_without_jit_and_leaves_the_setting_as_it_was(
+    uow: jobdev.UnitOfWork,
+) -> None:
+    _build(uow)
+    statements: list[str] = []
+    connection = uow.session.connection()
+
+    def seen(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sa.event.listen(connection, "before_cursor_execute", seen)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL jit = on")
+        with without_jit(uow):
+            assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
+        assert connection.exec_driver_sql("SHOW jit").scalar_one() == "on"
+    else:
+        # SQLite has no such setting: nothing is sent
+        with without_jit(uow):
+            pass
+        assert statements == []
+    sa.event.remove(connection, "before_cursor_execute", seen)
+    # and the report reads the same with it
+    figures = _figures(fidelity_report(uow, start=START, end=END))
+    assert figures["multi_visit_relationships"].detail["employers_visited"] == 3

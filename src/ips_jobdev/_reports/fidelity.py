@@ -612,21 +612,25 @@ def fidelity_report(
         )
     scope = resolve_scope(uow, specialist=specialist, team=team, timezone=timezone)
     period = make_period(start, end, scope.zone)
-    context = _context(uow, period, scope, chosen, between)
     rating = _ContactRating.from_scale(chosen)
-    pairs = _each_specialist(context, rating)
+    with queries.without_jit(uow):
+        context = _context(uow, period, scope, chosen, between)
+        pairs = _each_specialist(context, rating)
+        rapid, rapid_share = _rapid_job_search(context)
+        starts = _job_starts(context)
+        individualized = job_development.individualized(context)
+        follow_along = job_development.follow_along(context)
     rows = [row for row, _ in pairs]
-    rapid, rapid_share = _rapid_job_search(context)
     figures = [
         _contact_figure(rows, rating.item, context),
         rapid,
         rapid_share,
-        *_job_starts(context),
+        *starts,
         _multi_visit(context),
         _caseload_figure(pairs, context),
         # figures added later go after the first ones (JSON consumers may index them)
-        job_development.individualized(context),
-        job_development.follow_along(context),
+        individualized,
+        follow_along,
         *job_development.contact_mix(context),
         job_development.cold_relationships(context),
     ]

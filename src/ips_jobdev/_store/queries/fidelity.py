@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries._reporting import face_to_face, in_scope
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope, without_jit
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
@@ -40,6 +40,7 @@ __all__ = [
     "seeker_preferences",
     "support_contacts",
     "visit_tally",
+    "without_jit",
 ]
 
 _v = tables.visits.c
