@@ -2,7 +2,12 @@
 counts. The report (``ips_jobdev._reports.fidelity``) rates them on the fidelity scale.
 
 Every query takes the specialists in scope as ``specialist_ids`` (``None`` for everyone)
-and the period as plain dates and UTC bounds.
+and the period as plain dates and UTC bounds. The period's job-development visits are
+read a few times only, each read serving several figures: :func:`visit_tally` (counts by
+specialist, purpose, mode and presence), :func:`employer_visits` (per employer) and
+:func:`client_contacts` (per contact and job seeker); the functions that take their rows
+(:func:`face_to_face_contacts`, :func:`contact_mix`, :func:`employer_visit_counts`...)
+add them up.
 """
 
 from __future__ import annotations
