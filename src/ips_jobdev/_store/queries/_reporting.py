@@ -10,12 +10,14 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ips_jobdev._store import tables
+from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitStatus
 
-__all__ = ["face_to_face", "in_scope", "without_jit"]
+__all__ = ["face_to_face", "in_scope", "one_of", "without_jit"]
 
 _v = tables.visits.c
 _js = tables.job_seekers.c
@@ -29,6 +31,23 @@ def in_scope(
     if specialist_ids is None:
         return []
     return [column.in_(tuple(specialist_ids))]
+
+
+def one_of(
+    uow: UnitOfWork, column: sa.ColumnElement[Any], ids: Collection[int]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """The conditions limiting ``column`` to ``ids``, one statement each: on PostgreSQL one
+    ``column = ANY(:ids)`` with every id in one array parameter (a statement per chunk of
+    ids could scan the visits once per chunk), elsewhere ``IN`` lists of
+    :data:`~ips_jobdev._store.batching.CHUNK` ids. None for no ids."""
+    if not ids:
+        return
+    if uow.session.get_bind().dialect.name == "postgresql":
+        wanted = sorted(set(ids))
+        yield column == sa.any_(sa.bindparam(None, wanted, type_=postgresql.ARRAY(sa.Integer)))
+        return
+    for chunk in chunks(ids):
+        yield column.in_(chunk)
 
 
 def face_to_face(start_at: dt.datetime, end_at: dt.datetime) -> list[sa.ColumnElement[bool]]:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries._reporting import face_to_face, in_scope, without_jit
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, without_jit
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
@@ -129,7 +129,7 @@ def first_contacts(
     ``excluded_purposes``, by the specialist or by the job seeker alone. Per job seeker id:
     when, and whether the job seeker made it alone."""
     found: dict[int, tuple[dt.datetime, bool]] = {}
-    for chunk in chunks(seeker_ids):
+    for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at, _v.made_by)
             .join(tables.visits, _v.id == _vs.visit_id)
@@ -138,7 +138,7 @@ def first_contacts(
                 _v.mode == ContactMode.IN_PERSON,
                 _v.at < before,
                 _v.purpose.not_in(list(excluded_purposes)),
-                _vs.seeker_id.in_(chunk),
+                named,
             )
             .order_by(_vs.seeker_id, _v.at, _v.id)
         )
@@ -405,7 +405,7 @@ def support_contacts(
     """The face-to-face follow-along support visits (purpose ``support``) made before
     ``before`` that name each job seeker, in time order, by job seeker id."""
     found: dict[int, list[dt.datetime]] = {}
-    for chunk in chunks(seeker_ids):
+    for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at)
             .join(tables.visits, _v.id == _vs.visit_id)
@@ -414,7 +414,7 @@ def support_contacts(
                 _v.mode == ContactMode.IN_PERSON,
                 _v.purpose == VisitPurpose.SUPPORT,
                 _v.at < before,
-                _vs.seeker_id.in_(chunk),
+                named,
             )
             .order_by(_vs.seeker_id, _v.at)
         )
