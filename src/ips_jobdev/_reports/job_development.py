@@ -108,6 +108,7 @@ def individualized(context: ReportContext) -> Figure:
         ).items()
     }
     employers: dict[tuple[int, str, str | None, tuple[str, ...]], _Offered] = {}
+    days: dict[dt.datetime, dt.date] = {}  # many contacts share a time slot
     zone = context.zone
     fitting = judged = 0
     evidence: list[dict[str, Any]] = []
@@ -122,10 +123,15 @@ def individualized(context: ReportContext) -> Figure:
         fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)
+        day = None
+        if contact.at:
+            day = days.get(contact.at)
+            if day is None:
+                day = days[contact.at] = contact.at.astimezone(zone).date()
         evidence.append(
             {
                 "visit": contact.visit_id,
-                "date": contact.at.astimezone(zone).date() if contact.at else None,
+                "date": day,
                 "seeker": person[0],
                 "employer": contact.employer_name,
                 "fits": _FITS[fits],
