@@ -5,7 +5,7 @@ proposed visit is stored already."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 import attrs
@@ -41,9 +41,7 @@ class SpecialistVisit:
     specialist_name: str
 
 
-def _specialist_visits(
-    uow: UnitOfWork, statement: sa.Select[Any], keep: Callable[[Any], bool] | None = None
-) -> list[SpecialistVisit]:
+def _specialist_visits(uow: UnitOfWork, statement: sa.Select[Any]) -> list[SpecialistVisit]:
     return [
         SpecialistVisit(
             employer_id=row.employer_id,
@@ -56,7 +54,6 @@ def _specialist_visits(
             specialist_name=row.name,
         )
         for row in uow.session.execute(statement)
-        if keep is None or keep(row)
     ]
 
 
@@ -77,7 +74,7 @@ def other_specialists_visits(
     if not employer_ids:
         return []
     statement = (
-        sa.select(*_COLUMNS, _v.program_id)
+        sa.select(*_COLUMNS)
         .join(tables.specialists, _sp.id == _v.specialist_id)
         .where(
             _v.employer_id.in_(sorted(employer_ids)),
@@ -87,12 +84,14 @@ def other_specialists_visits(
         )
         .order_by(_v.at, _v.id)
     )
-    # the program is checked on the few rows found: a condition on it in the statement can
-    # lead SQLite (with no statistics) to walk the program's index, every visit of a
-    # one-program database, instead of the employers' visits
-    return _specialist_visits(
-        uow, statement, lambda row: program_id is None or row.program_id == program_id
-    )
+    if program_id is not None:
+        program: sa.ColumnElement[Any] = _v.program_id
+        if uow.session.get_bind().dialect.name == "sqlite":
+            # "+ 0" keeps SQLite's planner (no statistics) off the program index, which
+            # holds nearly every visit, and on (employer, at): 200 ms to under 1 at scale
+            program = program + 0
+        statement = statement.where(program == program_id)
+    return _specialist_visits(uow, statement)
 
 
 def last_visits_made(
