@@ -11,6 +11,7 @@ from ips_jobdev._reports.common import Period, Scope
 from ips_jobdev._reports.people import SeekerInPeriod
 from ips_jobdev._reports.scale import FidelityScale
 from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries.fidelity import ClientContact, EmployerVisits, VisitTally
 from ips_jobdev._store.queries.people import SeekerRow
 
 __all__ = ["ReportContext"]
@@ -19,7 +20,10 @@ __all__ = ["ReportContext"]
 @attrs.frozen
 class ReportContext:
     """What every fidelity figure of one report reads: the period and scope, the scale and how it
-    is read, and the job seekers in scope with what they were during the period."""
+    is read, the job seekers in scope with what they were during the period, and the
+    specialists' job-development visits of the period (follow-along support left out),
+    counted, for those naming job seekers one row per contact and person, and per employer
+    (read once, for every figure that counts them)."""
 
     uow: UnitOfWork
     period: Period
@@ -28,6 +32,9 @@ class ReportContext:
     between: str
     rows: tuple[SeekerRow, ...]
     seekers: tuple[SeekerInPeriod, ...]
+    tally: tuple[VisitTally, ...] = ()
+    contacts: tuple[ClientContact, ...] = ()
+    employers: tuple[EmployerVisits, ...] = ()
 
     def rate(self, key: str, value: float | None) -> tuple[int | None, str | None]:
         """The point and anchor text ``value`` earns on item ``key`` (``None`` when the

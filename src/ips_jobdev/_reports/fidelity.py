@@ -259,11 +259,7 @@ def _each_specialist(
     """One row per specialist in scope who worked in the period and is active, made
     contacts, or has a caseload served in it."""
     contacts = queries.face_to_face_contacts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=rating.excluded_purposes,
+        context.tally, excluded_purposes=rating.excluded_purposes
     )
     caseloads = _caseloads(context.seekers)
     rows = []
@@ -510,15 +506,9 @@ def _job_starts(context: ReportContext) -> list[Figure]:
 
 
 def _multi_visit(context: ReportContext) -> Figure:
-    counts = queries.employer_visit_counts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        repeated_from=REPEAT_VISITS,
-        excluded_purposes=NOT_JOB_DEVELOPMENT,
-    )
+    counts = queries.employer_visit_counts(context.employers, repeated_from=REPEAT_VISITS)
     employers, visits = counts.employers, counts.visits
+    by_purpose = queries.face_to_face_by_purpose(context.tally)
     return Figure(
         key="multi_visit_relationships",
         label="Employers with two or more face-to-face visits",
@@ -529,7 +519,7 @@ def _multi_visit(context: ReportContext) -> Figure:
             "with_two_or_more": counts.repeated,
             "face_to_face_visits": visits,
             "visits_per_employer": round(visits / employers, 2) if employers else None,
-            "visits_by_purpose": {p.value: n for p, n in counts.by_purpose.items()},
+            "visits_by_purpose": {p.value: n for p, n in by_purpose.items()},
         },
         evidence=[
             {"employer": name, "visits": visits} for name, visits in counts.repeated_employers
@@ -547,6 +537,28 @@ def _context(
     uow: UnitOfWork, period: Period, scope: Scope, scale: FidelityScale, between: str
 ) -> ReportContext:
     rows = tuple(seeker_rows(uow, specialist_ids=scope.specialist_ids, entered_by=period.end))
+    tally = queries.visit_tally(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
+    contacts = queries.client_contacts(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
+    employers = queries.employer_visits(
+        uow,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        since=period.end_at - dt.timedelta(days=job_development.COLD_LOOKBACK_DAYS),
+        specialist_ids=scope.specialist_ids,
+        excluded_purposes=NOT_JOB_DEVELOPMENT,
+    )
     return ReportContext(
         uow=uow,
         period=period,
@@ -555,6 +567,9 @@ def _context(
         between=between,
         rows=rows,
         seekers=tuple(seekers_in_period(rows, period)),
+        tally=tuple(tally),
+        contacts=tuple(contacts),
+        employers=tuple(employers),
     )
 
 
@@ -597,21 +612,25 @@ def fidelity_report(
         )
     scope = resolve_scope(uow, specialist=specialist, team=team, timezone=timezone)
     period = make_period(start, end, scope.zone)
-    context = _context(uow, period, scope, chosen, between)
     rating = _ContactRating.from_scale(chosen)
-    pairs = _each_specialist(context, rating)
+    with queries.without_jit(uow):
+        context = _context(uow, period, scope, chosen, between)
+        pairs = _each_specialist(context, rating)
+        rapid, rapid_share = _rapid_job_search(context)
+        starts = _job_starts(context)
+        individualized = job_development.individualized(context)
+        follow_along = job_development.follow_along(context)
     rows = [row for row, _ in pairs]
-    rapid, rapid_share = _rapid_job_search(context)
     figures = [
         _contact_figure(rows, rating.item, context),
         rapid,
         rapid_share,
-        *_job_starts(context),
+        *starts,
         _multi_visit(context),
         _caseload_figure(pairs, context),
         # figures added later go after the first ones (JSON consumers may index them)
-        job_development.individualized(context),
-        job_development.follow_along(context),
+        individualized,
+        follow_along,
         *job_development.contact_mix(context),
         job_development.cold_relationships(context),
     ]

@@ -9,12 +9,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
+
 from ips_jobdev._model import Preferences
 from ips_jobdev._reports.common import Figure, share
 from ips_jobdev._reports.context import ReportContext
 from ips_jobdev._store.queries import fidelity as queries
 from ips_jobdev._store.queries.people import JobRow, job_rows
-from ips_jobdev._vocab import VisitPurpose
 from ips_jobdev.cycles import resolve_policy
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
     "individualized",
 ]
 
-_NOT_JOB_DEVELOPMENT = (VisitPurpose.SUPPORT,)
 FIRST_CONTACT_DAYS = 3
 """Days after a job start by which the first follow-along contact should come."""
 WEEKLY_CHECKS = 4
@@ -44,6 +44,49 @@ _FITS = {True: "yes", False: "no", None: "not judged"}
 _FITS_ORDER = ["no", "not judged", "yes"]
 
 
+@attrs.frozen
+class _Wanted:
+    """What a job seeker's preferences ask for, as sets (read once per person)."""
+
+    types: frozenset[str]
+    industries: frozenset[str]
+    avoid: frozenset[str]
+
+    @classmethod
+    def of(cls, preferences: Preferences) -> _Wanted:
+        return cls(
+            frozenset(preferences.job_types),
+            frozenset(preferences.industries),
+            frozenset(preferences.avoid),
+        )
+
+
+@attrs.frozen
+class _Offered:
+    """What an employer is, as sets (read once per employer): its job types, everything
+    about it an avoid list can name, and its industry as recorded."""
+
+    types: frozenset[str]
+    about: frozenset[str]
+    industry: str | None
+
+    @classmethod
+    def of(cls, employer_name: str, industry: str | None, job_types: Sequence[str]) -> _Offered:
+        offered = frozenset(t.lower() for t in job_types)
+        about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
+        return cls(offered, about, industry)
+
+
+def _fits(wanted: _Wanted, offered: _Offered) -> bool | None:
+    if not (wanted.types or wanted.industries) or not (offered.types or offered.industry):
+        return None
+    if offered.about & wanted.avoid:
+        return False
+    return bool(wanted.types & offered.types) or (
+        offered.industry is not None and offered.industry in wanted.industries
+    )
+
+
 def fits_preferences(
     preferences: Preferences, *, employer_name: str, industry: str | None, job_types: Sequence[str]
 ) -> bool | None:
@@ -51,46 +94,45 @@ def fits_preferences(
     or its industry is one they want, and nothing about it is on their avoid list.
     ``None`` when it cannot be judged (no job types or industries recorded for the person,
     or neither for the employer)."""
-    wanted_types, wanted_industries = set(preferences.job_types), set(preferences.industries)
-    offered = {t.lower() for t in job_types}
-    if not (wanted_types or wanted_industries) or not (offered or industry):
-        return None
-    about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
-    if about & set(preferences.avoid):
-        return False
-    return bool(wanted_types & offered) or (industry is not None and industry in wanted_industries)
+    return _fits(_Wanted.of(preferences), _Offered.of(employer_name, industry, job_types))
 
 
 def individualized(context: ReportContext) -> Figure:
     """Individualized job search: the share of client-specific contacts that fit the
     person's stated preferences."""
-    contacts = queries.client_contacts(
-        context.uow,
-        start_at=context.period.start_at,
-        end_at=context.period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
-    people = context.uow.seekers.by_ids({c.seeker_id for c in contacts})
+    contacts = context.contacts
+    people = {
+        seeker_id: (code, _Wanted.of(preferences))
+        for seeker_id, (code, preferences) in queries.seeker_preferences(
+            context.uow, {c.seeker_id for c in contacts}
+        ).items()
+    }
+    employers: dict[tuple[int, str, str | None, tuple[str, ...]], _Offered] = {}
+    days: dict[dt.datetime, dt.date] = {}  # many contacts share a time slot
+    zone = context.zone
     fitting = judged = 0
     evidence: list[dict[str, Any]] = []
     for contact in contacts:
         person = people.get(contact.seeker_id)
         if person is None:
             continue
-        fits = fits_preferences(
-            person.preferences,
-            employer_name=contact.employer_name,
-            industry=contact.industry,
-            job_types=contact.job_types,
-        )
+        key = (contact.employer_id, contact.employer_name, contact.industry, contact.job_types)
+        offered = employers.get(key)
+        if offered is None:
+            offered = employers[key] = _Offered.of(*key[1:])
+        fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)
+        day = None
+        if contact.at:
+            day = days.get(contact.at)
+            if day is None:
+                day = days[contact.at] = contact.at.astimezone(zone).date()
         evidence.append(
             {
                 "visit": contact.visit_id,
-                "date": contact.at.astimezone(context.zone).date() if contact.at else None,
-                "seeker": person.code,
+                "date": day,
+                "seeker": person[0],
                 "employer": contact.employer_name,
                 "fits": _FITS[fits],
             }
@@ -208,13 +250,7 @@ def contact_mix(context: ReportContext) -> list[Figure]:
     """The share of contacts made face to face, the share with a job seeker present, and
     the face-to-face contacts per job seeker looking for work."""
     period = context.period
-    mix = queries.contact_mix(
-        context.uow,
-        start_at=period.start_at,
-        end_at=period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
+    mix = queries.contact_mix(context.tally, context.contacts)
     looking = [s.code for s in context.seekers if s.served and s.looking_for_work]
     per_person = mix.in_person / len(looking) if looking else None
     return [
@@ -258,13 +294,7 @@ def cold_relationships(context: ReportContext) -> Figure:
     last such visit is old enough to have gone cold."""
     period = context.period
     cold_after = resolve_policy(None).cold_after_days
-    visited = queries.last_visits_by_employer(
-        context.uow,
-        since=period.end_at - dt.timedelta(days=COLD_LOOKBACK_DAYS),
-        before=period.end_at,
-        specialist_ids=context.scope.specialist_ids,
-        excluded_purposes=_NOT_JOB_DEVELOPMENT,
-    )
+    visited = queries.last_visits_by_employer(context.employers)
     cold = []
     for _, name, last in visited:
         day = last.astimezone(context.zone).date()

@@ -17,7 +17,9 @@ specialist worked in it: the rules about periods and people that every figure us
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -125,26 +127,65 @@ def _work_days(specialist: Specialist) -> set[int]:
     return days or set(range(5))
 
 
+def _employed_runs(
+    specialist: Specialist, period: Period
+) -> Iterator[tuple[dt.date, dt.date, float, dt.date | None]]:
+    """The days of ``period`` inside the specialist's employment periods, in runs covered
+    by one employment period each, in day order: first and last day, full-time share and
+    the employment period's start. No period recorded: one full-time run."""
+    if not specialist.periods:
+        yield period.start, period.end, 1.0, None
+        return
+    # coverage can only change where an employment period starts or the day after it ends
+    edges = {period.start, period.end + dt.timedelta(days=1)}
+    for job in specialist.periods:
+        if job.started is not None and period.start < job.started <= period.end:
+            edges.add(job.started)
+        if job.ended is not None and period.start <= job.ended < period.end:
+            edges.add(job.ended + dt.timedelta(days=1))
+    bounds = sorted(edges)
+    for first, after in itertools.pairwise(bounds):
+        covering = specialist.period_on(first)
+        if covering is not None:
+            yield first, after - dt.timedelta(days=1), covering.fte, covering.started
+
+
+def _leave_work_days(specialist: Specialist, period: Period, work_days: set[int]) -> list[dt.date]:
+    """The specialist's days of leave in ``period`` that fall on their work days, in order."""
+    found: set[dt.date] = set()
+    for leave in specialist.leaves:
+        first, last = max(leave.first_day, period.start), min(leave.last_day, period.end)
+        found.update(day for day in _days(first, last) if day.weekday() in work_days)
+    return sorted(found)
+
+
+def _add_times(total: float, value: float, times: int) -> float:
+    """``total`` plus ``value`` added ``times`` times, one day at a time (so the sum is
+    the one a day-by-day count gives, to the last bit)."""
+    for _ in range(times):
+        total += value
+    return total
+
+
 def worked_time(specialist: Specialist, period: Period) -> WorkedTime:
     """How many weeks of ``period`` ``specialist`` worked, full-time weighted, and their
     full-time equivalent over it."""
     work_days = _work_days(specialist)
+    leave_days = _leave_work_days(specialist, period, work_days)
     employed = 0
     on_leave = 0
     fte_days = 0.0
     fte_leave = 0.0
     started: dt.date | None = None
-    for day in _days(period.start, period.end):
-        job = specialist.period_on(day)
-        if job is None:
-            continue
+    for first, last, fte, began in _employed_runs(specialist, period):
         if not employed:
-            started = job.started
-        employed += 1
-        fte_days += job.fte
-        if specialist.on_leave(day) and day.weekday() in work_days:
-            on_leave += 1
-            fte_leave += job.fte
+            started = began
+        days = (last - first).days + 1
+        away = bisect.bisect_right(leave_days, last) - bisect.bisect_left(leave_days, first)
+        employed += days
+        fte_days = _add_times(fte_days, fte, days)
+        on_leave += away
+        fte_leave = _add_times(fte_leave, fte, away)
     per_week = len(work_days)
     return WorkedTime(
         days_employed=employed,

@@ -1,18 +1,23 @@
 """What the report queries share: the conditions every report counts with (a scope of
-specialists, a face-to-face employer contact made)."""
+specialists, a face-to-face employer contact made), and how a report reads (no
+just-in-time compilation on PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ips_jobdev._store import tables
+from ips_jobdev._store.batching import chunks
+from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitStatus
 
-__all__ = ["face_to_face", "in_scope"]
+__all__ = ["face_to_face", "in_scope", "one_of", "without_jit"]
 
 _v = tables.visits.c
 _js = tables.job_seekers.c
@@ -28,6 +33,23 @@ def in_scope(
     return [column.in_(tuple(specialist_ids))]
 
 
+def one_of(
+    uow: UnitOfWork, column: sa.ColumnElement[Any], ids: Collection[int]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """The conditions limiting ``column`` to ``ids``, one statement each: on PostgreSQL one
+    ``column = ANY(:ids)`` with every id in one array parameter (a statement per chunk of
+    ids could scan the visits once per chunk), elsewhere ``IN`` lists of
+    :data:`~ips_jobdev._store.batching.CHUNK` ids. None for no ids."""
+    if not ids:
+        return
+    if uow.session.get_bind().dialect.name == "postgresql":
+        wanted = sorted(set(ids))
+        yield column == sa.any_(sa.bindparam(None, wanted, type_=postgresql.ARRAY(sa.Integer)))
+        return
+    for chunk in chunks(ids):
+        yield column.in_(chunk)
+
+
 def face_to_face(start_at: dt.datetime, end_at: dt.datetime) -> list[sa.ColumnElement[bool]]:
     """Visits made in person from ``start_at`` up to (not including) ``end_at``."""
     return [
@@ -36,3 +58,20 @@ def face_to_face(start_at: dt.datetime, end_at: dt.datetime) -> list[sa.ColumnEl
         _v.at >= start_at,
         _v.at < end_at,
     ]
+
+
+@contextlib.contextmanager
+def without_jit(uow: UnitOfWork) -> Iterator[None]:
+    """Read with PostgreSQL's just-in-time compilation off, the setting it had restored
+    after (nothing on SQLite). A report runs a dozen statements over a period's visits whose
+    estimated cost passes ``jit_above_cost``: compiling each took longer than running it
+    (seconds, for statements that run in a fraction of one)."""
+    if uow.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = uow.session.execute(sa.text("SELECT current_setting('jit')")).scalar_one()
+    uow.session.execute(sa.text("SELECT set_config('jit', 'off', true)"))
+    try:
+        yield
+    finally:
+        uow.session.execute(sa.text("SELECT set_config('jit', :jit, true)"), {"jit": before})

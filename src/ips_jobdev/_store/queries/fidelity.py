@@ -2,20 +2,27 @@
 counts. The report (``ips_jobdev._reports.fidelity``) rates them on the fidelity scale.
 
 Every query takes the specialists in scope as ``specialist_ids`` (``None`` for everyone)
-and the period as plain dates and UTC bounds.
+and the period as plain dates and UTC bounds. The period's job-development visits are
+read a few times only, each read serving several figures: :func:`visit_tally` (counts by
+specialist, purpose, mode and presence), :func:`employer_visits` (per employer) and
+:func:`client_contacts` (per contact and job seeker); the functions that take their rows
+(:func:`face_to_face_contacts`, :func:`contact_mix`, :func:`employer_visit_counts`...)
+add them up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 
 import attrs
 import sqlalchemy as sa
 
+from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries._reporting import face_to_face, in_scope
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, without_jit
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
@@ -23,15 +30,22 @@ __all__ = [
     "ClientContact",
     "ContactMix",
     "EmployerVisitCounts",
+    "EmployerVisits",
     "JobStartCounts",
+    "VisitTally",
     "client_contacts",
     "contact_mix",
     "employer_visit_counts",
+    "employer_visits",
+    "face_to_face_by_purpose",
     "face_to_face_contacts",
     "first_contacts",
     "job_start_counts",
     "last_visits_by_employer",
+    "seeker_preferences",
     "support_contacts",
+    "visit_tally",
+    "without_jit",
 ]
 
 _v = tables.visits.c
@@ -41,28 +55,66 @@ _jst = tables.job_starts.c
 _emp = tables.employers.c
 
 
-def face_to_face_contacts(
+@attrs.frozen
+class VisitTally:
+    """Visits the specialists made in a period, counted by specialist, purpose, mode and
+    whether a job seeker came along."""
+
+    specialist_id: int
+    purpose: VisitPurpose
+    mode: ContactMode
+    seeker_present: bool
+    visits: int
+
+
+def visit_tally(
     uow: UnitOfWork,
     *,
     start_at: dt.datetime,
     end_at: dt.datetime,
     specialist_ids: Collection[int] | None,
     excluded_purposes: Collection[VisitPurpose] = (),
-) -> dict[int, int]:
-    """Face-to-face employer contacts the specialists made from ``start_at`` to ``end_at``
-    per specialist id, leaving out visits for ``excluded_purposes`` and contacts job
-    seekers made alone."""
+) -> list[VisitTally]:
+    """The visits made (status done) from ``start_at`` to ``end_at`` by the specialists in
+    scope, leaving out visits for ``excluded_purposes`` and contacts job seekers made
+    alone, counted in one pass (the contact figures are sums of these counts)."""
     statement = (
-        sa.select(_v.specialist_id, sa.func.count())
+        sa.select(_v.specialist_id, _v.purpose, _v.mode, _v.seeker_present, sa.func.count())
         .where(
-            *face_to_face(start_at, end_at),
+            _v.status == VisitStatus.DONE,
+            _v.at >= start_at,
+            _v.at < end_at,
             _v.purpose.not_in(list(excluded_purposes)),
             _v.made_by == ContactBy.SPECIALIST,
             *in_scope(_v.specialist_id, specialist_ids),
         )
-        .group_by(_v.specialist_id)
+        .group_by(_v.specialist_id, _v.purpose, _v.mode, _v.seeker_present)
     )
-    return {row[0]: int(row[1]) for row in uow.session.execute(statement)}
+    return [
+        VisitTally(specialist_id, purpose, mode, bool(present), int(visits))
+        for specialist_id, purpose, mode, present, visits in uow.session.execute(statement)
+    ]
+
+
+def face_to_face_contacts(
+    tally: Collection[VisitTally], *, excluded_purposes: Collection[VisitPurpose] = ()
+) -> dict[int, int]:
+    """Face-to-face employer contacts per specialist id from a :func:`visit_tally`, leaving
+    out visits for ``excluded_purposes`` as well."""
+    found: dict[int, int] = {}
+    for row in tally:
+        if row.mode == ContactMode.IN_PERSON and row.purpose not in excluded_purposes:
+            found[row.specialist_id] = found.get(row.specialist_id, 0) + row.visits
+    return found
+
+
+def face_to_face_by_purpose(tally: Collection[VisitTally]) -> dict[VisitPurpose, int]:
+    """Face-to-face visits per purpose from a :func:`visit_tally`, in purpose order."""
+    found: dict[VisitPurpose, int] = {}
+    for row in sorted(tally, key=lambda row: row.purpose.value):
+        if row.mode == ContactMode.IN_PERSON:
+            found[row.purpose] = found.get(row.purpose, 0) + row.visits
+    return found
 
 
 def first_contacts(
@@ -77,7 +129,7 @@ def first_contacts(
     ``excluded_purposes``, by the specialist or by the job seeker alone. Per job seeker id:
     when, and whether the job seeker made it alone."""
     found: dict[int, tuple[dt.datetime, bool]] = {}
-    for chunk in chunks(seeker_ids):
+    for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at, _v.made_by)
             .join(tables.visits, _v.id == _vs.visit_id)
@@ -86,7 +138,7 @@ def first_contacts(
                 _v.mode == ContactMode.IN_PERSON,
                 _v.at < before,
                 _v.purpose.not_in(list(excluded_purposes)),
-                _vs.seeker_id.in_(chunk),
+                named,
             )
             .order_by(_vs.seeker_id, _v.at, _v.id)
         )
@@ -134,70 +186,102 @@ def job_start_counts(
 
 
 @attrs.frozen
+class EmployerVisits:
+    """One employer the specialists visited face-to-face: its face-to-face visits in the
+    period, the time of its last such visit since the look-back day (``None``: none), and
+    its place when employers are ordered by visits in the period (most first), then by
+    name."""
+
+    employer_id: int
+    name: str
+    visits: int
+    last: dt.datetime | None
+    place: int
+
+
+def employer_visits(
+    uow: UnitOfWork,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    since: dt.datetime,
+    specialist_ids: Collection[int] | None,
+    excluded_purposes: Collection[VisitPurpose] = (),
+) -> list[EmployerVisits]:
+    """The employers the specialists in scope visited face-to-face (not for excluded
+    purposes, not a job seeker's own contact) from ``start_at`` or ``since``, whichever is
+    earlier, up to ``end_at``: per employer, the visits from ``start_at`` and the last visit
+    from ``since``, counted in one pass over the visits; by name."""
+    begin = min(start_at, since)
+    per_employer = (
+        sa.select(
+            _v.employer_id,
+            sa.func.sum(sa.case((_v.at >= start_at, 1), else_=0)).label("visits"),
+            sa.func.max(sa.case((_v.at >= since, _v.at))).label("last"),
+        )
+        .where(
+            *face_to_face(begin, end_at),
+            _v.purpose.not_in(list(excluded_purposes)),
+            _v.made_by == ContactBy.SPECIALIST,
+            *in_scope(_v.specialist_id, specialist_ids),
+        )
+        .group_by(_v.employer_id)
+        .subquery()
+    )
+    # the place by visits, then name, numbered by the database (its collation orders names)
+    place = sa.func.row_number().over(
+        order_by=(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
+    )
+    rows = uow.session.execute(
+        sa.select(
+            per_employer.c.employer_id, _emp.name, per_employer.c.visits, per_employer.c.last, place
+        )
+        .join(tables.employers, _emp.id == per_employer.c.employer_id)
+        .order_by(_emp.name, _emp.id)
+    )
+    return [
+        EmployerVisits(employer_id, name, int(visits or 0), last, int(number))
+        for employer_id, name, visits, last, number in rows
+    ]
+
+
+@attrs.frozen
 class EmployerVisitCounts:
     """Employers visited face-to-face in a period: how many, how many at least
-    ``repeated_from`` times, the visits, and the visits by purpose (in purpose order)."""
+    ``repeated_from`` times, and the visits."""
 
     employers: int
     repeated: int
     visits: int
-    by_purpose: dict[VisitPurpose, int]
     repeated_employers: list[tuple[str, int]] = attrs.field(factory=list)
     """The employers visited at least ``repeated_from`` times, with their visits (most
     visits first, then by name)."""
 
 
 def employer_visit_counts(
-    uow: UnitOfWork,
-    *,
-    start_at: dt.datetime,
-    end_at: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    repeated_from: int,
-    excluded_purposes: Collection[VisitPurpose] = (),
+    employers: Collection[EmployerVisits], *, repeated_from: int
 ) -> EmployerVisitCounts:
-    """The face-to-face visits made by the specialists in scope from ``start_at`` to
-    ``end_at`` (not for ``excluded_purposes``, not made by a job seeker alone), counted
-    per employer and per purpose."""
-    made = [
-        *face_to_face(start_at, end_at),
-        _v.purpose.not_in(list(excluded_purposes)),
-        _v.made_by == ContactBy.SPECIALIST,
-        *in_scope(_v.specialist_id, specialist_ids),
-    ]
-    per_employer = (
-        sa.select(_v.employer_id, sa.func.count().label("visits"))
-        .where(*made)
-        .group_by(_v.employer_id)
-        .subquery()
-    )
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(sa.case((per_employer.c.visits >= repeated_from, 1), else_=0)),
-            sa.func.sum(per_employer.c.visits),
-        ).select_from(per_employer)
-    ).one()
-    employers, repeated, visits = (int(x or 0) for x in row)
-    by_purpose = uow.session.execute(
-        sa.select(_v.purpose, sa.func.count())
-        .where(*made)
-        .group_by(_v.purpose)
-        .order_by(_v.purpose)
-    )
-    repeated_rows = uow.session.execute(
-        sa.select(_emp.name, per_employer.c.visits)
-        .join(tables.employers, _emp.id == per_employer.c.employer_id)
-        .where(per_employer.c.visits >= repeated_from)
-        .order_by(per_employer.c.visits.desc(), _emp.name_key, _emp.id)
-    )
+    """The employers of :func:`employer_visits` visited in the period, counted."""
+    visited = [row for row in employers if row.visits]
+    repeated = sorted((row for row in visited if row.visits >= repeated_from), key=_place)
     return EmployerVisitCounts(
-        employers=employers,
-        repeated=repeated,
-        visits=visits,
-        by_purpose={purpose: int(count) for purpose, count in by_purpose},
-        repeated_employers=[(name, int(n)) for name, n in repeated_rows],
+        employers=len(visited),
+        repeated=len(repeated),
+        visits=sum(row.visits for row in visited),
+        repeated_employers=[(row.name, row.visits) for row in repeated],
     )
+
+
+def _place(row: EmployerVisits) -> int:
+    return row.place
+
+
+def last_visits_by_employer(
+    employers: Collection[EmployerVisits],
+) -> list[tuple[int, str, dt.datetime]]:
+    """The employers of :func:`employer_visits` visited since the look-back day, with the
+    time of the last such visit: ``(employer id, name, last visit)``, by name."""
+    return [(row.employer_id, row.name, row.last) for row in employers if row.last is not None]
 
 
 @attrs.frozen
@@ -212,39 +296,17 @@ class ContactMix:
     seeker_present: int
 
 
-def contact_mix(
-    uow: UnitOfWork,
-    *,
-    start_at: dt.datetime,
-    end_at: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    excluded_purposes: Collection[VisitPurpose],
-) -> ContactMix:
-    """How the specialists' employer contacts from ``start_at`` to ``end_at`` were made."""
-    in_person = _v.mode == ContactMode.IN_PERSON
-    for_seekers = sa.exists().where(_vs.visit_id == _v.id)
-    one = sa.literal(1)
-    row = uow.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(sa.case((in_person, one), else_=0)),
-            sa.func.sum(sa.case((sa.and_(in_person, for_seekers), one), else_=0)),
-            sa.func.sum(
-                sa.case(
-                    (sa.and_(in_person, for_seekers, _v.seeker_present.is_(True)), one), else_=0
-                )
-            ),
-        ).where(
-            _v.status == VisitStatus.DONE,
-            _v.at >= start_at,
-            _v.at < end_at,
-            _v.purpose.not_in(list(excluded_purposes)),
-            _v.made_by == ContactBy.SPECIALIST,
-            *in_scope(_v.specialist_id, specialist_ids),
-        )
-    ).one()
-    made, person, for_them, present = (int(x or 0) for x in row)
-    return ContactMix(made, person, for_them, present)
+def contact_mix(tally: Collection[VisitTally], contacts: Collection[ClientContact]) -> ContactMix:
+    """How the specialists' employer contacts were made, from the :func:`visit_tally` and
+    the :func:`client_contacts` of the same period, scope and excluded purposes."""
+    in_person = [row for row in tally if row.mode == ContactMode.IN_PERSON]
+    for_seekers = {contact.visit_id: contact.seeker_present for contact in contacts}
+    return ContactMix(
+        made=sum(row.visits for row in tally),
+        in_person=sum(row.visits for row in in_person),
+        in_person_for_seekers=len(for_seekers),
+        seeker_present=sum(for_seekers.values()),
+    )
 
 
 @attrs.frozen
@@ -259,6 +321,7 @@ class ClientContact:
     industry: str | None
     job_types: tuple[str, ...]
     at: dt.datetime | None = None
+    seeker_present: bool = False
 
 
 def client_contacts(
@@ -273,11 +336,8 @@ def client_contacts(
     ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
     job seeker, in time order."""
     rows = uow.session.execute(
-        sa.select(
-            _v.id, _vs.seeker_id, _v.employer_id, _emp.name, _emp.industry, _emp.job_types, _v.at
-        )
+        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _v.at, _v.seeker_present)
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
-        .join(tables.employers, _emp.id == _v.employer_id)
         .where(
             *face_to_face(start_at, end_at),
             _v.purpose.not_in(list(excluded_purposes)),
@@ -285,19 +345,58 @@ def client_contacts(
             *in_scope(_v.specialist_id, specialist_ids),
         )
         .order_by(_v.at, _v.id, _vs.seeker_id)
-    )
+    ).all()
+    # each employer read once, not once per contact (tens of thousands of contacts, a
+    # fraction of them different employers)
+    employers = _employer_facts(uow, {row[2] for row in rows})
     return [
         ClientContact(
             visit_id=visit_id,
             seeker_id=seeker_id,
             employer_id=employer_id,
-            employer_name=name,
-            industry=industry,
-            job_types=tuple(job_types or ()),
+            employer_name=employers[employer_id][0],
+            industry=employers[employer_id][1],
+            job_types=employers[employer_id][2],
             at=at,
+            seeker_present=bool(present),
         )
-        for visit_id, seeker_id, employer_id, name, industry, job_types, at in rows
+        for visit_id, seeker_id, employer_id, at, present in rows
     ]
+
+
+def _employer_facts(
+    uow: UnitOfWork, employer_ids: Collection[int]
+) -> dict[int, tuple[str, str | None, tuple[str, ...]]]:
+    """Name, industry and job types of each employer, by id."""
+    found: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
+    # the job types come as their JSON text, read once per different list (a program has
+    # a few hundred different lists over tens of thousands of employers)
+    tags: dict[str | None, tuple[str, ...]] = {}
+    for chunk in chunks(sorted(employer_ids)):
+        for employer_id, name, industry, text in uow.session.execute(
+            sa.select(_emp.id, _emp.name, _emp.industry, sa.cast(_emp.job_types, sa.Text)).where(
+                _emp.id.in_(chunk)
+            )
+        ):
+            job_types = tags.get(text)
+            if job_types is None:
+                job_types = tags[text] = tuple(json.loads(text) or ()) if text else ()
+            found[employer_id] = (name, industry, job_types)
+    return found
+
+
+def seeker_preferences(
+    uow: UnitOfWork, seeker_ids: Collection[int]
+) -> dict[int, tuple[str, Preferences]]:
+    """The program code and preferences of each job seeker, by id (ids not found left
+    out)."""
+    found: dict[int, tuple[str, Preferences]] = {}
+    for chunk in chunks(sorted(seeker_ids)):
+        for seeker_id, code, preferences in uow.session.execute(
+            sa.select(_js.id, _js.code, _js.preferences).where(_js.id.in_(chunk))
+        ):
+            found[seeker_id] = (code, preferences)
+    return found
 
 
 def support_contacts(
@@ -306,7 +405,7 @@ def support_contacts(
     """The face-to-face follow-along support visits (purpose ``support``) made before
     ``before`` that name each job seeker, in time order, by job seeker id."""
     found: dict[int, list[dt.datetime]] = {}
-    for chunk in chunks(seeker_ids):
+    for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at)
             .join(tables.visits, _v.id == _vs.visit_id)
@@ -315,36 +414,10 @@ def support_contacts(
                 _v.mode == ContactMode.IN_PERSON,
                 _v.purpose == VisitPurpose.SUPPORT,
                 _v.at < before,
-                _vs.seeker_id.in_(chunk),
+                named,
             )
             .order_by(_vs.seeker_id, _v.at)
         )
         for seeker_id, at in rows:
             found.setdefault(seeker_id, []).append(at)
     return found
-
-
-def last_visits_by_employer(
-    uow: UnitOfWork,
-    *,
-    since: dt.datetime,
-    before: dt.datetime,
-    specialist_ids: Collection[int] | None,
-    excluded_purposes: Collection[VisitPurpose],
-) -> list[tuple[int, str, dt.datetime]]:
-    """Employers the specialists in scope visited face-to-face from ``since`` up to
-    ``before`` (not for excluded purposes, not a job seeker's own contact), with the time
-    of the last such visit: ``(employer id, name, last visit)``, by name."""
-    rows = uow.session.execute(
-        sa.select(_v.employer_id, _emp.name, sa.func.max(_v.at))
-        .join(tables.employers, _emp.id == _v.employer_id)
-        .where(
-            *face_to_face(since, before),
-            _v.purpose.not_in(list(excluded_purposes)),
-            _v.made_by == ContactBy.SPECIALIST,
-            *in_scope(_v.specialist_id, specialist_ids),
-        )
-        .group_by(_v.employer_id, _emp.name)
-        .order_by(_emp.name)
-    )
-    return [(employer_id, name, last) for employer_id, name, last in rows]
