@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import (
@@ -20,8 +21,10 @@ from ips_jobdev import (
     import_seekers,
     import_visits,
 )
+from ips_jobdev import _model as model
 from ips_jobdev._model import normalize_employer_name
 from ips_jobdev._store import bulk, tables
+from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
 MADE_HERE = {"id", "created_at", "updated_at"}
 """Columns that differ between any two new records."""
@@ -159,4 +162,64 @@ def test_plain_bulk_rows_keep_each_entrys_own_values_beside_shared_ones(db: Data
         (1, when, shared_after, None, "b1", None),
         (2, when, shared_after, "bulk test", "b1", None),
         (3, when, {"name": "Example Bakery"}, None, "b2", None),
+    ]
+
+
+def test_a_new_row_another_session_stored_meanwhile_stops_the_bulk_write(db: Database) -> None:
+    # an employer stored (by "someone else") after the bulk writer was made, with the
+    # external id of a row it then writes: nothing of the batch is written, whichever way
+    # the database is written (SQLite's inserts, PostgreSQL's direct COPY or staging)
+    with db.unit_of_work() as uow:
+        uow.employers.add(Employer(name="Example Cafe", external_id="X-1"))
+        uow.commit()
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        rows = [
+            {"name": "Example Bakery", "external_id": "X-2"},
+            {"name": "Cafe", "external_id": "X-1"},
+        ]
+
+        def write() -> None:
+            writer.add(model.Employer, rows)
+            writer.finish()
+
+        with pytest.raises((ConcurrentUpdateError, ValidationError)) as raised:
+            write()
+        if writer.postgres:
+            assert isinstance(raised.value, ConcurrentUpdateError)
+            assert "stored by someone else" in str(raised.value)
+        assert "X-1" not in str(raised.value)  # no value sent is quoted
+    with db.unit_of_work() as uow:
+        assert [e.external_id for e in uow.employers.list()] == ["X-1"]
+
+
+def test_rows_of_a_table_under_row_level_security_still_go_through_staging(
+    db: Database,
+) -> None:
+    # PostgreSQL's COPY refuses a table under row-level security (the change history is
+    # one): its rows are staged, and written by finish; the employers are copied directly
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        ids = writer.add(model.Employer, [{"name": "Example Cafe"}, {"name": "Example Deli"}])
+        if writer.postgres:
+            secured = uow.session.execute(
+                sa.text(
+                    "SELECT relrowsecurity FROM pg_class WHERE oid = 'change_history'::regclass"
+                )
+            ).scalar()
+            assert secured is True
+            assert set(writer._staged) == {"change_history"}  # employers went straight in
+            assert (
+                uow.session.execute(
+                    sa.select(sa.func.count()).select_from(tables.employers)
+                ).scalar()
+                == 2
+            )
+        writer.finish()
+        uow.commit()
+    with db.unit_of_work() as uow:
+        entries = uow.history.for_records("employer", ids)
+    assert [(e.record_id, e.action, e.after["name"]) for e in entries] == [
+        (ids[0], "created", "Example Cafe"),
+        (ids[1], "created", "Example Deli"),
     ]

@@ -14,8 +14,10 @@ database offers, inside the unit of work's transaction (all or nothing):
 
 - **SQLite**: the writer holds the database's write lock, numbers the rows after the
   largest id, and inserts them with one ``executemany`` of plain tuples per batch;
-- **PostgreSQL**: ids come from the table's sequence; rows are streamed with ``COPY`` into
-  a temporary staging table and moved with one ``INSERT ... SELECT ... ON CONFLICT DO
+- **PostgreSQL**: ids come from the table's sequence (one statement a batch); rows are
+  streamed with ``COPY`` straight into their table, except into a table under row-level
+  security (``COPY`` cannot check its policy) or one referring to such a table: those go
+  into a temporary staging table and move with one ``INSERT ... SELECT ... ON CONFLICT DO
   NOTHING`` per table in :meth:`BulkWriter.finish`. A row that another session stored in
   the meantime under the same unique key (an external id, a job seeker's code) is not
   overwritten: the writer raises :class:`~ips_jobdev.errors.ConcurrentUpdateError` and
@@ -292,6 +294,8 @@ class BulkWriter:
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, tuple[str, list[str], int]] = {}
         self._sql: dict[str, str] = {}
+        self._sequences: dict[str, str] = {}
+        self._secured: dict[str, bool] = {}
 
     def add(
         self,
@@ -389,12 +393,21 @@ class BulkWriter:
 
     def _reserve(self, table: sa.Table, count: int) -> list[int]:
         if self.postgres:
-            statement = sa.text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                "FROM generate_series(1, :count)"
-            )
-            found = self.connection.execute(statement, {"table": table.name, "count": count})
-            return [value for (value,) in found]
+            sequence = self._sequences.get(table.name)
+            if sequence is None:
+                # looked up once: in the statement below it would be looked up per row
+                sequence = self._sequences[table.name] = self.connection.execute(
+                    sa.text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+                ).scalar_one()
+            with self._cursor() as cursor:
+                # one array, not a row per id
+                cursor.execute(
+                    "SELECT array_agg(nextval(%s::regclass) ORDER BY n) "
+                    "FROM generate_series(1, %s) AS n",
+                    (sequence, count),
+                )
+                ids: list[int] = cursor.fetchone()[0]
+            return ids
         if table.name not in self._next_id:
             _take_sqlite_write_lock(self.connection, table)
             self._next_id[table.name] = 0
@@ -412,11 +425,15 @@ class BulkWriter:
                 self._sql[table.name] = sql
             self.connection.exec_driver_sql(sql, rows)
             return
-        staging, _, staged = self._staged.get(table.name) or self._stage(table, columns)
+        direct = self._copies_directly(table)
+        if direct:
+            target, staged = table.name, 0
+        else:
+            target, _, staged = self._staged.get(table.name) or self._stage(table, columns)
         try:
             with (
                 self._cursor() as cursor,
-                cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy,
             ):
                 for row in rows:
                     copy.write_row(row)
@@ -424,8 +441,30 @@ class BulkWriter:
             # the driver's own error (COPY runs on its cursor): its text and context quote
             # the row, so only the kind of error goes on
             self.uow.session.rollback()
+            if getattr(exc, "sqlstate", None) == _UNIQUE_VIOLATION:
+                raise _stored_meanwhile(table.name, None) from None
             raise ValidationError("database", "value", refusal(exc)) from None
-        self._staged[table.name] = (staging, columns, staged + len(rows))
+        if not direct:
+            self._staged[table.name] = (target, columns, staged + len(rows))
+
+    def _copies_directly(self, table: sa.Table) -> bool:
+        """Whether rows of ``table`` are copied straight into it: not under row-level
+        security (``COPY`` refuses such a table) and referring to no table with rows staged
+        (not there yet)."""
+        secured = self._secured.get(table.name)
+        if secured is None:
+            secured = self._secured[table.name] = (
+                self.connection.execute(
+                    sa.text(
+                        "SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": table.name},
+                ).scalar()
+                is not False
+            )
+        return not secured and not any(
+            key.column.table.name in self._staged for key in table.foreign_keys
+        )
 
     def _cursor(self) -> Any:
         return self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -456,11 +495,18 @@ class BulkWriter:
                 ).rowcount
                 self.connection.exec_driver_sql(f"DROP TABLE {staging}")
                 if moved != count:
-                    raise ConcurrentUpdateError(
-                        f"{count - moved} new {table} row(s) were stored by someone else "
-                        "while this was written (same external id or code); nothing was "
-                        "written. Try again: they will be found as stored records."
-                    )
+                    raise _stored_meanwhile(table, count - moved)
+
+
+_UNIQUE_VIOLATION = "23505"
+
+
+def _stored_meanwhile(table: str, count: int | None) -> ConcurrentUpdateError:
+    how_many = f"{count} new {table} row(s) were" if count is not None else f"new {table} rows were"
+    return ConcurrentUpdateError(
+        f"{how_many} stored by someone else while this was written (same external id or "
+        "code); nothing was written. Try again: they will be found as stored records."
+    )
 
 
 def _insert_now(
