@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import operator
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,12 +57,16 @@ from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationE
 __all__ = [
     "BulkWriter",
     "FirstSeen",
+    "PrepareKey",
+    "PreparedRow",
     "insert_employers",
     "insert_people",
     "insert_seekers",
     "insert_visits",
     "lock_for_import",
     "new_row",
+    "prepare_key",
+    "prepare_row",
 ]
 
 
@@ -242,6 +247,125 @@ def _take_sqlite_write_lock(connection: sa.Connection, table: sa.Table) -> None:
     connection.exec_driver_sql(f"UPDATE {table.name} SET id = id WHERE 0")
 
 
+PrepareKey = tuple[str, str]
+"""Which database a prepared row is for: its dialect's name and driver."""
+
+PreparedRow = tuple[tuple[Any, ...], Any, Any, Any]
+"""A new record's row made ready to write by :func:`prepare_row`: its encoded values (all
+but the id, the ``given`` columns and the creation times), its history row's ``after``
+(encoded as the database stores it), its version and program."""
+
+
+def prepare_key(uow: UnitOfWork) -> PrepareKey:
+    """What :func:`prepare_row` needs to know of ``uow``'s database (a plain value, sent
+    to worker processes)."""
+    dialect = uow.session.connection().dialect
+    return (dialect.name, dialect.driver)
+
+
+@functools.cache
+def _dialect_of(key: PrepareKey) -> sa.Dialect:
+    name, driver = key
+    dialect: sa.Dialect = sa.engine.URL.create(f"{name}+{driver}").get_dialect()()
+    return dialect
+
+
+class _Preparer:
+    """Makes new rows of one record class ready to write, without a database: encoded as
+    :class:`_Encoder` does, with their history's ``after`` (what :meth:`BulkWriter.add`
+    writes, row for row)."""
+
+    def __init__(self, record_class: type, key: PrepareKey, given: tuple[str, ...]) -> None:
+        dialect = _dialect_of(key)
+        encoder = _Encoder(record_class, dialect)
+        template = encoder.template
+        self.record_class = record_class
+        self.table = encoder.table
+        self.given = given
+        timed = [name for name, factory in template.factories if factory is model.utc_now]
+        made_here = {"id", *given, *timed}
+        rest = [name for name in encoder.columns if name not in made_here]
+        self.columns = ["id", *given, *timed, *rest]
+        self._timed = [encoder.processors[encoder.index[name]] for name in timed]
+        self._made_here = made_here
+        self._at = {name: i for i, name in enumerate(rest)}
+        self._processors = [encoder.processors[encoder.index[name]] for name in rest]
+        # a record without values: the defaults and the factories' values (but the creation
+        # times, made when the rows are written), encoded once; rows share the encoded
+        # values (immutable) and copy the history's plain ones
+        blank = template.defaults.copy()
+        blank.update((n, f()) for n, f in template.factories if n not in timed)
+        self._blank = [
+            None if name not in blank else _encode_one(self._processors[i], blank[name])
+            for i, name in enumerate(rest)
+        ]
+        self._version = blank.get("version")
+        self._program = blank.get("program_id")
+        self._after = {k: v for k, v in history.created_after(blank).items() if k not in given}
+        self._derived = [(self._at[name], name, derive) for name, derive in template.derived]
+        self._defaults = blank
+        self._seen: dict[Any, str] = {}
+        after = history.TABLE.c.after.type
+        process = after.dialect_impl(dialect).bind_processor(dialect)
+        # what PostgreSQL's driver sends for a JSON value (json.dumps) and SQLite's conversion
+        self._json = process if key[0] == "sqlite" and process is not None else json.dumps
+
+    def times(self, now: Any) -> tuple[Any, ...]:
+        """The encoded creation times of a batch made at ``now``."""
+        return tuple(now if process is None else process(now) for process in self._timed)
+
+    def __call__(self, values: Mapping[str, Any]) -> PreparedRow:
+        if not self._made_here.isdisjoint(values):
+            taken = sorted(self._made_here.intersection(values))
+            raise ValueError(f"a prepared row is given {taken}: the writer makes them")
+        encoded = self._blank.copy()
+        at, processors = self._at, self._processors
+        for name, value in values.items():
+            i = at[name]
+            process = processors[i]
+            encoded[i] = value if process is None else process(value)
+        for i, name, derive in self._derived:
+            if name not in values:
+                encoded[i] = derive({**self._defaults, **values})
+        if len(self._seen) > 4096:
+            self._seen.clear()
+        after = self._after.copy()
+        after.update(history.created_after(values, self._seen))
+        version = values.get("version", self._version)
+        return tuple(encoded), self._json(after), version, values.get("program_id", self._program)
+
+    def with_given(self, after: Any, known: tuple[Any, ...]) -> Any:
+        """A prepared ``after`` with the ``given`` columns' values put first."""
+        if not self.given:
+            return after
+        first = json.dumps(dict(zip(self.given, known, strict=True)))
+        return first if after == "{}" else f"{first[:-1]}, {after[1:]}"
+
+
+def _encode_one(process: Callable[[Any], Any] | None, value: Any) -> Any:
+    return value if process is None else process(value)
+
+
+_preparers: dict[tuple[type, PrepareKey, tuple[str, ...]], _Preparer] = {}
+
+
+def _preparer(record_class: type, key: PrepareKey, given: tuple[str, ...] = ()) -> _Preparer:
+    found = _preparers.get((record_class, key, given))
+    if found is None:
+        found = _preparers[(record_class, key, given)] = _Preparer(record_class, key, given)
+    return found
+
+
+def prepare_row(
+    record_class: type, key: PrepareKey, values: Mapping[str, Any], given: tuple[str, ...] = ()
+) -> PreparedRow:
+    """A new record of ``record_class`` from plain values (as :func:`new_row`), made ready
+    for :meth:`BulkWriter.add_prepared` on the database ``key`` names: a pure function of
+    its arguments, so a worker process gives what the importing process would. ``given``
+    names columns whose values only the writer knows (a new contact's employer id)."""
+    return _preparer(record_class, key, given)(values)
+
+
 _LOCK_NAMES = {"employers", "seekers", "visits"}
 
 
@@ -293,7 +417,7 @@ class BulkWriter:
         self.postgres = self.dialect.name == "postgresql"
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, tuple[str, list[str], int]] = {}
-        self._sql: dict[str, str] = {}
+        self._sql: dict[tuple[str, ...], str] = {}
         self._sequences: dict[str, str] = {}
         self._secured: dict[str, bool] = {}
 
@@ -324,11 +448,96 @@ class BulkWriter:
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
             self._record_created(record_class, ids, rows, history_extra)
+        self._add_notes(ids, notes)
+        return ids
+
+    def _add_notes(self, ids: Sequence[int], notes: Sequence[str | None]) -> None:
+        """New employers' notes (the current program's), with their history rows."""
         if any(n is not None for n in notes):
-            written, entries = program_notes.bulk_rows(session, ids, notes)
+            written, entries = program_notes.bulk_rows(self.uow.session, ids, notes)
             self.add_plain(tables.employer_program_notes, written)
             self.add_plain(history.TABLE, entries)
+
+    def add_prepared(
+        self,
+        record_class: type,
+        rows: Sequence[PreparedRow],
+        *,
+        given: tuple[tuple[str, ...], Sequence[tuple[Any, ...]]] | None = None,
+        notes: Sequence[str | None] | None = None,
+    ) -> list[int]:
+        """New records of ``record_class`` from rows :func:`prepare_row` made (in the
+        importing process or a worker): the same records, history rows and ids as
+        :meth:`add` would write. ``given`` names the columns the rows were prepared
+        without and holds each row's values of them (a new contact's employer id);
+        ``notes[i]`` are employer ``i``'s notes."""
+        if not rows:
+            return []
+        names, known = given if given is not None else ((), None)
+        preparer = _preparer(record_class, self._prepare_key(), names)
+        table = preparer.table
+        with _translated_errors(self.uow.session):
+            ids = self._reserve(table, len(rows))
+            times = preparer.times(model.utc_now())
+            if known is None:
+                encoded = [(i, *times, *row[0]) for i, row in zip(ids, rows, strict=True)]
+            else:
+                encoded = [
+                    (i, *values, *times, *row[0])
+                    for i, values, row in zip(ids, known, rows, strict=True)
+                ]
+            self._write(table, preparer.columns, encoded)
+            self._add_history(preparer, ids, rows, known)
+        if notes is not None:
+            self._add_notes(ids, notes)
         return ids
+
+    def _prepare_key(self) -> PrepareKey:
+        return (self.dialect.name, self.dialect.driver)
+
+    def _add_history(
+        self,
+        preparer: _Preparer,
+        ids: Sequence[int],
+        rows: Sequence[PreparedRow],
+        given: Sequence[tuple[Any, ...]] | None,
+    ) -> None:
+        """The ``created`` history rows of prepared records: the shared values converted
+        once, each row's ``after`` as prepared (with the ``given`` values put first)."""
+        columns, processors = _table_processors(history.TABLE, self.dialect)
+        shared = {
+            **history.bulk_base(self.uow.session),
+            "record_kind": history.KINDS[preparer.record_class],
+            "action": history.HistoryAction.CREATED,
+            "before": None,
+        }
+        per_row = ("id", "record_id", "record_version", "after", "program_id")
+        constant = {
+            name: (value if process is None else process(value))
+            for name, process in zip(columns, processors, strict=True)
+            if name not in per_row
+            for value in (shared.get(name),)
+        }
+        afters = [row[1] for row in rows]
+        if given is not None:
+            afters = [
+                preparer.with_given(after, known)
+                for after, known in zip(afters, given, strict=True)
+            ]
+        history_ids = self._reserve(history.TABLE, len(rows))
+        made = {
+            "id": history_ids,
+            "record_id": ids,
+            "record_version": [row[2] for row in rows],
+            "after": afters,
+            "program_id": [row[3] for row in rows],
+        }
+        by_column: list[Iterable[Any]] = [
+            made[name] if name in made else itertools.repeat(constant[name], len(rows))
+            for name in columns
+        ]
+        with _translated_errors(self.uow.session):
+            self._write(history.TABLE, columns, list(zip(*by_column, strict=False)))
 
     def _record_created(
         self,
@@ -419,10 +628,12 @@ class BulkWriter:
 
     def _write(self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
         if not self.postgres:
-            sql = self._sql.get(table.name)
+            key = (table.name, *columns)
+            sql = self._sql.get(key)
             if sql is None:
-                sql = str(sa.insert(table).compile(dialect=self.dialect))
-                self._sql[table.name] = sql
+                marks = ", ".join("?" * len(columns))
+                sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+                self._sql[key] = sql
             self.connection.exec_driver_sql(sql, rows)
             return
         direct = self._copies_directly(table)
