@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from ips_jobdev import (
 )
 from ips_jobdev import _model as model
 from ips_jobdev._model import normalize_employer_name
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._store import bulk, tables
+from ips_jobdev._windows import VisitingWindows
 from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
 MADE_HERE = {"id", "created_at", "updated_at"}
@@ -222,4 +225,57 @@ def test_rows_of_a_table_under_row_level_security_still_go_through_staging(
     assert [(e.record_id, e.action, e.after["name"]) for e in entries] == [
         (ids[0], "created", "Example Cafe"),
         (ids[1], "created", "Example Deli"),
+    ]
+
+
+def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
+    # the rows an import makes ready in its worker processes are the rows BulkWriter.add
+    # writes from plain values: the same stored values and the same history
+    employer = {
+        "name": "The Example Bakery, Inc.",
+        "name_key": "example bakery",
+        "zip": "53703",
+        "job_types": ["baker", "cashier"],
+        "wage_min": Decimal("15.25"),
+        "phone": PhoneNumber("+16085550101", "12"),
+        "visiting_windows": VisitingWindows.parse("Tue-Thu 14:00-16:00"),
+        "do_not_contact": True,
+    }
+    person = {"name": "Pat Example", "title": "Owner", "phone": PhoneNumber("+16085550102")}
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        key = bulk.prepare_key(uow)
+        plain_id, prepared_id = (
+            writer.add(model.Employer, [employer], history_extra=None)[0],
+            writer.add_prepared(
+                model.Employer, [bulk.prepare_row(model.Employer, key, employer)], notes=[None]
+            )[0],
+        )
+        plain_person = writer.add(model.EmployerPerson, [{"employer_id": plain_id, **person}])
+        given = ("employer_id",)
+        prepared_person = writer.add_prepared(
+            model.EmployerPerson,
+            [bulk.prepare_row(model.EmployerPerson, key, person, given)],
+            given=(given, [(prepared_id,)]),
+        )
+        writer.finish()
+        uow.commit()
+    assert _row(db, tables.employers, prepared_id) == _row(db, tables.employers, plain_id)
+    assert _row(db, tables.employer_people, prepared_person[0]) == {
+        **_row(db, tables.employer_people, plain_person[0]),
+        "employer_id": prepared_id,
+    }
+    with db.unit_of_work() as uow:
+        plain, prepared = (
+            uow.history.for_records("employer", [plain_id]),
+            uow.history.for_records("employer", [prepared_id]),
+        )
+        people = uow.history.for_records("person", [plain_person[0], prepared_person[0]])
+    assert [(e.action, e.record_version, e.after) for e in prepared] == [
+        (e.action, e.record_version, e.after) for e in plain
+    ]
+    assert prepared[0].after["visiting_windows"] == "Tue-Thu 14:00-16:00"
+    assert [e.after for e in people] == [
+        {**people[0].after, "employer_id": plain_id},
+        {**people[0].after, "employer_id": prepared_id},
     ]
