@@ -4,6 +4,7 @@ first version, the derived name key, and editable afterwards like any other reco
 from __future__ import annotations
 
 import datetime as dt
+import json
 import io
 from decimal import Decimal
 from typing import Any
@@ -279,3 +280,14 @@ def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
         {**people[0].after, "employer_id": plain_id},
         {**people[0].after, "employer_id": prepared_id},
     ]
+
+
+def test_prepared_history_text_is_what_json_dumps_gives() -> None:
+    values: list[Any] = [
+        {},
+        {"name": 'Café Ünïcode \u2028 "quoted" \\ tab\t', "n": 3, "x": 1.5, "ok": True},
+        {"list": ["a", None, 2, [False]], "none": None, "nested": {"k": "v"}},
+        {"big": 10**20, "neg": -0.0, "inf": float("inf")},
+    ]
+    for value in values:
+        assert bulk._json_text(value) == json.dumps(value)
