@@ -4,8 +4,8 @@ first version, the derived name key, and editable afterwards like any other reco
 from __future__ import annotations
 
 import datetime as dt
-import json
 import io
+import json
 from decimal import Decimal
 from typing import Any
 
