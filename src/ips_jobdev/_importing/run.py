@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import attrs
 
@@ -101,18 +101,16 @@ CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...], d
 tuple: worker processes send thousands of them)."""
 
 
-@attrs.frozen(slots=True)
-class FileKey:
+class FileKey(NamedTuple):
     """A value two rows of one file must not share: ``column`` and ``rule`` name it for
-    people (``"phone"``, ``"same phone"``)."""
+    people (``"phone"``, ``"same phone"``). (A tuple: a file makes one to three a row.)"""
 
     column: str
     rule: str
     key: Hashable
 
 
-@attrs.frozen(slots=True)
-class StoredMatch:
+class StoredMatch(NamedTuple):
     """A stored record a row matches, and by which rule."""
 
     column: str
@@ -523,9 +521,12 @@ class _Engine:
         first_lines = self.first_lines.find(key.key for _, _, keys in keyed for key in keys)
         new_keys: dict[Hashable, int] = {}
         for index, candidate, keys in keyed:
-            earlier = next(
-                ((key, first_lines[key.key]) for key in keys if key.key in first_lines), None
-            )
+            earlier = None
+            for key in keys:
+                line = first_lines.get(key.key)
+                if line is not None:
+                    earlier = (key, line)
+                    break
             if earlier is not None:
                 key, line = earlier
                 results[index] = _file_duplicate(importer, candidate, key, line, self.policy)
@@ -740,11 +741,11 @@ def _decide(
     stored: Mapping[int, Mapping[str, Any]],
     policy: DuplicatePolicy,
 ) -> RowResult:
+    if identity is None and not found:  # most rows of a large file: a new record
+        return RowResult(candidate.line, ImportAction.CREATED, candidate.label)
     ids = list(
         dict.fromkeys(([identity] if identity is not None else []) + [m.record_id for m in found])
     )
-    if not ids:
-        return RowResult(candidate.line, ImportAction.CREATED, candidate.label)
     target = identity if identity is not None else (ids[0] if len(ids) == 1 else None)
     changes: dict[str, Any] = {}
     if target is not None:

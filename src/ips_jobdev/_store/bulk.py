@@ -289,6 +289,7 @@ class _Preparer:
         self.columns = ["id", *given, *timed, *rest]
         self._timed = [encoder.processors[encoder.index[name]] for name in timed]
         self._made_here = made_here
+        self._given_names = [f"{_json_text(name)}: " for name in given]
         self._at = {name: i for i, name in enumerate(rest)}
         self._processors = [encoder.processors[encoder.index[name]] for name in rest]
         # a record without values: the defaults and the factories' values (but the creation
@@ -338,8 +339,11 @@ class _Preparer:
         """A prepared ``after`` with the ``given`` columns' values put first."""
         if not self.given:
             return after
-        first = json.dumps(dict(zip(self.given, known, strict=True)))
-        return first if after == "{}" else f"{first[:-1]}, {after[1:]}"
+        first = ", ".join(
+            f"{name}{value}" if type(value) is int else f"{name}{_json_text(value)}"
+            for name, value in zip(self._given_names, known, strict=True)
+        )
+        return f"{{{first}}}" if after == "{}" else f"{{{first}, {after[1:]}"
 
 
 _json_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
