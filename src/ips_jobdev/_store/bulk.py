@@ -292,6 +292,13 @@ class _Preparer:
         self._given_names = [f"{_json_text(name)}: " for name in given]
         self._at = {name: i for i, name in enumerate(rest)}
         self._processors = [encoder.processors[encoder.index[name]] for name in rest]
+        if key[0] == "postgresql":
+            # JSON values as their text (what the driver would send), not the driver's
+            # wrapper: sent from a worker process, and written by COPY, at less cost
+            for i, name in enumerate(rest):
+                process = self._processors[i]
+                if process is not None and _is_json(self.table.c[name].type):
+                    self._processors[i] = _json_of(process)
         # a record without values: the defaults and the factories' values (but the creation
         # times, made when the rows are written), encoded once; rows share the encoded
         # values (immutable) and copy the history's plain ones
@@ -370,6 +377,18 @@ _JSON_ENCODE = (
     if _json_encoder is not None
     else None
 )
+
+
+def _is_json(kind: sa.types.TypeEngine[Any]) -> bool:
+    return isinstance(getattr(kind, "impl", kind), sa.JSON)
+
+
+def _json_of(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def text(value: Any) -> Any:
+        sent = process(value)
+        return None if sent is None else _json_text(getattr(sent, "obj", sent))
+
+    return text
 
 
 def _encode_one(process: Callable[[Any], Any] | None, value: Any) -> Any:
