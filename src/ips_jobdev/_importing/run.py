@@ -361,7 +361,10 @@ def _checked_chunks(
     size = importer_class.chunk_size
     if workers == 0:
         for rows in reader.chunks(size):
-            yield rows, check_rows(importer_class, layout, _plain(rows), reader.has_nul, context)
+            yield (
+                rows,
+                check_rows(importer_class, layout, _plain(rows), reader.has_nul, context=context),
+            )
         return
     # fork: the workers start at once with everything imported (no second interpreter)
     fork = multiprocessing.get_context("fork")
@@ -375,7 +378,12 @@ def _checked_chunks(
         try:
             for rows in reader.chunks(size):
                 job = pool.submit(
-                    check_rows, importer_class, layout, _plain(rows), reader.has_nul, context
+                    check_rows,
+                    importer_class,
+                    layout,
+                    _plain(rows),
+                    reader.has_nul,
+                    context=context,
                 )
                 pending.append((rows, job))
                 if len(pending) > workers + 1:

@@ -362,21 +362,20 @@ def _json_text(value: Any) -> str:
     return "".join(_JSON_ENCODE(value, 0)) if _JSON_ENCODE is not None else json.dumps(value)
 
 
-_JSON_ENCODE = (
-    _json_encoder(
-        None,
-        json.JSONEncoder().default,
-        json.encoder.encode_basestring_ascii,
-        None,
-        ": ",
-        ", ",
-        False,
-        False,
-        True,
-    )
-    if _json_encoder is not None
-    else None
+_JSON_SETTINGS = (
+    # json.dumps's defaults: no marker dict (no circular check), default, ASCII strings,
+    # no indent, key and item separators, no key sorting, no skipped keys, NaN allowed
+    None,
+    json.JSONEncoder().default,
+    json.encoder.encode_basestring_ascii,
+    None,
+    ": ",
+    ", ",
+    False,
+    False,
+    True,
 )
+_JSON_ENCODE = _json_encoder(*_JSON_SETTINGS) if _json_encoder is not None else None
 
 
 def _is_json(kind: sa.types.TypeEngine[Any]) -> bool:
