@@ -232,9 +232,12 @@ def test_rows_of_a_table_under_row_level_security_still_go_through_staging(
 def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
     # the rows an import makes ready in its worker processes are the rows BulkWriter.add
     # writes from plain values: the same stored values and the same history
+    # text COPY must carry unchanged (PostgreSQL): backslashes, tabs, line ends, braces,
+    # a cell reading \\N (not NULL), characters beyond ASCII
     employer = {
-        "name": "The Example Bakery, Inc.",
+        "name": "The Example \\ Bakery\t{Café}\n\u201cInc.\u201d \\N",
         "name_key": "example bakery",
+        "street": "100 Example Street\r\nSuite {2}",
         "zip": "53703",
         "job_types": ["baker", "cashier"],
         "wage_min": Decimal("15.25"),
@@ -242,7 +245,7 @@ def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
         "visiting_windows": VisitingWindows.parse("Tue-Thu 14:00-16:00"),
         "do_not_contact": True,
     }
-    person = {"name": "Pat Example", "title": "Owner", "phone": PhoneNumber("+16085550102")}
+    person = {"name": "Pat \\N Example", "title": "Owner\t}", "phone": PhoneNumber("+16085550102")}
     with db.unit_of_work() as uow:
         writer = bulk.BulkWriter(uow)
         key = bulk.prepare_key(uow)
@@ -276,6 +279,8 @@ def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
         (e.action, e.record_version, e.after) for e in plain
     ]
     assert prepared[0].after["visiting_windows"] == "Tue-Thu 14:00-16:00"
+    assert prepared[0].after["name"] == employer["name"]
+    assert _row(db, tables.employers, prepared_id)["street"] == employer["street"]
     assert [e.after for e in people] == [
         {**people[0].after, "employer_id": plain_id},
         {**people[0].after, "employer_id": prepared_id},

@@ -33,13 +33,16 @@ explains (``uow.explain``).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import json
 import json.encoder
 import operator
+import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -251,10 +254,11 @@ def _take_sqlite_write_lock(connection: sa.Connection, table: sa.Table) -> None:
 PrepareKey = tuple[str, str]
 """Which database a prepared row is for: its dialect's name and driver."""
 
-PreparedRow = tuple[tuple[Any, ...], Any, Any, Any]
+PreparedRow = tuple[tuple[Any, ...] | str, Any, Any, Any]
 """A new record's row made ready to write by :func:`prepare_row`: its encoded values (all
-but the id, the ``given`` columns and the creation times), its history row's ``after``
-(encoded as the database stores it), its version and program."""
+but the id, the ``given`` columns and the creation times; on PostgreSQL as ``COPY`` text),
+its history row's ``after`` (encoded as the database stores it; ``COPY`` text), its
+version and program."""
 
 
 def prepare_key(uow: UnitOfWork) -> PrepareKey:
@@ -289,6 +293,7 @@ class _Preparer:
         self.columns = ["id", *given, *timed, *rest]
         self._timed = [encoder.processors[encoder.index[name]] for name in timed]
         self._made_here = made_here
+        self._copy_text = key[0] == "postgresql"
         self._given_names = [f"{_json_text(name)}: " for name in given]
         self._at = {name: i for i, name in enumerate(rest)}
         self._processors = [encoder.processors[encoder.index[name]] for name in rest]
@@ -322,6 +327,11 @@ class _Preparer:
         """The encoded creation times of a batch made at ``now``."""
         return tuple(now if process is None else process(now) for process in self._timed)
 
+    @property
+    def copy_text(self) -> bool:
+        """Whether prepared rows are lines of ``COPY`` text (PostgreSQL)."""
+        return self._copy_text
+
     def __call__(self, values: Mapping[str, Any]) -> PreparedRow:
         if not self._made_here.isdisjoint(values):
             taken = sorted(self._made_here.intersection(values))
@@ -340,7 +350,13 @@ class _Preparer:
         after = self._after.copy()
         after.update(history.created_after(values, self._seen))
         version = values.get("version", self._version)
-        return tuple(encoded), self._json(after), version, values.get("program_id", self._program)
+        program = values.get("program_id", self._program)
+        if self._copy_text:
+            # PostgreSQL: the row and its history's after as COPY text, made here (in a
+            # worker process) rather than cell by cell by the driver in the writer
+            text = "\t".join(map(_copy_cell, encoded))
+            return text, _copy_cell(self._json(after)), version, program
+        return tuple(encoded), self._json(after), version, program
 
     def with_given(self, after: Any, known: tuple[Any, ...]) -> Any:
         """A prepared ``after`` with the ``given`` columns' values put first."""
@@ -376,6 +392,35 @@ _JSON_SETTINGS = (
     True,
 )
 _JSON_ENCODE = _json_encoder(*_JSON_SETTINGS) if _json_encoder is not None else None
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_cell(value: Any) -> str:
+    """One value as PostgreSQL's ``COPY`` text format spells it (what the driver sends
+    for these types)."""
+    kind = type(value)
+    if kind is str:
+        text: str = value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+        return text
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is Decimal:
+        return str(value)
+    if kind is float:
+        return repr(value)
+    if kind is dt.datetime or kind is dt.date:
+        return str(value.isoformat())
+    raise TypeError(f"no COPY text for a {kind.__name__} value")
+
+
+def _copy_line(values: Sequence[Any]) -> str:
+    """Values as leading cells of a ``COPY`` line (each followed by a tab)."""
+    return "".join(f"{_copy_cell(value)}\t" for value in values)
 
 
 def _is_json(kind: sa.types.TypeEngine[Any]) -> bool:
@@ -527,7 +572,14 @@ class BulkWriter:
         with _translated_errors(self.uow.session):
             ids = self._reserve(table, len(rows))
             times = preparer.times(model.utc_now())
-            if known is None:
+            encoded: list[tuple[Any, ...]] | list[str]
+            if preparer.copy_text:
+                at = _copy_line(times)
+                encoded = [
+                    f"{i}\t{_copy_line(values)}{at}{row[0]}\n"
+                    for i, values, row in zip(ids, known or [()] * len(ids), rows, strict=True)
+                ]
+            elif known is None:
                 encoded = [(i, *times, *row[0]) for i, row in zip(ids, rows, strict=True)]
             else:
                 encoded = [
@@ -573,6 +625,23 @@ class BulkWriter:
                 for after, known in zip(afters, given, strict=True)
             ]
         history_ids = self._reserve(history.TABLE, len(rows))
+        if preparer.copy_text:
+            # one format for the batch: the shared values as COPY text, the others per row
+            fields = {name: i for i, name in enumerate(per_row)}
+            line = "\t".join(
+                f"{{{fields[name]}}}"
+                if name in fields
+                else _copy_cell(constant[name]).replace("{", "{{").replace("}", "}}")
+                for name in columns
+            )
+            text = line + "\n"
+            lines = [
+                text.format(hid, rid, _copy_cell(row[2]), after, _copy_cell(row[3]))
+                for hid, rid, row, after in zip(history_ids, ids, rows, afters, strict=True)
+            ]
+            with _translated_errors(self.uow.session):
+                self._write(history.TABLE, columns, lines)
+            return
         made = {
             "id": history_ids,
             "record_id": ids,
@@ -674,7 +743,11 @@ class BulkWriter:
         first = (largest or 0) + 1
         return list(range(first, first + count))
 
-    def _write(self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def _write(
+        self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]] | list[str]
+    ) -> None:
+        """Rows in ``columns``' order; on PostgreSQL also lines of ``COPY`` text (from
+        prepared rows)."""
         if not self.postgres:
             key = (table.name, *columns)
             sql = self._sql.get(key)
@@ -694,8 +767,11 @@ class BulkWriter:
                 self._cursor() as cursor,
                 cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy,
             ):
-                for row in rows:
-                    copy.write_row(row)
+                if rows and type(rows[0]) is str:
+                    copy.write("".join(rows))
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         except Exception as exc:
             # the driver's own error (COPY runs on its cursor): its text and context quote
             # the row, so only the kind of error goes on
