@@ -354,7 +354,7 @@ class _Preparer:
         if self._copy_text:
             # PostgreSQL: the row and its history's after as COPY text, made here (in a
             # worker process) rather than cell by cell by the driver in the writer
-            text = "\t".join(map(_copy_cell, encoded))
+            text = _copy_row(encoded)
             return text, _copy_cell(self._json(after)), version, program
         return tuple(encoded), self._json(after), version, program
 
@@ -416,6 +416,14 @@ def _copy_cell(value: Any) -> str:
     if kind is dt.datetime or kind is dt.date:
         return str(value.isoformat())
     raise TypeError(f"no COPY text for a {kind.__name__} value")
+
+
+def _copy_row(values: Sequence[Any]) -> str:
+    """Values as a ``COPY`` line's cells (without its end)."""
+    if _COPY_SPECIAL.search("".join([v for v in values if type(v) is str])):
+        return "\t".join(map(_copy_cell, values))
+    # most rows: no text to escape, and most cells text or empty
+    return "\t".join([v if type(v) is str else _copy_cell(v) for v in values])
 
 
 def _copy_line(values: Sequence[Any]) -> str:
