@@ -302,8 +302,13 @@ class _Preparer:
             # wrapper: sent from a worker process, and written by COPY, at less cost
             for i, name in enumerate(rest):
                 process = self._processors[i]
-                if process is not None and _is_json(self.table.c[name].type):
-                    self._processors[i] = _json_of(process)
+                kind = self.table.c[name].type
+                if process is not None and _is_json(kind):
+                    # word lists repeat from row to row: each distinct one spelled once
+                    text = _json_of(process)
+                    self._processors[i] = (
+                        _remembering(text, _list_key) if isinstance(kind, TagList) else text
+                    )
         # a record without values: the defaults and the factories' values (but the creation
         # times, made when the rows are written), encoded once; rows share the encoded
         # values (immutable) and copy the history's plain ones
@@ -423,7 +428,9 @@ def _copy_row(values: Sequence[Any]) -> str:
     if _COPY_SPECIAL.search("".join([v for v in values if type(v) is str])):
         return "\t".join(map(_copy_cell, values))
     # most rows: no text to escape, and most cells text or empty
-    return "\t".join([v if type(v) is str else _copy_cell(v) for v in values])
+    return "\t".join(
+        [v if type(v) is str else "\\N" if v is None else _copy_cell(v) for v in values]
+    )
 
 
 def _copy_line(values: Sequence[Any]) -> str:
