@@ -10,6 +10,12 @@ that reads one session).
 
     python benchmarks/bench_shared_pages.py --schema bench_load_612b08cf2f [--requests 20]
         [--user s-001] [--only today,week] [--profile week]   # cProfile of one page
+        [--server 5]    # also the database's own time, steadier on a busy machine
+
+``--server N`` replays the statements of one request of each kind N times in a transaction
+that is rolled back, each under ``EXPLAIN (ANALYZE, TIMING OFF)``, and reports the sum over
+its statements of each one's best planning plus execution time (``server_ms_best``): what
+PostgreSQL spends on the request when nothing else competes for the cores.
 
 Results: benchmarks/results/shared_pages.json (or ``--output``).
 """
@@ -77,34 +83,66 @@ def _sign_in(client: Any, email: str) -> str:
 
 
 class Counter:
-    """SQL statements sent through the engine."""
+    """SQL statements sent to PostgreSQL: counted at the driver (``psycopg.Cursor``), so
+    the statements a query sends on a raw cursor, past SQLAlchemy, count too."""
 
     def __init__(self, engine: sa.Engine) -> None:
+        import psycopg
+
         self.n = 0
         self.sql_ms = 0.0
         self.timing = False
         self.explain = 0.0
         self.plans: dict[str, str] = {}
         self.spent: dict[str, list[float]] = {}
-        self._began = 0.0
-        sa.event.listen(engine, "before_cursor_execute", self._before)
-        sa.event.listen(engine, "after_cursor_execute", self._after)
+        self.recording: list[tuple[str, Any]] | None = None
+        self._own = False  # the counter's own EXPLAIN is not counted
+        counter, execute, executemany = self, psycopg.Cursor.execute, psycopg.Cursor.executemany
 
-    def _before(self, *args: Any) -> None:
-        self.n += 1
-        self._began = time.perf_counter()
+        def counted_execute(cursor: Any, query: Any, params: Any = None, **kw: Any) -> Any:
+            if counter._own:
+                return execute(cursor, query, params, **kw)
+            counter.n += 1
+            if counter.recording is not None:
+                counter.recording.append((query, params))
+            began = time.perf_counter()
+            try:
+                return execute(cursor, query, params, **kw)
+            finally:
+                counter._spent(cursor, query, params, (time.perf_counter() - began) * 1000)
 
-    def _after(self, conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        elapsed = (time.perf_counter() - self._began) * 1000
+        def counted_executemany(cursor: Any, query: Any, params_seq: Any, **kw: Any) -> Any:
+            counter.n += 1
+            began = time.perf_counter()
+            try:
+                return executemany(cursor, query, params_seq, **kw)
+            finally:
+                counter.sql_ms += (time.perf_counter() - began) * 1000
+
+        psycopg.Cursor.execute = counted_execute  # type: ignore[method-assign]
+        psycopg.Cursor.executemany = counted_executemany  # type: ignore[method-assign]
+        sa.event.listen(engine, "begin", self._begin)
+
+    def _begin(self, conn: Any) -> None:
+        if self.recording is not None:
+            self.recording.append(("BEGIN", None))
+
+    def _spent(self, cursor: Any, statement: Any, parameters: Any, elapsed: float) -> None:
         self.sql_ms += elapsed
-        if self.timing:
-            key = " ".join(statement.split())[:300]
-            self.spent.setdefault(key, []).append(elapsed)
-            if self.explain and elapsed > self.explain and key not in self.plans:
-                # a cursor of its own: the page's cursor still holds its rows
-                with conn.connection.dbapi_connection.cursor() as own:
+        if not self.timing or not isinstance(statement, str):
+            return
+        key = " ".join(statement.split())[:300]
+        self.spent.setdefault(key, []).append(elapsed)
+        explainable = _EXPLAINABLE.match(statement) is not None
+        if self.explain and elapsed > self.explain and explainable and key not in self.plans:
+            # a cursor of its own: the page's cursor still holds its rows
+            self._own = True
+            try:
+                with cursor.connection.cursor() as own:
                     own.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
                     self.plans[key] = "\n".join(row[0] for row in own.fetchall())
+            finally:
+                self._own = False
 
 
 def _requests(
@@ -133,6 +171,43 @@ def _requests(
         "suggest": lambda: client.get(f"/employers/suggest?q={word}"),
         "log visit": visit,
     }
+
+
+_EXPLAINABLE = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+
+
+def _server_ms(engine: sa.Engine, statements: list[tuple[str, Any]], rounds: int) -> float:
+    """The database's time for ``statements`` (one request's): per statement the best of
+    ``rounds`` replays' planning plus execution time, summed. Replayed in order in one
+    transaction, rolled back (a write fails harmlessly in a savepoint of its own); each
+    transaction of the request starts unscoped, as the app's do."""
+    best = [float("inf")] * len(statements)
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            for _ in range(rounds):
+                for i, (statement, parameters) in enumerate(statements):
+                    if statement == "BEGIN":
+                        cursor.execute("SELECT set_config('ips_jobdev.program', '', true)")
+                        continue
+                    if not _EXPLAINABLE.match(statement):
+                        continue
+                    cursor.execute("SAVEPOINT replay")
+                    try:
+                        cursor.execute(
+                            "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + statement, parameters
+                        )
+                    except Exception:  # a replayed write may clash (a key already taken): not timed
+                        cursor.execute("ROLLBACK TO SAVEPOINT replay")
+                        best[i] = 0.0
+                        continue
+                    plan = cursor.fetchone()[0][0]  # type: ignore[index]
+                    spent = float(plan["Planning Time"]) + float(plan["Execution Time"])
+                    best[i] = min(best[i], spent)
+                    cursor.execute("RELEASE SAVEPOINT replay")
+        raw.rollback()
+    return sum(b for b in best if b != float("inf"))
 
 
 def _profile_threads(profiler: cProfile.Profile) -> None:
@@ -168,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", default="")
     parser.add_argument("--explain", type=float, default=0.0,
                         help="with --profile: EXPLAIN ANALYZE statements slower (ms)")  # fmt: skip
+    parser.add_argument("--server", type=int, default=0,
+                        help="replays of each request's statements (database time)")  # fmt: skip
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     database = Database(_schema_url(args.db, args.schema))
@@ -201,6 +278,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             cpu.append((time.process_time() - used) * 1000)
             queries.append(counter.n - before)
             sql.append(counter.sql_ms - in_sql)
+        server: dict[str, float] = {}
+        if args.server:
+            counter.recording = []
+            call()
+            recorded, counter.recording = counter.recording, None
+            counter._own = True
+            server["server_ms_best"] = round(_server_ms(database.engine, recorded, args.server), 1)
+            counter._own = False
         results[name] = {
             "queries": max(queries),
             "cpu_ms_median": round(statistics.median(cpu), 1),
@@ -208,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "wall_ms_median": round(statistics.median(wall), 1),
             # time from sending each statement to its answer (PostgreSQL's work, on loopback)
             "sql_ms_median": round(statistics.median(sql), 1),
+            **server,
         }
         print(f"{name:14} {results[name]}", flush=True)
         if profiler:

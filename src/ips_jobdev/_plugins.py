@@ -26,18 +26,22 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
 from ips_jobdev import hookspecs
-from ips_jobdev._geocoding import Geocoder
-from ips_jobdev._records import Audience, RecordKind
-from ips_jobdev._travel import TravelTimes
 from ips_jobdev._version import __version__
-from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities, validate_adapter_class
 from ips_jobdev.errors import AdapterError, NotFoundError
+
+if TYPE_CHECKING:
+    # the adapters' base (and the export records) load only when adapters are listed: the
+    # planner asks this module for travel times and geocoders on every plan
+    from ips_jobdev._geocoding import Geocoder
+    from ips_jobdev._records import Audience, RecordKind
+    from ips_jobdev._travel import TravelTimes
+    from ips_jobdev.adapters._base import Adapter, AdapterOption, Capabilities
 
 __all__ = [
     "BUILTIN_HOOKS",
@@ -250,6 +254,9 @@ def get_adapters(manager: pluggy.PluginManager | None = None) -> dict[str, Adapt
     registry = _registry(manager)
     if registry.adapters is not None:
         return registry.adapters
+    from ips_jobdev._records import RecordKind
+    from ips_jobdev.adapters._base import validate_adapter_class
+
     found: dict[str, AdapterInfo] = {}
 
     def make_register(plugin: str) -> Callable[[Any], None]:

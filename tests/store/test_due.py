@@ -7,10 +7,12 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import sqlalchemy as sa
 
 import ips_jobdev as jobdev
+from ips_jobdev._store.queries.cycles import _listed_ids, employer_list_statement
 from ips_jobdev.cycles import DEFAULT_POLICY, summarize
-from ips_jobdev.cycles._due import list_due, relationship_states
+from ips_jobdev.cycles._due import list_due, relationship_states, specialist_employers
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 TODAY = dt.date(2026, 11, 25)
@@ -165,6 +167,65 @@ def test_the_states_read_from_sql_match_the_fold_of_the_visits(db: jobdev.Databa
                 summary.last_face_to_face,
                 summary.counted_visits,
             )
+
+
+@pytest.mark.parametrize(
+    "on",
+    # the cold line (180 days back) before, on and after cafe's visit of 1 Mar; the day of
+    # the planned visit and the day after it
+    [TODAY, dt.date(2026, 8, 27), dt.date(2026, 8, 28), dt.date(2026, 8, 29), dt.date(2026, 11, 27),
+     dt.date(2026, 11, 28)],
+)  # fmt: skip
+def test_a_shorter_list_read_from_the_list_taken_ever_is_the_one_its_own_statement_reads(
+    db: jobdev.Database, on: dt.date
+) -> None:
+    ids = _build(db)
+    with db.unit_of_work() as uow:
+        jd = uow.specialists.by_code("jd")
+        # planned only: on jd's list while the plan stands
+        uow.visits.add(
+            jobdev.Visit(employer_id=ids["kb_only"], specialist_id=jd.id, status="planned",
+                         at=_at(dt.date(2026, 11, 27)), purpose="introduce")  # type: ignore[arg-type]
+        )  # fmt: skip
+        uow.commit()
+    with db.unit_of_work() as uow:
+        jd = uow.specialists.by_code("jd")
+        zone, policy = jd.timezone, DEFAULT_POLICY
+        recent = specialist_employers(jd.id, on=on, zone=zone, policy=policy)
+        ever = specialist_employers(jd.id, on=on, zone=zone, policy=policy, include_cold=True)
+        expected = {
+            lst: sorted(uow.session.scalars(employer_list_statement(lst))) for lst in (recent, ever)
+        }
+        sent: list[str] = []
+        engine = uow.session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+        assert _listed_ids(uow, ever) == expected[ever]
+        assert len(sent) == 1
+        assert _listed_ids(uow, recent) == expected[recent]
+        assert len(sent) == 1, "the shorter list is read from the first, without a statement"
+    assert expected[recent] != expected[ever] or on != TODAY  # the cafe has gone cold
+
+
+@pytest.mark.parametrize(
+    "on", [TODAY, dt.date(2026, 8, 28), dt.date(2026, 8, 29), dt.date(2026, 9, 1)]
+)
+def test_the_count_of_relationships_gone_cold_is_the_number_listed_on_request(
+    db: jobdev.Database, on: dt.date
+) -> None:
+    ids = _build(db)
+    with db.unit_of_work() as uow:
+        # jd made it recently: only another specialist's visit kept Cold Cafe warm
+        kb = uow.specialists.by_code("kb")
+        uow.visits.add(
+            jobdev.Visit(employer_id=ids["cafe"], specialist_id=kb.id, at=_at(on),
+                         purpose="follow-up")  # type: ignore[arg-type]
+        )  # fmt: skip
+        uow.commit()
+    with db.unit_of_work() as uow:
+        counted = list_due(uow, specialist="jd", on=on).cold
+    with db.unit_of_work() as uow:
+        listed = list_due(uow, specialist="jd", on=on, include_cold=True)
+    assert counted == listed.cold == len([i for i in listed.items if i.status == "cold"])
 
 
 def test_an_unknown_specialist_is_a_clear_error(db: jobdev.Database) -> None:

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from ips_jobdev import Database, Employer, JobSeeker, JobStart, Preferences, Specialist, Visit
 from ips_jobdev._vocab import JobSeekerStatus
@@ -311,6 +312,29 @@ def test_a_call_limit_narrows_the_list(county: Database) -> None:
     assert "Elm Street Grocers" not in names
     assert result.filtered["distance_limit"] == 2
     assert result.notes == ["only employers within 5 miles of home (the limit given)"]
+
+
+def test_ranking_without_counting_the_filtered_gives_the_same_list_and_no_counts(
+    county: Database,
+) -> None:
+    with county.unit_of_work() as uow:
+        counted = rank_employers(uow, "J-1001", max_miles=5, as_of=AS_OF)
+        sent: list[str] = []
+
+        def grab(*args: Any) -> None:
+            sent.append(args[2])
+
+        engine = uow.session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", grab)
+        try:
+            quick = rank_employers(uow, "J-1001", max_miles=5, as_of=AS_OF, count_filtered=False)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", grab)
+    assert quick.matches == counted.matches
+    assert (quick.considered, quick.notes) == (counted.considered, counted.notes)
+    assert quick.filtered == {}
+    counts = [s for s in sent if "count(" in s.lower() and "from employers" in s.lower()]
+    assert not counts, "no employer is counted"
 
 
 def test_explain_gives_the_rankings_parts_and_names_the_filter(county: Database) -> None:

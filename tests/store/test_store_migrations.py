@@ -964,3 +964,89 @@ def test_employer_search_by_name_reads_the_trigram_index_on_postgresql(engine: s
         )
     # SQLite has no such index: it reads every employer (one program, a small registry)
     assert (TRIGRAM_INDEX in plan) is (engine.dialect.name == "postgresql")
+
+
+# -- 0016_page_speed ----------------------------------------------------------------------------
+
+BEFORE_PAGE_SPEED = "0015_search_indexes"
+BOUNDED = (
+    "specialists",
+    "job_seekers",
+    "visits",
+    "job_fit_notes",
+    "job_starts",
+    "program_goals",
+    "employer_program_notes",
+    "sync_state",
+    "change_history",
+    "audit_events",
+)
+
+
+def _boundary_policies(engine: sa.Engine) -> dict[str, tuple[str, str]]:
+    """``{table: (USING, WITH CHECK)}`` of the program boundary policies of tables that
+    have a program of their own (the child tables' policies defer to them)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT tablename, qual, with_check FROM pg_policies "
+                "WHERE schemaname = current_schema() AND policyname = 'program_boundary'"
+            )
+        ).all()
+    return {str(t): (str(q), str(c)) for t, q, c in rows if t in BOUNDED}
+
+
+def _per_row_filter(engine: sa.Engine) -> str:
+    """The filter PostgreSQL applies to each visit a scoped statement reads."""
+    with engine.begin() as connection:
+        connection.execute(sa.text("SELECT set_config('ips_jobdev.program', '1', true)"))
+        plan = connection.execute(sa.text("EXPLAIN SELECT id FROM visits")).scalars().all()
+    return " ".join(line for line in plan if "Filter:" in line and "role_name" not in line)
+
+
+def test_the_boundary_asks_who_is_asking_once_per_statement_after_the_upgrade(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_PAGE_SPEED)
+    before = _dump(engine, _reflect(engine))
+    assert migrate.upgrade(engine) == (BEFORE_PAGE_SPEED, migrate.head_revision())
+    assert _dump(engine, _reflect(engine)) == before
+    if engine.dialect.name != "postgresql":
+        return  # SQLite holds one program: it has no policies to change
+    policies = _boundary_policies(engine)
+    assert set(policies) == set(BOUNDED)
+    for table, (using, check) in policies.items():
+        for expression in (using, check):
+            # evaluated once per statement (an init plan), not once per row
+            assert "SELECT pg_has_role(" in expression, table
+            assert "SELECT NULLIF(current_setting(" in expression, table
+    assert "pg_has_role" not in _per_row_filter(engine)
+    assert "current_setting" not in _per_row_filter(engine)
+    command.downgrade(migrate.alembic_config(engine), BEFORE_PAGE_SPEED)
+    for table, (using, check) in _boundary_policies(engine).items():
+        assert "SELECT pg_has_role(" not in using + check, table
+    assert "pg_has_role" in _per_row_filter(engine)
+
+
+def test_the_position_index_arrives_with_the_upgrade_and_a_ranking_area_reads_it(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    migrate.upgrade(engine, BEFORE_PAGE_SPEED)
+    assert "ix_employers_position" not in _index_names(engine, "employers")
+    migrate.upgrade(engine)
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("employers")}
+    assert indexes["ix_employers_position"] == ["latitude", "longitude"]
+    e = tables.employers.c
+    with engine.begin() as connection:
+        plan = _plan(
+            connection,
+            sa.select(e.id).where(e.latitude.between(43.0, 43.2), e.longitude.between(-90, -89)),
+        )
+    assert "ix_employers_position" in plan
+    command.downgrade(migrate.alembic_config(engine), BEFORE_PAGE_SPEED)
+    assert "ix_employers_position" not in _index_names(engine, "employers")

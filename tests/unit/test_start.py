@@ -108,3 +108,35 @@ def test_the_cached_table_holds_what_zipcodes_holds() -> None:
         assert place.active == bool(row.get("active", True))
     with pytest.raises(ValueError, match="cut short"):
         ZipTable.from_bytes(built.to_bytes()[:1000])
+
+
+def test_commands_load_only_what_they_use() -> None:
+    """``plan``, ``match`` and ``targets`` do not load the demo (nor rich) to register its
+    sections, and on SQLite nothing loads SQLAlchemy's PostgreSQL dialect."""
+    code = (
+        "import sys, json\n"
+        "import ips_jobdev.cli.plan, ips_jobdev.cli.matching, ips_jobdev.cli.due\n"
+        "wanted = ('ips_jobdev.cli.demo', 'ips_jobdev.demo', 'sqlalchemy.dialects.postgresql')\n"
+        "print(json.dumps([m for m in wanted if m in sys.modules]))"
+    )
+    assert json.loads(_python(code)) == []
+
+
+_FROZEN = (
+    "import contextlib, gc, io, json, sys\n"
+    "sys.argv = ['ips-jobdev', 'due', '--help']\n"
+    "from ips_jobdev.cli import main\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+    "    main({})\n"
+    "print(json.dumps([gc.get_freeze_count() > 0, gc.isenabled()]))"
+)
+
+
+def test_a_whole_process_freezes_what_its_command_imported() -> None:
+    """Run as the ``ips-jobdev`` script (arguments from ``sys.argv``), the command's imports
+    are frozen out of the garbage collector, which is on again after them."""
+    assert json.loads(_python(_FROZEN.format(""))) == [True, True]
+
+
+def test_a_program_passing_its_own_arguments_keeps_its_collector_as_it_was() -> None:
+    assert json.loads(_python(_FROZEN.format("['due', '--help']"))) == [False, True]

@@ -11,6 +11,7 @@ import attrs
 
 from ips_jobdev import _model as model
 from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries import overview as queries
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
 from ips_jobdev.errors import NotFoundError
 
@@ -60,15 +61,12 @@ class Team:
         return self.chosen.zone if self.chosen else zoneinfo.ZoneInfo(DEFAULT_ZONE)
 
 
-def _brief(specialist: model.Specialist) -> SpecialistBrief:
-    assert specialist.id is not None
-    return SpecialistBrief(
-        id=specialist.id,
-        code=specialist.code,
-        name=specialist.name,
-        timezone=specialist.timezone,
-        active=specialist.active,
-        weekly_target=specialist.weekly_contact_target,
+def _briefs(uow: UnitOfWork) -> tuple[SpecialistBrief, ...]:
+    return tuple(
+        SpecialistBrief(
+            id=i, code=code, name=name, timezone=zone, active=active, weekly_target=target
+        )
+        for i, code, name, zone, active, target in queries.specialist_rows(uow)
     )
 
 
@@ -79,7 +77,7 @@ def team(uow: UnitOfWork, chosen: str | None = None) -> Team:
     Raises:
         NotFoundError: ``chosen`` is not a specialist's code.
     """
-    everyone = tuple(_brief(s) for s in uow.specialists.list())
+    everyone = _briefs(uow)
     if chosen is not None:
         wanted = chosen.strip().lower()
         found = next((s for s in everyone if s.code.lower() == wanted), None)

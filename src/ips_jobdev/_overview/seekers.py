@@ -140,7 +140,10 @@ def seeker_overview(
     prefs = seeker.preferences
     if not every_employer and prefs.max_miles is None and prefs.home_zip:
         nearby = NEARBY_FACTOR * MatchConfig().usual_miles_for(prefs.transport)
-    matches = rank_employers(uow, seeker, limit=limit, as_of=day, max_miles=nearby)
+    # the page shows how many employers were considered, not what each filter removed
+    matches = rank_employers(
+        uow, seeker, limit=limit, as_of=day, max_miles=nearby, count_filtered=False
+    )
     rapid = seeker_states(uow, [seeker], on=day, zone=str(zone), policy=DEFAULT_POLICY)[0]
     notes = fit_note_lines(uow, list(uow.fit_notes.for_seeker(seeker.id)), zone)
     starts = list(uow.job_starts.for_seeker(seeker.id))
@@ -160,7 +163,7 @@ def seeker_overview(
         )
         for j in reversed(starts)
     ]
-    visits = list(uow.visits.for_seeker(seeker.id))[::-1][:visits_limit]
+    visits = list(uow.visits.latest_for_seeker(seeker.id, visits_limit))
     return SeekerPage(
         team=crew,
         seeker=seeker,

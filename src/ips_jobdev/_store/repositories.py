@@ -351,6 +351,19 @@ class VisitRepository(Repository[model.Visit]):
         )
         return self.session.scalars(statement).all()
 
+    def latest_for_seeker(self, seeker_id: int, limit: int) -> Sequence[model.Visit]:
+        """The ``limit`` latest visits made or planned on behalf of one job seeker, newest
+        first (a job seeker's page lists a few of a history of hundreds)."""
+        c = tables.visits.c
+        statement = (
+            sa.select(model.Visit)
+            .join(tables.visit_seekers, tables.visit_seekers.c.visit_id == c.id)
+            .where(tables.visit_seekers.c.seeker_id == seeker_id)
+            .order_by(c.at.desc(), c.id.desc())
+            .limit(limit)
+        )
+        return self.session.scalars(statement).all()
+
 
 class OpeningRepository(Repository[model.JobOpening]):
     """Job openings at employers."""

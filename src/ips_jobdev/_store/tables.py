@@ -107,6 +107,8 @@ employers = sa.Table(
     sa.Column("visiting_windows", WindowsType),
     # ranking finds the do-not-contact employers without reading every employer
     sa.Index("ix_employers_do_not_contact", "do_not_contact"),
+    # a ranking under a distance limit reads the employers in a latitude band, not all
+    sa.Index("ix_employers_position", "latitude", "longitude"),
 )
 """The shared employer registry: one row per business, seen by every program. A program's
 notes about its relationship with the employer are in :data:`employer_program_notes`."""

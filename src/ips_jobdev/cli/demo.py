@@ -116,14 +116,35 @@ def print_waiting_seekers(app: App, uow: UnitOfWork, summary: DemoSummary) -> No
     app.console.print(f"Next: ips-jobdev specialists show {first}")
 
 
+class _Later:
+    """A later feature's demo section or JSON part, by module and name: imported when the
+    demo runs, so that feature's commands need not import this module (nor rich) to add it."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def __call__(self, *args: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.name)(*args)
+
+
 DEMO_SECTIONS: list[DemoSection] = [
     print_what_was_made,
     print_recently_visited,
     print_waiting_seekers,
+    _Later("ips_jobdev.cli.matching", "demo_matches"),
+    _Later("ips_jobdev.cli.plan", "demo_week_plan"),
+    _Later("ips_jobdev.cli.report", "demo_fidelity"),
 ]
 """What ``ips-jobdev demo`` prints, in order; later features append a section each."""
 
-DEMO_JSON_PARTS: list[DemoJsonPart] = []
+DEMO_JSON_PARTS: list[DemoJsonPart] = [
+    _Later("ips_jobdev.cli.matching", "demo_matches_json"),
+    _Later("ips_jobdev.cli.plan", "demo_week_plan_json"),
+    _Later("ips_jobdev.cli.report", "demo_fidelity_json"),
+]
 """Functions whose dicts extend the ``--json`` document; later features append theirs."""
 
 

@@ -12,11 +12,9 @@ Notes are internal to the team (audience "team").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from ips_jobdev._casework.fitnotes import add_fit_note, fit_factor_names, fit_notes_for
 from ips_jobdev._casework.visits import employer_names
@@ -32,6 +30,9 @@ from ips_jobdev.cli._app import (
     with_examples,
 )
 from ips_jobdev.errors import ValidationError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["fit_group", "note_rows", "notes_table"]
 
@@ -67,6 +68,9 @@ def note_rows(uow: UnitOfWork, notes: list[JobFitNote]) -> list[dict[str, Any]]:
 
 def notes_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
     """A rich table of note rows (one line per note, ratings abbreviated)."""
+    from rich.markup import escape  # rich only for the table, not for --json
+    from rich.table import Table
+
     table = Table("id", "written", "job seeker", "employer", "overall", "ratings", "text")
     table.title = title
     for row in rows:
@@ -161,6 +165,8 @@ def add_command(
     if as_json:
         app.print_json(row)
         return
+    from rich.markup import escape  # not for --json
+
     app.console.print(
         f"Saved job-fit note #{row['id']}: {escape(row['seeker'] or '')} at "
         f"{escape(row['employer'])}, overall {row['overall'].value}."

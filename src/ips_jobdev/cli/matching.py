@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from ips_jobdev import _lookup
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._vocab import JobSeekerStatus
 from ips_jobdev.cli._app import App, db_option, json_option, pass_app, with_examples
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
-from ips_jobdev.demo import DemoSummary
 from ips_jobdev.errors import ValidationError
 from ips_jobdev.matching import (
     EmployerMatch,
@@ -41,6 +38,9 @@ from ips_jobdev.matching import (
     caseload_targets,
     rank_employers,
 )
+
+if TYPE_CHECKING:
+    from ips_jobdev.demo import DemoSummary
 
 __all__ = ["demo_matches", "demo_matches_json", "match_command", "parse_weights", "targets_command"]
 
@@ -92,6 +92,9 @@ def _summary(match: EmployerMatch) -> str:
 
 
 def _print_matches(app: App, result: MatchList, explain: bool) -> None:
+    from rich.markup import escape  # rich only for the table, not for --json
+    from rich.table import Table
+
     console = app.console
     console.print(
         f"[bold]Employers for {escape(result.seeker_name)}[/] "
@@ -244,6 +247,9 @@ def targets_command(
             f"No employer reaches a score of {threshold:g} for any active job seeker of {code}."
         )
         return
+    from rich.markup import escape  # not for --json
+    from rich.table import Table
+
     table = Table("#", "employer", "fits", "mean score", "job seekers")
     table.title = f"Caseload targets for {code} (good fit: {threshold:g})"
     for rank, target in enumerate(targets, 1):
@@ -282,7 +288,3 @@ def demo_matches_json(uow: UnitOfWork, summary: DemoSummary) -> dict[str, object
     if code is None:
         return {"matches": None}
     return {"matches": rank_employers(uow, code, limit=DEMO_MATCHES, as_of=summary.today).to_dict()}
-
-
-DEMO_SECTIONS.append(demo_matches)
-DEMO_JSON_PARTS.append(demo_matches_json)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,10 +41,11 @@ from ips_jobdev.cli._app import (
     warn_hook_failures,
     with_examples,
 )
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
 from ips_jobdev.cli.due import policy_option, resolve_cli_policy
-from ips_jobdev.demo import DemoSummary
 from ips_jobdev.errors import ValidationError
+
+if TYPE_CHECKING:
+    from ips_jobdev.demo import DemoSummary
 
 __all__ = ["demo_week_plan", "demo_week_plan_json", "plan_group"]
 
@@ -280,7 +281,3 @@ def demo_week_plan_json(uow: UnitOfWork, summary: DemoSummary) -> dict[str, Any]
     """Demo JSON part: ``{"week_plan": ...}``."""
     plan = _demo_plan(uow, summary)
     return {"week_plan": plan.to_dict() if plan else None}
-
-
-DEMO_SECTIONS.append(demo_week_plan)
-DEMO_JSON_PARTS.append(demo_week_plan_json)

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
@@ -41,9 +41,10 @@ from ips_jobdev._reports.scale import BETWEEN_ANCHORS
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev.cli._app import App, db_option, pass_app, with_examples
 from ips_jobdev.cli._serialize import jsonable
-from ips_jobdev.cli.demo import DEMO_JSON_PARTS, DEMO_SECTIONS
-from ips_jobdev.demo import DemoSummary
 from ips_jobdev.errors import ValidationError
+
+if TYPE_CHECKING:
+    from ips_jobdev.demo import DemoSummary
 
 __all__ = ["demo_fidelity", "demo_fidelity_json", "report_group"]
 
@@ -455,7 +456,3 @@ def demo_fidelity(app: App, uow: UnitOfWork, summary: DemoSummary) -> None:
 def demo_fidelity_json(uow: UnitOfWork, summary: DemoSummary) -> dict[str, Any]:
     """Demo JSON part: ``{"fidelity": ...}``."""
     return {"fidelity": _demo_report(uow, summary).to_dict()}
-
-
-DEMO_SECTIONS.append(demo_fidelity)
-DEMO_JSON_PARTS.append(demo_fidelity_json)

@@ -18,7 +18,7 @@ import itertools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -27,10 +27,9 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import cycles as queries
 from ips_jobdev._store.queries.cycles import EmployerIds, EmployerInfo, EmployerList, employer_infos
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose
 from ips_jobdev._windows import Opening, parse_weekdays
 from ips_jobdev.cycles import (
-    Contact,
     CyclePolicy,
     EmployerCycleState,
     EmployerStatus,
@@ -156,6 +155,15 @@ def _wanted_job_types(seekers: Iterable[model.JobSeeker]) -> dict[str, set[str]]
     return by_type
 
 
+class _Made(NamedTuple):
+    """A visit made, as :func:`summarize` reads it: lighter than a :class:`Contact` (the
+    store hands the purpose over already checked), for the thousands a page folds."""
+
+    at: dt.datetime
+    purpose: VisitPurpose
+    face_to_face: bool
+
+
 def relationship_states(
     uow: UnitOfWork,
     ids: EmployerIds,
@@ -179,7 +187,7 @@ def relationship_states(
     infos = infos if infos is not None else employer_infos(uow, ids)
     summaries = {
         employer_id: summarize(
-            (Contact(at, purpose, mode.face_to_face) for _, at, purpose, mode in rows),
+            (_Made(at, purpose, mode.face_to_face) for _, at, purpose, mode in rows),
             policy,
             zone=zone,
         )
@@ -361,6 +369,10 @@ def list_due(
     day = on or dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
     specialist_id = who.id if who is not None else None
     caseload = list(uow.seekers.on_caseload(specialist_id))
+    # counted first: the store reads the list taken ever once, and the shorter one from it
+    cold = (
+        None if include_cold else _count_cold(uow, specialist_id, on=day, zone=zone, policy=chosen)
+    )
     ids = specialist_employers(
         specialist_id, on=day, zone=zone, policy=chosen, include_cold=include_cold
     )
@@ -372,17 +384,12 @@ def list_due(
     items += _seeker_items(uow, caseload, on=day, zone=zone, policy=chosen)
     items.sort(key=lambda i: (i.due or dt.date.max, i.kind != "job-seeker", i.name.lower(), i.id))
     cold_items.sort(key=lambda i: (i.employer.last_face_to_face or dt.date.min, i.id))  # type: ignore[union-attr]
-    cold = (
-        len(cold_items)
-        if include_cold
-        else _count_cold(uow, specialist_id, on=day, zone=zone, policy=chosen)
-    )
     return DueList(
         on=day,
         specialist=who.code if who is not None else None,
         policy=chosen.name,
         items=items + cold_items,
-        cold=cold,
+        cold=len(cold_items) if cold is None else cold,
     )
 
 

@@ -60,7 +60,8 @@ class MatchList:
     """A job seeker's ranked employers, with notes and what the hard filters removed.
 
     ``filtered`` counts the employers each hard filter removed (each counted once, under
-    the first filter that removes it); ``considered`` is how many were scored.
+    the first filter that removes it; empty when ranked without ``count_filtered``);
+    ``considered`` is how many were scored.
     """
 
     seeker_code: str
@@ -123,6 +124,7 @@ def rank_employers(
     config: MatchConfig | None = None,
     max_miles: float | None = None,
     as_of: dt.date | None = None,
+    count_filtered: bool = True,
 ) -> MatchList:
     """Rank employers for one job seeker by that person's own preferences.
 
@@ -135,6 +137,8 @@ def rank_employers(
         max_miles: a distance limit for this call; the job seeker's own limit, when
             smaller, still holds.
         as_of: the day "recent" visits are counted back from (default: today).
+        count_filtered: False leaves ``filtered`` empty, sparing the database a count of
+            every employer under a distance limit (for a page that does not show it).
 
     Never refuses a job seeker (zero exclusion): with no preferences recorded, the list
     is still ranked and ``notes`` says what is missing.
@@ -152,7 +156,9 @@ def rank_employers(
         factors=active_factors(view, cfg),
         spread=queries.spread_facts(uow),
     )
-    table, filtered, considered = _read_candidates(uow, scoring, where, limit)
+    table, filtered, considered = _read_candidates(uow, scoring, where, limit, count_filtered)
+    if not count_filtered:
+        filtered = {}
     k = considered if limit is None else min(limit, considered)
     survivors = scoring.prune(table, k=k)
     if survivors is not None:
@@ -178,10 +184,15 @@ def rank_employers(
 
 
 def _read_candidates(
-    uow: UnitOfWork, scoring: SeekerScoring, where: EmployerFilter, limit: int | None
+    uow: UnitOfWork,
+    scoring: SeekerScoring,
+    where: EmployerFilter,
+    limit: int | None,
+    count_filtered: bool = True,
 ) -> tuple[EmployerColumns, dict[str, int], int]:
-    """The employers that may reach the list, what each hard filter removed, and how many
-    employers the filters keep.
+    """The employers that may reach the list, what each hard filter removed (only what
+    the read itself tells, unless ``count_filtered``), and how many employers the filters
+    keep.
 
     With a ``limit`` and no distance limit, on a large record, only the region that can
     hold the best ``limit`` is read (:func:`read_nearby`); the counts then come from the
@@ -201,7 +212,11 @@ def _read_candidates(
             table = read_employers(uow, whole, columns=columns)
         return table, filtered, kept
     table = read_employers(uow, where, columns=columns)
-    filtered = count_removed(uow, where, len(table))
+    filtered = (
+        count_removed(uow, where, len(table))
+        if count_filtered
+        else dict.fromkeys(_source.FILTER_NAMES, 0)
+    )
     keep = scoring.keep(table, filtered)
     if keep is not None:
         table = table.take_for(view.home, keep)

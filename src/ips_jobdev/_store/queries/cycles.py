@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
+from ips_jobdev._store.queries.matching import _fetch_tuples
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import (
     LIVE_VISIT_STATUSES,
@@ -113,19 +113,81 @@ def _forget_lists(session: Session, context: Any) -> None:
     session.info.pop(_LISTS, None)
 
 
+def _list_facts_statement(employers: EmployerList) -> sa.Select[Any]:
+    """Per employer on ``employers`` taken ever (its ``made_since`` ignored): the last
+    counted visit the specialist made there or one made there for their caseload, and
+    whether the specialist has a visit planned there; what each shorter list (a
+    ``made_since`` later) is read from without another statement."""
+    made = [
+        _v.status == VisitStatus.DONE,
+        _v.mode.in_(employers.modes),
+        _v.at < employers.made_before,
+    ]
+    planned = [_v.status == VisitStatus.PLANNED, _v.at >= employers.planned_from]
+    specialist_id = employers.specialist_id
+    caseload = sa.select(_js.id).where(
+        _js.specialist_id == specialist_id, _js.status != JobSeekerStatus.CLOSED
+    )
+    no = sa.literal(0, sa.Integer)
+    own = sa.select(_v.employer_id, _v.at.label("made"), no.label("planned")).where(
+        _v.specialist_id == specialist_id, *made
+    )
+    for_caseload = (
+        sa.select(_v.employer_id, _v.at, no)
+        .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        .where(_vs.seeker_id.in_(caseload), *made)
+    )
+    own_planned = sa.select(_v.employer_id, sa.null(), sa.literal(1, sa.Integer)).where(
+        _v.specialist_id == specialist_id, *planned
+    )
+    rows = sa.union_all(own, for_caseload, own_planned).subquery()
+    return sa.select(
+        rows.c.employer_id, sa.func.max(rows.c.made), sa.func.max(rows.c.planned)
+    ).group_by(rows.c.employer_id)
+
+
+_Facts = dict[int, tuple[dt.datetime | None, bool]]
+
+
 def _listed_ids(uow: UnitOfWork, employers: EmployerList) -> list[int] | None:
     """The ids on a specialist's list, read once per unit of work (``None``: everyone's
     list, or a long one). Each page of a specialist's day asks about the same list five
     or six times; as a subquery the planner evaluated it, and misjudged its size, each
-    time (on the statewide data set it then scanned every employer of the state)."""
+    time (on the statewide data set it then scanned every employer of the state).
+
+    The list taken ever (``made_since`` ``None``: the Today page counts the relationships
+    gone cold on it) is read with each employer's last counted visit; a shorter list of
+    the same specialist, day and modes asked for afterwards is then read from those,
+    without another statement."""
     if employers.specialist_id is None:
         return None
-    known: dict[EmployerList, list[int] | None] = uow.session.info.setdefault(_LISTS, {})
-    if employers not in known:
-        statement = employer_list_statement(employers).limit(LISTED_IDS_LIMIT + 1)
-        ids = sorted(int(i) for i in uow.session.scalars(statement))
-        known[employers] = ids if len(ids) <= LISTED_IDS_LIMIT else None
-    return known[employers]
+    known: dict[object, Any] = uow.session.info.setdefault(_LISTS, {})
+    if employers in known:
+        listed: list[int] | None = known[employers]
+        return listed
+    ever = attrs.evolve(employers, made_since=None)
+    facts: _Facts | None = known.get(("facts", ever))
+    if facts is None and employers.made_since is None:
+        statement = _list_facts_statement(employers).limit(LISTED_IDS_LIMIT + 1)
+        read = uow.session.execute(statement).all()
+        facts = {int(i): (made, bool(planned)) for i, made, planned in read}
+        if len(facts) > LISTED_IDS_LIMIT:
+            known[("facts", ever)] = known[employers] = None
+            return None
+        known[("facts", ever)] = facts
+    if facts is not None:
+        since = employers.made_since
+        ids = sorted(
+            employer_id
+            for employer_id, (made, planned) in facts.items()
+            if planned or since is None or (made is not None and made >= since)
+        )
+        known[employers] = ids
+        return ids
+    statement = employer_list_statement(employers).limit(LISTED_IDS_LIMIT + 1)
+    ids = sorted(int(i) for i in uow.session.scalars(statement))
+    known[employers] = ids if len(ids) <= LISTED_IDS_LIMIT else None
+    return known[employers]  # type: ignore[no-any-return]
 
 
 def _one_of(
@@ -134,9 +196,13 @@ def _one_of(
     """``column IN ids``; on PostgreSQL ``column = ANY(:ids)``, every id in ONE array
     parameter: a specialist's list is hundreds of ids, and as an ``IN`` list each is a
     parameter of its own, which SQLAlchemy expands, psycopg parses (too long a statement
-    for its cache) and PostgreSQL plans again on every page."""
+    for its cache) and PostgreSQL plans again on every page. The array goes as its text
+    (``{1,2,3}``), cast in SQL: the driver adapts a list of ints one element at a time,
+    a millisecond for each of the dozen such parameters of a page."""
     if uow.session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+        text = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        array = sa.cast(sa.bindparam(None, text, type_=sa.String), sa.ARRAY(sa.Integer))
+        return column == sa.any_(array)
     return column.in_(ids)
 
 
@@ -212,7 +278,7 @@ def employer_infos(uow: UnitOfWork, ids: EmployerIds) -> dict[int, EmployerInfo]
             state=row.state,
             visiting_windows=row.visiting_windows,
         )
-        for row in uow.session.execute(statement)
+        for row in uow.session.connection().execute(statement).all()
     }
     for employer_id, (name, windows) in _people_windows(uow, ids).items():
         if employer_id in infos:
@@ -250,13 +316,30 @@ def count_gone_cold(uow: UnitOfWork, employers: EmployerList, *, cold_line: dt.d
     def any_visit(*more: sa.ColumnElement[bool]) -> sa.Exists:
         return sa.exists().where(_v.employer_id == _emp.id, *counted, *more)
 
+    listed = _in(uow, _emp.id, employers)
+    facts = _ever_facts(uow, employers)
+    if facts is not None:
+        # the specialist's own counted visit (or their caseload's) from cold_line on is
+        # one by anyone: those employers have not gone cold, and are not asked about
+        maybe = [i for i, (made, _) in facts.items() if made is None or made < cold_line]
+        listed = _one_of(uow, _emp.id, sorted(maybe))
     statement = (
         sa.select(sa.func.count())
         .select_from(tables.employers)
-        .where(_in(uow, _emp.id, employers), _emp.do_not_contact.is_(False))
+        .where(listed, _emp.do_not_contact.is_(False))
         .where(any_visit(), ~any_visit(_v.at >= cold_line))
     )
     return int(uow.session.scalar(statement) or 0)
+
+
+def _ever_facts(uow: UnitOfWork, employers: EmployerList) -> _Facts | None:
+    """The facts :func:`_listed_ids` read for ``employers`` when it is a list taken ever
+    (``None``: another list, or none read)."""
+    if employers.made_since is not None:
+        return None
+    known: dict[object, Any] = uow.session.info.get(_LISTS, {})
+    facts: _Facts | None = known.get(("facts", employers))
+    return facts
 
 
 def visits_made(
@@ -264,12 +347,25 @@ def visits_made(
 ) -> list[tuple[int, dt.datetime, VisitPurpose, ContactMode]]:
     """``(employer id, at, purpose, mode)`` of every visit made at the employers before
     ``before``, by employer id, then oldest first."""
+    done = VisitStatus.DONE.value  # a plain string: the raw read below binds it as it is
     statement = (
         sa.select(_v.employer_id, _v.at, _v.purpose, _v.mode)
-        .where(_in(uow, _v.employer_id, ids), _v.status == VisitStatus.DONE, _v.at < before)
+        .where(_in(uow, _v.employer_id, ids), _v.status == done, _v.at < before)
         .order_by(_v.employer_id, _v.at)
     )
-    return list(uow.session.execute(statement).all())
+    if uow.session.get_bind().dialect.name != "postgresql":
+        return list(uow.session.connection().execute(statement).all())
+    # thousands of rows a page: straight from the driver (which gives aware datetimes),
+    # each purpose and mode made the enum by a lookup, without SQLAlchemy's row handling
+    purposes, modes = _PURPOSES, _MODES
+    return [
+        (employer_id, at, purposes[purpose], modes[mode])
+        for employer_id, at, purpose, mode in _fetch_tuples(uow.session, statement)
+    ]
+
+
+_PURPOSES = {p.value: p for p in VisitPurpose}
+_MODES = {m.value: m for m in ContactMode}
 
 
 def first_planned(

@@ -18,6 +18,7 @@ __all__ = [
     "VisitFilter",
     "feed_fingerprint",
     "recent_employer_ids",
+    "specialist_rows",
     "visit_times",
     "visit_versions",
 ]
@@ -25,6 +26,19 @@ __all__ = [
 _v = tables.visits.c
 _e = tables.employers.c
 _sp = tables.specialists.c
+
+
+def specialist_rows(uow: UnitOfWork) -> list[tuple[int, str, str, str, bool, int]]:
+    """``(id, code, name, timezone, active, weekly_contact_target)`` of every specialist,
+    by code: what a page's header names them by (every page asks; the records, with
+    their employment periods and leaves, are not loaded for it)."""
+    statement = sa.select(
+        _sp.id, _sp.code, _sp.name, _sp.timezone, _sp.active, _sp.weekly_contact_target
+    ).order_by(_sp.code)
+    return [
+        (int(i), str(code), str(name), str(zone), bool(active), int(target))
+        for i, code, name, zone, active, target in uow.session.execute(statement)
+    ]
 
 
 def recent_employer_ids(uow: UnitOfWork, specialist_id: int, *, limit: int) -> list[int]:
