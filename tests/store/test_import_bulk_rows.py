@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+from decimal import Decimal
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from ips_jobdev import (
@@ -20,8 +23,12 @@ from ips_jobdev import (
     import_seekers,
     import_visits,
 )
+from ips_jobdev import _model as model
 from ips_jobdev._model import normalize_employer_name
+from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._store import bulk, tables
+from ips_jobdev._windows import VisitingWindows
+from ips_jobdev.errors import ConcurrentUpdateError, ValidationError
 
 MADE_HERE = {"id", "created_at", "updated_at"}
 """Columns that differ between any two new records."""
@@ -160,3 +167,132 @@ def test_plain_bulk_rows_keep_each_entrys_own_values_beside_shared_ones(db: Data
         (2, when, shared_after, "bulk test", "b1", None),
         (3, when, {"name": "Example Bakery"}, None, "b2", None),
     ]
+
+
+def test_a_new_row_another_session_stored_meanwhile_stops_the_bulk_write(db: Database) -> None:
+    # an employer stored (by "someone else") after the bulk writer was made, with the
+    # external id of a row it then writes: nothing of the batch is written, whichever way
+    # the database is written (SQLite's inserts, PostgreSQL's direct COPY or staging)
+    with db.unit_of_work() as uow:
+        uow.employers.add(Employer(name="Example Cafe", external_id="X-1"))
+        uow.commit()
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        rows = [
+            {"name": "Example Bakery", "external_id": "X-2"},
+            {"name": "Cafe", "external_id": "X-1"},
+        ]
+
+        def write() -> None:
+            writer.add(model.Employer, rows)
+            writer.finish()
+
+        with pytest.raises((ConcurrentUpdateError, ValidationError)) as raised:
+            write()
+        if writer.postgres:
+            assert isinstance(raised.value, ConcurrentUpdateError)
+            assert "stored by someone else" in str(raised.value)
+        assert "X-1" not in str(raised.value)  # no value sent is quoted
+    with db.unit_of_work() as uow:
+        assert [e.external_id for e in uow.employers.list()] == ["X-1"]
+
+
+def test_rows_of_a_table_under_row_level_security_still_go_through_staging(
+    db: Database,
+) -> None:
+    # PostgreSQL's COPY refuses a table under row-level security (the change history is
+    # one): its rows are staged, and written by finish; the employers are copied directly
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        ids = writer.add(model.Employer, [{"name": "Example Cafe"}, {"name": "Example Deli"}])
+        if writer.postgres:
+            secured = uow.session.execute(
+                sa.text(
+                    "SELECT relrowsecurity FROM pg_class WHERE oid = 'change_history'::regclass"
+                )
+            ).scalar()
+            assert secured is True
+            assert set(writer._staged) == {"change_history"}  # employers went straight in
+            assert (
+                uow.session.execute(
+                    sa.select(sa.func.count()).select_from(tables.employers)
+                ).scalar()
+                == 2
+            )
+        writer.finish()
+        uow.commit()
+    with db.unit_of_work() as uow:
+        entries = uow.history.for_records("employer", ids)
+    assert [(e.record_id, e.action, e.after["name"]) for e in entries] == [
+        (ids[0], "created", "Example Cafe"),
+        (ids[1], "created", "Example Deli"),
+    ]
+
+
+def test_prepared_rows_write_what_plain_rows_write(db: Database) -> None:
+    # the rows an import makes ready in its worker processes are the rows BulkWriter.add
+    # writes from plain values: the same stored values and the same history
+    # text COPY must carry unchanged (PostgreSQL): backslashes, tabs, line ends, braces,
+    # a cell reading \\N (not NULL), characters beyond ASCII
+    employer = {
+        "name": "The Example \\ Bakery\t{Café}\n\u201cInc.\u201d \\N",
+        "name_key": "example bakery",
+        "street": "100 Example Street\r\nSuite {2}",
+        "zip": "53703",
+        "job_types": ["baker", "cashier"],
+        "wage_min": Decimal("15.25"),
+        "phone": PhoneNumber("+16085550101", "12"),
+        "visiting_windows": VisitingWindows.parse("Tue-Thu 14:00-16:00"),
+        "do_not_contact": True,
+    }
+    person = {"name": "Pat \\N Example", "title": "Owner\t}", "phone": PhoneNumber("+16085550102")}
+    with db.unit_of_work() as uow:
+        writer = bulk.BulkWriter(uow)
+        key = bulk.prepare_key(uow)
+        plain_id, prepared_id = (
+            writer.add(model.Employer, [employer], history_extra=None)[0],
+            writer.add_prepared(
+                model.Employer, [bulk.prepare_row(model.Employer, key, employer)], notes=[None]
+            )[0],
+        )
+        plain_person = writer.add(model.EmployerPerson, [{"employer_id": plain_id, **person}])
+        given = ("employer_id",)
+        prepared_person = writer.add_prepared(
+            model.EmployerPerson,
+            [bulk.prepare_row(model.EmployerPerson, key, person, given)],
+            given=(given, [(prepared_id,)]),
+        )
+        writer.finish()
+        uow.commit()
+    assert _row(db, tables.employers, prepared_id) == _row(db, tables.employers, plain_id)
+    assert _row(db, tables.employer_people, prepared_person[0]) == {
+        **_row(db, tables.employer_people, plain_person[0]),
+        "employer_id": prepared_id,
+    }
+    with db.unit_of_work() as uow:
+        plain, prepared = (
+            uow.history.for_records("employer", [plain_id]),
+            uow.history.for_records("employer", [prepared_id]),
+        )
+        people = uow.history.for_records("person", [plain_person[0], prepared_person[0]])
+    assert [(e.action, e.record_version, e.after) for e in prepared] == [
+        (e.action, e.record_version, e.after) for e in plain
+    ]
+    assert prepared[0].after["visiting_windows"] == "Tue-Thu 14:00-16:00"
+    assert prepared[0].after["name"] == employer["name"]
+    assert _row(db, tables.employers, prepared_id)["street"] == employer["street"]
+    assert [e.after for e in people] == [
+        {**people[0].after, "employer_id": plain_id},
+        {**people[0].after, "employer_id": prepared_id},
+    ]
+
+
+def test_prepared_history_text_is_what_json_dumps_gives() -> None:
+    values: list[Any] = [
+        {},
+        {"name": 'Café Ünïcode \u2028 "quoted" \\ tab\t', "n": 3, "x": 1.5, "ok": True},
+        {"list": ["a", None, 2, [False]], "none": None, "nested": {"k": "v"}},
+        {"big": 10**20, "neg": -0.0, "inf": float("inf")},
+    ]
+    for value in values:
+        assert bulk._json_text(value) == json.dumps(value)

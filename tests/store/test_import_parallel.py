@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
+
 from ips_jobdev import Database, import_employers
 from ips_jobdev._importing import ImportReport
+from ips_jobdev._store import tables
 
 HEADER = "name,external_id,city,zip,phone,contact_name,contact_phone,wage_min,wage_max,shifts"
 
@@ -66,3 +70,58 @@ def test_updates_that_add_contacts_and_creations_share_ids_across_chunks(
     }
     assert len(by_kind["employer"]) == len(set(by_kind["employer"])) == 5000
     assert len(by_kind["person"]) == len(set(by_kind["person"])) == 5000
+
+
+def _written(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row an import writes, but the times it was written at and its batch id."""
+    made_now = {"created_at", "updated_at", "changed_at", "batch"}
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    with Database(url) as database, database.unit_of_work() as uow:
+        for table in (
+            tables.employers,
+            tables.employer_people,
+            tables.employer_program_notes,
+            tables.change_history,
+        ):
+            columns = [c for c in table.c if c.name not in made_now]
+            statement = sa.select(*columns).order_by(table.c.id)
+            found[table.name] = [tuple(r) for r in uow.session.execute(statement)]
+    return found
+
+
+def test_worker_processes_write_what_the_importing_process_writes(
+    db_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # rows made ready to write in worker processes (encoded values, history) are the rows
+    # the importing process makes: the same records, contacts, notes and history, row for
+    # row, ids included (both databases start empty)
+    if db_url.startswith("postgresql"):
+        schemas = request.getfixturevalue("pg_schemas")
+        schema = schemas.take()
+        request.addfinalizer(lambda: schemas.give_back(schema))
+        other_url = schemas.url(schema)
+    else:
+        other_url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    header = f"{HEADER},visiting_windows,notes,contact_title,job_types"
+    lines = [
+        f"{row(i)},{'Tue-Thu 14:00-16:00' if i % 2 else ''},{'Ask for Pat' if i % 5 else ''},"
+        f"{'Owner' if i % 4 else ''},cook;server"
+        for i in range(5000)
+    ]
+    source = tmp_path / "employers.csv"
+    source.write_text("\n".join([header, *lines]) + "\n")
+    reports = []
+    for url, workers in ((db_url, 0), (other_url, 2)):
+        with Database(url) as database:
+            reports.append(
+                run(database, source, partial=True, workers=workers, on_duplicate="skip")
+            )
+    serial, parallel = reports
+    assert parallel.to_dict() == serial.to_dict()
+    assert serial.created > 1000
+    assert serial.rejected > 0
+    assert serial.skipped > 0
+    written = _written(db_url)
+    assert len(written["employer_program_notes"]) > 0
+    assert len(written["change_history"]) > 2 * serial.created
+    assert _written(other_url) == written

@@ -32,6 +32,7 @@ from ips_jobdev._importing.values import (
     parse_phone_quickly,
     parse_yes_no,
 )
+from ips_jobdev._store import bulk
 from ips_jobdev._store.queries import importing as queries
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev.errors import ConcurrentUpdateError
@@ -68,6 +69,12 @@ EMPLOYER_COLUMNS = (
 )
 """The columns of an employers file, in the documented order."""
 
+
+_NOT_EMPLOYER_COLUMNS = frozenset({*CONTACT_COLUMNS, "notes"})
+"""Columns not in the employers table (a contact's; the notes are the current program's)."""
+
+_CONTACT_GIVEN = ("employer_id",)
+"""A new contact's column known only once its employer has an id."""
 
 PRELOAD_AT_MOST = 100_000
 """Stored employers whose keys an import may read at once (beyond, memory would grow with
@@ -168,31 +175,47 @@ class EmployerImporter(Importer):
         )
         self._index(sorted(stored.values()))
 
-    def complete(self, candidate: Candidate) -> list[Rejection]:
-        """Check the contact and the wage range; derive the duplicate keys."""
-        values = candidate.values
+    def worker_context(self, writing: bool) -> bulk.PrepareKey | None:
+        """The database new rows are prepared for (none when nothing will be written)."""
+        return bulk.prepare_key(self.uow) if writing else None
+
+    @classmethod
+    def derive(
+        cls, line: int, values: dict[str, Any], context: bulk.PrepareKey | None
+    ) -> tuple[dict[str, Any], list[Rejection]]:
+        """Check the contact and the wage range; derive the duplicate keys and, when the
+        rows will be written to the database ``context`` names, the employer's and its
+        contact's rows ready to write (in worker processes, for large files)."""
         problems: list[Rejection] = []
         given = [c for c in CONTACT_COLUMNS if c in values and c != "contact_name"]
         if given and "contact_name" not in values:
-            problems.append(
-                self.reject(
-                    candidate.line, "contact_name", f"is needed when {', '.join(given)} is given"
-                )
-            )
-        problems += self._check_wages(
-            candidate.line, values.get("wage_min"), values.get("wage_max")
-        )
-        name = values["name"]
+            reason = f"is needed when {', '.join(given)} is given"
+            problems.append(Rejection(line, "contact_name", reason, cls.record))
+        problems += cls._check_wages(line, values.get("wage_min"), values.get("wage_max"))
+        if problems:
+            return {}, problems
         zip_code = values.get("zip")
         phone = values.get("phone")
-        candidate.derived["name_key"] = model.normalize_employer_name(name)
-        candidate.derived["zip5"] = zip_code[:5] if zip_code else None
-        candidate.derived["phone_key"] = phone.to_storage() if phone is not None else None
-        return problems
+        derived: dict[str, Any] = {
+            "name_key": model.normalize_employer_name(values["name"]),
+            "zip5": zip_code[:5] if zip_code else None,
+            "phone_key": phone.to_storage() if phone is not None else None,
+        }
+        if context is not None:
+            row = {c: v for c, v in values.items() if c not in _NOT_EMPLOYER_COLUMNS}
+            row["name_key"] = derived["name_key"]
+            derived["row"] = bulk.prepare_row(model.Employer, context, row)
+            contact = cls._contact_of(values)
+            if contact:
+                derived["contact_row"] = bulk.prepare_row(
+                    model.EmployerPerson, context, contact, _CONTACT_GIVEN
+                )
+        return derived, []
 
-    def _check_wages(self, line: int, low: Any, high: Any) -> list[Rejection]:
+    @classmethod
+    def _check_wages(cls, line: int, low: Any, high: Any) -> list[Rejection]:
         if low is not None and high is not None and high < low:
-            return [self.reject(line, "wage_max", f"{high} is below wage_min {low}")]
+            return [Rejection(line, "wage_max", f"{high} is below wage_min {low}", cls.record)]
         return []
 
     def file_keys(self, candidate: Candidate) -> list[FileKey]:
@@ -261,16 +284,21 @@ class EmployerImporter(Importer):
         """``employer #12 'Example Bakery'``."""
         return f"employer #{record_id} {stored['name']!r}"
 
+    @classmethod
+    def _contact(cls, candidate: Candidate) -> dict[str, Any]:
+        return cls._contact_of(candidate.values)
+
     @staticmethod
-    def _contact(candidate: Candidate) -> dict[str, Any]:
+    def _contact_of(values: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            field: candidate.values[column]
-            for column, field in CONTACT_COLUMNS.items()
-            if column in candidate.values
+            field: values[column] for column, field in CONTACT_COLUMNS.items() if column in values
         }
 
     def insert(self, candidates: Sequence[Candidate]) -> list[int]:
-        """The employers and their contacts, in bulk (the name key computed once)."""
+        """The employers and their contacts, in bulk (the name key computed once; the rows
+        as :meth:`derive` prepared them)."""
+        if all("row" in c.derived for c in candidates):
+            return self._insert_prepared(candidates)
         rows = []
         for candidate in candidates:
             row = {c: v for c, v in candidate.values.items() if c not in CONTACT_COLUMNS}
@@ -284,6 +312,27 @@ class EmployerImporter(Importer):
         ]
         for person_id in self.writer.add(model.EmployerPerson, people):
             self.other_changes.append(RecordChanged("person", person_id, ChangeAction.CREATED))
+        return ids
+
+    def _insert_prepared(self, candidates: Sequence[Candidate]) -> list[int]:
+        writer = self.writer
+        notes = [c.values.get("notes") for c in candidates]
+        ids = writer.add_prepared(
+            model.Employer, [c.derived["row"] for c in candidates], notes=notes
+        )
+        people = [
+            (record_id, contact_row)
+            for candidate, record_id in zip(candidates, ids, strict=True)
+            if (contact_row := candidate.derived.get("contact_row")) is not None
+        ]
+        person_ids = writer.add_prepared(
+            model.EmployerPerson,
+            [row for _, row in people],
+            given=(_CONTACT_GIVEN, [(record_id,) for record_id, _ in people]),
+        )
+        self.other_changes += [
+            RecordChanged("person", person_id, ChangeAction.CREATED) for person_id in person_ids
+        ]
         return ids
 
     def update(self, items: Sequence[tuple[Candidate, int, dict[str, Any], Any]]) -> None:

@@ -26,13 +26,14 @@ from __future__ import annotations
 import abc
 import collections
 import contextlib
+import gc
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import attrs
 
@@ -94,23 +95,22 @@ class Candidate:
     derived: dict[str, Any] = attrs.field(factory=dict)
 
 
-CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...]]
-"""One row after its cells were parsed: ``(line, label, values, rejections)`` (a plain
+CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...], dict[str, Any]]
+"""One row after its cells were parsed: ``(line, label, values, rejections, derived)``,
+``derived`` being what :meth:`Importer.derive` made of a row without rejections (a plain
 tuple: worker processes send thousands of them)."""
 
 
-@attrs.frozen(slots=True)
-class FileKey:
+class FileKey(NamedTuple):
     """A value two rows of one file must not share: ``column`` and ``rule`` name it for
-    people (``"phone"``, ``"same phone"``)."""
+    people (``"phone"``, ``"same phone"``). (A tuple: a file makes one to three a row.)"""
 
     column: str
     rule: str
     key: Hashable
 
 
-@attrs.frozen(slots=True)
-class StoredMatch:
+class StoredMatch(NamedTuple):
     """A stored record a row matches, and by which rule."""
 
     column: str
@@ -165,6 +165,21 @@ class Importer(abc.ABC):
         """Wait for other imports of this kind to end (before anything is read)."""
         bulk.lock_for_import(self.uow, self.kind)
 
+    def worker_context(self, writing: bool) -> Any:
+        """A plain, picklable value :meth:`derive` receives (in worker processes too): what
+        it needs to know of this import (``writing``: whether rows will be written)."""
+        return None
+
+    @classmethod
+    def derive(
+        cls, line: int, values: dict[str, Any], context: Any
+    ) -> tuple[dict[str, Any], list[Rejection]]:
+        """What a row without rejected cells gives by itself, with no database: its rules
+        across columns (rejections) and derived values (keys, rows ready to write). A pure
+        function of its arguments, run where the cells are read (worker processes for large
+        files), before :meth:`complete`; its values start :attr:`Candidate.derived`."""
+        return {}, []
+
     def load(self) -> None:  # noqa: B027
         """Load what every chunk needs from the database (specialists' codes): small
         tables only; what depends on the rows is loaded per chunk."""
@@ -172,9 +187,10 @@ class Importer(abc.ABC):
     def resolve(self, candidates: Sequence[Candidate]) -> None:  # noqa: B027
         """Load, for one chunk, what :meth:`complete` looks up (referenced records)."""
 
-    @abc.abstractmethod
     def complete(self, candidate: Candidate) -> list[Rejection]:
-        """Rules across columns and references; derive what matching needs."""
+        """Rules that need the database (references); derive what matching needs beyond
+        :meth:`derive`."""
+        return []
 
     def prepare_matching(self, candidates: Sequence[Candidate]) -> None:  # noqa: B027
         """Called with each chunk's checked rows before matching (to load keys in bulk)."""
@@ -238,13 +254,17 @@ def check_rows(
     layout: Layout,
     rows: Sequence[tuple[int, tuple[str, ...]]],
     look_for_nul: bool,
+    context: Any = None,
 ) -> list[CheckedRow]:
-    """Parse the cells of ``rows`` (``(line, cells)``) with the importer's parsers.
+    """Parse the cells of ``rows`` (``(line, cells)``) with the importer's parsers, and
+    :meth:`Importer.derive` what a row without rejections gives (with ``context``).
 
     A pure function of its arguments, so worker processes give exactly what the importing
     process would: the same values, the same rejections in the same order (a cell too
-    many, then required columns left blank, then cells refused, in the header's order).
+    many, then required columns left blank, then cells refused, in the header's order;
+    then the importer's rules across columns).
     """
+    derive = importer_class.derive
     parsers = _parsers_of(importer_class)
     record = importer_class.record
     required = importer_class.required
@@ -296,7 +316,10 @@ def check_rows(
         for column in required:
             if column not in values and column not in given:
                 rejections.append(Rejection(line, column, "is required", record))
-        out.append((line, _label(cells, label_at), values, tuple(rejections + refused)))
+        derived: dict[str, Any] = {}
+        if not rejections and not refused:
+            derived, refused = derive(line, values, context)
+        out.append((line, _label(cells, label_at), values, tuple(rejections + refused), derived))
     return out
 
 
@@ -318,7 +341,7 @@ def _nul_row(
     refused = tuple(
         Rejection(line, column, _NUL_REASON, record) for column in layout.nul_columns(cells)
     )
-    return (line, _label(cells, label_at).replace(NUL, ""), {}, refused)
+    return (line, _label(cells, label_at).replace(NUL, ""), {}, refused, {})
 
 
 def _worker_count(requested: int | None, lines: int) -> int:
@@ -330,7 +353,7 @@ def _worker_count(requested: int | None, lines: int) -> int:
 
 
 def _checked_chunks(
-    importer_class: type[Importer], reader: CsvReader, workers: int
+    importer_class: type[Importer], reader: CsvReader, workers: int, context: Any
 ) -> Iterator[tuple[list[CsvRow], list[CheckedRow]]]:
     """Each chunk of rows with its checked rows, in file order; with ``workers``, chunks
     are checked in that many forked processes while the caller writes earlier ones."""
@@ -338,20 +361,30 @@ def _checked_chunks(
     size = importer_class.chunk_size
     if workers == 0:
         for rows in reader.chunks(size):
-            yield rows, check_rows(importer_class, layout, _plain(rows), reader.has_nul)
+            yield (
+                rows,
+                check_rows(importer_class, layout, _plain(rows), reader.has_nul, context=context),
+            )
         return
     # fork: the workers start at once with everything imported (no second interpreter)
-    context = multiprocessing.get_context("fork")
+    fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=context,
+        mp_context=fork,
         initializer=_follow_parent,
         initargs=(os.getpid(),),
     ) as pool:
         pending: collections.deque[tuple[list[CsvRow], Any]] = collections.deque()
         try:
             for rows in reader.chunks(size):
-                job = pool.submit(check_rows, importer_class, layout, _plain(rows), reader.has_nul)
+                job = pool.submit(
+                    check_rows,
+                    importer_class,
+                    layout,
+                    _plain(rows),
+                    reader.has_nul,
+                    context=context,
+                )
                 pending.append((rows, job))
                 if len(pending) > workers + 1:
                     done, job = pending.popleft()
@@ -438,13 +471,13 @@ class _Engine:
         importer = self.importer
         results: list[RowResult | None] = []
         candidates: list[Candidate | None] = []
-        for line, label, values, rejections in checked:
+        for line, label, values, rejections, derived in checked:
             if rejections:
                 results.append(RowResult(line, ImportAction.REJECTED, label, rejections=rejections))
                 candidates.append(None)
             else:
                 results.append(None)
-                candidates.append(Candidate(line, label, values))
+                candidates.append(Candidate(line, label, values, derived))
         importer.resolve([c for c in candidates if c is not None])
         for index, candidate in enumerate(candidates):
             if candidate is None:
@@ -496,9 +529,12 @@ class _Engine:
         first_lines = self.first_lines.find(key.key for _, _, keys in keyed for key in keys)
         new_keys: dict[Hashable, int] = {}
         for index, candidate, keys in keyed:
-            earlier = next(
-                ((key, first_lines[key.key]) for key in keys if key.key in first_lines), None
-            )
+            earlier = None
+            for key in keys:
+                line = first_lines.get(key.key)
+                if line is not None:
+                    earlier = (key, line)
+                    break
             if earlier is not None:
                 key, line = earlier
                 results[index] = _file_duplicate(importer, candidate, key, line, self.policy)
@@ -630,15 +666,49 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
         importer.lock()
     importer.expected_rows = max(reader.lines - 1, 0)
     importer.load()
-    with rejects.open() if rejects is not None else contextlib.nullcontext():
+    with rejects.open() if rejects is not None else contextlib.nullcontext(), _fewer_collections():
         try:
-            for rows, checked in _checked_chunks(type(importer), reader, workers):
+            context = importer.worker_context(not engine.report.dry_run)
+            for rows, checked in _checked_chunks(type(importer), reader, workers, context):
                 engine.chunk(rows, checked, rejects)
+                del rows, checked  # not held while the next chunk is read and checked
         finally:
             engine.first_lines.close()
     # the rejects file is in place before anything is committed: one that cannot be
     # saved stops it all
     engine.end()
+
+
+FEWER_COLLECTIONS = 50_000
+"""Objects made between two collections of the cycle collector while an import runs
+(Python's default is 700): an import makes millions of short-lived rows, values and
+tuples, none in a cycle, and collecting every 700 of them cost a quarter of its time."""
+
+
+class _Collections:
+    """Imports running in this process, and the collector's setting before the first."""
+
+    lock = threading.Lock()
+    running = 0
+    threshold: tuple[int, ...] = gc.get_threshold()
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Within the block (in this process and the worker processes it forks), the cycle
+    collector runs less often; its setting is restored when the last import ends."""
+    with _Collections.lock:
+        if _Collections.running == 0:
+            _Collections.threshold = threshold = gc.get_threshold()
+            gc.set_threshold(max(threshold[0], FEWER_COLLECTIONS), *threshold[1:])
+        _Collections.running += 1
+    try:
+        yield
+    finally:
+        with _Collections.lock:
+            _Collections.running -= 1
+            if _Collections.running == 0:
+                gc.set_threshold(*_Collections.threshold)
 
 
 def _policy(value: DuplicatePolicy | str) -> DuplicatePolicy:
@@ -679,11 +749,11 @@ def _decide(
     stored: Mapping[int, Mapping[str, Any]],
     policy: DuplicatePolicy,
 ) -> RowResult:
+    if identity is None and not found:  # most rows of a large file: a new record
+        return RowResult(candidate.line, ImportAction.CREATED, candidate.label)
     ids = list(
         dict.fromkeys(([identity] if identity is not None else []) + [m.record_id for m in found])
     )
-    if not ids:
-        return RowResult(candidate.line, ImportAction.CREATED, candidate.label)
     target = identity if identity is not None else (ids[0] if len(ids) == 1 else None)
     changes: dict[str, Any] = {}
     if target is not None:

@@ -14,8 +14,10 @@ database offers, inside the unit of work's transaction (all or nothing):
 
 - **SQLite**: the writer holds the database's write lock, numbers the rows after the
   largest id, and inserts them with one ``executemany`` of plain tuples per batch;
-- **PostgreSQL**: ids come from the table's sequence; rows are streamed with ``COPY`` into
-  a temporary staging table and moved with one ``INSERT ... SELECT ... ON CONFLICT DO
+- **PostgreSQL**: ids come from the table's sequence (one statement a batch); rows are
+  streamed with ``COPY`` straight into their table, except into a table under row-level
+  security (``COPY`` cannot check its policy) or one referring to such a table: those go
+  into a temporary staging table and move with one ``INSERT ... SELECT ... ON CONFLICT DO
   NOTHING`` per table in :meth:`BulkWriter.finish`. A row that another session stored in
   the meantime under the same unique key (an external id, a job seeker's code) is not
   overwritten: the writer raises :class:`~ips_jobdev.errors.ConcurrentUpdateError` and
@@ -31,11 +33,16 @@ explains (``uow.explain``).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
+import json
+import json.encoder
 import operator
+import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -54,12 +61,16 @@ from ips_jobdev.errors import ConcurrentUpdateError, IpsJobdevError, ValidationE
 __all__ = [
     "BulkWriter",
     "FirstSeen",
+    "PrepareKey",
+    "PreparedRow",
     "insert_employers",
     "insert_people",
     "insert_seekers",
     "insert_visits",
     "lock_for_import",
     "new_row",
+    "prepare_key",
+    "prepare_row",
 ]
 
 
@@ -240,6 +251,229 @@ def _take_sqlite_write_lock(connection: sa.Connection, table: sa.Table) -> None:
     connection.exec_driver_sql(f"UPDATE {table.name} SET id = id WHERE 0")
 
 
+PrepareKey = tuple[str, str]
+"""Which database a prepared row is for: its dialect's name and driver."""
+
+PreparedRow = tuple[tuple[Any, ...] | str, Any, Any, Any]
+"""A new record's row made ready to write by :func:`prepare_row`: its encoded values (all
+but the id, the ``given`` columns and the creation times; on PostgreSQL as ``COPY`` text),
+its history row's ``after`` (encoded as the database stores it; ``COPY`` text), its
+version and program."""
+
+
+def prepare_key(uow: UnitOfWork) -> PrepareKey:
+    """What :func:`prepare_row` needs to know of ``uow``'s database (a plain value, sent
+    to worker processes)."""
+    dialect = uow.session.connection().dialect
+    return (dialect.name, dialect.driver)
+
+
+@functools.cache
+def _dialect_of(key: PrepareKey) -> sa.Dialect:
+    name, driver = key
+    dialect: sa.Dialect = sa.engine.URL.create(f"{name}+{driver}").get_dialect()()
+    return dialect
+
+
+class _Preparer:
+    """Makes new rows of one record class ready to write, without a database: encoded as
+    :class:`_Encoder` does, with their history's ``after`` (what :meth:`BulkWriter.add`
+    writes, row for row)."""
+
+    def __init__(self, record_class: type, key: PrepareKey, given: tuple[str, ...]) -> None:
+        dialect = _dialect_of(key)
+        encoder = _Encoder(record_class, dialect)
+        template = encoder.template
+        self.record_class = record_class
+        self.table = encoder.table
+        self.given = given
+        timed = [name for name, factory in template.factories if factory is model.utc_now]
+        made_here = {"id", *given, *timed}
+        rest = [name for name in encoder.columns if name not in made_here]
+        self.columns = ["id", *given, *timed, *rest]
+        self._timed = [encoder.processors[encoder.index[name]] for name in timed]
+        self._made_here = made_here
+        self._copy_text = key[0] == "postgresql"
+        self._given_names = [f"{_json_text(name)}: " for name in given]
+        self._at = {name: i for i, name in enumerate(rest)}
+        self._processors = [encoder.processors[encoder.index[name]] for name in rest]
+        if key[0] == "postgresql":
+            # JSON values as their text (what the driver would send), not the driver's
+            # wrapper: sent from a worker process, and written by COPY, at less cost
+            for i, name in enumerate(rest):
+                process = self._processors[i]
+                kind = self.table.c[name].type
+                if process is not None and _is_json(kind):
+                    # word lists repeat from row to row: each distinct one spelled once
+                    text = _json_of(process)
+                    self._processors[i] = (
+                        _remembering(text, _list_key) if isinstance(kind, TagList) else text
+                    )
+        # a record without values: the defaults and the factories' values (but the creation
+        # times, made when the rows are written), encoded once; rows share the encoded
+        # values (immutable) and copy the history's plain ones
+        blank = template.defaults.copy()
+        blank.update((n, f()) for n, f in template.factories if n not in timed)
+        self._blank = [
+            None if name not in blank else _encode_one(self._processors[i], blank[name])
+            for i, name in enumerate(rest)
+        ]
+        self._version = blank.get("version")
+        self._program = blank.get("program_id")
+        self._after = {k: v for k, v in history.created_after(blank).items() if k not in given}
+        self._derived = [(self._at[name], name, derive) for name, derive in template.derived]
+        self._defaults = blank
+        self._seen: dict[Any, str] = {}
+        # the text both databases are sent for a JSON value: json.dumps's (SQLite's column
+        # conversion calls it, PostgreSQL's driver too)
+        self._json = _json_text
+
+    def times(self, now: Any) -> tuple[Any, ...]:
+        """The encoded creation times of a batch made at ``now``."""
+        return tuple(now if process is None else process(now) for process in self._timed)
+
+    @property
+    def copy_text(self) -> bool:
+        """Whether prepared rows are lines of ``COPY`` text (PostgreSQL)."""
+        return self._copy_text
+
+    def __call__(self, values: Mapping[str, Any]) -> PreparedRow:
+        if not self._made_here.isdisjoint(values):
+            taken = sorted(self._made_here.intersection(values))
+            raise ValueError(f"a prepared row is given {taken}: the writer makes them")
+        encoded = self._blank.copy()
+        at, processors = self._at, self._processors
+        for name, value in values.items():
+            i = at[name]
+            process = processors[i]
+            encoded[i] = value if process is None else process(value)
+        for i, name, derive in self._derived:
+            if name not in values:
+                encoded[i] = derive({**self._defaults, **values})
+        if len(self._seen) > 4096:
+            self._seen.clear()
+        after = self._after.copy()
+        after.update(history.created_after(values, self._seen))
+        version = values.get("version", self._version)
+        program = values.get("program_id", self._program)
+        if self._copy_text:
+            # PostgreSQL: the row and its history's after as COPY text, made here (in a
+            # worker process) rather than cell by cell by the driver in the writer
+            text = _copy_row(encoded)
+            return text, _copy_cell(self._json(after)), version, program
+        return tuple(encoded), self._json(after), version, program
+
+    def with_given(self, after: Any, known: tuple[Any, ...]) -> Any:
+        """A prepared ``after`` with the ``given`` columns' values put first."""
+        if not self.given:
+            return after
+        first = ", ".join(
+            f"{name}{value}" if type(value) is int else f"{name}{_json_text(value)}"
+            for name, value in zip(self._given_names, known, strict=True)
+        )
+        return f"{{{first}}}" if after == "{}" else f"{{{first}, {after[1:]}"
+
+
+_json_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+
+
+def _json_text(value: Any) -> str:
+    """``json.dumps(value)``, the same text at two thirds of the cost (its C encoder made
+    once, not per call; the check for circular values left out: rows have none)."""
+    return "".join(_JSON_ENCODE(value, 0)) if _JSON_ENCODE is not None else json.dumps(value)
+
+
+_JSON_SETTINGS = (
+    # json.dumps's defaults: no marker dict (no circular check), default, ASCII strings,
+    # no indent, key and item separators, no key sorting, no skipped keys, NaN allowed
+    None,
+    json.JSONEncoder().default,
+    json.encoder.encode_basestring_ascii,
+    None,
+    ": ",
+    ", ",
+    False,
+    False,
+    True,
+)
+_JSON_ENCODE = _json_encoder(*_JSON_SETTINGS) if _json_encoder is not None else None
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_cell(value: Any) -> str:
+    """One value as PostgreSQL's ``COPY`` text format spells it (what the driver sends
+    for these types)."""
+    kind = type(value)
+    if kind is str:
+        text: str = value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+        return text
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is Decimal:
+        return str(value)
+    if kind is float:
+        return repr(value)
+    if kind is dt.datetime or kind is dt.date:
+        return str(value.isoformat())
+    raise TypeError(f"no COPY text for a {kind.__name__} value")
+
+
+def _copy_row(values: Sequence[Any]) -> str:
+    """Values as a ``COPY`` line's cells (without its end)."""
+    if _COPY_SPECIAL.search("".join([v for v in values if type(v) is str])):
+        return "\t".join(map(_copy_cell, values))
+    # most rows: no text to escape, and most cells text or empty
+    return "\t".join(
+        [v if type(v) is str else "\\N" if v is None else _copy_cell(v) for v in values]
+    )
+
+
+def _copy_line(values: Sequence[Any]) -> str:
+    """Values as leading cells of a ``COPY`` line (each followed by a tab)."""
+    return "".join(f"{_copy_cell(value)}\t" for value in values)
+
+
+def _is_json(kind: sa.types.TypeEngine[Any]) -> bool:
+    return isinstance(getattr(kind, "impl", kind), sa.JSON)
+
+
+def _json_of(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def text(value: Any) -> Any:
+        sent = process(value)
+        return None if sent is None else _json_text(getattr(sent, "obj", sent))
+
+    return text
+
+
+def _encode_one(process: Callable[[Any], Any] | None, value: Any) -> Any:
+    return value if process is None else process(value)
+
+
+_preparers: dict[tuple[type, PrepareKey, tuple[str, ...]], _Preparer] = {}
+
+
+def _preparer(record_class: type, key: PrepareKey, given: tuple[str, ...] = ()) -> _Preparer:
+    found = _preparers.get((record_class, key, given))
+    if found is None:
+        found = _preparers[(record_class, key, given)] = _Preparer(record_class, key, given)
+    return found
+
+
+def prepare_row(
+    record_class: type, key: PrepareKey, values: Mapping[str, Any], given: tuple[str, ...] = ()
+) -> PreparedRow:
+    """A new record of ``record_class`` from plain values (as :func:`new_row`), made ready
+    for :meth:`BulkWriter.add_prepared` on the database ``key`` names: a pure function of
+    its arguments, so a worker process gives what the importing process would. ``given``
+    names columns whose values only the writer knows (a new contact's employer id)."""
+    return _preparer(record_class, key, given)(values)
+
+
 _LOCK_NAMES = {"employers", "seekers", "visits"}
 
 
@@ -291,7 +525,9 @@ class BulkWriter:
         self.postgres = self.dialect.name == "postgresql"
         self._next_id: dict[str, int] = {}
         self._staged: dict[str, tuple[str, list[str], int]] = {}
-        self._sql: dict[str, str] = {}
+        self._sql: dict[tuple[str, ...], str] = {}
+        self._sequences: dict[str, str] = {}
+        self._secured: dict[str, bool] = {}
 
     def add(
         self,
@@ -320,11 +556,120 @@ class BulkWriter:
             ids = self._reserve(encoder.table, len(rows))
             self._write(encoder.table, encoder.columns, encoder.rows(ids, rows))
             self._record_created(record_class, ids, rows, history_extra)
+        self._add_notes(ids, notes)
+        return ids
+
+    def _add_notes(self, ids: Sequence[int], notes: Sequence[str | None]) -> None:
+        """New employers' notes (the current program's), with their history rows."""
         if any(n is not None for n in notes):
-            written, entries = program_notes.bulk_rows(session, ids, notes)
+            written, entries = program_notes.bulk_rows(self.uow.session, ids, notes)
             self.add_plain(tables.employer_program_notes, written)
             self.add_plain(history.TABLE, entries)
+
+    def add_prepared(
+        self,
+        record_class: type,
+        rows: Sequence[PreparedRow],
+        *,
+        given: tuple[tuple[str, ...], Sequence[tuple[Any, ...]]] | None = None,
+        notes: Sequence[str | None] | None = None,
+    ) -> list[int]:
+        """New records of ``record_class`` from rows :func:`prepare_row` made (in the
+        importing process or a worker): the same records, history rows and ids as
+        :meth:`add` would write. ``given`` names the columns the rows were prepared
+        without and holds each row's values of them (a new contact's employer id);
+        ``notes[i]`` are employer ``i``'s notes."""
+        if not rows:
+            return []
+        names, known = given if given is not None else ((), None)
+        preparer = _preparer(record_class, self._prepare_key(), names)
+        table = preparer.table
+        with _translated_errors(self.uow.session):
+            ids = self._reserve(table, len(rows))
+            times = preparer.times(model.utc_now())
+            encoded: list[tuple[Any, ...]] | list[str]
+            if preparer.copy_text:
+                at = _copy_line(times)
+                encoded = [
+                    f"{i}\t{_copy_line(values)}{at}{row[0]}\n"
+                    for i, values, row in zip(ids, known or [()] * len(ids), rows, strict=True)
+                ]
+            elif known is None:
+                encoded = [(i, *times, *row[0]) for i, row in zip(ids, rows, strict=True)]
+            else:
+                encoded = [
+                    (i, *values, *times, *row[0])
+                    for i, values, row in zip(ids, known, rows, strict=True)
+                ]
+            self._write(table, preparer.columns, encoded)
+            self._add_history(preparer, ids, rows, known)
+        if notes is not None:
+            self._add_notes(ids, notes)
         return ids
+
+    def _prepare_key(self) -> PrepareKey:
+        return (self.dialect.name, self.dialect.driver)
+
+    def _add_history(
+        self,
+        preparer: _Preparer,
+        ids: Sequence[int],
+        rows: Sequence[PreparedRow],
+        given: Sequence[tuple[Any, ...]] | None,
+    ) -> None:
+        """The ``created`` history rows of prepared records: the shared values converted
+        once, each row's ``after`` as prepared (with the ``given`` values put first)."""
+        columns, processors = _table_processors(history.TABLE, self.dialect)
+        shared = {
+            **history.bulk_base(self.uow.session),
+            "record_kind": history.KINDS[preparer.record_class],
+            "action": history.HistoryAction.CREATED,
+            "before": None,
+        }
+        per_row = ("id", "record_id", "record_version", "after", "program_id")
+        constant = {
+            name: (value if process is None else process(value))
+            for name, process in zip(columns, processors, strict=True)
+            if name not in per_row
+            for value in (shared.get(name),)
+        }
+        afters = [row[1] for row in rows]
+        if given is not None:
+            afters = [
+                preparer.with_given(after, known)
+                for after, known in zip(afters, given, strict=True)
+            ]
+        history_ids = self._reserve(history.TABLE, len(rows))
+        if preparer.copy_text:
+            # one format for the batch: the shared values as COPY text, the others per row
+            fields = {name: i for i, name in enumerate(per_row)}
+            line = "\t".join(
+                f"{{{fields[name]}}}"
+                if name in fields
+                else _copy_cell(constant[name]).replace("{", "{{").replace("}", "}}")
+                for name in columns
+            )
+            text = line + "\n"
+            lines = [
+                text.format(hid, rid, _copy_cell(row[2]), after, _copy_cell(row[3]))
+                for hid, rid, row, after in zip(history_ids, ids, rows, afters, strict=True)
+            ]
+            with _translated_errors(self.uow.session):
+                self._write(history.TABLE, columns, lines)
+            return
+        made = {
+            "id": history_ids,
+            "record_id": ids,
+            "record_version": [row[2] for row in rows],
+            "after": afters,
+            "program_id": [row[3] for row in rows],
+        }
+        by_column: list[Iterable[Any]] = [
+            made[name] if name in made else itertools.repeat(constant[name], len(rows))
+            for name in columns
+        ]
+        with _translated_errors(self.uow.session):
+            self._write(history.TABLE, columns, list(zip(*by_column, strict=False)))
 
     def _record_created(
         self,
@@ -389,12 +734,21 @@ class BulkWriter:
 
     def _reserve(self, table: sa.Table, count: int) -> list[int]:
         if self.postgres:
-            statement = sa.text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                "FROM generate_series(1, :count)"
-            )
-            found = self.connection.execute(statement, {"table": table.name, "count": count})
-            return [value for (value,) in found]
+            sequence = self._sequences.get(table.name)
+            if sequence is None:
+                # looked up once: in the statement below it would be looked up per row
+                sequence = self._sequences[table.name] = self.connection.execute(
+                    sa.text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+                ).scalar_one()
+            with self._cursor() as cursor:
+                # one array, not a row per id
+                cursor.execute(
+                    "SELECT array_agg(nextval(%s::regclass) ORDER BY n) "
+                    "FROM generate_series(1, %s) AS n",
+                    (sequence, count),
+                )
+                ids: list[int] = cursor.fetchone()[0]
+            return ids
         if table.name not in self._next_id:
             _take_sqlite_write_lock(self.connection, table)
             self._next_id[table.name] = 0
@@ -404,28 +758,63 @@ class BulkWriter:
         first = (largest or 0) + 1
         return list(range(first, first + count))
 
-    def _write(self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def _write(
+        self, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]] | list[str]
+    ) -> None:
+        """Rows in ``columns``' order; on PostgreSQL also lines of ``COPY`` text (from
+        prepared rows)."""
         if not self.postgres:
-            sql = self._sql.get(table.name)
+            key = (table.name, *columns)
+            sql = self._sql.get(key)
             if sql is None:
-                sql = str(sa.insert(table).compile(dialect=self.dialect))
-                self._sql[table.name] = sql
+                marks = ", ".join("?" * len(columns))
+                sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+                self._sql[key] = sql
             self.connection.exec_driver_sql(sql, rows)
             return
-        staging, _, staged = self._staged.get(table.name) or self._stage(table, columns)
+        direct = self._copies_directly(table)
+        if direct:
+            target, staged = table.name, 0
+        else:
+            target, _, staged = self._staged.get(table.name) or self._stage(table, columns)
         try:
             with (
                 self._cursor() as cursor,
-                cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy,
             ):
-                for row in rows:
-                    copy.write_row(row)
+                if rows and type(rows[0]) is str:
+                    copy.write("".join(rows))
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         except Exception as exc:
             # the driver's own error (COPY runs on its cursor): its text and context quote
             # the row, so only the kind of error goes on
             self.uow.session.rollback()
+            if getattr(exc, "sqlstate", None) == _UNIQUE_VIOLATION:
+                raise _stored_meanwhile(table.name, None) from None
             raise ValidationError("database", "value", refusal(exc)) from None
-        self._staged[table.name] = (staging, columns, staged + len(rows))
+        if not direct:
+            self._staged[table.name] = (target, columns, staged + len(rows))
+
+    def _copies_directly(self, table: sa.Table) -> bool:
+        """Whether rows of ``table`` are copied straight into it: not under row-level
+        security (``COPY`` refuses such a table) and referring to no table with rows staged
+        (not there yet)."""
+        secured = self._secured.get(table.name)
+        if secured is None:
+            secured = self._secured[table.name] = (
+                self.connection.execute(
+                    sa.text(
+                        "SELECT relrowsecurity FROM pg_catalog.pg_class WHERE oid = to_regclass(:t)"
+                    ),
+                    {"t": table.name},
+                ).scalar()
+                is not False
+            )
+        return not secured and not any(
+            key.column.table.name in self._staged for key in table.foreign_keys
+        )
 
     def _cursor(self) -> Any:
         return self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -456,11 +845,18 @@ class BulkWriter:
                 ).rowcount
                 self.connection.exec_driver_sql(f"DROP TABLE {staging}")
                 if moved != count:
-                    raise ConcurrentUpdateError(
-                        f"{count - moved} new {table} row(s) were stored by someone else "
-                        "while this was written (same external id or code); nothing was "
-                        "written. Try again: they will be found as stored records."
-                    )
+                    raise _stored_meanwhile(table, count - moved)
+
+
+_UNIQUE_VIOLATION = "23505"
+
+
+def _stored_meanwhile(table: str, count: int | None) -> ConcurrentUpdateError:
+    how_many = f"{count} new {table} row(s) were" if count is not None else f"new {table} rows were"
+    return ConcurrentUpdateError(
+        f"{how_many} stored by someone else while this was written (same external id or "
+        "code); nothing was written. Try again: they will be found as stored records."
+    )
 
 
 def _insert_now(

@@ -43,6 +43,8 @@ __all__ = [
     "HistoryEntry",
     "HistoryRepository",
     "annotate",
+    "bulk_base",
+    "created_after",
     "created_rows",
     "default_actor",
     "explained",
@@ -378,6 +380,32 @@ def record_created(
         session.connection().execute(sa.insert(tables.change_history), history)
 
 
+def created_after(
+    row: Mapping[str, Any], seen: dict[VisitingWindows, str] | None = None
+) -> dict[str, Any]:
+    """The ``after`` of a new record's ``created`` row, from its whole row (a pure
+    function of the row: worker processes of an import make it too). ``seen`` remembers
+    visiting windows already spelled."""
+    seen = {} if seen is None else seen
+    after: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in _SKIPPED:
+            continue
+        if type(value) in _AS_IS and key != "preferences":
+            after[key] = value  # most fields of a bulk row: no conversion to make
+        elif key != "preferences" and (plain := _bulk_plain(value, seen)) is not _SLOW:
+            after[key] = plain
+        else:
+            after.update(_flat(key, value))
+    return after
+
+
+def bulk_base(session: Session) -> dict[str, Any]:
+    """The values every history row a bulk write appends now shares: when, who, the
+    operation and reason explained, the batch."""
+    return _row_base(session)
+
+
 def created_rows(
     session: Session,
     kind: str,
@@ -392,16 +420,7 @@ def created_rows(
     history = []
     seen: dict[VisitingWindows, str] = {}
     for index, (record_id, row) in enumerate(zip(ids, rows, strict=True)):
-        after: dict[str, Any] = {}
-        for key, value in row.items():
-            if key in _SKIPPED:
-                continue
-            if type(value) in _AS_IS and key != "preferences":
-                after[key] = value  # most fields of a bulk row: no conversion to make
-            elif key != "preferences" and (plain := _bulk_plain(value, seen)) is not _SLOW:
-                after[key] = plain
-            else:
-                after.update(_flat(key, value))
+        after = created_after(row, seen)
         if extra is not None:
             after.update({k: _plain(v) for k, v in extra[index].items()})
         history.append(
