@@ -894,7 +894,10 @@ def test_upgrading_to_the_ranking_indexes_keeps_every_row_and_adds_both_indexes(
     migrate.upgrade(engine, BEFORE_RANKING_INDEXES)
     schema = _reflect(engine)
     before = _dump(engine, schema)
-    assert migrate.upgrade(engine) == (BEFORE_RANKING_INDEXES, migrate.head_revision())
+    assert migrate.upgrade(engine, "0014_ranking_indexes") == (
+        BEFORE_RANKING_INDEXES,
+        "0014_ranking_indexes",
+    )
     after = _dump(engine, _reflect(engine))
     for name, old_rows in before.items():
         assert after[name] == old_rows, name
@@ -1050,3 +1053,52 @@ def test_the_position_index_arrives_with_the_upgrade_and_a_ranking_area_reads_it
     assert "ix_employers_position" in plan
     command.downgrade(migrate.alembic_config(engine), BEFORE_PAGE_SPEED)
     assert "ix_employers_position" not in _index_names(engine, "employers")
+
+
+# -- 0017_report_index --------------------------------------------------------------------------
+
+BEFORE_REPORT_INDEX = "0016_page_speed"
+REPORT_INDEX_COLUMNS = [
+    *("at", "employer_id", "status", "mode", "program_id"),
+    *("made_by", "purpose", "specialist_id", "seeker_present"),
+]
+
+
+def _visit_indexes(engine: sa.Engine) -> dict[str, list[str | None]]:
+    return {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("visits")}
+
+
+def test_the_report_index_keeps_every_row_and_holds_the_report_columns_after_the_upgrade(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_REPORT_INDEX)
+    before = _dump(engine, _reflect(engine))
+    assert _visit_indexes(engine)["ix_visits_at_relationship"] == REPORT_INDEX_COLUMNS[:5]
+    assert migrate.upgrade(engine) == (BEFORE_REPORT_INDEX, migrate.head_revision())
+    assert _dump(engine, _reflect(engine)) == before
+    assert _visit_indexes(engine)["ix_visits_at_relationship"] == REPORT_INDEX_COLUMNS
+    command.downgrade(migrate.alembic_config(engine), BEFORE_REPORT_INDEX)
+    assert _visit_indexes(engine)["ix_visits_at_relationship"] == REPORT_INDEX_COLUMNS[:5]
+
+
+def test_sqlite_reads_a_periods_visits_for_the_report_from_the_index_alone(
+    tmp_path: Any,
+) -> None:
+    # SQLite only: PostgreSQL chooses by its statistics, and on a test's empty tables it
+    # prefers whatever index is smallest
+    engine = make_engine(f"sqlite:///{tmp_path / 'report-index.sqlite3'}")
+    migrate.upgrade(engine)
+    v = tables.visits.c
+    statement = (
+        sa.select(v.specialist_id, v.purpose, v.mode, v.seeker_present, sa.func.count())
+        .where(v.status == "done", v.at >= sa.literal_column("'2026-01-01'"))
+        .where(v.made_by == "specialist")
+        .group_by(v.specialist_id, v.purpose, v.mode, v.seeker_present)
+    )
+    with engine.begin() as connection:
+        plan = _plan(connection, statement)
+    engine.dispose()
+    assert "COVERING INDEX ix_visits_at_relationship" in plan

@@ -194,9 +194,14 @@ visits = sa.Table(
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
-    # every employer's visit history in the relationship window, read from the index alone
-    # (program_id: PostgreSQL's row-level security policy reads it)
-    sa.Index("ix_visits_at_relationship", *("at", "employer_id", "status", "mode", "program_id")),
+    # every employer's visit history in the relationship window, and the fidelity report's
+    # reads of a period, from the index alone (program_id: PostgreSQL's row-level security
+    # policy reads it)
+    sa.Index(
+        "ix_visits_at_relationship",
+        *("at", "employer_id", "status", "mode", "program_id"),
+        *("made_by", "purpose", "specialist_id", "seeker_present"),
+    ),
 )
 
 visit_seekers = sa.Table(
