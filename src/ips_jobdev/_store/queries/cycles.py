@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
 from ips_jobdev._store import tables
-from ips_jobdev._store.queries.matching import _fetch_tuples
+from ips_jobdev._store.queries._raw import fetch_tuples, once_each
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import (
     LIVE_VISIT_STATUSES,
@@ -356,16 +356,13 @@ def visits_made(
     if uow.session.get_bind().dialect.name != "postgresql":
         return list(uow.session.connection().execute(statement).all())
     # thousands of rows a page: straight from the driver (which gives aware datetimes),
-    # each purpose and mode made the enum by a lookup, without SQLAlchemy's row handling
-    purposes, modes = _PURPOSES, _MODES
+    # each distinct purpose and mode converted once, without SQLAlchemy's row handling
+    dialect = uow.session.get_bind().dialect
+    purpose_of, mode_of = once_each(_v.purpose, dialect), once_each(_v.mode, dialect)
     return [
-        (employer_id, at, purposes[purpose], modes[mode])
-        for employer_id, at, purpose, mode in _fetch_tuples(uow.session, statement)
+        (employer_id, at, purpose_of(purpose), mode_of(mode))
+        for employer_id, at, purpose, mode in fetch_tuples(uow.session, statement)
     ]
-
-
-_PURPOSES = {p.value: p for p in VisitPurpose}
-_MODES = {m.value: m for m in ContactMode}
 
 
 def first_planned(

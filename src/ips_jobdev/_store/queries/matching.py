@@ -13,15 +13,15 @@ import datetime as dt
 import time
 import weakref
 from collections.abc import Collection, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import BoundingBox
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
+from ips_jobdev._store.queries._raw import fetch_tuples
 from ips_jobdev._vocab import ContactMode, VisitStatus
 
 if TYPE_CHECKING:
@@ -312,31 +312,6 @@ def hashable(raw: object) -> object:
     return tuple(raw) if isinstance(raw, list) else raw
 
 
-def _fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any, ...]]:
-    """Run a Core SELECT and return plain tuples straight from the driver's cursor.
-
-    Result rows skip SQLAlchemy's per-row processing; callers select columns whose raw
-    values they understand (``type_coerce`` to plain types). Bound values must be plain
-    strings and numbers (no type processing is applied to them either).
-    """
-    connection = session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    params = compiled.construct_params()
-    arguments: Any = (
-        tuple(params[name] for name in compiled.positiontup)
-        if compiled.positional and compiled.positiontup is not None
-        else params
-    )
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), arguments)
-        return cast(list[tuple[Any, ...]], cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def distinct_job_types(uow: UnitOfWork) -> list[str]:
     """Every stored job type list, once each, as the JSON text :func:`read_employers` gives."""
     text = sa.cast(_e.job_types, sa.Text)
@@ -394,7 +369,7 @@ def do_not_contact_ids(uow: UnitOfWork) -> list[int]:
     """The ids of the employers marked do-not-contact."""
     # "= true", not "IS true": PostgreSQL uses ix_employers_do_not_contact only for "="
     statement = sa.select(_e.id).where(_e.do_not_contact == sa.true())
-    return [int(row[0]) for row in _fetch_tuples(uow.session, statement)]
+    return [int(row[0]) for row in fetch_tuples(uow.session, statement)]
 
 
 def _employer_statement(
@@ -442,7 +417,7 @@ def read_employers(
     statement = _employer_statement(where, with_name_key, columns, bound, top)
     if skip_kinds:
         statement = statement.where(sa.not_(_kind_skipped(skip_kinds)))
-    rows = _fetch_tuples(uow.session, statement)
+    rows = fetch_tuples(uow.session, statement)
     if top is not None:
         rows.sort(key=lambda row: row[0])
     return rows
@@ -474,7 +449,7 @@ def read_region(
     """Rows (as :func:`read_employers` gives them) of the employers inside ``region``
     that are not do-not-contact, in id order."""
     statement = _employer_statement(EmployerFilter(), with_name_key, columns)
-    return _fetch_tuples(uow.session, statement.where(_in_region(region)))
+    return fetch_tuples(uow.session, statement.where(_in_region(region)))
 
 
 def _kind_skipped(skip: Collection[tuple[str | None, str]]) -> sa.ColumnElement[bool]:
@@ -507,13 +482,13 @@ def read_kinds_outside(
     statement = statement.where(sa.not_(_kind_skipped(skip)))
     if outside is not None:
         statement = statement.where(sa.not_(_in_region(outside)))
-    return _fetch_tuples(uow.session, statement)
+    return fetch_tuples(uow.session, statement)
 
 
 def all_employer_rows(uow: UnitOfWork) -> list[tuple[Any, ...]]:
     """Every column of :data:`COLUMN_NAMES` for every employer, unfiltered, by the same
     path as :func:`read_employers`: the floor any ranking pays (benchmarks time it)."""
-    return _fetch_tuples(uow.session, _employer_statement(None))
+    return fetch_tuples(uow.session, _employer_statement(None))
 
 
 def employer_rows(uow: UnitOfWork, ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
@@ -525,7 +500,7 @@ def employer_rows(uow: UnitOfWork, ids: Collection[int]) -> dict[int, tuple[Any,
     connection = uow.session.connection()
     for condition in _id_batches(connection, _e.id, ids):
         statement = sa.select(*_COLUMNS).where(condition)
-        for row in _fetch_tuples(uow.session, statement):
+        for row in fetch_tuples(uow.session, statement):
             out[int(row[0])] = tuple(hashable(v) for v in row)
     return out
 
@@ -641,12 +616,12 @@ def employer_names(
     ``all_rows`` reads every employer's name in one pass (cheaper for very many ids).
     """
     if all_rows:
-        return dict(_fetch_tuples(uow.session, sa.select(_e.id, _e.name)))
+        return dict(fetch_tuples(uow.session, sa.select(_e.id, _e.name)))
     connection = uow.session.connection()
     out: dict[int, str] = {}
     if not ids:
         return out
     for condition in _id_batches(connection, _e.id, ids):
         statement = sa.select(_e.id, _e.name).where(condition)
-        out.update(_fetch_tuples(uow.session, statement))
+        out.update(fetch_tuples(uow.session, statement))
     return out

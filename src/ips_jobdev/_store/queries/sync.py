@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeAlias
 
@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
+from ips_jobdev._store.queries._raw import once_each
 from ips_jobdev._store.sync_state import SyncRow, export_program, row_from_mapping
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
@@ -382,7 +383,7 @@ def candidates(
         .select_from(shape.source.outerjoin(ss, condition))
         .where(_among(id_column, ids))
     )
-    sent_at = _once_each(ss.c.sent_at, uow.session.connection().dialect)
+    sent_at = once_each(ss.c.sent_at, uow.session.connection().dialect)
     found: dict[int, Candidate] = {}
     for row in uow.session.execute(statement).all():
         local_id, now, remote_id, fingerprint, sequence, deleted, sent, basis = row[:8]
@@ -529,22 +530,6 @@ _STORED = frozenset({"at", "mode", "purpose", "status"})
 (visits share their times, and have a few modes, purposes and statuses)."""
 
 
-def _once_each(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any]:
-    """What ``column``'s type makes of a stored value (the same conversion as when the
-    column is selected), made once per distinct value."""
-    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-    done: dict[Any, Any] = {}
-
-    def convert(stored: Any) -> Any:
-        try:
-            return done[stored]
-        except KeyError:
-            value = done[stored] = process(stored) if process is not None else stored
-            return value
-
-    return convert
-
-
 def visit_rows(
     uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
 ) -> list[VisitRow]:
@@ -596,7 +581,7 @@ def visit_rows(
         places = {}
     dialect = uow.session.connection().dialect
     at, mode_of, purpose_of, status_of = (
-        _once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
+        once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
     )
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
