@@ -299,6 +299,18 @@ def db(db_url: str) -> Iterator[object]:
     database.dispose()
 
 
+@pytest.fixture
+def policy_registry() -> Iterator[None]:
+    """The cycle policies registered during the test are forgotten after it (the registry
+    lives for the process, and one worker process runs many tests)."""
+    from ips_jobdev.cycles import _policy
+
+    saved = dict(_policy._registry)
+    yield
+    _policy._registry.clear()
+    _policy._registry.update(saved)
+
+
 _PG_FIXTURES = {"pg_url", "unmigrated_pg_url", "pg_schemas"}
 _PARAMETRISED = ("db_url", "unmigrated_db_url", "module_db_url")
 

@@ -139,11 +139,11 @@ def test_a_policy_with_no_stages_is_refused() -> None:
 
 
 @pytest.fixture
-def clean_registry() -> object:
-    saved = dict(policy_module._registry)
-    yield
+def clean_registry(policy_registry: None) -> None:
+    """The registry as a new process has it: the default policy only (other tests, run
+    earlier in the same worker process, may have registered theirs)."""
     policy_module._registry.clear()
-    policy_module._registry.update(saved)
+    policy_module._registry[policy_module.DEFAULT_POLICY_NAME] = policy_module.DEFAULT_POLICY
 
 
 @pytest.mark.usefixtures("clean_registry")

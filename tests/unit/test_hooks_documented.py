@@ -75,7 +75,7 @@ def test_every_hook_docstring_documents_its_parameters(name: str, params: list[s
 
 
 @pytest.fixture
-def examples() -> Iterator[Any]:
+def examples(policy_registry: None) -> Iterator[Any]:
     spec = importlib.util.spec_from_file_location(
         "hook_examples", DOCS / "examples" / "hook_examples.py"
     )

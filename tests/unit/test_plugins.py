@@ -278,6 +278,7 @@ def test_cycle_policies_go_to_the_cycles_registry_by_name(monkeypatch: pytest.Mo
     assert handed == {"rural": policy}
 
 
+@pytest.mark.usefixtures("policy_registry")
 def test_the_real_registries_accept_what_plugins_register() -> None:
     from ips_jobdev import cycles, matching
 
