@@ -63,24 +63,40 @@ class _Wanted:
 
 @attrs.frozen
 class _Offered:
-    """What an employer is, as sets (read once per employer): its job types, everything
-    about it an avoid list can name, and its industry as recorded."""
+    """What an employer is (read once per employer): its job types (lower case), its
+    name and industry in lower case (with the types, what an avoid list can name), and
+    its industry as recorded."""
 
     types: frozenset[str]
-    about: frozenset[str]
+    name_key: str
+    industry_key: str | None
     industry: str | None
 
     @classmethod
-    def of(cls, employer_name: str, industry: str | None, job_types: Sequence[str]) -> _Offered:
-        offered = frozenset(t.lower() for t in job_types)
-        about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
-        return cls(offered, about, industry)
+    def of(
+        cls,
+        employer_name: str,
+        industry: str | None,
+        job_types: Sequence[str],
+        types: frozenset[str] | None = None,
+    ) -> _Offered:
+        offered = types if types is not None else frozenset(t.lower() for t in job_types)
+        return cls(offered, employer_name.lower(), industry.lower() if industry else None, industry)
+
+    def named_in(self, avoid: frozenset[str]) -> bool:
+        """Whether anything about the employer (a job type, its name, its industry) is
+        on ``avoid``."""
+        return bool(
+            not self.types.isdisjoint(avoid)
+            or self.name_key in avoid
+            or (self.industry_key is not None and self.industry_key in avoid)
+        )
 
 
 def _fits(wanted: _Wanted, offered: _Offered) -> bool | None:
     if not (wanted.types or wanted.industries) or not (offered.types or offered.industry):
         return None
-    if offered.about & wanted.avoid:
+    if offered.named_in(wanted.avoid):
         return False
     return bool(wanted.types & offered.types) or (
         offered.industry is not None and offered.industry in wanted.industries
@@ -107,7 +123,8 @@ def individualized(context: ReportContext) -> Figure:
             context.uow, {c.seeker_id for c in contacts}
         ).items()
     }
-    employers: dict[tuple[int, str, str | None, tuple[str, ...]], _Offered] = {}
+    employers: dict[int, _Offered] = {}
+    types: dict[tuple[str, ...], frozenset[str]] = {}  # a few hundred different lists
     days: dict[dt.datetime, dt.date] = {}  # many contacts share a time slot
     zone = context.zone
     fitting = judged = 0
@@ -116,10 +133,16 @@ def individualized(context: ReportContext) -> Figure:
         person = people.get(contact.seeker_id)
         if person is None:
             continue
-        key = (contact.employer_id, contact.employer_name, contact.industry, contact.job_types)
-        offered = employers.get(key)
+        offered = employers.get(contact.employer_id)
         if offered is None:
-            offered = employers[key] = _Offered.of(*key[1:])
+            offered_types = types.get(contact.job_types)
+            if offered_types is None:
+                offered_types = types[contact.job_types] = frozenset(
+                    t.lower() for t in contact.job_types
+                )
+            offered = employers[contact.employer_id] = _Offered.of(
+                contact.employer_name, contact.industry, contact.job_types, offered_types
+            )
         fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)

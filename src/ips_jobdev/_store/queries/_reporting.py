@@ -60,18 +60,32 @@ def face_to_face(start_at: dt.datetime, end_at: dt.datetime) -> list[sa.ColumnEl
     ]
 
 
+REPORT_WORK_MEM = "64MB"
+"""Memory each sort or hash of a report may use on PostgreSQL (the default, 4MB, sent a
+year's visits to disk a few times per report)."""
+
+
 @contextlib.contextmanager
 def without_jit(uow: UnitOfWork) -> Iterator[None]:
-    """Read with PostgreSQL's just-in-time compilation off, the setting it had restored
-    after (nothing on SQLite). A report runs a dozen statements over a period's visits whose
-    estimated cost passes ``jit_above_cost``: compiling each took longer than running it
-    (seconds, for statements that run in a fraction of one)."""
+    """Read with PostgreSQL's just-in-time compilation off and :data:`REPORT_WORK_MEM` for
+    sorts and hashes, the settings they had restored after (nothing on SQLite). A report
+    runs a dozen statements over a period's visits whose estimated cost passes
+    ``jit_above_cost``: compiling each took longer than running it (seconds, for
+    statements that run in a fraction of one)."""
     if uow.session.get_bind().dialect.name != "postgresql":
         yield
         return
-    before = uow.session.execute(sa.text("SELECT current_setting('jit')")).scalar_one()
-    uow.session.execute(sa.text("SELECT set_config('jit', 'off', true)"))
+    before = uow.session.execute(
+        sa.text("SELECT current_setting('jit'), current_setting('work_mem')")
+    ).one()
+    uow.session.execute(
+        sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', :mem, true)"),
+        {"mem": REPORT_WORK_MEM},
+    )
     try:
         yield
     finally:
-        uow.session.execute(sa.text("SELECT set_config('jit', :jit, true)"), {"jit": before})
+        uow.session.execute(
+            sa.text("SELECT set_config('jit', :jit, true), set_config('work_mem', :mem, true)"),
+            {"jit": before[0], "mem": before[1]},
+        )
