@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 import ips_jobdev as jobdev
 from ips_jobdev._reports import fidelity_report
-from ips_jobdev._store.queries._reporting import without_jit
+from ips_jobdev._store.queries._reporting import REPORT_WORK_MEM, without_jit
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 END = dt.date(2026, 6, 28)  # a Sunday
@@ -168,9 +168,13 @@ def test_a_report_reads_without_jit_and_leaves_the_setting_as_it_was(
     sa.event.listen(connection, "before_cursor_execute", seen)
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL jit = on")
+        connection.exec_driver_sql("SET LOCAL work_mem = '5MB'")
         with without_jit(uow):
             assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
+            # sorts and hashes of a year's visits stay in memory
+            assert connection.exec_driver_sql("SHOW work_mem").scalar_one() == REPORT_WORK_MEM
         assert connection.exec_driver_sql("SHOW jit").scalar_one() == "on"
+        assert connection.exec_driver_sql("SHOW work_mem").scalar_one() == "5MB"
     else:
         # SQLite has no such setting: nothing is sent
         with without_jit(uow):

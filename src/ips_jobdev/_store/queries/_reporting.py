@@ -17,7 +17,7 @@ from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitStatus
 
-__all__ = ["face_to_face", "in_scope", "one_of", "without_jit"]
+__all__ = ["REPORT_WORK_MEM", "face_to_face", "in_scope", "one_of", "without_jit"]
 
 _v = tables.visits.c
 _js = tables.job_seekers.c

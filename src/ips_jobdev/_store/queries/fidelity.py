@@ -271,7 +271,7 @@ def employer_visits(
         )
         .join(tables.employers, _emp.id == per_employer.c.employer_id)
         .order_by(_emp.name, _emp.id)
-    ).tuples()
+    )
     last_of = once_each(_v.at, uow.session.get_bind().dialect)
     return [
         EmployerVisits(employer_id, name, int(visits or 0), last_of(last), int(number))
@@ -388,26 +388,28 @@ def client_contacts(
         )
         .order_by(_v.at, _v.id, _vs.seeker_id)
     )
-    rows = uow.session.execute(statement).tuples().all()
+    rows = uow.session.execute(statement).all()
     # each employer read once, not once per contact (tens of thousands of contacts, a
     # fraction of them different employers; joined, SQLite would read an employer for
     # every visit of the period, named job seekers or not)
     employers = _employer_facts(uow, {row[2] for row in rows})
     at_of = once_each(_v.at, uow.session.get_bind().dialect)
+    make = ClientContact._make
     found: list[ClientContact] = []
-    add = found.append
     for visit_id, seeker_id, employer_id, at, present in rows:
         name, industry, job_types = employers[employer_id]
-        add(
-            ClientContact(
-                visit_id,
-                seeker_id,
-                employer_id,
-                name,
-                industry,
-                job_types,
-                at_of(at),
-                bool(present),
+        found.append(
+            make(
+                (
+                    visit_id,
+                    seeker_id,
+                    employer_id,
+                    name,
+                    industry,
+                    job_types,
+                    at_of(at),
+                    bool(present),
+                )
             )
         )
     return found
