@@ -204,22 +204,25 @@ def _checks(job: JobRow) -> Iterator[tuple[str, dt.date, dt.date]]:
         yield f"month {month + 1}", first, first + dt.timedelta(days=MONTH_DAYS - 1)
 
 
-def _job_checks(
-    job: JobRow, contacts: Sequence[dt.date], start: dt.date, end: dt.date
-) -> tuple[int, list[str]]:
-    """The checks of ``job`` due in the period (last day in it, job lasting through it):
-    how many, and the labels of those missed."""
-    due = 0
-    missed: list[str] = []
+def _due_checks(job: JobRow, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The checks of ``job`` due in the period (last day in it, job lasting through it)."""
+    due: list[tuple[str, dt.date, dt.date]] = []
     for label, first, last in _checks(job):
         if last > end:
             break
         if last < start or (job.end_date is not None and job.end_date < last):
             continue
-        due += 1
-        if not any(first <= day <= last for day in contacts):
-            missed.append(label)
-    return due, missed
+        due.append((label, first, last))
+    return due
+
+
+def _missed(
+    checks: Sequence[tuple[str, dt.date, dt.date]], contacts: Sequence[dt.date]
+) -> list[str]:
+    """The labels of the ``checks`` without a contact on one of their days."""
+    return [
+        label for label, first, last in checks if not any(first <= day <= last for day in contacts)
+    ]
 
 
 def follow_along(context: ReportContext) -> Figure:
@@ -227,23 +230,30 @@ def follow_along(context: ReportContext) -> Figure:
     had a face-to-face support visit naming the worker."""
     period = context.period
     jobs = [
-        job
+        (job, checks)
         for job in job_rows(
             context.uow, specialist_ids=context.scope.specialist_ids, started_by=period.end
         )
         if job.competitive and (job.end_date is None or job.end_date >= period.start)
+        for checks in [_due_checks(job, period.start, period.end)]
+        if checks
     ]
+    # only the support visits that can meet a check due: of the workers with one, from the
+    # first day of the earliest (a day early, whatever the zone's midnight)
+    earliest = min((first for _, checks in jobs for _, first, _ in checks), default=period.start)
     contacts = queries.support_contacts(
-        context.uow, {job.seeker_id for job in jobs}, before=period.end_at
+        context.uow,
+        {job.seeker_id for job, _ in jobs},
+        before=period.end_at,
+        since=dt.datetime.combine(earliest - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
     )
     zone = context.zone
     due_total = met_total = 0
     evidence: list[dict[str, Any]] = []
-    for job in jobs:
+    for job, checks in jobs:
         days = [at.astimezone(zone).date() for at in contacts.get(job.seeker_id, [])]
-        due, missed = _job_checks(job, days, period.start, period.end)
-        if not due:
-            continue
+        missed = _missed(checks, days)
+        due = len(checks)
         due_total += due
         met_total += due - len(missed)
         evidence.append(
