@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
-from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.queries._raw import once_each
 from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, without_jit
 from ips_jobdev._store.unit_of_work import UnitOfWork
@@ -449,9 +448,9 @@ def seeker_preferences(
     """The program code and preferences of each job seeker, by id (ids not found left
     out)."""
     found: dict[int, tuple[str, Preferences]] = {}
-    for chunk in chunks(sorted(seeker_ids)):
+    for wanted in one_of(uow, _js.id, seeker_ids):
         for seeker_id, code, preferences in uow.session.execute(
-            sa.select(_js.id, _js.code, _js.preferences).where(_js.id.in_(chunk))
+            sa.select(_js.id, _js.code, _js.preferences).where(wanted)
         ):
             found[seeker_id] = (code, preferences)
     return found
