@@ -128,40 +128,32 @@ def individualized(context: ReportContext) -> Figure:
     days: dict[dt.datetime, dt.date] = {}  # many contacts share a time slot
     zone = context.zone
     fitting = judged = 0
-    evidence: list[dict[str, Any]] = []
-    for contact in contacts:
-        person = people.get(contact.seeker_id)
+    # the evidence in the order a reviewer asks for: the contacts that do not fit, then
+    # those not judged, then the rest (each kept in time order)
+    by_fit: dict[str, list[dict[str, Any]]] = {fits: [] for fits in _FITS_ORDER}
+    for visit_id, seeker_id, employer_id, name, industry, job_types, at, _ in contacts:
+        person = people.get(seeker_id)
         if person is None:
             continue
-        offered = employers.get(contact.employer_id)
+        offered = employers.get(employer_id)
         if offered is None:
-            offered_types = types.get(contact.job_types)
+            offered_types = types.get(job_types)
             if offered_types is None:
-                offered_types = types[contact.job_types] = frozenset(
-                    t.lower() for t in contact.job_types
-                )
-            offered = employers[contact.employer_id] = _Offered.of(
-                contact.employer_name, contact.industry, contact.job_types, offered_types
-            )
+                offered_types = types[job_types] = frozenset(t.lower() for t in job_types)
+            offered = employers[employer_id] = _Offered.of(name, industry, job_types, offered_types)
         fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)
         day = None
-        if contact.at:
-            day = days.get(contact.at)
+        if at:
+            day = days.get(at)
             if day is None:
-                day = days[contact.at] = contact.at.astimezone(zone).date()
-        evidence.append(
-            {
-                "visit": contact.visit_id,
-                "date": day,
-                "seeker": person[0],
-                "employer": contact.employer_name,
-                "fits": _FITS[fits],
-            }
+                day = days[at] = at.astimezone(zone).date()
+        verdict = _FITS[fits]
+        by_fit[verdict].append(
+            {"visit": visit_id, "date": day, "seeker": person[0], "employer": name, "fits": verdict}
         )
-    # what a reviewer asks about first: the contacts that do not fit, then those not judged
-    evidence.sort(key=lambda row: _FITS_ORDER.index(row["fits"]))
+    evidence = [row for fits in _FITS_ORDER for row in by_fit[fits]]
     raw = 100.0 * fitting / judged if judged else None
     point, text = context.rate("individualized_job_search", raw)
     return Figure(
