@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.queries._raw import once_each
-from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, without_jit
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, report_settings
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
@@ -44,10 +44,10 @@ __all__ = [
     "first_contacts",
     "job_start_counts",
     "last_visits_by_employer",
+    "report_settings",
     "seeker_preferences",
     "support_contacts",
     "visit_tally",
-    "without_jit",
 ]
 
 _v = tables.visits.c
