@@ -157,15 +157,25 @@ def _first_contacts_each(
     uow: UnitOfWork, seeker_ids: Collection[int], conditions: tuple[sa.ColumnElement[bool], ...]
 ) -> dict[int, tuple[dt.datetime, bool]]:
     """:func:`first_contacts` on PostgreSQL: the first contact looked up for each job
-    seeker in turn (``LATERAL ... LIMIT 1``). Joined in one go, PostgreSQL hashes every
-    visit of every year to find the few hundred first ones."""
+    seeker in turn (``LATERAL``). Joined in one go, PostgreSQL hashed every visit of every
+    year to find the few hundred first ones."""
     found: dict[int, tuple[dt.datetime, bool]] = {}
     for named in one_of(uow, _js.id, seeker_ids):
-        first = (
-            sa.select(_v.at, _v.made_by)
-            .join(tables.visit_seekers, _vs.visit_id == _v.id)
+        # the person's visits fenced off (OFFSET 0) and then sorted: with ORDER BY ...
+        # LIMIT 1 on the join itself, PostgreSQL may walk every visit in time order
+        # looking for the person's first
+        theirs = (
+            sa.select(_v.at, _v.id, _v.made_by)
+            .select_from(tables.visit_seekers)
+            .join(tables.visits, _v.id == _vs.visit_id)
             .where(_vs.seeker_id == _js.id, *conditions)
-            .order_by(_v.at, _v.id)
+            .offset(0)
+            .correlate(tables.job_seekers)
+            .subquery()
+        )
+        first = (
+            sa.select(theirs.c.at, theirs.c.made_by)
+            .order_by(theirs.c.at, theirs.c.id)
             .limit(1)
             .lateral()
         )
