@@ -13,7 +13,8 @@ baseline:
   specialist's visits in the week, and one read of the employer rows the matcher scores
   for each ranking the planner asked for (its at-risk job seekers, the caseload target
   list).
-- ``fidelity_report`` for the whole state for a year (goal: under 3 s on SQLite).
+- ``fidelity_report`` for the whole state for a year (goal: under 3 s on SQLite and on
+  PostgreSQL).
   Baseline: the rows the figures come from, fetched as plain rows: the year's visits, the
   visits naming the job seekers who entered IPS in the year, the job seekers and the
   year's job starts.

@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 import ips_jobdev as jobdev
 from ips_jobdev._reports import fidelity_report
-from ips_jobdev._store.queries._reporting import without_jit
+from ips_jobdev._store.queries._reporting import (
+    REPORT_CACHE_KIB,
+    REPORT_WORK_MEM,
+    report_settings,
+)
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
 END = dt.date(2026, 6, 28)  # a Sunday
@@ -155,28 +158,27 @@ def test_a_period_longer_than_the_year_counts_visits_before_the_look_back(
     assert cold.detail == {"employers_visited_in_the_year": 5, "gone_cold": 2}
 
 
-def test_a_report_reads_without_jit_and_leaves_the_setting_as_it_was(
+def test_a_report_reads_with_its_settings_and_leaves_them_as_they_were(
     uow: jobdev.UnitOfWork,
 ) -> None:
     _build(uow)
-    statements: list[str] = []
     connection = uow.session.connection()
-
-    def seen(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(connection, "before_cursor_execute", seen)
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL jit = on")
-        with without_jit(uow):
+        connection.exec_driver_sql("SET LOCAL work_mem = '5MB'")
+        with report_settings(uow):
             assert connection.exec_driver_sql("SHOW jit").scalar_one() == "off"
+            # sorts and hashes of a year's visits stay in memory
+            assert connection.exec_driver_sql("SHOW work_mem").scalar_one() == REPORT_WORK_MEM
         assert connection.exec_driver_sql("SHOW jit").scalar_one() == "on"
+        assert connection.exec_driver_sql("SHOW work_mem").scalar_one() == "5MB"
     else:
-        # SQLite has no such setting: nothing is sent
-        with without_jit(uow):
-            pass
-        assert statements == []
-    sa.event.remove(connection, "before_cursor_execute", seen)
-    # and the report reads the same with it
+        # SQLite: a page cache that holds the period's visits index, for the report only
+        connection.exec_driver_sql("PRAGMA cache_size = -3000")
+        with report_settings(uow):
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            assert cache == -REPORT_CACHE_KIB
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar_one() == -3000
+    # and the report reads the same with them
     figures = _figures(fidelity_report(uow, start=START, end=END))
     assert figures["multi_visit_relationships"].detail["employers_visited"] == 3

@@ -613,7 +613,7 @@ def fidelity_report(
     scope = resolve_scope(uow, specialist=specialist, team=team, timezone=timezone)
     period = make_period(start, end, scope.zone)
     rating = _ContactRating.from_scale(chosen)
-    with queries.without_jit(uow):
+    with queries.report_settings(uow):
         context = _context(uow, period, scope, chosen, between)
         pairs = _each_specialist(context, rating)
         rapid, rapid_share = _rapid_job_search(context)

@@ -63,24 +63,40 @@ class _Wanted:
 
 @attrs.frozen
 class _Offered:
-    """What an employer is, as sets (read once per employer): its job types, everything
-    about it an avoid list can name, and its industry as recorded."""
+    """What an employer is (read once per employer): its job types (lower case), its
+    name and industry in lower case (with the types, what an avoid list can name), and
+    its industry as recorded."""
 
     types: frozenset[str]
-    about: frozenset[str]
+    name_key: str
+    industry_key: str | None
     industry: str | None
 
     @classmethod
-    def of(cls, employer_name: str, industry: str | None, job_types: Sequence[str]) -> _Offered:
-        offered = frozenset(t.lower() for t in job_types)
-        about = offered | {employer_name.lower()} | ({industry.lower()} if industry else set())
-        return cls(offered, about, industry)
+    def of(
+        cls,
+        employer_name: str,
+        industry: str | None,
+        job_types: Sequence[str],
+        types: frozenset[str] | None = None,
+    ) -> _Offered:
+        offered = types if types is not None else frozenset(t.lower() for t in job_types)
+        return cls(offered, employer_name.lower(), industry.lower() if industry else None, industry)
+
+    def named_in(self, avoid: frozenset[str]) -> bool:
+        """Whether anything about the employer (a job type, its name, its industry) is
+        on ``avoid``."""
+        return bool(
+            not self.types.isdisjoint(avoid)
+            or self.name_key in avoid
+            or (self.industry_key is not None and self.industry_key in avoid)
+        )
 
 
 def _fits(wanted: _Wanted, offered: _Offered) -> bool | None:
     if not (wanted.types or wanted.industries) or not (offered.types or offered.industry):
         return None
-    if offered.about & wanted.avoid:
+    if offered.named_in(wanted.avoid):
         return False
     return bool(wanted.types & offered.types) or (
         offered.industry is not None and offered.industry in wanted.industries
@@ -107,38 +123,37 @@ def individualized(context: ReportContext) -> Figure:
             context.uow, {c.seeker_id for c in contacts}
         ).items()
     }
-    employers: dict[tuple[int, str, str | None, tuple[str, ...]], _Offered] = {}
+    employers: dict[int, _Offered] = {}
+    types: dict[tuple[str, ...], frozenset[str]] = {}  # a few hundred different lists
     days: dict[dt.datetime, dt.date] = {}  # many contacts share a time slot
     zone = context.zone
     fitting = judged = 0
-    evidence: list[dict[str, Any]] = []
-    for contact in contacts:
-        person = people.get(contact.seeker_id)
+    # the evidence in the order a reviewer asks for: the contacts that do not fit, then
+    # those not judged, then the rest (each kept in time order)
+    by_fit: dict[str, list[dict[str, Any]]] = {fits: [] for fits in _FITS_ORDER}
+    for visit_id, seeker_id, employer_id, name, industry, job_types, at, _ in contacts:
+        person = people.get(seeker_id)
         if person is None:
             continue
-        key = (contact.employer_id, contact.employer_name, contact.industry, contact.job_types)
-        offered = employers.get(key)
+        offered = employers.get(employer_id)
         if offered is None:
-            offered = employers[key] = _Offered.of(*key[1:])
+            offered_types = types.get(job_types)
+            if offered_types is None:
+                offered_types = types[job_types] = frozenset(t.lower() for t in job_types)
+            offered = employers[employer_id] = _Offered.of(name, industry, job_types, offered_types)
         fits = _fits(person[1], offered)
         judged += fits is not None
         fitting += bool(fits)
         day = None
-        if contact.at:
-            day = days.get(contact.at)
+        if at:
+            day = days.get(at)
             if day is None:
-                day = days[contact.at] = contact.at.astimezone(zone).date()
-        evidence.append(
-            {
-                "visit": contact.visit_id,
-                "date": day,
-                "seeker": person[0],
-                "employer": contact.employer_name,
-                "fits": _FITS[fits],
-            }
+                day = days[at] = at.astimezone(zone).date()
+        verdict = _FITS[fits]
+        by_fit[verdict].append(
+            {"visit": visit_id, "date": day, "seeker": person[0], "employer": name, "fits": verdict}
         )
-    # what a reviewer asks about first: the contacts that do not fit, then those not judged
-    evidence.sort(key=lambda row: _FITS_ORDER.index(row["fits"]))
+    evidence = [row for fits in _FITS_ORDER for row in by_fit[fits]]
     raw = 100.0 * fitting / judged if judged else None
     point, text = context.rate("individualized_job_search", raw)
     return Figure(
@@ -181,22 +196,25 @@ def _checks(job: JobRow) -> Iterator[tuple[str, dt.date, dt.date]]:
         yield f"month {month + 1}", first, first + dt.timedelta(days=MONTH_DAYS - 1)
 
 
-def _job_checks(
-    job: JobRow, contacts: Sequence[dt.date], start: dt.date, end: dt.date
-) -> tuple[int, list[str]]:
-    """The checks of ``job`` due in the period (last day in it, job lasting through it):
-    how many, and the labels of those missed."""
-    due = 0
-    missed: list[str] = []
+def _due_checks(job: JobRow, start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The checks of ``job`` due in the period (last day in it, job lasting through it)."""
+    due: list[tuple[str, dt.date, dt.date]] = []
     for label, first, last in _checks(job):
         if last > end:
             break
         if last < start or (job.end_date is not None and job.end_date < last):
             continue
-        due += 1
-        if not any(first <= day <= last for day in contacts):
-            missed.append(label)
-    return due, missed
+        due.append((label, first, last))
+    return due
+
+
+def _missed(
+    checks: Sequence[tuple[str, dt.date, dt.date]], contacts: Sequence[dt.date]
+) -> list[str]:
+    """The labels of the ``checks`` without a contact on one of their days."""
+    return [
+        label for label, first, last in checks if not any(first <= day <= last for day in contacts)
+    ]
 
 
 def follow_along(context: ReportContext) -> Figure:
@@ -204,23 +222,30 @@ def follow_along(context: ReportContext) -> Figure:
     had a face-to-face support visit naming the worker."""
     period = context.period
     jobs = [
-        job
+        (job, checks)
         for job in job_rows(
             context.uow, specialist_ids=context.scope.specialist_ids, started_by=period.end
         )
         if job.competitive and (job.end_date is None or job.end_date >= period.start)
+        for checks in [_due_checks(job, period.start, period.end)]
+        if checks
     ]
+    # only the support visits that can meet a check due: of the workers with one, from the
+    # first day of the earliest (a day early, whatever the zone's midnight)
+    earliest = min((first for _, checks in jobs for _, first, _ in checks), default=period.start)
     contacts = queries.support_contacts(
-        context.uow, {job.seeker_id for job in jobs}, before=period.end_at
+        context.uow,
+        {job.seeker_id for job, _ in jobs},
+        before=period.end_at,
+        since=dt.datetime.combine(earliest - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
     )
     zone = context.zone
     due_total = met_total = 0
     evidence: list[dict[str, Any]] = []
-    for job in jobs:
+    for job, checks in jobs:
         days = [at.astimezone(zone).date() for at in contacts.get(job.seeker_id, [])]
-        due, missed = _job_checks(job, days, period.start, period.end)
-        if not due:
-            continue
+        missed = _missed(checks, days)
+        due = len(checks)
         due_total += due
         met_total += due - len(missed)
         evidence.append(

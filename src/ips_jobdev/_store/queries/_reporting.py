@@ -1,6 +1,6 @@
 """What the report queries share: the conditions every report counts with (a scope of
-specialists, a face-to-face employer contact made), and how a report reads (no
-just-in-time compilation on PostgreSQL)."""
+specialists, a face-to-face employer contact made), and how a report reads
+(:func:`report_settings`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,14 @@ from ips_jobdev._store.batching import chunks
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitStatus
 
-__all__ = ["face_to_face", "in_scope", "one_of", "without_jit"]
+__all__ = [
+    "REPORT_CACHE_KIB",
+    "REPORT_WORK_MEM",
+    "face_to_face",
+    "in_scope",
+    "one_of",
+    "report_settings",
+]
 
 _v = tables.visits.c
 _js = tables.job_seekers.c
@@ -60,18 +67,50 @@ def face_to_face(start_at: dt.datetime, end_at: dt.datetime) -> list[sa.ColumnEl
     ]
 
 
+REPORT_WORK_MEM = "64MB"
+"""Memory each sort or hash of a report may use on PostgreSQL (the default, 4MB, sent a
+year's visits to disk a few times per report)."""
+REPORT_CACHE_KIB = 65536
+"""SQLite's page cache while a report runs, in KiB (the default, 2MB, holds a fraction of
+a year's visits index: each of a report's statements read it from the file again)."""
+
+
 @contextlib.contextmanager
-def without_jit(uow: UnitOfWork) -> Iterator[None]:
-    """Read with PostgreSQL's just-in-time compilation off, the setting it had restored
-    after (nothing on SQLite). A report runs a dozen statements over a period's visits whose
-    estimated cost passes ``jit_above_cost``: compiling each took longer than running it
-    (seconds, for statements that run in a fraction of one)."""
+def report_settings(uow: UnitOfWork) -> Iterator[None]:
+    """Read with the settings a report over a period's visits needs, those the connection
+    had restored after. On PostgreSQL: just-in-time compilation off (a report runs a dozen
+    statements whose estimated cost passes ``jit_above_cost``: compiling each took longer
+    than running it) and :data:`REPORT_WORK_MEM` for sorts and hashes. On SQLite: a page
+    cache of :data:`REPORT_CACHE_KIB` (the statements read the same index pages)."""
+    if uow.session.get_bind().dialect.name == "sqlite":
+        with _sqlite_cache(uow):
+            yield
+        return
     if uow.session.get_bind().dialect.name != "postgresql":
         yield
         return
-    before = uow.session.execute(sa.text("SELECT current_setting('jit')")).scalar_one()
-    uow.session.execute(sa.text("SELECT set_config('jit', 'off', true)"))
+    before = uow.session.execute(
+        sa.text("SELECT current_setting('jit'), current_setting('work_mem')")
+    ).one()
+    uow.session.execute(
+        sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', :mem, true)"),
+        {"mem": REPORT_WORK_MEM},
+    )
     try:
         yield
     finally:
-        uow.session.execute(sa.text("SELECT set_config('jit', :jit, true)"), {"jit": before})
+        uow.session.execute(
+            sa.text("SELECT set_config('jit', :jit, true), set_config('work_mem', :mem, true)"),
+            {"jit": before[0], "mem": before[1]},
+        )
+
+
+@contextlib.contextmanager
+def _sqlite_cache(uow: UnitOfWork) -> Iterator[None]:
+    connection = uow.session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(REPORT_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Collection
+from typing import NamedTuple
 
 import attrs
 import sqlalchemy as sa
 
 from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
-from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, without_jit
+from ips_jobdev._store.queries._raw import once_each
+from ips_jobdev._store.queries._reporting import face_to_face, in_scope, one_of, report_settings
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 
@@ -42,10 +44,10 @@ __all__ = [
     "first_contacts",
     "job_start_counts",
     "last_visits_by_employer",
+    "report_settings",
     "seeker_preferences",
     "support_contacts",
     "visit_tally",
-    "without_jit",
 ]
 
 _v = tables.visits.c
@@ -53,6 +55,8 @@ _vs = tables.visit_seekers.c
 _js = tables.job_seekers.c
 _jst = tables.job_starts.c
 _emp = tables.employers.c
+_Stored = sa.types.NullType
+"""Selects a column as the driver gives it (no conversion per row; see ``once_each``)."""
 
 
 @attrs.frozen
@@ -128,22 +132,58 @@ def first_contacts(
     before ``before``: a visit made in person that names them, for any purpose but
     ``excluded_purposes``, by the specialist or by the job seeker alone. Per job seeker id:
     when, and whether the job seeker made it alone."""
+    conditions = (
+        _v.status == VisitStatus.DONE,
+        _v.mode == ContactMode.IN_PERSON,
+        _v.at < before,
+        _v.purpose.not_in(list(excluded_purposes)),
+    )
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return _first_contacts_each(uow, seeker_ids, conditions)
     found: dict[int, tuple[dt.datetime, bool]] = {}
     for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at, _v.made_by)
             .join(tables.visits, _v.id == _vs.visit_id)
-            .where(
-                _v.status == VisitStatus.DONE,
-                _v.mode == ContactMode.IN_PERSON,
-                _v.at < before,
-                _v.purpose.not_in(list(excluded_purposes)),
-                named,
-            )
+            .where(*conditions, named)
             .order_by(_vs.seeker_id, _v.at, _v.id)
         )
         for seeker_id, at, made_by in rows:
             found.setdefault(seeker_id, (at, made_by is ContactBy.JOB_SEEKER))
+    return found
+
+
+def _first_contacts_each(
+    uow: UnitOfWork, seeker_ids: Collection[int], conditions: tuple[sa.ColumnElement[bool], ...]
+) -> dict[int, tuple[dt.datetime, bool]]:
+    """:func:`first_contacts` on PostgreSQL: the first contact looked up for each job
+    seeker in turn (``LATERAL``). Joined in one go, PostgreSQL hashed every visit of every
+    year to find the few hundred first ones."""
+    found: dict[int, tuple[dt.datetime, bool]] = {}
+    for named in one_of(uow, _js.id, seeker_ids):
+        # the person's visits fenced off (OFFSET 0) and then sorted: with ORDER BY ...
+        # LIMIT 1 on the join itself, PostgreSQL may walk every visit in time order
+        # looking for the person's first
+        theirs = (
+            sa.select(_v.at, _v.id, _v.made_by)
+            .select_from(tables.visit_seekers)
+            .join(tables.visits, _v.id == _vs.visit_id)
+            .where(_vs.seeker_id == _js.id, *conditions)
+            .offset(0)
+            .correlate(tables.job_seekers)
+            .subquery()
+        )
+        first = (
+            sa.select(theirs.c.at, theirs.c.made_by)
+            .order_by(theirs.c.at, theirs.c.id)
+            .limit(1)
+            .lateral()
+        )
+        rows = uow.session.execute(
+            sa.select(_js.id, first.c.at, first.c.made_by).join(first, sa.true()).where(named)
+        )
+        for seeker_id, at, made_by in rows:
+            found[seeker_id] = (at, made_by is ContactBy.JOB_SEEKER)
     return found
 
 
@@ -185,8 +225,7 @@ def job_start_counts(
     )
 
 
-@attrs.frozen
-class EmployerVisits:
+class EmployerVisits(NamedTuple):
     """One employer the specialists visited face-to-face: its face-to-face visits in the
     period, the time of its last such visit since the look-back day (``None``: none), and
     its place when employers are ordered by visits in the period (most first), then by
@@ -234,13 +273,18 @@ def employer_visits(
     )
     rows = uow.session.execute(
         sa.select(
-            per_employer.c.employer_id, _emp.name, per_employer.c.visits, per_employer.c.last, place
+            per_employer.c.employer_id,
+            _emp.name,
+            per_employer.c.visits,
+            sa.type_coerce(per_employer.c.last, _Stored()),
+            place,
         )
         .join(tables.employers, _emp.id == per_employer.c.employer_id)
         .order_by(_emp.name, _emp.id)
     )
+    last_of = once_each(_v.at, uow.session.get_bind().dialect)
     return [
-        EmployerVisits(employer_id, name, int(visits or 0), last, int(number))
+        EmployerVisits(employer_id, name, int(visits or 0), last_of(last), int(number))
         for employer_id, name, visits, last, number in rows
     ]
 
@@ -309,10 +353,10 @@ def contact_mix(tally: Collection[VisitTally], contacts: Collection[ClientContac
     )
 
 
-@attrs.frozen
-class ClientContact:
+class ClientContact(NamedTuple):
     """One job seeker named on one face-to-face employer contact, with what the employer
-    is (its name, industry and job types) to judge the fit with the person's preferences."""
+    is (its name, industry and job types) to judge the fit with the person's preferences.
+    A plain tuple: a year of contacts is tens of thousands of them."""
 
     visit_id: int
     seeker_id: int
@@ -335,8 +379,16 @@ def client_contacts(
     """The job seekers named on the specialists' face-to-face employer contacts from
     ``start_at`` to ``end_at`` (not for excluded purposes), one row per contact and
     job seeker, in time order."""
-    rows = uow.session.execute(
-        sa.select(_v.id, _vs.seeker_id, _v.employer_id, _v.at, _v.seeker_present)
+    # the time comes as stored, converted once per distinct value (many contacts share a
+    # time slot); the rows are put in time order below
+    statement = (
+        sa.select(
+            _v.id,
+            _vs.seeker_id,
+            _v.employer_id,
+            sa.type_coerce(_v.at, _Stored()),
+            sa.type_coerce(_v.seeker_present, _Stored()),
+        )
         .join(tables.visit_seekers, _vs.visit_id == _v.id)
         .where(
             *face_to_face(start_at, end_at),
@@ -344,24 +396,39 @@ def client_contacts(
             _v.made_by == ContactBy.SPECIALIST,
             *in_scope(_v.specialist_id, specialist_ids),
         )
-        .order_by(_v.at, _v.id, _vs.seeker_id)
-    ).all()
+    )
+    rows = uow.session.execute(statement).all()
     # each employer read once, not once per contact (tens of thousands of contacts, a
-    # fraction of them different employers)
+    # fraction of them different employers; joined, SQLite would read an employer for
+    # every visit of the period, named job seekers or not)
     employers = _employer_facts(uow, {row[2] for row in rows})
-    return [
-        ClientContact(
-            visit_id=visit_id,
-            seeker_id=seeker_id,
-            employer_id=employer_id,
-            employer_name=employers[employer_id][0],
-            industry=employers[employer_id][1],
-            job_types=employers[employer_id][2],
-            at=at,
-            seeker_present=bool(present),
+    at_of = once_each(_v.at, uow.session.get_bind().dialect)
+    make = ClientContact._make
+    found: list[ClientContact] = []
+    for visit_id, seeker_id, employer_id, at, present in rows:
+        name, industry, job_types = employers[employer_id]
+        found.append(
+            make(
+                (
+                    visit_id,
+                    seeker_id,
+                    employer_id,
+                    name,
+                    industry,
+                    job_types,
+                    at_of(at),
+                    bool(present),
+                )
+            )
         )
-        for visit_id, seeker_id, employer_id, at, present in rows
-    ]
+    # put in time order here: ordered by the database, PostgreSQL sorted the period's
+    # visits before joining them (twice the time of the join alone)
+    found.sort(key=_TIME_ORDER)
+    return found
+
+
+_TIME_ORDER = operator.itemgetter(6, 0, 1)
+"""A contact's time, visit and job seeker (unique: one row per contact and person)."""
 
 
 def _employer_facts(
@@ -372,10 +439,10 @@ def _employer_facts(
     # the job types come as their JSON text, read once per different list (a program has
     # a few hundred different lists over tens of thousands of employers)
     tags: dict[str | None, tuple[str, ...]] = {}
-    for chunk in chunks(sorted(employer_ids)):
+    for wanted in one_of(uow, _emp.id, employer_ids):
         for employer_id, name, industry, text in uow.session.execute(
             sa.select(_emp.id, _emp.name, _emp.industry, sa.cast(_emp.job_types, sa.Text)).where(
-                _emp.id.in_(chunk)
+                wanted
             )
         ):
             job_types = tags.get(text)
@@ -391,20 +458,26 @@ def seeker_preferences(
     """The program code and preferences of each job seeker, by id (ids not found left
     out)."""
     found: dict[int, tuple[str, Preferences]] = {}
-    for chunk in chunks(sorted(seeker_ids)):
+    for wanted in one_of(uow, _js.id, seeker_ids):
         for seeker_id, code, preferences in uow.session.execute(
-            sa.select(_js.id, _js.code, _js.preferences).where(_js.id.in_(chunk))
+            sa.select(_js.id, _js.code, _js.preferences).where(wanted)
         ):
             found[seeker_id] = (code, preferences)
     return found
 
 
 def support_contacts(
-    uow: UnitOfWork, seeker_ids: Collection[int], *, before: dt.datetime
+    uow: UnitOfWork,
+    seeker_ids: Collection[int],
+    *,
+    before: dt.datetime,
+    since: dt.datetime | None = None,
 ) -> dict[int, list[dt.datetime]]:
     """The face-to-face follow-along support visits (purpose ``support``) made before
-    ``before`` that name each job seeker, in time order, by job seeker id."""
+    ``before`` (and from ``since``, if given) that name each job seeker, in time order, by
+    job seeker id."""
     found: dict[int, list[dt.datetime]] = {}
+    after = [] if since is None else [_v.at >= since]
     for named in one_of(uow, _vs.seeker_id, seeker_ids):
         rows = uow.session.execute(
             sa.select(_vs.seeker_id, _v.at)
@@ -414,6 +487,7 @@ def support_contacts(
                 _v.mode == ContactMode.IN_PERSON,
                 _v.purpose == VisitPurpose.SUPPORT,
                 _v.at < before,
+                *after,
                 named,
             )
             .order_by(_vs.seeker_id, _v.at)

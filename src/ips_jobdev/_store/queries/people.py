@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries._reporting import in_scope
+from ips_jobdev._store.queries._reporting import in_scope, one_of
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import JobEndReason, JobSeekerStatus
 
@@ -57,10 +57,10 @@ def seeker_rows(
     )
     people = list(uow.session.execute(statement))
     history: dict[int, list[tuple[dt.date, JobSeekerStatus]]] = {}
-    for chunk in chunks(row.id for row in people):
+    for wanted in one_of(uow, _sc.seeker_id, [row.id for row in people]):
         changes = uow.session.execute(
             sa.select(_sc.seeker_id, _sc.since, _sc.status)
-            .where(_sc.seeker_id.in_(chunk))
+            .where(wanted)
             .order_by(_sc.seeker_id, _sc.since, _sc.id)
         )
         for seeker_id, since, status in changes:
