@@ -26,7 +26,6 @@ from __future__ import annotations
 import abc
 import collections
 import contextlib
-import gc
 import multiprocessing
 import os
 import threading
@@ -37,6 +36,7 @@ from typing import Any, ClassVar, NamedTuple, TypeAlias
 
 import attrs
 
+from ips_jobdev._collector import fewer_collections
 from ips_jobdev._events import ChangeAction, RecordChanged
 from ips_jobdev._files import restore_formula
 from ips_jobdev._importing.csvfile import (
@@ -666,7 +666,7 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
         importer.lock()
     importer.expected_rows = max(reader.lines - 1, 0)
     importer.load()
-    with rejects.open() if rejects is not None else contextlib.nullcontext(), _fewer_collections():
+    with rejects.open() if rejects is not None else contextlib.nullcontext(), fewer_collections():
         try:
             context = importer.worker_context(not engine.report.dry_run)
             for rows, checked in _checked_chunks(type(importer), reader, workers, context):
@@ -677,38 +677,6 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
     # the rejects file is in place before anything is committed: one that cannot be
     # saved stops it all
     engine.end()
-
-
-FEWER_COLLECTIONS = 50_000
-"""Objects made between two collections of the cycle collector while an import runs
-(Python's default is 700): an import makes millions of short-lived rows, values and
-tuples, none in a cycle, and collecting every 700 of them cost a quarter of its time."""
-
-
-class _Collections:
-    """Imports running in this process, and the collector's setting before the first."""
-
-    lock = threading.Lock()
-    running = 0
-    threshold: tuple[int, ...] = gc.get_threshold()
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Within the block (in this process and the worker processes it forks), the cycle
-    collector runs less often; its setting is restored when the last import ends."""
-    with _Collections.lock:
-        if _Collections.running == 0:
-            _Collections.threshold = threshold = gc.get_threshold()
-            gc.set_threshold(max(threshold[0], FEWER_COLLECTIONS), *threshold[1:])
-        _Collections.running += 1
-    try:
-        yield
-    finally:
-        with _Collections.lock:
-            _Collections.running -= 1
-            if _Collections.running == 0:
-                gc.set_threshold(*_Collections.threshold)
 
 
 def _policy(value: DuplicatePolicy | str) -> DuplicatePolicy:

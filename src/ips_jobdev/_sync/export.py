@@ -46,6 +46,7 @@ from ips_jobdev import _model as model
 from ips_jobdev import _plugins as plugins
 from ips_jobdev import privacy
 from ips_jobdev._casework.audit import AuditAction, record_access
+from ips_jobdev._collector import fewer_collections
 from ips_jobdev._records import RecordKind, record_to_dict, utc_isoformat
 from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries.sync import Scope
@@ -191,14 +192,17 @@ def export(
     scope = _scope(uow, run, specialist, since, settings)
     planner = Planner(uow, run.adapter, scope, settings, reuse_payloads=not dry_run)
     capabilities = run.adapter.capabilities
-    if dry_run:
-        return _dry_run(run, planner)
-    if capabilities.snapshot and capabilities.streams:
-        report = _send_stream(uow, run, planner)
-    elif capabilities.snapshot:
-        report = _send_whole(uow, run, planner)
-    else:
-        report = _send_changes(uow, run, planner)
+    # records, changes and payloads are made and dropped a batch at a time, none in a
+    # cycle: the collector need not go through the batches still out again and again
+    with fewer_collections():
+        if dry_run:
+            return _dry_run(run, planner)
+        if capabilities.snapshot and capabilities.streams:
+            report = _send_stream(uow, run, planner)
+        elif capabilities.snapshot:
+            report = _send_whole(uow, run, planner)
+        else:
+            report = _send_changes(uow, run, planner)
     _audited(uow, report)
     return report
 

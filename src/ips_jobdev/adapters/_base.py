@@ -328,7 +328,9 @@ class Change:
     @property
     def key(self) -> str:
         """The record's stable text key (``"visit-42"``), also for a deleted record."""
-        return f"{self.record_kind.value}-{self.local_id}"
+        # the member's value without the ``value`` property's call (every change's key is
+        # asked for, by the export and by most adapters)
+        return f"{self.record_kind._value_}-{self.local_id}"
 
     def result(
         self,

@@ -233,18 +233,22 @@ def event_fields(
     """
     # built in one pass, in the order sent, leaving out empty values as they come (an
     # export builds one for every visit)
+    # (and clipping as _clip does, without a call for each text)
     fields: dict[str, Any] = {external_id_field: key}
-    subject = _clip(record.title, 255)
-    if subject is not None:
-        fields["Subject"] = subject
-    fields["StartDateTime"] = salesforce_datetime(record.start)
-    fields["EndDateTime"] = salesforce_datetime(record.end)
-    location = _clip(record.employer_address, 255)
-    if location is not None:
-        fields["Location"] = location
-    description = _clip(record.description, 32000)
-    if description is not None:
-        fields["Description"] = description
+    subject = record.title
+    if subject:
+        fields["Subject"] = subject if len(subject) <= 255 else subject[:254] + "…"
+    start, end = record.start, record.end
+    fields["StartDateTime"] = _utc_text(start, start.fold)
+    fields["EndDateTime"] = _utc_text(end, end.fold)
+    location = record.employer_address
+    if location:
+        fields["Location"] = location if len(location) <= 255 else location[:254] + "…"
+    description = record.description
+    if description:
+        fields["Description"] = (
+            description if len(description) <= 32000 else description[:31999] + "…"
+        )
     fields["What"] = {"attributes": {"type": "Account"}, external_id_field: account_key}
     if contact_key is None:
         fields["WhoId"] = None

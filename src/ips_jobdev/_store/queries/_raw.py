@@ -3,7 +3,7 @@ from the driver, and column values converted once per distinct stored value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -18,17 +18,28 @@ def fetch_tuples(session: Session, statement: sa.Select[Any]) -> list[tuple[Any,
     values must be plain strings and numbers (no type processing is applied to them
     either).
     """
-    connection = session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    params = compiled.construct_params()
+    return fetch_compiled(session, compile_select(statement, session.connection().dialect))
+
+
+def compile_select(statement: sa.Select[Any], dialect: sa.Dialect) -> sa.engine.Compiled:
+    """``statement`` compiled for :func:`fetch_compiled` (lists of values written out):
+    compiled once, it can be run many times with other values of its bind parameters."""
+    return statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+
+
+def fetch_compiled(
+    session: Session, compiled: sa.engine.Compiled, values: Mapping[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """As :func:`fetch_tuples`, for a statement compiled by :func:`compile_select`, with
+    ``values`` for the bind parameters named in them (plain numbers and strings)."""
+    params: Mapping[str, Any] = compiled.construct_params(values) or {}
+    positions = getattr(compiled, "positiontup", None)
     arguments: Any = (
-        tuple(params[name] for name in compiled.positiontup)
-        if compiled.positional and compiled.positiontup is not None
+        tuple(params[name] for name in positions)
+        if getattr(compiled, "positional", False) and positions is not None
         else params
     )
-    cursor = connection.connection.cursor()
+    cursor = session.connection().connection.cursor()
     try:
         cursor.execute(str(compiled), arguments)
         return cast(list[tuple[Any, ...]], cursor.fetchall())

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeAlias
 
@@ -35,7 +35,12 @@ import sqlalchemy as sa
 from ips_jobdev._phones import PhoneNumber
 from ips_jobdev._records import RecordKind
 from ips_jobdev._store import tables
-from ips_jobdev._store.queries._raw import once_each
+from ips_jobdev._store.queries._raw import (
+    compile_select,
+    fetch_compiled,
+    fetch_tuples,
+    once_each,
+)
 from ips_jobdev._store.sync_state import SyncRow, export_program, row_from_mapping
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, VisitPurpose, VisitStatus
@@ -241,6 +246,35 @@ def _among(column: Any, ids: Sequence[int]) -> Any:
     return column.in_(list(ids))
 
 
+_LO = sa.bindparam("among_lo", type_=sa.Integer)
+_HI = sa.bindparam("among_hi", type_=sa.Integer)
+_COMPILED: dict[tuple[Any, ...], Any] = {}
+"""Statements run for ranges of ids, compiled once (by key and dialect)."""
+
+
+def _fetch_among(
+    uow: UnitOfWork, key: tuple[Any, ...], make: Callable[[Any], Any], ids: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """The rows of ``make(among)`` as plain tuples, where ``among(column)`` keeps the rows
+    whose ``column`` is one of ``ids``.
+
+    When the ids are exactly a range (a first export's chunks are), the statement is
+    compiled once for ``key`` and run with the range's two ends: a chunk pays neither for
+    building and compiling its statement nor for SQLAlchemy's result rows."""
+    session = uow.session
+    distinct = set(ids)
+    if not distinct or max(distinct) - min(distinct) + 1 != len(distinct):
+        return fetch_tuples(session, make(lambda column: column.in_(list(ids))))
+    dialect = session.connection().dialect
+    found = _COMPILED.get((key, dialect))
+    if found is None:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        statement = make(lambda column: column.between(_LO, _HI))
+        found = _COMPILED[(key, dialect)] = compile_select(statement, dialect)
+    return fetch_compiled(session, found, {"among_lo": min(distinct), "among_hi": max(distinct)})
+
+
 def _full_basis(shape: _Shape, scope: Scope) -> Any:
     return sa.literal(scope.context + "|", sa.String) + shape.basis
 
@@ -369,23 +403,28 @@ def candidates(
         return []
     shape = _shape(kind)
     id_column = shape.table.c.id
-    ss, condition = _sync_join(uow, kind, scope, id_column)
-    # the time as stored: converted only for the records that have a row (none in a
-    # first export), once per distinct time (an export's rows share theirs)
-    columns = [
-        sa.type_coerce(ss.c[name], sa.String) if name == "sent_at" else ss.c[name]
-        for name in _ROW_COLUMNS
-    ]
-    if payloads:
-        columns.append(ss.c.payload)
-    statement = (
-        sa.select(id_column.label("local_id"), _full_basis(shape, scope).label("now"), *columns)
-        .select_from(shape.source.outerjoin(ss, condition))
-        .where(_among(id_column, ids))
-    )
-    sent_at = once_each(ss.c.sent_at, uow.session.connection().dialect)
+    program_id = export_program(uow.session)
+
+    def statement(among: Callable[[Any], Any]) -> Any:
+        ss, condition = _sync_join(uow, kind, scope, id_column)
+        # the time as stored: converted only for the records that have a row (none in a
+        # first export), once per distinct time (an export's rows share theirs)
+        columns = [
+            sa.type_coerce(ss.c[name], sa.String) if name == "sent_at" else ss.c[name]
+            for name in _ROW_COLUMNS
+        ]
+        if payloads:
+            columns.append(ss.c.payload)
+        return (
+            sa.select(id_column.label("local_id"), _full_basis(shape, scope).label("now"), *columns)
+            .select_from(shape.source.outerjoin(ss, condition))
+            .where(among(id_column))
+        )
+
+    sent_at = once_each(tables.sync_state.c.sent_at, uow.session.connection().dialect)
     found: dict[int, Candidate] = {}
-    for row in uow.session.execute(statement).all():
+    key = ("candidates", kind, scope, program_id, payloads)
+    for row in _fetch_among(uow, key, statement, ids):
         local_id, now, remote_id, fingerprint, sequence, deleted, sent, basis = row[:8]
         sync = None
         if sequence is not None:  # most rows of a first export have no sync row
@@ -530,32 +569,23 @@ _STORED = frozenset({"at", "mode", "purpose", "status"})
 (visits share their times, and have a few modes, purposes and statuses)."""
 
 
-def visit_rows(
-    uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
-) -> list[VisitRow]:
-    """The visits with these ids (at most a few hundred), in id order, with their
-    employers' and people's columns; two queries.
-
-    ``places`` holds the employers read for earlier chunks, by id and version (a saved
-    change raises the version, so an employer of the same version has the same columns);
-    the new ones are added to it."""
-    if not ids:
-        return []
-    v, vs, js = tables.visits, tables.visit_seekers, tables.job_seekers
-    e, p = tables.employers, tables.employer_people
-    wanted = list(ids)
-    seekers: dict[int, list[int]] = {}
-    pairs = (
+def _visit_seekers(among: Callable[[Any], Any]) -> Any:
+    """Visits' job seekers (visit id, seeker id), by program code."""
+    vs, js = tables.visit_seekers, tables.job_seekers
+    return (
         sa.select(vs.c.visit_id, vs.c.seeker_id)
         .join(js, js.c.id == vs.c.seeker_id)
-        .where(_among(vs.c.visit_id, wanted))
+        .where(among(vs.c.visit_id))
         .order_by(vs.c.visit_id, js.c.code)
     )
-    for visit_id, seeker_id in uow.session.execute(pairs):
-        seekers.setdefault(visit_id, []).append(seeker_id)
+
+
+def _visit_statement(among: Callable[[Any], Any]) -> Any:
+    """Visits with their employers' and people's columns (:func:`visit_rows`)."""
+    v, e, p = tables.visits, tables.employers, tables.employer_people
     # phones as stored: made PhoneNumbers once per employer, not once per visit; times
     # and choices as stored, converted once per distinct value
-    statement = (
+    return (
         sa.select(
             *(
                 sa.type_coerce(v.c[name], sa.String) if name in _STORED else v.c[name]
@@ -574,19 +604,37 @@ def visit_rows(
                 p, sa.and_(p.c.id == v.c.person_id, p.c.employer_id == v.c.employer_id)
             )
         )
-        .where(_among(v.c.id, wanted))
+        .where(among(v.c.id))
         .order_by(v.c.id)
     )
+
+
+def visit_rows(
+    uow: UnitOfWork, ids: Sequence[int], *, places: Places | None = None
+) -> list[VisitRow]:
+    """The visits with these ids (at most a few hundred), in id order, with their
+    employers' and people's columns; two queries.
+
+    ``places`` holds the employers read for earlier chunks, by id and version (a saved
+    change raises the version, so an employer of the same version has the same columns);
+    the new ones are added to it."""
+    if not ids:
+        return []
+    seekers: dict[int, list[int]] = {}
+    for visit_id, seeker_id in _fetch_among(uow, ("visit seekers",), _visit_seekers, ids):
+        seekers.setdefault(visit_id, []).append(seeker_id)
+    rows = _fetch_among(uow, ("visit rows",), _visit_statement, ids)
     if places is None:
         places = {}
     dialect = uow.session.connection().dialect
+    v = tables.visits
     at, mode_of, purpose_of, status_of = (
         once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
     )
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
     version = own + len(_PLACE_COLUMNS)
-    for row in uow.session.execute(statement).all():
+    for row in rows:
         employer_id = row[1]
         key = (employer_id, row[version])
         place = places.get(key)
@@ -613,7 +661,7 @@ def visit_rows(
                 mode=mode_of(mode),
                 purpose=purpose_of(purpose),
                 status=status_of(status),
-                seeker_present=present,
+                seeker_present=bool(present),  # as stored: 0 or 1 on SQLite
                 reason=reason,
                 outcome=outcome,
                 next_step=next_step,
