@@ -217,6 +217,9 @@ visit_seekers = sa.Table(
         primary_key=True,
         index=True,
     ),
+    # a copy of the visit's program_id, kept by the database's triggers (migration 0018):
+    # PostgreSQL's row-level security policy compares it instead of looking up each visit
+    sa.Column("program_id", sa.Integer),
 )
 
 job_openings = sa.Table(
