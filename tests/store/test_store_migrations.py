@@ -871,7 +871,10 @@ def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
     schema = _reflect(engine)
     assert "web_sessions" not in schema.tables
     before = _dump(engine, schema)
-    assert migrate.upgrade(engine, "0013_web_sessions") == (BEFORE_WEB_SESSIONS, "0013_web_sessions")
+    assert migrate.upgrade(engine, "0013_web_sessions") == (
+        BEFORE_WEB_SESSIONS,
+        "0013_web_sessions",
+    )
     after_schema = _reflect(engine)
     after = _dump(engine, after_schema)
     for name, old_rows in before.items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,8 +21,6 @@ from ips_jobdev.cycles._policy import (
     ContactLike,
     CyclePolicy,
     _purpose,
-    _status,
-    local_date,
     short_date,
 )
 
@@ -71,6 +70,9 @@ class RelationshipSummary:
     restarted: bool = False
 
 
+_at = operator.attrgetter("at")
+
+
 def summarize(
     visits: Iterable[ContactLike],
     policy: CyclePolicy | None = None,
@@ -102,18 +104,29 @@ def summarize(
     restarted = False
     last_stage = len(policy.stages)
     # resolved once, not per visit: an employer of a busy program has thousands of visits
-    tz = zone if zone is None or isinstance(zone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(zone)
+    # (and a page folds a whole list's: the loop below is local_date and policy.counts
+    # written out, without a call of each per visit)
+    tz: dt.tzinfo = (
+        dt.UTC
+        if zone is None
+        else zone
+        if isinstance(zone, zoneinfo.ZoneInfo)
+        else zoneinfo.ZoneInfo(zone)
+    )
+    any_mode = not policy.face_to_face_only
+    done = VisitStatus.DONE
     stage_of: dict[object, int] = {}
-    for visit in sorted(visits, key=lambda v: v.at):
-        if before is not None and visit.at >= before:
+    for visit in sorted(visits, key=_at):
+        at = visit.at
+        if before is not None and at >= before:
             continue
-        if _status(visit) is not VisitStatus.DONE:
+        if getattr(visit, "status", done) is not done:
             continue
-        day = local_date(visit.at, tz)
+        day = at.astimezone(tz).date()
         last_any = day
         if visit.face_to_face:
             last_f2f = day
-        if not policy.counts(visit):
+        elif not any_mode:
             continue
         if last_counted is not None and (day - last_counted).days >= policy.cold_after_days:
             stage, counted, started, restarted = 0, 0, None, True

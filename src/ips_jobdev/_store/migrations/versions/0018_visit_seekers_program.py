@@ -126,8 +126,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            f"ALTER POLICY {POLICY} ON {TABLE} USING ({VISIBLE_VISIT}) "
-            f"WITH CHECK ({VISIBLE_VISIT})"
+            f"ALTER POLICY {POLICY} ON {TABLE} USING ({VISIBLE_VISIT}) WITH CHECK ({VISIBLE_VISIT})"
         )
         op.execute(f"DROP TRIGGER IF EXISTS {FOLLOW} ON visits")
         op.execute(f"DROP TRIGGER IF EXISTS {FILL} ON {TABLE}")
