@@ -18,7 +18,7 @@ import itertools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 import attrs
 
@@ -27,7 +27,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import cycles as queries
 from ips_jobdev._store.queries.cycles import EmployerIds, EmployerInfo, EmployerList, employer_infos
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus
 from ips_jobdev._windows import Opening, parse_weekdays
 from ips_jobdev.cycles import (
     CyclePolicy,
@@ -41,6 +41,7 @@ from ips_jobdev.cycles import (
     resolve_policy,
     summarize,
 )
+from ips_jobdev.cycles._relationship import fold_made
 
 __all__ = [
     "DEFAULT_ZONE",
@@ -155,15 +156,6 @@ def _wanted_job_types(seekers: Iterable[model.JobSeeker]) -> dict[str, set[str]]
     return by_type
 
 
-class _Made(NamedTuple):
-    """A visit made, as :func:`summarize` reads it: lighter than a :class:`Contact` (the
-    store hands the purpose over already checked), for the thousands a page folds."""
-
-    at: dt.datetime
-    purpose: VisitPurpose
-    face_to_face: bool
-
-
 def relationship_states(
     uow: UnitOfWork,
     ids: EmployerIds,
@@ -185,11 +177,11 @@ def relationship_states(
     """
     end = day_start(on + dt.timedelta(days=1), zone)
     infos = infos if infos is not None else employer_infos(uow, ids)
+    tz = zoneinfo.ZoneInfo(zone)
+    face_to_face = {mode: mode.face_to_face for mode in ContactMode}
     summaries = {
-        employer_id: summarize(
-            (_Made(at, purpose, mode.face_to_face) for _, at, purpose, mode in rows),
-            policy,
-            zone=zone,
+        employer_id: fold_made(
+            [(at, purpose, face_to_face[mode]) for _, at, purpose, mode in rows], policy, tz
         )
         for employer_id, rows in itertools.groupby(
             queries.visits_made(uow, ids, before=end), key=itemgetter(0)
