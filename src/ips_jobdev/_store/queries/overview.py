@@ -81,7 +81,7 @@ def _visit_rows(uow: UnitOfWork, statement: sa.Select[Any]) -> list[VisitRow]:
             )
             for visit_id, code in found:
                 codes.setdefault(visit_id, []).append(code)
-    return [VisitRow(*row, tuple(codes.get(row[0], ()))) for row in rows]
+    return [VisitRow._make((*row, tuple(codes.get(row[0], ())))) for row in rows]
 
 
 def visit_rows_between(
