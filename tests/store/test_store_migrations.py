@@ -1239,3 +1239,50 @@ def test_the_policy_of_a_visits_job_seekers_reads_their_own_program_after_the_up
     assert "program_id" in per_row_filter()
     command.downgrade(migrate.alembic_config(engine), BEFORE_VISIT_SEEKERS_PROGRAM)
     assert "visits" in per_row_filter()
+
+
+# -- 0019_visit_covering_indexes ----------------------------------------------------------------
+
+BEFORE_COVERING = "0018_visit_seekers_program"
+COVERING = "0019_visit_covering_indexes"
+
+
+def _index_definitions(engine: sa.Engine) -> dict[str, str]:
+    """The visits indexes of a specialist's pages, as the database states them."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            statement = (
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = 'visits'"
+            )
+        else:
+            statement = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'visits'"
+        rows = connection.execute(sa.text(statement)).all()
+    wanted = ("ix_visits_employer_at", "ix_visits_specialist_at")
+    return {str(name): str(sql) for name, sql in rows if name in wanted}
+
+
+def test_the_visit_indexes_cover_the_pages_columns_after_the_upgrade_and_every_row_stays(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_COVERING)
+    before, indexes = _dump(engine, _reflect(engine)), _index_definitions(engine)
+    assert all("INCLUDE" not in sql for sql in indexes.values())
+    assert migrate.upgrade(engine, COVERING) == (BEFORE_COVERING, COVERING)
+    assert _dump(engine, _reflect(engine)) == before
+    after = _index_definitions(engine)
+    if engine.dialect.name == "postgresql":
+        assert after["ix_visits_employer_at"].endswith(
+            "(employer_id, at) INCLUDE (status, mode, purpose, program_id)"
+        )
+        assert after["ix_visits_specialist_at"].endswith(
+            "(specialist_id, at) INCLUDE (employer_id, status, mode, program_id)"
+        )
+    else:
+        assert after == indexes  # SQLite has no INCLUDE: its indexes stay as they were
+    command.downgrade(migrate.alembic_config(engine), BEFORE_COVERING)
+    assert _index_definitions(engine) == indexes
+    assert _dump(engine, _reflect(engine)) == before
