@@ -1219,6 +1219,46 @@ def test_every_write_path_keeps_a_visits_job_seekers_in_the_visits_program(db_ur
         assert [own for v, _, own, _ in moved if v == logged] == [program, program]
 
 
+def test_a_program_cannot_link_its_job_seeker_to_another_programs_visit(db_url: str) -> None:
+    import ips_jobdev as jobdev
+
+    with Database(db_url) as database:
+        if database.engine.dialect.name != "postgresql":
+            return  # SQLite holds one program: it has no boundary to keep
+        with database.unit_of_work() as uow:
+            jobdev.add_program(uow, "dane", "Dane County IPS")
+            jobdev.add_program(uow, "rock", "Rock County IPS")
+            uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703"))
+            uow.commit()
+        logged = {}
+        for program in ("dane", "rock"):
+            with database.unit_of_work(program=program) as uow:
+                jobdev.add_specialist(uow, f"s-{program}", f"Specialist {program}")
+                uow.seekers.add(jobdev.JobSeeker(code=f"J-{program}", name=f"Person {program}"))
+                uow.flush()
+                logged[program] = _log(uow, program, [])
+                uow.commit()
+        with database.unit_of_work() as uow:
+            seeker = uow.seekers.by_code("J-dane").id
+            dane = uow.programs.find_by_code("dane").id
+        link = sa.text(
+            "INSERT INTO visit_seekers (visit_id, seeker_id, program_id) VALUES (:v, :s, :p)"
+        )
+        scope = sa.text("SELECT set_config('ips_jobdev.program', :p, true)")
+        with database.engine.connect() as connection:
+            connection.execute(scope, {"p": str(dane)})
+            # whatever program the writer claims, the row takes its visit's (unseen: none)
+            other = {"v": logged["rock"], "s": seeker, "p": dane}
+            with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                connection.execute(link, other)
+            connection.rollback()
+        with database.engine.begin() as connection:
+            connection.execute(scope, {"p": str(dane)})
+            connection.execute(link, {"v": logged["dane"], "s": seeker, "p": 12345})
+        links = _links_and_visit_programs(database.engine)
+        assert [(v, own) for v, _, own, _ in links] == [(logged["dane"], dane)]
+
+
 def test_the_policy_of_a_visits_job_seekers_reads_their_own_program_after_the_upgrade(
     engine: sa.Engine,
 ) -> None:

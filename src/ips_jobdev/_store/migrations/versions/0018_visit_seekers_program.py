@@ -11,11 +11,13 @@ bulk imports, corrections that change a visit's job seekers, a visit moved to an
 program): a trigger sets it from the visit on each row written (whatever the writer gave),
 and another copies a visit's new program to its rows. On PostgreSQL the policy then reads
 the row's own column, the same boundary as every program-owned table's (0016's form, who is
-asking worked out once per statement); writes are still checked against the visit, as
-before. Who sees and writes which row does not change: the trigger reads the visit under the
-writer's own policy, so a visit the writer cannot see gives no program and the row is
-refused. SQLite holds one program and has no policies: its triggers keep the column filled
-all the same (a database copied to PostgreSQL later is right from the start).
+asking worked out once per statement), for reading and writing. Who sees and writes which
+row does not change: the trigger reads the visit under the writer's own policy (before the
+policy checks the new row), so a visit the writer cannot see gives no program and the row
+is refused, as before; a row written costs one look at its visit, as before (the trigger's,
+instead of the policy's). SQLite holds one program and has no policies: its triggers keep
+the column filled all the same (a database copied to PostgreSQL later is right from the
+start).
 
 Revision ID: 0018_visit_seekers_program
 Revises: 0017_report_index
@@ -110,9 +112,9 @@ def upgrade() -> None:
         schema = bind.execute(sa.text("SELECT current_schema()")).scalar_one()
         for statement in _postgresql_triggers(schema):
             op.execute(statement)
+        expression = boundary(TABLE)
         op.execute(
-            f"ALTER POLICY {POLICY} ON {TABLE} USING ({boundary(TABLE)}) "
-            f"WITH CHECK ({VISIBLE_VISIT})"
+            f"ALTER POLICY {POLICY} ON {TABLE} USING ({expression}) WITH CHECK ({expression})"
         )
         return
     op.execute(
