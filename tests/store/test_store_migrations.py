@@ -1245,16 +1245,20 @@ def test_a_program_cannot_link_its_job_seeker_to_another_programs_visit(db_url: 
             "INSERT INTO visit_seekers (visit_id, seeker_id, program_id) VALUES (:v, :s, :p)"
         )
         scope = sa.text("SELECT set_config('ips_jobdev.program', :p, true)")
-        with database.engine.connect() as connection:
-            connection.execute(scope, {"p": str(dane)})
-            # whatever program the writer claims, the row takes its visit's (unseen: none)
-            other = {"v": logged["rock"], "s": seeker, "p": dane}
-            with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
-                connection.execute(link, other)
-            connection.rollback()
+        refused = [
+            {"v": logged["rock"], "s": seeker, "p": dane},  # another program's visit
+            {"v": logged["rock"], "s": seeker, "p": None},  # its program, unseen, is none
+            {"v": logged["dane"], "s": seeker, "p": dane + 1000},  # not its visit's program
+        ]
+        for values in refused:
+            with database.engine.connect() as connection:
+                connection.execute(scope, {"p": str(dane)})
+                with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                    connection.execute(link, values)
+                connection.rollback()
         with database.engine.begin() as connection:
             connection.execute(scope, {"p": str(dane)})
-            connection.execute(link, {"v": logged["dane"], "s": seeker, "p": 12345})
+            connection.execute(link, {"v": logged["dane"], "s": seeker, "p": None})
         links = _links_and_visit_programs(database.engine)
         assert [(v, own) for v, _, own, _ in links] == [(logged["dane"], dane)]
 

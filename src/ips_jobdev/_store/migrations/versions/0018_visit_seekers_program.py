@@ -8,14 +8,14 @@ specialist's Today page reads some 1,700 of them (about 10 ms of the database's 
 ``visit_seekers.program_id`` is a copy of its visit's ``program_id``, filled from the
 visits here and kept by the database itself on every write path (the ORM's association,
 bulk imports, corrections that change a visit's job seekers, a visit moved to another
-program): a trigger sets it from the visit on each row written (whatever the writer gave),
-and another copies a visit's new program to its rows. On PostgreSQL the policy then reads
-the row's own column, the same boundary as every program-owned table's (0016's form, who is
-asking worked out once per statement), for reading and writing. Who sees and writes which
-row does not change: the trigger reads the visit under the writer's own policy (before the
-policy checks the new row), so a visit the writer cannot see gives no program and the row
-is refused, as before; a row written costs one look at its visit, as before (the trigger's,
-instead of the policy's). SQLite holds one program and has no policies: its triggers keep
+program): a trigger sets it from the visit on each row written without one (the library's
+association; a bulk import gives it), and another copies a visit's new program to its rows.
+On PostgreSQL the policy then reads the row's own column, the same boundary as every
+program-owned table's (0016's form, who is asking worked out once per statement); a row
+written must also name the program of a visit the writer may see. Who sees and writes which
+row does not change; a row written costs one look at its visit, in the policy, as before
+(a trigger reading it for every row of a bulk import, as a query of its own, took twice the
+time of the insert). SQLite holds one program and has no policies: its triggers keep
 the column filled all the same (a database copied to PostgreSQL later is right from the
 start).
 
@@ -38,8 +38,14 @@ TABLE = "visit_seekers"
 POLICY = "program_boundary"
 VISIBLE_VISIT = "EXISTS (SELECT 1 FROM visits v WHERE v.id = visit_seekers.visit_id)"
 """0009's policy: a row is visible and written with its visit."""
+SAME_PROGRAM_VISIT = (
+    "EXISTS (SELECT 1 FROM visits v WHERE v.id = visit_seekers.visit_id "
+    "AND v.program_id = visit_seekers.program_id)"
+)
+"""A row written names its visit's program (and the visit is one the writer may see)."""
 FILL = "ips_jobdev_visit_seekers_program"
-"""The trigger (and function, on PostgreSQL) setting a new row's program from its visit."""
+"""The trigger (and function, on PostgreSQL) setting a new row's program from its visit
+(when the writer gives none: a bulk import gives it, and the policy checks it)."""
 FOLLOW = "ips_jobdev_visit_program_to_seekers"
 """The trigger (and function) copying a visit's new program to its job seekers' rows."""
 
@@ -65,7 +71,9 @@ def _postgresql_triggers(schema: str) -> list[str]:
         f"""
 CREATE FUNCTION {FILL}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.program_id := (SELECT v.program_id FROM {quoted}.visits v WHERE v.id = NEW.visit_id);
+  IF NEW.program_id IS NULL THEN
+    NEW.program_id := (SELECT v.program_id FROM {quoted}.visits v WHERE v.id = NEW.visit_id);
+  END IF;
   RETURN NEW;
 END
 $$""",
@@ -114,7 +122,8 @@ def upgrade() -> None:
             op.execute(statement)
         expression = boundary(TABLE)
         op.execute(
-            f"ALTER POLICY {POLICY} ON {TABLE} USING ({expression}) WITH CHECK ({expression})"
+            f"ALTER POLICY {POLICY} ON {TABLE} USING ({expression}) "
+            f"WITH CHECK ({expression} AND {SAME_PROGRAM_VISIT})"
         )
         return
     op.execute(
