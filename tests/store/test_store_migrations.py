@@ -1285,10 +1285,10 @@ def test_the_policy_of_a_visits_job_seekers_reads_their_own_program_after_the_up
     assert "visits" in per_row_filter()
 
 
-# -- 0019_visit_covering_indexes ----------------------------------------------------------------
+# -- 0019_covering_indexes ----------------------------------------------------------------------
 
 BEFORE_COVERING = "0018_visit_seekers_program"
-COVERING = "0019_visit_covering_indexes"
+COVERING = "0019_covering_indexes"
 
 
 def _index_definitions(engine: sa.Engine) -> dict[str, str]:

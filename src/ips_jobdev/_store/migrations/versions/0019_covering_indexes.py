@@ -10,7 +10,7 @@ same searches, the same order), so the reads are index-only scans: on the statew
 data set the database's time for a Today page's visit reads went from about 85 to 55 ms.
 SQLite has no ``INCLUDE`` and holds one program: its indexes stay as they were.
 
-Revision ID: 0019_visit_covering_indexes
+Revision ID: 0019_covering_indexes
 Revises: 0018_visit_seekers_program
 Create Date: 2026-12-06
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0019_visit_covering_indexes"
+revision = "0019_covering_indexes"
 down_revision = "0018_visit_seekers_program"
 branch_labels = None
 depends_on = None
