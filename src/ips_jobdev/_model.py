@@ -61,6 +61,7 @@ __all__ = [
     "Visit",
     "normalize_employer_name",
     "parse_money",
+    "postal_address",
     "utc_now",
 ]
 
@@ -72,6 +73,15 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 def utc_now() -> dt.datetime:
     """The current time, timezone-aware, in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+def postal_address(
+    street: str | None, city: str | None, state: str | None, zip_code: str | None
+) -> str:
+    """A postal address on one line (``Employer.address``; pages that read an employer's
+    columns without its record use it too)."""
+    parts = [street, city, " ".join(p for p in (state, zip_code) if p)]
+    return ", ".join(p for p in parts if p)
 
 
 # -- converters and checks shared by the classes ------------------------------------------
@@ -462,8 +472,7 @@ class Employer:
     @property
     def address(self) -> str:
         """The postal address on one line (what a calendar puts in LOCATION)."""
-        parts = [self.street, self.city, " ".join(p for p in (self.state, self.zip) if p)]
-        return ", ".join(p for p in parts if p)
+        return postal_address(self.street, self.city, self.state, self.zip)
 
     def add_person(self, person: EmployerPerson) -> EmployerPerson:
         """Attach someone who works here and return them."""

@@ -728,7 +728,7 @@ def test_upgrading_to_accounts_keeps_every_row_and_starts_with_no_account(
     before = _dump(engine, schema)
     assert before["programs"]
     assert before["job_seekers"]
-    assert migrate.upgrade(engine) == (BEFORE_ACCOUNTS, migrate.head_revision())
+    assert migrate.upgrade(engine, "0011_accounts") == (BEFORE_ACCOUNTS, "0011_accounts")
     after = _dump(engine, _reflect(engine))
     for name, old_rows in before.items():
         assert after[name] == old_rows, name
@@ -871,7 +871,10 @@ def test_upgrading_to_web_sessions_keeps_every_row_and_starts_with_no_session(
     schema = _reflect(engine)
     assert "web_sessions" not in schema.tables
     before = _dump(engine, schema)
-    assert migrate.upgrade(engine) == (BEFORE_WEB_SESSIONS, migrate.head_revision())
+    assert migrate.upgrade(engine, "0013_web_sessions") == (
+        BEFORE_WEB_SESSIONS,
+        "0013_web_sessions",
+    )
     after_schema = _reflect(engine)
     after = _dump(engine, after_schema)
     for name, old_rows in before.items():
@@ -972,6 +975,7 @@ def test_employer_search_by_name_reads_the_trigram_index_on_postgresql(engine: s
 # -- 0016_page_speed ----------------------------------------------------------------------------
 
 BEFORE_PAGE_SPEED = "0015_search_indexes"
+PAGE_SPEED = "0016_page_speed"
 BOUNDED = (
     "specialists",
     "job_seekers",
@@ -1015,7 +1019,7 @@ def test_the_boundary_asks_who_is_asking_once_per_statement_after_the_upgrade(
     _fill_first_revision(engine)
     migrate.upgrade(engine, BEFORE_PAGE_SPEED)
     before = _dump(engine, _reflect(engine))
-    assert migrate.upgrade(engine) == (BEFORE_PAGE_SPEED, migrate.head_revision())
+    assert migrate.upgrade(engine, PAGE_SPEED) == (BEFORE_PAGE_SPEED, PAGE_SPEED)
     assert _dump(engine, _reflect(engine)) == before
     if engine.dialect.name != "postgresql":
         return  # SQLite holds one program: it has no policies to change
@@ -1058,6 +1062,7 @@ def test_the_position_index_arrives_with_the_upgrade_and_a_ranking_area_reads_it
 # -- 0017_report_index --------------------------------------------------------------------------
 
 BEFORE_REPORT_INDEX = "0016_page_speed"
+REPORT_INDEX = "0017_report_index"
 REPORT_INDEX_COLUMNS = [
     *("at", "employer_id", "status", "mode", "program_id"),
     *("made_by", "purpose", "specialist_id", "seeker_present"),
@@ -1077,7 +1082,7 @@ def test_the_report_index_keeps_every_row_and_holds_the_report_columns_after_the
     migrate.upgrade(engine, BEFORE_REPORT_INDEX)
     before = _dump(engine, _reflect(engine))
     assert _visit_indexes(engine)["ix_visits_at_relationship"] == REPORT_INDEX_COLUMNS[:5]
-    assert migrate.upgrade(engine) == (BEFORE_REPORT_INDEX, migrate.head_revision())
+    assert migrate.upgrade(engine, REPORT_INDEX) == (BEFORE_REPORT_INDEX, REPORT_INDEX)
     assert _dump(engine, _reflect(engine)) == before
     assert _visit_indexes(engine)["ix_visits_at_relationship"] == REPORT_INDEX_COLUMNS
     command.downgrade(migrate.alembic_config(engine), BEFORE_REPORT_INDEX)
@@ -1102,3 +1107,226 @@ def test_sqlite_reads_a_periods_visits_for_the_report_from_the_index_alone(
         plan = _plan(connection, statement)
     engine.dispose()
     assert "COVERING INDEX ix_visits_at_relationship" in plan
+
+
+# -- 0018_visit_seekers_program -----------------------------------------------------------------
+
+BEFORE_VISIT_SEEKERS_PROGRAM = "0017_report_index"
+VISIT_SEEKERS_PROGRAM = "0018_visit_seekers_program"
+
+
+def _links_and_visit_programs(engine: sa.Engine) -> list[tuple[int, int, int | None, int]]:
+    """``(visit_id, seeker_id, the row's program_id, its visit's program_id)`` of every row of
+    ``visit_seekers`` (read unscoped, as the owner)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT vs.visit_id, vs.seeker_id, vs.program_id, v.program_id "
+                "FROM visit_seekers vs JOIN visits v ON v.id = vs.visit_id "
+                "ORDER BY vs.visit_id, vs.seeker_id"
+            )
+        ).all()
+    return [(a, b, c, d) for a, b, c, d in rows]
+
+
+def test_a_visits_job_seekers_get_its_program_with_the_upgrade_and_every_row_stays(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_VISIT_SEEKERS_PROGRAM)
+    before = _dump(engine, _reflect(engine))
+    assert "program_id" not in before["visit_seekers"][0]
+    assert migrate.upgrade(engine, VISIT_SEEKERS_PROGRAM) == (
+        BEFORE_VISIT_SEEKERS_PROGRAM,
+        VISIT_SEEKERS_PROGRAM,
+    )
+    after = _dump(engine, _reflect(engine))
+    assert {k: v for k, v in after.items() if k != "visit_seekers"} == {
+        k: v for k, v in before.items() if k != "visit_seekers"
+    }
+    [default] = after["programs"]
+    assert after["visit_seekers"] == [
+        {**row, "program_id": default["id"]} for row in before["visit_seekers"]
+    ]
+    command.downgrade(migrate.alembic_config(engine), BEFORE_VISIT_SEEKERS_PROGRAM)
+    assert _dump(engine, _reflect(engine)) == before
+
+
+def _log(uow: Any, program: str, seekers: list[str]) -> int:
+    """A visit logged through the library (the ORM writes its job seekers)."""
+    import ips_jobdev as jobdev
+
+    bakery = uow.employers.find_by_name("Example Bakery", "53703")[0]
+    visit = jobdev.log_visit(uow, bakery, f"s-{program}", at=T1, seekers=seekers, now=T1)
+    uow.flush()
+    assert visit.id is not None
+    return visit.id
+
+
+def test_every_write_path_keeps_a_visits_job_seekers_in_the_visits_program(db_url: str) -> None:
+    import ips_jobdev as jobdev
+    from ips_jobdev._store import bulk
+
+    with Database(db_url) as database:
+        with database.unit_of_work() as uow:
+            jobdev.add_program(uow, "dane", "Dane County IPS")
+            jobdev.add_specialist(uow, "s-dane", "Specialist Dane")
+            for code in ("J-1", "J-2", "J-3"):
+                uow.seekers.add(jobdev.JobSeeker(code=code, name=f"Person {code}"))
+            uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703"))
+            uow.commit()
+        with database.unit_of_work() as uow:
+            logged = _log(uow, "dane", ["J-1", "J-2"])  # the ORM's association
+            uow.commit()
+        with database.unit_of_work() as uow:
+            jobdev.edit_visit(uow, logged, {"seekers": ["J-2", "J-3"]}, reason="wrong person")
+            uow.commit()  # a correction: rows deleted and written again
+        with database.unit_of_work() as uow:
+            employer = uow.employers.find_by_name("Example Bakery", "53703")[0]
+            specialist = uow.specialists.by_code("s-dane")
+            seekers = [uow.seekers.by_code(c).id for c in ("J-1", "J-3")]
+            row = {"employer_id": employer.id, "specialist_id": specialist.id, "at": T0}
+            [imported] = bulk.insert_visits(uow, [row], [seekers])  # a bulk import
+            uow.commit()
+        links = _links_and_visit_programs(database.engine)
+        assert [(v, s) for v, s, _, _ in links] == [
+            (logged, 2),
+            (logged, 3),
+            (imported, 1),
+            (imported, 3),
+        ]
+        assert all(own == visits for _, _, own, visits in links), links
+        (program,) = {own for _, _, own, _ in links}
+        assert program is not None
+
+        # a visit moved to another program takes its job seekers' rows along (SQLite holds
+        # one program through the library: the second is written here directly)
+        with database.engine.begin() as connection:
+            other = connection.execute(
+                sa.insert(tables.programs)
+                .values(code="rock", name="Rock County IPS", version=1, created_at=T0)
+                .returning(tables.programs.c.id)
+            ).scalar_one()
+            connection.execute(
+                sa.update(tables.visits)
+                .where(tables.visits.c.id == imported)
+                .values(program_id=other)
+            )
+        moved = _links_and_visit_programs(database.engine)
+        assert [own for v, _, own, _ in moved if v == imported] == [other, other]
+        assert [own for v, _, own, _ in moved if v == logged] == [program, program]
+
+
+def test_a_program_cannot_link_its_job_seeker_to_another_programs_visit(db_url: str) -> None:
+    import ips_jobdev as jobdev
+
+    with Database(db_url) as database:
+        if database.engine.dialect.name != "postgresql":
+            return  # SQLite holds one program: it has no boundary to keep
+        with database.unit_of_work() as uow:
+            jobdev.add_program(uow, "dane", "Dane County IPS")
+            jobdev.add_program(uow, "rock", "Rock County IPS")
+            uow.employers.add(jobdev.Employer(name="Example Bakery", zip="53703"))
+            uow.commit()
+        logged = {}
+        for program in ("dane", "rock"):
+            with database.unit_of_work(program=program) as uow:
+                jobdev.add_specialist(uow, f"s-{program}", f"Specialist {program}")
+                uow.seekers.add(jobdev.JobSeeker(code=f"J-{program}", name=f"Person {program}"))
+                uow.flush()
+                logged[program] = _log(uow, program, [])
+                uow.commit()
+        with database.unit_of_work() as uow:
+            seeker = uow.seekers.by_code("J-dane").id
+            dane = uow.programs.find_by_code("dane").id
+        link = sa.text(
+            "INSERT INTO visit_seekers (visit_id, seeker_id, program_id) VALUES (:v, :s, :p)"
+        )
+        scope = sa.text("SELECT set_config('ips_jobdev.program', :p, true)")
+        refused = [
+            {"v": logged["rock"], "s": seeker, "p": dane},  # another program's visit
+            {"v": logged["rock"], "s": seeker, "p": None},  # its program, unseen, is none
+            {"v": logged["dane"], "s": seeker, "p": dane + 1000},  # not its visit's program
+        ]
+        for values in refused:
+            with database.engine.connect() as connection:
+                connection.execute(scope, {"p": str(dane)})
+                with pytest.raises(sa.exc.ProgrammingError, match="row-level security"):
+                    connection.execute(link, values)
+                connection.rollback()
+        with database.engine.begin() as connection:
+            connection.execute(scope, {"p": str(dane)})
+            connection.execute(link, {"v": logged["dane"], "s": seeker, "p": None})
+        links = _links_and_visit_programs(database.engine)
+        assert [(v, own) for v, _, own, _ in links] == [(logged["dane"], dane)]
+
+
+def test_the_policy_of_a_visits_job_seekers_reads_their_own_program_after_the_upgrade(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    migrate.upgrade(engine)
+    if engine.dialect.name != "postgresql":
+        return  # SQLite holds one program: it has no policies
+
+    def per_row_filter() -> str:
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT set_config('ips_jobdev.program', '1', true)"))
+            plan = connection.execute(sa.text("EXPLAIN SELECT seeker_id FROM visit_seekers"))
+            return " ".join(plan.scalars())
+
+    # one comparison of the row's program, not a lookup of its visit
+    assert "visits" not in per_row_filter()
+    assert "program_id" in per_row_filter()
+    command.downgrade(migrate.alembic_config(engine), BEFORE_VISIT_SEEKERS_PROGRAM)
+    assert "visits" in per_row_filter()
+
+
+# -- 0019_covering_indexes ----------------------------------------------------------------------
+
+BEFORE_COVERING = "0018_visit_seekers_program"
+COVERING = "0019_covering_indexes"
+
+
+def _index_definitions(engine: sa.Engine) -> dict[str, str]:
+    """The visits indexes of a specialist's pages, as the database states them."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            statement = (
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND tablename = 'visits'"
+            )
+        else:
+            statement = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'visits'"
+        rows = connection.execute(sa.text(statement)).all()
+    wanted = ("ix_visits_employer_at", "ix_visits_specialist_at")
+    return {str(name): str(sql) for name, sql in rows if name in wanted}
+
+
+def test_the_visit_indexes_cover_the_pages_columns_after_the_upgrade_and_every_row_stays(
+    engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    _fill_first_revision(engine)
+    migrate.upgrade(engine, BEFORE_COVERING)
+    before, indexes = _dump(engine, _reflect(engine)), _index_definitions(engine)
+    assert all("INCLUDE" not in sql for sql in indexes.values())
+    assert migrate.upgrade(engine, COVERING) == (BEFORE_COVERING, COVERING)
+    assert _dump(engine, _reflect(engine)) == before
+    after = _index_definitions(engine)
+    if engine.dialect.name == "postgresql":
+        assert after["ix_visits_employer_at"].endswith(
+            "(employer_id, at) INCLUDE (status, mode, purpose, program_id)"
+        )
+        assert after["ix_visits_specialist_at"].endswith(
+            "(specialist_id, at) INCLUDE (employer_id, status, mode, program_id)"
+        )
+    else:
+        assert after == indexes  # SQLite has no INCLUDE: its indexes stay as they were
+    command.downgrade(migrate.alembic_config(engine), BEFORE_COVERING)
+    assert _index_definitions(engine) == indexes
+    assert _dump(engine, _reflect(engine)) == before

@@ -24,6 +24,7 @@ __all__ = [
     "local_now",
     "team",
     "visit_lines",
+    "visit_lines_of_rows",
 ]
 
 DEFAULT_ZONE = "America/Chicago"
@@ -168,3 +169,36 @@ def visit_lines(
             )
         )
     return out
+
+
+def visit_lines_of_rows(
+    rows: Iterable[queries.VisitRow],
+    zone: dt.tzinfo,
+    *,
+    specialists: Iterable[SpecialistBrief] = (),
+) -> list[VisitLine]:
+    """:class:`VisitLine` for each row the store read (the same lines
+    :func:`visit_lines` makes of the records, without loading them)."""
+    codes = {s.id: s.code for s in specialists}
+    return [
+        VisitLine(
+            id=row.id,
+            version=row.version,
+            employer_id=row.employer_id,
+            employer_name=row.employer_name,
+            address=model.postal_address(row.street, row.city, row.state, row.zip),
+            at=row.at.astimezone(zone),
+            minutes=row.duration_minutes,
+            mode=row.mode,
+            purpose=row.purpose,
+            status=row.status,
+            specialist_id=row.specialist_id,
+            seekers=row.seekers,
+            seeker_present=row.seeker_present,
+            reason=row.reason,
+            outcome=row.outcome,
+            next_step=row.next_step,
+            specialist_code=codes.get(row.specialist_id, ""),
+        )
+        for row in rows
+    ]

@@ -10,10 +10,11 @@ import attrs
 
 from ips_jobdev import _lookup as lookup
 from ips_jobdev import _model as model
-from ips_jobdev._overview.common import Team, VisitLine, local_now, team, visit_lines
+from ips_jobdev._overview.common import Team, VisitLine, local_now, team, visit_lines_of_rows
 from ips_jobdev._overview.employers import FitNoteLine, fit_note_lines
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import casework as casework_queries
+from ips_jobdev._store.queries import overview as overview_queries
 from ips_jobdev.cycles import DEFAULT_POLICY, RapidSearchState
 from ips_jobdev.cycles._due import seeker_states
 from ips_jobdev.matching import MatchConfig, MatchList, rank_employers
@@ -163,7 +164,7 @@ def seeker_overview(
         )
         for j in reversed(starts)
     ]
-    visits = list(uow.visits.latest_for_seeker(seeker.id, visits_limit))
+    visits = overview_queries.visits_rows_for_seeker(uow, seeker.id, visits_limit)
     return SeekerPage(
         team=crew,
         seeker=seeker,
@@ -172,7 +173,7 @@ def seeker_overview(
         rapid=rapid,
         notes=notes,
         jobs=jobs,
-        visits=visit_lines(uow, visits, zone, specialists=crew.everyone),
+        visits=visit_lines_of_rows(visits, zone, specialists=crew.everyone),
         on=day,
         nearby_miles=nearby,
     )

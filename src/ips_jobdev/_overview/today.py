@@ -14,8 +14,16 @@ import datetime as dt
 
 import attrs
 
-from ips_jobdev._overview.common import Team, VisitLine, day_bounds, local_now, team, visit_lines
+from ips_jobdev._overview.common import (
+    Team,
+    VisitLine,
+    day_bounds,
+    local_now,
+    team,
+    visit_lines_of_rows,
+)
 from ips_jobdev._store import UnitOfWork
+from ips_jobdev._store.queries.overview import visit_rows_between
 from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.cycles import DEFAULT_POLICY
 from ips_jobdev.cycles._due import DueItem, list_due
@@ -87,11 +95,10 @@ def today_overview(
             cold=0,
         )
     start, end = day_bounds(day, zone)
-    todays = visit_lines(uow, uow.visits.between(start, end, specialist_id=who.id), zone)
-    coming = visit_lines(
-        uow,
-        uow.visits.between(
-            end, None, specialist_id=who.id, status=VisitStatus.PLANNED, limit=coming_limit
+    todays = visit_lines_of_rows(visit_rows_between(uow, start, end, specialist_id=who.id), zone)
+    coming = visit_lines_of_rows(
+        visit_rows_between(
+            uow, end, None, specialist_id=who.id, status=VisitStatus.PLANNED, limit=coming_limit
         ),
         zone,
     )

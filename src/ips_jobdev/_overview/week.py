@@ -255,8 +255,10 @@ def week_overview(
         return _empty(crew, label, today, None)
     start_of_today, _ = day_bounds(today, crew.zone)
     busy = [(start_of_today, moment)] if moment > start_of_today else []
+    # the record, read once: the plan and the routes (from the office) both need it
+    who = uow.specialists.get(crew.chosen.id)
     try:
-        proposal = plan_week(uow, crew.chosen.code, label, today=today, busy=busy)
+        proposal = plan_week(uow, who, label, today=today, busy=busy)
     except ValidationError as exc:
         return _empty(crew, label, today, exc.reason)
     chosen = dict(choices or {})
@@ -266,7 +268,6 @@ def week_overview(
         for before, after in zip(proposal.days, plan.days, strict=True)
         if before is not after
     }
-    who = uow.specialists.get(crew.chosen.id)
     routes, days = _routes(uow, plan, who.office_zip, changed)
     plan = attrs.evolve(plan, days=days)
     existing_ids = [v.id for d in plan.days for v in d.existing]

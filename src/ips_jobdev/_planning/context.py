@@ -4,6 +4,7 @@ draft the phases fill in (the visits wanted so far, what was left out, warnings)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import attrs
@@ -88,25 +89,24 @@ class WeekContext:
         """The last working day left (Sunday when none is left)."""
         return self.windows[-1].day if self.windows else self.sunday
 
-    @property
+    @functools.cached_property
     def counted(self) -> int:
         """Face-to-face job-development visits already planned or made that week
         (follow-along support visits never count toward the target)."""
-        return sum(
-            1 for v in self.existing if v.face_to_face and v.purpose != VisitPurpose.SUPPORT.value
-        )
+        # worked out once: the planner asks for ``need`` for every follow-up and target
+        support = VisitPurpose.SUPPORT.value
+        return sum(1 for v in self.existing if v.face_to_face and v.purpose != support)
 
     @property
     def need(self) -> int:
         """How many more visits reach the goal."""
         return max(0, self.goal - self.counted)
 
-    @property
+    @functools.cached_property
     def booked(self) -> frozenset[int]:
         """Employers with a visit already planned that week."""
-        return frozenset(
-            v.employer_id for v in self.existing if v.status == VisitStatus.PLANNED.value
-        )
+        planned = VisitStatus.PLANNED.value
+        return frozenset(v.employer_id for v in self.existing if v.status == planned)
 
     @property
     def searching(self) -> list[model.JobSeeker]:

@@ -76,26 +76,24 @@ def existing_visits(
     """The specialist's visits planned or made in the week starting ``monday`` (contacts a
     job seeker made alone are theirs, not in the specialist's week)."""
     zone = specialist.timezone
-    visits = [
-        v
-        for v in uow.visits.between(
-            day_start(monday, zone),
-            day_start(monday + dt.timedelta(days=7), zone),
-            specialist_id=specialist.id,
-        )
-        if v.status.live and not v.by_job_seeker
-    ]
+    assert specialist.id is not None
+    visits = queries.week_visits(
+        uow,
+        specialist.id,
+        day_start(monday, zone),
+        day_start(monday + dt.timedelta(days=7), zone),
+    )
     names = employer_infos(uow, {v.employer_id for v in visits}) if visits else {}
     return [
         ExistingVisit(
-            id=v.id or 0,
+            id=v.id,
             employer_id=v.employer_id,
             employer_name=names[v.employer_id].name if v.employer_id in names else "",
             start=v.at.astimezone(specialist.zone),
             minutes=v.duration_minutes,
             status=v.status.value,
             purpose=v.purpose.value,
-            face_to_face=v.face_to_face,
+            face_to_face=v.mode.face_to_face,
             reason=v.reason,
         )
         for v in visits

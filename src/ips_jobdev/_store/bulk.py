@@ -923,12 +923,15 @@ def add_visits(
     """Add visits and the job seekers each was for (``seeker_ids[i]`` for ``visits[i]``)."""
     codes = _seeker_codes(writer.uow, {i for seekers in seeker_ids for i in seekers})
     extra = [{"seekers": sorted(codes[i] for i in seekers)} for seekers in seeker_ids]
-    ids = writer.add(model.Visit, visits, history_extra=extra)
+    filled = [dict(visit) for visit in visits]
+    programs.fill_programs(writer.uow.session, tables.visits, filled)
+    ids = writer.add(model.Visit, filled, history_extra=extra)
+    # each link with its visit's program (the database's trigger checks it on PostgreSQL)
     writer.add_links(
         tables.visit_seekers,
         (
-            (visit_id, seeker_id)
-            for visit_id, seekers in zip(ids, seeker_ids, strict=True)
+            (visit_id, seeker_id, visit["program_id"])
+            for visit_id, visit, seekers in zip(ids, filled, seeker_ids, strict=True)
             for seeker_id in seekers
         ),
     )

@@ -192,6 +192,9 @@ visits = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("made_by", _choice(ContactBy), nullable=False, server_default="specialist"),
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=False, index=True),
+    # on PostgreSQL both also hold (INCLUDE) the columns a specialist's pages read (0019);
+    # not stated here: a postgresql_ option makes SQLAlchemy import that dialect, which
+    # every command would then load (and the schema comparison does not look at INCLUDE)
     sa.Index("ix_visits_employer_at", "employer_id", "at"),
     sa.Index("ix_visits_specialist_at", "specialist_id", "at"),
     # every employer's visit history in the relationship window, and the fidelity report's
@@ -217,6 +220,9 @@ visit_seekers = sa.Table(
         primary_key=True,
         index=True,
     ),
+    # a copy of the visit's program_id, kept by the database's triggers (migration 0018):
+    # PostgreSQL's row-level security policy compares it instead of looking up each visit
+    sa.Column("program_id", sa.Integer),
 )
 
 job_openings = sa.Table(

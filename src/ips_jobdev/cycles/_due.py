@@ -18,7 +18,7 @@ import itertools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Protocol
 
 import attrs
 
@@ -27,7 +27,7 @@ from ips_jobdev import _model as model
 from ips_jobdev._store import UnitOfWork
 from ips_jobdev._store.queries import cycles as queries
 from ips_jobdev._store.queries.cycles import EmployerIds, EmployerInfo, EmployerList, employer_infos
-from ips_jobdev._vocab import ContactMode, JobSeekerStatus, VisitPurpose
+from ips_jobdev._vocab import ContactMode, JobSeekerStatus
 from ips_jobdev._windows import Opening, parse_weekdays
 from ips_jobdev.cycles import (
     CyclePolicy,
@@ -41,6 +41,7 @@ from ips_jobdev.cycles import (
     resolve_policy,
     summarize,
 )
+from ips_jobdev.cycles._relationship import fold_made
 
 __all__ = [
     "DEFAULT_ZONE",
@@ -101,6 +102,26 @@ def specialist_employers(
     )
 
 
+class SeekerLike(Protocol):
+    """What due lists and states read of a job seeker (a :class:`~ips_jobdev.JobSeeker`
+    has it all; the due list reads a caseload as plain rows)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def status(self) -> JobSeekerStatus: ...
+
+    @property
+    def ips_start(self) -> dt.date | None: ...
+
+    @property
+    def preferences(self) -> model.Preferences: ...
+
+
 def _cold_line(on: dt.date, zone: str, policy: CyclePolicy) -> dt.datetime:
     """Counted visits before this moment are ``cold_after_days`` or more days old on
     ``on`` (a relationship whose last one is older has gone cold)."""
@@ -119,7 +140,7 @@ def _interest(
     uow: UnitOfWork,
     ids: EmployerIds,
     infos: dict[int, EmployerInfo],
-    pool: Sequence[model.JobSeeker],
+    pool: Sequence[SeekerLike],
     *,
     since: dt.datetime,
 ) -> dict[int, list[str]]:
@@ -144,7 +165,7 @@ def _interest(
     return {employer_id: sorted(codes) for employer_id, codes in found.items()}
 
 
-def _wanted_job_types(seekers: Iterable[model.JobSeeker]) -> dict[str, set[str]]:
+def _wanted_job_types(seekers: Iterable[SeekerLike]) -> dict[str, set[str]]:
     """The codes of the job seekers who want each job type (and do not avoid it)."""
     by_type: dict[str, set[str]] = {}
     for seeker in seekers:
@@ -155,15 +176,6 @@ def _wanted_job_types(seekers: Iterable[model.JobSeeker]) -> dict[str, set[str]]
     return by_type
 
 
-class _Made(NamedTuple):
-    """A visit made, as :func:`summarize` reads it: lighter than a :class:`Contact` (the
-    store hands the purpose over already checked), for the thousands a page folds."""
-
-    at: dt.datetime
-    purpose: VisitPurpose
-    face_to_face: bool
-
-
 def relationship_states(
     uow: UnitOfWork,
     ids: EmployerIds,
@@ -171,7 +183,7 @@ def relationship_states(
     on: dt.date,
     zone: str,
     policy: CyclePolicy,
-    pool: Sequence[model.JobSeeker] = (),
+    pool: Sequence[SeekerLike] = (),
     infos: dict[int, EmployerInfo] | None = None,
     planned_from: dt.date | None = None,
 ) -> dict[int, EmployerCycleState]:
@@ -185,11 +197,11 @@ def relationship_states(
     """
     end = day_start(on + dt.timedelta(days=1), zone)
     infos = infos if infos is not None else employer_infos(uow, ids)
+    tz = zoneinfo.ZoneInfo(zone)
+    face_to_face = {mode: mode.face_to_face for mode in ContactMode}
     summaries = {
-        employer_id: summarize(
-            (_Made(at, purpose, mode.face_to_face) for _, at, purpose, mode in rows),
-            policy,
-            zone=zone,
+        employer_id: fold_made(
+            [(at, purpose, face_to_face[mode]) for _, at, purpose, mode in rows], policy, tz
         )
         for employer_id, rows in itertools.groupby(
             queries.visits_made(uow, ids, before=end), key=itemgetter(0)
@@ -226,7 +238,7 @@ def first_contacts(
 
 def seeker_states(
     uow: UnitOfWork,
-    seekers: Sequence[model.JobSeeker],
+    seekers: Sequence[SeekerLike],
     *,
     on: dt.date,
     zone: str,
@@ -368,7 +380,7 @@ def list_due(
     zone = who.timezone if who is not None else DEFAULT_ZONE
     day = on or dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
     specialist_id = who.id if who is not None else None
-    caseload = list(uow.seekers.on_caseload(specialist_id))
+    caseload = queries.caseload(uow, specialist_id)
     # counted first: the store reads the list taken ever once, and the shorter one from it
     cold = (
         None if include_cold else _count_cold(uow, specialist_id, on=day, zone=zone, policy=chosen)
@@ -444,7 +456,7 @@ def _employer_items(
 
 def _seeker_items(
     uow: UnitOfWork,
-    caseload: Sequence[model.JobSeeker],
+    caseload: Sequence[SeekerLike],
     *,
     on: dt.date,
     zone: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,8 +21,6 @@ from ips_jobdev.cycles._policy import (
     ContactLike,
     CyclePolicy,
     _purpose,
-    _status,
-    local_date,
     short_date,
 )
 
@@ -31,6 +30,7 @@ __all__ = [
     "EmployerStatus",
     "RelationshipSummary",
     "employer_state",
+    "fold_made",
     "summarize",
 ]
 
@@ -71,6 +71,9 @@ class RelationshipSummary:
     restarted: bool = False
 
 
+_at = operator.attrgetter("at")
+
+
 def summarize(
     visits: Iterable[ContactLike],
     policy: CyclePolicy | None = None,
@@ -93,6 +96,28 @@ def summarize(
         before: ignore visits at or after this moment (the state "as of" a date).
     """
     policy = policy or DEFAULT_POLICY
+    tz: dt.tzinfo = (
+        dt.UTC
+        if zone is None
+        else zone
+        if isinstance(zone, zoneinfo.ZoneInfo)
+        else zoneinfo.ZoneInfo(zone)
+    )
+    done = VisitStatus.DONE
+    made = [
+        (visit.at, visit.purpose, visit.face_to_face)
+        for visit in sorted(visits, key=_at)
+        if (before is None or visit.at < before) and getattr(visit, "status", done) is done
+    ]
+    return fold_made(made, policy, tz)
+
+
+def fold_made(
+    made: Iterable[tuple[dt.datetime, VisitPurpose, bool]], policy: CyclePolicy, tz: dt.tzinfo
+) -> RelationshipSummary:
+    """:func:`summarize` of visits made, given oldest first as ``(at, purpose,
+    face_to_face)`` with the time zone resolved (a page folds a whole list's visits, read
+    in that order: neither sorted again nor wrapped in an object each)."""
     stage = 0
     started: dt.date | None = None
     last_counted: dt.date | None = None
@@ -101,25 +126,22 @@ def summarize(
     last_any: dt.date | None = None
     restarted = False
     last_stage = len(policy.stages)
-    # resolved once, not per visit: an employer of a busy program has thousands of visits
-    tz = zone if zone is None or isinstance(zone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(zone)
+    any_mode = not policy.face_to_face_only
+    cold_after = policy.cold_after_days
     stage_of: dict[object, int] = {}
-    for visit in sorted(visits, key=lambda v: v.at):
-        if before is not None and visit.at >= before:
-            continue
-        if _status(visit) is not VisitStatus.DONE:
-            continue
-        day = local_date(visit.at, tz)
+    # local_date and policy.counts written out: no call of each per visit
+    for at, purpose, face_to_face in made:
+        day = at.astimezone(tz).date()
         last_any = day
-        if visit.face_to_face:
+        if face_to_face:
             last_f2f = day
-        if not policy.counts(visit):
+        elif not any_mode:
             continue
-        if last_counted is not None and (day - last_counted).days >= policy.cold_after_days:
+        if last_counted is not None and (day - last_counted).days >= cold_after:
             stage, counted, started, restarted = 0, 0, None, True
-        reached = stage_of.get(visit.purpose)
+        reached = stage_of.get(purpose)
         if reached is None:
-            reached = stage_of[visit.purpose] = policy.stage_for(visit.purpose)
+            reached = stage_of[purpose] = policy.stage_for(purpose)
         if reached > stage:
             stage = reached
         elif stage >= last_stage:

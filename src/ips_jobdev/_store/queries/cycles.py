@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ips_jobdev._geo import employer_location
+from ips_jobdev._model import Preferences
 from ips_jobdev._store import tables
 from ips_jobdev._store.queries._raw import fetch_tuples, once_each
 from ips_jobdev._store.unit_of_work import UnitOfWork
@@ -34,6 +35,8 @@ __all__ = [
     "EmployerIds",
     "EmployerInfo",
     "EmployerList",
+    "Seeker",
+    "caseload",
     "count_gone_cold",
     "employer_infos",
     "employer_list_statement",
@@ -340,6 +343,27 @@ def _ever_facts(uow: UnitOfWork, employers: EmployerList) -> _Facts | None:
     known: dict[object, Any] = uow.session.info.get(_LISTS, {})
     facts: _Facts | None = known.get(("facts", employers))
     return facts
+
+
+class Seeker(NamedTuple):
+    """A job seeker on a caseload, as the due list reads them (plain values)."""
+
+    id: int
+    code: str
+    status: JobSeekerStatus
+    ips_start: dt.date | None
+    preferences: Preferences
+
+
+def caseload(uow: UnitOfWork, specialist_id: int | None) -> list[Seeker]:
+    """The job seekers ``uow.seekers.on_caseload`` gives (not closed; of one specialist,
+    when given; by code), as plain rows: without loading each one's status history."""
+    statement = sa.select(_js.id, _js.code, _js.status, _js.ips_start, _js.preferences).where(
+        _js.status != JobSeekerStatus.CLOSED
+    )
+    if specialist_id is not None:
+        statement = statement.where(_js.specialist_id == specialist_id)
+    return [Seeker(*row) for row in uow.session.execute(statement.order_by(_js.code))]
 
 
 def visits_made(

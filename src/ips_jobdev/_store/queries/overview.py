@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import Any, NamedTuple
 
 import attrs
 import sqlalchemy as sa
@@ -16,16 +17,112 @@ from ips_jobdev._vocab import ContactBy, ContactMode, VisitPurpose, VisitStatus
 __all__ = [
     "FeedFingerprint",
     "VisitFilter",
+    "VisitRow",
     "feed_fingerprint",
     "recent_employer_ids",
     "specialist_rows",
+    "visit_rows_between",
     "visit_times",
     "visit_versions",
+    "visits_rows_for_seeker",
 ]
 
 _v = tables.visits.c
 _e = tables.employers.c
 _sp = tables.specialists.c
+
+
+class VisitRow(NamedTuple):
+    """A visit as a page lists it, as plain values: its employer's name and address
+    columns, and the codes of the job seekers it was for (by code)."""
+
+    id: int
+    version: int
+    employer_id: int
+    employer_name: str
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    at: dt.datetime
+    duration_minutes: int
+    mode: ContactMode
+    purpose: VisitPurpose
+    status: VisitStatus
+    specialist_id: int
+    seeker_present: bool
+    reason: str | None
+    outcome: str | None
+    next_step: str | None
+    seekers: tuple[str, ...]
+
+
+_ROW_COLUMNS = (
+    *(_v.id, _v.version, _v.employer_id, _e.name, _e.street, _e.city, _e.state, _e.zip),
+    *(_v.at, _v.duration_minutes, _v.mode, _v.purpose, _v.status, _v.specialist_id),
+    *(_v.seeker_present, _v.reason, _v.outcome, _v.next_step),
+)
+
+
+def _visit_rows(uow: UnitOfWork, statement: sa.Select[Any]) -> list[VisitRow]:
+    """The rows of ``statement`` (selecting :data:`_ROW_COLUMNS`) with each visit's job
+    seekers' codes: two statements, where loading the records took six (the visits, their
+    job seekers and those people's status histories, the employers and their people)."""
+    rows = uow.session.execute(statement).all()
+    codes: dict[int, list[str]] = {}
+    if rows:
+        vs, js = tables.visit_seekers.c, tables.job_seekers.c
+        for chunk in chunks([row[0] for row in rows]):
+            found = uow.session.execute(
+                sa.select(vs.visit_id, js.code)
+                .join(tables.job_seekers, js.id == vs.seeker_id)
+                .where(vs.visit_id.in_(chunk))
+                .order_by(vs.visit_id, js.code)
+            )
+            for visit_id, code in found:
+                codes.setdefault(visit_id, []).append(code)
+    return [VisitRow._make((*row, tuple(codes.get(row[0], ())))) for row in rows]
+
+
+def visit_rows_between(
+    uow: UnitOfWork,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    *,
+    specialist_id: int,
+    status: VisitStatus | None = None,
+    limit: int | None = None,
+) -> list[VisitRow]:
+    """A specialist's visits with ``start <= at < end`` (``end`` optional), oldest first
+    (of one ``status`` when given; the first ``limit`` when given)."""
+    statement = (
+        sa.select(*_ROW_COLUMNS)
+        .join(tables.employers, _e.id == _v.employer_id)
+        .where(_v.specialist_id == specialist_id, _v.at >= start)
+        .order_by(_v.at, _v.id)
+    )
+    if end is not None:
+        statement = statement.where(_v.at < end)
+    if status is not None:
+        statement = statement.where(_v.status == status)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return _visit_rows(uow, statement)
+
+
+def visits_rows_for_seeker(uow: UnitOfWork, seeker_id: int, limit: int) -> list[VisitRow]:
+    """The ``limit`` latest visits made or planned on behalf of one job seeker, newest
+    first."""
+    vs = tables.visit_seekers.c
+    statement = (
+        sa.select(*_ROW_COLUMNS)
+        .join(tables.employers, _e.id == _v.employer_id)
+        .join(tables.visit_seekers, vs.visit_id == _v.id)
+        .where(vs.seeker_id == seeker_id)
+        .order_by(_v.at.desc(), _v.id.desc())
+        .limit(limit)
+    )
+    return _visit_rows(uow, statement)
 
 
 def specialist_rows(uow: UnitOfWork) -> list[tuple[int, str, str, str, bool, int]]:

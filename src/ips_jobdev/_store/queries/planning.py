@@ -6,21 +6,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import sqlalchemy as sa
 
 from ips_jobdev._store import tables
 from ips_jobdev._store.unit_of_work import UnitOfWork
-from ips_jobdev._vocab import LIVE_VISIT_STATUSES, ContactMode, VisitPurpose, VisitStatus
+from ips_jobdev._vocab import (
+    LIVE_VISIT_STATUSES,
+    ContactBy,
+    ContactMode,
+    VisitPurpose,
+    VisitStatus,
+)
 
 __all__ = [
     "SpecialistVisit",
+    "WeekVisit",
     "last_visits_made",
     "other_specialists_visits",
     "seekers_with_planned_visits",
     "visit_stored",
+    "week_visits",
 ]
 
 _v = tables.visits.c
@@ -55,6 +63,37 @@ def _specialist_visits(uow: UnitOfWork, statement: sa.Select[Any]) -> list[Speci
         )
         for row in uow.session.execute(statement)
     ]
+
+
+class WeekVisit(NamedTuple):
+    """A visit of the specialist's own in a week being planned, as plain values."""
+
+    id: int
+    employer_id: int
+    at: dt.datetime
+    duration_minutes: int
+    status: VisitStatus
+    purpose: VisitPurpose
+    mode: ContactMode
+    reason: str | None
+
+
+def week_visits(
+    uow: UnitOfWork, specialist_id: int, start: dt.datetime, end: dt.datetime
+) -> list[WeekVisit]:
+    """The specialist's visits planned or made with ``start <= at < end``, oldest first
+    (contacts a job seeker made alone left out: they are theirs, not the specialist's).
+
+    Plain rows, not records: the planner reads a few fields of each, and loading the
+    records also loaded every visit's job seekers and their status histories."""
+    statement = (
+        sa.select(_v.id, _v.employer_id, _v.at, _v.duration_minutes, _v.status)
+        .add_columns(_v.purpose, _v.mode, _v.reason)
+        .where(_v.specialist_id == specialist_id, _v.at >= start, _v.at < end)
+        .where(_v.status.in_(LIVE_VISIT_STATUSES), _v.made_by != ContactBy.JOB_SEEKER)
+        .order_by(_v.at, _v.id)
+    )
+    return [WeekVisit(*row) for row in uow.session.execute(statement)]
 
 
 _COLUMNS = (_v.employer_id, _v.at, _v.status, _v.mode, _v.purpose, _v.outcome, _sp.code, _sp.name)
