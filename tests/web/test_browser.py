@@ -93,7 +93,9 @@ def page(browser: Browser, live: Live) -> Iterator[Page]:
 
 
 def visit(page: Page, what: str) -> None:
-    """Check the page the browser is on: accessible, and fits the phone."""
+    """Check the page the browser is on: accessible, and fits the phone. The caller waits
+    for the page it navigated to (axe-core run while the next page replaces the document
+    finds no document)."""
     check_accessibility(page, what)
     fits_phone(page)
 
@@ -259,6 +261,7 @@ def test_plan_and_save_a_week_then_move_a_visit(page: Page, live: Live) -> None:
 
 def test_find_an_employer_as_you_type_and_open_it(page: Page, live: Live) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Employers").click()
+    expect(page.get_by_role("heading", name="Employers", exact=True)).to_be_visible()
     visit(page, "Employers")
     page.get_by_label("Search employers by name").press_sequentially("hotel", delay=40)
     expect(page.get_by_role("status").filter(has_text="matching “hotel”")).to_be_visible()
@@ -274,6 +277,7 @@ def test_find_an_employer_as_you_type_and_open_it(page: Page, live: Live) -> Non
 
 def test_open_a_job_seekers_matches(page: Page, live: Live) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Job seekers").click()
+    expect(page.get_by_role("heading", name="Job seekers", exact=True)).to_be_visible()
     visit(page, "Job seekers")
     page.get_by_role("link", name=re.compile(r"^J-1001\b")).click()
     expect(page.get_by_role("heading", name="Employers that fit J-1001")).to_be_visible()
@@ -307,6 +311,7 @@ def test_import_a_csv_with_errors(page: Page, live: Live, tmp_path: Path) -> Non
         encoding="utf-8",
     )
     page.get_by_role("link", name="Import a CSV file").click()
+    expect(page.get_by_role("heading", name="Import a CSV file")).to_be_visible()
     visit(page, "Import")
     page.get_by_label("What the file holds").select_option("employers")
     page.get_by_label("CSV file").set_input_files(str(source))
