@@ -600,6 +600,8 @@ class _Programs:
             row["program_id"] = self.of_seeker[row["id"]] = program
         elif table is tables.visits:
             row["program_id"] = self.of_specialist.get(row["specialist_id"], 1)
+        elif table is tables.visit_seekers:
+            pass  # a link carries its visit's program, given with the link
         elif "program_id" in table.c and "seeker_id" in table.c:
             row["program_id"] = self.of_seeker.get(row["seeker_id"], 1)
 
@@ -705,7 +707,10 @@ def generate(
                 for visit, for_seekers in gen.visits(specialists, seekers):
                     owner.stamp(tables.visits, visit)
                     visit_rows.append(visit)
-                    links.extend({"visit_id": visit["id"], "seeker_id": s} for s in for_seekers)
+                    links.extend(
+                        {"visit_id": visit["id"], "seeker_id": s, "program_id": visit["program_id"]}
+                        for s in for_seekers
+                    )
                     if len(visit_rows) >= CHUNK:
                         connection.execute(tables.visits.insert(), visit_rows)
                         done += len(visit_rows)

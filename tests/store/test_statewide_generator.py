@@ -60,3 +60,26 @@ def test_generated_records_load_through_the_store_on_real_wisconsin_zips(tmp_pat
         seeker = uow.seekers.list()[0]
         assert seeker.preferences.home_zip is None or seeker.preferences.home_zip in zips
     db.dispose()
+
+
+def test_several_programs_on_postgresql_each_link_in_its_visits_program(pg_url: str) -> None:
+    info = statewide.generate(pg_url, seed=5, scale=0.001, programs=2)
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.connect() as connection:
+            programs = connection.scalars(
+                sa.select(tables.visits.c.program_id).distinct().order_by("program_id")
+            ).all()
+            links = connection.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.count().filter(
+                        tables.visit_seekers.c.program_id == tables.visits.c.program_id
+                    ),
+                ).select_from(tables.visit_seekers.join(tables.visits))
+            ).one()
+    finally:
+        engine.dispose()
+    assert programs == [1, 2]
+    assert links[0] == info.counts["visit_seekers"] > 0
+    assert links[1] == links[0]
