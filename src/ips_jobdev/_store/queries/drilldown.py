@@ -8,7 +8,7 @@ returns how many rows match in all and the first ``limit`` of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ips_jobdev._store import tables
 from ips_jobdev._store.batching import chunks
-from ips_jobdev._store.queries.overview import VisitFilter
+from ips_jobdev._store.queries.overview import VisitFilter, seeker_codes_of_visits
 from ips_jobdev._store.unit_of_work import UnitOfWork
 from ips_jobdev._vocab import ContactMode, JobEndReason, JobSeekerStatus, VisitPurpose, VisitStatus
 
@@ -57,20 +57,6 @@ class ContactRow:
     seeker_present: bool
 
 
-def _seeker_codes(uow: UnitOfWork, visit_ids: Iterable[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    for chunk in chunks(visit_ids):
-        statement = (
-            sa.select(_vs.visit_id, _js.code)
-            .join(tables.job_seekers, _js.id == _vs.seeker_id)
-            .where(_vs.visit_id.in_(chunk))
-            .order_by(_vs.visit_id, _js.code)
-        )
-        for visit_id, code in uow.session.execute(statement):
-            out.setdefault(int(visit_id), []).append(code)
-    return out
-
-
 def contacts(
     uow: UnitOfWork, selection: VisitFilter, *, limit: int
 ) -> tuple[int, list[ContactRow]]:
@@ -95,7 +81,7 @@ def contacts(
         .limit(limit)
     )
     rows = uow.session.execute(statement).all()
-    codes = _seeker_codes(uow, (row[0] for row in rows))
+    codes = seeker_codes_of_visits(uow, (row[0] for row in rows))
     return int(total), [
         ContactRow(
             visit_id=row[0],

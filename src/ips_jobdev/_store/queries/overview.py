@@ -20,6 +20,7 @@ __all__ = [
     "VisitRow",
     "feed_fingerprint",
     "recent_employer_ids",
+    "seeker_codes_of_visits",
     "specialist_rows",
     "visit_rows_between",
     "visit_times",
@@ -69,19 +70,25 @@ def _visit_rows(uow: UnitOfWork, statement: sa.Select[Any]) -> list[VisitRow]:
     seekers' codes: two statements, where loading the records took six (the visits, their
     job seekers and those people's status histories, the employers and their people)."""
     rows = uow.session.execute(statement).all()
-    codes: dict[int, list[str]] = {}
-    if rows:
-        vs, js = tables.visit_seekers.c, tables.job_seekers.c
-        for chunk in chunks([row[0] for row in rows]):
-            found = uow.session.execute(
-                sa.select(vs.visit_id, js.code)
-                .join(tables.job_seekers, js.id == vs.seeker_id)
-                .where(vs.visit_id.in_(chunk))
-                .order_by(vs.visit_id, js.code)
-            )
-            for visit_id, code in found:
-                codes.setdefault(visit_id, []).append(code)
+    codes = seeker_codes_of_visits(uow, [row[0] for row in rows])
     return [VisitRow._make((*row, tuple(codes.get(row[0], ())))) for row in rows]
+
+
+def seeker_codes_of_visits(uow: UnitOfWork, visit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The codes of each visit's job seekers, in code order (a visit for nobody is left
+    out)."""
+    vs, js = tables.visit_seekers.c, tables.job_seekers.c
+    out: dict[int, list[str]] = {}
+    for chunk in chunks(visit_ids):
+        statement = (
+            sa.select(vs.visit_id, js.code)
+            .join(tables.job_seekers, js.id == vs.seeker_id)
+            .where(vs.visit_id.in_(chunk))
+            .order_by(vs.visit_id, js.code)
+        )
+        for visit_id, code in uow.session.execute(statement):
+            out.setdefault(int(visit_id), []).append(code)
+    return out
 
 
 def visit_rows_between(
