@@ -6,7 +6,10 @@ pass`` on the same interpreter. Each command runs once before timing (the ZIP ta
 cache file is built on first use, bytecode is written, the file is in the page cache), so
 the figures are those of every later run. Each row's notes hold the median CPU seconds
 (user + system) of the command and of the floor, steadier than wall-clock time on a
-shared machine. Measured:
+shared machine. Rows of commands that open a database also note, measured in the same
+run, the *libraries floor*: a new process that only imports the libraries every such
+command needs (SQLAlchemy with its ORM, click and rich), and how far the command is above
+it. Measured:
 
 - start: ``import ips_jobdev`` and ``ips-jobdev --help`` (goal: under 0.2 s);
 - on the statewide SQLite file: ``due`` (goal: under 0.3 s) and ``plan week`` (under 0.6 s)
@@ -39,6 +42,8 @@ from statewide import END, cached_statewide
 from table import Row, Settings
 
 SOURCE = "bench_cli"
+LIBRARIES = "import sqlalchemy.orm, click, rich.console, rich.table"
+"""What every command that opens a database imports before doing anything of its own."""
 HEAVY = ("sqlalchemy", "pluggy", "rich", "icalendar", "phonenumbers", "alembic", "zipcodes")
 
 
@@ -98,10 +103,31 @@ def heavy_modules_after_import() -> list[str]:
     return done.stdout.split()
 
 
+def libraries_floor(runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of a new process importing :data:`LIBRARIES`."""
+    command = [sys.executable, "-c", LIBRARIES]
+    _once(command)
+    times = [_once(command) for _ in range(max(1, runs))]
+    return statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
+
+
 def _row(
-    what: str, command: Sequence[str], runs: int, goal: float, database: str = "SQLite"
+    what: str,
+    command: Sequence[str],
+    runs: int,
+    goal: float,
+    database: str = "SQLite",
+    libraries: tuple[float, float] | None = None,
 ) -> Row:
     seconds, floor, cpu, floor_cpu = whole_process(command, runs)
+    notes: dict[str, object] = {
+        "cpu_seconds": round(cpu, 3),
+        "floor_cpu_seconds": round(floor_cpu, 3),
+    }
+    if libraries is not None:
+        notes["libraries_floor_seconds"] = round(libraries[0], 3)
+        notes["libraries_floor_cpu_seconds"] = round(libraries[1], 3)
+        notes["above_libraries_seconds"] = round(seconds - libraries[0], 3)
     return Row(
         what=what,
         database=database,
@@ -111,7 +137,7 @@ def _row(
         floor=floor,
         floor_what="python -c pass",
         source=SOURCE,
-        notes={"cpu_seconds": round(cpu, 3), "floor_cpu_seconds": round(floor_cpu, 3)},
+        notes=notes,
     )
 
 
@@ -128,10 +154,11 @@ def statewide_rows(settings: Settings) -> Iterator[Row]:
     info = cached_statewide(settings.seed, settings.scale)
     db = ["--db", info.url.removeprefix("sqlite:///")]
     code = info.specialist_codes[0]
+    libraries = libraries_floor(settings.runs)
     due = [*_script(), *db, "due", "--specialist", code, "--on", END.isoformat()]
-    yield _row("due, whole CLI process", due, settings.runs, 0.3)
+    yield _row("due, whole CLI process", due, settings.runs, 0.3, libraries=libraries)
     plan = [*_script(), *db, "plan", "week", "--specialist", code]
-    yield _row("plan week, whole CLI process", plan, settings.runs, 0.6)
+    yield _row("plan week, whole CLI process", plan, settings.runs, 0.6, libraries=libraries)
 
 
 def demo_rows(settings: Settings) -> Iterator[Row]:
@@ -139,6 +166,7 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
     with tempfile.TemporaryDirectory() as folder:
         db = ["--db", str(Path(folder) / "demo.sqlite3")]
         subprocess.run([*_script(), *db, "demo"], capture_output=True, check=True)
+        libraries = libraries_floor(settings.runs)
         commands = {
             "match J-1001 (demo)": ["match", "J-1001"],
             "targets av (demo)": ["targets", "av"],
@@ -148,7 +176,7 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
             ],
         }  # fmt: skip
         for what, args in commands.items():
-            yield _row(what, [*_script(), *db, *args], settings.runs, 0.5)
+            yield _row(what, [*_script(), *db, *args], settings.runs, 0.5, libraries=libraries)
 
 
 def table_rows(settings: Settings) -> Iterator[Row]:
