@@ -103,6 +103,19 @@ def test_status_text_names_the_database_and_schema(tmp_path: Path) -> None:
     assert f"Schema: {head} (this version needs {head})" in result.stdout
 
 
+def test_status_keeps_a_long_schema_line_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a script reading the status must find the revision on its line, whatever its name
+    path = tmp_path / "s.sqlite3"
+    _run("--db", str(path), "db", "upgrade")
+    current = migrate.head_revision()
+    longer = "0099_a_revision_with_a_name_long_enough_to_pass_eighty_columns_on_its_line"
+    monkeypatch.setattr(migrate, "head_revision", lambda: longer)
+    result = _run("--db", str(path), "db", "status")
+    assert f"Schema: {current} (this version needs {longer})\n" in result.stdout
+
+
 def test_upgrade_brings_a_first_revision_database_up_to_date(db_url: str) -> None:
     _at_revision(db_url, FIRST)
     document = json.loads(_run("--db", db_url, "db", "upgrade", "--json").stdout)

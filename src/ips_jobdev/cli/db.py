@@ -69,7 +69,7 @@ def status_command(app: App, as_json: bool) -> None:
         app.console.print(
             "There is no database there yet: `ips-jobdev db upgrade` creates it.", soft_wrap=True
         )
-    app.console.print(f"Schema: {current or 'none'} (this version needs {head})")
+    app.console.print(f"Schema: {current or 'none'} (this version needs {head})", soft_wrap=True)
 
 
 @db_group.command("grant-program")
