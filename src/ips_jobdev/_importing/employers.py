@@ -111,6 +111,7 @@ class EmployerImporter(Importer):
     required = ("name",)
     label_column = "name"
     event_kind = "employer"
+    matching_columns = ("external_id", "notes")
 
     @classmethod
     def parsers(cls) -> Mapping[str, CellParser]:
@@ -169,7 +170,7 @@ class EmployerImporter(Importer):
         self.by_phone.clear()
         stored = queries.employer_keys_matching(
             self.uow,
-            external_ids={e for c in candidates if (e := c.values.get("external_id"))},
+            external_ids={e for c in candidates if (e := c.value("external_id"))},
             names_in_zips={(c.derived["name_key"], c.derived["zip5"] or "") for c in candidates},
             phones={p for c in candidates if (p := c.derived["phone_key"])},
         )
@@ -222,7 +223,7 @@ class EmployerImporter(Importer):
         """External id, normalized name with ZIP, and phone."""
         derived = candidate.derived
         keys = []
-        external_id = candidate.values.get("external_id")
+        external_id = candidate.value("external_id")
         if external_id is not None:
             keys.append(FileKey("external_id", "same external_id", f"i:{external_id}"))
         name_zip = _name_zip(derived["name_key"], derived["zip5"])
@@ -236,7 +237,7 @@ class EmployerImporter(Importer):
         derived = candidate.derived
         found: list[StoredMatch] = []
         identity = None
-        external_id = candidate.values.get("external_id")
+        external_id = candidate.value("external_id")
         if external_id is not None and external_id in self.by_external:
             identity = self.by_external[external_id]
             found.append(StoredMatch("external_id", "same external_id", identity))
@@ -316,7 +317,7 @@ class EmployerImporter(Importer):
 
     def _insert_prepared(self, candidates: Sequence[Candidate]) -> list[int]:
         writer = self.writer
-        notes = [c.values.get("notes") for c in candidates]
+        notes = [c.value("notes") for c in candidates]
         ids = writer.add_prepared(
             model.Employer, [c.derived["row"] for c in candidates], notes=notes
         )
@@ -399,9 +400,10 @@ def import_employers(
             cells that a spreadsheet would run as formulas are protected).
         replace_rejects: replace an existing file at ``rejects_path`` (``--force``).
         progress: called as ``progress(done, total)`` while the file is checked and written.
-        workers: processes that check cells besides this one (default: one per spare
-            core, up to 3, for files of 20,000 lines or more where processes can fork; 0
-            checks everything here). The results are the same either way.
+        workers: processes that check cells besides this one (default: one per core
+            this process may run on, up to 3, for files of 20,000 lines or more where
+            processes can fork, on two cores or more; 0 checks everything here). The
+            results are the same either way.
 
     Returns:
         The report: a result for every row, the rejections, the warnings.

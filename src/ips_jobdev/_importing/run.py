@@ -26,6 +26,7 @@ from __future__ import annotations
 import abc
 import collections
 import contextlib
+import functools
 import multiprocessing
 import os
 import threading
@@ -87,12 +88,33 @@ more than one core and can fork); smaller ones are quicker in the importing proc
 @attrs.define(slots=True, eq=False)
 class Candidate:
     """A row that passed the checks: its parsed values by column, and what the importer
-    derived from them (resolved ids, duplicate keys)."""
+    derived from them (resolved ids, duplicate keys).
+
+    A row checked in a worker process may come back with only the values of
+    :attr:`Importer.matching_columns` (less to send between processes); ``restore`` then
+    reads its other values again from its cells, the first time :attr:`values` is read (a
+    row that matches a stored record: rare in large files).
+    """
 
     line: int
     label: str
-    values: dict[str, Any]
+    _values: dict[str, Any] = attrs.field(alias="values")
     derived: dict[str, Any] = attrs.field(factory=dict)
+    _restore: Callable[[], dict[str, Any]] | None = attrs.field(
+        default=None, alias="restore", repr=False
+    )
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Every parsed value, by column (read again from the cells if it must be)."""
+        if self._restore is not None:
+            self._values, self._restore = self._restore(), None
+        return self._values
+
+    def value(self, column: str) -> Any:
+        """The value of one of :attr:`Importer.matching_columns` (``None`` when blank),
+        never read again from the cells."""
+        return self._values.get(column)
 
 
 CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...], dict[str, Any]]
@@ -139,6 +161,11 @@ class Importer(abc.ABC):
     """The kind of record plugins are told changed (``"employer"``, ``"job-seeker"``)."""
     chunk_size: ClassVar[int] = CHUNK_ROWS
     """Rows checked and written together."""
+    matching_columns: ClassVar[tuple[str, ...] | None] = None
+    """The only columns whose values worker processes send back with a row without
+    rejections (with :meth:`derive`'s values), when :meth:`file_keys`,
+    :meth:`stored_matches`, :meth:`prepare_matching` and :meth:`insert` of prepared rows
+    read no others (through :meth:`Candidate.value`); ``None``: every column."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
@@ -344,18 +371,77 @@ def _nul_row(
     return (line, _label(cells, label_at).replace(NUL, ""), {}, refused, {})
 
 
+def _check_in_worker(
+    importer_class: type[Importer],
+    layout: Layout,
+    rows: Sequence[tuple[int, tuple[str, ...]]],
+    look_for_nul: bool,
+    context: Any = None,
+) -> list[CheckedRow]:
+    """:func:`check_rows` in a worker process: a row's values cut down to the importer's
+    :attr:`~Importer.matching_columns` (none for a rejected row, whose values nobody
+    reads), so less is pickled here and unpickled in the importing process."""
+    checked = check_rows(importer_class, layout, rows, look_for_nul, context=context)
+    kept = importer_class.matching_columns
+    if kept is None:
+        return checked
+    return [
+        (
+            line,
+            label,
+            {c: values[c] for c in kept if c in values} if not refused else {},
+            refused,
+            derived,
+        )
+        for line, label, values, refused, derived in checked
+    ]
+
+
+@attrs.frozen
+class _Recheck:
+    """Reads a row's values again in the importing process (see :class:`Candidate`)."""
+
+    importer_class: type[Importer]
+    layout: Layout
+    look_for_nul: bool
+    context: Any
+
+    def values(self, line: int, cells: tuple[str, ...]) -> dict[str, Any]:
+        checked = check_rows(
+            self.importer_class,
+            self.layout,
+            [(line, cells)],
+            self.look_for_nul,
+            context=self.context,
+        )
+        return checked[0][2]
+
+
+def _cores() -> int:
+    """The cores this process may run on (not all the machine's, in a container or under
+    ``taskset``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _worker_count(requested: int | None, lines: int) -> int:
     if requested is not None:
         return max(0, requested)
     if lines < PARALLEL_FROM_LINES or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return max(0, min((os.cpu_count() or 1) - 1, 3))
+    cores = _cores()
+    # one worker per core (up to 3): the importing process waits for the database much of
+    # the time, and a worker then has its core
+    return 0 if cores < 2 else min(cores, 3)
 
 
 def _checked_chunks(
     importer_class: type[Importer], reader: CsvReader, workers: int, context: Any
-) -> Iterator[tuple[list[CsvRow], list[CheckedRow]]]:
-    """Each chunk of rows with its checked rows, in file order; with ``workers``, chunks
+) -> Iterator[tuple[list[CsvRow], list[CheckedRow], _Recheck | None]]:
+    """Each chunk of rows with its checked rows, in file order, and how to read a row's
+    values again when the checked rows hold only some of them; with ``workers``, chunks
     are checked in that many forked processes while the caller writes earlier ones."""
     layout = reader.layout
     size = importer_class.chunk_size
@@ -364,8 +450,12 @@ def _checked_chunks(
             yield (
                 rows,
                 check_rows(importer_class, layout, _plain(rows), reader.has_nul, context=context),
+                None,
             )
         return
+    recheck = None
+    if importer_class.matching_columns is not None:
+        recheck = _Recheck(importer_class, layout, reader.has_nul, context)
     # fork: the workers start at once with everything imported (no second interpreter)
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
@@ -378,7 +468,7 @@ def _checked_chunks(
         try:
             for rows in reader.chunks(size):
                 job = pool.submit(
-                    check_rows,
+                    _check_in_worker,
                     importer_class,
                     layout,
                     _plain(rows),
@@ -388,10 +478,10 @@ def _checked_chunks(
                 pending.append((rows, job))
                 if len(pending) > workers + 1:
                     done, job = pending.popleft()
-                    yield done, job.result()
+                    yield done, job.result(), recheck
             while pending:
                 done, job = pending.popleft()
-                yield done, job.result()
+                yield done, job.result(), recheck
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -465,19 +555,27 @@ class _Engine:
         """Each key of the file's rows, with the first line that held it."""
 
     def chunk(
-        self, rows: Sequence[CsvRow], checked: Sequence[CheckedRow], rejects: RejectsWriter | None
+        self,
+        rows: Sequence[CsvRow],
+        checked: Sequence[CheckedRow],
+        rejects: RejectsWriter | None,
+        recheck: _Recheck | None = None,
     ) -> None:
-        """Every step for one chunk, its rows added to the report (and rejects file)."""
+        """Every step for one chunk, its rows added to the report (and rejects file);
+        ``recheck`` reads again the values the checked rows left out."""
         importer = self.importer
         results: list[RowResult | None] = []
         candidates: list[Candidate | None] = []
-        for line, label, values, rejections, derived in checked:
+        for row, (line, label, values, rejections, derived) in zip(rows, checked, strict=True):
             if rejections:
                 results.append(RowResult(line, ImportAction.REJECTED, label, rejections=rejections))
                 candidates.append(None)
             else:
                 results.append(None)
-                candidates.append(Candidate(line, label, values, derived))
+                restore = (
+                    None if recheck is None else functools.partial(recheck.values, line, row.cells)
+                )
+                candidates.append(Candidate(line, label, values, derived, restore))
         importer.resolve([c for c in candidates if c is not None])
         for index, candidate in enumerate(candidates):
             if candidate is None:
@@ -669,8 +767,8 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
     with rejects.open() if rejects is not None else contextlib.nullcontext(), fewer_collections():
         try:
             context = importer.worker_context(not engine.report.dry_run)
-            for rows, checked in _checked_chunks(type(importer), reader, workers, context):
-                engine.chunk(rows, checked, rejects)
+            for rows, checked, recheck in _checked_chunks(type(importer), reader, workers, context):
+                engine.chunk(rows, checked, rejects, recheck)
                 del rows, checked  # not held while the next chunk is read and checked
         finally:
             engine.first_lines.close()
