@@ -176,6 +176,19 @@ class EmployerImporter(Importer):
         )
         self._index(sorted(stored.values()))
 
+    def might_match(self, values: dict[str, Any], derived: dict[str, Any]) -> bool:
+        """With the stored employers' keys loaded whole: whether one of the row's keys is
+        a stored employer's (what :meth:`stored_matches` looks up); otherwise true."""
+        if not self._preloaded:
+            return True
+        external_id = values.get("external_id")
+        phone = derived["phone_key"]
+        return (
+            (external_id is not None and external_id in self.by_external)
+            or _name_zip(derived["name_key"], derived["zip5"]) in self.by_name_zip
+            or (phone is not None and phone in self.by_phone)
+        )
+
     def worker_context(self, writing: bool) -> bulk.PrepareKey | None:
         """The database new rows are prepared for (none when nothing will be written)."""
         return bulk.prepare_key(self.uow) if writing else None

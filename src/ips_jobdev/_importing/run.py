@@ -90,10 +90,11 @@ class Candidate:
     """A row that passed the checks: its parsed values by column, and what the importer
     derived from them (resolved ids, duplicate keys).
 
-    A row checked in a worker process may come back with only the values of
-    :attr:`Importer.matching_columns` (less to send between processes); ``restore`` then
-    reads its other values again from its cells, the first time :attr:`values` is read (a
-    row that matches a stored record: rare in large files).
+    A row checked in a worker process that matches no stored record
+    (:meth:`Importer.might_match`) comes back with only the values of
+    :attr:`Importer.matching_columns` (less to send between processes); should its other
+    values be read after all, ``restore`` reads them again from its cells, the first time
+    :attr:`values` is read.
     """
 
     line: int
@@ -191,6 +192,13 @@ class Importer(abc.ABC):
     def lock(self) -> None:
         """Wait for other imports of this kind to end (before anything is read)."""
         bulk.lock_for_import(self.uow, self.kind)
+
+    def might_match(self, values: dict[str, Any], derived: dict[str, Any]) -> bool:
+        """Whether a checked row (its values and :meth:`derive`'s) might match a stored
+        record, asked in worker processes (forked after :meth:`load`) of the importers
+        with :attr:`matching_columns`: a row that might not is sent back with only those
+        columns' values. When unsure, true (every value is sent back)."""
+        return True
 
     def worker_context(self, writing: bool) -> Any:
         """A plain, picklable value :meth:`derive` receives (in worker processes too): what
@@ -371,30 +379,40 @@ def _nul_row(
     return (line, _label(cells, label_at).replace(NUL, ""), {}, refused, {})
 
 
+MightMatch: TypeAlias = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""The importing process's :meth:`Importer.might_match`, in a forked worker."""
+
+_might_match: MightMatch | None = None
+"""In a worker process: the importer's :meth:`Importer.might_match` (set at its start)."""
+
+
 def _check_in_worker(
     importer_class: type[Importer],
     layout: Layout,
     rows: Sequence[tuple[int, tuple[str, ...]]],
     look_for_nul: bool,
     context: Any = None,
-) -> list[CheckedRow]:
-    """:func:`check_rows` in a worker process: a row's values cut down to the importer's
-    :attr:`~Importer.matching_columns` (none for a rejected row, whose values nobody
-    reads), so less is pickled here and unpickled in the importing process."""
+) -> tuple[list[CheckedRow], frozenset[int]]:
+    """:func:`check_rows` in a worker process, and the positions of the rows whose values
+    were cut down to the importer's :attr:`~Importer.matching_columns`: rows without
+    rejections that match no stored record (:meth:`Importer.might_match`) and rejected
+    rows (whose values nobody reads). Less is pickled here and unpickled in the importing
+    process."""
     checked = check_rows(importer_class, layout, rows, look_for_nul, context=context)
     kept = importer_class.matching_columns
     if kept is None:
-        return checked
-    return [
-        (
-            line,
-            label,
-            {c: values[c] for c in kept if c in values} if not refused else {},
-            refused,
-            derived,
-        )
-        for line, label, values, refused, derived in checked
-    ]
+        return checked, frozenset()
+    might_match = _might_match
+    out: list[CheckedRow] = []
+    cut: list[int] = []
+    for index, (line, label, values, refused, derived) in enumerate(checked):
+        if refused:
+            values = {}
+        elif might_match is None or not might_match(values, derived):
+            values = {c: values[c] for c in kept if c in values}
+            cut.append(index)
+        out.append((line, label, values, refused, derived))
+    return out, frozenset(cut)
 
 
 @attrs.frozen
@@ -437,12 +455,17 @@ def _worker_count(requested: int | None, lines: int) -> int:
     return 0 if cores < 2 else min(cores, 3)
 
 
+_Restore: TypeAlias = tuple[_Recheck, frozenset[int]]
+"""How to read again the values of a chunk's rows, and which rows need it."""
+
+
 def _checked_chunks(
-    importer_class: type[Importer], reader: CsvReader, workers: int, context: Any
-) -> Iterator[tuple[list[CsvRow], list[CheckedRow], _Recheck | None]]:
+    importer: Importer, reader: CsvReader, workers: int, context: Any
+) -> Iterator[tuple[list[CsvRow], list[CheckedRow], _Restore | None]]:
     """Each chunk of rows with its checked rows, in file order, and how to read a row's
     values again when the checked rows hold only some of them; with ``workers``, chunks
     are checked in that many forked processes while the caller writes earlier ones."""
+    importer_class = type(importer)
     layout = reader.layout
     size = importer_class.chunk_size
     if workers == 0:
@@ -453,16 +476,15 @@ def _checked_chunks(
                 None,
             )
         return
-    recheck = None
-    if importer_class.matching_columns is not None:
-        recheck = _Recheck(importer_class, layout, reader.has_nul, context)
-    # fork: the workers start at once with everything imported (no second interpreter)
+    recheck = _Recheck(importer_class, layout, reader.has_nul, context)
+    # fork: the workers start at once with everything imported (no second interpreter),
+    # and with the importer as loaded (the stored keys it may hold: what might_match reads)
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=fork,
-        initializer=_follow_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), importer.might_match),
     ) as pool:
         pending: collections.deque[tuple[list[CsvRow], Any]] = collections.deque()
         try:
@@ -478,12 +500,22 @@ def _checked_chunks(
                 pending.append((rows, job))
                 if len(pending) > workers + 1:
                     done, job = pending.popleft()
-                    yield done, job.result(), recheck
+                    checked, cut = job.result()
+                    yield done, checked, (recheck, cut) if cut else None
             while pending:
                 done, job = pending.popleft()
-                yield done, job.result(), recheck
+                checked, cut = job.result()
+                yield done, checked, (recheck, cut) if cut else None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(parent: int, might_match: MightMatch) -> None:
+    """In a worker: keep the importer's ``might_match`` (forked, never pickled), and
+    follow the importing process."""
+    global _might_match
+    _might_match = might_match
+    _follow_parent(parent)
 
 
 def _follow_parent(parent: int) -> None:
@@ -559,23 +591,26 @@ class _Engine:
         rows: Sequence[CsvRow],
         checked: Sequence[CheckedRow],
         rejects: RejectsWriter | None,
-        recheck: _Recheck | None = None,
+        restore: _Restore | None = None,
     ) -> None:
         """Every step for one chunk, its rows added to the report (and rejects file);
-        ``recheck`` reads again the values the checked rows left out."""
+        ``restore`` reads again the values the checked rows left out."""
         importer = self.importer
         results: list[RowResult | None] = []
         candidates: list[Candidate | None] = []
-        for row, (line, label, values, rejections, derived) in zip(rows, checked, strict=True):
+        recheck, cut = restore if restore is not None else (None, frozenset[int]())
+        for index, (row, (line, label, values, rejections, derived)) in enumerate(
+            zip(rows, checked, strict=True)
+        ):
             if rejections:
                 results.append(RowResult(line, ImportAction.REJECTED, label, rejections=rejections))
                 candidates.append(None)
             else:
                 results.append(None)
-                restore = (
-                    None if recheck is None else functools.partial(recheck.values, line, row.cells)
-                )
-                candidates.append(Candidate(line, label, values, derived, restore))
+                again = None
+                if recheck is not None and index in cut:
+                    again = functools.partial(recheck.values, line, row.cells)
+                candidates.append(Candidate(line, label, values, derived, again))
         importer.resolve([c for c in candidates if c is not None])
         for index, candidate in enumerate(candidates):
             if candidate is None:
@@ -767,8 +802,8 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
     with rejects.open() if rejects is not None else contextlib.nullcontext(), fewer_collections():
         try:
             context = importer.worker_context(not engine.report.dry_run)
-            for rows, checked, recheck in _checked_chunks(type(importer), reader, workers, context):
-                engine.chunk(rows, checked, rejects, recheck)
+            for rows, checked, restore in _checked_chunks(importer, reader, workers, context):
+                engine.chunk(rows, checked, rejects, restore)
                 del rows, checked  # not held while the next chunk is read and checked
         finally:
             engine.first_lines.close()
