@@ -395,9 +395,9 @@ def _check_in_worker(
 ) -> tuple[list[CheckedRow], frozenset[int]]:
     """:func:`check_rows` in a worker process, and the positions of the rows whose values
     were cut down to the importer's :attr:`~Importer.matching_columns`: rows without
-    rejections that match no stored record (:meth:`Importer.might_match`) and rejected
-    rows (whose values nobody reads). Less is pickled here and unpickled in the importing
-    process."""
+    rejections that match no stored record (:meth:`Importer.might_match`). Rejected rows
+    come back without values (nobody reads them). Less is pickled here and unpickled in
+    the importing process."""
     checked = check_rows(importer_class, layout, rows, look_for_nul, context=context)
     kept = importer_class.matching_columns
     if kept is None:
