@@ -3,6 +3,7 @@ same report (every row's action, label, rejections, duplicates) and the same rec
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,103 @@ def test_worker_processes_write_what_the_importing_process_writes(
     assert len(written["employer_program_notes"]) > 0
     assert len(written["change_history"]) > 2 * serial.created
     assert _written(other_url) == written
+
+
+def _stored_then_matching(tmp_path: Path) -> tuple[Path, Path]:
+    """A file of stored employers, and a file whose rows match them (by external id, name
+    and ZIP, or phone) with equal or changed values, among new rows."""
+    stored = tmp_path / "stored.csv"
+    stored.write_text(
+        "name,external_id,zip,phone,contact_name,contact_phone,wage_min,wage_max,notes\n"
+        + "".join(
+            f"Example Stored {i},EXT-{i},53703,608-555-01{i % 100:02d} x{i},Pat Example {i},"
+            f"608-555-01{i % 100:02d},15,20,Ask for Pat\n"
+            for i in range(600)
+        )
+    )
+    lines = []
+    for i in range(5000):
+        if i % 5 == 0 and i // 5 < 600:
+            j = i // 5
+            if j % 3 == 0:  # the same external id, other values
+                lines.append(
+                    f"Example Renamed {j},EXT-{j},53704,,Sam Example {j},,16,21,Call first"
+                )
+            elif j % 3 == 1:  # the same name and ZIP: unchanged
+                lines.append(
+                    f"Example Stored {j},EXT-{j},53703,608-555-01{j % 100:02d} x{j},"
+                    f"Pat Example {j},608-555-01{j % 100:02d},15,20,Ask for Pat"
+                )
+            else:  # the same phone, a new contact
+                lines.append(
+                    f"Example Other {j},,53705,608-555-01{j % 100:02d} x{j},Lee Example {j},,,,"
+                )
+        else:
+            lines.append(f"Example New {i},NEW-{i},53711,608-555-01{i % 100:02d} x{1000 + i},,,,,")
+    source = tmp_path / "matching.csv"
+    source.write_text(
+        "name,external_id,zip,phone,contact_name,contact_phone,wage_min,wage_max,notes\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    return stored, source
+
+
+@pytest.mark.parametrize("policy", ["update", "skip", "reject"])
+def test_rows_matching_stored_records_give_the_serial_report_and_records(
+    db_url: str, request: pytest.FixtureRequest, tmp_path: Path, policy: str
+) -> None:
+    # worker processes send back only the values matching reads; a row that matches a
+    # stored record reads its other values again from its cells: the same changes,
+    # duplicates, rejections and records as the importing process alone
+    if db_url.startswith("postgresql"):
+        schemas = request.getfixturevalue("pg_schemas")
+        schema = schemas.take()
+        request.addfinalizer(lambda: schemas.give_back(schema))
+        other_url = schemas.url(schema)
+    else:
+        other_url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    stored, source = _stored_then_matching(tmp_path)
+    reports = []
+    for url, workers in ((db_url, 0), (other_url, 2)):
+        with Database(url) as database:
+            assert run(database, stored).created == 600
+            reports.append(
+                run(database, source, partial=True, workers=workers, on_duplicate=policy)
+            )
+    serial, parallel = reports
+    assert parallel.to_dict() == serial.to_dict()
+    counts = serial.counts
+    assert counts["created"] == 4400
+    assert counts["unchanged"] == 200
+    if policy == "update":
+        assert counts["updated"] == 400
+    else:
+        assert counts["skipped" if policy == "skip" else "rejected"] == 400
+    serial_rows, parallel_rows = _written(db_url), _written(other_url)
+    # the history rows of changed notes are written in the session's order of changed
+    # records (not the file's), in serial imports too: compared without their ids
+    history = [
+        sorted(json.dumps(r[1:], default=str) for r in rows["change_history"])
+        for rows in (serial_rows, parallel_rows)
+    ]
+    assert history[0] == history[1]
+    del serial_rows["change_history"], parallel_rows["change_history"]
+    assert parallel_rows == serial_rows
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 0), (2, 2), (3, 3), (8, 3)])
+def test_large_files_get_a_worker_per_core_the_process_may_use(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: int
+) -> None:
+    from ips_jobdev._importing import run as engine
+
+    monkeypatch.setattr(
+        engine.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False
+    )
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 64)
+    if "fork" not in engine.multiprocessing.get_all_start_methods():
+        expected = 0
+    assert engine._worker_count(None, engine.PARALLEL_FROM_LINES) == expected
+    assert engine._worker_count(None, engine.PARALLEL_FROM_LINES - 1) == 0
+    assert engine._worker_count(1, 10) == 1

@@ -111,6 +111,7 @@ class EmployerImporter(Importer):
     required = ("name",)
     label_column = "name"
     event_kind = "employer"
+    matching_columns = ("external_id", "notes")
 
     @classmethod
     def parsers(cls) -> Mapping[str, CellParser]:
@@ -169,11 +170,24 @@ class EmployerImporter(Importer):
         self.by_phone.clear()
         stored = queries.employer_keys_matching(
             self.uow,
-            external_ids={e for c in candidates if (e := c.values.get("external_id"))},
+            external_ids={e for c in candidates if (e := c.value("external_id"))},
             names_in_zips={(c.derived["name_key"], c.derived["zip5"] or "") for c in candidates},
             phones={p for c in candidates if (p := c.derived["phone_key"])},
         )
         self._index(sorted(stored.values()))
+
+    def might_match(self, values: dict[str, Any], derived: dict[str, Any]) -> bool:
+        """With the stored employers' keys loaded whole: whether one of the row's keys is
+        a stored employer's (what :meth:`stored_matches` looks up); otherwise true."""
+        if not self._preloaded:
+            return True
+        external_id = values.get("external_id")
+        phone = derived["phone_key"]
+        return (
+            (external_id is not None and external_id in self.by_external)
+            or _name_zip(derived["name_key"], derived["zip5"]) in self.by_name_zip
+            or (phone is not None and phone in self.by_phone)
+        )
 
     def worker_context(self, writing: bool) -> bulk.PrepareKey | None:
         """The database new rows are prepared for (none when nothing will be written)."""
@@ -222,7 +236,7 @@ class EmployerImporter(Importer):
         """External id, normalized name with ZIP, and phone."""
         derived = candidate.derived
         keys = []
-        external_id = candidate.values.get("external_id")
+        external_id = candidate.value("external_id")
         if external_id is not None:
             keys.append(FileKey("external_id", "same external_id", f"i:{external_id}"))
         name_zip = _name_zip(derived["name_key"], derived["zip5"])
@@ -236,7 +250,7 @@ class EmployerImporter(Importer):
         derived = candidate.derived
         found: list[StoredMatch] = []
         identity = None
-        external_id = candidate.values.get("external_id")
+        external_id = candidate.value("external_id")
         if external_id is not None and external_id in self.by_external:
             identity = self.by_external[external_id]
             found.append(StoredMatch("external_id", "same external_id", identity))
@@ -316,7 +330,7 @@ class EmployerImporter(Importer):
 
     def _insert_prepared(self, candidates: Sequence[Candidate]) -> list[int]:
         writer = self.writer
-        notes = [c.values.get("notes") for c in candidates]
+        notes = [c.value("notes") for c in candidates]
         ids = writer.add_prepared(
             model.Employer, [c.derived["row"] for c in candidates], notes=notes
         )
@@ -399,9 +413,10 @@ def import_employers(
             cells that a spreadsheet would run as formulas are protected).
         replace_rejects: replace an existing file at ``rejects_path`` (``--force``).
         progress: called as ``progress(done, total)`` while the file is checked and written.
-        workers: processes that check cells besides this one (default: one per spare
-            core, up to 3, for files of 20,000 lines or more where processes can fork; 0
-            checks everything here). The results are the same either way.
+        workers: processes that check cells besides this one (default: one per core
+            this process may run on, up to 3, for files of 20,000 lines or more where
+            processes can fork, on two cores or more; 0 checks everything here). The
+            results are the same either way.
 
     Returns:
         The report: a result for every row, the rejections, the warnings.

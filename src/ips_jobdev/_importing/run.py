@@ -26,6 +26,7 @@ from __future__ import annotations
 import abc
 import collections
 import contextlib
+import functools
 import multiprocessing
 import os
 import threading
@@ -87,12 +88,34 @@ more than one core and can fork); smaller ones are quicker in the importing proc
 @attrs.define(slots=True, eq=False)
 class Candidate:
     """A row that passed the checks: its parsed values by column, and what the importer
-    derived from them (resolved ids, duplicate keys)."""
+    derived from them (resolved ids, duplicate keys).
+
+    A row checked in a worker process that matches no stored record
+    (:meth:`Importer.might_match`) comes back with only the values of
+    :attr:`Importer.matching_columns` (less to send between processes); should its other
+    values be read after all, ``restore`` reads them again from its cells, the first time
+    :attr:`values` is read.
+    """
 
     line: int
     label: str
-    values: dict[str, Any]
+    _values: dict[str, Any] = attrs.field(alias="values")
     derived: dict[str, Any] = attrs.field(factory=dict)
+    _restore: Callable[[], dict[str, Any]] | None = attrs.field(
+        default=None, alias="restore", repr=False
+    )
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Every parsed value, by column (read again from the cells if it must be)."""
+        if self._restore is not None:
+            self._values, self._restore = self._restore(), None
+        return self._values
+
+    def value(self, column: str) -> Any:
+        """The value of one of :attr:`Importer.matching_columns` (``None`` when blank),
+        never read again from the cells."""
+        return self._values.get(column)
 
 
 CheckedRow: TypeAlias = tuple[int, str, dict[str, Any], tuple[Rejection, ...], dict[str, Any]]
@@ -139,6 +162,11 @@ class Importer(abc.ABC):
     """The kind of record plugins are told changed (``"employer"``, ``"job-seeker"``)."""
     chunk_size: ClassVar[int] = CHUNK_ROWS
     """Rows checked and written together."""
+    matching_columns: ClassVar[tuple[str, ...] | None] = None
+    """The only columns whose values worker processes send back with a row without
+    rejections (with :meth:`derive`'s values), when :meth:`file_keys`,
+    :meth:`stored_matches`, :meth:`prepare_matching` and :meth:`insert` of prepared rows
+    read no others (through :meth:`Candidate.value`); ``None``: every column."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
@@ -164,6 +192,13 @@ class Importer(abc.ABC):
     def lock(self) -> None:
         """Wait for other imports of this kind to end (before anything is read)."""
         bulk.lock_for_import(self.uow, self.kind)
+
+    def might_match(self, values: dict[str, Any], derived: dict[str, Any]) -> bool:
+        """Whether a checked row (its values and :meth:`derive`'s) might match a stored
+        record, asked in worker processes (forked after :meth:`load`) of the importers
+        with :attr:`matching_columns`: a row that might not is sent back with only those
+        columns' values. When unsure, true (every value is sent back)."""
+        return True
 
     def worker_context(self, writing: bool) -> Any:
         """A plain, picklable value :meth:`derive` receives (in worker processes too): what
@@ -344,19 +379,93 @@ def _nul_row(
     return (line, _label(cells, label_at).replace(NUL, ""), {}, refused, {})
 
 
+MightMatch: TypeAlias = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""The importing process's :meth:`Importer.might_match`, in a forked worker."""
+
+_might_match: MightMatch | None = None
+"""In a worker process: the importer's :meth:`Importer.might_match` (set at its start)."""
+
+
+def _check_in_worker(
+    importer_class: type[Importer],
+    layout: Layout,
+    rows: Sequence[tuple[int, tuple[str, ...]]],
+    look_for_nul: bool,
+    context: Any = None,
+) -> tuple[list[CheckedRow], frozenset[int]]:
+    """:func:`check_rows` in a worker process, and the positions of the rows whose values
+    were cut down to the importer's :attr:`~Importer.matching_columns`: rows without
+    rejections that match no stored record (:meth:`Importer.might_match`). Rejected rows
+    come back without values (nobody reads them). Less is pickled here and unpickled in
+    the importing process."""
+    checked = check_rows(importer_class, layout, rows, look_for_nul, context=context)
+    kept = importer_class.matching_columns
+    if kept is None:
+        return checked, frozenset()
+    might_match = _might_match
+    out: list[CheckedRow] = []
+    cut: list[int] = []
+    for index, (line, label, values, refused, derived) in enumerate(checked):
+        if refused:
+            values = {}
+        elif might_match is None or not might_match(values, derived):
+            values = {c: values[c] for c in kept if c in values}
+            cut.append(index)
+        out.append((line, label, values, refused, derived))
+    return out, frozenset(cut)
+
+
+@attrs.frozen
+class _Recheck:
+    """Reads a row's values again in the importing process (see :class:`Candidate`)."""
+
+    importer_class: type[Importer]
+    layout: Layout
+    look_for_nul: bool
+    context: Any
+
+    def values(self, line: int, cells: tuple[str, ...]) -> dict[str, Any]:
+        checked = check_rows(
+            self.importer_class,
+            self.layout,
+            [(line, cells)],
+            self.look_for_nul,
+            context=self.context,
+        )
+        return checked[0][2]
+
+
+def _cores() -> int:
+    """The cores this process may run on (not all the machine's, in a container or under
+    ``taskset``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _worker_count(requested: int | None, lines: int) -> int:
     if requested is not None:
         return max(0, requested)
     if lines < PARALLEL_FROM_LINES or "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return max(0, min((os.cpu_count() or 1) - 1, 3))
+    cores = _cores()
+    # one worker per core (up to 3): the importing process waits for the database much of
+    # the time, and a worker then has its core
+    return 0 if cores < 2 else min(cores, 3)
+
+
+_Restore: TypeAlias = tuple[_Recheck, frozenset[int]]
+"""How to read again the values of a chunk's rows, and which rows need it."""
 
 
 def _checked_chunks(
-    importer_class: type[Importer], reader: CsvReader, workers: int, context: Any
-) -> Iterator[tuple[list[CsvRow], list[CheckedRow]]]:
-    """Each chunk of rows with its checked rows, in file order; with ``workers``, chunks
+    importer: Importer, reader: CsvReader, workers: int, context: Any
+) -> Iterator[tuple[list[CsvRow], list[CheckedRow], _Restore | None]]:
+    """Each chunk of rows with its checked rows, in file order, and how to read a row's
+    values again when the checked rows hold only some of them; with ``workers``, chunks
     are checked in that many forked processes while the caller writes earlier ones."""
+    importer_class = type(importer)
     layout = reader.layout
     size = importer_class.chunk_size
     if workers == 0:
@@ -364,21 +473,24 @@ def _checked_chunks(
             yield (
                 rows,
                 check_rows(importer_class, layout, _plain(rows), reader.has_nul, context=context),
+                None,
             )
         return
-    # fork: the workers start at once with everything imported (no second interpreter)
+    recheck = _Recheck(importer_class, layout, reader.has_nul, context)
+    # fork: the workers start at once with everything imported (no second interpreter),
+    # and with the importer as loaded (the stored keys it may hold: what might_match reads)
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=fork,
-        initializer=_follow_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), importer.might_match),
     ) as pool:
         pending: collections.deque[tuple[list[CsvRow], Any]] = collections.deque()
         try:
             for rows in reader.chunks(size):
                 job = pool.submit(
-                    check_rows,
+                    _check_in_worker,
                     importer_class,
                     layout,
                     _plain(rows),
@@ -388,12 +500,22 @@ def _checked_chunks(
                 pending.append((rows, job))
                 if len(pending) > workers + 1:
                     done, job = pending.popleft()
-                    yield done, job.result()
+                    checked, cut = job.result()
+                    yield done, checked, (recheck, cut) if cut else None
             while pending:
                 done, job = pending.popleft()
-                yield done, job.result()
+                checked, cut = job.result()
+                yield done, checked, (recheck, cut) if cut else None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(parent: int, might_match: MightMatch) -> None:
+    """In a worker: keep the importer's ``might_match`` (forked, never pickled), and
+    follow the importing process."""
+    global _might_match
+    _might_match = might_match
+    _follow_parent(parent)
 
 
 def _follow_parent(parent: int) -> None:
@@ -465,19 +587,30 @@ class _Engine:
         """Each key of the file's rows, with the first line that held it."""
 
     def chunk(
-        self, rows: Sequence[CsvRow], checked: Sequence[CheckedRow], rejects: RejectsWriter | None
+        self,
+        rows: Sequence[CsvRow],
+        checked: Sequence[CheckedRow],
+        rejects: RejectsWriter | None,
+        restore: _Restore | None = None,
     ) -> None:
-        """Every step for one chunk, its rows added to the report (and rejects file)."""
+        """Every step for one chunk, its rows added to the report (and rejects file);
+        ``restore`` reads again the values the checked rows left out."""
         importer = self.importer
         results: list[RowResult | None] = []
         candidates: list[Candidate | None] = []
-        for line, label, values, rejections, derived in checked:
+        recheck, cut = restore if restore is not None else (None, frozenset[int]())
+        for index, (row, (line, label, values, rejections, derived)) in enumerate(
+            zip(rows, checked, strict=True)
+        ):
             if rejections:
                 results.append(RowResult(line, ImportAction.REJECTED, label, rejections=rejections))
                 candidates.append(None)
             else:
                 results.append(None)
-                candidates.append(Candidate(line, label, values, derived))
+                again = None
+                if recheck is not None and index in cut:
+                    again = functools.partial(recheck.values, line, row.cells)
+                candidates.append(Candidate(line, label, values, derived, again))
         importer.resolve([c for c in candidates if c is not None])
         for index, candidate in enumerate(candidates):
             if candidate is None:
@@ -669,8 +802,8 @@ def _run(engine: _Engine, reader: CsvReader, rejects: RejectsWriter | None, work
     with rejects.open() if rejects is not None else contextlib.nullcontext(), fewer_collections():
         try:
             context = importer.worker_context(not engine.report.dry_run)
-            for rows, checked in _checked_chunks(type(importer), reader, workers, context):
-                engine.chunk(rows, checked, rejects)
+            for rows, checked, restore in _checked_chunks(importer, reader, workers, context):
+                engine.chunk(rows, checked, rejects, restore)
                 del rows, checked  # not held while the next chunk is read and checked
         finally:
             engine.first_lines.close()
