@@ -106,6 +106,25 @@ def test_notes_changes_are_history_of_the_program_not_of_the_shared_employer(
         ]
 
 
+def test_notes_changed_together_are_history_in_the_order_of_their_employers(
+    db: Database,
+) -> None:
+    # one flush changing many employers' notes: the same history, ids and all, every run
+    with db.unit_of_work() as uow:
+        ids = [jobdev.add_employer(uow, f"Example Shop {n}", {}).id for n in range(40)]
+        uow.commit()
+        for employer in [uow.employers.get(i) for i in reversed(ids)]:
+            employer.notes = f"Ask for the manager of shop {employer.id}"
+        uow.commit()
+        c = tables.change_history.c
+        noted = uow.session.execute(
+            sa.select(c.record_id)
+            .where(c.record_kind == "employer", c.program_id.is_not(None))
+            .order_by(c.id)
+        ).scalars()
+        assert list(noted) == sorted(ids)
+
+
 def test_the_cli_and_the_import_keep_their_notes_column_and_json_key(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -77,7 +77,9 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         return
     connection = session.connection()
     rows = []
-    for record, program_id, before, after in pending:
+    # the session's dirty records are an identity set: without an order the history's ids
+    # would change from one run to the next
+    for record, program_id, before, after in sorted(pending, key=lambda p: p[0].id):
         _write(connection, record.id, program_id, after)
         rows.append(
             history.note_row(
