@@ -55,6 +55,7 @@ _VISIT_HOOKS: dict[type[Event], str] = {
     VisitCompleted: "visit_completed",
     VisitCancelled: "visit_cancelled",
 }
+_EVENT_HOOKS = ("record_changed", *_VISIT_HOOKS.values())
 
 
 def publish_events(
@@ -68,8 +69,8 @@ def publish_events(
     logged, kept on ``uow.hook_failures`` and returned; they never undo the change.
     """
     manager = manager or get_plugin_manager()
-    # asked once per hook, not per event: an import publishes 100,000 of them
-    hooks = {name: _implemented(manager, name) for name in {_hook_for(e) for e in events} if name}
+    # asked once per hook, before looking at any event: an import publishes 100,000 of them
+    hooks = {name: _implemented(manager, name) for name in _EVENT_HOOKS}
     if not any(hooks.values()):
         return []
     # the events are read again rather than listed: an import's are kept compactly

@@ -18,6 +18,7 @@ from ips_jobdev._notify import (
     notify_visit_cancelled,
     notify_visit_completed,
     notify_visit_planned,
+    publish_events,
 )
 from ips_jobdev._plugins import (
     BUILTIN_HOOKS,
@@ -227,6 +228,19 @@ def test_one_failing_event_hook_does_not_silence_the_others() -> None:
     ]
     assert notify_visit_completed(_visit(), manager=pm) == []
     assert len(notify_visit_cancelled(_visit(), manager=pm)) == 1
+
+
+class _Unreadable(list[Any]):
+    """A long list of events that must not be read."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the events were read")
+
+
+def test_no_event_is_read_when_no_plugin_listens_to_events() -> None:
+    # an import commits 100,000 events: with no listener, not one is looked at
+    quiet = manager(plugin(register_geocoders=lambda register: None))
+    assert publish_events(None, _Unreadable([None] * 3), manager=quiet) == []
 
 
 def test_events_about_a_stored_visit_get_the_team_record(tmp_path: Path) -> None:
