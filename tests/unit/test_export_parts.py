@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from ips_jobdev import _files
 from ips_jobdev._records import (
     EmployerRecord,
+    ExportRecord,
     FitNoteRecord,
     FitRatingRecord,
     PersonRecord,
@@ -27,6 +29,7 @@ from ips_jobdev._records import (
     _plain,
 )
 from ips_jobdev._sync.report import FIRST_FAILURES, ExportItem, ExportReport, ItemLog
+from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitStatus
 from ips_jobdev.adapters import (
     Adapter,
     Audience,
@@ -142,7 +145,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
         _files.probe_folder(tmp_path / "a-file" / "out.txt")
 
 
-def _plain_fingerprint(record: VisitRecord | EmployerRecord | FitNoteRecord) -> str:
+def _plain_fingerprint(record: ExportRecord) -> str:
     text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
 
@@ -274,6 +277,34 @@ def test_fingerprints_keep_their_bytes_from_one_version_to_the_next() -> None:
     )
     assert person.fingerprint == "e6fbf04bd138fa1483effddcffc6b1d7cb47e58c56d3936382beefec3ef033cc"
     assert note.fingerprint == "7dbad4347f08c9720dbfada90dc08e0643ccc68e7c447033bb5d6fcb4349cb15"
+
+
+_ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # NaN and infinities too: written as the encoder writes them
+    _text,
+    st.sampled_from([*VisitStatus, *ContactMode, *FitRating, *Disclosure]),
+    st.sampled_from([dt.UTC, ZoneInfo("America/Chicago")]).map(
+        lambda zone: dt.datetime(2026, 11, 1, 1, 30, tzinfo=zone)
+    ),
+    st.tuples(_text, st.none()),
+    st.builds(lambda label: (SeekerRef(label=label),), _text.filter(bool)),
+)
+
+
+@pytest.mark.parametrize("cls", [EmployerRecord, PersonRecord, VisitRecord, FitNoteRecord])
+@given(data=st.data())
+def test_fingerprints_write_any_value_in_any_field_as_the_encoder_does(
+    cls: type[ExportRecord], data: st.DataObject
+) -> None:
+    # the fingerprint's writer guesses each field's type from its declaration; a value
+    # of another type (records are not checked) must still hash as its plain JSON
+    record = cls.__new__(cls)
+    for field in attrs.fields(cls):
+        object.__setattr__(record, field.name, data.draw(_ODD_VALUES, label=field.name))
+    assert record.fingerprint == _plain_fingerprint(record)
 
 
 def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:
