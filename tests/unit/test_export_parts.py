@@ -88,6 +88,23 @@ def test_the_item_log_keeps_the_first_items_in_memory_and_the_rest_on_disk() -> 
     assert [i["id"] for i in report.to_dict()["items"]] == list(range(32))
 
 
+def test_items_added_as_values_read_back_as_the_items_appended() -> None:
+    items = [
+        attrs.evolve(_item(n, *((Outcome.FAILED, "no") if n % 4 == 3 else ())), record=None)
+        for n in range(25)
+    ]
+    items[5] = attrs.evolve(items[5], change=ChangeKind.UNCHANGED, outcome=Outcome.UNCHANGED)
+    appended, added = ItemLog(memory=10), ItemLog(memory=10)
+    for item in items:
+        appended.append(item)
+        added.add(attrs.astuple(item, recurse=False)[:-1])
+    assert list(added) == list(appended) == items
+    assert added.changes == appended.changes == {"create": 24, "unchanged": 1}
+    assert list(added.outcomes.items()) == [("created", 18), ("failed", 6), ("unchanged", 1)]
+    assert added.first_failures == appended.first_failures == items[3:20:4]
+    assert (added.failed, added.reasons) == (6, {"no": 6})
+
+
 def test_a_report_made_from_a_tuple_counts_the_same() -> None:
     report = ExportReport(
         adapter="x",
