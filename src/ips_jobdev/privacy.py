@@ -386,7 +386,7 @@ def visit_record(
         "person_name": person.name if person is not None else None,
         "person_title": person.title if person is not None else None,
         "person_phone": _phone(person.phone) if person is not None else None,
-        "seekers": tuple(map(seeker_ref, seekers)),
+        "seekers": tuple(map(seeker_ref, seekers)) if seekers else (),
         "seeker_present": visit.seeker_present,
         "reason": None if voided else visit.reason,
         "outcome": visit.outcome,
@@ -539,10 +539,12 @@ def _narrow_visit(fields: dict[str, Any], audience: Audience, settings: PrivacyS
         fields["outcome"] = None
         fields["next_step"] = None
         return
-    kept = tuple(s for s in (_for_employer(s) for s in team_seekers) if s is not None)
-    hidden = len(kept) < len(team_seekers)
-    if hidden and not kept and fields["purpose"] in PERSON_PURPOSES:
-        fields["purpose"] = VisitPurpose.OTHER
+    kept: tuple[SeekerRef, ...] = ()
+    if team_seekers:  # most visits have none: no generators made for them
+        kept = tuple(s for s in (_for_employer(s) for s in team_seekers) if s is not None)
+        hidden = len(kept) < len(team_seekers)
+        if hidden and not kept and fields["purpose"] in PERSON_PURPOSES:
+            fields["purpose"] = VisitPurpose.OTHER
     fields["seekers"] = kept
     fields["seeker_present"] = fields["seeker_present"] and bool(kept)
     fields["reason"] = None
@@ -568,7 +570,8 @@ def redact(
 def _worded(fields: dict[str, Any], audience: Audience) -> VisitRecord:
     """The visit record of ``fields`` (redacted for ``audience``), with its title and
     description for that audience."""
-    labels = [s.label for s in fields["seekers"]]
+    seekers = fields["seekers"]
+    labels = [s.label for s in seekers] if seekers else []
     who = f" ({', '.join(labels)})" if labels else ""
     person = None
     person_name, person_title = fields["person_name"], fields["person_title"]

@@ -308,11 +308,22 @@ def _batches(
             state = uow.sync_state
             state.refresh(run.adapter.name, run.target, step.refresh)
             state.save(run.adapter.name, run.target, new=step.placeholders, changed=())
-        for change in step.changes:
-            current.changes.append(change)
-            key = (change.record_kind, change.local_id)
-            if key in step.pending:  # all but unchanged records given as their payloads
-                current.pending[key] = step.pending[key]
+        changes = step.changes
+        start = 0
+        while start < len(changes):
+            room = len(changes) - start if size is None else size - len(current.changes)
+            taken = changes[start : start + room]
+            start += len(taken)
+            current.changes.extend(taken)
+            # a step's pending entries are those of its changes (all but unchanged
+            # records given as their payloads): a whole step's go at once
+            if len(taken) == len(changes):
+                current.pending.update(step.pending)
+            else:
+                for change in taken:
+                    key = (change.record_kind, change.local_id)
+                    if key in step.pending:
+                        current.pending[key] = step.pending[key]
             if size is not None and len(current.changes) >= size:
                 yield current
                 current = _Batch()
@@ -345,6 +356,9 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
         log.info("%s: export of %d records failed: %s", batch.adapter, len(batch), reason)
         return _Outcome([(c, c.failed(reason)) for c in batch.changes], [], reason)
     notes: list[str] = []
+    pairs = _in_order(batch.changes, returned, secrets)
+    if pairs is not None:
+        return _Outcome(pairs, notes)
     found: dict[SyncKey, ExportResult] = {}
     for result in returned or []:
         if not isinstance(result, ExportResult):
@@ -368,6 +382,28 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
     for kind, local_id in found:
         notes.append(f"ignored a result for {kind.value} {local_id}, which was not in the batch")
     return _Outcome(pairs, notes)
+
+
+def _in_order(
+    changes: Sequence[Change], returned: Any, secrets: Sequence[str]
+) -> list[tuple[Change, ExportResult]] | None:
+    """The changes paired with their results when the adapter returned one result for
+    each, in the batch's order (as most do); ``None`` otherwise (then they are matched by
+    record)."""
+    if type(returned) is not list or len(returned) != len(changes):
+        return None
+    pairs = []
+    for change, result in zip(changes, returned, strict=True):
+        if (
+            type(result) is not ExportResult
+            or result.local_id != change.local_id
+            or result.record_kind is not change.record_kind
+        ):
+            return None
+        if result.reason:
+            result = attrs.evolve(result, reason=_hide(result.reason, secrets))
+        pairs.append((change, result))
+    return pairs
 
 
 _KNOWN = Pending(None, known=True)

@@ -268,7 +268,9 @@ class RecordSource:
                 employer=row.employer,
                 specialist=specialist,
                 person=row.person,
-                seekers=[seekers[i] for i in row.seeker_ids if i in seekers],
+                seekers=[seekers[i] for i in row.seeker_ids if i in seekers]
+                if row.seeker_ids
+                else (),
                 audience=self.audience,
                 settings=self.settings,
             )
