@@ -28,12 +28,14 @@ from ips_jobdev._records import (
     VisitRecord,
     _plain,
 )
+from ips_jobdev._sync.export import _run_batch
 from ips_jobdev._sync.report import FIRST_FAILURES, ExportItem, ExportReport, ItemLog
 from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitStatus
 from ips_jobdev.adapters import (
     Adapter,
     Audience,
     Capabilities,
+    Change,
     ChangeKind,
     ExportBatch,
     ExportResult,
@@ -322,6 +324,44 @@ def test_fingerprints_write_any_value_in_any_field_as_the_encoder_does(
     for field in attrs.fields(cls):
         object.__setattr__(record, field.name, data.draw(_ODD_VALUES, label=field.name))
     assert record.fingerprint == _plain_fingerprint(record)
+
+
+class _Returns(Adapter):
+    name = "returns"
+    audience = Audience.TEAM
+    record_kinds = frozenset({RecordKind.VISIT, RecordKind.EMPLOYER})
+
+    def __init__(self, results: list[ExportResult]) -> None:
+        self.results = results
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        return self.results
+
+
+def test_results_pair_with_their_changes_in_order_or_not() -> None:
+    changes = [
+        Change(ChangeKind.CREATE, None, record_kind=RecordKind.EMPLOYER, local_id=1),
+        Change(ChangeKind.CREATE, None, record_kind=RecordKind.VISIT, local_id=1),
+        Change(ChangeKind.UPDATE, None, record_kind=RecordKind.VISIT, local_id=2),
+    ]
+    batch = ExportBatch(adapter="returns", target="t", audience=Audience.TEAM, changes=changes)
+    results = [
+        changes[0].created("E1"),
+        changes[1].failed("refused with tok-123"),
+        changes[2].updated("V2"),
+    ]
+    hidden = [results[0], changes[1].failed("refused with ********"), results[2]]
+    in_order = _run_batch(_Returns(results), batch, ["tok-123"])
+    shuffled = _run_batch(_Returns(results[::-1]), batch, ["tok-123"])
+    assert in_order.pairs == shuffled.pairs == list(zip(changes, hidden, strict=True))
+    assert in_order.notes == shuffled.notes == []
+    # a result twice, one missing: matched by record, with notes
+    odd = _run_batch(_Returns([results[0], results[0], results[2]]), batch, [])
+    assert [r.outcome for _, r in odd.pairs] == [Outcome.CREATED, Outcome.FAILED, Outcome.UPDATED]
+    assert odd.notes == ["ignored a second result for employer 1"]
+    # the same keys in another kind: not the batch's records
+    other = [attrs.evolve(r, record_kind=RecordKind.PERSON) for r in results]
+    assert {r.outcome for _, r in _run_batch(_Returns(other), batch, []).pairs} == {Outcome.FAILED}
 
 
 def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:
