@@ -58,6 +58,7 @@ __all__ = [
     "PlaceFacts",
     "PrivacySettings",
     "SeekerLabel",
+    "StaffFacts",
     "VisitFacts",
     "allowed_kinds",
     "employer_record",
@@ -342,11 +343,28 @@ class MetFacts(Protocol):
     def phone(self) -> PhoneNumber | None: ...
 
 
+class StaffFacts(Protocol):
+    """What a visit record shows of its specialist (a :class:`~ips_jobdev._model.Specialist`
+    or the same values read once for many visits)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+
 def visit_record(
     visit: VisitFacts,
     *,
     employer: PlaceFacts,
-    specialist: model.Specialist,
+    specialist: StaffFacts,
     person: MetFacts | None = None,
     seekers: Iterable[model.JobSeeker] | None = None,
     audience: Audience = Audience.TEAM,

@@ -27,7 +27,7 @@ import functools
 from array import array
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 import sqlalchemy as sa
@@ -497,14 +497,14 @@ class VisitPerson:
     phone: PhoneNumber | None
 
 
-@attrs.frozen(slots=True)
-class VisitRow:
+class VisitRow(NamedTuple):
     """A visit's own columns, its employer's and the person met's, and its job seekers' ids
     (by program code), read without the ORM: what :func:`ips_jobdev.privacy.visit_record`
     needs besides the specialist and the job seekers.
 
     ``person`` is ``None`` when no one is named, or when the person named no longer works
-    at the visit's employer (as the employer's ``people`` would have it)."""
+    at the visit's employer (as the employer's ``people`` would have it). (A named tuple:
+    an export makes one for every visit it reads.)"""
 
     id: int
     employer_id: int
@@ -631,6 +631,7 @@ def visit_rows(
     at, mode_of, purpose_of, status_of = (
         once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
     )
+    make = VisitRow._make
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
     version = own + len(_PLACE_COLUMNS)
@@ -650,24 +651,27 @@ def visit_rows(
             person = VisitPerson(person_id, name, title, _phone(stored))
         visit_id, _, specialist_id, met, when, minutes, mode, purpose, status = row[:9]
         present, reason, outcome, next_step = row[9:own]
+        # in VisitRow's order
         out.append(
-            VisitRow(
-                id=visit_id,
-                employer_id=employer_id,
-                specialist_id=specialist_id,
-                person_id=met,
-                at=at(when),
-                duration_minutes=minutes,
-                mode=mode_of(mode),
-                purpose=purpose_of(purpose),
-                status=status_of(status),
-                seeker_present=bool(present),  # as stored: 0 or 1 on SQLite
-                reason=reason,
-                outcome=outcome,
-                next_step=next_step,
-                seeker_ids=tuple(seekers.get(visit_id, ())),
-                employer=place,
-                person=person,
+            make(
+                (
+                    visit_id,
+                    employer_id,
+                    specialist_id,
+                    met,
+                    at(when),
+                    minutes,
+                    mode_of(mode),
+                    purpose_of(purpose),
+                    status_of(status),
+                    bool(present),  # as stored: 0 or 1 on SQLite
+                    reason,
+                    outcome,
+                    next_step,
+                    tuple(seekers.get(visit_id, ())),
+                    place,
+                    person,
+                )
             )
         )
     return out
