@@ -522,11 +522,8 @@ class VisitRow(NamedTuple):
     seeker_ids: tuple[int, ...]
     employer: VisitPlace
     person: VisitPerson | None
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        """When the visit is planned to end."""
-        return self.at + dt.timedelta(minutes=self.duration_minutes)
+    ends_at: dt.datetime
+    """When the visit is planned to end (``at`` plus the duration)."""
 
 
 _VISIT_COLUMNS = (
@@ -632,6 +629,10 @@ def visit_rows(
         once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
     )
     make = VisitRow._make
+    # a visit's start and end made once for each stored time and duration (visits share
+    # theirs), and each choice once for each stored value
+    times: dict[tuple[Any, int], tuple[dt.datetime, dt.datetime]] = {}
+    choices: dict[tuple[Any, Any, Any], tuple[ContactMode, VisitPurpose, VisitStatus]] = {}
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
     version = own + len(_PLACE_COLUMNS)
@@ -651,6 +652,17 @@ def visit_rows(
             person = VisitPerson(person_id, name, title, _phone(stored))
         visit_id, _, specialist_id, met, when, minutes, mode, purpose, status = row[:9]
         present, reason, outcome, next_step = row[9:own]
+        start_end = times.get((when, minutes))
+        if start_end is None:
+            start = at(when)
+            start_end = times[(when, minutes)] = (start, start + dt.timedelta(minutes=minutes))
+        made = choices.get((mode, purpose, status))
+        if made is None:
+            made = choices[(mode, purpose, status)] = (
+                mode_of(mode),
+                purpose_of(purpose),
+                status_of(status),
+            )
         # in VisitRow's order
         out.append(
             make(
@@ -659,11 +671,9 @@ def visit_rows(
                     employer_id,
                     specialist_id,
                     met,
-                    at(when),
+                    start_end[0],
                     minutes,
-                    mode_of(mode),
-                    purpose_of(purpose),
-                    status_of(status),
+                    *made,
                     bool(present),  # as stored: 0 or 1 on SQLite
                     reason,
                     outcome,
@@ -671,6 +681,7 @@ def visit_rows(
                     tuple(seekers.get(visit_id, ())),
                     place,
                     person,
+                    start_end[1],
                 )
             )
         )
