@@ -466,7 +466,9 @@ def _text_writer(cls: type[Any]) -> Callable[[Any], str]:
         "S": _string,
         "V": _value_text,
         "I": int.__repr__,
-        "U": _utc_text,
+        "T": _UTC_JSON,
+        "W": _utc_json,
+        "UTC": dt.UTC,
         "datetime": dt.datetime,
         **_ENUMS,
     }
@@ -480,6 +482,21 @@ _ENUMS = {
 }
 
 
+_UTC_JSON: dict[dt.datetime, str] = {}
+"""UTC times as JSON texts (what ``_string(_utc_text(time))`` writes), kept for the next
+record with the same time (records share theirs: visits start on the hour or half hour)."""
+
+
+def _utc_json(value: dt.datetime) -> str:
+    """A UTC time as a JSON text, remembered in :data:`_UTC_JSON` (equal UTC times are the
+    same instant and write the same text)."""
+    text = _string(_utc_text(value))
+    if len(_UTC_JSON) >= 16_384:
+        _UTC_JSON.clear()
+    _UTC_JSON[value] = text
+    return text
+
+
 def _first_guess(declared: str, value: str) -> str:
     """The test and text of a field's declared type, written before the others are tried
     (no call for an int, a bool, a time or a choice)."""
@@ -489,7 +506,13 @@ def _first_guess(declared: str, value: str) -> str:
     if kind == "int":
         return f"I({value}) if type({value}) is int else "
     if kind == "dt.datetime":
-        return f"S(U({value})) if type({value}) is datetime else "
+        # UTC times (as records hold them) written once each: T remembers them
+        return (
+            f"(T.get({value}) or W({value})) if type({value}) is datetime "
+            f"and {value}.tzinfo is UTC else "
+        )
+    if kind.startswith("tuple["):
+        return f'"[]" if type({value}) is tuple and not {value} else '  # most are empty
     if kind in _ENUMS:
         return f"S({value}) if type({value}) is {kind} else "
     return ""
