@@ -23,7 +23,7 @@ import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -148,8 +148,7 @@ def _check_url(url: str) -> str:
         raise ValidationError("option", "instance_url", str(exc)) from None
 
 
-@attrs.frozen
-class _Upsert:
+class _Upsert(NamedTuple):  # one for every record sent: a tuple is the cheapest to make
     change: Change
     sobject: str
     fields: dict[str, Any]
