@@ -96,11 +96,16 @@ def test_items_added_as_values_read_back_as_the_items_appended() -> None:
         for n in range(25)
     ]
     items[5] = attrs.evolve(items[5], change=ChangeKind.UNCHANGED, outcome=Outcome.UNCHANGED)
-    appended, added = ItemLog(memory=10), ItemLog(memory=10)
+    appended, added, together = ItemLog(memory=10), ItemLog(memory=10), ItemLog(memory=10)
     for item in items:
         appended.append(item)
         added.add(attrs.astuple(item, recurse=False)[:-1])
-    assert list(added) == list(appended) == items
+    together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[:13])
+    together.append(items[13])
+    together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[14:])
+    assert list(added) == list(appended) == list(together) == items
+    assert (together.changes, together.outcomes) == (added.changes, added.outcomes)
+    assert (together.first_failures, together.reasons) == (added.first_failures, added.reasons)
     assert added.changes == appended.changes == {"create": 24, "unchanged": 1}
     assert list(added.outcomes.items()) == [("created", 18), ("failed", 6), ("unchanged", 1)]
     assert added.first_failures == appended.first_failures == items[3:20:4]

@@ -589,8 +589,7 @@ def _arrived(
     _save(uow, run, outcome.pairs, batch.pending)
     # the remote end has these records: their sync state must survive what follows
     uow.commit()
-    for change, result in outcome.pairs:
-        items.add(_item(change, result))
+    items.add_all(_item(change, result) for change, result in outcome.pairs)
 
 
 def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
@@ -608,8 +607,7 @@ def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
         notes.extend(outcome.notes)
         _save(uow, run, outcome.pairs, pending)
         uow.commit()
-        for change, result in outcome.pairs:
-            items.add(_item(change, result))
+        items.add_all(_item(change, result) for change, result in outcome.pairs)
     finally:
         _close(run, notes)
     _logged(run, items)
@@ -628,16 +626,14 @@ def _send_stream(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
     try:
         for batch, final in _with_final(_batches(uow, run, planner.steps(), size)):
             if raised is not None:
-                for change in batch.changes:
-                    items.add(_item(change, change.failed(raised)))
+                items.add_all(_item(c, c.failed(raised)) for c in batch.changes)
                 continue
             outcome = _run_batch(run.adapter, run.batch(batch.changes, final=final), run.secrets)
             notes.extend(outcome.notes)
             raised = outcome.raised
             if raised is None:
                 _save(uow, run, outcome.pairs, batch.pending)
-            for change, result in outcome.pairs:
-                items.add(_item(change, result))
+            items.add_all(_item(change, result) for change, result in outcome.pairs)
     finally:
         _close(run, notes)
     if raised is None:

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -67,10 +67,10 @@ def context_of(
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-@attrs.frozen(slots=True)
-class Pending:
+class Pending(NamedTuple):
     """What is known of a change's record while it is out at the adapter: its basis when
-    read, whether the store has a row for it, and its fingerprint (when computed)."""
+    read, whether the store has a row for it, and its fingerprint (when computed). (A named
+    tuple: one for every record sent.)"""
 
     basis: str | None
     known: bool

@@ -11,7 +11,7 @@ import datetime as dt
 import marshal
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, TypeAlias, overload
 
 import attrs
@@ -125,66 +125,83 @@ class ItemLog(Sequence[ExportItem]):
         if len(self._head) < self._memory:
             self._head.append(item)
         else:
-            self._dump(item._packed())
+            self._dump([item._packed()])
 
     def add(self, values: ItemValues) -> None:
         """Add one item given as its values (in the export's order): what
-        ``append(ExportItem(*values))`` does, without making the item when it goes to the
-        file (most of a large export's do)."""
-        kind, local_id, key, change, summary, outcome, remote_id, reason = values
-        item = None
-        if len(self._head) < self._memory or outcome is Outcome.FAILED:
-            item = ExportItem(
-                record_kind=kind,
-                local_id=local_id,
-                key=key,
-                change=change,
-                summary=summary,
-                outcome=outcome,
-                remote_id=remote_id,
-                reason=reason,
-            )
-        self._count(change, outcome, item)
-        if len(self._head) < self._memory:
-            assert item is not None
-            self._head.append(item)
-            return
-        # as ExportItem._packed writes it
-        self._dump(
-            (
-                str(kind),
-                local_id,
-                key,
-                str(change),
-                summary,
-                str(outcome) if outcome is not None else None,
-                remote_id,
-                reason,
-                None,
-            )
-        )
+        ``append(ExportItem(*values))`` does."""
+        self.add_all((values,))
 
-    def _count(self, change: ChangeKind, outcome: Outcome | None, item: ExportItem | None) -> None:
+    def add_all(self, many: Iterable[ItemValues]) -> None:
+        """Add items given as their values (in the export's order), as :meth:`add` does
+        each, without making the items that go to the file (most of a large export's do):
+        those are written there together."""
+        packed: list[tuple[Any, ...]] = []
+        head = self._head
+        changes = self._changes
+        outcomes = self._outcomes
+        for values in many:
+            kind, local_id, key, change, summary, outcome, remote_id, reason = values
+            changes[change] = changes.get(change, 0) + 1
+            if outcome is not None:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if len(head) < self._memory or outcome is Outcome.FAILED:
+                item = ExportItem(
+                    record_kind=kind,
+                    local_id=local_id,
+                    key=key,
+                    change=change,
+                    summary=summary,
+                    outcome=outcome,
+                    remote_id=remote_id,
+                    reason=reason,
+                )
+                if outcome is Outcome.FAILED:
+                    self._failure(item)
+                if len(head) < self._memory:
+                    head.append(item)
+                    continue
+            # as ExportItem._packed writes it
+            packed.append(
+                (
+                    str(kind),
+                    local_id,
+                    key,
+                    str(change),
+                    summary,
+                    str(outcome) if outcome is not None else None,
+                    remote_id,
+                    reason,
+                    None,
+                )
+            )
+        if packed:
+            self._dump(packed)
+
+    def _count(self, change: ChangeKind, outcome: Outcome | None, item: ExportItem) -> None:
         self._changes[change] = self._changes.get(change, 0) + 1
         if outcome is None:
             return
         self._outcomes[outcome] = self._outcomes.get(outcome, 0) + 1
         if outcome is Outcome.FAILED:
-            assert item is not None
-            self.failed += 1
-            reason = item.reason or ""
-            if reason in self.reasons or len(self.reasons) < REASONS:
-                self.reasons[reason] += 1
-            else:
-                self.reasons[""] += 1
-            if len(self.first_failures) < FIRST_FAILURES:
-                self.first_failures.append(item)
+            self._failure(item)
 
-    def _dump(self, packed: tuple[Any, ...]) -> None:
+    def _failure(self, item: ExportItem) -> None:
+        self.failed += 1
+        reason = item.reason or ""
+        if reason in self.reasons or len(self.reasons) < REASONS:
+            self.reasons[reason] += 1
+        else:
+            self.reasons[""] += 1
+        if len(self.first_failures) < FIRST_FAILURES:
+            self.first_failures.append(item)
+
+    def _dump(self, packed: list[tuple[Any, ...]]) -> None:
+        """Write items (packed) to the file, as one block."""
         if self._spill is None:
             self._spill = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the log)
         marshal.dump(packed, self._spill)
-        self._spilled += 1
+        self._spilled += len(packed)
 
     @property
     def changes(self) -> Counter[str]:
@@ -205,8 +222,12 @@ class ItemLog(Sequence[ExportItem]):
             return
         self._spill.flush()
         self._spill.seek(0)
-        for _ in range(self._spilled):
-            yield ExportItem._unpacked(marshal.load(self._spill))
+        read = 0
+        while read < self._spilled:
+            block = marshal.load(self._spill)
+            read += len(block)
+            for packed in block:
+                yield ExportItem._unpacked(packed)
         self._spill.seek(0, 2)
 
     @overload

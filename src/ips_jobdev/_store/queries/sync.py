@@ -85,11 +85,11 @@ class Scope:
     since: dt.datetime | None = None
 
 
-@attrs.frozen(slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One record in scope: its basis now, and its sync row (``None``: never looked at).
 
-    ``row.payload`` is filled only when the query was asked for payloads.
+    ``row.payload`` is filled only when the query was asked for payloads. (A named tuple:
+    an export makes one for every record it looks at.)
     """
 
     kind: RecordKind
