@@ -400,16 +400,21 @@ def visit_record(
         "status": VisitStatus.CANCELLED if voided else visit.status,
         "employer_address": employer.address or None,
         "employer_phone": _phone(employer.phone),
-        "person_id": person.id if person is not None else None,
-        "person_name": person.name if person is not None else None,
-        "person_title": person.title if person is not None else None,
-        "person_phone": _phone(person.phone) if person is not None else None,
+        "person_id": None,
+        "person_name": None,
+        "person_title": None,
+        "person_phone": None,
         "seekers": tuple(map(seeker_ref, seekers)) if seekers else (),
         "seeker_present": visit.seeker_present,
         "reason": None if voided else visit.reason,
         "outcome": visit.outcome,
         "next_step": visit.next_step,
     }
+    if person is not None:
+        fields["person_id"] = person.id
+        fields["person_name"] = person.name
+        fields["person_title"] = person.title
+        fields["person_phone"] = _phone(person.phone)
     if type(audience) is not Audience:
         audience = Audience(audience)
     if audience is not Audience.TEAM:

@@ -151,12 +151,17 @@ class Planner:
 
     def _step(self, kind: RecordKind, ids: Sequence[int], kept: bytearray) -> Step:
         step = Step()
-        moved = [i for i, flag in zip(ids, kept, strict=True) if not flag]
+        flagged = any(kept)  # none is, when only changed records were selected
+        moved = [i for i, flag in zip(ids, kept, strict=True) if not flag] if flagged else ids
         found = {
             c.local_id: c
             for c in queries.candidates(self.uow, self.scope, kind, moved, payloads=self.reuse)
         }
-        reused = [i for i, flag in zip(ids, kept, strict=True) if flag == queries.KEPT]
+        reused = (
+            [i for i, flag in zip(ids, kept, strict=True) if flag == queries.KEPT]
+            if flagged
+            else []
+        )
         rows = queries.kept_rows(self.uow, self.scope, kind, reused) if reused else {}
         # an adapter that sends only changes skips records whose basis did not move (one
         # changed by someone else between the two queries is looked at next time)
