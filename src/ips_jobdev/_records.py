@@ -472,7 +472,7 @@ def _text_writer(cls: type[Any]) -> Callable[[Any], str]:
         "datetime": dt.datetime,
         **_ENUMS,
     }
-    exec(source, namespace)
+    exec(source, namespace)  # made above from the class's field names and kind alone
     write: Callable[[Any], str] = namespace["write"]
     return write
 

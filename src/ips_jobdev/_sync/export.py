@@ -311,7 +311,7 @@ def _batches(
         changes = step.changes
         start = 0
         while start < len(changes):
-            room = len(changes) - start if size is None else size - len(current.changes)
+            room = len(changes) - start if size is None else max(1, size - len(current.changes))
             taken = changes[start : start + room]
             start += len(taken)
             current.changes.extend(taken)
