@@ -58,6 +58,7 @@ __all__ = [
     "PlaceFacts",
     "PrivacySettings",
     "SeekerLabel",
+    "StaffFacts",
     "VisitFacts",
     "allowed_kinds",
     "employer_record",
@@ -342,11 +343,28 @@ class MetFacts(Protocol):
     def phone(self) -> PhoneNumber | None: ...
 
 
+class StaffFacts(Protocol):
+    """What a visit record shows of its specialist (a :class:`~ips_jobdev._model.Specialist`
+    or the same values read once for many visits)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+
 def visit_record(
     visit: VisitFacts,
     *,
     employer: PlaceFacts,
-    specialist: model.Specialist,
+    specialist: StaffFacts,
     person: MetFacts | None = None,
     seekers: Iterable[model.JobSeeker] | None = None,
     audience: Audience = Audience.TEAM,
@@ -382,16 +400,21 @@ def visit_record(
         "status": VisitStatus.CANCELLED if voided else visit.status,
         "employer_address": employer.address or None,
         "employer_phone": _phone(employer.phone),
-        "person_id": person.id if person is not None else None,
-        "person_name": person.name if person is not None else None,
-        "person_title": person.title if person is not None else None,
-        "person_phone": _phone(person.phone) if person is not None else None,
-        "seekers": tuple(map(seeker_ref, seekers)),
+        "person_id": None,
+        "person_name": None,
+        "person_title": None,
+        "person_phone": None,
+        "seekers": tuple(map(seeker_ref, seekers)) if seekers else (),
         "seeker_present": visit.seeker_present,
         "reason": None if voided else visit.reason,
         "outcome": visit.outcome,
         "next_step": visit.next_step,
     }
+    if person is not None:
+        fields["person_id"] = person.id
+        fields["person_name"] = person.name
+        fields["person_title"] = person.title
+        fields["person_phone"] = _phone(person.phone)
     if type(audience) is not Audience:
         audience = Audience(audience)
     if audience is not Audience.TEAM:
@@ -539,10 +562,12 @@ def _narrow_visit(fields: dict[str, Any], audience: Audience, settings: PrivacyS
         fields["outcome"] = None
         fields["next_step"] = None
         return
-    kept = tuple(s for s in (_for_employer(s) for s in team_seekers) if s is not None)
-    hidden = len(kept) < len(team_seekers)
-    if hidden and not kept and fields["purpose"] in PERSON_PURPOSES:
-        fields["purpose"] = VisitPurpose.OTHER
+    kept: tuple[SeekerRef, ...] = ()
+    if team_seekers:  # most visits have none: no generators made for them
+        kept = tuple(s for s in (_for_employer(s) for s in team_seekers) if s is not None)
+        hidden = len(kept) < len(team_seekers)
+        if hidden and not kept and fields["purpose"] in PERSON_PURPOSES:
+            fields["purpose"] = VisitPurpose.OTHER
     fields["seekers"] = kept
     fields["seeker_present"] = fields["seeker_present"] and bool(kept)
     fields["reason"] = None
@@ -568,7 +593,8 @@ def redact(
 def _worded(fields: dict[str, Any], audience: Audience) -> VisitRecord:
     """The visit record of ``fields`` (redacted for ``audience``), with its title and
     description for that audience."""
-    labels = [s.label for s in fields["seekers"]]
+    seekers = fields["seekers"]
+    labels = [s.label for s in seekers] if seekers else []
     who = f" ({', '.join(labels)})" if labels else ""
     person = None
     person_name, person_title = fields["person_name"], fields["person_title"]

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from ips_jobdev import _files
 from ips_jobdev._records import (
     EmployerRecord,
+    ExportRecord,
     FitNoteRecord,
     FitRatingRecord,
     PersonRecord,
@@ -26,11 +28,14 @@ from ips_jobdev._records import (
     VisitRecord,
     _plain,
 )
+from ips_jobdev._sync.export import _run_batch
 from ips_jobdev._sync.report import FIRST_FAILURES, ExportItem, ExportReport, ItemLog
+from ips_jobdev._vocab import ContactMode, Disclosure, FitRating, VisitStatus
 from ips_jobdev.adapters import (
     Adapter,
     Audience,
     Capabilities,
+    Change,
     ChangeKind,
     ExportBatch,
     ExportResult,
@@ -83,6 +88,28 @@ def test_the_item_log_keeps_the_first_items_in_memory_and_the_rest_on_disk() -> 
     assert report.failures == tuple(items[25:])
     assert report.failure_reasons == [("no", 7)]
     assert [i["id"] for i in report.to_dict()["items"]] == list(range(32))
+
+
+def test_items_added_as_values_read_back_as_the_items_appended() -> None:
+    items = [
+        attrs.evolve(_item(n, *((Outcome.FAILED, "no") if n % 4 == 3 else ())), record=None)
+        for n in range(25)
+    ]
+    items[5] = attrs.evolve(items[5], change=ChangeKind.UNCHANGED, outcome=Outcome.UNCHANGED)
+    appended, added, together = ItemLog(memory=10), ItemLog(memory=10), ItemLog(memory=10)
+    for item in items:
+        appended.append(item)
+        added.add(attrs.astuple(item, recurse=False)[:-1])
+    together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[:13])
+    together.append(items[13])
+    together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[14:])
+    assert list(added) == list(appended) == list(together) == items
+    assert (together.changes, together.outcomes) == (added.changes, added.outcomes)
+    assert (together.first_failures, together.reasons) == (added.first_failures, added.reasons)
+    assert added.changes == appended.changes == {"create": 24, "unchanged": 1}
+    assert list(added.outcomes.items()) == [("created", 18), ("failed", 6), ("unchanged", 1)]
+    assert added.first_failures == appended.first_failures == items[3:20:4]
+    assert (added.failed, added.reasons) == (6, {"no": 6})
 
 
 def test_a_report_made_from_a_tuple_counts_the_same() -> None:
@@ -142,7 +169,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
         _files.probe_folder(tmp_path / "a-file" / "out.txt")
 
 
-def _plain_fingerprint(record: VisitRecord | EmployerRecord | FitNoteRecord) -> str:
+def _plain_fingerprint(record: ExportRecord) -> str:
     text = json.dumps(_plain(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{record.kind.value}:{text}".encode()).hexdigest()
 
@@ -274,6 +301,72 @@ def test_fingerprints_keep_their_bytes_from_one_version_to_the_next() -> None:
     )
     assert person.fingerprint == "e6fbf04bd138fa1483effddcffc6b1d7cb47e58c56d3936382beefec3ef033cc"
     assert note.fingerprint == "7dbad4347f08c9720dbfada90dc08e0643ccc68e7c447033bb5d6fcb4349cb15"
+
+
+_ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),  # NaN and infinities too: written as the encoder writes them
+    _text,
+    st.sampled_from([*VisitStatus, *ContactMode, *FitRating, *Disclosure]),
+    st.sampled_from([dt.UTC, ZoneInfo("America/Chicago")]).map(
+        lambda zone: dt.datetime(2026, 11, 1, 1, 30, tzinfo=zone)
+    ),
+    st.tuples(_text, st.none()),
+    st.builds(lambda label: (SeekerRef(label=label),), _text.filter(bool)),
+)
+
+
+@pytest.mark.parametrize("cls", [EmployerRecord, PersonRecord, VisitRecord, FitNoteRecord])
+@given(data=st.data())
+def test_fingerprints_write_any_value_in_any_field_as_the_encoder_does(
+    cls: type[ExportRecord], data: st.DataObject
+) -> None:
+    # the fingerprint's writer guesses each field's type from its declaration; a value
+    # of another type (records are not checked) must still hash as its plain JSON
+    record = cls.__new__(cls)
+    for field in attrs.fields(cls):
+        object.__setattr__(record, field.name, data.draw(_ODD_VALUES, label=field.name))
+    assert record.fingerprint == _plain_fingerprint(record)
+
+
+class _Returns(Adapter):
+    name = "returns"
+    audience = Audience.TEAM
+    record_kinds = frozenset({RecordKind.VISIT, RecordKind.EMPLOYER})
+
+    def __init__(self, results: list[ExportResult]) -> None:
+        self.results = results
+
+    def export(self, batch: ExportBatch) -> list[ExportResult]:
+        return self.results
+
+
+def test_results_pair_with_their_changes_in_order_or_not() -> None:
+    changes = [
+        Change(ChangeKind.CREATE, None, record_kind=RecordKind.EMPLOYER, local_id=1),
+        Change(ChangeKind.CREATE, None, record_kind=RecordKind.VISIT, local_id=1),
+        Change(ChangeKind.UPDATE, None, record_kind=RecordKind.VISIT, local_id=2),
+    ]
+    batch = ExportBatch(adapter="returns", target="t", audience=Audience.TEAM, changes=changes)
+    results = [
+        changes[0].created("E1"),
+        changes[1].failed("refused with tok-123"),
+        changes[2].updated("V2"),
+    ]
+    hidden = [results[0], changes[1].failed("refused with ********"), results[2]]
+    in_order = _run_batch(_Returns(results), batch, ["tok-123"])
+    shuffled = _run_batch(_Returns(results[::-1]), batch, ["tok-123"])
+    assert in_order.pairs == shuffled.pairs == list(zip(changes, hidden, strict=True))
+    assert in_order.notes == shuffled.notes == []
+    # a result twice, one missing: matched by record, with notes
+    odd = _run_batch(_Returns([results[0], results[0], results[2]]), batch, [])
+    assert [r.outcome for _, r in odd.pairs] == [Outcome.CREATED, Outcome.FAILED, Outcome.UPDATED]
+    assert odd.notes == ["ignored a second result for employer 1"]
+    # the same keys in another kind: not the batch's records
+    other = [attrs.evolve(r, record_kind=RecordKind.PERSON) for r in results]
+    assert {r.outcome for _, r in _run_batch(_Returns(other), batch, []).pairs} == {Outcome.FAILED}
 
 
 def test_streams_and_payloads_are_for_snapshot_adapters_only() -> None:

@@ -16,9 +16,8 @@ them apart on PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
 
 import attrs
 import sqlalchemy as sa
@@ -29,6 +28,7 @@ from ips_jobdev._store import programs, tables
 
 __all__ = [
     "NEVER_SENT",
+    "NewRow",
     "Refresh",
     "SyncRow",
     "SyncStateRepository",
@@ -110,6 +110,29 @@ def export_program(session: Session) -> int:
 
 _VALUE_COLUMNS = ("remote_id", "fingerprint", "sequence", "deleted", "sent_at", "basis", "payload")
 
+NewRow: TypeAlias = tuple[
+    RecordKind, int, str | None, str, int, bool, dt.datetime, str | None, str | None
+]
+"""A row to insert as a plain tuple, in :class:`SyncRow`'s order: record kind, local id,
+remote id, fingerprint, sequence, deleted, sent at, basis, payload (an export writes a row
+for each record that arrived: no object made for each)."""
+
+_KIND_VALUES = {kind: kind.value for kind in RecordKind}
+
+
+def _new_row(row: SyncRow) -> NewRow:
+    return (
+        row.record_kind,
+        row.local_id,
+        row.remote_id,
+        row.fingerprint,
+        row.sequence,
+        row.deleted,
+        row.sent_at,
+        row.basis,
+        row.payload,
+    )
+
 
 class SyncStateRepository:
     """The sync state rows (``uow.sync_state``)."""
@@ -152,10 +175,7 @@ class SyncStateRepository:
         self, adapter: str, target: str, *, new: Iterable[SyncRow], changed: Iterable[SyncRow]
     ) -> None:
         """Insert the ``new`` rows and overwrite the ``changed`` ones (same key)."""
-        table = tables.sync_state
-        c = table.c
-        program_id = export_program(self.session)
-        inserts = list(new)
+        self.insert(adapter, target, [_new_row(row) for row in new])
         updates = [
             {
                 "b_record_kind": row.record_kind.value,
@@ -164,24 +184,13 @@ class SyncStateRepository:
             }
             for row in changed
         ]
-        if inserts:
-            count = len(inserts)
-            columns: dict[str, list[Any]] = {
-                "program_id": [program_id] * count,
-                "adapter": [adapter] * count,
-                "target": [target] * count,
-                # str() of the StrEnum: its value, without the property's call per row
-                "record_kind": [str(row.record_kind) for row in inserts],
-                "local_id": [row.local_id for row in inserts],
-            }
-            for name in _VALUE_COLUMNS:
-                columns[name] = list(map(operator.attrgetter(name), inserts))
-            _insert_many(self.session.connection(), table, columns)
         if updates:
+            table = tables.sync_state
+            c = table.c
             statement = (
                 sa.update(table)
                 .where(
-                    c.program_id == program_id,
+                    c.program_id == export_program(self.session),
                     c.adapter == adapter,
                     c.target == target,
                     c.record_kind == sa.bindparam("b_record_kind"),
@@ -190,6 +199,23 @@ class SyncStateRepository:
                 .values({name: sa.bindparam(name) for name in _VALUE_COLUMNS})
             )
             self.session.connection().execute(statement, updates)
+
+    def insert(self, adapter: str, target: str, rows: Sequence[NewRow]) -> None:
+        """Insert new rows (none of them stored yet), given as plain tuples."""
+        if not rows:
+            return
+        count = len(rows)
+        kinds, local_ids, *values = zip(*rows, strict=True)
+        columns: dict[str, list[Any]] = {
+            "program_id": [export_program(self.session)] * count,
+            "adapter": [adapter] * count,
+            "target": [target] * count,
+            "record_kind": [_KIND_VALUES[kind] for kind in kinds],
+            "local_id": list(local_ids),
+        }
+        for name, column in zip(_VALUE_COLUMNS, values, strict=True):
+            columns[name] = list(column)
+        _insert_many(self.session.connection(), tables.sync_state, columns)
 
     def refresh(self, adapter: str, target: str, refreshes: Iterable[Refresh]) -> None:
         """Store new bases (and payloads) of rows whose records did not change."""

@@ -50,10 +50,10 @@ from ips_jobdev._collector import fewer_collections
 from ips_jobdev._records import RecordKind, record_to_dict, utc_isoformat
 from ips_jobdev._store import UnitOfWork, reads_unaudited
 from ips_jobdev._store.queries.sync import Scope
-from ips_jobdev._store.sync_state import Refresh, SyncRow
+from ips_jobdev._store.sync_state import NewRow, Refresh, SyncRow
 from ips_jobdev._sync.gather import start_of
 from ips_jobdev._sync.plan import Pending, Planner, Step, context_of
-from ips_jobdev._sync.report import ExportItem, ExportReport, ItemLog
+from ips_jobdev._sync.report import ExportItem, ExportReport, ItemLog, ItemValues
 from ips_jobdev._sync.state import SyncKey, arrival_row, plan_changes, sync_rows
 from ips_jobdev.adapters._base import (
     Adapter,
@@ -308,11 +308,22 @@ def _batches(
             state = uow.sync_state
             state.refresh(run.adapter.name, run.target, step.refresh)
             state.save(run.adapter.name, run.target, new=step.placeholders, changed=())
-        for change in step.changes:
-            current.changes.append(change)
-            key = (change.record_kind, change.local_id)
-            if key in step.pending:  # all but unchanged records given as their payloads
-                current.pending[key] = step.pending[key]
+        changes = step.changes
+        start = 0
+        while start < len(changes):
+            room = len(changes) - start if size is None else max(1, size - len(current.changes))
+            taken = changes[start : start + room]
+            start += len(taken)
+            current.changes.extend(taken)
+            # a step's pending entries are those of its changes (all but unchanged
+            # records given as their payloads): a whole step's go at once
+            if len(taken) == len(changes):
+                current.pending.update(step.pending)
+            else:
+                for change in taken:
+                    key = (change.record_kind, change.local_id)
+                    if key in step.pending:
+                        current.pending[key] = step.pending[key]
             if size is not None and len(current.changes) >= size:
                 yield current
                 current = _Batch()
@@ -345,6 +356,9 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
         log.info("%s: export of %d records failed: %s", batch.adapter, len(batch), reason)
         return _Outcome([(c, c.failed(reason)) for c in batch.changes], [], reason)
     notes: list[str] = []
+    pairs = _in_order(batch.changes, returned, secrets)
+    if pairs is not None:
+        return _Outcome(pairs, notes)
     found: dict[SyncKey, ExportResult] = {}
     for result in returned or []:
         if not isinstance(result, ExportResult):
@@ -370,6 +384,28 @@ def _run_batch(adapter: Adapter, batch: ExportBatch, secrets: Sequence[str]) -> 
     return _Outcome(pairs, notes)
 
 
+def _in_order(
+    changes: Sequence[Change], returned: Any, secrets: Sequence[str]
+) -> list[tuple[Change, ExportResult]] | None:
+    """The changes paired with their results when the adapter returned one result for
+    each, in the batch's order (as most do); ``None`` otherwise (then they are matched by
+    record)."""
+    if type(returned) is not list or len(returned) != len(changes):
+        return None
+    pairs = []
+    for change, result in zip(changes, returned, strict=True):
+        if (
+            type(result) is not ExportResult
+            or result.local_id != change.local_id
+            or result.record_kind is not change.record_kind
+        ):
+            return None
+        if result.reason:
+            result = attrs.evolve(result, reason=_hide(result.reason, secrets))
+        pairs.append((change, result))
+    return pairs
+
+
 _KNOWN = Pending(None, known=True)
 """What is known of a change without a pending entry: a row is stored for it."""
 
@@ -381,39 +417,68 @@ def _save(
     pending: Mapping[SyncKey, Pending],
 ) -> None:
     """Write the sync state of the records that arrived (not yet committed)."""
-    new: list[SyncRow] = []
+    new: list[NewRow] = []
     changed: list[SyncRow] = []
     refresh: list[Refresh] = []
+    sent_at = run.started
     for change, result in pairs:
-        if not result.ok:
+        outcome = result.outcome
+        if outcome is Outcome.FAILED:
             continue
-        key = (change.record_kind, change.local_id)
+        kind, local_id = key = (change.record_kind, change.local_id)
         known = pending.get(key, _KNOWN)
-        if change.kind is ChangeKind.UNCHANGED and result.outcome is Outcome.UNCHANGED:
+        if change.kind is ChangeKind.UNCHANGED and outcome is Outcome.UNCHANGED:
             # its row stands; a record read again keeps its new basis (and what was rendered)
             if change.record is not None and known.basis is not None:
                 keep = result.payload is None
                 refresh.append(Refresh(*key, known.basis, result.payload, keep_payload=keep))
             continue
-        row = arrival_row(
-            change, result, basis=known.basis, sent_at=run.started, fingerprint=known.fingerprint
+        if known.known:
+            changed.append(
+                arrival_row(
+                    change,
+                    result,
+                    basis=known.basis,
+                    sent_at=sent_at,
+                    fingerprint=known.fingerprint,
+                )
+            )
+            continue
+        # most rows of an export are new: written as tuples, as arrival_row would make them
+        fingerprint = known.fingerprint
+        if fingerprint is None:
+            fingerprint = change.record.fingerprint if change.record is not None else ""
+        deleted = outcome is Outcome.DELETED
+        new.append(
+            (
+                kind,
+                local_id,
+                result.remote_id,
+                fingerprint,
+                change.sequence,
+                deleted,
+                sent_at,
+                known.basis,
+                result.payload,
+            )
         )
-        (changed if known.known else new).append(row)
     state = uow.sync_state
-    state.save(run.adapter.name, run.target, new=new, changed=changed)
+    state.insert(run.adapter.name, run.target, new)
+    state.save(run.adapter.name, run.target, new=(), changed=changed)
     state.refresh(run.adapter.name, run.target, refresh)
 
 
-def _item(change: Change, result: ExportResult) -> ExportItem:
-    return ExportItem(
-        record_kind=change.record_kind,
-        local_id=change.local_id,
-        key=change.key,
-        change=change.kind,
-        summary=_summary(change),
-        outcome=result.outcome,
-        remote_id=result.remote_id,
-        reason=result.reason,
+def _item(change: Change, result: ExportResult) -> ItemValues:
+    """The report's item of one change and its result (:meth:`ItemLog.add`)."""
+    return (
+        change.record_kind,
+        change.local_id,
+        change.key,
+        change.kind,
+        _summary(change),
+        result.outcome,
+        result.remote_id,
+        result.reason,
     )
 
 
@@ -524,8 +589,7 @@ def _arrived(
     _save(uow, run, outcome.pairs, batch.pending)
     # the remote end has these records: their sync state must survive what follows
     uow.commit()
-    for change, result in outcome.pairs:
-        items.append(_item(change, result))
+    items.add_all(_item(change, result) for change, result in outcome.pairs)
 
 
 def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
@@ -543,8 +607,7 @@ def _send_whole(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
         notes.extend(outcome.notes)
         _save(uow, run, outcome.pairs, pending)
         uow.commit()
-        for change, result in outcome.pairs:
-            items.append(_item(change, result))
+        items.add_all(_item(change, result) for change, result in outcome.pairs)
     finally:
         _close(run, notes)
     _logged(run, items)
@@ -563,16 +626,14 @@ def _send_stream(uow: UnitOfWork, run: _Run, planner: Planner) -> ExportReport:
     try:
         for batch, final in _with_final(_batches(uow, run, planner.steps(), size)):
             if raised is not None:
-                for change in batch.changes:
-                    items.append(_item(change, change.failed(raised)))
+                items.add_all(_item(c, c.failed(raised)) for c in batch.changes)
                 continue
             outcome = _run_batch(run.adapter, run.batch(batch.changes, final=final), run.secrets)
             notes.extend(outcome.notes)
             raised = outcome.raised
             if raised is None:
                 _save(uow, run, outcome.pairs, batch.pending)
-            for change, result in outcome.pairs:
-                items.append(_item(change, result))
+            items.add_all(_item(change, result) for change, result in outcome.pairs)
     finally:
         _close(run, notes)
     if raised is None:

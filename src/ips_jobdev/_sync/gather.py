@@ -156,6 +156,16 @@ def gather(
     return out
 
 
+@attrs.frozen(slots=True)
+class _Staff:
+    """A specialist as visit records show them (:class:`ips_jobdev.privacy.StaffFacts`)."""
+
+    code: str
+    name: str
+    email: str | None
+    timezone: str
+
+
 PLACES = 20_000
 """Employers kept as visits show them (small: a few texts each), across chunks."""
 
@@ -256,7 +266,11 @@ class RecordSource:
         if len(self._places) > PLACES:
             self._places = {}
         rows = sync_queries.visit_rows(self.uow, ids, places=self._places)
-        specialists = self.specialists(r.specialist_id for r in rows)
+        # each specialist's values read once for the chunk, not once for each visit
+        specialists = {
+            i: _Staff(s.code, s.name, s.email, s.timezone)
+            for i, s in self.specialists(r.specialist_id for r in rows).items()
+        }
         seekers = self.seekers(i for r in rows for i in r.seeker_ids)
         out: dict[int, ExportRecord] = {}
         for row in rows:
@@ -268,7 +282,9 @@ class RecordSource:
                 employer=row.employer,
                 specialist=specialist,
                 person=row.person,
-                seekers=[seekers[i] for i in row.seeker_ids if i in seekers],
+                seekers=[seekers[i] for i in row.seeker_ids if i in seekers]
+                if row.seeker_ids
+                else (),
                 audience=self.audience,
                 settings=self.settings,
             )

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -32,6 +32,7 @@ from ips_jobdev._store.sync_state import NEVER_SENT, Refresh, SyncRow
 from ips_jobdev._sync.gather import RecordSource
 from ips_jobdev._sync.state import KIND_ORDER, SyncKey, change_for, deletion
 from ips_jobdev._version import __version__
+from ips_jobdev._vocab import VisitStatus
 from ips_jobdev.adapters._base import Adapter, Change, ChangeKind
 
 __all__ = ["CHUNK", "RECORDS_VERSION", "Pending", "Planner", "Step", "context_of"]
@@ -66,10 +67,10 @@ def context_of(
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-@attrs.frozen(slots=True)
-class Pending:
+class Pending(NamedTuple):
     """What is known of a change's record while it is out at the adapter: its basis when
-    read, whether the store has a row for it, and its fingerprint (when computed)."""
+    read, whether the store has a row for it, and its fingerprint (when computed). (A named
+    tuple: one for every record sent.)"""
 
     basis: str | None
     known: bool
@@ -150,12 +151,17 @@ class Planner:
 
     def _step(self, kind: RecordKind, ids: Sequence[int], kept: bytearray) -> Step:
         step = Step()
-        moved = [i for i, flag in zip(ids, kept, strict=True) if not flag]
+        flagged = any(kept)  # none is, when only changed records were selected
+        moved = [i for i, flag in zip(ids, kept, strict=True) if not flag] if flagged else ids
         found = {
             c.local_id: c
             for c in queries.candidates(self.uow, self.scope, kind, moved, payloads=self.reuse)
         }
-        reused = [i for i, flag in zip(ids, kept, strict=True) if flag == queries.KEPT]
+        reused = (
+            [i for i, flag in zip(ids, kept, strict=True) if flag == queries.KEPT]
+            if flagged
+            else []
+        )
         rows = queries.kept_rows(self.uow, self.scope, kind, reused) if reused else {}
         # an adapter that sends only changes skips records whose basis did not move (one
         # changed by someone else between the two queries is looked at next time)
@@ -183,17 +189,28 @@ class Planner:
 
     def _compare(self, step: Step, candidate: Candidate, record: Any) -> None:
         row = candidate.row
-        sent = row if row is not None and row.sent else None
         fingerprint = record.fingerprint
-        change = change_for(record, sent, snapshot=self.snapshot, fingerprint=fingerprint)
-        key = (candidate.kind, candidate.local_id)
+        change: Change | None
+        if row is None:
+            # never looked at (every record of a first export): as change_for has it
+            if record.kind is RecordKind.VISIT and record.status is VisitStatus.CANCELLED:
+                change = None
+            else:
+                change = Change(
+                    ChangeKind.CREATE, record, record_kind=record.kind, local_id=record.id
+                )
+        else:
+            sent = row if row.sent else None
+            change = change_for(record, sent, snapshot=self.snapshot, fingerprint=fingerprint)
         if change is None:
             self._remember(step, candidate)
             return
         if row is not None and row.payload is not None and self._same_context(row):
             change = attrs.evolve(change, payload=row.payload)
         step.changes.append(change)
-        step.pending[key] = Pending(candidate.basis, known=row is not None, fingerprint=fingerprint)
+        step.pending[(candidate.kind, candidate.local_id)] = Pending(
+            candidate.basis, row is not None, fingerprint
+        )
 
     def _same_context(self, row: SyncRow) -> bool:
         return row.basis is not None and row.basis.startswith(self.scope.context + "|")

@@ -11,15 +11,15 @@ import datetime as dt
 import marshal
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import IO, Any, overload
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any, TypeAlias, overload
 
 import attrs
 
 from ips_jobdev._records import Audience, RecordKind
 from ips_jobdev.adapters._base import ChangeKind, Outcome
 
-__all__ = ["FIRST_FAILURES", "REASONS", "ExportItem", "ExportReport", "ItemLog"]
+__all__ = ["FIRST_FAILURES", "REASONS", "ExportItem", "ExportReport", "ItemLog", "ItemValues"]
 
 FIRST_FAILURES = 5
 """How many failures a report keeps at hand for a summary (all are in its items)."""
@@ -91,6 +91,13 @@ class ExportItem:
         )
 
 
+ItemValues: TypeAlias = tuple[
+    RecordKind, int, str, ChangeKind, str, Outcome | None, str | None, str | None
+]
+"""An item's values in :class:`ExportItem`'s order, without ``record``: record kind, local
+id, key, change, summary, outcome, remote id, reason (see :meth:`ItemLog.add`)."""
+
+
 class ItemLog(Sequence[ExportItem]):
     """The items of one export, in order: the first ``memory`` in memory, the rest in a
     temporary file (deleted when the log is). Outcomes and changes are counted as items
@@ -101,8 +108,9 @@ class ItemLog(Sequence[ExportItem]):
         self._head: list[ExportItem] = []
         self._spill: IO[bytes] | None = None
         self._spilled = 0
-        self.changes: Counter[str] = Counter()
-        self.outcomes: Counter[str] = Counter()
+        # counted by member (no text made for each item); read as values: changes, outcomes
+        self._changes: dict[ChangeKind, int] = {}
+        self._outcomes: dict[Outcome, int] = {}
         self.failed = 0
         self.first_failures: list[ExportItem] = []
         self.reasons: Counter[str] = Counter()
@@ -113,25 +121,97 @@ class ItemLog(Sequence[ExportItem]):
 
     def append(self, item: ExportItem) -> None:
         """Add one item (in the export's order)."""
-        self.changes[str(item.change)] += 1  # the value (see _packed)
-        if item.outcome is not None:
-            self.outcomes[str(item.outcome)] += 1
-            if item.outcome is Outcome.FAILED:
-                self.failed += 1
-                reason = item.reason or ""
-                if reason in self.reasons or len(self.reasons) < REASONS:
-                    self.reasons[reason] += 1
-                else:
-                    self.reasons[""] += 1
-                if len(self.first_failures) < FIRST_FAILURES:
-                    self.first_failures.append(item)
+        self._count(item.change, item.outcome, item)
         if len(self._head) < self._memory:
             self._head.append(item)
+        else:
+            self._dump([item._packed()])
+
+    def add(self, values: ItemValues) -> None:
+        """Add one item given as its values (in the export's order): what
+        ``append(ExportItem(*values))`` does."""
+        self.add_all((values,))
+
+    def add_all(self, many: Iterable[ItemValues]) -> None:
+        """Add items given as their values (in the export's order), as :meth:`add` does
+        each, without making the items that go to the file (most of a large export's do):
+        those are written there together."""
+        packed: list[tuple[Any, ...]] = []
+        head = self._head
+        changes = self._changes
+        outcomes = self._outcomes
+        for values in many:
+            kind, local_id, key, change, summary, outcome, remote_id, reason = values
+            changes[change] = changes.get(change, 0) + 1
+            if outcome is not None:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if len(head) < self._memory or outcome is Outcome.FAILED:
+                item = ExportItem(
+                    record_kind=kind,
+                    local_id=local_id,
+                    key=key,
+                    change=change,
+                    summary=summary,
+                    outcome=outcome,
+                    remote_id=remote_id,
+                    reason=reason,
+                )
+                if outcome is Outcome.FAILED:
+                    self._failure(item)
+                if len(head) < self._memory:
+                    head.append(item)
+                    continue
+            # as ExportItem._packed writes it
+            packed.append(
+                (
+                    str(kind),
+                    local_id,
+                    key,
+                    str(change),
+                    summary,
+                    str(outcome) if outcome is not None else None,
+                    remote_id,
+                    reason,
+                    None,
+                )
+            )
+        if packed:
+            self._dump(packed)
+
+    def _count(self, change: ChangeKind, outcome: Outcome | None, item: ExportItem) -> None:
+        self._changes[change] = self._changes.get(change, 0) + 1
+        if outcome is None:
             return
+        self._outcomes[outcome] = self._outcomes.get(outcome, 0) + 1
+        if outcome is Outcome.FAILED:
+            self._failure(item)
+
+    def _failure(self, item: ExportItem) -> None:
+        self.failed += 1
+        reason = item.reason or ""
+        if reason in self.reasons or len(self.reasons) < REASONS:
+            self.reasons[reason] += 1
+        else:
+            self.reasons[""] += 1
+        if len(self.first_failures) < FIRST_FAILURES:
+            self.first_failures.append(item)
+
+    def _dump(self, packed: list[tuple[Any, ...]]) -> None:
+        """Write items (packed) to the file, as one block."""
         if self._spill is None:
             self._spill = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the log)
-        marshal.dump(item._packed(), self._spill)
-        self._spilled += 1
+        marshal.dump(packed, self._spill)
+        self._spilled += len(packed)
+
+    @property
+    def changes(self) -> Counter[str]:
+        """Items by change (its value), in the order first seen."""
+        return Counter({str(change): n for change, n in self._changes.items()})
+
+    @property
+    def outcomes(self) -> Counter[str]:
+        """Items by outcome (its value), in the order first seen."""
+        return Counter({str(outcome): n for outcome, n in self._outcomes.items()})
 
     def __len__(self) -> int:
         return len(self._head) + self._spilled
@@ -142,8 +222,12 @@ class ItemLog(Sequence[ExportItem]):
             return
         self._spill.flush()
         self._spill.seek(0)
-        for _ in range(self._spilled):
-            yield ExportItem._unpacked(marshal.load(self._spill))
+        read = 0
+        while read < self._spilled:
+            block = marshal.load(self._spill)
+            read += len(block)
+            for packed in block:
+                yield ExportItem._unpacked(packed)
         self._spill.seek(0, 2)
 
     @overload

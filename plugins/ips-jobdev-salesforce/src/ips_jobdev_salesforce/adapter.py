@@ -23,7 +23,7 @@ import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -38,6 +38,7 @@ from ips_jobdev.adapters import (
     EmployerRecord,
     ExportBatch,
     ExportResult,
+    Outcome,
     PersonRecord,
     RecordKind,
     VisitRecord,
@@ -147,8 +148,7 @@ def _check_url(url: str) -> str:
         raise ValidationError("option", "instance_url", str(exc)) from None
 
 
-@attrs.frozen
-class _Upsert:
+class _Upsert(NamedTuple):  # one for every record sent: a tuple is the cheapest to make
     change: Change
     sobject: str
     fields: dict[str, Any]
@@ -172,6 +172,8 @@ class _Plan:
 def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
     plan = _Plan()
     ext = settings.external_id_field
+    prefix = settings.id_prefix  # settings.key's, without its call for every key
+    upserts = plan.upserts
     for change in batch.changes:
         sobject = _OBJECTS.get(change.record_kind)
         if sobject is None:
@@ -183,8 +185,17 @@ def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
         elif change.kind in (ChangeKind.DELETE, ChangeKind.CANCEL) or record is None:
             plan.removals.append(_Removal(change, sobject))
         else:
-            key = settings.key(change.key)
-            if isinstance(record, EmployerRecord):
+            key = f"{prefix}{change.key}"
+            if isinstance(record, VisitRecord):  # the most common first
+                person = record.person_key
+                values = fields.event_fields(
+                    record,
+                    external_id_field=ext,
+                    key=key,
+                    account_key=f"{prefix}{record.employer_key}",
+                    contact_key=f"{prefix}{person}" if person else None,
+                )
+            elif isinstance(record, EmployerRecord):
                 values = fields.account_fields(
                     record,
                     external_id_field=ext,
@@ -199,19 +210,10 @@ def _plan(batch: ExportBatch, settings: Settings) -> _Plan:
                     key=key,
                     account_key=settings.key(record.employer_key),
                 )
-            elif isinstance(record, VisitRecord):
-                person = record.person_key
-                values = fields.event_fields(
-                    record,
-                    external_id_field=ext,
-                    key=key,
-                    account_key=settings.key(record.employer_key),
-                    contact_key=settings.key(person) if person else None,
-                )
             else:
                 plan.done.append(change.failed("Salesforce takes no job-fit notes"))
                 continue
-            plan.upserts[sobject].append(_Upsert(change, sobject, values))
+            upserts[sobject].append(_Upsert(change, sobject, values))
     return plan
 
 
@@ -379,12 +381,19 @@ def _send(plan: _Plan, client: SalesforceClient, settings: Settings) -> list[Exp
                 stopped = stopped or (str(answers) if answers.fatal else None)
                 continue
             for item, answer in zip(chunk, answers, strict=True):
+                change = item.change
                 if not answer.success or answer.id is None:
-                    results.append(item.change.failed(f"Salesforce: {answer.message}"))
-                elif answer.created:
-                    results.append(item.change.created(answer.id))
+                    results.append(change.failed(f"Salesforce: {answer.message}"))
                 else:
-                    results.append(item.change.updated(answer.id))
+                    # change.created(id) or change.updated(id), made at once
+                    results.append(
+                        ExportResult(
+                            record_kind=change.record_kind,
+                            local_id=change.local_id,
+                            outcome=Outcome.CREATED if answer.created else Outcome.UPDATED,
+                            remote_id=answer.id,
+                        )
+                    )
     nothing = [r for r in plan.removals if not r.change.remote_id]
     results.extend(r.change.deleted() for r in nothing)
     removals = [r for r in plan.removals if r.change.remote_id]

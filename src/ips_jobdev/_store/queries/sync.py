@@ -27,7 +27,7 @@ import functools
 from array import array
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 import sqlalchemy as sa
@@ -85,11 +85,11 @@ class Scope:
     since: dt.datetime | None = None
 
 
-@attrs.frozen(slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One record in scope: its basis now, and its sync row (``None``: never looked at).
 
-    ``row.payload`` is filled only when the query was asked for payloads.
+    ``row.payload`` is filled only when the query was asked for payloads. (A named tuple:
+    an export makes one for every record it looks at.)
     """
 
     kind: RecordKind
@@ -497,14 +497,14 @@ class VisitPerson:
     phone: PhoneNumber | None
 
 
-@attrs.frozen(slots=True)
-class VisitRow:
+class VisitRow(NamedTuple):
     """A visit's own columns, its employer's and the person met's, and its job seekers' ids
     (by program code), read without the ORM: what :func:`ips_jobdev.privacy.visit_record`
     needs besides the specialist and the job seekers.
 
     ``person`` is ``None`` when no one is named, or when the person named no longer works
-    at the visit's employer (as the employer's ``people`` would have it)."""
+    at the visit's employer (as the employer's ``people`` would have it). (A named tuple:
+    an export makes one for every visit it reads.)"""
 
     id: int
     employer_id: int
@@ -522,11 +522,8 @@ class VisitRow:
     seeker_ids: tuple[int, ...]
     employer: VisitPlace
     person: VisitPerson | None
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        """When the visit is planned to end."""
-        return self.at + dt.timedelta(minutes=self.duration_minutes)
+    ends_at: dt.datetime
+    """When the visit is planned to end (``at`` plus the duration)."""
 
 
 _VISIT_COLUMNS = (
@@ -631,6 +628,11 @@ def visit_rows(
     at, mode_of, purpose_of, status_of = (
         once_each(v.c[name], dialect) for name in ("at", "mode", "purpose", "status")
     )
+    make = VisitRow._make
+    # a visit's start and end made once for each stored time and duration (visits share
+    # theirs), and each choice once for each stored value
+    times: dict[tuple[Any, int], tuple[dt.datetime, dt.datetime]] = {}
+    choices: dict[tuple[Any, Any, Any], tuple[ContactMode, VisitPurpose, VisitStatus]] = {}
     out: list[VisitRow] = []
     own = len(_VISIT_COLUMNS)
     version = own + len(_PLACE_COLUMNS)
@@ -650,24 +652,37 @@ def visit_rows(
             person = VisitPerson(person_id, name, title, _phone(stored))
         visit_id, _, specialist_id, met, when, minutes, mode, purpose, status = row[:9]
         present, reason, outcome, next_step = row[9:own]
+        start_end = times.get((when, minutes))
+        if start_end is None:
+            start = at(when)
+            start_end = times[(when, minutes)] = (start, start + dt.timedelta(minutes=minutes))
+        made = choices.get((mode, purpose, status))
+        if made is None:
+            made = choices[(mode, purpose, status)] = (
+                mode_of(mode),
+                purpose_of(purpose),
+                status_of(status),
+            )
+        # in VisitRow's order
         out.append(
-            VisitRow(
-                id=visit_id,
-                employer_id=employer_id,
-                specialist_id=specialist_id,
-                person_id=met,
-                at=at(when),
-                duration_minutes=minutes,
-                mode=mode_of(mode),
-                purpose=purpose_of(purpose),
-                status=status_of(status),
-                seeker_present=bool(present),  # as stored: 0 or 1 on SQLite
-                reason=reason,
-                outcome=outcome,
-                next_step=next_step,
-                seeker_ids=tuple(seekers.get(visit_id, ())),
-                employer=place,
-                person=person,
+            make(
+                (
+                    visit_id,
+                    employer_id,
+                    specialist_id,
+                    met,
+                    start_end[0],
+                    minutes,
+                    *made,
+                    bool(present),  # as stored: 0 or 1 on SQLite
+                    reason,
+                    outcome,
+                    next_step,
+                    tuple(seekers.get(visit_id, ())),
+                    place,
+                    person,
+                    start_end[1],
+                )
             )
         )
     return out
