@@ -90,19 +90,23 @@ def _written(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
+def _second_database(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of the same kind as ``db_url``, for the other import to write."""
+    if db_url.startswith("postgresql"):
+        schemas = request.getfixturevalue("pg_schemas")
+        schema = schemas.take()
+        request.addfinalizer(lambda: schemas.give_back(schema))
+        return str(schemas.url(schema))
+    return f"sqlite:///{tmp_path / 'other.sqlite3'}"
+
+
 def test_worker_processes_write_what_the_importing_process_writes(
     db_url: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     # rows made ready to write in worker processes (encoded values, history) are the rows
     # the importing process makes: the same records, contacts, notes and history, row for
     # row, ids included (both databases start empty)
-    if db_url.startswith("postgresql"):
-        schemas = request.getfixturevalue("pg_schemas")
-        schema = schemas.take()
-        request.addfinalizer(lambda: schemas.give_back(schema))
-        other_url = schemas.url(schema)
-    else:
-        other_url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    other_url = _second_database(db_url, request, tmp_path)
     header = f"{HEADER},visiting_windows,notes,contact_title,job_types"
     lines = [
         f"{row(i)},{'Tue-Thu 14:00-16:00' if i % 2 else ''},{'Ask for Pat' if i % 5 else ''},"
@@ -175,13 +179,7 @@ def test_rows_matching_stored_records_give_the_serial_report_and_records(
     # worker processes send back only the values matching reads; a row that matches a
     # stored record reads its other values again from its cells: the same changes,
     # duplicates, rejections and records as the importing process alone
-    if db_url.startswith("postgresql"):
-        schemas = request.getfixturevalue("pg_schemas")
-        schema = schemas.take()
-        request.addfinalizer(lambda: schemas.give_back(schema))
-        other_url = schemas.url(schema)
-    else:
-        other_url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    other_url = _second_database(db_url, request, tmp_path)
     stored, source = _stored_then_matching(tmp_path)
     reports = []
     for url, workers in ((db_url, 0), (other_url, 2)):
