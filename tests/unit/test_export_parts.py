@@ -99,7 +99,7 @@ def test_items_added_as_values_read_back_as_the_items_appended() -> None:
     appended, added, together = ItemLog(memory=10), ItemLog(memory=10), ItemLog(memory=10)
     for item in items:
         appended.append(item)
-        added.add(attrs.astuple(item, recurse=False)[:-1])
+        added.add_all([attrs.astuple(item, recurse=False)[:-1]])
     together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[:13])
     together.append(items[13])
     together.add_all(attrs.astuple(item, recurse=False)[:-1] for item in items[14:])

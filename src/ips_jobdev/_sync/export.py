@@ -469,7 +469,7 @@ def _save(
 
 
 def _item(change: Change, result: ExportResult) -> ItemValues:
-    """The report's item of one change and its result (:meth:`ItemLog.add`)."""
+    """The report's item of one change and its result (:meth:`ItemLog.add_all`)."""
     return (
         change.record_kind,
         change.local_id,

@@ -61,17 +61,17 @@ class ExportItem:
         }
 
     def _packed(self) -> tuple[Any, ...]:
-        # str() of a StrEnum member is its value, as a plain str (marshal takes no
-        # subclass), without the ``value`` property's call: every spilled item comes here
-        return (
-            str(self.record_kind),
-            self.local_id,
-            self.key,
-            str(self.change),
-            self.summary,
-            str(self.outcome) if self.outcome is not None else None,
-            self.remote_id,
-            self.reason,
+        return _packed(
+            (
+                self.record_kind,
+                self.local_id,
+                self.key,
+                self.change,
+                self.summary,
+                self.outcome,
+                self.remote_id,
+                self.reason,
+            ),
             self.record,
         )
 
@@ -95,7 +95,25 @@ ItemValues: TypeAlias = tuple[
     RecordKind, int, str, ChangeKind, str, Outcome | None, str | None, str | None
 ]
 """An item's values in :class:`ExportItem`'s order, without ``record``: record kind, local
-id, key, change, summary, outcome, remote id, reason (see :meth:`ItemLog.add`)."""
+id, key, change, summary, outcome, remote id, reason (see :meth:`ItemLog.add_all`)."""
+
+
+def _packed(values: ItemValues, record: Any = None) -> tuple[Any, ...]:
+    """An item's values as plain data for the spill file (marshal takes no subclass)."""
+    kind, local_id, key, change, summary, outcome, remote_id, reason = values
+    # str() of a StrEnum member is its value, as a plain str, without the ``value``
+    # property's call: every spilled item comes here
+    return (
+        str(kind),
+        local_id,
+        key,
+        str(change),
+        summary,
+        str(outcome) if outcome is not None else None,
+        remote_id,
+        reason,
+        record,
+    )
 
 
 class ItemLog(Sequence[ExportItem]):
@@ -127,64 +145,35 @@ class ItemLog(Sequence[ExportItem]):
         else:
             self._dump([item._packed()])
 
-    def add(self, values: ItemValues) -> None:
-        """Add one item given as its values (in the export's order): what
-        ``append(ExportItem(*values))`` does."""
-        self.add_all((values,))
-
     def add_all(self, many: Iterable[ItemValues]) -> None:
-        """Add items given as their values (in the export's order), as :meth:`add` does
+        """Add items given as their values (in the export's order), as ``append`` does
         each, without making the items that go to the file (most of a large export's do):
         those are written there together."""
         packed: list[tuple[Any, ...]] = []
         head = self._head
-        changes = self._changes
-        outcomes = self._outcomes
         for values in many:
-            kind, local_id, key, change, summary, outcome, remote_id, reason = values
-            changes[change] = changes.get(change, 0) + 1
-            if outcome is not None:
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            change, outcome = values[3], values[5]
+            self._tally(change, outcome)
             if len(head) < self._memory or outcome is Outcome.FAILED:
-                item = ExportItem(
-                    record_kind=kind,
-                    local_id=local_id,
-                    key=key,
-                    change=change,
-                    summary=summary,
-                    outcome=outcome,
-                    remote_id=remote_id,
-                    reason=reason,
-                )
+                item = ExportItem(*values)
                 if outcome is Outcome.FAILED:
                     self._failure(item)
                 if len(head) < self._memory:
                     head.append(item)
                     continue
-            # as ExportItem._packed writes it
-            packed.append(
-                (
-                    str(kind),
-                    local_id,
-                    key,
-                    str(change),
-                    summary,
-                    str(outcome) if outcome is not None else None,
-                    remote_id,
-                    reason,
-                    None,
-                )
-            )
+            packed.append(_packed(values))
         if packed:
             self._dump(packed)
 
     def _count(self, change: ChangeKind, outcome: Outcome | None, item: ExportItem) -> None:
-        self._changes[change] = self._changes.get(change, 0) + 1
-        if outcome is None:
-            return
-        self._outcomes[outcome] = self._outcomes.get(outcome, 0) + 1
+        self._tally(change, outcome)
         if outcome is Outcome.FAILED:
             self._failure(item)
+
+    def _tally(self, change: ChangeKind, outcome: Outcome | None) -> None:
+        self._changes[change] = self._changes.get(change, 0) + 1
+        if outcome is not None:
+            self._outcomes[outcome] = self._outcomes.get(outcome, 0) + 1
 
     def _failure(self, item: ExportItem) -> None:
         self.failed += 1
