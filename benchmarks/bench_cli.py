@@ -6,10 +6,11 @@ pass`` on the same interpreter. Each command runs once before timing (the ZIP ta
 cache file is built on first use, bytecode is written, the file is in the page cache), so
 the figures are those of every later run. Each row's notes hold the median CPU seconds
 (user + system) of the command and of the floor, steadier than wall-clock time on a
-shared machine. Rows of commands that open a database also note, measured in the same
-run, the *libraries floor*: a new process that only imports the libraries every such
-command needs (SQLAlchemy with its ORM, click and rich), and how far the command is above
-it. Measured:
+shared machine. Rows of commands that open a database also note the *libraries floor*: a
+new process that only imports the libraries every such command needs (SQLAlchemy with its
+ORM, click and rich), run beside each of the command's runs (the machine's speed varies
+over minutes), and how far the command is above it: the median of each run's difference.
+Measured:
 
 - start: ``import ips_jobdev`` and ``ips-jobdev --help`` (goal: under 0.2 s);
 - on the statewide SQLite file: ``due`` (goal: under 0.3 s) and ``plan week`` (under 0.6 s)
@@ -79,19 +80,52 @@ def _once(command: Sequence[str]) -> tuple[float, float]:
     return seconds, cpu
 
 
-def whole_process(command: Sequence[str], runs: int) -> tuple[float, float, float, float]:
-    """Median wall-clock seconds of ``command`` as a new process and of ``python -c pass``
-    run between, and the median CPU seconds of each (steadier on a busy machine)."""
+@dataclasses.dataclass(frozen=True)
+class Timing:
+    """Medians of one command's runs and of the floors run beside each of them."""
+
+    wall: float
+    cpu: float
+    floor_wall: float
+    floor_cpu: float
+    libraries_wall: float | None = None
+    libraries_cpu: float | None = None
+    above_libraries: float | None = None
+    """Median of each run's wall-clock time less the libraries floor's run beside it."""
+
+
+def whole_process(command: Sequence[str], runs: int, *, libraries: bool = False) -> Timing:
+    """Median wall-clock and CPU seconds of ``command`` as a new process and of ``python
+    -c pass`` run beside each run; with ``libraries``, also of the libraries floor
+    (:data:`LIBRARIES`) run beside each run, so that the command and its floors are timed
+    at the same moment of a machine whose speed varies over minutes."""
     floor = [sys.executable, "-c", "pass"]
+    imports = [sys.executable, "-c", LIBRARIES]
     _once(command)  # warm: page cache, ZIP table cache file, compiled bytecode
+    if libraries:
+        _once(imports)
     ours: list[tuple[float, float]] = []
     base: list[tuple[float, float]] = []
+    libs: list[tuple[float, float]] = []
     for _ in range(max(1, runs)):
         base.append(_once(floor))
+        if libraries:
+            libs.append(_once(imports))
         ours.append(_once(command))
-    wall = statistics.median(w for w, _ in ours)
-    cpu = statistics.median(c for _, c in ours)
-    return wall, statistics.median(w for w, _ in base), cpu, statistics.median(c for _, c in base)
+    timing = Timing(
+        wall=statistics.median(w for w, _ in ours),
+        cpu=statistics.median(c for _, c in ours),
+        floor_wall=statistics.median(w for w, _ in base),
+        floor_cpu=statistics.median(c for _, c in base),
+    )
+    if not libraries:
+        return timing
+    return dataclasses.replace(
+        timing,
+        libraries_wall=statistics.median(w for w, _ in libs),
+        libraries_cpu=statistics.median(c for _, c in libs),
+        above_libraries=statistics.median(o[0] - lib[0] for o, lib in zip(ours, libs, strict=True)),
+    )
 
 
 def heavy_modules_after_import() -> list[str]:
@@ -103,38 +137,30 @@ def heavy_modules_after_import() -> list[str]:
     return done.stdout.split()
 
 
-def libraries_floor(runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds of a new process importing :data:`LIBRARIES`."""
-    command = [sys.executable, "-c", LIBRARIES]
-    _once(command)
-    times = [_once(command) for _ in range(max(1, runs))]
-    return statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
-
-
 def _row(
     what: str,
     command: Sequence[str],
     runs: int,
     goal: float,
     database: str = "SQLite",
-    libraries: tuple[float, float] | None = None,
+    libraries: bool = False,
 ) -> Row:
-    seconds, floor, cpu, floor_cpu = whole_process(command, runs)
+    timing = whole_process(command, runs, libraries=libraries)
     notes: dict[str, object] = {
-        "cpu_seconds": round(cpu, 3),
-        "floor_cpu_seconds": round(floor_cpu, 3),
+        "cpu_seconds": round(timing.cpu, 3),
+        "floor_cpu_seconds": round(timing.floor_cpu, 3),
     }
-    if libraries is not None:
-        notes["libraries_floor_seconds"] = round(libraries[0], 3)
-        notes["libraries_floor_cpu_seconds"] = round(libraries[1], 3)
-        notes["above_libraries_seconds"] = round(seconds - libraries[0], 3)
+    if timing.libraries_wall is not None and timing.libraries_cpu is not None:
+        notes["libraries_floor_seconds"] = round(timing.libraries_wall, 3)
+        notes["libraries_floor_cpu_seconds"] = round(timing.libraries_cpu, 3)
+        notes["above_libraries_seconds"] = round(timing.above_libraries or 0.0, 3)
     return Row(
         what=what,
         database=database,
-        project=seconds,
+        project=timing.wall,
         unit="s",
         goal=goal,
-        floor=floor,
+        floor=timing.floor_wall,
         floor_what="python -c pass",
         source=SOURCE,
         notes=notes,
@@ -154,11 +180,10 @@ def statewide_rows(settings: Settings) -> Iterator[Row]:
     info = cached_statewide(settings.seed, settings.scale)
     db = ["--db", info.url.removeprefix("sqlite:///")]
     code = info.specialist_codes[0]
-    libraries = libraries_floor(settings.runs)
     due = [*_script(), *db, "due", "--specialist", code, "--on", END.isoformat()]
-    yield _row("due, whole CLI process", due, settings.runs, 0.3, libraries=libraries)
+    yield _row("due, whole CLI process", due, settings.runs, 0.3, libraries=True)
     plan = [*_script(), *db, "plan", "week", "--specialist", code]
-    yield _row("plan week, whole CLI process", plan, settings.runs, 0.6, libraries=libraries)
+    yield _row("plan week, whole CLI process", plan, settings.runs, 0.6, libraries=True)
 
 
 def demo_rows(settings: Settings) -> Iterator[Row]:
@@ -166,7 +191,6 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
     with tempfile.TemporaryDirectory() as folder:
         db = ["--db", str(Path(folder) / "demo.sqlite3")]
         subprocess.run([*_script(), *db, "demo"], capture_output=True, check=True)
-        libraries = libraries_floor(settings.runs)
         commands = {
             "match J-1001 (demo)": ["match", "J-1001"],
             "targets av (demo)": ["targets", "av"],
@@ -176,7 +200,7 @@ def demo_rows(settings: Settings) -> Iterator[Row]:
             ],
         }  # fmt: skip
         for what, args in commands.items():
-            yield _row(what, [*_script(), *db, *args], settings.runs, 0.5, libraries=libraries)
+            yield _row(what, [*_script(), *db, *args], settings.runs, 0.5, libraries=True)
 
 
 def table_rows(settings: Settings) -> Iterator[Row]:

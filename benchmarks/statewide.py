@@ -546,7 +546,7 @@ class _Generator:
         rng = self.rng
         by_id = {s["id"]: s for s in seekers}
         ratings = ("good", "partial", "poor", "unknown")
-        rows = []
+        rows: list[dict[str, Any]] = []
         for start in job_starts:
             if rng.random() < 0.6:
                 seeker = by_id[start["seeker_id"]]
