@@ -224,3 +224,38 @@ def test_large_files_get_a_worker_per_core_the_process_may_use(
     assert engine._worker_count(None, engine.PARALLEL_FROM_LINES) == expected
     assert engine._worker_count(None, engine.PARALLEL_FROM_LINES - 1) == 0
     assert engine._worker_count(1, 10) == 1
+
+
+def test_workers_check_one_chunk_each_ahead_of_the_write(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays bounded: when a chunk is written, the file has been read at most one
+    chunk a worker beyond it (the checked rows of each chunk read wait in memory)."""
+    from ips_jobdev._importing import csvfile, employers
+    from ips_jobdev._importing import run as engine
+
+    monkeypatch.setattr(employers.EmployerImporter, "chunk_size", 100)
+    read = 0
+    reading = csvfile.CsvReader.chunks
+
+    def counted(self: csvfile.CsvReader, size: int) -> Any:
+        nonlocal read
+        for rows in reading(self, size):
+            read += 1
+            yield rows
+
+    ahead: list[int] = []
+    writing = engine._Engine.chunk
+
+    def written(self: Any, *args: Any) -> None:
+        ahead.append(read - len(ahead))  # chunks read, counting the one written now
+        writing(self, *args)
+
+    monkeypatch.setattr(csvfile.CsvReader, "chunks", counted)
+    monkeypatch.setattr(engine._Engine, "chunk", written)
+    source = tmp_path / "employers.csv"
+    source.write_text("\n".join([HEADER, *(row(i) for i in range(1200))]) + "\n")
+    report = run(db, source, dry_run=True, workers=2, on_duplicate="skip")
+    assert report.counts["rows"] == 1200
+    assert len(ahead) == 12
+    assert max(ahead) == 3  # the chunk written and one for each of the 2 workers

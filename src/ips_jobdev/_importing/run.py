@@ -498,7 +498,10 @@ def _checked_chunks(
                     context=context,
                 )
                 pending.append((rows, job))
-                if len(pending) > workers + 1:
+                # one chunk a worker ahead of the write, no more: the workers check faster
+                # than this process writes, so a longer queue would only hold checked
+                # rows in memory (about 5 MB a chunk)
+                if len(pending) > workers:
                     done, job = pending.popleft()
                     checked, cut = job.result()
                     yield done, checked, (recheck, cut) if cut else None

@@ -15,8 +15,8 @@ from collections.abc import Hashable, Iterable, Mapping
 
 __all__ = ["FIRST_SEEN_IN_MEMORY", "FirstSeen"]
 
-FIRST_SEEN_IN_MEMORY = 200_000
-"""Keys kept in memory before they move to disk (about 20 MB)."""
+FIRST_SEEN_IN_MEMORY = 100_000
+"""Keys kept in memory before they move to disk (about 14 MB of an employers file's keys)."""
 
 _BATCH = 500
 
