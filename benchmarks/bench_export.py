@@ -39,7 +39,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,10 @@ import sqlalchemy as sa
 
 import ips_jobdev
 from ips_jobdev._sync.export import export
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from peak_memory import own_peak_rss_mb
 
 RESULTS = Path(__file__).parent / "results" / "export.json"
 SOURCE = "bench_export"
@@ -199,21 +202,9 @@ def _child(argv: list[str]) -> None:
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
         "counts": report.counts,
-        "rss_mb": _peak_rss_mb(),
+        "rss_mb": int(own_peak_rss_mb()),
     }
     print(json.dumps(figures))
-
-
-def _peak_rss_mb() -> int:
-    """This process's peak resident memory. Linux keeps ``ru_maxrss`` across ``exec``
-    (a child would report its parent's peak), so read the new image's ``VmHWM``."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def _in_child(url: str, out: Path, specialist: str | None) -> dict[str, Any]:
@@ -298,7 +289,6 @@ def ten_thousand(visits: int, repeat: int) -> dict[str, Any]:
 
 def statewide_exports(scale: float) -> dict[str, Any]:
     """Part 2: one specialist's and the whole state's visits, each export in a child."""
-    sys.path.insert(0, str(Path(__file__).parent))
     from statewide import copy_statewide
 
     with tempfile.TemporaryDirectory() as folder:

@@ -48,7 +48,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -60,6 +59,10 @@ import sqlalchemy as sa
 
 import ips_jobdev
 from ips_jobdev._importing import EMPLOYER_COLUMNS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from peak_memory import TreeMemory, own_peak_rss_mb
 
 RESULTS = Path(__file__).parent / "results" / "import.json"
 SEED = 20261123
@@ -160,84 +163,6 @@ GOAL_ROWS_PER_SECOND = 20_000
 GOAL_RSS_MB = 200
 
 
-def _status_kb(pid: int | str, field: str, name: str = "status") -> int | None:
-    """A ``kB`` field of ``/proc/PID/status`` (or another such file); ``None`` when the
-    file or the field is missing (not Linux, or the process has ended)."""
-    try:
-        with open(f"/proc/{pid}/{name}", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-def _own_peak_rss_mb() -> float:
-    """This process's peak RSS in MB: ``VmHWM``, which starts again at ``exec`` (where
-    ``ru_maxrss`` would keep the size of the process that started this one)."""
-    peak = _status_kb("self", "VmHWM:")
-    if peak is None:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024
-
-
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux ``/proc/PID/task/TID/children``)."""
-    found = [pid]
-    try:
-        threads = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for thread in threads:
-        try:
-            with open(f"/proc/{pid}/task/{thread}/children", encoding="ascii") as handle:
-                children = [int(word) for word in handle.read().split()]
-        except (OSError, ValueError):
-            continue
-        for child_pid in children:
-            found.extend(_process_tree(child_pid))
-    return found
-
-
-class TreeMemory:
-    """Samples, in a thread, the summed PSS of this process and its descendants every
-    ``interval`` seconds; :attr:`peak_mb` is the largest sum seen, :attr:`processes` the
-    most processes seen at once. Linux only (elsewhere the peak stays ``None``)."""
-
-    def __init__(self, interval: float = 0.05) -> None:
-        self.interval = interval
-        self.peak_mb: float | None = None
-        self.processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def sample(self) -> None:
-        """Take one sample now."""
-        pids = _process_tree(os.getpid())
-        sizes = [_status_kb(pid, "Pss:", "smaps_rollup") for pid in pids]
-        known = [size for size in sizes if size is not None]
-        if not known:
-            return
-        total = sum(known) / 1024
-        self.peak_mb = total if self.peak_mb is None else max(self.peak_mb, total)
-        self.processes = max(self.processes, len(known))
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.sample()
-
-    def __enter__(self) -> TreeMemory:
-        self.sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
-
-
 def _cpu_seconds() -> float:
     """CPU time of this process and its finished children (worker processes)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -334,7 +259,7 @@ def child(database: str, csv_path: Path, url: str, folder: Path) -> dict[str, An
     """One database's timings, in this (fresh) process: the project first, so the peak RSS
     read after it is the import's own; then the floors."""
     seconds, cpu, report, split = run_project(csv_path, url)
-    rss = _own_peak_rss_mb()
+    rss = own_peak_rss_mb()
     if report.created != report.counts["rows"] or not report.ok:
         raise SystemExit(f"the import did not create every row: {report.summary()}")
     cpu_before = _cpu_seconds()
@@ -365,7 +290,7 @@ def memory_child(csv_path: Path, url: str) -> dict[str, Any]:
     if report.created != report.counts["rows"] or not report.ok:
         raise SystemExit(f"the import did not create every row: {report.summary()}")
     if memory.peak_mb is None:  # no /proc (not Linux): this process's own peak only
-        return {"peak_memory_mb": round(_own_peak_rss_mb(), 1), "processes": 1}
+        return {"peak_memory_mb": round(own_peak_rss_mb(), 1), "processes": 1}
     return {"peak_memory_mb": round(memory.peak_mb, 1), "processes": memory.processes}
 
 
